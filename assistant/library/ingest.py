@@ -1,0 +1,201 @@
+"""Ingest manuals: walk paths, skip known content, parse, chunk, embed, and store each in one transaction.
+
+`ingest()` is a generator of progress events so the CLI (a bar) and the GUI (a progress widget)
+render the same stream; the final event carries the report. Idempotent by content hash: an
+unchanged manual is skipped, a changed one replaces its old chunks atomically, and a crash or
+kill leaves every manual either fully stored or absent, so the next run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import db as dbmod
+from ..errors import AssistantError, Cancelled, ManualParseError
+from ..rag.embedder import Embedder
+from . import parse as parser
+from .chunk import chunk_manual
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    added: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"added": self.added, "skipped": self.skipped, "failed": self.failed}
+
+
+@dataclass
+class IngestEvent:
+    """One step of an ingest run. `done`/`total` count files; `report` is set on the last event."""
+
+    kind: str  # "start" | "file" | "added" | "skipped" | "failed" | "finished"
+    path: str = ""
+    done: int = 0
+    total: int = 0
+    message: str = ""
+    report: IngestReport | None = None
+
+
+def expand(paths: Iterable[Path | str]) -> list[Path]:
+    """Files named directly, plus supported files found under named folders (hidden ones skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        p = p.expanduser()
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if f.is_file() and not any(part.startswith(".") for part in rel) \
+                        and f.suffix.lower() in parser.SUPPORTED:
+                    out.append(f.resolve())
+        else:
+            out.append(p.resolve() if p.exists() else p)
+    seen: set[Path] = set()
+    return [p for p in out if not (p in seen or seen.add(p))]
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def embed_text(title: str, section: str, text: str) -> str:
+    """What the embedder sees: the chunk with its manual and heading path for context."""
+    return f"{title}\n{section}\n{text}" if section else f"{title}\n{text}"
+
+
+def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray) -> int:
+    with dbmod.transaction(db):
+        # Deleting the old row cascades to its chunks; the chunk trigger cleans FTS and vectors.
+        db.execute("DELETE FROM manuals WHERE path = ?", (str(path),))
+        cur = db.execute(
+            "INSERT INTO manuals(path, title, format, content_hash, size_bytes, pages, scanned_pages)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (str(path), doc.title, doc.format, digest, size, doc.pages, json.dumps(doc.scanned_pages)),
+        )
+        manual_id = cur.lastrowid
+        for c, vec in zip(chunks, vectors, strict=True):
+            cid = db.execute(
+                "INSERT INTO chunks(manual_id, ord, page, section, kind, text, char_start, char_end, safety)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (manual_id, c.ord, c.page, c.section_path, c.kind, c.text, c.start, c.end, c.safety),
+            ).lastrowid
+            db.execute("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)", (cid, vec.tobytes()))
+    return manual_id
+
+
+def ingest(
+    db, embedder: Embedder, paths: Iterable[Path | str], cancel: threading.Event | None = None
+) -> Iterator[IngestEvent]:
+    """Ingest files and folders; yields progress events, the last one of kind "finished".
+
+    A bad file is reported in the report's `failed` list with a one-line reason and the batch
+    goes on. Cancelling stops between files (the file in progress is not stored).
+    """
+    files = expand(paths)
+    report = IngestReport()
+    total = len(files)
+    yield IngestEvent("start", total=total)
+    for i, path in enumerate(files):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("ingest cancelled")
+        yield IngestEvent("file", str(path), i, total, f"reading {path.name}")
+        t0 = time.perf_counter()
+        try:
+            if not path.exists():
+                raise ManualParseError(path, "file not found")
+            if not path.is_file():
+                raise ManualParseError(path, "not a regular file")
+            digest = file_hash(path)
+            size = path.stat().st_size
+            row = db.execute(
+                "SELECT path, content_hash FROM manuals WHERE path = ? OR content_hash = ? "
+                "ORDER BY path = ? DESC LIMIT 1",
+                (str(path), digest, str(path)),
+            ).fetchone()
+            if row and row["content_hash"] == digest:
+                reason = "unchanged" if row["path"] == str(path) else f"same content as {row['path']}"
+                report.skipped.append({"path": str(path), "reason": reason})
+                yield IngestEvent("skipped", str(path), i + 1, total, reason)
+                continue
+            replaced = bool(row and row["path"] == str(path))
+            doc = parser.parse(path)
+            chunks = chunk_manual(doc)
+            if not chunks:
+                raise ManualParseError(path, "no text found")
+            vectors = embedder.embed([embed_text(doc.title, c.section_path, c.text) for c in chunks])
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("ingest cancelled")
+            _store(db, path, digest, size, doc, chunks, vectors)
+        except (ManualParseError, OSError) as e:
+            reason = e.reason if isinstance(e, ManualParseError) else f"cannot read file: {e.strerror or e}"
+            report.failed.append({"path": str(path), "error": reason})
+            yield IngestEvent("failed", str(path), i + 1, total, reason)
+            continue
+        except AssistantError:
+            raise
+        entry = {
+            "path": str(path), "title": doc.title, "format": doc.format, "pages": doc.pages,
+            "chunks": len(chunks), "replaced": replaced, "seconds": round(time.perf_counter() - t0, 3),
+        }
+        if doc.scanned_pages:
+            entry["scanned_pages"] = doc.scanned_pages
+            entry["warning"] = f"{len(doc.scanned_pages)} page(s) have no text layer (scanned): " \
+                               f"{_ranges(doc.scanned_pages)}; they are not searchable"
+        report.added.append(entry)
+        yield IngestEvent("added", str(path), i + 1, total, entry.get("warning", f"{len(chunks)} chunks"))
+    yield IngestEvent("finished", done=total, total=total, report=report)
+
+
+def _ranges(pages: list[int]) -> str:
+    out, start = [], None
+    for a, b in zip(pages, pages[1:] + [None], strict=True):
+        start = a if start is None else start
+        if b != a + 1:
+            out.append(f"{start}" if start == a else f"{start}-{a}")
+            start = None
+    return ", ".join(out)
+
+
+def run(db, embedder: Embedder, paths: Iterable[Path | str], cancel=None) -> IngestReport:
+    """Ingest without progress rendering; returns the report."""
+    report = IngestReport()
+    for ev in ingest(db, embedder, paths, cancel):
+        if ev.report is not None:
+            report = ev.report
+    return report
+
+
+def remove(db, path: str) -> bool:
+    with dbmod.transaction(db):
+        return db.execute("DELETE FROM manuals WHERE path = ?", (path,)).rowcount > 0
+
+
+def library(db) -> list[dict]:
+    rows = db.execute(
+        "SELECT m.id, m.path, m.title, m.format, m.pages, m.size_bytes, m.added_at, m.updated_at,"
+        " m.scanned_pages, m.content_hash, (SELECT count(*) FROM chunks c WHERE c.manual_id = m.id) AS chunks"
+        " FROM manuals m ORDER BY m.title COLLATE NOCASE"
+    ).fetchall()
+    out = []
+    for r in rows:
+        d = dict(r)
+        d["scanned_pages"] = json.loads(d["scanned_pages"])
+        out.append(d)
+    return out

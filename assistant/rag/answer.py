@@ -1,0 +1,220 @@
+"""Grounded answers: retrieve, decide whether the manuals can answer, prompt, stream, cite, warn.
+
+`ask()` is a generator of events (retrieved passages, tokens, the final answer) so the CLI and the
+GUI render the same stream. The small default model is only as trustworthy as the passages it
+was given, so every answer carries its citations (manual, page, passage) and any safety text
+(DANGER / WARNING / CAUTION) found next to them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from ..library.chunk import SAFETY_RE
+from ..settings import Settings
+from . import prompt as promptmod
+from .embedder import Embedder
+from .search import STOPWORDS, Passage, SearchResult, neighbours, search
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND = "Not found in the loaded manuals."
+_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-./]*")
+
+
+@dataclass
+class Citation:
+    n: int
+    manual: str
+    path: str
+    page: int | None
+    section: str
+    text: str
+    chunk_id: int
+    char_start: int
+    char_end: int
+
+
+@dataclass
+class SafetyNote:
+    level: str
+    manual: str
+    path: str
+    page: int | None
+    section: str
+    text: str
+    chunk_id: int
+
+
+@dataclass
+class Answer:
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    warnings: list[SafetyNote]
+    model: str | None
+    timings: dict
+    citation_source: str = "model"  # "model" | "attributed" | "retrieved" | "none"
+    passages: list[Passage] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["passages"] = [p.to_json(i + 1) for i, p in enumerate(self.passages)]
+        return d
+
+
+@dataclass
+class AnswerEvent:
+    kind: str  # "retrieved" | "token" | "done"
+    text: str = ""
+    passages: list[Passage] = field(default_factory=list)
+    warnings: list[SafetyNote] = field(default_factory=list)
+    answer: Answer | None = None
+
+
+def is_relevant(res: SearchResult, min_similarity: float) -> bool:
+    """Whether retrieval found something worth answering from.
+
+    Embedding similarity is the main signal; an exact hit on a token with digits (a part number,
+    an error code, a value) counts too, because MiniLM scores such tokens poorly.
+    """
+    return bool(res.passages) and (res.best_similarity >= min_similarity or res.specific_hit)
+
+
+def safety_notes(db, passages: list[Passage], limit: int = 4) -> list[SafetyNote]:
+    """DANGER / WARNING / CAUTION text in or near the given passages (same page or section)."""
+    notes: list[SafetyNote] = []
+    seen: set[int] = set()
+    for p in passages:
+        top = p.section.split(" > ")[0]
+        for q in neighbours(db, p):
+            if q.chunk_id in seen or not q.safety:
+                continue
+            near = q.page == p.page if p.page is not None else q.section.split(" > ")[0] == top
+            if not near:
+                continue
+            seen.add(q.chunk_id)
+            paras = [x for x in q.text.split("\n\n") if SAFETY_RE.search(x)] or [q.text]
+            notes.append(SafetyNote(q.safety, q.manual, q.path, q.page, q.section,
+                                    "\n".join(paras)[:600], q.chunk_id))
+    order = {"DANGER": 0, "WARNING": 1, "CAUTION": 2}
+    return sorted(notes, key=lambda n: order.get(n.level, 3))[:limit]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2}
+
+
+def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
+    """Add [n] markers to answer sentences that plainly restate a passage (when the model gave none).
+
+    A sentence is attributed to the passage sharing most of its content words (at least half of
+    them, and at least two); sentences with no such passage stay unmarked.
+    """
+    pw = [_words(p.text) for p in passages]
+    out, used = [], set()
+    for sent in re.split(r"(?<=[.!?])\s+", answer.strip()):
+        sw = _words(sent)
+        best, n = 0.0, 0
+        for i, words in enumerate(pw):
+            common = len(sw & words)
+            score = common / len(sw) if sw else 0.0
+            if common >= 2 and score > best:
+                best, n = score, i + 1
+        if n and best >= 0.5:
+            stripped = sent.rstrip()
+            end = stripped[-1] if stripped and stripped[-1] in ".!?" else ""
+            sent = (stripped[:-1] if end else stripped) + f" [{n}]" + end
+            used.add(n)
+        out.append(sent)
+    return " ".join(out), used
+
+
+def _cited(answer: str, n_passages: int) -> list[int]:
+    nums: list[int] = []
+    for m in _MARKER.finditer(answer):
+        for x in re.split(r"\s*[,;]\s*", m.group(1)):
+            if x.isdigit() and 1 <= int(x) <= n_passages and int(x) not in nums:
+                nums.append(int(x))
+    return nums
+
+
+def ask(
+    db,
+    embedder: Embedder | None,
+    chat_loader: Callable[[], object],
+    question: str,
+    settings: Settings,
+    cancel: threading.Event | None = None,
+) -> Iterator[AnswerEvent]:
+    """Answer `question` from the library; yields retrieved → token… → done.
+
+    Args:
+        chat_loader: returns the loaded ChatModel; called only when there is something to answer
+            from, so abstaining or searching never needs the chat model.
+    Raises:
+        Cancelled: `cancel` was set during generation.
+        ModelMissingError / ModelCorruptError: from `chat_loader`.
+    """
+    t0 = time.perf_counter()
+    res = search(db, embedder, question, k=settings.top_k)
+    retrieve_ms = (time.perf_counter() - t0) * 1000
+    timings = {"retrieve_ms": round(retrieve_ms, 1), "ttft_ms": None, "total_ms": None,
+               "prompt_tokens": 0, "completion_tokens": 0, "decode_tokens_per_s": None,
+               "best_similarity": round(res.best_similarity, 4)}
+    relevant = is_relevant(res, settings.min_relevance)
+    warnings = safety_notes(db, res.passages[:3]) if relevant else []
+    yield AnswerEvent("retrieved", passages=res.passages, warnings=warnings)
+
+    if not relevant:
+        timings["ttft_ms"] = timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        yield AnswerEvent("token", text=NOT_FOUND)
+        yield AnswerEvent("done", answer=Answer(NOT_FOUND, True, [], [], None, timings, "none", res.passages))
+        return
+
+    chat = chat_loader()
+    built = promptmod.build(question, res.passages, chat.render, chat.count,
+                            budget=chat.n_ctx - settings.max_answer_tokens - 8)
+    timings["prompt_tokens"] = built.tokens
+    pieces: list[str] = []
+    t_first = t_last = None
+    n_tokens = 0
+    for tok in chat.stream(built.text, settings.max_answer_tokens, settings.temperature, cancel):
+        n_tokens += 1
+        t_last = tok.t
+        if t_first is None:
+            t_first = tok.t
+            timings["ttft_ms"] = round((tok.t - t0) * 1000, 1)
+        if tok.text:
+            pieces.append(tok.text)
+            yield AnswerEvent("token", text=tok.text)
+    text = "".join(pieces).strip()
+    timings["completion_tokens"] = n_tokens
+    if n_tokens > 1 and t_last > t_first:
+        timings["decode_tokens_per_s"] = round((n_tokens - 1) / (t_last - t_first), 2)
+    timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+
+    abstained = not text or NOT_FOUND.lower().rstrip(".") in text.lower()
+    source = "model"
+    nums = _cited(text, len(built.passages))
+    if not nums and not abstained:
+        text, used = attribute(text, built.passages)
+        nums, source = sorted(used), "attributed"
+        if not nums:
+            # The model cited nothing we can match: show what it was given, and say so.
+            nums, source = list(range(1, min(3, len(built.passages)) + 1)), "retrieved"
+    citations = [] if abstained else [
+        Citation(n, p.manual, p.path, p.page, p.section, p.text, p.chunk_id, p.char_start, p.char_end)
+        for n in nums for p in [built.passages[n - 1]]
+    ]
+    if citations:
+        cited = [built.passages[n - 1] for n in nums]
+        warnings = safety_notes(db, cited + [p for p in res.passages[:2] if p not in cited])
+    yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings,
+                                            chat.name, timings, source if citations else "none", res.passages))

@@ -1,0 +1,95 @@
+"""Sentence embeddings with all-MiniLM-L6-v2 run through ONNX Runtime (no torch at run time).
+
+The ONNX graph is exported once at set-up from the sentence-transformers model
+(`assistant.model_setup.export_embedding_onnx`) with mean pooling and L2 normalisation
+inside the graph, so its output is the sentence embedding itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelCorruptError, ModelMissingError
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(ABC):
+    """A backend embeds a batch of texts into L2-normalised float32 rows."""
+
+    dim: int = 384
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Sorting by length keeps padding small inside each batch; results go back in input order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for s in range(0, len(order), batch_size):
+            idx = order[s : s + batch_size]
+            out[idx] = self.embed_batch([texts[i] for i in idx])
+        return out
+
+
+class OnnxEmbedder(Embedder):
+    """all-MiniLM-L6-v2 exported to ONNX, tokenised with the model's own tokenizer.json."""
+
+    def __init__(self, model_dir: Path, threads: int | None = None):
+        model_dir = Path(model_dir)
+        onnx_path = model_dir / "model.onnx"
+        tok_path = model_dir / "tokenizer.json"
+        for p in (onnx_path, tok_path):
+            if not p.exists():
+                raise ModelMissingError(
+                    f"embedding model file missing: {p}. Run `field-assistant models setup` "
+                    "to install the bundled models."
+                )
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        max_len = 256
+        cfg = model_dir / "sentence_bert_config.json"
+        if cfg.exists():
+            max_len = int(json.loads(cfg.read_text()).get("max_seq_length", max_len))
+        try:
+            self._tok = Tokenizer.from_file(str(tok_path))
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+            opts.inter_op_num_threads = 1
+            self._session = ort.InferenceSession(
+                str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"]
+            )
+        except Exception as e:  # onnxruntime raises its own exception types
+            raise ModelCorruptError(
+                f"embedding model in {model_dir} cannot be loaded ({type(e).__name__}: "
+                f"{str(e).splitlines()[0][:120]}). Re-run `field-assistant models setup`."
+            ) from e
+        self._tok.enable_truncation(max_length=max_len)
+        self._tok.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self.dim = int(self._session.get_outputs()[0].shape[-1] or 384)
+        # InferenceSession.run is thread-safe, but the tokenizer's padding state is not shared-safe.
+        self._lock = threading.Lock()
+        self.name = model_dir.name
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            enc = self._tok.encode_batch(list(texts))
+        feeds = {
+            "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
+        }
+        feeds = {k: v for k, v in feeds.items() if k in self._inputs}
+        return self._session.run(None, feeds)[0].astype(np.float32)

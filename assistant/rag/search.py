@@ -1,0 +1,179 @@
+"""Keyword (FTS5 BM25) and vector (sqlite-vec) search over chunks, fused by reciprocal rank fusion.
+
+Keyword search is what finds exact tokens (part numbers, error codes, config keys, values with
+units) that an embedding blurs; vector search finds paraphrases. RRF needs no score calibration
+between the two, which is why it is used rather than a weighted sum of raw scores.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .embedder import Embedder
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+CANDIDATES = 50  # per retriever, before fusion
+
+STOPWORDS = frozenset(
+    """a an and are as at be by can do does for from how i if in is it its my of on or should
+    that the their then there these this to was what when where which who why will with you your
+    me we our us i'm it's don't does not no yes""".split()
+)
+_TOKEN = re.compile(r"\w(?:[\w\-./:+]*\w)?")
+
+
+@dataclass
+class Passage:
+    chunk_id: int
+    manual: str
+    path: str
+    page: int | None
+    section: str
+    text: str
+    score: float
+    kind: str = "text"
+    safety: str | None = None
+    manual_id: int = 0
+    ord: int = 0
+    char_start: int = 0
+    char_end: int = 0
+    keyword_rank: int | None = None
+    vector_rank: int | None = None
+    similarity: float | None = None  # cosine similarity to the query, when vector search saw it
+
+    def to_json(self, rank: int) -> dict:
+        d = asdict(self)
+        d["rank"] = rank
+        return d
+
+
+@dataclass
+class SearchResult:
+    passages: list[Passage]
+    best_similarity: float = 0.0  # highest query/chunk cosine seen by vector search
+    keyword_hits: int = 0
+    specific_hit: bool = False  # a keyword hit on a token with digits (part number, code, value)
+    query_tokens: list[str] = field(default_factory=list)
+
+
+def query_terms(query: str) -> list[str]:
+    """Search terms: words and compound tokens such as 55-0192-B, max_velocity, 230V, E47."""
+    terms = []
+    for tok in _TOKEN.findall(query.lower()):
+        if tok in STOPWORDS or (len(tok) == 1 and not tok.isdigit()):
+            continue
+        if tok not in terms:
+            terms.append(tok)
+    return terms
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: each term as a quoted phrase (so '55-0192-B' matches its
+    sub-tokens in order and no user text is parsed as FTS syntax), OR-ed for BM25 ranking."""
+    phrases = []
+    for t in terms:
+        parts = [p for p in re.split(r"[^\w]+", t) if p]
+        if parts:
+            phrases.append('"' + " ".join(parts).replace('"', "") + '"')
+    return " OR ".join(phrases)
+
+
+def keyword(db, query: str, limit: int = CANDIDATES) -> list[tuple[int, float]]:
+    expr = fts_query(query_terms(query))
+    if not expr:
+        return []
+    rows = db.execute(
+        "SELECT rowid, bm25(chunks_fts, 1.0, 0.6) AS s FROM chunks_fts WHERE chunks_fts MATCH ?"
+        " ORDER BY s LIMIT ?",
+        (expr, limit),
+    ).fetchall()
+    return [(r[0], -r[1]) for r in rows]
+
+
+def vector(db, qvec: np.ndarray, limit: int = CANDIDATES) -> list[tuple[int, float]]:
+    """Nearest chunks by cosine; returns (chunk id, similarity)."""
+    rows = db.execute(
+        "SELECT rowid, distance FROM chunks_vec WHERE embedding MATCH ? AND k = ?",
+        (np.asarray(qvec, dtype=np.float32).tobytes(), limit),
+    ).fetchall()
+    return [(r[0], 1.0 - r[1]) for r in rows]
+
+
+def _load(db, ids: list[int]) -> dict:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"SELECT c.id, c.manual_id, c.ord, c.page, c.section, c.kind, c.text, c.char_start, c.char_end,"
+        f" c.safety, m.title, m.path FROM chunks c JOIN manuals m ON m.id = c.manual_id WHERE c.id IN ({marks})",
+        ids,
+    ).fetchall()
+    return {r["id"]: r for r in rows}
+
+
+def _passage(r, score: float) -> Passage:
+    return Passage(
+        chunk_id=r["id"], manual=r["title"], path=r["path"], page=r["page"], section=r["section"],
+        text=r["text"], score=round(score, 6), kind=r["kind"], safety=r["safety"], manual_id=r["manual_id"],
+        ord=r["ord"], char_start=r["char_start"], char_end=r["char_end"],
+    )
+
+
+def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
+    """Rank chunks for `query`.
+
+    Args:
+        mode: "hybrid" (RRF of both), "bm25" or "vector". Without an embedder only BM25 runs.
+    Returns:
+        SearchResult with the top `k` passages and the signals used to decide abstention.
+    """
+    terms = query_terms(query)
+    kw = keyword(db, query) if mode in ("hybrid", "bm25") else []
+    vec: list[tuple[int, float]] = []
+    if mode in ("hybrid", "vector") and embedder is not None:
+        vec = vector(db, embedder.embed([query])[0])
+    fused: dict[int, float] = {}
+    for ranking in (kw, vec):
+        for rank, (cid, _) in enumerate(ranking):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    order = sorted(fused, key=lambda c: -fused[c])[:k]
+    rows = _load(db, order)
+    kw_rank = {cid: i + 1 for i, (cid, _) in enumerate(kw)}
+    vec_rank = {cid: i + 1 for i, (cid, _) in enumerate(vec)}
+    sims = dict(vec)
+    passages = []
+    for cid in order:
+        if cid not in rows:
+            continue
+        p = _passage(rows[cid], fused[cid])
+        p.keyword_rank, p.vector_rank = kw_rank.get(cid), vec_rank.get(cid)
+        p.similarity = round(sims[cid], 4) if cid in sims else None
+        passages.append(p)
+    specific = [t for t in terms if any(ch.isdigit() for ch in t)]
+    specific_hit = bool(specific) and any(
+        all(part in p.text.lower() for part in re.split(r"[^\w]+", t) if part) for t in specific for p in passages
+    )
+    return SearchResult(
+        passages=passages,
+        best_similarity=max((s for _, s in vec), default=0.0),
+        keyword_hits=len(kw),
+        specific_hit=specific_hit,
+        query_tokens=terms,
+    )
+
+
+def neighbours(db, passage: Passage, radius: int = 2) -> list[Passage]:
+    """Chunks of the same manual within `radius` positions of `passage` (same page or section)."""
+    rows = db.execute(
+        "SELECT c.id, c.manual_id, c.ord, c.page, c.section, c.kind, c.text, c.char_start, c.char_end,"
+        " c.safety, m.title, m.path FROM chunks c JOIN manuals m ON m.id = c.manual_id"
+        " WHERE c.manual_id = ? AND c.ord BETWEEN ? AND ? ORDER BY c.ord",
+        (passage.manual_id, passage.ord - radius, passage.ord + radius),
+    ).fetchall()
+    return [_passage(r, 0.0) for r in rows]

