@@ -161,6 +161,8 @@ def cmd_ask(args, session) -> int:
         _out(answer.to_json() if args.verbose else {k: v for k, v in answer.to_json().items() if k != "passages"})
         return 0
     print()
+    if answer.unverified:
+        print(f"\n!! Check against the manual: {', '.join(answer.unverified)} not found in the cited passages.")
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:

@@ -92,8 +92,11 @@ def _migrate(db: sqlean.Connection) -> None:
             "update the app"
         )
     for n, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        log.info("applying migration %d (%s)", n, migration.__name__)
         with transaction(db):
+            # Another process (the GUI beside a CLI run) may have migrated while we waited for the lock.
+            if db.execute("PRAGMA user_version").fetchone()[0] >= n:
+                continue
+            log.info("applying migration %d (%s)", n, migration.__name__)
             migration(db)
             db.execute(f"PRAGMA user_version = {n}")
 

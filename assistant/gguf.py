@@ -17,6 +17,10 @@ FILE_TYPES = {
     30: "IQ4_XS", 31: "IQ1_M", 32: "BF16",
 }
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+# ggml tensor types: (elements per block, bytes per block), to check the file holds all tensor data.
+_BLOCKS = {0: (1, 4), 1: (1, 2), 2: (32, 18), 3: (32, 20), 6: (32, 22), 7: (32, 24), 8: (32, 34),
+           9: (32, 36), 10: (256, 84), 11: (256, 110), 12: (256, 144), 13: (256, 176), 14: (256, 210),
+           15: (256, 292), 30: (1, 2)}
 # Keys worth reading; large arrays (the vocabulary) are skipped without decoding.
 _WANTED = ("general.name", "general.architecture", "general.file_type", "general.size_label",
            ".context_length", "tokenizer.chat_template")
@@ -73,8 +77,26 @@ def read_metadata(path: Path) -> dict[str, Any]:
                 (vtype,) = struct.unpack("<I", _read(f, 4))
                 keep = any(key.endswith(w) or key == w for w in _WANTED)
                 val = _value(f, vtype, keep=False) if vtype == 9 else _value(f, vtype, keep)
-                if keep:
+                if keep or key == "general.alignment":
                     meta[key] = val
+            end = 0
+            for _ in range(n_tensors):
+                _string(f)
+                (n_dims,) = struct.unpack("<I", _read(f, 4))
+                dims = struct.unpack(f"<{n_dims}Q", _read(f, 8 * n_dims))
+                ttype, offset = struct.unpack("<IQ", _read(f, 12))
+                n = 1
+                for d in dims:
+                    n *= d
+                per, size = _BLOCKS.get(ttype, (n or 1, 1))
+                end = max(end, offset + -(-n // per) * size)
+            align = int(meta.get("general.alignment", 32))
+            data_start = -(-f.tell() // align) * align
+            actual = path.stat().st_size
+            if data_start + end > actual:
+                raise ModelCorruptError(
+                    f"{path} is truncated ({actual:,} of {data_start + end:,} bytes); copy the model file again"
+                )
     except (EOFError, ValueError, struct.error) as e:
         raise ModelCorruptError(
             f"{path} is truncated or corrupt ({e or 'unexpected end of file'}); copy the model file again"

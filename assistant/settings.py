@@ -36,10 +36,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FIELD_ASSISTANT_", extra="ignore")
 
     # Retrieval
-    top_k: int = Field(6, ge=1, le=50, description="passages given to the model")
+    top_k: int = Field(3, ge=1, le=20, description="passages given to the model")
     min_relevance: float = Field(0.30, description="best cosine similarity below which we abstain")
     # Generation
-    max_answer_tokens: int = Field(256, ge=16, le=4096)
+    max_answer_tokens: int = Field(200, ge=16, le=4096)
     n_ctx: int = Field(2048, ge=512)
     n_threads: int | None = None
     temperature: float = 0.1

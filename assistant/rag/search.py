@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 RRF_K = 60
 CANDIDATES = 50  # per retriever, before fusion
+EXACT_WEIGHT = 2.0
 
 STOPWORDS = frozenset(
     """a an and are as at be by can do does for from how i if in is it its my of on or should
@@ -96,6 +97,39 @@ def keyword(db, query: str, limit: int = CANDIDATES) -> list[tuple[int, float]]:
     return [(r[0], -r[1]) for r in rows]
 
 
+def is_identifier(term: str) -> bool:
+    """Part numbers, codes, values and config keys: tokens an embedding blurs but a user means exactly."""
+    return any(ch.isdigit() for ch in term) or "_" in term
+
+
+def exact(db, terms: list[str], limit: int = CANDIDATES) -> list[tuple[int, float]]:
+    """Chunks containing every identifier of the query (as a phrase), best BM25 first."""
+    expr = " AND ".join(fts_query([t]) for t in terms if is_identifier(t))
+    if not expr:
+        return []
+    rows = db.execute(
+        "SELECT rowid, bm25(chunks_fts, 1.0, 0.6) AS s FROM chunks_fts WHERE chunks_fts MATCH ?"
+        " ORDER BY s LIMIT ?",
+        (expr, limit),
+    ).fetchall()
+    return [(r[0], -r[1]) for r in rows]
+
+
+def scoped_manuals(db, idents: list[str]) -> dict[str, set[int]]:
+    """Identifiers that appear in a manual's title or file name, with the ids of those manuals."""
+    if not idents:
+        return {}
+    manuals = db.execute("SELECT id, title, path FROM manuals").fetchall()
+    out: dict[str, set[int]] = {}
+    for t in idents:
+        parts = [p for p in re.split(r"[^\w]+", t) if p]
+        pat = re.compile(r"(?<![a-z0-9])" + r"[\W_]*".join(map(re.escape, parts)) + r"(?![a-z0-9])", re.I)
+        ids = {m["id"] for m in manuals if pat.search(m["title"]) or pat.search(m["path"].rsplit("/", 1)[-1])}
+        if ids:
+            out[t] = ids
+    return out
+
+
 def vector(db, qvec: np.ndarray, limit: int = CANDIDATES) -> list[tuple[int, float]]:
     """Nearest chunks by cosine; returns (chunk id, similarity)."""
     rows = db.execute(
@@ -138,10 +172,22 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     vec: list[tuple[int, float]] = []
     if mode in ("hybrid", "vector") and embedder is not None:
         vec = vector(db, embedder.embed([query])[0])
+    # Identifiers that name a manual (a model number such as HX-400) scope the search to that
+    # manual; the others (part numbers, codes) get a third ranking of chunks holding them exactly,
+    # weighted up: without it RRF lets a near-duplicate passage with the wrong part number win.
+    idents = [t for t in terms if is_identifier(t)]
+    scope = scoped_manuals(db, idents) if mode == "hybrid" else {}
+    ex = exact(db, [t for t in idents if t not in scope]) if mode == "hybrid" else []
     fused: dict[int, float] = {}
-    for ranking in (kw, vec):
+    for ranking, weight in ((kw, 1.0), (vec, 1.0), (ex, EXACT_WEIGHT)):
         for rank, (cid, _) in enumerate(ranking):
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
+    if scope:
+        in_scope = set().union(*scope.values())
+        marks = ",".join("?" * len(fused))
+        for cid, mid in db.execute(f"SELECT id, manual_id FROM chunks WHERE id IN ({marks})", list(fused)):
+            if mid in in_scope:
+                fused[cid] += 1.0 / (RRF_K + 1)
     order = sorted(fused, key=lambda c: -fused[c])[:k]
     rows = _load(db, order)
     kw_rank = {cid: i + 1 for i, (cid, _) in enumerate(kw)}
@@ -155,7 +201,7 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
         p.keyword_rank, p.vector_rank = kw_rank.get(cid), vec_rank.get(cid)
         p.similarity = round(sims[cid], 4) if cid in sims else None
         passages.append(p)
-    specific = [t for t in terms if any(ch.isdigit() for ch in t)]
+    specific = [t for t in terms if is_identifier(t)]
     specific_hit = bool(specific) and any(
         all(part in p.text.lower() for part in re.split(r"[^\w]+", t) if part) for t in specific for p in passages
     )

@@ -39,11 +39,15 @@ PARTS = ["55-0190-A", "55-0191-C", "55-0192-B", "55-0193-D", "55-0194-E", "55-01
 
 
 def parts_catalogue() -> str:
+    """Ten near-identical entries; the wanted one is worded differently ("shaft sealing assembly"),
+    so a query "seal kit 55-0192-B" pulls vector search towards the other nine."""
     lines = ["# Spare parts catalogue", ""]
-    for i, pn in enumerate(PARTS):
-        lines += [f"## Mechanical seal kit variant {i + 1}", "",
-                  f"Mechanical seal kit {pn} for booster pumps, carbon/ceramic faces, EPDM elastomers, "
-                  f"suitable for water up to 90 C. Order code {pn}.", ""]
+    for pn in PARTS:
+        name = "Shaft sealing assembly" if pn == "55-0192-B" else "Mechanical seal kit"
+        lines += [f"## Part {pn}", "",
+                  f"{name} {pn}. Carbon/ceramic faces, EPDM elastomers, stainless spring, suitable for clean "
+                  "water and glycol mixtures up to 90 C and 16 bar. Supplied with O-rings, a gasket set and "
+                  "fitting instructions; replace the seal whenever the pump is dismantled.", ""]
     return "\n".join(lines)
 
 

@@ -1,0 +1,147 @@
+"""DOCX parsing with python-docx: the body in order, headings as sections, tables as blocks.
+
+The body is walked element by element (`w:p` and `w:tbl` interleaved, content controls
+unwrapped) because python-docx's `doc.paragraphs` and `doc.tables` lose their relative order.
+Table cells are read straight from the XML: python-docx's cell grid raises on some malformed
+merged cells that Word itself opens fine.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zipfile
+from pathlib import Path
+
+from assistant.errors import ManualParseError
+from assistant.library.document import Block
+from assistant.library.parse_text import clean_inline, push_section, table_text
+
+log = logging.getLogger(__name__)
+
+_HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+_MAX_DEPTH = 20  # nested content controls; deeper is malformed
+
+
+def check_docx(path: Path) -> None:
+    """Fail early with a clear reason when the file cannot be a Word document."""
+    if not zipfile.is_zipfile(path):
+        raise ManualParseError(path, "DOCX is not a zip archive")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except zipfile.BadZipFile as exc:
+        raise ManualParseError(path, f"DOCX zip archive is damaged ({exc})") from None
+    if "word/document.xml" not in names:
+        raise ManualParseError(path, "zip archive has no word/document.xml (not a Word document)")
+
+
+def parse_docx(path: Path) -> tuple[str | None, list[Block]]:
+    """Blocks of a Word document and its title (core properties or the Title paragraph)."""
+    import docx
+
+    check_docx(path)
+    document = docx.Document(str(path))
+    walker = _Walker(document)
+    walker.walk(document.element.body, 0)
+    title = clean_inline(document.core_properties.title or "") or walker.title
+    return title or None, walker.blocks
+
+
+class _Walker:
+    def __init__(self, document) -> None:
+        from docx.oxml.ns import qn
+
+        self.document = document
+        self.blocks: list[Block] = []
+        self.section: tuple[str, ...] = ()
+        self.title: str | None = None
+        self.tags = {"p": qn("w:p"), "tbl": qn("w:tbl"), "sdt": qn("w:sdt"),
+                     "sdtContent": qn("w:sdtContent"), "customXml": qn("w:customXml"),
+                     "tr": qn("w:tr"), "tc": qn("w:tc"), "outlineLvl": qn("w:outlineLvl"),
+                     "numPr": qn("w:numPr"), "val": qn("w:val")}
+
+    def walk(self, element, depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            return
+        tags = self.tags
+        for child in element.iterchildren():
+            if child.tag == tags["p"]:
+                self._paragraph(child)
+            elif child.tag == tags["tbl"]:
+                text = table_text(self._table_rows(child))
+                if text:
+                    self.blocks.append(Block(text=text, page=None, section=self.section, kind="table"))
+            elif child.tag == tags["sdt"]:
+                content = child.find(tags["sdtContent"])
+                if content is not None:
+                    self.walk(content, depth + 1)
+            elif child.tag == tags["customXml"]:
+                self.walk(child, depth + 1)
+
+    def _paragraph(self, p) -> None:
+        from docx.text.paragraph import Paragraph
+
+        para = Paragraph(p, self.document)
+        text = clean_inline(para.text)
+        if not text:
+            return
+        style = _style_name(para)
+        if style.lower() == "title":
+            self.title = self.title or text
+            self.blocks.append(Block(text=text, page=None, section=self.section, kind="heading"))
+            return
+        level = self._heading_level(para, style)
+        if level:
+            self.section = push_section(self.section, level, text)
+            self.blocks.append(Block(text=text, page=None, section=self.section, kind="heading"))
+            return
+        is_list = style.lower().startswith("list") or p.find(f".//{self.tags['numPr']}") is not None
+        self.blocks.append(Block(text=text, page=None, section=self.section, kind="list" if is_list else "text"))
+
+    def _heading_level(self, para, style: str) -> int | None:
+        """"Heading N" styles; else an outline level on the paragraph or its style chain."""
+        match = _HEADING_STYLE.match(style)
+        if match:
+            return int(match.group(1)) or 1
+        candidates = [para._p.pPr]
+        style_obj = _safe_style(para)
+        for _ in range(10):  # base-style chains are short; the bound stops cycles
+            if style_obj is None:
+                break
+            candidates.append(style_obj.element.pPr)
+            style_obj = style_obj.base_style
+        for ppr in candidates:
+            if ppr is None:
+                continue
+            lvl = ppr.find(self.tags["outlineLvl"])
+            if lvl is not None:
+                value = lvl.get(self.tags["val"], "9")
+                # Level 9 is Word's "body text"; 0..8 are heading levels 1..9.
+                return int(value) + 1 if value.isdigit() and int(value) < 9 else None
+        return None
+
+    def _table_rows(self, tbl) -> list[list[str]]:
+        from docx.text.paragraph import Paragraph
+
+        rows = []
+        for tr in tbl.iterchildren(self.tags["tr"]):
+            cells = []
+            for tc in tr.iterchildren(self.tags["tc"]):
+                paras = [Paragraph(p, self.document).text for p in tc.iter(self.tags["p"])]
+                cells.append(" ".join(paras))
+            rows.append(cells)
+        return rows
+
+
+def _safe_style(para):
+    try:
+        return para.style
+    except Exception:  # a dangling style id: python-docx raises, Word falls back to Normal
+        log.debug("paragraph style lookup failed", exc_info=True)
+        return None
+
+
+def _style_name(para) -> str:
+    style = _safe_style(para)
+    return (style.name or "") if style is not None else ""
