@@ -218,6 +218,14 @@ def cmd_doctor(args, session) -> int:
     return 0 if ok else 1
 
 
+def cmd_gui(args, session) -> int:
+    # Imported here so that the core and every other command never load Qt.
+    from ui.app import run
+
+    session.close()
+    return run(kiosk=args.kiosk, screenshot=args.screenshot)
+
+
 # ---------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -268,6 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("doctor", help="check models, database, extensions")
     s.set_defaults(func=cmd_doctor)
+
+    s = sub.add_parser("gui", help="open the desktop app")
+    s.add_argument("--kiosk", action="store_true", help="full-screen kiosk mode for rugged tablets")
+    s.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the ready window and exit")
+    s.set_defaults(func=cmd_gui)
     return p
 
 
