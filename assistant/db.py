@@ -69,6 +69,81 @@ def m001_library(db: sqlean.Connection) -> None:
     )
 
 
+def m002_notes(db: sqlean.Connection) -> None:
+    """Notes, their revision trees, the outbox, parked documents and sync state (issue 5)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE notes (
+            id TEXT NOT NULL UNIQUE,
+            rev TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            work_order TEXT,
+            asset TEXT,
+            serial TEXT,
+            created_at TEXT,
+            edited_at TEXT,
+            author TEXT,
+            device TEXT,
+            citations TEXT NOT NULL DEFAULT '[]',
+            source TEXT,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            conflict INTEGER NOT NULL DEFAULT 0,
+            open_conflict INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX notes_edited ON notes(deleted, edited_at);
+        CREATE INDEX notes_work_order ON notes(work_order);
+        CREATE INDEX notes_open_conflict ON notes(open_conflict) WHERE open_conflict = 1;
+        CREATE VIRTUAL TABLE notes_fts USING fts5(
+            title, body, tags, work_order, content='notes',
+            tokenize="unicode61 remove_diacritics 2"
+        );
+        CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN
+            INSERT INTO notes_fts(rowid, title, body, tags, work_order)
+                VALUES (new.rowid, new.title, new.body, new.tags, new.work_order);
+        END;
+        CREATE TRIGGER notes_ad AFTER DELETE ON notes BEGIN
+            INSERT INTO notes_fts(notes_fts, rowid, title, body, tags, work_order)
+                VALUES ('delete', old.rowid, old.title, old.body, old.tags, old.work_order);
+        END;
+        CREATE TRIGGER notes_au AFTER UPDATE ON notes BEGIN
+            INSERT INTO notes_fts(notes_fts, rowid, title, body, tags, work_order)
+                VALUES ('delete', old.rowid, old.title, old.body, old.tags, old.work_order);
+            INSERT INTO notes_fts(rowid, title, body, tags, work_order)
+                VALUES (new.rowid, new.title, new.body, new.tags, new.work_order);
+        END;
+        CREATE TABLE note_revs (
+            doc_id TEXT NOT NULL,
+            rev TEXT NOT NULL,
+            gen INTEGER NOT NULL,
+            parent TEXT,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            leaf INTEGER NOT NULL DEFAULT 1,
+            content TEXT,
+            PRIMARY KEY (doc_id, rev)
+        ) WITHOUT ROWID;
+        CREATE INDEX note_revs_leaves ON note_revs(doc_id, leaf);
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id TEXT NOT NULL,
+            rev TEXT NOT NULL,
+            queued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE TABLE sync_parked (
+            doc_id TEXT NOT NULL,
+            rev TEXT NOT NULL,
+            error TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            parked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            PRIMARY KEY (doc_id, rev)
+        );
+        CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    )
+
+
 def _run_script(db: sqlean.Connection, script: str) -> None:
     """Execute each complete statement of `script` inside the caller's transaction."""
     buf = ""
@@ -81,7 +156,7 @@ def _run_script(db: sqlean.Connection, script: str) -> None:
             buf = ""
 
 
-MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [m001_library]
+MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [m001_library, m002_notes]
 
 
 def _migrate(db: sqlean.Connection) -> None:

