@@ -90,4 +90,7 @@ def write(folder: Path) -> Path:
     (folder / "alarms.html").write_text(ALARMS_HTML)
     (folder / "notes.txt").write_text(NOTES_TXT)
     make_pdf(folder / "heatpump.pdf")
+    from tests.core.fixtures_docs import build_docx
+
+    build_docx(folder / "compressor.docx")
     return folder

@@ -31,7 +31,8 @@ def test_each_format_with_pages_and_sections(session, tmp_path):
     docs = corpus.write(tmp_path / "docs")
     report = ingest.run(session.db, session.embedder, [docs])
     assert not report.failed
-    assert {Path(a["path"]).name for a in report.added} == {"pump.md", "alarms.html", "notes.txt", "heatpump.pdf"}
+    assert {Path(a["path"]).name for a in report.added} == {"pump.md", "alarms.html", "notes.txt", "heatpump.pdf",
+                                                                 "compressor.docx"}
     db = session.db
     pdf = next(a for a in report.added if a["path"].endswith(".pdf"))
     assert pdf["pages"] == 3
@@ -48,6 +49,8 @@ def test_each_format_with_pages_and_sections(session, tmp_path):
     assert md["section"] == "ZX-9 booster pump service manual > Seal replacement" and md["page"] is None
     html = db.execute("SELECT section, text FROM chunks WHERE text LIKE '%inlet strainer%'").fetchone()
     assert "E47 low suction pressure" in html["section"] and "junk" not in html["text"]
+    docx = db.execute("SELECT section, page FROM chunks WHERE text LIKE '%terminal block X1%'").fetchone()
+    assert docx["section"].endswith("Installation > Wiring") and docx["page"] is None
     md_table = db.execute("SELECT kind, text FROM chunks WHERE text LIKE '%impeller nut torque%'").fetchone()
     assert md_table["kind"] == "table" and "38 Nm" in md_table["text"]
     _consistent(db)
