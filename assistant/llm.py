@@ -7,6 +7,7 @@ on one thread (the GUI's `llm` executor, or the CLI's main thread).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -128,6 +129,20 @@ def load(path: Path, n_ctx: int = 2048, n_threads: int | None = None) -> ChatMod
     with _cache_lock:
         if key not in _cache:
             t0 = time.perf_counter()
+            if not _cache:
+                # Free models before interpreter teardown: llama.cpp's own finaliser fails then.
+                atexit.register(unload_all)
             _cache[key] = ChatModel(Path(path), n_ctx, n_threads)
             log.info("loaded %s in %.2f s", Path(path).name, time.perf_counter() - t0)
         return _cache[key]
+
+
+def unload_all() -> None:
+    """Free every loaded model now (at exit): llama.cpp's finaliser fails if left to interpreter teardown."""
+    with _cache_lock:
+        loaded = list(_cache.values())
+        _cache.clear()
+    for m in loaded:
+        close = getattr(m._llm, "close", None)
+        if close is not None:
+            close()

@@ -42,7 +42,7 @@ def test_hybrid_finds_exact_part_number_that_vector_search_misses(library):
 
 
 def test_search_returns_manual_page_section(library):
-    res = search(library.db, library.embedder, "compressor mounting bolts torque", k=3)
+    res = search(library.db, library.embedder, "HX-400 compressor mounting bolts torque", k=3)
     top = res.passages[0]
     assert top.manual == "HX-400 Heat Pump Manual" and top.page == 2
     assert "31 Nm" in top.text and top.section
