@@ -126,9 +126,65 @@ def cmd_search(args, session) -> int:
     return 0
 
 
+def _speech_terms(session, bias: bool = True) -> list:
+    """The library's vocabulary to bias the recogniser toward ([] when off or unavailable)."""
+    if not bias or session.settings.stt_bias == "off":
+        return []
+    from .library import terms
+
+    try:
+        return terms.domain_terms(session.db)
+    except AssistantError as e:  # no library is no reason not to transcribe
+        log.warning("transcribing without the library's vocabulary: %s", e)
+        return []
+
+
+def cmd_transcribe(args, session) -> int:
+    from . import stt
+
+    cancel = threading.Event()
+    job = stt.transcribe(Path(args.audio), model=args.model, cancel=cancel,
+                         prompt_terms=_speech_terms(session, not args.no_bias))
+    try:
+        for i, seg in enumerate(job):
+            if not args.json:
+                sys.stdout.write((" " if i else "") + seg.text)
+                sys.stdout.flush()
+    except KeyboardInterrupt:
+        cancel.set()
+        print("\n[stopped]", file=sys.stderr)
+        return 130
+    t = job.result()
+    if args.json:
+        _out(t.to_json())
+    elif t.text:
+        print()
+    # Silence or noise: the JSON (text "") is still printed, and the reason goes to stderr.
+    return _fail(t.message) if t.message else 0
+
+
+def _heard(args, session):
+    """The spoken question of `ask --audio`, transcribed. Raises NoSpeechError if nothing was said."""
+    from . import stt
+
+    t = stt.transcribe_all(Path(args.audio), prompt_terms=_speech_terms(session))
+    t.require_text()
+    return t
+
+
 def cmd_ask(args, session) -> int:
     from .rag.answer import ask
 
+    question, heard = args.question, None
+    if args.audio:
+        if question:
+            return _fail("ask: give a QUESTION or --audio FILE, not both", 2)
+        heard = _heard(args, session)
+        question = heard.text
+        if not args.json:
+            print(f"Heard: {question}\n", flush=True)
+    elif not question:
+        return _fail("ask: give a QUESTION, or --audio FILE with the question spoken", 2)
     settings = session.settings
     if args.k:
         settings.top_k = args.k
@@ -139,7 +195,7 @@ def cmd_ask(args, session) -> int:
     stream = not args.json
     try:
         events = ask(session.db, session.embedder_or_none(), lambda: session.chat(args.model),
-                     args.question, settings, cancel)
+                     question, settings, cancel)
         for ev in events:
             if ev.kind == "retrieved" and stream and ev.warnings:
                 for w in ev.warnings:
@@ -158,7 +214,12 @@ def cmd_ask(args, session) -> int:
     except Cancelled:
         return 130
     if args.json:
-        _out(answer.to_json() if args.verbose else {k: v for k, v in answer.to_json().items() if k != "passages"})
+        out = answer.to_json() if args.verbose else {k: v for k, v in answer.to_json().items() if k != "passages"}
+        out.setdefault("question", question)
+        if heard is not None:
+            out["transcript"] = heard.to_json()
+            out["timings"]["transcribe_ms"] = heard.timings["total_ms"]
+        _out(out)
         return 0
     print()
     if answer.unverified:
@@ -382,7 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_search)
 
     s = sub.add_parser("ask", help="a grounded answer with citations")
-    s.add_argument("question")
+    s.add_argument("question", nargs="?", help="the question (or speak it into a file: --audio)")
+    s.add_argument("--audio", metavar="FILE", help="a recorded question (WAV, FLAC, MP3, OGG): transcribe, then answer")
     s.add_argument("--json", action="store_true")
     s.add_argument("--model", help="chat model file name (default: the configured default)")
     s.add_argument("-k", type=int, help="passages to give the model")
@@ -390,6 +452,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--timings", action="store_true", help="print timings to stderr")
     s.add_argument("--verbose", action="store_true", help="with --json, include all retrieved passages")
     s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("transcribe", help="speech to text (WAV, FLAC, MP3, OGG)")
+    s.add_argument("audio", metavar="AUDIO")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--model", help="speech model name from `field-assistant models` (default: tiny.en)")
+    s.add_argument("--no-bias", action="store_true", help="do not bias toward the library's vocabulary")
+    s.set_defaults(func=cmd_transcribe)
 
     s = sub.add_parser("models", help="installed models; add a GGUF; choose the default")
     s.add_argument("--json", action="store_true")

@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     stt_beam_size: int = Field(5, ge=1, le=10, description="beam width of the speech decoder")
     stt_language: str | None = Field("en", description="spoken language for multilingual models; None detects it")
     stt_max_seconds: float = Field(600.0, gt=0, description="longest clip accepted")
-    stt_bias: str = Field("hotwords", description="bias toward the library's terms: hotwords | prompt | off")
+    stt_bias: str = Field("prompt", description="bias toward the library's terms: prompt (Whisper's initial "
+                          "prompt) | hotwords (re-sent with every 30 s window; crowds long dictations) | off")
     # Sync (issue 5); kept here so one place holds the configuration
     sync_url: str | None = None
     sync_db: str = "field-notes"

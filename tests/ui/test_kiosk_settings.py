@@ -1,0 +1,214 @@
+"""Kiosk mode (PIN, full screen, touch targets), settings that persist, the screenshot command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from tests.conftest import EXE
+from tests.ui.conftest import wait_ready
+from ui import kiosk as kioskmod
+from ui import theme
+
+PIN = "2468"
+
+
+@pytest.fixture
+def pin(home):
+    from assistant import settings
+
+    settings.save(kiosk_pin_hash=kioskmod.hash_pin(PIN, iterations=1000))
+    return PIN
+
+
+def test_pin_hash_round_trip():
+    h = kioskmod.hash_pin("1234")
+    assert "1234" not in h and h.startswith("pbkdf2_sha256$")
+    assert kioskmod.verify_pin("1234", h)
+    assert not kioskmod.verify_pin("1235", h)
+    assert not kioskmod.verify_pin("1234", None) and not kioskmod.verify_pin("1234", "garbage")
+    assert kioskmod.hash_pin("1234") != h  # salted
+
+
+def test_kiosk_refuses_close_without_the_pin_and_accepts_it_with_the_pin(qtbot, make_window, library, pin):
+    w = make_window(kiosk=True)
+    wait_ready(qtbot, w)
+    assert w.kiosk.active and w.isVisible()
+    assert w.geometry() == QGuiApplication.primaryScreen().geometry()
+    assert w.windowFlags() & Qt.WindowType.FramelessWindowHint
+    # Close and the usual escape shortcuts are refused.
+    assert not w.close()
+    assert w.isVisible()
+    for key, mod in ((Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier), (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+                     (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)):
+        ev = QKeyEvent(QEvent.Type.KeyPress, key, mod)
+        assert w.kiosk.eventFilter(w, ev) is True
+    assert w.isVisible() and w.kiosk.active
+    # Settings need the PIN too.
+    dlg = w.open_settings()
+    assert isinstance(dlg, kioskmod.PinDialog)
+    dlg.reject()
+    # A wrong PIN keeps the kiosk locked.
+    dlg = w.request_exit_kiosk()
+    assert isinstance(dlg, kioskmod.PinDialog)
+    qtbot.keyClicks(dlg.edit, "1111")
+    dlg.check()
+    assert dlg.isVisible() and "Wrong PIN" in dlg.error.text()
+    assert w.kiosk.active
+    # The right PIN (typed on the keypad) unlocks it; then the window can be closed.
+    keys = {b.text(): b for b in dlg.findChildren(QPushButton)}
+    for digit in PIN:
+        keys[digit].click()
+    keys["OK"].click()
+    assert not dlg.isVisible()
+    assert not w.kiosk.active
+    assert not (w.windowFlags() & Qt.WindowType.FramelessWindowHint)
+    assert w.close()
+    assert not w.isVisible()
+
+
+def test_kiosk_layout_is_touch_first(qtbot, make_window, library):
+    w = make_window(kiosk=True)
+    wait_ready(qtbot, w)
+    target = theme.touch_target_px()
+    assert target >= 48
+    small = []
+    for b in w.findChildren(QPushButton):
+        if b.isVisible() and b.height() < target:
+            small.append((b.text() or b.accessibleName(), b.height()))
+    assert not small, f"touch targets under {target} px: {small}"
+    assert w.ask.box.height() >= target
+    assert w.ask.talk.isVisible() and w.ask.talk.height() >= 2 * target  # reserved for push-to-talk
+    assert QApplication.instance().font().pointSizeF() > theme.BASE_PT  # large text
+
+
+def test_settings_persist_and_apply(qtbot, make_window, library):
+    from assistant import settings
+
+    w = make_window()
+    wait_ready(qtbot, w)
+    dlg = w.open_settings()
+    qtbot.waitUntil(lambda: dlg.model.isEnabled(), timeout=10_000)
+    assert "SmolLM2" in dlg.model.currentText() and "Q4_1" in dlg.model.currentText()
+    dlg.theme.setCurrentIndex(dlg.theme.findData("dark"))
+    dlg.text_size.setCurrentIndex(dlg.text_size.findData(1.3))
+    dlg.length.setCurrentIndex(dlg.length.findData(400))
+    dlg.passages.setValue(5)
+    dlg.pin.setText("123")
+    dlg.pin2.setText("123")
+    dlg.save()
+    assert dlg.isVisible() and dlg.error.isVisible()  # too short: refused, nothing saved
+    dlg.pin.setText("97531")
+    dlg.pin2.setText("97531")
+    dlg.save()
+    assert not dlg.isVisible()
+    saved = json.loads((settings.paths.settings_path()).read_text())
+    assert saved["theme"] == "dark" and saved["text_size"] == 1.3
+    assert saved["max_answer_tokens"] == 400 and saved["top_k"] == 5
+    assert kioskmod.verify_pin("97531", saved["kiosk_pin_hash"]) and "97531" not in json.dumps(saved)
+    assert QApplication.instance().property("fa_theme") == "dark"
+    fresh = settings.load()  # as after a restart
+    assert fresh.theme == "dark" and fresh.text_size == 1.3
+
+
+def test_touch_target_follows_the_screen_dpi():
+    class Screen:
+        def __init__(self, dpi, dpr=1.0):
+            self.dpi, self.dpr = dpi, dpr
+
+        def physicalDotsPerInch(self):
+            return self.dpi
+
+        def devicePixelRatio(self):
+            return self.dpr
+
+        def logicalDotsPerInch(self):
+            return 96.0
+
+    assert theme.touch_target_px(Screen(96)) == 48  # 9 mm is 34 px: 48 dp wins
+    assert theme.touch_target_px(Screen(150)) == 54  # 10-inch 1280x800 tablet: 9 mm
+    assert theme.touch_target_px(Screen(300, 2.0)) == 54  # 200 % scale: same physical size
+
+
+def _gui(args, home, tmp_path):
+    env = dict(os.environ)  # offscreen, with the 1280x800 screen of tests/ui/conftest.py
+    return subprocess.run([str(EXE), "gui", *args], env=env, capture_output=True, text=True, timeout=180)
+
+
+@pytest.mark.parametrize("kiosk", [False, True])
+def test_gui_screenshot_command(library, home, tmp_path, kiosk):
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "shot.png"
+    r = _gui(["--screenshot", str(out)] + (["--kiosk"] if kiosk else []), home, tmp_path)
+    assert r.returncode == 0, r.stderr
+    img = QImage(str(out))
+    want = (1280, 800) if kiosk else (960, 600)  # kiosk: the whole screen
+    assert not img.isNull() and img.width() >= want[0] and img.height() >= want[1]
+    assert "Traceback" not in r.stderr
+
+
+def test_gui_without_a_display_says_how(home, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    r = subprocess.run([str(EXE), "gui"], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1
+    assert "xvfb-run" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_core_and_viewer_helpers_never_import_qt():
+    code = "import sys, assistant.cli, assistant.viewer, assistant.library.reindex; " \
+           "sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_binding_reference_leaks_cannot_crash_the_app(qtbot):
+    """PySide6 6.12 on CPython 3.11 drops a reference to None/True per void call or emit; ui.qtcompat
+    makes them immortal (as 3.12 does), so a long session cannot end in 'deallocating None'."""
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QLabel
+
+    from ui import qtcompat
+    from ui.qtcompat import emit
+
+    class Emitter(QObject):
+        s = Signal(object)
+
+    o, lab, got = Emitter(), QLabel(), []
+    o.s.connect(got.append)
+    for _ in range(20_000):  # far more than None and True have references on a fresh interpreter
+        emit(o.s, True)
+        lab.setText("x")
+    assert len(got) == 20_000
+    if qtcompat.APPLIED:
+        assert sys.getrefcount(None) > 1 << 39 and sys.getrefcount(True) > 1 << 39
+
+
+def test_translation_source_is_up_to_date(tmp_path):
+    """Every string marked with tr() in ui/ is in field_assistant_en.ts (re-run pyside6-lupdate if not)."""
+    import shutil
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    if not lupdate.exists():
+        pytest.skip("pyside6-lupdate not installed")
+    root = Path(__file__).resolve().parents[2]
+    shipped = root / "ui" / "resources" / "translations" / "field_assistant_en.ts"
+    fresh = tmp_path / "fresh.ts"
+    shutil.copy(shipped, fresh)
+    sources = sorted(str(p) for p in (root / "ui").rglob("*.py"))
+    subprocess.run([str(lupdate), *sources, "-source-language", "en", "-target-language", "en", "-no-obsolete",
+                    "-ts", str(fresh)], check=True, capture_output=True)
+
+    def texts(path):
+        return {m.findtext("source") for m in ET.parse(path).getroot().iter("message")}
+
+    missing = texts(fresh) - texts(shipped)
+    assert not missing, f"run pyside6-lupdate (see ui/resources/translations/README.md): {sorted(missing)[:5]}"

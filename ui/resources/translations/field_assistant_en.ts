@@ -1,0 +1,1071 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>AskView</name>
+    <message>
+        <location filename="../../chat/ask_view.py" line="276"/>
+        <location filename="../../chat/ask_view.py" line="277"/>
+        <source>New question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="278"/>
+        <source>Clear the answer and type a new question (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="281"/>
+        <source>THIS SESSION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="284"/>
+        <source>Questions asked in this session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="288"/>
+        <source>Questions you ask appear here until the app is closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="293"/>
+        <source>Hold to talk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="294"/>
+        <source>Push to talk (voice input is not available yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="295"/>
+        <source>Voice input arrives in a later update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="312"/>
+        <source>Ask about a procedure, a torque, a part number or an error code…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="313"/>
+        <source>Question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="319"/>
+        <source>Ask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="319"/>
+        <source>Ask the question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="322"/>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="322"/>
+        <source>Stop the answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="323"/>
+        <source>Stop writing the answer (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="371"/>
+        <source>Ask the manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="375"/>
+        <source>Add manuals…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="378"/>
+        <source>Load the demo manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="386"/>
+        <source>TRY ASKING</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="397"/>
+        <source>How answers work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="399"/>
+        <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="401"/>
+        <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="402"/>
+        <source>Safety warnings near the passages are shown above the answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="403"/>
+        <source>Everything runs on this device. Nothing is sent anywhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="417"/>
+        <source>Opening the library…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="420"/>
+        <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="423"/>
+        <source>Answers come from the manuals on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="425"/>
+        <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="433"/>
+        <source>Ask: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="443"/>
+        <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="448"/>
+        <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="537"/>
+        <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="544"/>
+        <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CitationCard</name>
+    <message>
+        <location filename="../../chat/cards.py" line="56"/>
+        <source>page {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="57"/>
+        <source>Source {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="59"/>
+        <source>Press Enter to open the manual at this passage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="73"/>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="74"/>
+        <source>Open source {0} in the viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LibraryView</name>
+    <message>
+        <location filename="../../library/library_view.py" line="140"/>
+        <source>Library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="141"/>
+        <location filename="../../library/library_view.py" line="277"/>
+        <source>Add files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="142"/>
+        <source>Add manual files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="143"/>
+        <source>Add manual files (Ctrl+O)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="144"/>
+        <source>Add folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="145"/>
+        <location filename="../../library/library_view.py" line="331"/>
+        <source>Add a folder of manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="146"/>
+        <source>Re-index</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="147"/>
+        <source>Re-index the selected manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="148"/>
+        <location filename="../../library/library_view.py" line="442"/>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="149"/>
+        <source>Remove the selected manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="170"/>
+        <location filename="../../library/library_view.py" line="177"/>
+        <source>Indexing progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="172"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="172"/>
+        <source>Cancel adding manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="194"/>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="194"/>
+        <source>Dismiss the list of failed files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="200"/>
+        <source>Files that could not be added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="208"/>
+        <source>Filter manuals by title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="209"/>
+        <source>Filter manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="223"/>
+        <source>Manuals in the library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="246"/>
+        <source>Drop files or folders here to add them · double-click a manual to open it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="268"/>
+        <source>Drop manuals here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="271"/>
+        <source>PDF, Word (.docx), HTML, Markdown and text files, or whole folders. They are indexed on this device; nothing is uploaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="280"/>
+        <source>Load the demo manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="299"/>
+        <source>{0} manuals · {1} pages · {2} passages indexed on this device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="300"/>
+        <source>No manuals yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="324"/>
+        <source>Add manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="326"/>
+        <source>Manuals ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="326"/>
+        <source>All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="358"/>
+        <source>Waiting to start…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="373"/>
+        <source>Indexing {0} of {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="385"/>
+        <source>{0} added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="387"/>
+        <source>{0} already in the library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="389"/>
+        <source>{0} could not be added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="396"/>
+        <source>Indexing stopped: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="399"/>
+        <source>Indexing cancelled. Manuals indexed so far are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="413"/>
+        <source>Cancelling after the current file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="417"/>
+        <source>Indexing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="421"/>
+        <source>{0} file(s) could not be added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="438"/>
+        <source>Remove manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="439"/>
+        <source>Remove these manuals from the library?&lt;br&gt;&lt;br&gt;{0}&lt;br&gt;&lt;br&gt;The files themselves are not deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="449"/>
+        <source>{0} manual(s) removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../main_window.py" line="79"/>
+        <location filename="../../main_window.py" line="81"/>
+        <location filename="../../main_window.py" line="141"/>
+        <location filename="../../main_window.py" line="282"/>
+        <source>Field Assistant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="101"/>
+        <source>Chat model: starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="101"/>
+        <source>Chat model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="102"/>
+        <source>Library: opening…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="102"/>
+        <location filename="../../main_window.py" line="154"/>
+        <source>Library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="103"/>
+        <source>Network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="143"/>
+        <source>Field
+Assistant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="152"/>
+        <source>Ask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="152"/>
+        <source>Ask the manuals (Ctrl+1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="153"/>
+        <source>Manual</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="153"/>
+        <source>The manual page of a source (Ctrl+2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="154"/>
+        <source>Manuals on this device (Ctrl+3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="163"/>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="163"/>
+        <source>Settings (Ctrl+,)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="166"/>
+        <source>Admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="167"/>
+        <source>Leave kiosk mode (administrator PIN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="189"/>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="233"/>
+        <source>Chat model: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="235"/>
+        <source>No chat model: search only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="238"/>
+        <source>Chat model failed to load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="240"/>
+        <source>The chat model could not be loaded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="245"/>
+        <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="252"/>
+        <source>{0} manuals · {1} passages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="253"/>
+        <source>Library empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="271"/>
+        <source>Works offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="273"/>
+        <source>Online · answers stay on this device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="275"/>
+        <source>Offline · everything works on this device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="293"/>
+        <source>Enter the PIN to open Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="318"/>
+        <source>Admin PIN saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="320"/>
+        <source>Settings saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="351"/>
+        <source>Enter the PIN to leave kiosk mode.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="355"/>
+        <location filename="../../main_window.py" line="358"/>
+        <source>Leave kiosk mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="356"/>
+        <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="368"/>
+        <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ManualsModel</name>
+    <message>
+        <location filename="../../library/library_view.py" line="73"/>
+        <source>Indexing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="75"/>
+        <source>File missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="77"/>
+        <source>Indexed · {0} scanned pages not searchable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="78"/>
+        <source>Indexed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <location filename="../../kiosk.py" line="67"/>
+        <location filename="../../kiosk.py" line="69"/>
+        <location filename="../../kiosk.py" line="73"/>
+        <source>Administrator PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk.py" line="80"/>
+        <source>PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk.py" line="85"/>
+        <source>PIN error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk.py" line="92"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk.py" line="92"/>
+        <source>Confirm PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk.py" line="106"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk.py" line="115"/>
+        <location filename="../../kiosk.py" line="127"/>
+        <source>Too many wrong PINs. Try again in {0} s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk.py" line="129"/>
+        <source>Wrong PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SafetyBanner</name>
+    <message>
+        <location filename="../../chat/cards.py" line="128"/>
+        <source>Show in manual</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Services</name>
+    <message>
+        <location filename="../../services.py" line="86"/>
+        <source>Loading the chat model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../services.py" line="89"/>
+        <source>Loading {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../settings_dialog.py" line="45"/>
+        <location filename="../../settings_dialog.py" line="46"/>
+        <location filename="../../settings_dialog.py" line="62"/>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="65"/>
+        <source>Answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="68"/>
+        <location filename="../../settings_dialog.py" line="73"/>
+        <source>Chat model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="69"/>
+        <source>Looking for models…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="78"/>
+        <location filename="../../settings_dialog.py" line="226"/>
+        <location filename="../../settings_dialog.py" line="231"/>
+        <source>Add model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="79"/>
+        <source>Add a GGUF chat model file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="75"/>
+        <source>Any GGUF chat model in the models folder. A larger model writes better answers but needs more memory and time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="84"/>
+        <location filename="../../settings_dialog.py" line="88"/>
+        <source>Answer length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="86"/>
+        <source>{0} (up to {1} tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="92"/>
+        <source>Passages given to the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="50"/>
+        <location filename="../../settings_dialog.py" line="93"/>
+        <source>Passages per answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="96"/>
+        <source>Appearance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="99"/>
+        <location filename="../../settings_dialog.py" line="103"/>
+        <source>Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="105"/>
+        <location filename="../../settings_dialog.py" line="109"/>
+        <source>Text size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="107"/>
+        <source>{0} ({1} %)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="112"/>
+        <location filename="../../settings_dialog.py" line="115"/>
+        <source>Kiosk mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="114"/>
+        <source>Run full screen, locked, with large touch targets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="117"/>
+        <source>Kiosk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="121"/>
+        <location filename="../../settings_dialog.py" line="125"/>
+        <source>New admin PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="122"/>
+        <source>Leave empty to keep the current PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="123"/>
+        <source>{0} to {1} digits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="129"/>
+        <source>Repeat the new admin PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="131"/>
+        <source>Repeat PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="132"/>
+        <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="134"/>
+        <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="149"/>
+        <source>Settings are saved on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="150"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="153"/>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="153"/>
+        <source>Save settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="195"/>
+        <source>unusable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="206"/>
+        <source>No chat model installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="212"/>
+        <source>Add a chat model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="214"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="222"/>
+        <source>Copying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="258"/>
+        <source>The PIN must be {0} to {1} digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="261"/>
+        <source>The two PINs differ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="268"/>
+        <source>The settings could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TurnView</name>
+    <message>
+        <location filename="../../chat/ask_view.py" line="95"/>
+        <source>You asked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="97"/>
+        <source>Question: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="111"/>
+        <source>ANSWER</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="116"/>
+        <source>Answer status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="123"/>
+        <source>Answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="181"/>
+        <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="196"/>
+        <source>Sources</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="196"/>
+        <source>Closest passages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="203"/>
+        <source>Searching the manuals…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="206"/>
+        <source>Loading the chat model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="207"/>
+        <source>Writing the answer…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="207"/>
+        <source>Reading the passages…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="209"/>
+        <source>Stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="211"/>
+        <source>No answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="217"/>
+        <source>Nothing relevant found · {0:.1f} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="219"/>
+        <source>{0:.1f} s · {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="225"/>
+        <source>Generation was stopped. The text above is incomplete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="228"/>
+        <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="232"/>
+        <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="234"/>
+        <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ViewerView</name>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="143"/>
+        <source>Answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="143"/>
+        <source>Back to the answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="144"/>
+        <source>Back to the answer (Alt+Left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="149"/>
+        <location filename="../../viewer/viewer_view.py" line="196"/>
+        <source>No manual open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="161"/>
+        <source>Previous page (Page Up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="166"/>
+        <source>Next page (Page Down)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="168"/>
+        <source>Zoom out (Ctrl+-)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="173"/>
+        <source>Zoom in (Ctrl++)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="175"/>
+        <source>Fit page width (Ctrl+0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="199"/>
+        <source>Open a source under an answer to see the page it comes from, with the passage highlighted. Manuals can also be opened from the Library.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="210"/>
+        <source>Manual page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="220"/>
+        <source>Manual text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="254"/>
+        <source>Page {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="292"/>
+        <source>&lt;b&gt;This manual cannot be shown.&lt;/b&gt; {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../viewer/viewer_view.py" line="422"/>
+        <source>Page {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>combo</name>
+    <message>
+        <location filename="../../settings_dialog.py" line="278"/>
+        <source>Custom ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>

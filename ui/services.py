@@ -1,0 +1,317 @@
+"""The GUI's side of the core: every core call the views make, run as a job on the right lane.
+
+Views never call the core directly (a core call can take seconds); they call a method here,
+which submits a job through `ui.workers` and hands back the `Job` so the view can follow its
+signals, cancel it, or ignore a stale one. Model and library state are kept here and
+broadcast as signals, so the status bar, the Ask page and the Library page agree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from assistant import models
+from assistant import settings as settingsmod
+from assistant.errors import ModelCorruptError, ModelMissingError
+from assistant.session import Session
+
+from .qtcompat import emit
+from .workers import Job, JobContext, Workers
+
+log = logging.getLogger(__name__)
+
+class Services(QObject):
+    """Shared state of the app (models, library, settings) and the jobs that change it."""
+
+    model_state_changed = Signal(str, str)  # state (idle|loading|ready|missing|error), message
+    library_changed = Signal(list)  # manuals as dicts (assistant.library.ingest.library + "missing")
+    settings_changed = Signal(object)  # Settings
+    ingest_started = Signal(object)  # Job
+    embedder_state_changed = Signal(str, str)
+
+    def __init__(self, workers: Workers | None = None, auto_demo: bool = False):
+        super().__init__()
+        self.auto_demo = auto_demo  # first run: load the demo manuals into an empty library
+        self.workers = workers or Workers()
+        # The session gives settings, the embedder (thread-safe) and the chat loader. Its own
+        # .db connection is never used: each worker thread has its own (ctx.db).
+        self.session = GuiSession()
+        self.settings = self.session.settings
+        self.manuals: list[dict] = []
+        self.library_loaded = False
+        self.model_state = "idle"
+        self.model_message = ""
+        self.model_name: str | None = None
+        self.embedder_state = "idle"
+
+    # -- start-up ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the models in the background and list the library (after the window is shown)."""
+        self.refresh_library()
+        self.load_embedder()
+        self.load_chat_model()
+
+    def load_embedder(self) -> Job:
+        def run(ctx: JobContext):
+            emb = self.session.embedder
+            emb.embed(["warm up"])  # the first run of an ONNX session is the slow one
+            return emb.name
+
+        self.embedder_state = "loading"
+        return self.workers.submit(
+            run, lane="pool", name="load-embedder",
+            on_result=lambda name: self._set_embedder("ready", name),
+            on_error=lambda e: self._set_embedder("missing", str(e)),
+        )
+
+    def _set_embedder(self, state: str, message: str) -> None:
+        self.embedder_state = state
+        emit(self.embedder_state_changed, state, message)
+
+    def load_chat_model(self) -> Job:
+        """Load the default chat model on the `llm` lane (the only thread that may use it)."""
+
+        def run(ctx: JobContext):
+            info = models.default("chat")
+            ctx.report(info, flush=True)
+            chat = self.session.chat()
+            return {"name": chat.name, "quantization": chat.quantization, "size_bytes": info.size_bytes}
+
+        self._set_model("loading", self.tr("Loading the chat model…"))
+        return self.workers.submit(
+            run, lane="llm", name="load-chat-model",
+            on_progress=lambda items: self._set_model("loading", self.tr("Loading {0}…").format(
+                pretty_model_name(items[-1].name))),
+            on_result=self._model_loaded, on_error=self._model_failed,
+        )
+
+    def _model_loaded(self, info: dict) -> None:
+        self.model_name = info["name"]
+        q = f" · {info['quantization']}" if info.get("quantization") else ""
+        self._set_model("ready", f"{pretty_model_name(info['name'])}{q}")
+
+    def _model_failed(self, e: BaseException) -> None:
+        self.model_name = None
+        if isinstance(e, ModelMissingError):
+            self._set_model("missing", str(e))
+        else:
+            self._set_model("error", str(e) if isinstance(e, ModelCorruptError) else f"{type(e).__name__}: {e}")
+
+    def _set_model(self, state: str, message: str) -> None:
+        self.model_state, self.model_message = state, message
+        emit(self.model_state_changed, state, message)
+
+    # -- library -------------------------------------------------------------------------
+
+    def refresh_library(self) -> Job:
+        check_demo = self.auto_demo and not self.library_loaded
+
+        def run(ctx: JobContext):
+            from assistant import demo
+            from assistant.library import ingest
+
+            manuals = ingest.library(ctx.db)
+            for m in manuals:
+                m["missing"] = not Path(m["path"]).exists()
+            return manuals, check_demo and demo.needs_demo(ctx.db)
+
+        return self.workers.submit(run, lane="pool", name="library", on_result=self._library_listed)
+
+    def _library_listed(self, result) -> None:
+        manuals, load_demo = result
+        self.manuals = manuals
+        self.library_loaded = True
+        emit(self.library_changed, manuals)
+        if load_demo and self.demo_files():
+            log.info("first run: loading the demo manuals")
+            job = self.ingest([str(p) for p in self.demo_files()])
+            job.succeeded.connect(lambda _: _mark_demo_loaded())
+
+    def ingest(self, paths: list[str], reindex: bool = False, **callbacks) -> Job:
+        """Add (or re-index) manuals on the db-writer lane; progress items are IngestEvents."""
+
+        def run(ctx: JobContext):
+            from assistant.library import ingest as ingestmod
+            from assistant.library import reindex as reindexmod
+
+            gen = reindexmod.reindex if reindex else ingestmod.ingest
+            report = None
+            for ev in gen(ctx.db, self.session.embedder, paths, ctx.cancel):
+                ctx.report(ev, flush=ev.kind in ("start", "failed", "added", "finished"))
+                if ev.report is not None:
+                    report = ev.report
+            return report
+
+        job = self.workers.submit(run, lane="db-writer", name="reindex" if reindex else "ingest", **_cb(callbacks))
+        job.finished.connect(self.refresh_library)
+        emit(self.ingest_started, job)
+        return job
+
+    def remove(self, paths: list[str], **callbacks) -> Job:
+        def run(ctx: JobContext):
+            from assistant.library import ingest
+
+            return [p for p in paths if ingest.remove(ctx.db, p)]
+
+        job = self.workers.submit(run, lane="db-writer", name="remove", **_cb(callbacks))
+        job.finished.connect(self.refresh_library)
+        return job
+
+    def demo_available(self) -> bool:
+        return bool(self.demo_files())
+
+    @staticmethod
+    def demo_files() -> list[Path]:
+        """The demo manuals shipped with the app (not their README)."""
+        from assistant import demo
+        from assistant.library.parse import SUPPORTED
+
+        d = demo.demo_dir()
+        if d is None:
+            return []
+        return sorted(p for p in d.iterdir()
+                      if p.is_file() and p.suffix.lower() in SUPPORTED and p.stem.lower() != "readme")
+
+    # -- answers -------------------------------------------------------------------------
+
+    def ask(self, question: str, **callbacks) -> Job:
+        """Answer on the `llm` lane; progress items are AnswerEvents (tokens batched)."""
+        settings = self.settings.model_copy()
+
+        def run(ctx: JobContext):
+            from assistant.rag.answer import ask
+
+            answer = None
+            for ev in ask(ctx.db, self.session.embedder_or_none(), self.session.chat, question, settings,
+                          ctx.cancel):
+                ctx.report(ev, flush=ev.kind != "token")
+                if ev.kind == "done":
+                    answer = ev.answer
+            return answer
+
+        return self.workers.submit(run, lane="llm", name="ask", **_cb(callbacks))
+
+    # -- viewer --------------------------------------------------------------------------
+
+    def render_page(self, path: str, page: int, scale: float, dpr: float, passage: str | None,
+                    **callbacks) -> Job:
+        """Render a PDF page (pool lane); the result is (QImage, PageImage without pixels)."""
+
+        def run(ctx: JobContext):
+            from assistant import viewer
+
+            ctx.check()
+            img = viewer.render_pdf_page(path, page, scale * dpr, passage)
+            qimg = QImage(img.data, img.width, img.height, img.stride, QImage.Format.Format_RGB32).copy()
+            qimg.setDevicePixelRatio(dpr)
+            img.data = b""
+            return qimg, img
+
+        return self.workers.submit(run, lane="pool", name="render-page", **_cb(callbacks))
+
+    def load_document(self, path: str, char_start: int | None, char_end: int | None, **callbacks) -> Job:
+        def run(ctx: JobContext):
+            from assistant import viewer
+
+            return viewer.document(path, char_start, char_end)
+
+        return self.workers.submit(run, lane="pool", name="load-document", **_cb(callbacks))
+
+    def page_sizes(self, path: str, **callbacks) -> Job:
+        def run(ctx: JobContext):
+            from assistant import viewer
+
+            return viewer.pdf_page_sizes(path)
+
+        return self.workers.submit(run, lane="pool", name="page-sizes", **_cb(callbacks))
+
+    # -- models and settings ---------------------------------------------------------------
+
+    def list_models(self, **callbacks) -> Job:
+        return self.workers.submit(lambda ctx: [m for m in models.installed() if m.role == "chat"],
+                                   lane="pool", name="list-models", **_cb(callbacks))
+
+    def add_model(self, path: str, make_default: bool = False, **callbacks) -> Job:
+        return self.workers.submit(lambda ctx: models.add(Path(path), make_default=make_default),
+                                   lane="pool", name="add-model", **_cb(callbacks))
+
+    def save_settings(self, **changes) -> settingsmod.Settings:
+        """Persist changes to settings.json; reloads the chat model when the default changed."""
+        model_changed = "chat_model" in changes and changes["chat_model"] != self.settings.chat_model
+        if model_changed:
+            models.set_default(changes.pop("chat_model"))  # validates and saves it
+        new = settingsmod.save(**changes) if changes else settingsmod.load()
+        self.settings = self.session.settings = _with_thread_budget(new)
+        emit(self.settings_changed, new)
+        if model_changed:
+            self.load_chat_model()
+        return new
+
+    def shutdown(self, timeout: float = 1.0) -> bool:
+        clean = self.workers.shutdown(timeout)
+        return clean
+
+
+def model_threads() -> int:
+    """CPU threads for llama.cpp and ONNX Runtime in the GUI: every core but one.
+
+    Their worker threads spin-wait on each other at every step; when they take all the cores,
+    each wake-up of the GUI thread preempts one of them and the others spin until it is back.
+    On a 2-core tablet that turned 40 tokens/s into 1-3 tokens/s; leaving one core to the GUI
+    keeps decoding fast and the window responsive.
+    """
+    from assistant.llm import default_threads
+
+    return max(1, default_threads() - 1)
+
+
+def _with_thread_budget(settings: settingsmod.Settings) -> settingsmod.Settings:
+    if settings.n_threads is None:  # an explicit setting (FIELD_ASSISTANT_N_THREADS) wins
+        settings = settings.model_copy(update={"n_threads": model_threads()})
+    return settings
+
+
+class GuiSession(Session):
+    """The core's Session with the GUI's thread budget for the models."""
+
+    def __init__(self):
+        super().__init__(_with_thread_budget(settingsmod.load()))
+
+    @property
+    def embedder(self):
+        with self._lock:
+            if self._embedder is None:
+                from assistant.rag.embedder import OnnxEmbedder
+
+                self._embedder = OnnxEmbedder(models.default("embedding").path, threads=model_threads())
+            return self._embedder
+
+
+def pretty_model_name(filename: str) -> str:
+    """SmolLM2-135M-Instruct.Q4_1.gguf -> SmolLM2-135M-Instruct"""
+    name = filename[:-5] if filename.lower().endswith(".gguf") else filename
+    head, _, tail = name.rpartition(".")
+    return head if head and tail.upper().startswith(("Q", "F", "BF", "IQ")) else name
+
+
+def _cb(callbacks: dict[str, Callable | None]) -> dict[str, Callable]:
+    allowed = {"on_progress", "on_result", "on_error", "on_cancelled", "on_finished"}
+    unknown = set(callbacks) - allowed
+    if unknown:
+        raise TypeError(f"unknown callbacks: {', '.join(sorted(unknown))}")
+    return {k: v for k, v in callbacks.items() if v is not None}
+
+
+def _mark_demo_loaded() -> None:
+    from assistant import demo
+
+    try:
+        demo.mark_loaded()
+    except OSError as e:  # a read-only data folder: the demo may be offered again next time
+        log.warning("cannot record that the demo was loaded: %s", e)

@@ -1,0 +1,280 @@
+"""Settings: chat model, answer length, passages, theme, text size, kiosk mode and its PIN."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.errors import AssistantError
+
+from . import theme
+from .kiosk import MAX_PIN, MIN_PIN, hash_pin, valid_pin
+from .qtcompat import emit
+from .services import Services, pretty_model_name
+from .widgets import Notice, button, label
+
+log = logging.getLogger(__name__)
+
+ANSWER_LENGTHS = [(120, "Short"), (200, "Normal"), (400, "Long"), (800, "Very long")]
+TEXT_SIZES = [(0.9, "Small"), (1.0, "Normal"), (1.15, "Large"), (1.3, "Larger"), (1.5, "Largest")]
+
+
+class SettingsDialog(QDialog):
+    """Edits the settings; `saved` carries the changes after they were written to settings.json."""
+
+    saved = Signal(dict)
+
+    def __init__(self, services: Services, kiosk_active: bool = False, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.setWindowTitle(self.tr("Settings"))
+        self.setAccessibleName(self.tr("Settings"))
+        self.setModal(True)
+        self.setMinimumWidth(640)
+        s = services.settings
+        self._label_w = self.fontMetrics().horizontalAdvance(self.tr("Passages per answer")) + 24
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        body.setObjectName("PageBody")
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(28, 22, 28, 12)
+        lay.setSpacing(12)
+        lay.addWidget(label(self.tr("Settings"), "Title"))
+
+        # Answers
+        lay.addWidget(label(self.tr("Answers"), "H2"))
+        form = self._form(lay)
+        self.model = QComboBox()
+        self.model.setAccessibleName(self.tr("Chat model"))
+        self.model.addItem(self.tr("Looking for models…"), None)
+        self.model.setEnabled(False)
+        self.model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model.setMinimumContentsLength(20)
+        self._row(form, self.tr("Chat model"), self.model)
+        note_row = QHBoxLayout()
+        self.model_note = label(self.tr("Any GGUF chat model in the models folder. A larger model writes better "
+                                        "answers but needs more memory and time."), "Caption", wrap=True)
+        note_row.addWidget(self.model_note, 1)
+        self.add_model_button = button(self.tr("Add model…"), "plus", None,
+                                       accessible=self.tr("Add a GGUF chat model file"))
+        self.add_model_button.clicked.connect(self.choose_model)
+        note_row.addWidget(self.add_model_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._row(form, "", note_row)
+        self.length = QComboBox()
+        self.length.setAccessibleName(self.tr("Answer length"))
+        for tokens, name in ANSWER_LENGTHS:
+            self.length.addItem(self.tr("{0} (up to {1} tokens)").format(self.tr(name), tokens), tokens)
+        _select(self.length, s.max_answer_tokens, ANSWER_LENGTHS)
+        self._row(form, self.tr("Answer length"), self.length)
+        self.passages = QSpinBox()
+        self.passages.setRange(1, 10)
+        self.passages.setValue(s.top_k)
+        self.passages.setAccessibleName(self.tr("Passages given to the model"))
+        self._row(form, self.tr("Passages per answer"), self.passages)
+
+        # Appearance
+        lay.addWidget(label(self.tr("Appearance"), "H2"))
+        form = self._form(lay)
+        self.theme = QComboBox()
+        self.theme.setAccessibleName(self.tr("Theme"))
+        for key, name in theme.THEMES.items():
+            self.theme.addItem(self.tr(name), key)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(s.theme)))
+        self._row(form, self.tr("Theme"), self.theme)
+        self.text_size = QComboBox()
+        self.text_size.setAccessibleName(self.tr("Text size"))
+        for value, name in TEXT_SIZES:
+            self.text_size.addItem(self.tr("{0} ({1} %)").format(self.tr(name), round(value * 100)), value)
+        _select(self.text_size, s.text_size, TEXT_SIZES)
+        self._row(form, self.tr("Text size"), self.text_size)
+
+        # Kiosk
+        lay.addWidget(label(self.tr("Kiosk mode"), "H2"))
+        form = self._form(lay)
+        self.kiosk = QCheckBox(self.tr("Run full screen, locked, with large touch targets"))
+        self.kiosk.setAccessibleName(self.tr("Kiosk mode"))
+        self.kiosk.setChecked(s.kiosk or kiosk_active)
+        self._row(form, self.tr("Kiosk"), self.kiosk)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(MAX_PIN)
+        self.pin.setAccessibleName(self.tr("New admin PIN"))
+        self.pin.setPlaceholderText(self.tr("Leave empty to keep the current PIN") if s.kiosk_pin_hash
+                                    else self.tr("{0} to {1} digits").format(MIN_PIN, MAX_PIN))
+        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self._row(form, self.tr("New admin PIN"), self.pin)
+        self.pin2 = QLineEdit()
+        self.pin2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin2.setMaxLength(MAX_PIN)
+        self.pin2.setAccessibleName(self.tr("Repeat the new admin PIN"))
+        self.pin2.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self._row(form, self.tr("Repeat PIN"), self.pin2)
+        state = (self.tr("An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.")
+                 if s.kiosk_pin_hash else
+                 self.tr("No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet."))
+        self.pin_state = label(state, "Caption", wrap=True)
+        self._row(form, "", self.pin_state)
+
+        self.error = Notice("", "error")
+        self.error.hide()
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        bar = QFrame()
+        bar.setObjectName("PageHeader")
+        bl = QHBoxLayout(bar)
+        bl.setContentsMargins(28, 12, 28, 12)
+        bl.addWidget(label(self.tr("Settings are saved on this device."), "Caption"), 1)
+        cancel = button(self.tr("Cancel"), None, None)
+        cancel.clicked.connect(self.reject)
+        bl.addWidget(cancel)
+        self.save_button = button(self.tr("Save"), "check", "Primary", accessible=self.tr("Save settings"))
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        bl.addWidget(self.save_button)
+        outer.addWidget(bar)
+        self._load_models()
+
+    def _row(self, form: QFormLayout, text: str, field) -> None:
+        """A form row whose label column has the same width in every section."""
+        lab = label(text, None)
+        lab.setFixedWidth(self._label_w)
+        lab.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if hasattr(field, "setAccessibleName") and text and not field.accessibleName():
+            field.setAccessibleName(text)
+        if isinstance(field, QWidget):
+            lab.setBuddy(field)
+        form.addRow(lab, field)
+
+    def _form(self, parent_layout) -> QFormLayout:
+        card = QFrame()
+        card.setObjectName("Card")
+        form = QFormLayout(card)
+        form.setContentsMargins(18, 14, 18, 14)
+        form.setHorizontalSpacing(18)
+        form.setVerticalSpacing(10)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        parent_layout.addWidget(card)
+        return form
+
+    def _load_models(self, select: str | None = None) -> None:
+        self.services.list_models(on_result=lambda ms: self._models(ms, select),
+                                  on_error=lambda e: self._show_error(str(e)))
+
+    def _models(self, models: list, select: str | None = None) -> None:
+        self.model.clear()
+        current = None
+        for m in models:
+            size = f"{m.size_bytes / 1e6:.0f} MB" if m.size_bytes < 1e9 else f"{m.size_bytes / 1e9:.1f} GB"
+            quant = m.quantization or "?"
+            text = f"{pretty_model_name(m.name)} — {quant}, {size}"
+            if m.problem:
+                text += " — " + self.tr("unusable")
+            self.model.addItem(text, m.name)
+            idx = self.model.count() - 1
+            self.model.setItemData(idx, m.problem or m.path, Qt.ItemDataRole.ToolTipRole)
+            if m.problem:
+                self.model.model().item(idx).setEnabled(False)
+            if m.default:
+                current = idx
+        if select:
+            current = self.model.findData(select)
+        if not models:
+            self.model.addItem(self.tr("No chat model installed"), None)
+        self.model.setCurrentIndex(current if current is not None and current >= 0 else 0)
+        self.model.setEnabled(bool(models))
+        self._initial_model = self.model.currentData() if select is None else getattr(self, "_initial_model", None)
+
+    def choose_model(self) -> None:
+        dlg = QFileDialog(self, self.tr("Add a chat model"))
+        dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dlg.setNameFilters([self.tr("GGUF models (*.gguf)")])
+        dlg.fileSelected.connect(self.add_model)
+        dlg.open()
+
+    def add_model(self, path: str) -> None:
+        if not path:
+            return
+        self.add_model_button.setEnabled(False)
+        self.add_model_button.setText(self.tr("Copying…"))
+
+        def done(info):
+            self.add_model_button.setEnabled(True)
+            self.add_model_button.setText(self.tr("Add model…"))
+            self._load_models(select=info.name)
+
+        def failed(e):
+            self.add_model_button.setEnabled(True)
+            self.add_model_button.setText(self.tr("Add model…"))
+            self._show_error(str(e) if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}")
+
+        self.services.add_model(path, on_result=done, on_error=failed)
+
+    def _show_error(self, msg: str) -> None:
+        self.error.set(msg, "error")
+        self.error.show()
+
+    def changes(self) -> dict:
+        s = self.services.settings
+        out = {}
+        model = self.model.currentData()
+        if model and model != getattr(self, "_initial_model", None):
+            out["chat_model"] = model
+        for key, value in (("max_answer_tokens", self.length.currentData()), ("top_k", self.passages.value()),
+                           ("theme", self.theme.currentData()), ("text_size", self.text_size.currentData()),
+                           ("kiosk", self.kiosk.isChecked())):
+            if value != getattr(s, key):
+                out[key] = value
+        return out
+
+    def save(self) -> None:
+        pin, pin2 = self.pin.text(), self.pin2.text()
+        changes = self.changes()
+        if pin or pin2:
+            if not valid_pin(pin):
+                self._show_error(self.tr("The PIN must be {0} to {1} digits.").format(MIN_PIN, MAX_PIN))
+                return
+            if pin != pin2:
+                self._show_error(self.tr("The two PINs differ."))
+                return
+            changes["kiosk_pin_hash"] = hash_pin(pin)
+        try:
+            if changes:
+                self.services.save_settings(**changes)
+        except (AssistantError, OSError, ValueError) as e:
+            self._show_error(self.tr("The settings could not be saved: {0}").format(e))
+            return
+        emit(self.saved, changes)
+        self.accept()
+
+
+def _select(combo: QComboBox, value, options) -> None:
+    """Select the option holding `value`; a value set elsewhere (settings.json, environment) is kept as is."""
+    idx = combo.findData(value)
+    if idx < 0:
+        combo.addItem(combo.tr("Custom ({0})").format(value), value)
+        idx = combo.count() - 1
+    combo.setCurrentIndex(idx)
