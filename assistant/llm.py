@@ -29,9 +29,13 @@ class Token:
 
 
 def default_threads() -> int:
-    """Physical-ish core count: llama.cpp decode is memory-bound and slows down with SMT siblings."""
+    """Threads for llama.cpp: on small devices leave one core to the GUI and the OS.
+
+    llama.cpp's threads spin at barriers, so when any one is descheduled all wait: on this
+    2-core machine under load, 2 threads decoded 5-7x slower than 1 (bench/README.md).
+    """
     n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(n, 8))
+    return max(1, min(n - 1 if n <= 4 else n, 8))
 
 
 class ChatModel:

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
 
     # Retrieval
     top_k: int = Field(3, ge=1, le=20, description="passages given to the model")
-    min_relevance: float = Field(0.30, description="best cosine similarity below which we abstain")
+    min_relevance: float = Field(0.33, description="best cosine similarity below which we abstain")
     # Generation
     max_answer_tokens: int = Field(200, ge=16, le=4096)
     n_ctx: int = Field(2048, ge=512)

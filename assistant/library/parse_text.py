@@ -116,10 +116,29 @@ def _is_title_case(text: str) -> bool:
     return bool(significant) and sum(w[0].isupper() for w in significant) / len(significant) >= 0.6
 
 
+class SectionPath(tuple):
+    """A heading path that remembers each heading's level, so skipped levels nest correctly."""
+
+    levels: tuple[int, ...] = ()
+
+    def __new__(cls, titles: tuple[str, ...], levels: tuple[int, ...]):
+        obj = super().__new__(cls, titles)
+        obj.levels = levels
+        return obj
+
+
 def push_section(path: tuple[str, ...], level: int, title: str) -> tuple[str, ...]:
-    """The section path after a heading of `level` (1-based): cut deeper levels, append."""
+    """The section path after a heading of `level` (1-based): drop headings at that level or
+    deeper, append. Levels are tracked per entry because documents skip levels: a Markdown file
+    whose headings are all `##` must give siblings, not each nested under the first."""
     level = max(1, level)
-    return path[: level - 1] + (title,)
+    levels = getattr(path, "levels", ())
+    if len(levels) != len(path):
+        levels = tuple(range(1, len(path) + 1))
+    n = 0
+    while n < len(levels) and levels[n] < level:
+        n += 1
+    return SectionPath(tuple(path[:n]) + (title,), levels[:n] + (level,))
 
 
 _LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")

@@ -67,6 +67,9 @@ class OnnxEmbedder(Embedder):
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
             opts.inter_op_num_threads = 1
+            # No spin-waiting: after a run ONNX Runtime's workers otherwise keep a core busy, which
+            # slowed the sqlite-vec scan that follows a query embedding by ~50% (bench/README.md).
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             self._session = ort.InferenceSession(
                 str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"]
             )

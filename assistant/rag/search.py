@@ -98,8 +98,18 @@ def keyword(db, query: str, limit: int = CANDIDATES) -> list[tuple[int, float]]:
 
 
 def is_identifier(term: str) -> bool:
-    """Part numbers, codes, values and config keys: tokens an embedding blurs but a user means exactly."""
-    return any(ch.isdigit() for ch in term) or "_" in term
+    """Part numbers, codes, values and config keys: tokens an embedding blurs but a user means exactly.
+
+    Letters mixed with digits (E47, M12, 230v), digits with separators (55-0192-b, 0.4) or
+    config keys (max_velocity). A bare short number ("8") is not: it is in half of any manual.
+    """
+    if "_" in term:
+        return True
+    if not any(ch.isdigit() for ch in term):
+        return False
+    has_alpha = any(ch.isalpha() for ch in term)
+    has_sep = any(ch in "-./:+" for ch in term)
+    return has_alpha or (has_sep and len(term) >= 3) or len(term) >= 4
 
 
 def exact(db, terms: list[str], limit: int = CANDIDATES) -> list[tuple[int, float]]:

@@ -511,3 +511,16 @@ def test_long_lists_and_tables_are_bounded(tmp_path):
     assert all(line.count(" | ") == 1 for b in tables for line in b.text.splitlines())
     assert sum(b.text.count("\n") + 1 for b in tables) == 401
     assert_offsets(parsed)
+
+
+def test_skipped_heading_levels_give_siblings_not_nesting(tmp_path):
+    """A Markdown file whose headings all start at `##` files each section beside the others."""
+    from assistant.library.parse import parse
+
+    f = tmp_path / "levels.md"
+    f.write_text("## Alpha\n\nText a.\n\n## Beta\n\nText b.\n\n#### Deep\n\nText d.\n\n### Gamma\n\nText g.\n")
+    sections = {b.text: tuple(b.section) for b in parse(f).blocks if b.kind != "heading"}
+    assert sections["Text a."] == ("Alpha",)
+    assert sections["Text b."] == ("Beta",)
+    assert sections["Text d."] == ("Beta", "Deep")
+    assert sections["Text g."] == ("Beta", "Gamma")
