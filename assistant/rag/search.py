@@ -17,9 +17,14 @@ from .embedder import Embedder
 
 log = logging.getLogger(__name__)
 
-RRF_K = 60
+RRF_K = 20
 CANDIDATES = 50  # per retriever, before fusion
 EXACT_WEIGHT = 2.0
+# Keyword evidence counts double: on the E-Manual and Klipper sets (bench/retrieval_quality.py)
+# equal weights let the weaker vector ranking pull good BM25 hits down; 2.0 with k=20 was the
+# best of a small sweep (k in {20, 60} x weight in {1, 1.5, 2}).
+KEYWORD_WEIGHT = 2.0
+VECTOR_WEIGHT = 1.0
 
 STOPWORDS = frozenset(
     """a an and are as at be by can do does for from how i if in is it its my of on or should
@@ -189,7 +194,7 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     scope = scoped_manuals(db, idents) if mode == "hybrid" else {}
     ex = exact(db, [t for t in idents if t not in scope]) if mode == "hybrid" else []
     fused: dict[int, float] = {}
-    for ranking, weight in ((kw, 1.0), (vec, 1.0), (ex, EXACT_WEIGHT)):
+    for ranking, weight in ((kw, KEYWORD_WEIGHT), (vec, VECTOR_WEIGHT), (ex, EXACT_WEIGHT)):
         for rank, (cid, _) in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
     if scope:
