@@ -170,7 +170,7 @@ def decode_file(path: str | os.PathLike, max_seconds: float | None = None,
     import av
 
     pieces: list[np.ndarray] = []
-    n = bad = 0
+    n, damaged = 0, False
     try:
         with av.open(str(p), mode="r", metadata_errors="ignore") as container:
             if not container.streams.audio:
@@ -186,10 +186,9 @@ def decode_file(path: str | os.PathLike, max_seconds: float | None = None,
                 except StopIteration:
                     frame = None
                 except av.error.InvalidDataError:
-                    bad += 1  # a damaged frame: skip it, as FFmpeg's own tools do
-                    if bad > 50 and not n:
-                        raise
-                    continue
+                    # Damaged data ends the stream: keep what was decoded before it, as
+                    # faster-whisper does (a file damaged from the start fails below).
+                    frame, damaged = None, True
                 for out in resampler.resample(frame):
                     a = out.to_ndarray().reshape(-1)
                     pieces.append(a)
@@ -205,8 +204,8 @@ def decode_file(path: str | os.PathLike, max_seconds: float | None = None,
     except (av.error.FFmpegError, ValueError, IndexError, EOFError) as e:
         reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
         raise AudioError(f"{p.name}: not a readable audio file ({reason}); expected {FILE_TYPES}") from e
-    if bad:
-        log.warning("%s: skipped %d damaged audio frames", p.name, bad)
+    if damaged:
+        log.warning("%s: damaged audio after %.1f s; transcribing what came before", p.name, n / SAMPLE_RATE)
     if not n:
         raise AudioError(f"{p.name}: no audio could be decoded (expected {FILE_TYPES})")
     return np.concatenate(pieces).astype(np.float32) / 32768.0

@@ -4,7 +4,7 @@
 
 The demo library (resources/demo: a UPS guide, a pump service manual, rooftop-unit alarm codes)
 is ingested into a temporary FIELD_ASSISTANT_HOME; its vocabulary (assistant.library.terms) is
-what the app biases toward. The questions of bench/stt_common.py (19 questions, 37 key words:
+what the app biases toward. The questions of bench/stt_common.py (19 questions, 32 key words:
 part numbers, alarm codes, acronyms, tool names) are spoken by espeak-ng in three voices and
 transcribed by each model:
   - none:      no bias;

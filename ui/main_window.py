@@ -68,6 +68,16 @@ def network_online() -> bool | None:
     return any(len(f := ln.split()) > 2 and f[1] == "00000000" for ln in lines)
 
 
+def _freeze_heap() -> None:
+    """Move everything alive after start-up (Qt wrappers, models, modules) out of the garbage
+    collector's reach: a full collection over them takes 100+ ms, and whichever thread triggers
+    it holds the GIL meanwhile, which froze the window in the middle of an answer."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 class MainWindow(QMainWindow):
     ready = Signal()  # the library is listed and the chat model has loaded (or failed to)
 
@@ -259,6 +269,7 @@ class MainWindow(QMainWindow):
                 and s.embedder_state != "loading"):
             self._ready = True
             log.info("main window ready")
+            _freeze_heap()
             emit(self.ready)
 
     @property

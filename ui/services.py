@@ -195,7 +195,8 @@ class Services(QObject):
                     answer = ev.answer
             return answer
 
-        return self.workers.submit(run, lane="llm", name="ask", **_cb(callbacks))
+        # Tokens reach the GUI thread every 100 ms at most: smooth to read, cheap to render.
+        return self.workers.submit(run, lane="llm", name="ask", throttle=0.1, **_cb(callbacks))
 
     # -- viewer --------------------------------------------------------------------------
 
@@ -266,9 +267,10 @@ def model_threads() -> int:
     On a 2-core tablet that turned 40 tokens/s into 1-3 tokens/s; leaving one core to the GUI
     keeps decoding fast and the window responsive.
     """
-    from assistant.llm import default_threads
+    import os
 
-    return max(1, default_threads() - 1)
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(n - 1, 8))
 
 
 def _with_thread_budget(settings: settingsmod.Settings) -> settingsmod.Settings:

@@ -270,6 +270,8 @@ class Workers(QObject):
             self._stopped = True
             for job in list(self._jobs):
                 job.cancel()
+                # The window that listened is going away: nothing is delivered after shutdown.
+                job.blockSignals(True)
             for lane in self.lanes.values():
                 for job in list(lane.current):
                     job.cancel()

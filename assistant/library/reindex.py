@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import db as dbmod
 from ..rag.embedder import Embedder
-from .ingest import IngestEvent, ingest
+from .ingest import IngestEvent, expand, ingest
 
 
 def reindex(
@@ -19,7 +19,7 @@ def reindex(
     The old passages stay until the new ones are stored (in one transaction), so a file that
     has gone missing or no longer parses keeps its old entry and is reported as failed.
     """
-    paths = [Path(p) for p in paths]
+    paths = expand(paths)  # folders: every manual under them
     with dbmod.transaction(db):
         for p in paths:
             # Forgetting the content hash makes ingest treat the file as changed.

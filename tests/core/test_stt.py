@@ -7,6 +7,7 @@ recording of them is committed; tests/data/jfk.ogg is the one committed clip (se
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -295,6 +296,14 @@ def test_cli_transcribe_json_contract():
     assert "ask not what your country" in out["text"]
     assert out["segments"] and all(set(s) == {"start", "end", "text"} for s in out["segments"])
     assert out["timings"]["total_ms"] > 0 and out["message"] is None
+
+
+def test_cli_transcribe_works_without_a_network():
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}  # the app sets what it needs
+    r = subprocess.run(["unshare", "-rn", str(EXE), "transcribe", str(DATA / "jfk.ogg"), "--model", "tiny.en"],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "ask what you can do for your country" in r.stdout
 
 
 def test_cli_ask_audio_transcribes_then_answers(session, question_wav):

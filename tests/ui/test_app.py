@@ -73,6 +73,7 @@ def test_asking_streams_an_answer_with_citation_cards(qtbot, make_window, librar
     assert w.ask.history.count() == 1
     assert w.ask.ask_button.isVisible() and not w.ask.stop_button.isVisible()
     # The warning next to the seal procedure is pinned above the answer.
+    qtbot.waitUntil(lambda: w.ask.turn_view.cards_ready, timeout=5_000)
     banners = w.ask.turn_view.findChildren(SafetyBanner)
     assert any(b.property("level") == "WARNING" for b in banners)
 
@@ -246,3 +247,26 @@ def test_close_cancels_work_and_returns_within_a_second(qtbot, make_window, libr
     assert time.perf_counter() - t0 < 1.0
     # Generation ends at the next token (a loaded CI machine can make one token slow).
     assert w.shutdown(5.0)
+
+
+def test_search_works_while_indexing(qtbot, make_window, library, monkeypatch):
+    from assistant.library import ingest as ingestmod
+
+    real_parse = ingestmod.parser.parse
+
+    def slow_parse(path, *a, **kw):
+        time.sleep(1.5)  # a long manual
+        return real_parse(path, *a, **kw)
+
+    monkeypatch.setattr(ingestmod.parser, "parse", slow_parse)
+    w = make_window()
+    wait_ready(qtbot, w)
+    job = w.library.add([str(library)], reindex=True)
+    qtbot.waitUntil(lambda: job.state == "running", timeout=10_000)
+    turn = w.ask.ask("seal kit 55-0192-B")
+    qtbot.waitUntil(lambda: bool(turn.passages) or not turn.busy, timeout=30_000)
+    assert turn.passages and any("55-0192-B" in p.text for p in turn.passages)
+    assert not job.done  # the answer's retrieval did not wait for indexing
+    assert not w.library.progress_card.isHidden()  # shown on the Library page
+    w.ask.stop()
+    job.cancel()

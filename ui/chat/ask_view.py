@@ -139,7 +139,7 @@ class TurnView(QWidget):
         lay.addStretch(1)
         self._shown_warnings = -1
         self._shown_sources: tuple = ()
-        self._pending_cards: list = []
+        self._pending: list = []  # widget builders waiting for their event-loop turn
         self.refresh()
 
     def _link(self, href: str) -> None:
@@ -162,9 +162,7 @@ class TurnView(QWidget):
         if len(warnings) != self._shown_warnings:
             _clear(self.banners)
             for w in warnings:
-                b = SafetyBanner(w)
-                b.open_requested.connect(self.open_source)
-                self.banners.addWidget(b)
+                self._later(lambda w=w: self._add_banner(w))
             self._shown_warnings = len(warnings)
         self.update_text()
         self.status.setText(self._status_text())
@@ -191,25 +189,40 @@ class TurnView(QWidget):
             self._sources = sources
             # One card per event-loop turn: building them all at once costs the GUI thread a
             # visible hitch (rich text layout) right when the answer completes.
-            self._pending_cards = list(sources)
-            QTimer.singleShot(0, self._add_card)
+            for src in sources:
+                self._later(lambda src=src: self._add_card(src))
             self.sources_title.setText(
                 self.tr("Sources") if kind == "cited" else self.tr("Closest passages") if kind else "")
             self.sources_title.setVisible(bool(kind))
             self._shown_sources = key
 
-    def _add_card(self) -> None:
-        if not self._pending_cards:
-            return
-        c = CitationCard(self._pending_cards.pop(0), self.terms)
+    def _later(self, build) -> None:
+        """Build a widget on a later event-loop turn, one per turn: creating and styling a banner
+        or a card costs the GUI thread tens of ms, and all at once they would stall a frame."""
+        self._pending.append(build)
+        if len(self._pending) == 1:
+            QTimer.singleShot(0, self._build_next)
+
+    def _build_next(self) -> None:
+        if self._pending:
+            self._pending.pop(0)()
+        if self._pending:
+            QTimer.singleShot(0, self._build_next)
+
+    def _add_banner(self, note) -> None:
+        b = SafetyBanner(note)
+        b.open_requested.connect(self.open_source)
+        self.banners.addWidget(b)
+
+    def _add_card(self, source) -> None:
+        c = CitationCard(source, self.terms)
         c.open_requested.connect(self.open_source)
         self.cards.addWidget(c)
-        if self._pending_cards:
-            QTimer.singleShot(0, self._add_card)
 
     @property
     def cards_ready(self) -> bool:
-        return not self._pending_cards
+        """Every banner and card of the current state is built."""
+        return not self._pending
 
     def _status_text(self) -> str:
         t = self.turn

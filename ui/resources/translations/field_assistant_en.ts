@@ -4,168 +4,168 @@
 <context>
     <name>AskView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="276"/>
-        <location filename="../../chat/ask_view.py" line="277"/>
+        <location filename="../../chat/ask_view.py" line="303"/>
+        <location filename="../../chat/ask_view.py" line="304"/>
         <source>New question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="278"/>
+        <location filename="../../chat/ask_view.py" line="305"/>
         <source>Clear the answer and type a new question (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="281"/>
+        <location filename="../../chat/ask_view.py" line="308"/>
         <source>THIS SESSION</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="284"/>
+        <location filename="../../chat/ask_view.py" line="311"/>
         <source>Questions asked in this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="288"/>
+        <location filename="../../chat/ask_view.py" line="315"/>
         <source>Questions you ask appear here until the app is closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="293"/>
+        <location filename="../../chat/ask_view.py" line="320"/>
         <source>Hold to talk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="294"/>
+        <location filename="../../chat/ask_view.py" line="321"/>
         <source>Push to talk (voice input is not available yet)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="295"/>
+        <location filename="../../chat/ask_view.py" line="322"/>
         <source>Voice input arrives in a later update</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="312"/>
+        <location filename="../../chat/ask_view.py" line="339"/>
         <source>Ask about a procedure, a torque, a part number or an error code…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="313"/>
+        <location filename="../../chat/ask_view.py" line="340"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="319"/>
+        <location filename="../../chat/ask_view.py" line="346"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="319"/>
+        <location filename="../../chat/ask_view.py" line="346"/>
         <source>Ask the question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="322"/>
+        <location filename="../../chat/ask_view.py" line="349"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="322"/>
+        <location filename="../../chat/ask_view.py" line="349"/>
         <source>Stop the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="323"/>
+        <location filename="../../chat/ask_view.py" line="350"/>
         <source>Stop writing the answer (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="371"/>
+        <location filename="../../chat/ask_view.py" line="398"/>
         <source>Ask the manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="375"/>
+        <location filename="../../chat/ask_view.py" line="402"/>
         <source>Add manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="378"/>
+        <location filename="../../chat/ask_view.py" line="405"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="386"/>
+        <location filename="../../chat/ask_view.py" line="413"/>
         <source>TRY ASKING</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="397"/>
+        <location filename="../../chat/ask_view.py" line="424"/>
         <source>How answers work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="399"/>
+        <location filename="../../chat/ask_view.py" line="426"/>
         <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="401"/>
+        <location filename="../../chat/ask_view.py" line="428"/>
         <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="402"/>
+        <location filename="../../chat/ask_view.py" line="429"/>
         <source>Safety warnings near the passages are shown above the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="403"/>
+        <location filename="../../chat/ask_view.py" line="430"/>
         <source>Everything runs on this device. Nothing is sent anywhere.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="417"/>
+        <location filename="../../chat/ask_view.py" line="444"/>
         <source>Opening the library…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="420"/>
+        <location filename="../../chat/ask_view.py" line="447"/>
         <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="423"/>
+        <location filename="../../chat/ask_view.py" line="450"/>
         <source>Answers come from the manuals on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="425"/>
+        <location filename="../../chat/ask_view.py" line="452"/>
         <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="433"/>
+        <location filename="../../chat/ask_view.py" line="460"/>
         <source>Ask: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="443"/>
+        <location filename="../../chat/ask_view.py" line="470"/>
         <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="448"/>
+        <location filename="../../chat/ask_view.py" line="475"/>
         <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="537"/>
+        <location filename="../../chat/ask_view.py" line="564"/>
         <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="544"/>
+        <location filename="../../chat/ask_view.py" line="571"/>
         <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -906,77 +906,77 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="181"/>
+        <location filename="../../chat/ask_view.py" line="180"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="196"/>
+        <location filename="../../chat/ask_view.py" line="195"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="196"/>
+        <location filename="../../chat/ask_view.py" line="195"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="203"/>
+        <location filename="../../chat/ask_view.py" line="230"/>
         <source>Searching the manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="206"/>
+        <location filename="../../chat/ask_view.py" line="233"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="207"/>
+        <location filename="../../chat/ask_view.py" line="234"/>
         <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="207"/>
+        <location filename="../../chat/ask_view.py" line="234"/>
         <source>Reading the passages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="209"/>
+        <location filename="../../chat/ask_view.py" line="236"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="211"/>
+        <location filename="../../chat/ask_view.py" line="238"/>
         <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="217"/>
+        <location filename="../../chat/ask_view.py" line="244"/>
         <source>Nothing relevant found · {0:.1f} s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="219"/>
+        <location filename="../../chat/ask_view.py" line="246"/>
         <source>{0:.1f} s · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="225"/>
+        <location filename="../../chat/ask_view.py" line="252"/>
         <source>Generation was stopped. The text above is incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="228"/>
+        <location filename="../../chat/ask_view.py" line="255"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="232"/>
+        <location filename="../../chat/ask_view.py" line="259"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="234"/>
+        <location filename="../../chat/ask_view.py" line="261"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
