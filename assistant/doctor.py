@@ -61,10 +61,19 @@ def run(session) -> Iterator[Check]:
                     f"replied {out.strip()[:30]!r} in {ms2:.0f} ms")
     except AssistantError as e:
         yield Check("chat model", False, str(e), essential=False)
-    speech = importlib.util.find_spec("faster_whisper") is not None
+    if importlib.util.find_spec("faster_whisper") is None:
+        yield Check("speech model", False, "faster-whisper is not installed", essential=False)
+        return
     try:
-        sp = models.default("speech")
-        yield Check("speech model", speech, f"{sp.name} at {sp.path}" + ("" if speech else
-                    "; faster-whisper is not installed"), essential=False)
+        import numpy as np
+
+        from . import stt
+
+        model, ms = _timed(stt.load)
+        # One second of a quiet tone: proves the model and its VAD run; no words are expected.
+        tone = (0.01 * np.sin(2 * np.pi * 440 * np.arange(16000) / 16000)).astype(np.float32)
+        tr, ms2 = _timed(lambda: stt.transcribe_all(tone, model=model))
+        yield Check("speech model", True, f"{model.name} loaded in {ms:.0f} ms; transcribed a 1 s test "
+                    f"signal in {ms2:.0f} ms ({tr.message or 'no words, as expected'})"[:200], essential=False)
     except AssistantError as e:
         yield Check("speech model", False, str(e), essential=False)

@@ -59,3 +59,10 @@ def test_no_models_gives_one_clear_line(tmp_path):
 def test_chat_model_loads_once_per_process(models_dir):
     path = next((models_dir / "chat").glob("*.gguf"))
     assert llm.load(path, 1024) is llm.load(path, 1024)
+
+
+def test_doctor_loads_and_runs_every_model():
+    r = subprocess.run([EXE, "doctor"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for check in ("database", "embedding model", "search", "chat model", "speech model"):
+        assert f"ok   {check}:" in r.stdout, r.stdout
