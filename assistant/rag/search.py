@@ -90,8 +90,8 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join(phrases)
 
 
-def keyword(db, query: str, limit: int = CANDIDATES) -> list[tuple[int, float]]:
-    expr = fts_query(query_terms(query))
+def _bm25(db, expr: str, limit: int) -> list[tuple[int, float]]:
+    """(chunk id, BM25 score, higher is better) for an FTS5 expression; the heading path counts 0.6."""
     if not expr:
         return []
     rows = db.execute(
@@ -100,6 +100,10 @@ def keyword(db, query: str, limit: int = CANDIDATES) -> list[tuple[int, float]]:
         (expr, limit),
     ).fetchall()
     return [(r[0], -r[1]) for r in rows]
+
+
+def keyword(db, query: str, limit: int = CANDIDATES) -> list[tuple[int, float]]:
+    return _bm25(db, fts_query(query_terms(query)), limit)
 
 
 def is_identifier(term: str) -> bool:
@@ -119,15 +123,7 @@ def is_identifier(term: str) -> bool:
 
 def exact(db, terms: list[str], limit: int = CANDIDATES) -> list[tuple[int, float]]:
     """Chunks containing every identifier of the query (as a phrase), best BM25 first."""
-    expr = " AND ".join(fts_query([t]) for t in terms if is_identifier(t))
-    if not expr:
-        return []
-    rows = db.execute(
-        "SELECT rowid, bm25(chunks_fts, 1.0, 0.6) AS s FROM chunks_fts WHERE chunks_fts MATCH ?"
-        " ORDER BY s LIMIT ?",
-        (expr, limit),
-    ).fetchall()
-    return [(r[0], -r[1]) for r in rows]
+    return _bm25(db, " AND ".join(fts_query([t]) for t in terms if is_identifier(t)), limit)
 
 
 def scoped_manuals(db, idents: list[str]) -> dict[str, set[int]]:
