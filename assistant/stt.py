@@ -5,7 +5,8 @@
         show(segment.text)
     transcript = job.result()    # text, duration, timings; `message` says why the text is empty
 
-Audio: any file FFmpeg (PyAV) decodes (WAV, FLAC, MP3 and OGG are tested), resampled to 16 kHz
+Audio: any file libsndfile (`soundfile`) reads, else any file FFmpeg (PyAV) decodes when PyAV is
+installed (WAV, FLAC, MP3 and OGG are tested; the frozen app carries soundfile only), resampled to 16 kHz
 mono; or 16 kHz mono PCM from the microphone: s16 bytes, an int16/float32 array, or a `PcmBuffer`
 the GUI fills chunk by chunk from QAudioSource. Silero VAD (bundled with faster-whisper) drops the
 silence before decoding.
@@ -153,7 +154,10 @@ def _too_long(seconds: float, limit: float, label: str) -> AudioError:
 
 def decode_file(path: str | os.PathLike, max_seconds: float | None = None,
                 cancel: threading.Event | None = None) -> np.ndarray:
-    """Decode an audio file to 16 kHz mono float32 (resampled and downmixed by FFmpeg).
+    """Decode an audio file to 16 kHz mono float32 (downmixed and resampled).
+
+    libsndfile (`soundfile`) reads WAV, FLAC, MP3 and OGG (Vorbis, Opus); whatever it cannot read goes
+    to FFmpeg (PyAV) when PyAV is installed (the frozen app leaves PyAV and its 100 MB of FFmpeg out).
 
     Raises:
         AudioError: missing, empty, not audio, or longer than `max_seconds`.
@@ -167,8 +171,72 @@ def decode_file(path: str | os.PathLike, max_seconds: float | None = None,
         raise AudioError(f"{p} is a folder, not an audio file")
     if p.stat().st_size == 0:
         raise AudioError(f"{p.name}: the file is empty")
-    import av
+    try:
+        return _decode_soundfile(p, limit, cancel)
+    except _Unreadable as e:
+        first = str(e)
+    try:
+        import av
 
+        av.open  # noqa: B018 (a bundle without PyAV has a placeholder module: see packaging/)
+    except (ImportError, AttributeError):
+        raise AudioError(f"{p.name}: not a readable audio file ({first}); expected {FILE_TYPES}") from None
+    return _decode_av(p, limit, cancel, av)
+
+
+class _Unreadable(Exception):
+    """libsndfile cannot read this file (or soundfile is not installed)."""
+
+
+def _resample(x: np.ndarray, rate: int) -> np.ndarray:
+    """`x` at `rate` Hz resampled to SAMPLE_RATE (band-limited, in the frequency domain)."""
+    if rate == SAMPLE_RATE or x.size < 2:
+        return x
+    n_out = max(1, round(x.size * SAMPLE_RATE / rate))
+    spec = np.fft.rfft(x)
+    out = np.fft.irfft(spec[: min(spec.size, n_out // 2 + 1)], n_out) * (n_out / x.size)
+    return out.astype(np.float32)
+
+
+def _decode_soundfile(p: Path, limit: float, cancel: threading.Event | None) -> np.ndarray:
+    try:
+        import soundfile
+    except (ImportError, OSError) as e:  # OSError: libsndfile itself is missing
+        raise _Unreadable(f"soundfile is not available: {e}") from e
+    pieces: list[np.ndarray] = []
+    n, damaged = 0, False
+    try:
+        f = soundfile.SoundFile(str(p))
+    except (soundfile.LibsndfileError, RuntimeError, TypeError, ValueError) as e:
+        raise _Unreadable(str(e).split(": ", 1)[-1] or type(e).__name__) from e
+    with f:
+        rate = f.samplerate
+        if f.frames > 0 and f.frames / rate > limit + 1:
+            raise _too_long(f.frames / rate, limit, p.name)
+        while True:
+            try:
+                block = f.read(rate * 10, dtype="float32", always_2d=True)
+            except (soundfile.LibsndfileError, RuntimeError) as e:
+                # Damaged data ends the stream: keep what was decoded before it.
+                log.debug("%s: read error %s", p.name, e)
+                block, damaged = None, True
+            if block is None or not len(block):
+                break
+            mono = block.mean(axis=1) if block.shape[1] > 1 else block[:, 0]
+            pieces.append(mono)
+            n += mono.size
+            if n > (limit + 1) * rate:
+                raise _too_long(n / rate, limit, p.name)
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("transcription cancelled")
+    if damaged:
+        log.warning("%s: damaged audio after %.1f s; transcribing what came before", p.name, n / rate)
+    if not n:
+        raise _Unreadable("no audio could be decoded")
+    return _resample(np.concatenate(pieces), rate)
+
+
+def _decode_av(p: Path, limit: float, cancel: threading.Event | None, av) -> np.ndarray:
     pieces: list[np.ndarray] = []
     n, damaged = 0, False
     try:
