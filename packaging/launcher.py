@@ -1,10 +1,48 @@
-"""Entry point of the frozen app: the GUI by default; CLI subcommands from the same executable."""
+"""Entry point of the frozen app: the GUI by default; CLI subcommands from the same executable.
+
+    field-assistant                  the desktop app (a double-click)
+    field-assistant ask "..." ...    any `field-assistant` subcommand (README.md)
+    field-assistant qt-check         the bundle's Qt: version, platform plugin, multimedia backend and
+                                     the microphones QtMultimedia sees (exit 1 if QtMultimedia fails)
+"""
 
 import multiprocessing
+import os
 import sys
+
+
+def qt_check() -> int:
+    """Prove the bundle carries a working QtMultimedia: list audio inputs (no window needed)."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import QLibraryInfo
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtMultimedia import QMediaDevices
+    except ImportError as e:
+        print(f"field-assistant: QtMultimedia cannot be imported: {e}", file=sys.stderr)
+        return 1
+    app = QGuiApplication([sys.argv[0]])
+    plugins = QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)
+    backends = sorted(os.listdir(os.path.join(plugins, "multimedia"))) if os.path.isdir(
+        os.path.join(plugins, "multimedia")) else []
+    print(f"Qt {pyside_version}, platform {app.platformName()}, plugins {plugins}")
+    print(f"multimedia backends: {', '.join(backends) or 'none'}")
+    inputs = QMediaDevices.audioInputs()
+    default = QMediaDevices.defaultAudioInput()
+    for dev in inputs:
+        mark = "*" if dev.id() == default.id() else " "
+        print(f" {mark} audio input: {dev.description()}")
+    if not inputs:
+        print("   no audio input found (no sound server or microphone on this machine)")
+    return 0
+
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
+    if sys.argv[1:2] == ["qt-check"]:
+        sys.exit(qt_check())
     from assistant.cli import main
 
     if len(sys.argv) == 1:
