@@ -70,9 +70,20 @@ def run(session) -> Iterator[Check]:
         from . import stt
 
         model, ms = _timed(stt.load)
-        # One second of a quiet tone: proves the model and its VAD run; no words are expected.
-        tone = (0.01 * np.sin(2 * np.pi * 440 * np.arange(16000) / 16000)).astype(np.float32)
-        tr, ms2 = _timed(lambda: stt.transcribe_all(tone, model=model))
+        # One second of a quiet tone, as a 22.05 kHz WAV file: proves the audio file reader
+        # (libsndfile), the resampler, the model and its VAD run; no words are expected.
+        import tempfile
+        import wave
+
+        tone = (300 * np.sin(2 * np.pi * 440 * np.arange(22050) / 22050)).astype("<i2")
+        with tempfile.TemporaryDirectory(prefix="fa-doctor-") as tmp:
+            wav = f"{tmp}/tone.wav"
+            with wave.open(wav, "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(22050)
+                w.writeframes(tone.tobytes())
+            tr, ms2 = _timed(lambda: stt.transcribe_all(wav, model=model))
         yield Check("speech model", True, f"{model.name} loaded in {ms:.0f} ms; transcribed a 1 s test "
                     f"signal in {ms2:.0f} ms ({tr.message or 'no words, as expected'})"[:200], essential=False)
     except AssistantError as e:
