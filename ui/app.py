@@ -177,6 +177,11 @@ def run(kiosk: bool = False, screenshot: str | None = None) -> int:
         window.setGeometry(screen.x() + (screen.width() - w) // 2, screen.y() + (screen.height() - h) // 2, w, h)
         window.show()
     log.info("window shown %.0f ms after launch", (time.perf_counter() - t0) * 1000)
+    if os.environ.get("FIELD_ASSISTANT_STARTUP_TIMES"):
+        # For bench/cold_start.py: wall-clock times of the first event-loop pass after show() and of
+        # the ready window, on stderr.
+        QTimer.singleShot(0, lambda: _say(f"startup: window shown {time.time():.3f}"))
+        window.ready.connect(lambda: _say(f"startup: window ready {time.time():.3f}"))
     # Background loading starts once the window is painted.
     QTimer.singleShot(0, window.start)
 
