@@ -75,7 +75,7 @@ def main() -> int:
         return 1
     sizes = by_component(args.app)
     total = sum(sizes.values())
-    print("| component | MB |\n|---|---:|")
+    print("| component | MiB |\n|---|---:|")
     for label, n in sorted(sizes.items(), key=lambda kv: -kv[1]):
         print(f"| {label} | {n / MIB:.0f} |")
     print(f"| **total** | **{total / MIB:.0f}** |")
