@@ -157,3 +157,14 @@ def test_gui_screenshot(sandbox):
         assert img.width >= 800 and img.height >= 500
         colours = img.convert("RGB").getcolors(maxcolors=1 << 20)
         assert colours is None or len(colours) > 20  # a painted window, not a blank frame
+
+
+def test_the_bundle_leaves_out_what_it_does_not_need(bundle):
+    internal = bundle / "_internal"
+    names = [str(p.relative_to(internal)) for p in internal.rglob("*")]
+    for unwanted in ("torch", "QtWebEngine", "sentence_transformers", "transformers/", "av.libs", "tests/data"):
+        assert not [n for n in names if unwanted in n], unwanted
+    for role in ("chat", "embedding", "speech"):
+        assert any((internal / "models" / role).iterdir()), f"no bundled {role} model"
+    assert list(internal.glob("sqlite_vec/vec0.*")) and list(internal.glob("llama_cpp/lib/libllama*"))
+    assert list(internal.glob("faster_whisper/assets/silero_vad*.onnx"))
