@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
 
     def _check_ready(self) -> None:
         s = self.services
-        if (not self._ready and s.library_loaded and s.model_state in ("ready", "missing", "error")
+        if (not self._ready and s.library_loaded and not s.demo_loading and s.model_state in ("ready", "missing", "error")
                 and s.embedder_state != "loading"):
             self._ready = True
             log.info("main window ready")

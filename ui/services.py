@@ -44,6 +44,7 @@ class Services(QObject):
         self.settings = self.session.settings
         self.manuals: list[dict] = []
         self.library_loaded = False
+        self.demo_loading = False  # first run: the window is not "ready" until the demo is in
         self.model_state = "idle"
         self.model_message = ""
         self.model_name: str | None = None
@@ -130,8 +131,15 @@ class Services(QObject):
         emit(self.library_changed, manuals)
         if load_demo and self.demo_files():
             log.info("first run: loading the demo manuals")
+            self.demo_loading = True
             job = self.ingest([str(p) for p in self.demo_files()])
             job.succeeded.connect(lambda _: _mark_demo_loaded())
+            # finished (success, failure or cancel) runs after the refresh the ingest queued,
+            # whose result then re-checks readiness with the demo in the library.
+            job.finished.connect(self._demo_done)
+
+    def _demo_done(self, *_) -> None:
+        self.demo_loading = False
 
     def ingest(self, paths: list[str], reindex: bool = False, **callbacks) -> Job:
         """Add (or re-index) manuals on the db-writer lane; progress items are IngestEvents."""
