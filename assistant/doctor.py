@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import models, paths
 from .errors import AssistantError
+
+SPEECH_CHECK = Path(__file__).parent / "resources" / "speech-check.ogg"  # see resources/README.md
+SPEECH_CHECK_WORDS = {"pump", "mounting", "bolts"}
+PIPELINE_DOC = """# Doctor check
+
+## Pump mounting
+
+Tighten the four mounting bolts of pump P-77-0415 to 45 N·m in a cross pattern.
+
+## Filter service
+
+Replace the intake air filter every 500 operating hours, or sooner in dusty rooms.
+"""
 
 
 @dataclass
@@ -47,13 +63,8 @@ def run(session) -> Iterator[Check]:
         yield Check("embedding model", True, f"{emb.name} loaded in {ms:.0f} ms")
     except AssistantError as e:
         yield Check("embedding model", False, str(e))
-    try:
-        from .rag.search import search
-
-        res, ms = _timed(lambda: search(db, session.embedder_or_none(), "maintenance", k=3))
-        yield Check("search", True, f"{len(res.passages)} passages in {ms:.0f} ms")
-    except AssistantError as e:
-        yield Check("search", False, str(e))
+    yield _search_in_library(db, session)
+    yield _search_pipeline(session)
     try:
         chat, ms = _timed(session.chat)
         out, ms2 = _timed(lambda: "".join(t.text for t in chat.stream(chat.render("Be brief.", "Say OK."), 8)))
@@ -65,26 +76,59 @@ def run(session) -> Iterator[Check]:
         yield Check("speech model", False, "faster-whisper is not installed", essential=False)
         return
     try:
-        import numpy as np
-
         from . import stt
 
         model, ms = _timed(stt.load)
-        # One second of a quiet tone, as a 22.05 kHz WAV file: proves the audio file reader
-        # (libsndfile), the resampler, the model and its VAD run; no words are expected.
-        import tempfile
-        import wave
-
-        tone = (300 * np.sin(2 * np.pi * 440 * np.arange(22050) / 22050)).astype("<i2")
-        with tempfile.TemporaryDirectory(prefix="fa-doctor-") as tmp:
-            wav = f"{tmp}/tone.wav"
-            with wave.open(wav, "wb") as w:
-                w.setnchannels(1)
-                w.setsampwidth(2)
-                w.setframerate(22050)
-                w.writeframes(tone.tobytes())
-            tr, ms2 = _timed(lambda: stt.transcribe_all(wav, model=model))
-        yield Check("speech model", True, f"{model.name} loaded in {ms:.0f} ms; transcribed a 1 s test "
-                    f"signal in {ms2:.0f} ms ({tr.message or 'no words, as expected'})"[:200], essential=False)
+        tr, ms2 = _timed(lambda: stt.transcribe_all(SPEECH_CHECK, model=model))
+        heard = set(_words(tr.text))
+        ok = SPEECH_CHECK_WORDS <= heard
+        yield Check("speech model", ok, f"{model.name} loaded in {ms:.0f} ms; a {tr.duration_s:.1f} s test "
+                    f"clip gave {tr.text.strip()!r} in {ms2:.0f} ms"
+                    + ("" if ok else f" (expected the words {sorted(SPEECH_CHECK_WORDS)})"), essential=False)
     except AssistantError as e:
         yield Check("speech model", False, str(e), essential=False)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _search_in_library(db, session) -> Check:
+    """A search over the technician's own library (empty on a fresh install: then 0 passages)."""
+    from .rag.search import search
+
+    try:
+        res, ms = _timed(lambda: search(db, session.embedder_or_none(), "maintenance", k=3))
+        return Check("search in the library", True, f"{len(res.passages)} passages in {ms:.0f} ms")
+    except AssistantError as e:
+        return Check("search in the library", False, str(e))
+
+
+def _search_pipeline(session) -> Check:
+    """Index a known passage into a scratch database and find it by meaning and by part number:
+    proves parsing, chunking, embedding, FTS5 and sqlite-vec together, even on an empty library."""
+    from . import db as dbmod
+    from .library import ingest
+    from .rag.search import search
+
+    with tempfile.TemporaryDirectory(prefix="fa-doctor-") as tmp:
+        doc = Path(tmp) / "doctor-check.md"
+        doc.write_text(PIPELINE_DOC, encoding="utf-8")
+        scratch = dbmod.connect(Path(tmp) / "check.sqlite3")
+        try:
+            embedder = session.embedder
+            report, ms = _timed(lambda: ingest.run(scratch, embedder, [doc]))
+            if report.failed:
+                return Check("search pipeline", False, f"indexing a test passage failed: {report.failed}")
+            # No word in common with the passage: only the embedding and sqlite-vec can find it.
+            by_meaning = search(scratch, embedder, "what torque for the fixing screws", k=2, mode="vector")
+            by_part = search(scratch, embedder, "P-77-0415", k=2, mode="bm25")
+        except AssistantError as e:
+            return Check("search pipeline", False, str(e))
+        finally:
+            scratch.close()
+    found = [bool(r.passages) and "45 N·m" in r.passages[0].text for r in (by_meaning, by_part)]
+    n = sum(a.get("chunks", 0) for a in report.added)
+    detail = (f"indexed a test document in {ms:.0f} ms ({n} passages); found by meaning: {'yes' if found[0] else 'NO'}, "
+              f"by part number: {'yes' if found[1] else 'NO'}")
+    return Check("search pipeline", all(found), detail)

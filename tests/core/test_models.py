@@ -64,5 +64,7 @@ def test_chat_model_loads_once_per_process(models_dir):
 def test_doctor_loads_and_runs_every_model():
     r = subprocess.run([EXE, "doctor"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
-    for check in ("database", "embedding model", "search", "chat model", "speech model"):
+    for check in ("database", "embedding model", "search in the library", "search pipeline", "chat model",
+                  "speech model"):
         assert f"ok   {check}:" in r.stdout, r.stdout
+    assert "gave 'Check the pump mounting bolts.'" in r.stdout  # the decoder really ran

@@ -107,7 +107,7 @@ def test_the_source_tree_is_hidden(sandbox):
 def test_doctor_loads_every_model(sandbox):
     r = sandbox("doctor")
     assert r.returncode == 0, r.stdout + r.stderr
-    for check in ("database", "embedding model", "search", "chat model", "speech model"):
+    for check in ("database", "embedding model", "search pipeline", "chat model", "speech model"):
         assert f"ok   {check}:" in r.stdout, r.stdout
     assert "sqlite-vec" in r.stdout and "FAIL" not in r.stdout and "warn" not in r.stdout
 
