@@ -4,6 +4,9 @@
     field-assistant ask "..." ...    any `field-assistant` subcommand (README.md)
     field-assistant qt-check         the bundle's Qt: version, platform plugin, multimedia backend and
                                      the microphones QtMultimedia sees (exit 1 if QtMultimedia fails)
+    field-assistant qt-check --record 2
+                                     also record 2 s from the default microphone and print the level
+                                     (exit 1 if recording fails): an admin's "does the mic work?"
 """
 
 import multiprocessing
@@ -36,6 +39,46 @@ def qt_check() -> int:
         print(f" {mark} audio input: {dev.description()}")
     if not inputs:
         print("   no audio input found (no sound server or microphone on this machine)")
+    if "--record" in sys.argv:
+        seconds = float(sys.argv[sys.argv.index("--record") + 1]) if sys.argv[-1] != "--record" else 2.0
+        return _record(default, seconds) if inputs else 1
+    return 0
+
+
+def _record(device, seconds: float) -> int:
+    """Record from `device` through QAudioSource, as the app's push-to-talk does, and print the peak."""
+    from array import array
+
+    from PySide6.QtCore import QElapsedTimer, QEventLoop
+    from PySide6.QtMultimedia import QAudioFormat, QAudioSource
+
+    fmt = QAudioFormat()
+    fmt.setSampleRate(16000)
+    fmt.setChannelCount(1)
+    fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+    if not device.isFormatSupported(fmt):
+        fmt = device.preferredFormat()
+    source = QAudioSource(device, fmt)
+    io = source.start()
+    data = bytearray()
+    timer, loop = QElapsedTimer(), QEventLoop()
+    timer.start()
+    while timer.elapsed() < seconds * 1000:
+        loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        data += bytes(io.readAll().data())
+    source.stop()
+    if source.error().name != "NoError" or not data:  # QAudio vs QtAudio enum types differ by version
+        print(f"recording failed: no audio arrived from {device.description()} in {seconds:g} s "
+              f"(error: {source.error().name})", file=sys.stderr)
+        return 1
+    if fmt.sampleFormat() == QAudioFormat.SampleFormat.Int16:
+        samples = array("h", data[: len(data) // 2 * 2])
+        peak = max(map(abs, samples), default=0) / 32768
+    else:
+        peak = float("nan")  # another sample format: the byte count still proves capture
+    rate, ch = fmt.sampleRate(), fmt.channelCount()
+    print(f"recorded {len(data)} bytes ({rate} Hz, {ch} ch, {fmt.sampleFormat().name}) from "
+          f"{device.description()}: peak level {peak:.3f}")
     return 0
 
 
