@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     stt_max_seconds: float = Field(600.0, gt=0, description="longest clip accepted")
     stt_bias: str = Field("prompt", description="bias toward the library's terms: prompt (Whisper's initial "
                           "prompt) | hotwords (re-sent with every 30 s window; crowds long dictations) | off")
+    voice_input: str | None = Field(None, description="microphone for push-to-talk: the device id Qt reports "
+                                    "(`field-assistant gui` settings); None: the system's default input")
+    voice_auto_ask: bool = Field(True, description="ask as soon as the spoken question is transcribed; "
+                                 "False: put it in the question box and wait for Ask")
     # Sync (issue 5); kept here so one place holds the configuration
     sync_url: str | None = None
     sync_db: str = "field-notes"

@@ -147,6 +147,66 @@ class PcmBuffer:
             self._chunks, self._odd, self._samples = [], b"", 0
 
 
+class DeviceAudio(PcmBuffer):
+    """A PcmBuffer fed in whatever format the microphone gives (when it cannot do 16 kHz mono s16).
+
+    Chunks are kept as they arrive; `samples()` converts them once, after the key is released:
+    downmix, then a band-limited resample of the whole take (chunk-by-chunk resampling would click
+    at every chunk boundary).
+    """
+
+    FORMATS = {"UInt8": ("u1", 128.0, 128.0), "Int16": ("<i2", 0.0, 32768.0),
+               "Int32": ("<i4", 0.0, 2147483648.0), "Float": ("<f4", 0.0, 1.0)}
+
+    def __init__(self, rate: int, channels: int, sample_format: str, max_seconds: float | None = None):
+        if sample_format not in self.FORMATS:
+            raise AudioError(f"the microphone's sample format {sample_format} is not supported")
+        if rate <= 0 or channels <= 0:
+            raise AudioError(f"the microphone reports {rate} Hz and {channels} channels")
+        super().__init__(max_seconds)
+        self.rate, self.channels = rate, channels
+        self.dtype, self.offset, self.scale = self.FORMATS[sample_format]
+        self.frame_bytes = np.dtype(self.dtype).itemsize * channels
+        self.max_frames = int(self.max_samples / SAMPLE_RATE * rate)
+        self._frames = 0
+
+    def feed(self, chunk: bytes | bytearray | memoryview) -> bool:
+        with self._lock:
+            data = self._odd + bytes(chunk)
+            whole = len(data) - len(data) % self.frame_bytes
+            self._odd = data[whole:]
+            room = (self.max_frames - self._frames) * self.frame_bytes
+            if room <= 0:
+                return False
+            take = data[: min(whole, room)]
+            self._chunks.append(take)
+            self._frames += len(take) // self.frame_bytes
+            self._samples = round(self._frames * SAMPLE_RATE / self.rate)  # duration_s in 16 kHz terms
+            return self._frames < self.max_frames
+
+    def samples(self) -> np.ndarray:
+        with self._lock:
+            raw = b"".join(self._chunks)
+        x = (np.frombuffer(raw, dtype=self.dtype).astype(np.float32) - self.offset) / self.scale
+        if self.channels > 1:
+            x = x.reshape(-1, self.channels).mean(axis=1)
+        return _resample(x.astype(np.float32), self.rate)
+
+    def clear(self) -> None:
+        super().clear()
+        self._frames = 0
+
+
+def level(chunk: bytes, sample_format: str = "Int16") -> float:
+    """Peak level of a chunk of microphone audio, 0..1 (for the meter while recording)."""
+    dtype, offset, scale = DeviceAudio.FORMATS.get(sample_format, DeviceAudio.FORMATS["Int16"])
+    usable = len(chunk) - len(chunk) % np.dtype(dtype).itemsize
+    if usable <= 0:
+        return 0.0
+    x = np.frombuffer(chunk[:usable], dtype=dtype).astype(np.float32)
+    return float(min(1.0, np.max(np.abs(x - offset)) / scale))
+
+
 def _too_long(seconds: float, limit: float, label: str) -> AudioError:
     return AudioError(f"{label} is too long: {seconds:.0f} s of audio, the limit is {limit:.0f} s "
                       "(setting stt_max_seconds)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -125,6 +125,11 @@ class MainWindow(QMainWindow):
         self.viewer.back_requested.connect(lambda: self.go("ask"))
         self.library.open_manual.connect(self.open_manual)
         self.library.message.connect(self.notify)
+        self.ask.voice.message.connect(self.notify)
+        # The speech model loads once everything else is up (it competes with the chat model for
+        # the CPU), so the first spoken question is not slowed by it.
+        self.ready.connect(self.ask.voice.preload)
+        QGuiApplication.instance().installEventFilter(self)  # Space: push-to-talk on the Ask page
         services.model_state_changed.connect(self._model_state)
         services.library_changed.connect(self._library_changed)
         services.embedder_state_changed.connect(self._embedder_state)
@@ -325,6 +330,8 @@ class MainWindow(QMainWindow):
                 self.kiosk.leave()
         if {"theme", "text_size"} & set(changes) and "kiosk" not in changes:
             self.apply_theme()
+        if "voice_input" in changes:
+            self.ask.voice.refresh()
         if "kiosk_pin_hash" in changes:
             self.notify(self.tr("Admin PIN saved."))
         elif changes:
@@ -399,6 +406,15 @@ class MainWindow(QMainWindow):
         return clean
 
     # -- drag and drop anywhere ----------------------------------------------------------------
+
+    def eventFilter(self, obj, event) -> bool:
+        t = event.type()
+        if (t in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() == Qt.Key.Key_Space
+                and self.isActiveWindow() and self.page == "ask"):
+            if event.isAutoRepeat():
+                return self.ask.voice.state == "recording"  # holding Space: swallow the repeats
+            return self.ask.voice_key(t == QEvent.Type.KeyPress)
+        return super().eventFilter(obj, event)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():

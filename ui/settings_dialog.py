@@ -92,6 +92,20 @@ class SettingsDialog(QDialog):
         self.passages.setAccessibleName(self.tr("Passages given to the model"))
         self._row(form, self.tr("Passages per answer"), self.passages)
 
+        # Voice
+        lay.addWidget(label(self.tr("Voice"), "H2"))
+        form = self._form(lay)
+        self.microphone = QComboBox()
+        self.microphone.setAccessibleName(self.tr("Microphone"))
+        self._fill_microphones(s.voice_input)
+        self._row(form, self.tr("Microphone"), self.microphone)
+        self.auto_ask = QComboBox()
+        self.auto_ask.setAccessibleName(self.tr("After speaking"))
+        self.auto_ask.addItem(self.tr("Ask the question at once"), True)
+        self.auto_ask.addItem(self.tr("Let me check the words first, then tap Ask"), False)
+        self.auto_ask.setCurrentIndex(0 if s.voice_auto_ask else 1)
+        self._row(form, self.tr("After speaking"), self.auto_ask)
+
         # Appearance
         lay.addWidget(label(self.tr("Appearance"), "H2"))
         form = self._form(lay)
@@ -156,6 +170,27 @@ class SettingsDialog(QDialog):
         bl.addWidget(self.save_button)
         outer.addWidget(bar)
         self._load_models()
+
+    def _fill_microphones(self, current: str | None) -> None:
+        from PySide6.QtMultimedia import QMediaDevices
+
+        from .voice.recorder import device_id
+
+        inputs = QMediaDevices.audioInputs()
+        self.microphone.clear()
+        if not inputs:
+            self.microphone.addItem(self.tr("No microphone found"), current)
+            self.microphone.setEnabled(False)
+            return
+        default = QMediaDevices.defaultAudioInput()
+        self.microphone.addItem(self.tr("System default ({0})").format(default.description()), None)
+        for dev in inputs:
+            self.microphone.addItem(dev.description(), device_id(dev))
+        idx = self.microphone.findData(current)
+        if idx < 0 and current:  # a microphone that is unplugged now: keep the choice
+            self.microphone.addItem(self.tr("{0} (not connected)").format(current), current)
+            idx = self.microphone.count() - 1
+        self.microphone.setCurrentIndex(max(0, idx))
 
     def _row(self, form: QFormLayout, text: str, field) -> None:
         """A form row whose label column has the same width in every section."""
@@ -245,7 +280,8 @@ class SettingsDialog(QDialog):
             out["chat_model"] = model
         for key, value in (("max_answer_tokens", self.length.currentData()), ("top_k", self.passages.value()),
                            ("theme", self.theme.currentData()), ("text_size", self.text_size.currentData()),
-                           ("kiosk", self.kiosk.isChecked())):
+                           ("kiosk", self.kiosk.isChecked()), ("voice_input", self.microphone.currentData()),
+                           ("voice_auto_ask", self.auto_ask.currentData())):
             if value != getattr(s, key):
                 out[key] = value
         return out

@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +26,8 @@ from assistant.rag.search import query_terms
 from .. import theme
 from ..qtcompat import emit
 from ..services import Services, pretty_model_name
+from ..voice.talk import TalkController
+from ..voice.talk_button import TalkButton
 from ..widgets import Notice, Spinner, button, label
 from .cards import CitationCard, SafetyBanner, Source
 from .text import answer_html, shorten
@@ -33,6 +35,12 @@ from .text import answer_html, shorten
 log = logging.getLogger(__name__)
 
 CONTENT_MAX_W = 920
+
+
+def question_placeholder() -> str:
+    return QCoreApplication.translate("AskView", "Ask about a procedure, a torque, a part number or an error code…")
+
+
 EXAMPLES = {
     # Shown on the empty page when the demo manuals are in the library.
     "Aqualine P-200": "What torque for the pump mounting bolts?",
@@ -316,11 +324,13 @@ class AskView(QWidget):
                                    "Caption", wrap=True)
         sl.addWidget(self.history_empty)
         sl.addWidget(self.history, 1)
-        # Reserved for push-to-talk (voice issue): in kiosk mode, a big target a gloved thumb finds.
-        self.talk = button(self.tr("Hold to talk"), "mic", "PushToTalk",
-                           accessible=self.tr("Push to talk (voice input is not available yet)"))
-        self.talk.setToolTip(self.tr("Voice input arrives in a later update"))
-        self.talk.setEnabled(False)
+        # Push-to-talk: in kiosk mode a big target a gloved thumb finds; on the desktop a mic button
+        # beside the question box. Both drive one controller (the Notes editor can have its own).
+        self.voice = TalkController(services, parent=self)
+        self.voice.transcribed.connect(self._spoken)
+        self.voice.partial.connect(lambda text: self.box.setPlaceholderText(text + "…"))
+        self.voice.state_changed.connect(self._voice_state)
+        self.talk = TalkButton(self.voice)
         sl.addWidget(self.talk)
         self.side = side
         root.addWidget(side)
@@ -336,13 +346,15 @@ class AskView(QWidget):
         bl.setSpacing(10)
         self.box = QLineEdit()
         self.box.setObjectName("QuestionBox")
-        self.box.setPlaceholderText(self.tr("Ask about a procedure, a torque, a part number or an error code…"))
+        self.box.setPlaceholderText(question_placeholder())
         self.box.setAccessibleName(self.tr("Question"))
         self.box.setClearButtonEnabled(True)
         # On-screen keyboards: plain text, no auto-capitalisation surprises, Enter sends.
         self.box.setInputMethodHints(Qt.InputMethodHint.ImhNoAutoUppercase)
         self.box.returnPressed.connect(self.submit)
         bl.addWidget(self.box, 1)
+        self.mic_button = TalkButton(self.voice, compact=True)
+        bl.addWidget(self.mic_button)
         self.ask_button = button(self.tr("Ask"), "send", "Primary", accessible=self.tr("Ask the question"))
         self.ask_button.clicked.connect(self.submit)
         bl.addWidget(self.ask_button)
@@ -387,6 +399,7 @@ class AskView(QWidget):
         self.touch = touch
         self.side.setFixedWidth(300 if touch else 260)
         self.talk.setVisible(touch)
+        self.mic_button.setVisible(not touch)
 
     # -- empty state ---------------------------------------------------------------------
 
@@ -484,6 +497,45 @@ class AskView(QWidget):
     @property
     def busy(self) -> bool:
         return any(t.busy for t in self.turns)
+
+    # -- voice ---------------------------------------------------------------------------
+
+    def _spoken(self, text: str) -> None:
+        """A spoken question arrived: ask it, or (setting) leave it in the box to check first."""
+        self.box.setText(text)
+        if self.services.settings.voice_auto_ask:
+            self.submit()
+        else:
+            self.box.setFocus()
+            self.box.setCursorPosition(len(text))
+
+    def _voice_state(self, state: str) -> None:
+        if state != "transcribing":
+            self.box.setPlaceholderText(question_placeholder())
+
+    def voice_key(self, pressed: bool) -> bool:
+        """Space held while the question box (or another text field) is not focused: push-to-talk.
+        Returns whether the key was used. A focused button keeps Space (it activates buttons)."""
+        from PySide6.QtWidgets import (
+            QAbstractButton,
+            QApplication,
+            QComboBox,
+            QLineEdit,
+            QPlainTextEdit,
+            QTextEdit,
+        )
+
+        if not self.isVisible() or QApplication.activeModalWidget() is not None:
+            return False
+        focus = QApplication.focusWidget()
+        # Text fields type the space; buttons (the talk buttons included) act on it themselves.
+        if isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit, QComboBox, QAbstractButton)):
+            return False
+        if pressed:
+            self.voice.press()
+        else:
+            self.voice.release()
+        return True
 
     def submit(self) -> None:
         q = self.box.text().strip()

@@ -4,168 +4,153 @@
 <context>
     <name>AskView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="303"/>
-        <location filename="../../chat/ask_view.py" line="304"/>
+        <location filename="../../chat/ask_view.py" line="311"/>
+        <location filename="../../chat/ask_view.py" line="312"/>
         <source>New question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="305"/>
+        <location filename="../../chat/ask_view.py" line="313"/>
         <source>Clear the answer and type a new question (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="308"/>
+        <location filename="../../chat/ask_view.py" line="316"/>
         <source>THIS SESSION</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="311"/>
+        <location filename="../../chat/ask_view.py" line="319"/>
         <source>Questions asked in this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="315"/>
+        <location filename="../../chat/ask_view.py" line="323"/>
         <source>Questions you ask appear here until the app is closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="320"/>
-        <source>Hold to talk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/ask_view.py" line="321"/>
-        <source>Push to talk (voice input is not available yet)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/ask_view.py" line="322"/>
-        <source>Voice input arrives in a later update</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/ask_view.py" line="339"/>
+        <location filename="../../chat/ask_view.py" line="41"/>
         <source>Ask about a procedure, a torque, a part number or an error code…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="340"/>
+        <location filename="../../chat/ask_view.py" line="350"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="346"/>
+        <location filename="../../chat/ask_view.py" line="358"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="346"/>
+        <location filename="../../chat/ask_view.py" line="358"/>
         <source>Ask the question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="349"/>
+        <location filename="../../chat/ask_view.py" line="361"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="349"/>
+        <location filename="../../chat/ask_view.py" line="361"/>
         <source>Stop the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="350"/>
+        <location filename="../../chat/ask_view.py" line="362"/>
         <source>Stop writing the answer (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="398"/>
+        <location filename="../../chat/ask_view.py" line="411"/>
         <source>Ask the manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="402"/>
+        <location filename="../../chat/ask_view.py" line="415"/>
         <source>Add manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="405"/>
+        <location filename="../../chat/ask_view.py" line="418"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="413"/>
+        <location filename="../../chat/ask_view.py" line="426"/>
         <source>TRY ASKING</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="424"/>
+        <location filename="../../chat/ask_view.py" line="437"/>
         <source>How answers work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="426"/>
+        <location filename="../../chat/ask_view.py" line="439"/>
         <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="428"/>
+        <location filename="../../chat/ask_view.py" line="441"/>
         <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="429"/>
+        <location filename="../../chat/ask_view.py" line="442"/>
         <source>Safety warnings near the passages are shown above the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="430"/>
+        <location filename="../../chat/ask_view.py" line="443"/>
         <source>Everything runs on this device. Nothing is sent anywhere.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="444"/>
+        <location filename="../../chat/ask_view.py" line="457"/>
         <source>Opening the library…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="447"/>
+        <location filename="../../chat/ask_view.py" line="460"/>
         <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="450"/>
+        <location filename="../../chat/ask_view.py" line="463"/>
         <source>Answers come from the manuals on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="452"/>
+        <location filename="../../chat/ask_view.py" line="465"/>
         <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="460"/>
+        <location filename="../../chat/ask_view.py" line="473"/>
         <source>Ask: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="470"/>
+        <location filename="../../chat/ask_view.py" line="483"/>
         <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="475"/>
+        <location filename="../../chat/ask_view.py" line="488"/>
         <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="564"/>
+        <location filename="../../chat/ask_view.py" line="616"/>
         <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="571"/>
+        <location filename="../../chat/ask_view.py" line="623"/>
         <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -413,178 +398,178 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="79"/>
-        <location filename="../../main_window.py" line="81"/>
-        <location filename="../../main_window.py" line="141"/>
-        <location filename="../../main_window.py" line="282"/>
+        <location filename="../../main_window.py" line="89"/>
+        <location filename="../../main_window.py" line="91"/>
+        <location filename="../../main_window.py" line="156"/>
+        <location filename="../../main_window.py" line="298"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="101"/>
+        <location filename="../../main_window.py" line="111"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="101"/>
+        <location filename="../../main_window.py" line="111"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="102"/>
+        <location filename="../../main_window.py" line="112"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="102"/>
-        <location filename="../../main_window.py" line="154"/>
+        <location filename="../../main_window.py" line="112"/>
+        <location filename="../../main_window.py" line="169"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="103"/>
+        <location filename="../../main_window.py" line="113"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="143"/>
+        <location filename="../../main_window.py" line="158"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="152"/>
+        <location filename="../../main_window.py" line="167"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="152"/>
+        <location filename="../../main_window.py" line="167"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="153"/>
+        <location filename="../../main_window.py" line="168"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="153"/>
+        <location filename="../../main_window.py" line="168"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="154"/>
+        <location filename="../../main_window.py" line="169"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="163"/>
+        <location filename="../../main_window.py" line="178"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="163"/>
+        <location filename="../../main_window.py" line="178"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="166"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="167"/>
+        <location filename="../../main_window.py" line="182"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="189"/>
+        <location filename="../../main_window.py" line="204"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="233"/>
+        <location filename="../../main_window.py" line="248"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="235"/>
+        <location filename="../../main_window.py" line="250"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="238"/>
+        <location filename="../../main_window.py" line="253"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="240"/>
+        <location filename="../../main_window.py" line="255"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="245"/>
+        <location filename="../../main_window.py" line="260"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="252"/>
+        <location filename="../../main_window.py" line="267"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="253"/>
+        <location filename="../../main_window.py" line="268"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="271"/>
+        <location filename="../../main_window.py" line="287"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="273"/>
+        <location filename="../../main_window.py" line="289"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="275"/>
+        <location filename="../../main_window.py" line="291"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="293"/>
+        <location filename="../../main_window.py" line="309"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="318"/>
+        <location filename="../../main_window.py" line="336"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="320"/>
+        <location filename="../../main_window.py" line="338"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="351"/>
+        <location filename="../../main_window.py" line="369"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="355"/>
-        <location filename="../../main_window.py" line="358"/>
+        <location filename="../../main_window.py" line="373"/>
+        <location filename="../../main_window.py" line="376"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="356"/>
+        <location filename="../../main_window.py" line="374"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="368"/>
+        <location filename="../../main_window.py" line="386"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -659,6 +644,29 @@ Assistant</source>
     </message>
 </context>
 <context>
+    <name>Recorder</name>
+    <message>
+        <location filename="../../voice/recorder.py" line="96"/>
+        <source>No microphone found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/recorder.py" line="98"/>
+        <source>Microphone access is turned off for this app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/recorder.py" line="123"/>
+        <source>The microphone {0} could not be opened ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/recorder.py" line="160"/>
+        <source>The microphone {0} stopped ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SafetyBanner</name>
     <message>
         <location filename="../../chat/cards.py" line="128"/>
@@ -669,12 +677,12 @@ Assistant</source>
 <context>
     <name>Services</name>
     <message>
-        <location filename="../../services.py" line="86"/>
+        <location filename="../../services.py" line="87"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../services.py" line="89"/>
+        <location filename="../../services.py" line="90"/>
         <source>Loading {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -706,8 +714,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="78"/>
-        <location filename="../../settings_dialog.py" line="226"/>
-        <location filename="../../settings_dialog.py" line="231"/>
+        <location filename="../../settings_dialog.py" line="261"/>
+        <location filename="../../settings_dialog.py" line="266"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -745,238 +753,361 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="96"/>
-        <source>Appearance</source>
+        <source>Voice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="99"/>
+        <location filename="../../settings_dialog.py" line="101"/>
+        <source>Microphone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../settings_dialog.py" line="103"/>
-        <source>Theme</source>
+        <location filename="../../settings_dialog.py" line="107"/>
+        <source>After speaking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="104"/>
+        <source>Ask the question at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="105"/>
-        <location filename="../../settings_dialog.py" line="109"/>
+        <source>Let me check the words first, then tap Ask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="110"/>
+        <source>Appearance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="113"/>
+        <location filename="../../settings_dialog.py" line="117"/>
+        <source>Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="119"/>
+        <location filename="../../settings_dialog.py" line="123"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="107"/>
+        <location filename="../../settings_dialog.py" line="121"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="112"/>
-        <location filename="../../settings_dialog.py" line="115"/>
+        <location filename="../../settings_dialog.py" line="126"/>
+        <location filename="../../settings_dialog.py" line="129"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="114"/>
+        <location filename="../../settings_dialog.py" line="128"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="117"/>
+        <location filename="../../settings_dialog.py" line="131"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="121"/>
-        <location filename="../../settings_dialog.py" line="125"/>
+        <location filename="../../settings_dialog.py" line="135"/>
+        <location filename="../../settings_dialog.py" line="139"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="122"/>
+        <location filename="../../settings_dialog.py" line="136"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="123"/>
+        <location filename="../../settings_dialog.py" line="137"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="129"/>
+        <location filename="../../settings_dialog.py" line="143"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="131"/>
+        <location filename="../../settings_dialog.py" line="145"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="132"/>
+        <location filename="../../settings_dialog.py" line="146"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="134"/>
+        <location filename="../../settings_dialog.py" line="148"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="149"/>
+        <location filename="../../settings_dialog.py" line="163"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="150"/>
+        <location filename="../../settings_dialog.py" line="164"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="153"/>
+        <location filename="../../settings_dialog.py" line="167"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="153"/>
+        <location filename="../../settings_dialog.py" line="167"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="195"/>
+        <location filename="../../settings_dialog.py" line="182"/>
+        <source>No microphone found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="186"/>
+        <source>System default ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="191"/>
+        <source>{0} (not connected)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="230"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="206"/>
+        <location filename="../../settings_dialog.py" line="241"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="212"/>
+        <location filename="../../settings_dialog.py" line="247"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="214"/>
+        <location filename="../../settings_dialog.py" line="249"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="222"/>
+        <location filename="../../settings_dialog.py" line="257"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="258"/>
+        <location filename="../../settings_dialog.py" line="294"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="261"/>
+        <location filename="../../settings_dialog.py" line="297"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="268"/>
+        <location filename="../../settings_dialog.py" line="304"/>
         <source>The settings could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TalkButton</name>
+    <message>
+        <location filename="../../voice/talk_button.py" line="89"/>
+        <source>Hold to talk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk_button.py" line="89"/>
+        <source>Hold while you speak your question, then let go (Space)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk_button.py" line="90"/>
+        <source>Listening… let go to ask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk_button.py" line="90"/>
+        <source>Recording: let go when you have finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk_button.py" line="91"/>
+        <source>Writing down…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk_button.py" line="91"/>
+        <source>Turning your words into text; press to cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk_button.py" line="92"/>
+        <source>No voice input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk_button.py" line="99"/>
+        <source>Hold to speak your question, then let go</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk_button.py" line="100"/>
+        <source>Push to talk: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TalkController</name>
+    <message>
+        <location filename="../../voice/talk.py" line="50"/>
+        <source>No microphone: type your question instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk.py" line="71"/>
+        <source>Voice input unavailable: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk.py" line="97"/>
+        <source>Hold the button (or Space) while you speak, then let go.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk.py" line="126"/>
+        <source>the recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk.py" line="153"/>
+        <source>Nothing was heard: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/talk.py" line="154"/>
+        <source>no speech detected</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>TurnView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="95"/>
+        <location filename="../../chat/ask_view.py" line="103"/>
         <source>You asked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="97"/>
+        <location filename="../../chat/ask_view.py" line="105"/>
         <source>Question: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="111"/>
+        <location filename="../../chat/ask_view.py" line="119"/>
         <source>ANSWER</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="116"/>
+        <location filename="../../chat/ask_view.py" line="124"/>
         <source>Answer status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="123"/>
+        <location filename="../../chat/ask_view.py" line="131"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="180"/>
+        <location filename="../../chat/ask_view.py" line="188"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="195"/>
+        <location filename="../../chat/ask_view.py" line="203"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="195"/>
+        <location filename="../../chat/ask_view.py" line="203"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="230"/>
+        <location filename="../../chat/ask_view.py" line="238"/>
         <source>Searching the manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="233"/>
+        <location filename="../../chat/ask_view.py" line="241"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="234"/>
+        <location filename="../../chat/ask_view.py" line="242"/>
         <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="234"/>
+        <location filename="../../chat/ask_view.py" line="242"/>
         <source>Reading the passages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="236"/>
+        <location filename="../../chat/ask_view.py" line="244"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="238"/>
+        <location filename="../../chat/ask_view.py" line="246"/>
         <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="244"/>
+        <location filename="../../chat/ask_view.py" line="252"/>
         <source>Nothing relevant found · {0:.1f} s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="246"/>
+        <location filename="../../chat/ask_view.py" line="254"/>
         <source>{0:.1f} s · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="252"/>
+        <location filename="../../chat/ask_view.py" line="260"/>
         <source>Generation was stopped. The text above is incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="255"/>
+        <location filename="../../chat/ask_view.py" line="263"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="259"/>
+        <location filename="../../chat/ask_view.py" line="267"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="261"/>
+        <location filename="../../chat/ask_view.py" line="269"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1063,7 +1194,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="278"/>
+        <location filename="../../settings_dialog.py" line="314"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,0 +1,1 @@
+"""Voice input: the microphone (QtMultimedia), push-to-talk, and the talk buttons."""

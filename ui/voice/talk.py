@@ -1,0 +1,170 @@
+"""Push-to-talk: hold to record, release to transcribe; the words come out as `transcribed(str)`.
+
+The controller is the whole voice flow without any widget, so the Ask page (its question box) and
+the Notes editor (dictation) share it: the talk buttons and the Space key only call press/release.
+
+    idle --press--> recording --release--> transcribing --done--> idle (transcribed / message)
+    transcribing --press or cancel()--> the job is cancelled, a new take starts on press
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from assistant import stt
+
+from ..qtcompat import emit
+from .recorder import Recorder
+
+log = logging.getLogger(__name__)
+
+
+class TalkController(QObject):
+    state_changed = Signal(str)  # idle | recording | transcribing | unavailable
+    level = Signal(float)  # 0..1 while recording
+    partial = Signal(str)  # the words so far, while transcribing
+    transcribed = Signal(str)  # the final transcript (never empty)
+    message = Signal(str)  # one line for the user: silence, too short, a device or model problem
+
+    def __init__(self, services, recorder: Recorder | None = None, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.recorder = recorder or Recorder(lambda: self.services.settings.voice_input, parent=self)
+        self.recorder.level.connect(self.level)
+        self.recorder.failed.connect(self._recorder_failed)
+        self.recorder.devices_changed.connect(self.refresh)
+        self.state = "idle"
+        self.reason: str | None = None  # why voice input is unavailable, when it is
+        self.model_problem: str | None = None
+        self.job = None
+        self._words: list[str] = []
+        self.refresh()
+
+    # -- availability --------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-check microphones and the speech model (devices plugged in or out, settings changed)."""
+        if self.recorder.device() is None:
+            reason = self.tr("No microphone: type your question instead")
+        else:
+            reason = self.model_problem
+        self.reason = reason
+        if self.state in ("idle", "unavailable"):
+            self._set("unavailable" if reason else "idle")
+
+    def preload(self):
+        """Load and warm up the speech model on the `stt` lane, so the first question is not slowed
+        by it. Called once the window is ready (after the chat model: both compete for the CPU)."""
+        def run(ctx):
+            model = stt.load()
+            ctx.check()
+            stt.warm_up(model)
+            return model.name
+
+        return self.services.workers.submit(run, lane="stt", name="speech-model",
+                                            on_result=lambda name: log.info("speech model %s ready", name),
+                                            on_error=self._model_failed)
+
+    def _model_failed(self, e: BaseException) -> None:
+        self.model_problem = self.tr("Voice input unavailable: {0}").format(e)
+        self.refresh()
+
+    # -- the flow ------------------------------------------------------------------------
+
+    def press(self) -> None:
+        if self.state == "transcribing":
+            self.cancel()
+        if self.state == "recording":
+            return
+        if self.reason:
+            emit(self.message, self.reason)
+            return
+        why = self.recorder.start()
+        if why:
+            emit(self.message, why)
+            self.refresh()
+            return
+        self._set("recording")
+
+    def release(self) -> None:
+        if self.state != "recording":
+            return
+        buf = self.recorder.stop()
+        if buf is None or buf.duration_s < stt.MIN_SECONDS:
+            self._set("idle")
+            emit(self.message, self.tr("Hold the button (or Space) while you speak, then let go."))
+            return
+        self._transcribe(buf)
+
+    def cancel(self) -> None:
+        """Stop recording or transcribing; nothing is asked."""
+        if self.state == "recording":
+            self.recorder.stop()
+        elif self.job is not None:
+            self.job.cancel()
+            self.job = None
+        self._set("idle")
+        self.refresh()
+
+    def _transcribe(self, buf: stt.PcmBuffer) -> None:
+        settings = self.services.settings
+        self._words = []
+
+        def run(ctx):
+            from assistant.library import terms
+
+            model = stt.load()
+            prompt_terms = None
+            if settings.stt_bias != "off":
+                try:
+                    prompt_terms = terms.domain_terms(ctx.db)
+                except Exception as e:  # no library is no reason not to transcribe
+                    log.warning("transcribing without the library's vocabulary: %s", e)
+            job = stt.transcribe(buf, model=model, cancel=ctx.cancel, prompt_terms=prompt_terms,
+                                 label=self.tr("the recording"))
+            for seg in job:
+                ctx.report(seg.text.strip(), flush=True)
+            return job.result()
+
+        self._set("transcribing")
+        job = self.services.workers.submit(run, lane="stt", name="transcribe")
+        # A cancelled take may still deliver (it finished before it saw the cancel): only the
+        # current job's results count.
+        job.progress.connect(lambda batch: job is self.job and self._progress(batch))
+        job.succeeded.connect(lambda t: job is self.job and self._done(t))
+        job.failed.connect(lambda e: job is self.job and self._failed(e))
+        self.job = job
+
+    def _progress(self, batch: list) -> None:
+        self._words += [t for t in batch if t]
+        emit(self.partial, " ".join(self._words))
+
+    def _done(self, transcript) -> None:
+        self.job = None
+        self._set("idle")
+        text = transcript.text.strip()
+        log.info("transcribed %.1f s in %s ms: %r", transcript.duration_s,
+                 transcript.timings.get("total_ms"), text)
+        if text:
+            emit(self.transcribed, text)
+        else:
+            emit(self.message, self.tr("Nothing was heard: {0}").format(
+                transcript.message or self.tr("no speech detected")))
+
+    def _failed(self, e: BaseException) -> None:
+        self.job = None
+        self._set("idle")
+        emit(self.message, str(e))
+        self.refresh()
+
+    def _recorder_failed(self, why: str) -> None:
+        self._set("idle")
+        emit(self.message, why)
+        self.refresh()
+
+    def _set(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            emit(self.state_changed, state)
