@@ -45,3 +45,18 @@ $PY bench/search_latency.py "$DEVDATA" --cache "$CACHE"
 
 step "ask speed"
 $PY bench/ask_speed.py "$DEVDATA"
+
+step "speech: WER and real-time factor vs faster-whisper defaults"
+$PY bench/stt_wer.py "$DEVDATA"
+
+step "speech: domain vocabulary bias"
+$PY bench/stt_bias.py
+
+step "speech: key release -> transcript -> first answer token (core)"
+$PY bench/stt_latency.py
+
+step "push-to-talk in the app (offscreen Qt)"
+QT_QPA_PLATFORM=offscreen $PY bench/voice_gui_bench.py
+
+step "sync throughput vs PouchDB"
+$PY bench/sync_throughput.py
