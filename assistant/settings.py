@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any
 
 from pydantic import Field
@@ -87,6 +88,9 @@ def save(**changes: Any) -> Settings:
     current: dict[str, Any] = _JsonFileSource(Settings)()
     current.update(changes)
     tmp = p.with_suffix(".tmp")
-    tmp.write_text(json.dumps(current, indent=2), encoding="utf-8")
+    # Owner-only: the file may hold the sync password on a device without an OS keyring.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps(current, indent=2))
     tmp.replace(p)
     return load()

@@ -25,6 +25,8 @@ from . import theme
 from .chat.ask_view import AskView
 from .kiosk import KioskController, PinDialog
 from .library.library_view import LibraryView
+from .notes.notes_view import NotesView
+from .notes.sync_indicator import SyncBridge, SyncIndicator
 from .qtcompat import emit
 from .services import Services
 from .settings_dialog import SettingsDialog
@@ -33,7 +35,7 @@ from .widgets import Toast, refresh_icons, repolish
 
 log = logging.getLogger(__name__)
 
-PAGES = ("ask", "viewer", "library")
+PAGES = ("ask", "viewer", "library", "notes")
 
 
 class StatusItem(QWidget):
@@ -101,7 +103,8 @@ class MainWindow(QMainWindow):
         self.ask = AskView(services, touch=kiosk)
         self.viewer = ViewerView(services)
         self.library = LibraryView(services)
-        for w in (self.ask, self.viewer, self.library):
+        self.notes = NotesView(services)
+        for w in (self.ask, self.viewer, self.library, self.notes):
             self.stack.addWidget(w)
         root.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -113,6 +116,9 @@ class MainWindow(QMainWindow):
         self.net_status = StatusItem("offline", "", self.tr("Network"))
         sb.addWidget(self.model_status)
         sb.addWidget(self.library_status)
+        self.sync_status = SyncIndicator()
+        self.sync_status.clicked.connect(self._sync_clicked)
+        sb.addPermanentWidget(self.sync_status)
         sb.addPermanentWidget(self.net_status)
         self.toast = Toast(self)
 
@@ -126,6 +132,13 @@ class MainWindow(QMainWindow):
         self.library.open_manual.connect(self.open_manual)
         self.library.message.connect(self.notify)
         self.ask.voice.message.connect(self.notify)
+        self.ask.save_to_notes.connect(self.notes.save_answer)
+        self.notes.open_source.connect(self.open_source)
+        self.notes.message.connect(self.notify)
+        # Notes sync runs on its own thread once the window is ready; its status comes back queued.
+        self.sync = SyncBridge(lambda: self.services.settings, self)
+        self.sync.status.connect(self._sync_status)
+        self.ready.connect(self.sync.start)
         # The speech model loads once everything else is up (it competes with the chat model for
         # the CPU), so the first spoken question is not slowed by it.
         self.ready.connect(self.ask.voice.preload)
@@ -167,6 +180,7 @@ class MainWindow(QMainWindow):
             ("ask", self.tr("Ask"), "ask", self.tr("Ask the manuals (Ctrl+1)")),
             ("viewer", self.tr("Manual"), "page", self.tr("The manual page of a source (Ctrl+2)")),
             ("library", self.tr("Library"), "library", self.tr("Manuals on this device (Ctrl+3)")),
+            ("notes", self.tr("Notes"), "new", self.tr("Job notes, synced to the depot (Ctrl+4)")),
         ):
             b = self._nav_button(text, icon, tip)
             b.setCheckable(True)
@@ -207,9 +221,11 @@ class MainWindow(QMainWindow):
             ("Ctrl+1", lambda: self.go("ask")),
             ("Ctrl+2", lambda: self.go("viewer")),
             ("Ctrl+3", lambda: self.go("library")),
+            ("Ctrl+4", lambda: self.go("notes")),
             ("Ctrl+,", self.open_settings),
             ("Ctrl+L", lambda: (self.go("ask"), self.ask.focus_question())),
-            ("Ctrl+N", lambda: (self.go("ask"), self.ask.new_question())),
+            ("Ctrl+N", lambda: self.notes.new_note() if self.page == "notes"
+             else (self.go("ask"), self.ask.new_question())),
             ("Ctrl+O", lambda: (self.go("library"), self.library.choose_files())),
         ):
             self.addAction(QAction(self, shortcut=QKeySequence(seq), triggered=fn))
@@ -222,6 +238,8 @@ class MainWindow(QMainWindow):
         self.nav[page].setChecked(True)
         if page == "ask":
             self.ask.box.setFocus()
+        elif page == "notes":
+            self.notes.refresh()
 
     @property
     def page(self) -> str:
@@ -330,6 +348,12 @@ class MainWindow(QMainWindow):
                 self.kiosk.leave()
         if {"theme", "text_size"} & set(changes) and "kiosk" not in changes:
             self.apply_theme()
+        if any(k.startswith("sync_") for k in changes):
+            self.sync.start()  # a new server or credentials: start over with them
+        if changes.get("sync_password"):
+            self.notify(self.tr("No OS keyring on this device: the sync password is kept in the app's "
+                                "settings file, readable by this user only."), 8000)
+            return
         if "voice_input" in changes:
             self.ask.voice.refresh()
         if "kiosk_pin_hash" in changes:
@@ -400,12 +424,26 @@ class MainWindow(QMainWindow):
         if first:
             self._net_timer.stop()
             self.ask.stop()
+            self.notes.save_now()  # the note being written is never lost on close
+            self.sync.stop(timeout)
         clean = self.services.shutdown(timeout)  # again: waits for what is still running
         if first:
             log.info("shut down %s", "cleanly" if clean else "with work still running")
         return clean
 
     # -- drag and drop anywhere ----------------------------------------------------------------
+
+    def _sync_status(self, st) -> None:
+        self.sync_status.show_status(st)
+        if st is not None and st.state in ("synced", "conflict") and self.page == "notes":
+            self.notes.refresh()  # notes pulled from the server show up
+
+    def _sync_clicked(self) -> None:
+        if self.sync.configured():
+            self.sync.sync_now()
+            self.notify(self.tr("Syncing notes…"))
+        else:
+            self.open_settings()
 
     def eventFilter(self, obj, event) -> bool:
         t = event.type()

@@ -106,6 +106,34 @@ class SettingsDialog(QDialog):
         self.auto_ask.setCurrentIndex(0 if s.voice_auto_ask else 1)
         self._row(form, self.tr("After speaking"), self.auto_ask)
 
+        # Notes sync
+        lay.addWidget(label(self.tr("Notes sync"), "H2"))
+        form = self._form(lay)
+        self.sync_url = QLineEdit(s.sync_url or "")
+        self.sync_url.setPlaceholderText("https://couch.depot.example:6984")
+        self._row(form, self.tr("Server"), self.sync_url)
+        self.sync_db = QLineEdit(s.sync_db)
+        self._row(form, self.tr("Database"), self.sync_db)
+        self.sync_user = QLineEdit(s.sync_user or "")
+        self.sync_user.setPlaceholderText(self.tr("empty: the password is a token"))
+        self._row(form, self.tr("User"), self.sync_user)
+        self.sync_password = QLineEdit()
+        self.sync_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sync_password.setPlaceholderText(self.tr("Leave empty to keep the stored one"))
+        self._row(form, self.tr("Password or token"), self.sync_password)
+        self.sync_verify = QCheckBox(self.tr("Check the server's certificate (turn off only for a lab server)"))
+        self.sync_verify.setChecked(s.sync_verify_tls)
+        self._row(form, self.tr("TLS"), self.sync_verify)
+        ca_row = QHBoxLayout()
+        self.sync_ca = QLineEdit(s.sync_ca_file or "")
+        self.sync_ca.setPlaceholderText(self.tr("optional: the depot's CA certificate (PEM)"))
+        self.sync_ca.setAccessibleName(self.tr("Pinned CA file"))
+        ca_row.addWidget(self.sync_ca, 1)
+        ca_pick = button(self.tr("Choose…"), "folder", None, accessible=self.tr("Choose the CA file"))
+        ca_pick.clicked.connect(self._choose_ca)
+        ca_row.addWidget(ca_pick)
+        self._row(form, self.tr("Pinned CA"), ca_row)
+
         # Appearance
         lay.addWidget(label(self.tr("Appearance"), "H2"))
         form = self._form(lay)
@@ -170,6 +198,12 @@ class SettingsDialog(QDialog):
         bl.addWidget(self.save_button)
         outer.addWidget(bar)
         self._load_models()
+
+    def _choose_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("The sync server's CA certificate"), "",
+                                              self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"))
+        if path:
+            self.sync_ca.setText(path)
 
     def _fill_microphones(self, current: str | None) -> None:
         from PySide6.QtMultimedia import QMediaDevices
@@ -281,7 +315,12 @@ class SettingsDialog(QDialog):
         for key, value in (("max_answer_tokens", self.length.currentData()), ("top_k", self.passages.value()),
                            ("theme", self.theme.currentData()), ("text_size", self.text_size.currentData()),
                            ("kiosk", self.kiosk.isChecked()), ("voice_input", self.microphone.currentData()),
-                           ("voice_auto_ask", self.auto_ask.currentData())):
+                           ("voice_auto_ask", self.auto_ask.currentData()),
+                           ("sync_url", self.sync_url.text().strip() or None),
+                           ("sync_db", self.sync_db.text().strip() or "field-notes"),
+                           ("sync_user", self.sync_user.text().strip() or None),
+                           ("sync_verify_tls", self.sync_verify.isChecked()),
+                           ("sync_ca_file", self.sync_ca.text().strip() or None)):
             if value != getattr(s, key):
                 out[key] = value
         return out
@@ -297,6 +336,21 @@ class SettingsDialog(QDialog):
                 self._show_error(self.tr("The two PINs differ."))
                 return
             changes["kiosk_pin_hash"] = hash_pin(pin)
+        secret = self.sync_password.text()
+        if secret:
+            from assistant.sync.config import store_password
+
+            url = changes.get("sync_url", self.services.settings.sync_url)
+            if not url:
+                self._show_error(self.tr("Enter the sync server before its password."))
+                return
+            user = changes.get("sync_user", self.services.settings.sync_user)
+            if store_password(url, user, secret):
+                changes["sync_password"] = None  # the keyring holds it; never also in settings.json
+            else:
+                # No OS keyring on this device: settings.json (readable by this user only) keeps it.
+                changes["sync_password"] = secret
+                self.keyring_warning = True
         try:
             if changes:
                 self.services.save_settings(**changes)

@@ -76,14 +76,14 @@ def test_each_worker_thread_has_its_own_connection(qtbot, home, workers):
     conns = {}
 
     def job(ctx):
-        conns[threading.current_thread().name] = id(ctx.db)
+        conns[threading.current_thread().name] = ctx.db  # kept alive: ids of live objects never repeat
         return ctx.db.execute("SELECT count(*) FROM manuals").fetchone()[0]
 
     errors = []
     jobs = [workers.submit(job, lane=lane, on_error=errors.append) for lane in ("llm", "db-writer")]
-    qtbot.waitUntil(lambda: all(j.done for j in jobs), timeout=10_000)
+    qtbot.waitUntil(lambda: all(j.done for j in jobs), timeout=60_000)
     assert not errors
-    assert len(set(conns.values())) == 2
+    assert len({id(c) for c in conns.values()}) == 2
 
 
 def test_shutdown_cancels_running_work_within_a_second(qtbot):

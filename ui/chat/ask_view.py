@@ -287,6 +287,7 @@ class AskView(QWidget):
     load_demo = Signal()
     busy_changed = Signal(bool)
     answer_finished = Signal(object)  # Turn
+    save_to_notes = Signal(str, dict)  # question, Answer.to_json()
 
     def __init__(self, services: Services, touch: bool = False, parent=None):
         super().__init__(parent)
@@ -363,6 +364,12 @@ class AskView(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.stop_button.hide()
         bl.addWidget(self.stop_button)
+        self.save_note_button = button(self.tr("Save to notes"), "new", None,
+                                       accessible=self.tr("Save this question and answer to notes"))
+        self.save_note_button.setToolTip(self.tr("Keep the question, the answer and its sources as a job note"))
+        self.save_note_button.clicked.connect(self._save_to_notes)
+        self.save_note_button.hide()
+        bl.addWidget(self.save_note_button)
         main.addWidget(bar)
 
         self.scroll = QScrollArea()
@@ -662,7 +669,18 @@ class AskView(QWidget):
     def _set_busy(self, busy: bool) -> None:
         self.stop_button.setVisible(busy)
         self.ask_button.setVisible(not busy)
+        self._update_save_button()
         emit(self.busy_changed, busy)
+
+    def _update_save_button(self) -> None:
+        t = self.current
+        self.save_note_button.setVisible(t is not None and not t.busy and t.answer is not None
+                                         and not t.answer.abstained)
+
+    def _save_to_notes(self) -> None:
+        t = self.current
+        if t is not None and t.answer is not None:
+            emit(self.save_to_notes, t.question, t.answer.to_json())
 
     # -- history -------------------------------------------------------------------------
 
@@ -673,6 +691,7 @@ class AskView(QWidget):
             self.turn_view = None
         self.current = turn
         self.empty.setVisible(turn is None)
+        self._update_save_button()
         if turn is not None:
             tv = self.turn_view = TurnView(turn, self.services)
             tv.open_source.connect(lambda src, tv=tv: emit(self.open_source, src, tv.terms))

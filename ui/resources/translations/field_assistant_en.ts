@@ -4,28 +4,28 @@
 <context>
     <name>AskView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="311"/>
         <location filename="../../chat/ask_view.py" line="312"/>
+        <location filename="../../chat/ask_view.py" line="313"/>
         <source>New question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="313"/>
+        <location filename="../../chat/ask_view.py" line="314"/>
         <source>Clear the answer and type a new question (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="316"/>
+        <location filename="../../chat/ask_view.py" line="317"/>
         <source>THIS SESSION</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="319"/>
+        <location filename="../../chat/ask_view.py" line="320"/>
         <source>Questions asked in this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="323"/>
+        <location filename="../../chat/ask_view.py" line="324"/>
         <source>Questions you ask appear here until the app is closed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -35,122 +35,137 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="350"/>
+        <location filename="../../chat/ask_view.py" line="351"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="358"/>
+        <location filename="../../chat/ask_view.py" line="359"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="358"/>
+        <location filename="../../chat/ask_view.py" line="359"/>
         <source>Ask the question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="361"/>
+        <location filename="../../chat/ask_view.py" line="362"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="361"/>
+        <location filename="../../chat/ask_view.py" line="362"/>
         <source>Stop the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="362"/>
+        <location filename="../../chat/ask_view.py" line="363"/>
         <source>Stop writing the answer (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="411"/>
-        <source>Ask the manuals</source>
+        <location filename="../../chat/ask_view.py" line="367"/>
+        <source>Save to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="415"/>
-        <source>Add manuals…</source>
+        <location filename="../../chat/ask_view.py" line="368"/>
+        <source>Save this question and answer to notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="369"/>
+        <source>Keep the question, the answer and its sources as a job note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../chat/ask_view.py" line="418"/>
+        <source>Ask the manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="422"/>
+        <source>Add manuals…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="425"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="426"/>
+        <location filename="../../chat/ask_view.py" line="433"/>
         <source>TRY ASKING</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="437"/>
+        <location filename="../../chat/ask_view.py" line="444"/>
         <source>How answers work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="439"/>
+        <location filename="../../chat/ask_view.py" line="446"/>
         <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="441"/>
+        <location filename="../../chat/ask_view.py" line="448"/>
         <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="442"/>
+        <location filename="../../chat/ask_view.py" line="449"/>
         <source>Safety warnings near the passages are shown above the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="443"/>
+        <location filename="../../chat/ask_view.py" line="450"/>
         <source>Everything runs on this device. Nothing is sent anywhere.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="457"/>
+        <location filename="../../chat/ask_view.py" line="464"/>
         <source>Opening the library…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="460"/>
+        <location filename="../../chat/ask_view.py" line="467"/>
         <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="463"/>
+        <location filename="../../chat/ask_view.py" line="470"/>
         <source>Answers come from the manuals on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="465"/>
+        <location filename="../../chat/ask_view.py" line="472"/>
         <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="473"/>
+        <location filename="../../chat/ask_view.py" line="480"/>
         <source>Ask: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="483"/>
+        <location filename="../../chat/ask_view.py" line="490"/>
         <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="488"/>
+        <location filename="../../chat/ask_view.py" line="495"/>
         <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="616"/>
+        <location filename="../../chat/ask_view.py" line="623"/>
         <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="623"/>
+        <location filename="../../chat/ask_view.py" line="630"/>
         <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -180,6 +195,39 @@
     <message>
         <location filename="../../chat/cards.py" line="74"/>
         <source>Open source {0} in the viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConflictPanel</name>
+    <message>
+        <location filename="../../notes/notes_view.py" line="63"/>
+        <source>Two versions of this part were written on different devices. Choose what to keep; nothing is lost until you do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="67"/>
+        <source>Version kept here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="68"/>
+        <source>Conflicting copy {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="77"/>
+        <source>Keep this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="78"/>
+        <source>Keep the other</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="79"/>
+        <source>Keep both</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -398,179 +446,199 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="89"/>
         <location filename="../../main_window.py" line="91"/>
-        <location filename="../../main_window.py" line="156"/>
-        <location filename="../../main_window.py" line="298"/>
+        <location filename="../../main_window.py" line="93"/>
+        <location filename="../../main_window.py" line="169"/>
+        <location filename="../../main_window.py" line="316"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="111"/>
+        <location filename="../../main_window.py" line="114"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="111"/>
+        <location filename="../../main_window.py" line="114"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="112"/>
+        <location filename="../../main_window.py" line="115"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="112"/>
-        <location filename="../../main_window.py" line="169"/>
+        <location filename="../../main_window.py" line="115"/>
+        <location filename="../../main_window.py" line="182"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="113"/>
+        <location filename="../../main_window.py" line="116"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="158"/>
+        <location filename="../../main_window.py" line="171"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="167"/>
+        <location filename="../../main_window.py" line="180"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="167"/>
+        <location filename="../../main_window.py" line="180"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="168"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="168"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="169"/>
+        <location filename="../../main_window.py" line="182"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="178"/>
+        <location filename="../../main_window.py" line="183"/>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="183"/>
+        <source>Job notes, synced to the depot (Ctrl+4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="192"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="178"/>
+        <location filename="../../main_window.py" line="192"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="195"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="182"/>
+        <location filename="../../main_window.py" line="196"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="204"/>
+        <location filename="../../main_window.py" line="218"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="248"/>
+        <location filename="../../main_window.py" line="266"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="250"/>
+        <location filename="../../main_window.py" line="268"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="253"/>
+        <location filename="../../main_window.py" line="271"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="255"/>
+        <location filename="../../main_window.py" line="273"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="260"/>
+        <location filename="../../main_window.py" line="278"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="267"/>
+        <location filename="../../main_window.py" line="285"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="268"/>
+        <location filename="../../main_window.py" line="286"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="287"/>
+        <location filename="../../main_window.py" line="305"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="289"/>
+        <location filename="../../main_window.py" line="307"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="291"/>
+        <location filename="../../main_window.py" line="309"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="309"/>
+        <location filename="../../main_window.py" line="327"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="336"/>
+        <location filename="../../main_window.py" line="354"/>
+        <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="360"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="338"/>
+        <location filename="../../main_window.py" line="362"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="369"/>
+        <location filename="../../main_window.py" line="393"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="373"/>
-        <location filename="../../main_window.py" line="376"/>
+        <location filename="../../main_window.py" line="397"/>
+        <location filename="../../main_window.py" line="400"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="374"/>
+        <location filename="../../main_window.py" line="398"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="386"/>
+        <location filename="../../main_window.py" line="410"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="444"/>
+        <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -594,6 +662,207 @@ Assistant</source>
     <message>
         <location filename="../../library/library_view.py" line="78"/>
         <source>Indexed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NotesView</name>
+    <message>
+        <location filename="../../notes/notes_view.py" line="112"/>
+        <location filename="../../notes/notes_view.py" line="346"/>
+        <source>New note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="113"/>
+        <source>Start a new note (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="117"/>
+        <source>Search notes…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="118"/>
+        <source>Search notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="124"/>
+        <source>Filter by work order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="125"/>
+        <location filename="../../notes/notes_view.py" line="238"/>
+        <source>All work orders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="130"/>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="134"/>
+        <source>No notes yet. Write one, or save an answer to notes from the Ask page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="149"/>
+        <source>Title, e.g. Pump P-200 seal replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="150"/>
+        <source>Note title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="155"/>
+        <source>Work order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="155"/>
+        <source>Asset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="156"/>
+        <source>Serial number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="163"/>
+        <source>Tags (comma separated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="165"/>
+        <source>Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="166"/>
+        <source>e.g. seal, P-200, follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="172"/>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="178"/>
+        <source>Hold to dictate; the words go in at the cursor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="182"/>
+        <source>Note text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="187"/>
+        <source>SOURCES IN THE MANUALS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="197"/>
+        <location filename="../../notes/notes_view.py" line="430"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="197"/>
+        <source>Delete this note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="200"/>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="200"/>
+        <source>Save the note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="201"/>
+        <source>Save (Ctrl+S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="240"/>
+        <source>{0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="246"/>
+        <source>conflict to review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="304"/>
+        <source>Tag {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="314"/>
+        <source>, page {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="329"/>
+        <source>This note was changed on two devices at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="344"/>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="349"/>
+        <source>Saved {0}{1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="385"/>
+        <source>Untitled note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="404"/>
+        <source>Note saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="427"/>
+        <source>Delete note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="428"/>
+        <source>Delete “{0}”? It is deleted on every device at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="442"/>
+        <source>Note deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="462"/>
+        <source>Conflict settled; the result syncs like any edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="473"/>
+        <source>Saved to notes: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -714,8 +983,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="78"/>
-        <location filename="../../settings_dialog.py" line="261"/>
-        <location filename="../../settings_dialog.py" line="266"/>
+        <location filename="../../settings_dialog.py" line="295"/>
+        <location filename="../../settings_dialog.py" line="300"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -780,151 +1049,264 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="110"/>
-        <source>Appearance</source>
+        <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="113"/>
-        <location filename="../../settings_dialog.py" line="117"/>
-        <source>Theme</source>
+        <location filename="../../settings_dialog.py" line="114"/>
+        <source>Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="116"/>
+        <source>Database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="118"/>
+        <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="119"/>
-        <location filename="../../settings_dialog.py" line="123"/>
-        <source>Text size</source>
+        <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="121"/>
-        <source>{0} ({1} %)</source>
+        <location filename="../../settings_dialog.py" line="122"/>
+        <source>Leave empty to keep the stored one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="123"/>
+        <source>Password or token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="124"/>
+        <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="126"/>
+        <source>TLS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../settings_dialog.py" line="129"/>
-        <source>Kiosk mode</source>
+        <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="128"/>
-        <source>Run full screen, locked, with large touch targets</source>
+        <location filename="../../settings_dialog.py" line="130"/>
+        <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="131"/>
-        <source>Kiosk</source>
+        <location filename="../../settings_dialog.py" line="132"/>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="132"/>
+        <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="135"/>
-        <location filename="../../settings_dialog.py" line="139"/>
-        <source>New admin PIN</source>
+        <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="136"/>
-        <source>Leave empty to keep the current PIN</source>
+        <location filename="../../settings_dialog.py" line="138"/>
+        <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="137"/>
-        <source>{0} to {1} digits</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../settings_dialog.py" line="143"/>
-        <source>Repeat the new admin PIN</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
+        <location filename="../../settings_dialog.py" line="141"/>
         <location filename="../../settings_dialog.py" line="145"/>
-        <source>Repeat PIN</source>
+        <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="146"/>
-        <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
+        <location filename="../../settings_dialog.py" line="147"/>
+        <location filename="../../settings_dialog.py" line="151"/>
+        <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="148"/>
-        <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
+        <location filename="../../settings_dialog.py" line="149"/>
+        <source>{0} ({1} %)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="154"/>
+        <location filename="../../settings_dialog.py" line="157"/>
+        <source>Kiosk mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="156"/>
+        <source>Run full screen, locked, with large touch targets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="159"/>
+        <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="163"/>
-        <source>Settings are saved on this device.</source>
+        <location filename="../../settings_dialog.py" line="167"/>
+        <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="164"/>
-        <source>Cancel</source>
+        <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="167"/>
-        <source>Save</source>
+        <location filename="../../settings_dialog.py" line="165"/>
+        <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="167"/>
-        <source>Save settings</source>
+        <location filename="../../settings_dialog.py" line="171"/>
+        <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="182"/>
-        <source>No microphone found</source>
+        <location filename="../../settings_dialog.py" line="173"/>
+        <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="186"/>
-        <source>System default ({0})</source>
+        <location filename="../../settings_dialog.py" line="174"/>
+        <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="176"/>
+        <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="191"/>
+        <source>Settings are saved on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="192"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="195"/>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="195"/>
+        <source>Save settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="203"/>
+        <source>The sync server&apos;s CA certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="204"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="216"/>
+        <source>No microphone found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="220"/>
+        <source>System default ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="225"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="230"/>
+        <location filename="../../settings_dialog.py" line="264"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="241"/>
+        <location filename="../../settings_dialog.py" line="275"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="247"/>
+        <location filename="../../settings_dialog.py" line="281"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="249"/>
+        <location filename="../../settings_dialog.py" line="283"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="257"/>
+        <location filename="../../settings_dialog.py" line="291"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="294"/>
+        <location filename="../../settings_dialog.py" line="333"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="297"/>
+        <location filename="../../settings_dialog.py" line="336"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="304"/>
+        <location filename="../../settings_dialog.py" line="345"/>
+        <source>Enter the sync server before its password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="358"/>
         <source>The settings could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncIndicator</name>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="87"/>
+        <source>Sync not set up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="88"/>
+        <source>Notes stay on this device. Click to set up a sync server in Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="95"/>
+        <source>Last synced {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="96"/>
+        <source>Click to sync now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="100"/>
+        <source>Notes sync: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1194,8 +1576,56 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="314"/>
+        <location filename="../../settings_dialog.py" line="368"/>
         <source>Custom ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>w</name>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="105"/>
+        <source>{0} waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="107"/>
+        <source>Offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="109"/>
+        <source>Syncing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="111"/>
+        <source>{0} conflict(s) to review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="115"/>
+        <source>{0} rejected by the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="116"/>
+        <source>Waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="118"/>
+        <source>Sync error: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="120"/>
+        <source>Sync off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/sync_indicator.py" line="121"/>
+        <source>Synced</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

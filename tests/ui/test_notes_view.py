@@ -1,0 +1,174 @@
+"""The Notes page: write, find, filter, delete; save an answer to notes; settle a conflicting
+copy; the sync indicator against a real pouchdb-server. Real SQLite, real worker lanes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
+from assistant.sync import merge
+from tests.ui.conftest import wait_ready
+
+
+def store():
+    from assistant import db
+    from assistant.notes import NoteStore
+
+    return NoteStore(db.connect())
+
+
+def titles(view) -> list[str]:
+    return [view.list.item(i).text().split("\n")[0] for i in range(view.list.count())]
+
+
+def open_notes(qtbot, w):
+    w.go("notes")
+    qtbot.waitUntil(lambda: not w.services.workers.active("pool"), timeout=30_000)
+
+
+def test_write_find_filter_and_delete_notes(qtbot, make_window, home):
+    w = make_window()
+    wait_ready(qtbot, w)
+    open_notes(qtbot, w)
+    v = w.notes
+    assert v.empty.isVisible() and v.list.count() == 0
+    for title, wo, body in (("Seal replaced on P-200", "WO-1001", "Shaft seal kit SK-200-45B fitted."),
+                            ("UPS battery check", "WO-1002", "Runtime 14 min at 40% load.")):
+        v.new_note()
+        QTest.keyClicks(v.title, title)
+        QTest.keyClicks(v.fields["work_order"], wo)
+        QTest.keyClicks(v.tags, "pump, follow-up" if "P-200" in title else "ups")
+        v.body.setFocus()
+        QTest.keyClicks(v.body, body)
+        assert v.state.text() == "Unsaved changes"
+        QTest.keySequence(v.body, "Ctrl+S")
+        qtbot.waitUntil(lambda t=title: t in titles(v), timeout=30_000)
+    assert v.state.text().startswith("Saved")
+    assert [c.text() for c in v.findChildren(type(v.state)) if c.objectName() == "Badge"]  # tag chips
+    s = store()
+    assert {n.title for n in s.list()} == {"Seal replaced on P-200", "UPS battery check"}
+    assert s.pending_count() == 2  # both queued for sync in the same transactions
+
+    QTest.keyClicks(v.search, "SK-200")
+    qtbot.waitUntil(lambda: titles(v) == ["Seal replaced on P-200"], timeout=30_000)
+    v.search.clear()
+    qtbot.waitUntil(lambda: len(titles(v)) == 2, timeout=30_000)
+    v.work_order.setCurrentIndex(v.work_order.findData("WO-1002"))
+    qtbot.waitUntil(lambda: titles(v) == ["UPS battery check"], timeout=30_000)
+
+    # Edit without saving, then switch notes: the edit is saved, not lost.
+    v.work_order.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: len(titles(v)) == 2, timeout=30_000)
+    v.list.setCurrentRow(titles(v).index("UPS battery check"))
+    qtbot.waitUntil(lambda: v.note is not None and v.note.title == "UPS battery check", timeout=30_000)
+    v.body.moveCursor(v.body.textCursor().MoveOperation.End)
+    QTest.keyClicks(v.body, " Replace in 2027.")
+    v.list.setCurrentRow(titles(v).index("Seal replaced on P-200"))
+    qtbot.waitUntil(lambda: v.note is not None and v.note.title == "Seal replaced on P-200", timeout=30_000)
+    assert "Replace in 2027." in next(n for n in store().list() if n.title == "UPS battery check").body
+
+    v.delete_note()
+    box = v._confirm
+    delete = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
+    delete.click()
+    qtbot.waitUntil(lambda: titles(v) == ["UPS battery check"], timeout=30_000)
+    assert [n.title for n in store().list()] == ["UPS battery check"]
+
+
+def test_dictation_goes_in_at_the_cursor(qtbot, make_window, home):
+    w = make_window()
+    wait_ready(qtbot, w)
+    open_notes(qtbot, w)
+    v = w.notes
+    v.body.setPlainText("Checked the pump.")
+    v.body.moveCursor(v.body.textCursor().MoveOperation.End)
+    v.voice.transcribed.emit("Seal weeps at the drain hole.")
+    assert v.body.toPlainText() == "Checked the pump. Seal weeps at the drain hole."
+    assert v.state.text() == "Unsaved changes"
+
+
+def test_save_an_answer_to_notes_and_open_its_source(qtbot, make_window, library):
+    w = make_window()
+    wait_ready(qtbot, w)
+    turn = w.ask.ask("What torque for the pump mounting bolts?")
+    qtbot.waitUntil(lambda: not turn.busy, timeout=120_000)
+    assert turn.state == "done" and w.ask.save_note_button.isVisible()
+    QTest.mouseClick(w.ask.save_note_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: store().count() == 1, timeout=30_000)
+    note = store().list()[0]
+    assert note.source["question"] == turn.question and note.body.startswith("Q: " + turn.question)
+    assert note.citations and all(c["manual"] for c in note.citations)
+    qtbot.waitUntil(lambda: "Saved to notes" in w.toast.text(), timeout=30_000)
+    open_notes(qtbot, w)
+    qtbot.waitUntil(lambda: w.notes.note is not None and w.notes.note.id == note.id, timeout=30_000)
+    links = [b for b in w.notes.findChildren(type(w.ask.save_note_button)) if b.objectName() == "Link"
+             and b.text().startswith("[")]
+    assert links
+    links[0].click()
+    assert w.page == "viewer"
+
+
+def test_conflicting_copy_is_shown_side_by_side_and_settled(qtbot, make_window, home):
+    body, clean = merge.merge_text("Torque 40 N·m.\nChecked.", "Torque 45 N·m.\nChecked.",
+                                   "Torque 47 N·m.\nChecked.", marker=merge.MARK_START.format(
+                                       who="tablet-7", when="2026-11-20T10:00:00Z"))
+    assert not clean
+    note = store().add("Impeller nut torque", body)
+    assert note.conflict
+    w = make_window()
+    wait_ready(qtbot, w)
+    open_notes(qtbot, w)
+    v = w.notes
+    assert "conflict to review" in v.list.item(0).text()
+    v.list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: v.note is not None, timeout=30_000)
+    from ui.notes.notes_view import ConflictPanel
+
+    panels = v.findChildren(ConflictPanel)
+    assert len(panels) == 1
+    texts = [e.toPlainText() for e in panels[0].findChildren(type(v.body))]
+    assert any("45" in t for t in texts) and any("47" in t for t in texts)
+    panels[0].keep_other.click()
+    qtbot.waitUntil(lambda: not store().get(note.id).conflict, timeout=30_000)
+    settled = store().get(note.id)
+    assert settled.body == "Torque 47 N·m.\nChecked."
+    qtbot.waitUntil(lambda: "conflict" not in v.list.item(0).text(), timeout=30_000)
+
+
+def test_sync_indicator_not_set_up(qtbot, make_window, home):
+    w = make_window()
+    wait_ready(qtbot, w)
+    assert w.sync_status.text() == "Sync not set up"
+
+
+@pytest.fixture
+def pouch(tmp_path):
+    from tests.sync.conftest import PouchServer
+
+    server = PouchServer(tmp_path / "pouch").start()
+    yield server
+    server.stop()
+
+
+def test_sync_indicator_with_a_real_server(qtbot, make_window, home, pouch, monkeypatch):
+    monkeypatch.setenv("FIELD_ASSISTANT_SYNC_URL", pouch.url)
+    monkeypatch.setenv("FIELD_ASSISTANT_SYNC_DB", "ui-notes")
+    s = store()
+    s.add("Before start", "written offline")
+    w = make_window()
+    wait_ready(qtbot, w)
+    qtbot.waitUntil(lambda: w.sync_status.state == "synced", timeout=60_000)
+    assert w.sync_status.text() == "Synced"
+    import httpx
+
+    assert httpx.get(f"{pouch.url}/ui-notes").json()["doc_count"] == 1
+    pouch.kill()  # the depot goes away
+    open_notes(qtbot, w)
+    w.notes.new_note()
+    QTest.keyClicks(w.notes.title, "Written while offline")
+    QTest.keySequence(w.notes.title, "Ctrl+S")
+    w.sync.sync_now()
+    qtbot.waitUntil(lambda: w.sync_status.state == "offline", timeout=60_000)
+    assert w.sync_status.text() == "Offline · 1 waiting"

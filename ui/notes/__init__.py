@@ -1,0 +1,1 @@
+"""The Notes page, note conflicts, and the sync indicator."""

@@ -1,0 +1,122 @@
+"""The sync indicator in the status bar, and the background sync that drives it.
+
+assistant.sync.SyncService runs on its own thread (timer, note changes, reconnects, backoff); its
+status callbacks arrive on that thread and reach the GUI through a queued signal. Clicking the
+indicator syncs now, or opens Settings when no server is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QToolButton
+
+from .. import theme
+from ..qtcompat import emit
+
+log = logging.getLogger(__name__)
+
+STATES = {  # SyncStatus.state -> icon, colour key
+    "offline": ("offline", "muted"), "syncing": ("refresh", "accent"), "synced": ("check", "ok"),
+    "waiting": ("upload", "warn_border"), "conflict": ("warning", "warn_border"),
+    "error": ("danger", "danger_border"), "stopped": ("offline", "muted"),
+}
+
+
+class SyncBridge(QObject):
+    """Owns the SyncService; re-emits its status on the GUI thread."""
+
+    status = Signal(object)  # SyncStatus, or None when sync is not set up
+
+    def __init__(self, settings_fn, parent=None):
+        super().__init__(parent)
+        self._settings = settings_fn
+        self.service = None
+        # Queued: the service calls back from its own thread.
+        self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    _relay = Signal(object)
+
+    def configured(self) -> bool:
+        return bool(self._settings().sync_url)
+
+    def start(self) -> None:
+        """Start (or restart, after the settings changed) the background sync."""
+        self.stop()
+        if not self.configured():
+            emit(self.status, None)
+            return
+        from assistant.sync.service import SyncService
+
+        # config=None: the service reads settings (and the keyring) at every round.
+        self.service = SyncService(on_status=lambda st: emit(self._relay, st))
+        self.service.start()
+        self.service.sync_now()
+
+    def sync_now(self) -> None:
+        if self.service is not None:
+            self.service.sync_now()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        service, self.service = self.service, None
+        if service is not None:
+            service.stop(timeout)
+
+    def _deliver(self, st) -> None:
+        if self.service is not None:
+            emit(self.status, st)
+
+
+class SyncIndicator(QToolButton):
+    """Offline / syncing / synced / N waiting / conflicts, as an icon and a short text."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("StatusButton")
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAutoRaise(True)
+        self.state = "unset"
+        self.show_status(None)
+
+    def show_status(self, st) -> None:
+        if st is None:
+            self.state = "unset"
+            icon, key = "offline", "muted"
+            text = self.tr("Sync not set up")
+            tip = self.tr("Notes stay on this device. Click to set up a sync server in Settings.")
+        else:
+            self.state = st.state
+            icon, key = STATES.get(st.state, ("info", "muted"))
+            text = _label(self, st)
+            tip = text + ("\n" + st.message if st.message and st.state != "error" else "")
+            if st.last_synced_at:
+                tip += "\n" + self.tr("Last synced {0}").format(st.last_synced_at[:16].replace("T", " "))
+            tip += "\n" + self.tr("Click to sync now")
+        self.setIcon(theme.icon(icon, theme.color(key), 16))
+        self.setText(text)
+        self.setToolTip(tip)
+        self.setAccessibleName(self.tr("Notes sync: {0}").format(text))
+
+
+def _label(w, st) -> str:
+    """SyncStatus.label, through tr() so it can be translated."""
+    waiting = w.tr("{0} waiting").format(st.pending) if st.pending else ""
+    if st.state == "offline":
+        return w.tr("Offline") + (f" · {waiting}" if waiting else "")
+    if st.state == "syncing":
+        return w.tr("Syncing…")
+    if st.state == "conflict":
+        return w.tr("{0} conflict(s) to review").format(st.conflicts)
+    if st.state == "waiting":
+        parts = [waiting] if waiting else []
+        if st.parked:
+            parts.append(w.tr("{0} rejected by the server").format(st.parked))
+        return ", ".join(parts) or w.tr("Waiting")
+    if st.state == "error":
+        return w.tr("Sync error: {0}").format(st.message)[:80]
+    if st.state == "stopped":
+        return w.tr("Sync off")
+    return w.tr("Synced")
+
