@@ -129,6 +129,7 @@ class NotesView(QWidget):
         self.list.setObjectName("History")
         self.list.setAccessibleName(self.tr("Notes"))
         self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # titles wrap
         self.list.currentItemChanged.connect(self._picked)
         sl.addWidget(self.list, 1)
         self.empty = label(self.tr("No notes yet. Write one, or save an answer to notes from the Ask page."),
