@@ -415,6 +415,43 @@ def cmd_sync(args, session) -> int:
     return 0
 
 
+def cmd_sync_setup(args, session) -> int:
+    """Keep the server, database and user in settings and the password or token in the OS keyring."""
+    import getpass
+
+    from . import settings as settingsmod
+    from .sync.config import SyncConfigError, split_credentials, store_password
+
+    try:
+        url, url_user, url_password = split_credentials(args.server)
+    except SyncConfigError as e:
+        return _fail(str(e), 2)
+    user = args.user or url_user
+    if args.password_stdin:
+        secret = sys.stdin.readline().rstrip("\n")
+    elif url_password:
+        secret = url_password
+    elif sys.stdin.isatty():
+        secret = getpass.getpass(f"password or token for {user or 'the token'} at {url}: ")
+    else:
+        return _fail("no password given: use --password-stdin (or run in a terminal to be asked)", 2)
+    changes = {"sync_url": url, "sync_user": user or None}
+    if args.db:
+        changes["sync_db"] = args.db
+    where = "the OS keyring"
+    if not secret:
+        where = "nowhere (no password: the server must allow anonymous access)"
+    elif store_password(url, user, secret):
+        changes["sync_password"] = None  # never also in settings.json
+    else:
+        changes["sync_password"] = secret
+        where = f"{settingsmod.paths.settings_path()} (no OS keyring here; readable by this user only)"
+    settingsmod.save(**changes)
+    print(f"sync server {url}, database {changes.get('sync_db') or session.settings.sync_db}, "
+          f"user {user or '(token)'}; credentials kept in {where}")
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -526,6 +563,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--retry-parked", action="store_true", help="offer the notes the server rejected again")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_sync)
+
+    s = sub.add_parser("sync-setup", help="set the sync server and keep its credentials in the OS keyring")
+    s.add_argument("--server", metavar="URL", required=True, help="e.g. https://couch.depot.example:6984")
+    s.add_argument("--db", metavar="NAME", help="database name (default: field-notes)")
+    s.add_argument("--user", help="CouchDB user; leave out when the password is a token")
+    s.add_argument("--password-stdin", action="store_true", help="read the password or token from stdin")
+    s.set_defaults(func=cmd_sync_setup)
     return p
 
 
