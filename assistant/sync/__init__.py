@@ -17,6 +17,7 @@ from importlib import import_module
 _EXPORTS = {
     "SyncConfig": "config", "SyncConfigError": "config", "from_settings": "config", "store_password": "config",
     "AuthError": "couch", "RetryLater": "couch", "ServerError": "couch", "ServerUnreachable": "couch",
+    "TlsError": "couch",
     "SyncError": "couch",
     "Progress": "replicator", "Replicator": "replicator", "SyncReport": "replicator", "sync_once": "replicator",
     "Backoff": "service", "SyncService": "service", "SyncStatus": "service", "status_of": "service",

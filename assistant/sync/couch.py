@@ -37,6 +37,21 @@ class ServerUnreachable(SyncError):
     """The server cannot be reached (offline, DNS, refused, timed out)."""
 
 
+class TlsError(SyncError):
+    """The server's TLS certificate is not trusted (wrong or missing pinned CA, wrong host name)."""
+
+
+def _cert_problem(e: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate verification failure inside an httpx error, if that is what it is."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return e
+        e = e.__cause__ or e.__context__ or (e.args[0] if e.args and isinstance(e.args[0], BaseException) else None)
+    return None
+
+
 class RetryLater(SyncError):
     """The server asked us to come back later (429/503 with Retry-After)."""
 
@@ -135,6 +150,13 @@ class CouchClient:
                     kw["timeout"] = timeout
                 r = self.http.request(method, path, **kw)
             except (httpx.TransportError, httpx.DecodingError) as e:
+                if (bad := _cert_problem(e)) is not None:
+                    # Not transient: retrying cannot help, and "cannot reach" would send the admin
+                    # looking at the network instead of the certificate.
+                    fix = ("check that sync_ca_file is the depot's CA" if self.config.ca_file else
+                           "set sync_ca_file to the depot's CA certificate (Settings > Notes sync)")
+                    raise TlsError(f"the sync server {self.config.safe_url} is not trusted: its certificate "
+                                   f"{bad.verify_message or bad.reason}; {fix}") from e
                 # Includes connections dropped after the server applied a write: safe to resend.
                 last = e
                 log.debug("%s %s failed (%s), attempt %d", method, path, type(e).__name__, attempt + 1)
