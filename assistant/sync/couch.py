@@ -155,8 +155,8 @@ class CouchClient:
                     # looking at the network instead of the certificate.
                     fix = ("check that sync_ca_file is the depot's CA" if self.config.ca_file else
                            "set sync_ca_file to the depot's CA certificate (Settings > Notes sync)")
-                    raise TlsError(f"the sync server {self.config.safe_url} is not trusted: its certificate "
-                                   f"{bad.verify_message or bad.reason}; {fix}") from e
+                    raise TlsError(f"the sync server {self.config.safe_url} is not trusted (certificate check: "
+                                   f"{bad.verify_message or bad.reason}); {fix}") from e
                 # Includes connections dropped after the server applied a write: safe to resend.
                 last = e
                 log.debug("%s %s failed (%s), attempt %d", method, path, type(e).__name__, attempt + 1)
