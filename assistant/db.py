@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -177,6 +178,21 @@ def _migrate(db: sqlean.Connection) -> None:
             db.execute(f"PRAGMA user_version = {n}")
 
 
+def _set_wal(db: sqlean.Connection, wait_s: float = 30.0) -> None:
+    """Switch to WAL. SQLite answers "database is locked" at once, without waiting for the busy
+    timeout, when another connection holds a write lock meanwhile (two worker threads opening a
+    new database together: one migrating, one here), so wait for it ourselves."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlean.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def connect(path: Path | None = None) -> sqlean.Connection:
     """Open (creating and migrating if needed) the library database.
 
@@ -191,7 +207,7 @@ def connect(path: Path | None = None) -> sqlean.Connection:
         db.enable_load_extension(True)
         sqlite_vec.load(db)
         db.enable_load_extension(False)
-        db.execute("PRAGMA journal_mode = WAL")
+        _set_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         _migrate(db)

@@ -56,13 +56,31 @@ def revisions_path(revisions: dict) -> list[str]:
     return [f"{start - i}-{h}" for i, h in enumerate(revisions["ids"])]
 
 
+_uuid_lock = threading.Lock()
+_uuid_last = [0, 0]  # milliseconds and counter of the last id made in this process
+
+
 def uuid7() -> str:
-    """A UUIDv7 (RFC 9562): 48-bit Unix milliseconds then random bits, so ids sort by creation time."""
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
+    """A UUIDv7 (RFC 9562): 48-bit Unix milliseconds, a 12-bit counter, 62 random bits.
+
+    Ids made by this process sort in the order they were made, even within one millisecond
+    (RFC 9562 method 1: rand_a is a counter started at a random value each millisecond, with
+    headroom); a clock stepping back keeps counting on from the last id instead of going back.
+    """
+    with _uuid_lock:
+        ms = time.time_ns() // 1_000_000
+        last_ms, last_counter = _uuid_last
+        if ms <= last_ms:
+            ms, counter = last_ms, last_counter + 1
+            if counter > 0xFFF:  # 4096 ids in one millisecond: borrow the next one
+                ms, counter = ms + 1, int.from_bytes(os.urandom(2), "big") & 0x7FF
+        else:
+            counter = int.from_bytes(os.urandom(2), "big") & 0x7FF
+        _uuid_last[:] = [ms, counter]
+    rand = int.from_bytes(os.urandom(8), "big")
     value = (ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76  # version
-    value |= ((rand >> 62) & 0xFFF) << 64  # 12 random bits (rand_a)
+    value |= counter << 64  # rand_a: the counter
     value |= 0b10 << 62  # RFC 4122 variant
     value |= rand & ((1 << 62) - 1)  # 62 random bits (rand_b)
     return str(uuid.UUID(int=value))

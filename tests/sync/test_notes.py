@@ -40,7 +40,7 @@ def test_add_list_search_filter_edit_delete(store):
     assert edited.rev.startswith("2-") and edited.tags == ["pump"]
     assert store.search("50") and not store.search("45")
     assert store.edit(a.id, title="Pump P-101 seal leak").rev == edited.rev  # no change, no revision
-    assert store.get(a.id[:13]).id == a.id  # the start of an id is enough
+    assert store.get(a.id[:18]).id == a.id  # the start of an id is enough (time and counter)
     store.delete(a.id)
     assert [n.id for n in store.list()] == [b.id]
     with pytest.raises(NoteNotFoundError):
