@@ -107,44 +107,47 @@ class PcmBuffer:
     Thread-safe: the audio thread feeds it, the `stt` worker reads it after the key is released.
     """
 
+    rate, frame_bytes = SAMPLE_RATE, 2  # one frame: one s16 sample (DeviceAudio: other formats)
+
     def __init__(self, max_seconds: float | None = None):
         self.max_samples = int((max_seconds or settingsmod.load().stt_max_seconds) * SAMPLE_RATE)
+        self.max_frames = int(self.max_samples / SAMPLE_RATE * self.rate)
         self._chunks: list[bytes] = []
-        self._odd = b""  # half a sample left over from the last chunk
-        self._samples = 0
+        self._odd = b""  # part of a frame left over from the last chunk
+        self._frames = 0
         self._lock = threading.Lock()
 
     def feed(self, chunk: bytes | bytearray | memoryview) -> bool:
-        """Append s16le samples; returns False (and keeps nothing more) once the maximum is reached."""
+        """Append whole frames; returns False (and keeps nothing more) once the maximum is reached."""
         with self._lock:
             data = self._odd + bytes(chunk)
-            whole = len(data) - len(data) % 2
+            whole = len(data) - len(data) % self.frame_bytes
             self._odd = data[whole:]
-            room = (self.max_samples - self._samples) * 2
+            room = (self.max_frames - self._frames) * self.frame_bytes
             if room <= 0:
                 return False
             take = data[: min(whole, room)]
             self._chunks.append(take)
-            self._samples += len(take) // 2
-            return self._samples < self.max_samples
+            self._frames += len(take) // self.frame_bytes
+            return self._frames < self.max_frames
 
     @property
     def duration_s(self) -> float:
-        return self._samples / SAMPLE_RATE
+        return self._frames / self.rate
 
     @property
     def full(self) -> bool:
-        return self._samples >= self.max_samples
+        return self._frames >= self.max_frames
 
     def samples(self) -> np.ndarray:
-        """Everything fed so far as float32 in [-1, 1]."""
+        """Everything fed so far as 16 kHz mono float32 in [-1, 1]."""
         with self._lock:
             raw = b"".join(self._chunks)
         return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
 
     def clear(self) -> None:
         with self._lock:
-            self._chunks, self._odd, self._samples = [], b"", 0
+            self._chunks, self._odd, self._frames = [], b"", 0
 
 
 class DeviceAudio(PcmBuffer):
@@ -163,26 +166,10 @@ class DeviceAudio(PcmBuffer):
             raise AudioError(f"the microphone's sample format {sample_format} is not supported")
         if rate <= 0 or channels <= 0:
             raise AudioError(f"the microphone reports {rate} Hz and {channels} channels")
-        super().__init__(max_seconds)
         self.rate, self.channels = rate, channels
         self.dtype, self.offset, self.scale = self.FORMATS[sample_format]
         self.frame_bytes = np.dtype(self.dtype).itemsize * channels
-        self.max_frames = int(self.max_samples / SAMPLE_RATE * rate)
-        self._frames = 0
-
-    def feed(self, chunk: bytes | bytearray | memoryview) -> bool:
-        with self._lock:
-            data = self._odd + bytes(chunk)
-            whole = len(data) - len(data) % self.frame_bytes
-            self._odd = data[whole:]
-            room = (self.max_frames - self._frames) * self.frame_bytes
-            if room <= 0:
-                return False
-            take = data[: min(whole, room)]
-            self._chunks.append(take)
-            self._frames += len(take) // self.frame_bytes
-            self._samples = round(self._frames * SAMPLE_RATE / self.rate)  # duration_s in 16 kHz terms
-            return self._frames < self.max_frames
+        super().__init__(max_seconds)
 
     def samples(self) -> np.ndarray:
         with self._lock:
@@ -191,10 +178,6 @@ class DeviceAudio(PcmBuffer):
         if self.channels > 1:
             x = x.reshape(-1, self.channels).mean(axis=1)
         return _resample(x.astype(np.float32), self.rate)
-
-    def clear(self) -> None:
-        super().clear()
-        self._frames = 0
 
 
 def level(chunk: bytes, sample_format: str = "Int16") -> float:
