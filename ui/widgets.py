@@ -82,6 +82,15 @@ def divider() -> QFrame:
     return f
 
 
+def clear_layout(layout) -> None:
+    """Remove and delete every widget in `layout` (and drop its spacers)."""
+    while layout.count():
+        w = layout.takeAt(0).widget()
+        if w is not None:
+            w.hide()
+            w.deleteLater()
+
+
 def repolish(w: QWidget) -> None:
     """Re-apply the style sheet after a dynamic property used in a selector changed."""
     w.style().unpolish(w)

@@ -28,7 +28,7 @@ from ..qtcompat import emit
 from ..services import Services, pretty_model_name
 from ..voice.talk import TalkController
 from ..voice.talk_button import TalkButton
-from ..widgets import Notice, Spinner, button, label
+from ..widgets import Notice, Spinner, button, clear_layout, label
 from .cards import CitationCard, SafetyBanner, Source
 from .text import answer_html, shorten
 
@@ -168,7 +168,7 @@ class TurnView(QWidget):
         # Safety banners: pinned above the answer as soon as retrieval finds them.
         warnings = t.answer.warnings if t.answer is not None else t.warnings
         if len(warnings) != self._shown_warnings:
-            _clear(self.banners)
+            clear_layout(self.banners)
             for w in warnings:
                 self._later(lambda w=w: self._add_banner(w))
             self._shown_warnings = len(warnings)
@@ -193,7 +193,7 @@ class TurnView(QWidget):
         kind, sources = t.sources()
         key = (kind, tuple((s.n, s.path, s.page, s.text[:40]) for s in sources))
         if key != self._shown_sources:
-            _clear(self.cards)
+            clear_layout(self.cards)
             self._sources = sources
             # One card per event-loop turn: building them all at once costs the GUI thread a
             # visible hitch (rich text layout) right when the answer completes.
@@ -268,15 +268,6 @@ class TurnView(QWidget):
                            "given. Check the answer against them.")
         return self.tr("Written by a small on-device model from the sources below: check values against "
                        "the manual before you act.")
-
-
-def _clear(layout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        w = item.widget()
-        if w is not None:
-            w.hide()
-            w.deleteLater()
 
 
 class AskView(QWidget):
@@ -473,7 +464,7 @@ class AskView(QWidget):
                     "text) to ask questions about them."), "info")
         self.library_notice.setVisible(loaded and n == 0)
         self.demo_button.setVisible(loaded and n == 0 and self.services.demo_available())
-        _clear(self.examples)
+        clear_layout(self.examples)
         titles = " ".join(m["title"] for m in manuals)
         shown = [q for key, q in EXAMPLES.items() if key in titles]
         for q in shown:

@@ -33,7 +33,7 @@ from ..chat.cards import Source
 from ..qtcompat import emit
 from ..voice.talk import TalkController
 from ..voice.talk_button import TalkButton
-from ..widgets import Notice, button, label
+from ..widgets import Notice, button, clear_layout, label
 
 log = logging.getLogger(__name__)
 
@@ -296,10 +296,7 @@ class NotesView(QWidget):
             self._loading = False
 
     def _show_chips(self, tags: list[str]) -> None:
-        while self.chips.count():
-            w = self.chips.takeAt(0).widget()
-            if w is not None:
-                w.deleteLater()
+        clear_layout(self.chips)
         for t in tags:
             chip = label(t, "Badge")
             chip.setAccessibleName(self.tr("Tag {0}").format(t))
@@ -307,10 +304,7 @@ class NotesView(QWidget):
         self.chips.addStretch(1)
 
     def _show_citations(self, citations: list[dict]) -> None:
-        while self.citations.count():
-            w = self.citations.takeAt(0).widget()
-            if w is not None:
-                w.deleteLater()
+        clear_layout(self.citations)
         for c in citations:
             where = self.tr(", page {0}").format(c["page"]) if c.get("page") is not None else ""
             b = button(f"[{c.get('n')}] {c.get('manual')}{where}", "page", "Link")
@@ -321,10 +315,7 @@ class NotesView(QWidget):
         self.citations_title.setVisible(bool(citations))
 
     def _show_conflicts(self, note) -> None:
-        while self.conflicts.count():
-            w = self.conflicts.takeAt(0).widget()
-            if w is not None:
-                w.deleteLater()
+        clear_layout(self.conflicts)
         if note is None or not merge.has_conflict_marker(note.body):
             return
         self.conflicts.addWidget(label(self.tr("This note was changed on two devices at once"), "H2"))
