@@ -201,7 +201,7 @@ def cmd_ask(args, session) -> int:
                 for w in ev.warnings:
                     where = f", page {w.page}" if w.page is not None else ""
                     print(f"!! {w.level} ({w.manual}{where}): {w.text}")
-                print()
+                print(flush=True)  # the safety text shows while the model is still reading the prompt
             elif ev.kind == "token" and stream:
                 sys.stdout.write(ev.text)
                 sys.stdout.flush()

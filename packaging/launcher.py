@@ -23,6 +23,8 @@ def qt_check() -> int:
         from PySide6.QtCore import QLibraryInfo
         from PySide6.QtGui import QGuiApplication
         from PySide6.QtMultimedia import QMediaDevices
+
+        import ui  # noqa: F401  (the app's Qt binding work-arounds, before any other Qt use)
     except ImportError as e:
         print(f"field-assistant: QtMultimedia cannot be imported: {e}", file=sys.stderr)
         return 1
@@ -41,44 +43,33 @@ def qt_check() -> int:
         print("   no audio input found (no sound server or microphone on this machine)")
     if "--record" in sys.argv:
         seconds = float(sys.argv[sys.argv.index("--record") + 1]) if sys.argv[-1] != "--record" else 2.0
-        return _record(default, seconds) if inputs else 1
+        return _record(seconds) if inputs else 1
     return 0
 
 
-def _record(device, seconds: float) -> int:
-    """Record from `device` through QAudioSource, as the app's push-to-talk does, and print the peak."""
-    from array import array
-
+def _record(seconds: float) -> int:
+    """Record through the app's own push-to-talk recorder (ui.voice.recorder: device choice,
+    format, QAudioSource) from the default microphone, and print the level."""
+    import numpy as np
     from PySide6.QtCore import QElapsedTimer, QEventLoop
-    from PySide6.QtMultimedia import QAudioFormat, QAudioSource
 
-    fmt = QAudioFormat()
-    fmt.setSampleRate(16000)
-    fmt.setChannelCount(1)
-    fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-    if not device.isFormatSupported(fmt):
-        fmt = device.preferredFormat()
-    source = QAudioSource(device, fmt)
-    io = source.start()
-    data = bytearray()
+    from ui.voice.recorder import Recorder
+
+    rec = Recorder()
+    why = rec.start()
+    if why:
+        print(f"recording failed: {why}", file=sys.stderr)
+        return 1
     timer, loop = QElapsedTimer(), QEventLoop()
     timer.start()
     while timer.elapsed() < seconds * 1000:
         loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        data += bytes(io.readAll().data())
-    source.stop()
-    if source.error().name != "NoError" or not data:  # QAudio vs QtAudio enum types differ by version
-        print(f"recording failed: no audio arrived from {device.description()} in {seconds:g} s "
-              f"(error: {source.error().name})", file=sys.stderr)
+    buf = rec.stop()
+    if buf is None or buf.duration_s == 0:
+        print(f"recording failed: no audio arrived from {rec.device_name} in {seconds:g} s", file=sys.stderr)
         return 1
-    if fmt.sampleFormat() == QAudioFormat.SampleFormat.Int16:
-        samples = array("h", data[: len(data) // 2 * 2])
-        peak = max(map(abs, samples), default=0) / 32768
-    else:
-        peak = float("nan")  # another sample format: the byte count still proves capture
-    rate, ch = fmt.sampleRate(), fmt.channelCount()
-    print(f"recorded {len(data)} bytes ({rate} Hz, {ch} ch, {fmt.sampleFormat().name}) from "
-          f"{device.description()}: peak level {peak:.3f}")
+    peak = float(np.max(np.abs(buf.samples())))
+    print(f"recorded {buf.duration_s:.2f} s ({rec.sample_format}) from {rec.device_name}: peak level {peak:.3f}")
     return 0
 
 

@@ -7,9 +7,17 @@ cd "$(dirname "$0")/.."
 run_app=1
 [ "${1:-}" = "--no-run" ] && run_app=0
 
+# Build tools and the desktop app's system libraries (scripts/system-packages.txt): installed when
+# run as root with apt-get, else one line naming what is missing and how to install it.
+scripts/system-packages.sh --install setup app
 PY=${PYTHON:-$(command -v python3.11 || command -v python3)}
 "$PY" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' || { echo "Python 3.11+ is required" >&2; exit 1; }
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+if [ ! -x .venv/bin/python ]; then
+  # Debian's own Python leaves venv's pip out unless python3-venv is installed.
+  "$PY" -c 'import ensurepip' 2>/dev/null \
+    || { echo "$PY cannot create a virtual environment: install python3-venv (sudo apt-get install -y python3-venv)" >&2; exit 1; }
+  "$PY" -m venv .venv
+fi
 pip() { .venv/bin/python -m pip --disable-pip-version-check -q "$@" 2>&1 | grep -v "is ignored: it is neither" || true; }
 
 echo "==> packages"

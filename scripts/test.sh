@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: sets up .venv first if needed (idempotent), then runs pytest.
+# The whole test suite: the system packages the tests need (scripts/system-packages.txt: installed
+# when run as root with apt-get, else one line naming them), .venv set up if needed (idempotent),
+# then ruff and pytest. Arguments go to pytest (e.g. -m "not slow").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/system-packages.sh --install setup app test
 scripts/setup.sh --no-run
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .

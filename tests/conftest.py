@@ -8,6 +8,7 @@ models without copying hundreds of MB per test.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,6 +16,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).with_name("field-assistant")
+
+
+def require_tools(*tools: str) -> None:
+    """Fail, not skip, when a tool from scripts/system-packages.txt is missing: scripts/test.sh
+    installs them, so a missing one is a broken set-up that a skip would hide."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        pytest.fail(f"not installed: {', '.join(missing)}; run scripts/system-packages.sh --install test "
+                    "(as root), or see scripts/system-packages.txt", pytrace=False)
 
 
 @pytest.fixture(scope="session")

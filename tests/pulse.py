@@ -9,7 +9,6 @@ needs nor touches a user session, and it works as root (CI) because it is not a 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,10 +18,7 @@ from pathlib import Path
 SINK, SOURCE = "fa_sink", "fa_mic"
 
 
-def available() -> str | None:
-    """None when a private daemon can be started, else why not."""
-    missing = [t for t in ("pulseaudio", "pactl", "paplay") if not shutil.which(t)]
-    return f"not installed: {', '.join(missing)} (apt-get install pulseaudio pulseaudio-utils)" if missing else None
+TOOLS = ("pulseaudio", "pactl", "paplay")  # Debian: pulseaudio, pulseaudio-utils
 
 
 @contextmanager

@@ -122,7 +122,7 @@ class JobContext:
     def report(self, item: Any, flush: bool = False) -> None:
         """Send `item` to the GUI thread, batched with others unless `flush` (for state changes)."""
         self._buffer.append(item)
-        now = time.perf_counter()
+        now = self._workers.clock()
         if flush or now - self._last >= self._job.throttle:
             self.flush(now)
 
@@ -130,7 +130,7 @@ class JobContext:
         if self._buffer:
             batch, self._buffer = self._buffer, []
             emit(self._job._relay, "progress", batch)
-        self._last = now or time.perf_counter()
+        self._last = now or self._workers.clock()
 
 
 class _Lane:
@@ -183,8 +183,10 @@ def _lower_priority() -> None:
 class Workers(QObject):
     """The app's lanes. Create one on the GUI thread; call `shutdown()` before exit."""
 
-    def __init__(self, lanes: dict[str, int] | None = None):
+    def __init__(self, lanes: dict[str, int] | None = None, clock: Callable[[], float] = time.perf_counter):
+        """`clock` times the progress throttle (a test passes a clock its job advances)."""
         super().__init__()
+        self.clock = clock
         self._jobs: set[Job] = set()
         self._local = threading.local()
         self._connections: list = []

@@ -7,7 +7,8 @@ import pytest
 
 from assistant import stt
 from assistant.errors import AudioError
-from tests.core.test_stt import speak, words
+from assistant.wer import word_error_rate
+from tests.core.test_stt import assert_heard, speak
 
 
 def _feed_in_odd_chunks(buf, data: bytes, size: int = 1001) -> None:
@@ -16,7 +17,8 @@ def _feed_in_odd_chunks(buf, data: bytes, size: int = 1001) -> None:
 
 
 def test_48k_stereo_float_microphone_transcribes(tmp_path):
-    speech16 = stt.decode_file(speak("Check the pump mounting bolts", tmp_path / "q.wav"))
+    said = "Check the pump mounting bolts"
+    speech16 = stt.decode_file(speak(said, tmp_path / "q.wav"))
     t = np.arange(speech16.size * 3) / 48000
     speech48 = np.interp(t, np.arange(speech16.size) / 16000, speech16).astype("<f4")
     stereo = np.stack([speech48, speech48 * 0.5], axis=1).tobytes()
@@ -25,11 +27,12 @@ def test_48k_stereo_float_microphone_transcribes(tmp_path):
     assert abs(buf.duration_s - speech16.size / 16000) < 0.01
     x = buf.samples()
     assert abs(x.size - speech16.size) <= 2
-    heard = words(stt.transcribe_all(buf).text)
-    direct = words(stt.transcribe_all(speech16).text)
-    # Converted from 48 kHz stereo float, the take reads as the 16 kHz original does (espeak's
-    # "pump" is "bump" to tiny.en either way).
-    assert heard == direct and {"mounting", "bolts"} <= set(heard), (heard, direct)
+    heard = stt.transcribe_all(buf).text
+    direct = stt.transcribe_all(speech16).text
+    # Converted from 48 kHz stereo float, the take reads as the 16 kHz original does (at most one
+    # word of five apart: the samples differ by the interpolation), and as what was said.
+    assert word_error_rate(direct, heard) <= 0.2, (heard, direct)
+    assert_heard(said, heard)
 
 
 @pytest.mark.parametrize("fmt,dtype,full", [("UInt8", "u1", None), ("Int16", "<i2", 32767),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -67,4 +68,27 @@ def test_doctor_loads_and_runs_every_model():
     for check in ("database", "embedding model", "search in the library", "search pipeline", "chat model",
                   "speech model"):
         assert f"ok   {check}:" in r.stdout, r.stdout
-    assert "gave 'Check the pump mounting bolts.'" in r.stdout  # the decoder really ran
+    # The decoder really ran on the clip's speech ("ok" above: within doctor's SPEECH_CHECK_MAX_WER).
+    assert re.search(r"clip gave '.{60,}' in \d+ ms, word error rate 0\.\d\d", r.stdout), r.stdout
+
+
+def _damaged(damage: str):
+    import numpy as np
+
+    return {"silence": np.zeros_like,
+            "half speed": lambda x: np.repeat(x, 2),  # 16 kHz samples taken for 8 kHz: a wrong sample rate
+            "double speed": lambda x: x[::2].copy()}[damage]  # ... or for 32 kHz
+
+
+@pytest.mark.parametrize("damage", ["silence", "half speed", "double speed"])
+def test_doctor_speech_check_fails_when_the_audio_path_is_broken(monkeypatch, damage):
+    """A regression the check exists for (no audio reaching the decoder, a wrong sample rate) still
+    fails it: the word error rate, not any one word, is what fails."""
+    from assistant import doctor, stt
+
+    assert doctor.speech_check().ok  # the clip passes through the real path
+    read, damage_fn = stt.read_audio, _damaged(damage)
+    monkeypatch.setattr(stt, "read_audio", lambda audio, *a, **kw: damage_fn(read(audio, *a, **kw)))
+    check = doctor.speech_check()
+    assert not check.ok, check.detail
+    assert "no speech" in check.detail or "word error rate" in check.detail, check.detail

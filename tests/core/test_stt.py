@@ -1,7 +1,7 @@
 """Speech to text with the real bundled tiny.en model: known clips, spoken questions, bad input.
 
 Spoken questions are synthesised here with espeak-ng (a system package CI installs), so no
-recording of them is committed; tests/data/jfk.ogg is the one committed clip (see its LICENSE).
+recording of them is committed; the one committed clip is doctor's assistant/resources/jfk.ogg.
 """
 
 from __future__ import annotations
@@ -20,17 +20,28 @@ import pytest
 
 from assistant import db as dbmod
 from assistant import model_setup, stt
+from assistant.doctor import SPEECH_CHECK, SPEECH_CHECK_MAX_WER, SPEECH_CHECK_TEXT
 from assistant.errors import AudioError, Cancelled, ModelCorruptError, ModelMissingError, NoSpeechError
 from assistant.library import terms
+from assistant.wer import word_error_rate
 from tests.conftest import EXE, ROOT
 
-DATA = ROOT / "tests" / "data"
+JFK_CLIP = SPEECH_CHECK  # 11 s of read speech with a known transcript
 JFK = "and so my fellow americans ask not what your country can do for you ask what you can do for your country"
 QUESTION = "How do I replace the battery pack on the UPS?"
 
 
-def words(text: str) -> list[str]:
-    return re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("-", " ")).split()
+# The most word errors tiny.en makes on the espeak-ng sentences these tests speak, over the CPU
+# kernel families, thread counts, beam widths and espeak voices and speeds that
+# bench/stt_kernels.py tried, with a margin; the broken audio that bench made (silence, half or
+# double speed: a wrong sample rate) scores far above it.
+ESPEAK_MAX_WER = 0.45
+
+
+def assert_heard(said: str, heard: str, max_wer: float = ESPEAK_MAX_WER) -> None:
+    """`heard` shares most of its words with `said`: by word error rate, not by single words."""
+    wer = word_error_rate(said, heard)
+    assert wer <= max_wer, f"heard {heard!r} for {said!r}: word error rate {wer:.2f} > {max_wer:.2f}"
 
 
 def speak(text: str, path: Path, voice: str = "en-us") -> Path:
@@ -68,18 +79,14 @@ def question_wav(tmp_path_factory) -> Path:
 
 
 def assert_heard_question(text: str) -> None:
-    w = words(text)
-    assert {"battery", "pack"} <= set(w), text
-    assert "ups" in w or "ups" in "".join(w), text  # "UPS", or a close miss like "the UPS?" joined
+    assert_heard(QUESTION, text)
 
 
 # ---------------------------------------------------------------- clips with known transcripts
 
 def test_known_clip_transcribes_to_its_transcript():
-    t = stt.transcribe_all(DATA / "jfk.ogg")
-    ref, hyp = JFK.split(), words(t.text)
-    wrong = sum(a != b for a, b in zip(ref, hyp, strict=False)) + abs(len(ref) - len(hyp))
-    assert wrong <= 2, t.text
+    t = stt.transcribe_all(JFK_CLIP)
+    assert_heard(SPEECH_CHECK_TEXT, t.text, SPEECH_CHECK_MAX_WER)
     assert t.language == "en" and t.model == "tiny.en" and t.message is None
     assert abs(t.duration_s - 11.0) < 0.1
     assert t.segments and all(0 <= s.start < s.end <= t.duration_s + 0.05 for s in t.segments)
@@ -196,7 +203,7 @@ def test_too_short_and_too_long(tmp_path, monkeypatch):
         stt.transcribe_all(blip)
     monkeypatch.setenv("FIELD_ASSISTANT_STT_MAX_SECONDS", "5")
     with pytest.raises(AudioError, match=r"jfk.ogg is too long: 11 s .* limit is 5 s"):
-        stt.transcribe_all(DATA / "jfk.ogg")
+        stt.transcribe_all(JFK_CLIP)
 
 
 def test_cli_bad_file_is_one_line_without_traceback(tmp_path):
@@ -210,8 +217,8 @@ def test_cli_bad_file_is_one_line_without_traceback(tmp_path):
 @pytest.mark.no_models
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelMissingError, match="no speech model"):
-        stt.transcribe_all(DATA / "jfk.ogg")
-    r = subprocess.run([EXE, "transcribe", str(DATA / "jfk.ogg")], capture_output=True, text=True)
+        stt.transcribe_all(JFK_CLIP)
+    r = subprocess.run([EXE, "transcribe", str(JFK_CLIP)], capture_output=True, text=True)
     assert r.returncode == 1 and "no speech model" in r.stderr and "Traceback" not in r.stderr
 
 
@@ -222,12 +229,12 @@ def test_incomplete_model_folder_is_refused_without_a_download(home):
     (broken / "model.bin").write_bytes(b"\0" * 100)
     (broken / "config.json").write_text("{}")
     with pytest.raises(ModelCorruptError, match="tokenizer.json is missing"):
-        stt.transcribe_all(DATA / "jfk.ogg")
+        stt.transcribe_all(JFK_CLIP)
 
 
 def test_unknown_model_name_lists_the_installed_ones():
     with pytest.raises(ModelMissingError, match=r"no speech model named 'large-v9' \(installed: .*tiny.en"):
-        stt.transcribe_all(DATA / "jfk.ogg", model="large-v9")
+        stt.transcribe_all(JFK_CLIP, model="large-v9")
 
 
 # ---------------------------------------------------------------- domain vocabulary
@@ -289,7 +296,7 @@ def test_bias_brings_out_a_part_number(ups_library, tmp_path):
 # ---------------------------------------------------------------- the command
 
 def test_cli_transcribe_json_contract():
-    r = subprocess.run([EXE, "transcribe", str(DATA / "jfk.ogg"), "--json"], capture_output=True, text=True)
+    r = subprocess.run([EXE, "transcribe", str(JFK_CLIP), "--json"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert {"text", "language", "duration_s", "segments", "timings"} <= set(out)
@@ -300,7 +307,7 @@ def test_cli_transcribe_json_contract():
 
 def test_cli_transcribe_works_without_a_network():
     env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}  # the app sets what it needs
-    r = subprocess.run(["unshare", "-rn", str(EXE), "transcribe", str(DATA / "jfk.ogg"), "--model", "tiny.en"],
+    r = subprocess.run(["unshare", "-rn", str(EXE), "transcribe", str(JFK_CLIP), "--model", "tiny.en"],
                        capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
     assert "ask what you can do for your country" in r.stdout

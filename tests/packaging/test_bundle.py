@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tools
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,7 +133,7 @@ def test_ingest_then_a_cited_answer(sandbox):
 
 def test_transcribes_an_ogg_file(sandbox):
     clip = sandbox.base / "cwd" / "jfk.ogg"
-    shutil.copy(ROOT / "tests" / "data" / "jfk.ogg", clip)
+    shutil.copy(ROOT / "assistant" / "resources" / "jfk.ogg", clip)
     r = sandbox("transcribe", str(clip), "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
@@ -152,10 +154,7 @@ def test_records_from_the_microphone(sandbox, tmp_path):
     multimedia backend plugin by default, and QAudioSource needs none."""
     from tests import pulse
 
-    if why := pulse.available():
-        pytest.skip(why)
-    if not shutil.which("espeak-ng"):
-        pytest.skip("espeak-ng is not installed")
+    require_tools(*pulse.TOOLS, "espeak-ng")
     wav = tmp_path / "question.wav"
     subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(wav), "What torque for the pump mounting bolts?"],
                    check=True)
@@ -170,8 +169,7 @@ def test_records_from_the_microphone(sandbox, tmp_path):
 
 
 def test_gui_screenshot(sandbox):
-    if not shutil.which("xvfb-run"):
-        pytest.skip("xvfb-run is not installed (apt-get install xvfb xauth)")
+    require_tools("xvfb-run", "xauth")
     shot = sandbox.base / "cwd" / "window.png"
     r = sandbox("gui", "--screenshot", str(shot), xvfb=True)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tools
+
 ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "packaging"
 
@@ -89,7 +91,6 @@ def test_refuses_a_folder_that_is_not_the_app(tmp_path):
 
 
 def test_desktop_file_is_valid():
-    if not shutil.which("desktop-file-validate"):
-        pytest.skip("desktop-file-validate is not installed (apt-get install desktop-file-utils)")
+    require_tools("desktop-file-validate")
     r = subprocess.run(["desktop-file-validate", str(PKG / "field-assistant.desktop")], capture_output=True, text=True)
     assert r.returncode == 0 and "error" not in r.stdout, r.stdout

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tools
 from tests.packaging.test_bundle import bundle  # noqa: F401  (the built app folder fixture)
 
 pytestmark = pytest.mark.slow
@@ -22,9 +23,7 @@ NOBODY = 65534
 
 
 def test_kiosk_launcher_fills_the_screen_under_cage(bundle):  # noqa: F811
-    for tool in ("cage", "setpriv", "Xwayland"):
-        if not shutil.which(tool):
-            pytest.skip(f"{tool} is not installed (apt-get install cage xwayland util-linux)")
+    require_tools("cage", "setpriv", "Xwayland")
     if os.geteuid() != 0:
         pytest.skip("switching to the unprivileged kiosk user needs root here")
     # A world-readable place for the app and the kiosk user's files (pytest's tmp is root-only).

@@ -20,31 +20,41 @@ def workers():
     assert w.shutdown(2.0)
 
 
-def test_results_and_progress_arrive_on_the_gui_thread_in_batches(qtbot, workers):
+def test_results_and_progress_arrive_on_the_gui_thread_in_batches(qtbot):
+    # The throttle runs on a clock the job advances (1/256 s per item: a fast token stream; a binary
+    # fraction, so the sums are exact), so the batching is the same whatever the machine's speed.
+    now = [1000.0]
+    workers = Workers(clock=lambda: now[0])
     gui = QApplication.instance().thread()
     seen_threads, batches, job_threads = [], [], []
+    first_batch_seen = threading.Event()
 
     def job(ctx):
         job_threads.append(threading.current_thread().name)
         for i in range(200):  # a fast stream, like tokens
             ctx.report(i)
-            time.sleep(0.001)
+            if i == 0:  # progress reaches the GUI while the job still runs, not only at its end
+                assert first_batch_seen.wait(10)
+            now[0] += 1 / 256
         return "done"
 
     def on_progress(batch):
         seen_threads.append(QThread.currentThread() is gui)
         batches.append(batch)
+        first_batch_seen.set()
 
     j = workers.submit(job, lane="llm", on_progress=on_progress,
                        on_result=lambda r: seen_threads.append(QThread.currentThread() is gui))
-    with qtbot.waitSignal(j.finished, timeout=10_000):
+    with qtbot.waitSignal(j.finished, timeout=30_000):
         pass
+    assert workers.shutdown(5.0)
     assert j.state == "succeeded"
     assert job_threads == ["llm"]
     assert all(seen_threads) and len(seen_threads) == len(batches) + 1
     assert [x for b in batches for x in b] == list(range(200))
-    # ~0.2 s of items throttled at 60 ms: a handful of signals, not 200.
-    assert 2 <= len(batches) <= 20
+    # Item 0 at once, then a batch each time 60 ms of the job's clock have passed (16 items), the
+    # rest when the job ends: 14 signals, not 200.
+    assert [b[0] for b in batches] == [0, *range(1, 200, 16)]
 
 
 def test_cancel_raises_cancelled_in_the_job(qtbot, workers):
@@ -86,20 +96,25 @@ def test_each_worker_thread_has_its_own_connection(qtbot, home, workers):
     assert len({id(c) for c in conns.values()}) == 2
 
 
-def test_shutdown_cancels_running_work_within_a_second(qtbot):
+def test_shutdown_cancels_running_and_queued_work(qtbot):
     w = Workers()
     started = threading.Event()
 
+    ran = 0
+
     def job(ctx):
+        nonlocal ran
+        ran += 1
         started.set()
         while True:
             if ctx.cancel.is_set():
                 raise Cancelled("stop")
             time.sleep(0.01)
 
-    w.submit(job, lane="llm")
-    w.submit(job, lane="llm")  # queued behind it: dropped
+    jobs = [w.submit(job, lane="llm"), w.submit(job, lane="llm")]  # the second queued behind: dropped
     assert started.wait(5)
-    t0 = time.perf_counter()
-    assert w.shutdown(1.0)
-    assert time.perf_counter() - t0 < 1.0
+    # True only if every lane's thread ended: the running job saw the cancel (how fast is for
+    # bench/gui_bench.py to measure, not for a shared CI machine to assert).
+    assert w.shutdown(10.0)
+    assert all(j.cancel_event.is_set() for j in jobs)
+    assert ran == 1  # the queued job never started

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices
 
 from assistant import stt
@@ -113,6 +113,8 @@ class Recorder(QObject):
         self.device_name = dev.description()
         source = QAudioSource(dev, fmt, self)
         source.setBufferSize(stt.SAMPLE_RATE // 5 * fmt.bytesPerFrame())  # 200 ms: nothing lost on a busy GUI
+        # To a slot declared without arguments: PySide6 6.12 cannot convert the QAudio::State
+        # parameter ("Cannot call meta function"), so the slot reads the source's state instead.
         source.stateChanged.connect(self._state_changed)
         self.source = source
         self._io = source.start()
@@ -149,7 +151,8 @@ class Recorder(QObject):
             if data.size():
                 self.accept(bytes(data.data()))
 
-    def _state_changed(self, state) -> None:
+    @Slot()
+    def _state_changed(self) -> None:
         if self.source is None:
             return
         err = self.source.error().name
@@ -162,6 +165,6 @@ class Recorder(QObject):
     def _drop_source(self) -> None:
         source, self.source, self._io = self.source, None, None
         if source is not None:
-            source.stateChanged.disconnect(self._state_changed)
+            source.stateChanged.disconnect()
             source.stop()
             source.deleteLater()
