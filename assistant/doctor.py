@@ -16,9 +16,10 @@ from .wer import word_error_rate
 SPEECH_CHECK = Path(__file__).parent / "resources" / "jfk.ogg"  # see resources/README.md
 SPEECH_CHECK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
                      "ask what you can do for your country.")
-# The most word errors a working speech path makes on the clip: tiny.en gets it word for word on
-# every CPU kernel family, thread count and beam width bench/stt_kernels.py tried; silence or a
-# wrong sample rate gives 0.6 or more. Whisper base and larger do at least as well.
+# The most word errors a working speech path may make on the clip. bench/stt_kernels.py: tiny.en
+# gets it word for word (0.00) with each CPU kernel family CTranslate2 has (GENERIC, AVX, AVX2,
+# AVX512), 1 or 2 threads, beam 1 or 5; silence, half or double speed (a wrong sample rate) or
+# 44.1 kHz read as 16 kHz give 0.64 to 1.00. Whisper base and larger do at least as well.
 SPEECH_CHECK_MAX_WER = 0.25
 PIPELINE_DOC = """# Doctor check
 

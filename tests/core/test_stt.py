@@ -31,11 +31,12 @@ JFK = "and so my fellow americans ask not what your country can do for you ask w
 QUESTION = "How do I replace the battery pack on the UPS?"
 
 
-# The most word errors tiny.en makes on the espeak-ng sentences these tests speak, over the CPU
-# kernel families, thread counts, beam widths and espeak voices and speeds that
-# bench/stt_kernels.py tried, with a margin; the broken audio that bench made (silence, half or
-# double speed: a wrong sample rate) scores far above it.
-ESPEAK_MAX_WER = 0.45
+# "Most of the words right" for the espeak-ng sentences these tests speak. bench/stt_kernels.py
+# (bench/README.md, "Speech across CPU kernels"): in espeak's default voice tiny.en's worst over
+# every CTranslate2 kernel family, 1-2 threads and beam 1-5 is 0.20 ("bump" for "pump"), 0.43 in
+# another voice and speed (as another espeak-ng build may sound); the same sentences at half or
+# double speed (a wrong sample rate) score 0.90 or more, silence 1.00.
+ESPEAK_MAX_WER = 0.5
 
 
 def assert_heard(said: str, heard: str, max_wer: float = ESPEAK_MAX_WER) -> None:
