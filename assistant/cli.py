@@ -402,17 +402,20 @@ def cmd_sync(args, session) -> int:
             _out({"pushed": 0, "pulled": 0, "conflicts_resolved": 0, "parked": len(store.parked()),
                   "pending": store.pending_count(), "error": str(e)})
         return _fail(f"{e} ({store.pending_count()} notes wait to be synced)")
+    pull_failed = (f"pulling from the server failed ({report.pull_error}); pushed {report.pushed}, "
+                   f"the rest is pulled next time") if report.pull_error else None
     if args.json:
         _out(report.to_json())
-        return 0
+        return _fail(pull_failed) if pull_failed else 0
     print(f"pushed {report.pushed}, pulled {report.pulled}, merged {report.conflicts_resolved}, "
           f"parked {report.parked}, waiting {report.pending}")
     for p in report.parked_docs:
-        print(f"  rejected by the server: {p['title'] or p['id']} ({p['error']}: {p['reason']})")
+        what = "rejected by the server" if p["direction"] == "push" else "could not be stored here"
+        print(f"  {what}: {p['title'] or p['id']} ({p['error']}: {p['reason']})")
     conflicts = store.conflict_count()
     if conflicts:
         print(f"{conflicts} notes hold a conflicting copy to review: field-assistant notes list --conflicts")
-    return 0
+    return _fail(pull_failed) if pull_failed else 0
 
 
 def cmd_sync_setup(args, session) -> int:

@@ -158,7 +158,13 @@ def _run_script(db: sqlean.Connection, script: str) -> None:
             buf = ""
 
 
-MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [m001_library, m002_notes]
+def m003_parked_direction(db: sqlean.Connection) -> None:
+    """Parked revisions are either ours that the server refused (push) or the server's that could
+    not be stored here (pull: malformed); retrying treats the two differently."""
+    db.execute("ALTER TABLE sync_parked ADD COLUMN direction TEXT NOT NULL DEFAULT 'push'")
+
+
+MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [m001_library, m002_notes, m003_parked_direction]
 
 
 def _migrate(db: sqlean.Connection) -> None:

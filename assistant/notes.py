@@ -74,7 +74,9 @@ class Note:
 
 @dataclass
 class ParkedDoc:
-    """A revision the server refused; it stays local and visible until edited or retried."""
+    """A revision that did not sync: ours that the server refused (`direction` "push": it stays
+    local and visible until edited or retried), or the server's that could not be stored here
+    ("pull": malformed; a later valid revision of the note replaces it)."""
 
     id: str
     rev: str
@@ -82,6 +84,7 @@ class ParkedDoc:
     reason: str
     parked_at: str
     title: str | None = None
+    direction: str = "push"
 
 
 # In-process listeners told after a note changes (the sync scheduler, the GUI's list model).
@@ -226,7 +229,8 @@ class NoteStore:
         """Revisions the server rejected (shown to the technician; the rest keep syncing)."""
         rows = self.db.execute(
             "SELECT p.*, n.title FROM sync_parked p LEFT JOIN notes n ON n.id = p.doc_id ORDER BY parked_at")
-        return [ParkedDoc(r["doc_id"], r["rev"], r["error"], r["reason"], r["parked_at"], r["title"]) for r in rows]
+        return [ParkedDoc(r["doc_id"], r["rev"], r["error"], r["reason"], r["parked_at"], r["title"], r["direction"])
+                for r in rows]
 
     # ------------------------------------------------------------ writing
 
@@ -342,11 +346,18 @@ class NoteStore:
         return self.edit(note.id, body=merge.choose(note.body, index, keep))
 
     def retry_parked(self) -> int:
-        """Queue every parked revision again (after the admin fixed the server side). Returns how many."""
+        """Try every parked revision again (after the admin fixed the server side). Returns how many.
+
+        Ours go back into the outbox; for the server's, the sync checkpoints are dropped so the next
+        round pulls everything again (revisions held are skipped, so nothing is duplicated).
+        """
         with dbmod.transaction(self.db):
-            rows = self.db.execute("SELECT doc_id, rev FROM sync_parked").fetchall()
+            rows = self.db.execute("SELECT doc_id, rev, direction FROM sync_parked").fetchall()
             for r in rows:
-                self.db.execute("INSERT INTO outbox(doc_id, rev) VALUES (?, ?)", (r["doc_id"], r["rev"]))
+                if r["direction"] == "push":
+                    self.db.execute("INSERT INTO outbox(doc_id, rev) VALUES (?, ?)", (r["doc_id"], r["rev"]))
+            if any(r["direction"] == "pull" for r in rows):
+                self.db.execute("DELETE FROM sync_state WHERE key LIKE 'checkpoint:%'")
             self.db.execute("DELETE FROM sync_parked")
         return len(rows)
 
@@ -385,16 +396,23 @@ class NoteStore:
     def leaf_revs(self, doc_ids: Iterable[str]) -> dict[str, list[str]]:
         return {d: [lf.rev for lf in self._leaves(d)] for d in doc_ids}
 
-    def apply_remote(self, docs: Iterable[dict]) -> int:
+    def apply_remote(self, docs: Iterable[dict], parked: Iterable[tuple[str, str, str, str]] = ()) -> int:
         """Store revisions pulled from the server (with their `_revisions` histories) in one transaction.
         Revisions already held are skipped, so applying the same batch twice changes nothing.
 
+        Args:
+            docs: valid note documents (`assistant.sync.validate.problem` found nothing wrong).
+            parked: (id, rev, error, reason) of the page's documents that cannot be stored, recorded
+                in the same transaction.
         Returns:
             How many new revisions were stored.
         """
         stored = 0
         touched: set[str] = set()
         with dbmod.transaction(self.db):
+            for doc_id, rev, error, reason in parked:
+                self.db.execute("INSERT OR REPLACE INTO sync_parked(doc_id, rev, error, reason, direction) "
+                                "VALUES (?,?,?,?, 'pull')", (doc_id, rev, error, reason))
             for doc in docs:
                 doc_id, rev = doc["_id"], doc["_rev"]
                 content = {k: v for k, v in doc.items() if not k.startswith("_")}
@@ -410,6 +428,9 @@ class NoteStore:
                         self.clock.observe(str(max(clock.values(), key=str)))
             for doc_id in touched:
                 self._materialize(doc_id)
+            # A valid revision of a note replaces a malformed one parked before.
+            self.db.executemany("DELETE FROM sync_parked WHERE doc_id = ? AND direction = 'pull'",
+                                [(d,) for d in touched])
             if touched:
                 self._set_state("hlc", self.clock.state())
         for doc_id in touched:
@@ -484,7 +505,8 @@ class NoteStore:
             for doc_id, rev, error, reason in parked:
                 self.db.execute("INSERT OR REPLACE INTO sync_parked(doc_id, rev, error, reason) VALUES (?,?,?,?)",
                                 (doc_id, rev, error, reason))
-            self.db.executemany("DELETE FROM sync_parked WHERE doc_id = ?", [(d,) for d in pushed])
+            self.db.executemany("DELETE FROM sync_parked WHERE doc_id = ? AND direction = 'push'",
+                                [(d,) for d in pushed])
             for k, v in (state or {}).items():
                 self._set_state(k, v)
 

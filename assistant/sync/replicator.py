@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..errors import Cancelled
 from ..notes import NoteStore
+from . import validate
 from .config import SyncConfig
 from .couch import CouchClient, ServerError
 
@@ -43,6 +44,9 @@ class SyncReport:
     full_resync: bool = False
     duration_s: float = 0.0
     parked_docs: list[dict] = field(default_factory=list)
+    # Why the pull stopped early (a server error, an answer that is not the protocol), or None. The
+    # push still ran: the device's own notes reach the server even when pulling from it fails.
+    pull_error: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -119,14 +123,21 @@ class Replicator:
         self.client.ping()
         self.client.ensure_db()
         cp = self._start_checkpoint(report)
-        self._pull(cp, report)
+        try:
+            self._pull(cp, report)
+        except (ServerError, ValueError, TypeError, KeyError, AttributeError) as e:
+            # Unreachable, refused credentials and cancel are raised (the push would fail the same
+            # way); a server that errs on, or garbles, the changes feed must not keep our notes in.
+            report.pull_error = f"{type(e).__name__}: {e}"[:300]
+            log.warning("pull from %s/%s failed, pushing anyway: %s", self.client.config.safe_url,
+                        self.client.config.db, report.pull_error)
         self._resolve(report)
         self._push(cp, report)
         report.pending = self.store.pending_count()
         parked = self.store.parked()
         report.parked = len(parked)
-        report.parked_docs = [{"id": p.id, "rev": p.rev, "error": p.error, "reason": p.reason, "title": p.title}
-                              for p in parked]
+        report.parked_docs = [{"id": p.id, "rev": p.rev, "error": p.error, "reason": p.reason, "title": p.title,
+                               "direction": p.direction} for p in parked]
         report.duration_s = round(time.monotonic() - t0, 3)
         log.info("sync with %s/%s: pushed %d, pulled %d, merged %d, parked %d, pending %d in %.2f s",
                  self.client.config.safe_url, self.client.config.db, report.pushed, report.pulled,
@@ -187,8 +198,20 @@ class Replicator:
     def _store_page(self, cp: _Checkpoint, report: SyncReport, docs: Future | None, last: str | int) -> None:
         """Store one page of pulled revisions, then checkpoint it: locally first, then on the server."""
         if docs is not None:
-            found = [d for d in docs.result() if d.get("type") == "note" or d.get("_deleted")]
-            report.pulled += self.store.apply_remote(found)
+            good, bad = [], []
+            for d in docs.result():
+                why = validate.problem(d)
+                if why is not None:
+                    bad.append((d, why))
+                elif d.get("type") == "note" or d.get("_deleted"):
+                    good.append(d)
+            for d, why in bad:
+                log.warning("server sent a note revision that cannot be stored (%s): %s", why,
+                            str(d.get("_id") if isinstance(d, dict) else d)[:80])
+            # Stored and parked in one transaction, before the page's checkpoint: a bad document is
+            # reported once, and never retried forever.
+            report.pulled += self.store.apply_remote(
+                good, parked=[(_str_id(d, "_id"), _str_id(d, "_rev"), "invalid", why) for d, why in bad])
             self.probe("pull:applied")
             self.progress(Progress("pull", report.pulled))
         if last != cp.pull_seq:
@@ -274,6 +297,12 @@ class Replicator:
     def _check_cancel(self) -> None:
         if self.cancel.is_set():
             raise Cancelled("sync cancelled")
+
+
+def _str_id(doc: object, key: str) -> str:
+    """`doc[key]` as stored in the parked list (a bad document may hold anything there)."""
+    value = doc.get(key) if isinstance(doc, dict) else None
+    return value[:256] if isinstance(value, str) and value else f"<no {key}>"
 
 
 def _reason(r) -> str:
