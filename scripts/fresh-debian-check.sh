@@ -37,6 +37,11 @@ done
 for f in /etc/pip.conf /root/.config/pip/pip.conf; do
   if [ -f "$f" ]; then mkdir -p "$run$(dirname "$f")"; cp "$f" "$run$f"; fi
 done
+# The machine's own certificate authorities (a network that inspects TLS has one), trusted as on the host.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$run/usr/local/share/ca-certificates/"
+  chroot "$run" update-ca-certificates >/dev/null 2>&1
+fi
 # A clean clone of what is committed (uncommitted changes are not part of the check).
 git clone -q "$src" "$run/root/field-assistant"
 pyargs=$(printf '%q ' "$@")
@@ -44,7 +49,7 @@ cat > "$run/root/check.sh" <<EOF
 set -euo pipefail
 cd /root/field-assistant
 export LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
-$(env | grep -E '^PIP_' | sed 's/^/export /')
+$(env | grep -E '^(PIP_[A-Z_]*|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|NODE_EXTRA_CA_CERTS|GIT_SSL_CAINFO)=' | sed 's/^/export /')
 echo "==== scripts/setup.sh (\$(date +%T))"
 time scripts/setup.sh
 echo "==== scripts/test.sh (\$(date +%T))"
