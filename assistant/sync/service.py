@@ -95,6 +95,14 @@ class Backoff:
         self.failures = 0
 
 
+def _usable(conn) -> bool:
+    try:
+        conn.execute("SELECT 1").fetchone()
+        return True
+    except Exception:  # closed, or the file went away: reopen
+        return False
+
+
 class SyncService:
     """Automatic sync in the background.
 
@@ -194,31 +202,51 @@ class SyncService:
                 log.exception("sync status listener failed")
 
     def _run(self) -> None:
-        conn = dbmod.connect(self.db_path)
-        store = notesmod.NoteStore(conn)
-        last_seen = self._outbox_mark(conn)
-        self._set_status(status_of(store, last_synced_at=None))
+        """The thread: rounds until `stop()`. Nothing else ends it: a database that cannot be opened,
+        a client that cannot be built or a round that fails in an unforeseen way is reported and
+        tried again after the backoff, like an unreachable server."""
+        conn, store, last_seen = None, None, 0
         try:
             while not self._stop.is_set():
-                with self._wake:
-                    while not self._stop.is_set():
-                        now = time.monotonic()
-                        if self._due <= now:
-                            break
-                        self._wake.wait(min(self._due - now, self.watch_s))
-                        mark = self._outbox_mark(conn)
-                        if mark != last_seen:  # a change from another process (or a resolution)
-                            last_seen = mark
-                            if self._due - time.monotonic() > self.debounce_s:
-                                self._due = time.monotonic() + self.debounce_s
-                if self._stop.is_set():
-                    break
-                delay = self._round(store)
-                last_seen = self._outbox_mark(conn)
+                try:
+                    if store is None:
+                        conn = dbmod.connect(self.db_path)
+                        store = notesmod.NoteStore(conn)
+                        last_seen = self._outbox_mark(conn)
+                        self._set_status(status_of(store, last_synced_at=self._last_synced_at))
+                    last_seen = self._wait_until_due(conn, last_seen)
+                    if self._stop.is_set():
+                        break
+                    delay = self._round(store)
+                    last_seen = self._outbox_mark(conn)
+                except Exception as e:
+                    log.exception("sync failed outside a round's own error handling")
+                    delay = self.backoff.next()
+                    self._set_status(SyncStatus("error", message=str(e) or type(e).__name__,
+                                                next_attempt_in_s=round(delay, 1), last_synced_at=self._last_synced_at))
+                    if store is not None and not _usable(conn):
+                        conn, store = None, None  # open it again next time
                 with self._wake:
                     self._due = time.monotonic() + delay
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
+
+    def _wait_until_due(self, conn, last_seen: int) -> int:
+        """Sleep until the next round is due (or stop); a change made by another process brings it
+        forward to the debounce. Returns the outbox mark last seen."""
+        with self._wake:
+            while not self._stop.is_set():
+                now = time.monotonic()
+                if self._due <= now:
+                    break
+                self._wake.wait(min(self._due - now, self.watch_s))
+                mark = self._outbox_mark(conn)
+                if mark != last_seen:  # a change from another process (or a resolution)
+                    last_seen = mark
+                    if self._due - time.monotonic() > self.debounce_s:
+                        self._due = time.monotonic() + self.debounce_s
+        return last_seen
 
     @staticmethod
     def _outbox_mark(conn) -> int:
@@ -273,8 +301,14 @@ class SyncService:
                 self._set_status(status_of(store, "error", message=str(e), next_attempt_in_s=round(delay, 1),
                                            last_synced_at=self._last_synced_at))
                 return delay
-        self.backoff.reset()
         self._last_synced_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        if report.pull_error:  # pushed, but the server's side did not come in: say so, try again soon
+            delay = self.backoff.next()
+            self._set_status(status_of(store, "error", message=f"pulling failed ({report.pull_error})",
+                                       last_synced_at=self._last_synced_at, last_report=report,
+                                       next_attempt_in_s=round(delay, 1)))
+            return delay
+        self.backoff.reset()
         self._set_status(status_of(store, last_synced_at=self._last_synced_at, last_report=report,
                                    next_attempt_in_s=self.interval_s))
         # Our own merges queued new revisions: push them straight away rather than at the next tick.

@@ -314,6 +314,48 @@ def test_the_service_syncs_on_change_and_when_the_server_comes_back(config, devi
     assert "syncing" in states and "offline" in states and states[-1] == "stopped"
 
 
+def test_the_service_survives_a_database_it_cannot_open_and_a_failing_status(config, home, monkeypatch):
+    """The thread used to die for good when opening the database or reading the status failed."""
+    from types import SimpleNamespace
+
+    from assistant import db as dbmod
+    from assistant.errors import DatabaseError
+    from assistant.notes import NoteStore
+    from assistant.sync import service as svcmod
+
+    real_status = svcmod.status_of
+    fails = {"connect": 2, "status": 1}
+
+    def connect(path=None):
+        if fails["connect"]:
+            fails["connect"] -= 1
+            raise DatabaseError("disk I/O error")
+        return dbmod.connect(path)
+
+    def status_of(store, state=None, **kw):
+        if kw.get("last_report") is not None and fails["status"]:
+            fails["status"] -= 1
+            raise dbmod.sqlean.OperationalError("database is locked")
+        return real_status(store, state, **kw)
+
+    monkeypatch.setattr(svcmod, "dbmod", SimpleNamespace(connect=connect))
+    monkeypatch.setattr(svcmod, "status_of", status_of)
+    conn = dbmod.connect()
+    NoteStore(conn).add("Made before the service")
+    statuses = []
+    svc = SyncService(config, interval_s=3600, debounce_s=0.2, watch_s=0.2,
+                      backoff=Backoff(base=0.2, cap=0.4, floor=0.05), on_status=statuses.append)
+    try:
+        svc.start()
+        _wait(lambda: svc.status.state == "synced" and len(server_docs(config)) == 1, "a round after the failures")
+    finally:
+        svc.stop()
+        conn.close()
+    errors = [s.message for s in statuses if s.state == "error"]
+    assert errors.count("disk I/O error") == 2 and "database is locked" in errors, errors
+    assert fails == {"connect": 0, "status": 0}
+
+
 def _wait(cond, what: str, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
