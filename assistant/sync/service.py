@@ -129,6 +129,8 @@ class SyncService:
         self.batch_size = batch_size
         self.backoff = backoff or Backoff()
         self._listeners: list[Callable[[SyncStatus], None]] = [on_status] if on_status else []
+        self._on_exit: list[Callable[[], None]] = []
+        self._thread_done = True  # set under _wake by the thread's last act, so when_stopped never misses it
         self._wake = threading.Condition()
         self._due = 0.0  # monotonic time of the next round; 0 = now
         self._stop = threading.Event()
@@ -146,20 +148,35 @@ class SyncService:
             return
         self._stop.clear()
         self._cancel.clear()
+        self._thread_done = False
         notesmod.add_listener(self._on_note_changed)
         self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Cancel the round in flight at its next safe point and end the thread."""
+        """Cancel the round in flight at its next safe point and end the thread, waiting up to
+        `timeout` seconds for it (0: do not wait; `when_stopped` says when it has ended)."""
         notesmod.remove_listener(self._on_note_changed)
         self._stop.set()
         self._cancel.set()
         with self._wake:
             self._wake.notify_all()
-        if self._thread:
+        if self._thread and timeout > 0:
             self._thread.join(timeout)
         self._set_status(replace(self._status, state="stopped", next_attempt_in_s=None))
+
+    @property
+    def running(self) -> bool:
+        """The thread is alive (after `stop()`, until the round in flight has wound down)."""
+        return not self._thread_done
+
+    def when_stopped(self, fn: Callable[[], None]) -> None:
+        """Call `fn` (from the service thread) once the thread has ended; at once if it is not running."""
+        with self._wake:
+            if not self._thread_done:
+                self._on_exit.append(fn)
+                return
+        fn()
 
     def sync_now(self) -> None:
         """Ask for a round as soon as possible (the "sync now" button; also after connectivity returns)."""
@@ -231,6 +248,14 @@ class SyncService:
         finally:
             if conn is not None:
                 conn.close()
+            with self._wake:
+                self._thread_done = True
+                callbacks, self._on_exit = self._on_exit, []
+            for fn in callbacks:
+                try:
+                    fn()
+                except Exception:  # a callback bug must not hide the others
+                    log.exception("sync stop callback failed")
 
     def _wait_until_due(self, conn, last_seen: int) -> int:
         """Sleep until the next round is due (or stop); a change made by another process brings it

@@ -172,3 +172,47 @@ def test_sync_indicator_with_a_real_server(qtbot, make_window, home, pouch, monk
     w.sync.sync_now()
     qtbot.waitUntil(lambda: w.sync_status.state == "offline", timeout=60_000)
     assert w.sync_status.text() == "Offline · 1 waiting"
+
+
+def test_changing_the_sync_server_never_blocks_the_gui_or_runs_two_services(qtbot, home, pouch, monkeypatch):
+    """The old service is stuck in a request to a server that never answers: the restart returns at
+    once, and the new service starts only when the old thread has ended."""
+    import socket
+    import types
+
+    from ui.notes.sync_indicator import SyncBridge
+
+    mute = socket.socket()  # accepts connections, never answers
+    mute.bind(("127.0.0.1", 0))
+    mute.listen(8)
+    accepted = []
+    settings = types.SimpleNamespace(sync_url=f"http://127.0.0.1:{mute.getsockname()[1]}")
+    monkeypatch.setenv("FIELD_ASSISTANT_SYNC_URL", settings.sync_url)
+    monkeypatch.setenv("FIELD_ASSISTANT_SYNC_DB", "ui-restart")
+    store().add("Waiting for the depot")
+    bridge = SyncBridge(lambda: settings)
+    statuses = []
+    bridge.status.connect(statuses.append)
+    try:
+        bridge.start()
+        old = bridge.service
+        mute.settimeout(30)
+        accepted.append(mute.accept()[0])  # the old service's request is now in flight
+        settings.sync_url = pouch.url
+        monkeypatch.setenv("FIELD_ASSISTANT_SYNC_URL", pouch.url)
+        bridge.start()  # the new settings
+        assert old.running, "start() waited for the old thread"
+        assert bridge.service is None  # not a second service beside the old one
+        for c in accepted:
+            c.close()
+        mute.close()  # the old request fails now; its thread ends; then the new service starts
+        qtbot.waitUntil(lambda: bridge.service is not None, timeout=60_000)
+        assert not old.running
+        qtbot.waitUntil(lambda: bool(statuses) and statuses[-1] is not None and statuses[-1].state == "synced",
+                        timeout=60_000)
+        import httpx
+
+        assert httpx.get(f"{pouch.url}/ui-restart").json()["doc_count"] == 1
+    finally:
+        bridge.stop(10)
+        mute.close()

@@ -25,7 +25,12 @@ STATES = {  # SyncStatus.state -> icon, colour key
 
 
 class SyncBridge(QObject):
-    """Owns the SyncService; re-emits its status on the GUI thread."""
+    """Owns the SyncService; re-emits its status on the GUI thread.
+
+    Never two services at once, and never a wait on the GUI thread: a restart (new settings) asks
+    the old service to stop and starts the new one when the old thread reports that it has ended
+    (a request in flight can take a while to give up).
+    """
 
     status = Signal(object)  # SyncStatus, or None when sync is not set up
 
@@ -33,38 +38,72 @@ class SyncBridge(QObject):
         super().__init__(parent)
         self._settings = settings_fn
         self.service = None
+        self._stopping = None  # the previous service, until its thread has ended
+        self._start_wanted = False
         # Queued: the service calls back from its own thread.
         self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._stopped.connect(self._old_service_ended, Qt.ConnectionType.QueuedConnection)
 
-    _relay = Signal(object)
+    _relay = Signal(object)  # (service, SyncStatus)
+    _stopped = Signal(object)
 
     def configured(self) -> bool:
         return bool(self._settings().sync_url)
 
     def start(self) -> None:
         """Start (or restart, after the settings changed) the background sync."""
-        self.stop()
+        self._retire()
         if not self.configured():
+            self._start_wanted = False
             emit(self.status, None)
             return
+        self._start_wanted = True
+        if self._stopping is None:
+            self._start_service()
+        # else: _old_service_ended starts it
+
+    def _start_service(self) -> None:
         from assistant.sync.service import SyncService
 
+        self._start_wanted = False
         # config=None: the service reads settings (and the keyring) at every round.
-        self.service = SyncService(on_status=lambda st: emit(self._relay, st))
+        service = SyncService()
+        service.add_listener(lambda st: emit(self._relay, (service, st)))
+        self.service = service
         self.service.start()
         self.service.sync_now()
+
+    def _retire(self) -> None:
+        """Ask the running service to stop, without waiting for it."""
+        service, self.service = self.service, None
+        if service is None:
+            return
+        service.stop(0)
+        if service.running:
+            self._stopping = service
+            service.when_stopped(lambda: emit(self._stopped, service))
+
+    def _old_service_ended(self, service) -> None:
+        if service is self._stopping:
+            self._stopping = None
+            if self._start_wanted and self.service is None:
+                self._start_service()
 
     def sync_now(self) -> None:
         if self.service is not None:
             self.service.sync_now()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """At close: stop, waiting up to `timeout` for the thread (the window is going away)."""
+        self._start_wanted = False
         service, self.service = self.service, None
-        if service is not None:
-            service.stop(timeout)
+        for s in (service, self._stopping):
+            if s is not None:
+                s.stop(timeout)
 
-    def _deliver(self, st) -> None:
-        if self.service is not None:
+    def _deliver(self, item) -> None:
+        service, st = item
+        if service is self.service:  # not the late words of a service being retired
             emit(self.status, st)
 
 
