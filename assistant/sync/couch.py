@@ -27,6 +27,8 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 TRANSIENT_STATUS = {408, 429, 500, 502, 503, 504}
+# The largest answer read: a page of 500 notes with long bodies is a few MB; more is a broken server.
+MAX_RESPONSE_BYTES = 64 * 2**20
 
 
 class SyncError(AssistantError):
@@ -66,6 +68,10 @@ class AuthError(SyncError):
 
 class ServerError(SyncError):
     """The server answered with something we cannot use."""
+
+
+class ProtocolError(ServerError):
+    """An answer that is not what the CouchDB replication protocol says (wrong types or shape)."""
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -148,7 +154,7 @@ class CouchClient:
             try:
                 if timeout is not None:
                     kw["timeout"] = timeout
-                r = self.http.request(method, path, **kw)
+                r = self._send(method, path, **kw)
             except (httpx.TransportError, httpx.DecodingError) as e:
                 if (bad := _cert_problem(e)) is not None:
                     # Not transient: retrying cannot help, and "cannot reach" would send the admin
@@ -176,6 +182,26 @@ class CouchClient:
             raise ServerUnreachable(f"cannot reach the sync server {self.config.safe_url}: "
                                     f"{type(last).__name__}") from last
         raise last if isinstance(last, SyncError) else ServerError(str(last))
+
+    def _send(self, method: str, path: str, **kw) -> httpx.Response:
+        """One request, its answer read with limits: a hostile or broken server can send an endless
+        stream or a body of gigabytes, which would hold the thread or the memory forever."""
+        r = self.http.send(self.http.build_request(method, path, **kw), stream=True)
+        try:
+            body = bytearray()
+            deadline = time.monotonic() + 10 * self.config.timeout_s
+            for chunk in r.iter_bytes():
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    raise ServerError(f"{method} {path}: the server's answer is larger than "
+                                      f"{MAX_RESPONSE_BYTES // 2**20} MB")
+                if time.monotonic() > deadline or self.cancel.is_set():
+                    raise ServerError(f"{method} {path}: the server's answer did not end")
+        finally:
+            r.close()
+        headers = [(k, v) for k, v in r.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(r.status_code, headers=headers, content=bytes(body), request=r.request)
 
     def _sleep(self, seconds: float) -> None:
         if self.cancel.wait(seconds):
@@ -218,7 +244,14 @@ class CouchClient:
             return {}
         if r.status_code >= 400:
             self._raise_for(r)
-        return r.json()
+        try:
+            info = r.json()
+        except ValueError:
+            info = None
+        if not isinstance(info, dict):
+            # Something answers, but not a CouchDB server (a captive portal, a web server on that port).
+            raise ProtocolError(f"{self.config.safe_url} answers, but not as a CouchDB server does")
+        return info
 
     def ensure_db(self) -> None:
         """Create the database if it does not exist (needs rights to do so)."""
@@ -236,7 +269,14 @@ class CouchClient:
         if not revs:
             return {}
         res = self._json("POST", f"{self.dbpath}/_revs_diff", json=revs)
-        return {k: v.get("missing", []) for k, v in res.items() if v.get("missing")}
+        if not isinstance(res, dict) or not all(
+                isinstance(v, dict) and isinstance(v.get("missing", []), list)
+                and all(isinstance(r, str) for r in v.get("missing", [])) for v in res.values()):
+            raise ProtocolError("_revs_diff: the answer is not {id: {missing: [revs]}}")
+        asked = {(k, r) for k, rs in revs.items() for r in rs}
+        # Only what was asked about: a server naming other notes or revisions cannot make us send them.
+        return {k: [r for r in v.get("missing", []) if (k, r) in asked] for k, v in res.items()
+                if any((k, r) in asked for r in v.get("missing", []))}
 
     def bulk_docs(self, docs: list[dict]) -> httpx.Response:
         """Upload revisions as they are (`new_edits: false`): the server adds them to its trees."""
@@ -245,8 +285,16 @@ class CouchClient:
 
     def changes(self, since: str | int, limit: int) -> dict:
         """One page of the changes feed, every leaf revision of each changed document."""
-        return self._json("GET", f"{self.dbpath}/_changes",
+        page = self._json("GET", f"{self.dbpath}/_changes",
                           params={"style": "all_docs", "since": since, "limit": limit, "feed": "normal"})
+        ok = (isinstance(page, dict) and isinstance(page.get("results", []), list)
+              and isinstance(page.get("last_seq", since), (str, int)) and not isinstance(page.get("last_seq"), bool)
+              and all(isinstance(c, dict) and isinstance(c.get("id"), str) and isinstance(c.get("changes", []), list)
+                      and all(isinstance(x, dict) and isinstance(x.get("rev"), str) for x in c.get("changes", []))
+                      for c in page.get("results", [])))
+        if not ok:
+            raise ProtocolError("_changes: the answer is not a page of {id, changes: [{rev}]} with a last_seq")
+        return page
 
     def bulk_get(self, wanted: list[tuple[str, str]]) -> list[dict]:
         """The given revisions with their `_revisions` histories. Revisions gone from the server are skipped."""
@@ -254,13 +302,17 @@ class CouchClient:
             return []
         res = self._json("POST", f"{self.dbpath}/_bulk_get", params={"revs": "true"},
                          json={"docs": [{"id": i, "rev": r} for i, r in wanted]})
+        if not isinstance(res, dict) or not isinstance(res.get("results", []), list) or not all(
+                isinstance(item, dict) and isinstance(item.get("docs", []), list)
+                and all(isinstance(d, dict) for d in item.get("docs", [])) for item in res.get("results", [])):
+            raise ProtocolError("_bulk_get: the answer is not {results: [{docs: [...]}]}")
         docs = []
         for item in res.get("results", []):
             for d in item.get("docs", []):
                 if "ok" in d:
-                    docs.append(d["ok"])
+                    docs.append(d["ok"])  # checked one by one (sync.validate) before it is stored
                 else:
-                    log.warning("server could not return %s: %s", item.get("id"), d.get("error"))
+                    log.warning("server could not return %s: %s", str(item.get("id"))[:80], str(d.get("error"))[:80])
         return docs
 
     def get_rev(self, doc_id: str, rev: str) -> dict | None:
@@ -291,7 +343,7 @@ class CouchClient:
             rev = self._local_revs.get(local_id)
             if rev is None or attempt:
                 current = self.get_local(local_id)
-                rev = current.get("_rev") if current else None
+                rev = current.get("_rev") if current and isinstance(current.get("_rev"), str) else None
             doc = dict(body, _rev=rev) if rev else dict(body)
             r = self.request("PUT", path, json=doc, ok=(200, 201, 202, 409))
             if r.status_code == 409:
@@ -299,14 +351,19 @@ class CouchClient:
             if r.status_code >= 400:
                 self._raise_for(r)
             try:
-                self._local_revs[local_id] = r.json().get("rev")
+                answer = r.json()
             except ValueError:
+                answer = None
+            rev = answer.get("rev") if isinstance(answer, dict) else None
+            if isinstance(rev, str):
+                self._local_revs[local_id] = rev
+            else:  # not told: read it before the next write
                 self._local_revs.pop(local_id, None)
             return
         raise ServerError(f"could not save the sync checkpoint {local_id}")
 
     def delete_local(self, local_id: str) -> None:
         current = self.get_local(local_id)
-        if current and current.get("_rev"):
+        if current and isinstance(current.get("_rev"), str):
             self.request("DELETE", f"{self.dbpath}/{quote_id('_local/' + local_id)}",
                          params={"rev": current["_rev"]}, ok=(200, 404))
