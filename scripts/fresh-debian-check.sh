@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the README's two commands, then .ci/run, from a clean clone inside a fresh Debian chroot
+# Run the README's two commands, then .ci/run, from a clean clone inside a fresh Debian root
 # where nothing was installed by hand: the check that a warm developer machine cannot give.
 #   sudo [FA_FRESH_DIR=DIR] scripts/fresh-debian-check.sh [PYTEST ARGS]
 # DIR (default /var/tmp/fa-fresh) keeps a pristine base system (made once with mmdebstrap:
@@ -9,7 +9,7 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 work=${FA_FRESH_DIR:-/var/tmp/fa-fresh}
-[ "$(id -u)" = 0 ] || { echo "run as root (it builds a chroot)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "run as root (it builds a root file system)" >&2; exit 1; }
 command -v mmdebstrap >/dev/null || { echo "needs mmdebstrap: apt-get install -y mmdebstrap" >&2; exit 1; }
 base=$work/base
 if [ ! -x "$base/usr/bin/python3" ]; then
@@ -59,7 +59,18 @@ time CI=true .ci/run $pyargs
 echo "==== done (\$(date +%T))"
 EOF
 echo "fresh Debian check in $run (log: $log)"
-chroot "$run" /usr/bin/env -i /bin/bash /root/check.sh > "$log" 2>&1 && rc=0 || rc=$?
+# pivot_root in a mount namespace of its own, not chroot: a chrooted process may not create user
+# namespaces, and the no-network tests (unshare -rn) need them, as on a real machine.
+unshare --mount --fork /bin/sh -c '
+  set -e
+  mount --make-rprivate /
+  mount --rbind "$1" "$1"
+  cd "$1"
+  mkdir -p .oldroot
+  pivot_root . .oldroot
+  umount -l /.oldroot
+  rmdir /.oldroot
+  exec /usr/bin/env -i /bin/bash /root/check.sh' sh "$run" > "$log" 2>&1 && rc=0 || rc=$?
 grep -E "^====|passed|failed|error" "$log" | tail -20
 echo "exit $rc; full log: $log"
 exit $rc

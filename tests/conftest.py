@@ -18,6 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).with_name("field-assistant")
 
 
+def can_unshare() -> bool:
+    """A user + network namespace can be made here (not inside a chroot, nor where the kernel forbids it)."""
+    import subprocess
+
+    return shutil.which("unshare") is not None and subprocess.run(
+        ["unshare", "-rn", "true"], capture_output=True).returncode == 0
+
+
 def require_tools(*tools: str) -> None:
     """Fail, not skip, when a tool from scripts/system-packages.txt is missing: scripts/test.sh
     installs them, so a missing one is a broken set-up that a skip would hide."""
