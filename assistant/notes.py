@@ -236,17 +236,22 @@ class NoteStore:
 
     def add(self, title: str, body: str = "", tags: Iterable[str] = (), work_order: str | None = None,
             asset: str | None = None, serial: str | None = None, citations: Sequence[dict] = (),
-            source: dict | None = None) -> Note:
+            source: dict | None = None, note_id: str | None = None) -> Note:
         """Create a note (and queue it for sync) in one transaction.
 
+        Args:
+            note_id: the id to give it (`new_id()`), so a caller that may save twice (the editor, at
+                close, while its first save is still running) creates one note, not two.
         Raises:
-            AssistantError: the title is empty.
+            AssistantError: the title is empty, or a note with `note_id` exists.
         """
         title = (title or "").strip()
         if not title:
             raise AssistantError("a note needs a title")
-        note_id = uuid7()
+        given, note_id = note_id is not None, note_id or uuid7()
         with dbmod.transaction(self.db):
+            if given and self.exists(note_id):
+                raise AssistantError(f"a note with id {note_id} exists")
             ts = self._tick()
             now = _iso(self.wall())
             content = {
@@ -277,8 +282,19 @@ class NoteStore:
                         citations=cites, source={"kind": "answer", "question": question, "answer": text,
                                                  "model": answer.get("model")})
 
+    def exists(self, note_id: str) -> bool:
+        """A note with this id is stored (live or deleted)."""
+        return self.db.execute("SELECT 1 FROM note_revs WHERE doc_id = ? LIMIT 1", (note_id,)).fetchone() is not None
+
+    @staticmethod
+    def new_id() -> str:
+        """An id for a note not saved yet (see `add`)."""
+        return uuid7()
+
     def edit(self, note_id: str, **changes: Any) -> Note:
         """Change some of title, body, tags, work_order, asset, serial; one new revision.
+
+        A field given as None is left as it is; work_order, asset or serial given as "" is cleared.
 
         Raises:
             NoteNotFoundError: no such note.
@@ -287,8 +303,13 @@ class NoteStore:
         bad = set(changes) - set(EDITABLE)
         if bad:
             raise AssistantError(f"cannot edit {', '.join(sorted(bad))}; editable: {', '.join(EDITABLE)}")
-        if "title" in changes and not (changes["title"] or "").strip():
+        if "title" in changes and changes["title"] is not None and not changes["title"].strip():
             raise AssistantError("a note needs a title")
+        return self._edit(note_id, lambda content: changes)
+
+    def _edit(self, note_id: str, make_changes: Callable[[dict], dict[str, Any]]) -> Note:
+        """One new revision with the changes `make_changes(current content)` returns, read and written
+        in one transaction (so a change computed from the body cannot overwrite an edit made meanwhile)."""
         note_id = self.get(note_id).id
         with dbmod.transaction(self.db):
             row = self.db.execute("SELECT rev, deleted FROM notes WHERE id = ?", (note_id,)).fetchone()
@@ -296,13 +317,19 @@ class NoteStore:
                 raise NoteNotFoundError(f"no note with id {note_id}")
             parent = row["rev"]
             content = json.loads(self._content(note_id, parent) or "{}")
+            changes = make_changes(content)
             ts = self._tick()
             clock = dict(content.get("clock") or {})
             changed = False
             for k, v in changes.items():
                 if v is None:
                     continue
-                v = _clean_tags(v) if k == "tags" else (v.strip() if k == "title" else v)
+                if k == "tags":
+                    v = _clean_tags(v)
+                elif k == "title":
+                    v = v.strip()
+                elif k in ("work_order", "asset", "serial"):
+                    v = v.strip() or None  # "" clears the field
                 if content.get(k) != v:
                     content[k] = v
                     clock[k] = ts
@@ -342,8 +369,7 @@ class NoteStore:
         Raises:
             NoteNotFoundError, ValueError (no such conflict).
         """
-        note = self.get(note_id)
-        return self.edit(note.id, body=merge.choose(note.body, index, keep))
+        return self._edit(note_id, lambda content: {"body": merge.choose(content.get("body") or "", index, keep)})
 
     def retry_parked(self) -> int:
         """Try every parked revision again (after the admin fixed the server side). Returns how many.

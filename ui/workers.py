@@ -2,7 +2,9 @@
 
 A job is a plain function `fn(ctx) -> result` that calls the core. It runs on a named lane:
 single-thread lanes for work that must never run twice at once (`llm`: llama.cpp contexts are
-not thread-safe; `stt`; `db-writer`: one SQLite writer at a time) and a small general `pool`.
+not thread-safe; `stt`; `db-writer`: ingest, one manual at a time; `notes`: every note write, in
+order, so a save never waits behind a manual being parsed and two saves never race) and a small
+general `pool`.
 Everything a job reports comes back to the GUI thread as queued Qt signals on its `Job`
 object, batched so that a token stream costs the GUI thread one update per ~60 ms, not one
 per token. No widget is ever touched off the GUI thread: job functions get a `JobContext`,
@@ -32,7 +34,7 @@ from .qtcompat import emit
 
 log = logging.getLogger(__name__)
 
-LANES = {"llm": 1, "stt": 1, "db-writer": 1, "pool": 2}
+LANES = {"llm": 1, "stt": 1, "db-writer": 1, "notes": 1, "pool": 2}
 THROTTLE_S = 0.06  # a batch of progress items at most every 60 ms
 # Worker threads run at a lower CPU priority than the GUI thread (Linux: per-thread nice), so
 # a busy CPU delays the next token by a little rather than the next repaint.

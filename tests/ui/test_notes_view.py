@@ -216,3 +216,124 @@ def test_changing_the_sync_server_never_blocks_the_gui_or_runs_two_services(qtbo
     finally:
         bridge.stop(10)
         mute.close()
+
+
+# ---------------------------------------------------------------- saves that cannot drop text
+
+@pytest.fixture
+def held_notes_lane(qtbot, make_window):
+    """A window whose `notes` lane is held by a job until `release()`: a save stays in flight as
+    long as the test needs, on any machine (no sleeps)."""
+    import threading
+
+    w = make_window()
+    wait_ready(qtbot, w)
+    open_notes(qtbot, w)
+    gate, holding = threading.Event(), threading.Event()
+
+    def hold(ctx):
+        holding.set()
+        gate.wait(60)
+
+    def block():
+        gate.clear()
+        holding.clear()
+        w.services.workers.submit(hold, lane="notes", name="test-hold")
+        assert holding.wait(10)
+
+    def release():
+        gate.set()
+        qtbot.waitUntil(lambda: not w.services.workers.busy("notes") and not w.notes._saving, timeout=30_000)
+
+    w.block, w.release = block, release
+    yield w
+    gate.set()
+
+
+def test_words_typed_while_a_save_runs_are_kept_and_saved(qtbot, held_notes_lane):
+    w = held_notes_lane
+    v = w.notes
+    v.new_note()
+    QTest.keyClicks(v.title, "Chiller CH-7")
+    v.body.setFocus()
+    QTest.keyClicks(v.body, "Refrigerant topped up.")
+    w.block()
+    QTest.keySequence(v.body, "Ctrl+S")  # the save waits behind the held lane
+    QTest.keyClicks(v.body, " Leak test passed.")  # typed while it runs
+    w.release()
+    qtbot.waitUntil(lambda: not v._dirty, timeout=30_000)
+    assert v.body.toPlainText() == "Refrigerant topped up. Leak test passed."  # nothing dropped on screen
+    notes = store().list()
+    assert [n.body for n in notes] == ["Refrigerant topped up. Leak test passed."]  # one note, all of it
+
+
+def test_save_twice_and_switch_notes_mid_save_creates_one_note(qtbot, held_notes_lane):
+    w = held_notes_lane
+    v = w.notes
+    s = store()
+    s.add("Existing note", "already here")
+    v.refresh()
+    qtbot.waitUntil(lambda: titles(v) == ["Existing note"], timeout=30_000)
+    v.new_note()
+    QTest.keyClicks(v.title, "Valve V-3 closed")
+    w.block()
+    QTest.keySequence(v.title, "Ctrl+S")
+    QTest.keySequence(v.title, "Ctrl+S")  # again, while the first runs
+    v.list.setCurrentRow(titles(v).index("Existing note"))  # and pick another note mid-save
+    w.release()
+    qtbot.waitUntil(lambda: v.note is not None and v.note.title == "Existing note", timeout=30_000)
+    assert sorted(n.title for n in store().list()) == ["Existing note", "Valve V-3 closed"]
+
+
+def test_close_while_the_first_save_runs_creates_one_note(qtbot, held_notes_lane):
+    w = held_notes_lane
+    v = w.notes
+    v.new_note()
+    QTest.keyClicks(v.title, "Breaker Q4 tripped")
+    w.block()
+    QTest.keySequence(v.title, "Ctrl+S")  # in flight behind the held lane
+    QTest.keyClicks(v.title, " twice")
+    v.save_now()  # the window closes: saved at once on the GUI thread
+    w.release()  # then the first save runs: an edit of the note save_now made, not a second note
+    assert [n.title for n in store().list()] == ["Breaker Q4 tripped twice"]
+
+
+def test_clearing_work_order_asset_and_serial_clears_them(qtbot, make_window, home):
+    n = store().add("Pump P-7", "seal", work_order="WO-1", asset="P-1", serial="S-9")
+    w = make_window()
+    wait_ready(qtbot, w)
+    open_notes(qtbot, w)
+    v = w.notes
+    v.open_note(n.id)
+    qtbot.waitUntil(lambda: v.note is not None and v.note.id == n.id, timeout=30_000)
+    for key in ("work_order", "asset", "serial"):
+        v.fields[key].selectAll()
+        QTest.keyClick(v.fields[key], Qt.Key.Key_Delete)
+    QTest.keySequence(v.title, "Ctrl+S")
+    qtbot.waitUntil(lambda: not v._dirty and not v._saving, timeout=30_000)
+    got = store().get(n.id)
+    assert (got.work_order, got.asset, got.serial) == (None, None, None)
+
+
+def test_settling_a_conflict_keeps_the_edit_typed_before(qtbot, held_notes_lane):
+    """Settle used to run beside the save of the technician's edits, reading the body outside its
+    transaction: one overwrote the other. Now the save goes first, the choice is made on its result."""
+    w = held_notes_lane
+    v = w.notes
+    body, _ = merge.merge_text("Torque 40 N·m.\nChecked.", "Torque 45 N·m.\nChecked.", "Torque 47 N·m.\nChecked.",
+                               marker=merge.MARK_START.format(who="tablet-7", when="2026-11-20T10:00:00Z"))
+    n = store().add("Impeller nut torque", body)
+    v.open_note(n.id)
+    qtbot.waitUntil(lambda: v.note is not None and v.note.id == n.id, timeout=30_000)
+    v.body.moveCursor(v.body.textCursor().MoveOperation.End)
+    QTest.keyClick(v.body, Qt.Key.Key_Return)
+    QTest.keyClicks(v.body, "Re-torqued after the test run.")
+    w.block()
+    from ui.notes.notes_view import ConflictPanel
+
+    v.findChildren(ConflictPanel)[0].keep_other.click()  # with the edit unsaved, the lane held
+    w.release()
+    qtbot.waitUntil(lambda: not store().get(n.id).conflict, timeout=30_000)
+    got = store().get(n.id).body
+    assert "Torque 47 N·m." in got and "Torque 45" not in got  # the choice
+    assert "Re-torqued after the test run." in got  # and the edit typed before it

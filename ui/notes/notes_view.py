@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant.errors import AssistantError
+from assistant.notes import NoteNotFoundError, NoteStore
 from assistant.sync import merge
 
 from ..chat.cards import Source
@@ -97,6 +99,11 @@ class NotesView(QWidget):
         self.note = None  # the Note in the editor (None: a new note not saved yet)
         self._loading = False
         self._dirty = False
+        self._edits = 0  # counts the technician's edits: a save knows whether more came while it ran
+        self._saving = False  # one save at a time; more requests wait in _queued
+        self._queued: list[str | None] = []  # then_open of saves asked for during a save
+        self._pending_settle: tuple[int, str] | None = None
+        self._unsaved_id: str | None = None
         self._pending_select: str | None = None
 
         root = QHBoxLayout(self)
@@ -277,10 +284,17 @@ class NotesView(QWidget):
 
     # -- editor --------------------------------------------------------------------------
 
+    def _new_id(self) -> str:
+        """The id the note being written gets when first saved (kept until it is)."""
+        if self._unsaved_id is None:
+            self._unsaved_id = NoteStore.new_id()
+        return self._unsaved_id
+
     def _fill(self, note) -> None:
         self._loading = True
         try:
             self.note = note
+            self._unsaved_id = None
             self.title.setText(note.title if note else "")
             self.body.setPlainText(note.body if note else "")
             self.tags.setText(", ".join(note.tags) if note else "")
@@ -328,6 +342,7 @@ class NotesView(QWidget):
     def _edited(self, *_) -> None:
         if not self._loading:
             self._dirty = True
+            self._edits += 1
             self._show_state()
 
     def _show_state(self) -> None:
@@ -353,7 +368,7 @@ class NotesView(QWidget):
     def values(self) -> dict:
         out = {"title": self.title.text().strip(), "body": self.body.toPlainText(),
                "tags": parse_tags(self.tags.text())}
-        out.update({k: (e.text().strip() or None) for k, e in self.fields.items()})
+        out.update({k: e.text().strip() for k, e in self.fields.items()})  # "": cleared, not unchanged
         return out
 
     # -- actions -------------------------------------------------------------------------
@@ -367,7 +382,14 @@ class NotesView(QWidget):
         self.title.setFocus()
 
     def save(self, then_open: str | None = None) -> None:
-        """Save the editor (a new note or an edit); `then_open` a note id to show after ("" = new)."""
+        """Save the editor (a new note or an edit); `then_open` a note id to show after ("" = new).
+
+        One save at a time: asked for while one runs (Ctrl+S again, another note picked), it runs
+        after it with the text as it is then, as an edit of the note the first one created.
+        """
+        if self._saving:
+            self._queued.append(then_open)
+            return
         vals = self.values()
         if not vals["title"]:
             if not any(vals[k] for k in ("body", "tags", "work_order", "asset", "serial")):
@@ -376,26 +398,51 @@ class NotesView(QWidget):
                 return
             vals["title"] = (vals["body"].strip().splitlines() or [self.tr("Untitled note")])[0][:80]
         note_id = self.note.id if self.note else None
+        new_id = self._new_id()
+        edits = self._edits
 
         def run(ctx):
             store = _store(ctx)
             if note_id is None:
-                return store.add(**vals)
-            return store.edit(note_id, **vals)
+                try:
+                    return store.add(**vals, note_id=new_id)
+                except AssistantError:
+                    if not store.exists(new_id):
+                        raise
+                    # save_now (at close) created it meanwhile: this save is an edit of it
+            return store.edit(note_id or new_id, **vals)
 
+        self._saving = True
         self.save_button.setEnabled(False)
-        self.services.workers.submit(run, lane="pool", name="note-save",
-                                     on_result=lambda n: self._saved(n, then_open), on_error=self._save_failed)
+        self.services.workers.submit(run, lane="notes", name="note-save",
+                                     on_result=lambda n: self._saved(n, then_open, edits), on_error=self._save_failed)
 
-    def _saved(self, note, then_open: str | None) -> None:
+    def _saved(self, note, then_open: str | None, edits: int) -> None:
+        self._saving = False
         self.save_button.setEnabled(True)
         emit(self.changed)
+        queued, self._queued = self._queued, []
+        later = [t for t in queued if t is not None]
+        then_open = later[-1] if later else then_open
+        if self._edits != edits:
+            # Typed while the save ran: keep the editor as it is (refilling it from the stored note
+            # would drop those words), remember the note the save made, and save again.
+            self.note = note
+            self._show_state()
+            self.refresh(select=note.id)
+            self.save(then_open)
+            return
         if then_open is None:
             self._fill(note)
             self.refresh(select=note.id)
             emit(self.message, self.tr("Note saved"))
+            if self._pending_settle is not None:
+                index, keep = self._pending_settle
+                self._pending_settle = None
+                self.settle(index, keep)
         else:
             self._dirty = False
+            self._pending_settle = None
             self._after_save(note, then_open)
 
     def _after_save(self, note, then_open: str | None) -> None:
@@ -409,8 +456,11 @@ class NotesView(QWidget):
             self.title.setFocus()
 
     def _save_failed(self, e: BaseException) -> None:
+        self._saving = False
+        self._queued = []
+        self._pending_settle = None
         self.save_button.setEnabled(True)
-        self._failed(e)
+        self._failed(e)  # the text stays in the editor, still marked unsaved
 
     def delete_note(self) -> None:
         if self.note is None:
@@ -435,14 +485,16 @@ class NotesView(QWidget):
             self._fill(None)
             self.refresh()
 
-        self.services.workers.submit(run, lane="pool", name="note-delete", on_result=done, on_error=self._failed)
+        self.services.workers.submit(run, lane="notes", name="note-delete", on_result=done, on_error=self._failed)
 
     def settle(self, index: int, keep: str) -> None:
         if self.note is None:
             return
         note_id = self.note.id
-        if self._dirty:  # the technician's own edits first, then the choice
-            self.save()
+        if self._dirty or self._saving:  # the technician's own edits first, then the choice
+            self._pending_settle = (index, keep)
+            self.save()  # (or queued behind the save running); _saved settles after it
+            return
 
         def run(ctx):
             return _store(ctx).settle_conflict(note_id, index, keep)
@@ -453,7 +505,7 @@ class NotesView(QWidget):
             self.refresh(select=note.id)
             emit(self.message, self.tr("Conflict settled; the result syncs like any edit"))
 
-        self.services.workers.submit(run, lane="pool", name="note-settle", on_result=done, on_error=self._failed)
+        self.services.workers.submit(run, lane="notes", name="note-settle", on_result=done, on_error=self._failed)
 
     def save_answer(self, question: str, answer: dict) -> None:
         """"Save to notes" from the Ask page: the question, the answer and its citations."""
@@ -467,7 +519,7 @@ class NotesView(QWidget):
             if not self._dirty:
                 self._fill(note)
 
-        self.services.workers.submit(run, lane="pool", name="note-from-answer", on_result=done,
+        self.services.workers.submit(run, lane="notes", name="note-from-answer", on_result=done,
                                      on_error=self._failed)
 
     def _failed(self, e: BaseException) -> None:
@@ -494,10 +546,13 @@ class NotesView(QWidget):
         conn = dbmod.connect()
         try:
             store = NoteStore(conn)
-            if self.note is None:
-                store.add(**vals)
-            else:
-                store.edit(self.note.id, **vals)
+            # A new note's first save may still be running on the notes lane: it has this id, so
+            # the note is edited if that save got in first, and created once if not.
+            note_id = self.note.id if self.note else self._new_id()
+            try:
+                store.edit(note_id, **vals)
+            except NoteNotFoundError:
+                store.add(**vals, note_id=note_id)
             self._dirty = False
         except Exception as e:  # the window is closing: log it, do not stop the close
             log.error("could not save the note being edited: %s", e)
