@@ -272,6 +272,10 @@ class NoteStore:
         question, the answer text and the cited manual passages."""
         cites = [{k: c.get(k) for k in ("n", "manual", "path", "page", "section", "text")}
                  for c in answer.get("citations") or []]
+        for c in cites:  # the manual's identity, for the device that opens the citation later
+            row = self.db.execute("SELECT content_hash FROM manuals WHERE path = ?", (c.get("path"),)).fetchone()
+            if row:
+                c["content_hash"] = row[0]
         text = answer.get("answer") or ""
         lines = [f"Q: {question}", "", text]
         if cites:

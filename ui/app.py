@@ -110,6 +110,7 @@ class ErrorReporter:
         emit(self._relay.message, f"{getattr(exc_type, '__name__', 'Error')}: {exc}")
 
     def show(self, message: str) -> None:
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
         from assistant import paths
@@ -121,6 +122,7 @@ class ErrorReporter:
                 f"{paths.logs_dir() / 'field-assistant.log'}")
         box = QMessageBox(QMessageBox.Icon.Critical, "Field Assistant", text, QMessageBox.StandardButton.Ok,
                           self._window())
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.finished.connect(lambda *_: setattr(self, "_showing", False))
         box.open()
 

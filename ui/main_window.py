@@ -48,6 +48,7 @@ class StatusItem(QWidget):
         lay.setSpacing(6)
         self.icon = QLabel()
         self.text = QLabel(text)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # model names, messages: data, never markup
         lay.addWidget(self.icon)
         lay.addWidget(self.text)
         self._accessible = accessible
@@ -315,6 +316,7 @@ class MainWindow(QMainWindow):
         """One clear message in a dialog; the app keeps running."""
         box = QMessageBox(QMessageBox.Icon.Warning, title or self.tr("Field Assistant"), text,
                           QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEasingCurve, QPropertyAnimation, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,13 +21,21 @@ from . import theme
 
 
 def label(text: str = "", name: str | None = None, wrap: bool = False, selectable: bool = False) -> QLabel:
+    """A label showing `text` as plain text: manual titles, sections, questions and messages are
+    data, and Qt's rich-text auto-detection would render a title like `<img src=...>` as HTML."""
     lab = QLabel(text)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
     if name:
         lab.setObjectName(name)
     lab.setWordWrap(wrap)
     if selectable:
         lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return lab
+
+
+def plain_tip(text: str) -> str:
+    """`text` for setToolTip, shown as written: Qt renders a tooltip that looks like HTML as HTML."""
+    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>" if text else ""
 
 
 def button(text: str, icon: str | None = None, kind: str | None = None, tip: str | None = None,
@@ -114,7 +124,6 @@ class Notice(QFrame):
         self.icon = QLabel()
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.text = label(text, wrap=True, selectable=True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setOpenExternalLinks(False)
         self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         lay.addWidget(self.icon)
@@ -125,8 +134,11 @@ class Notice(QFrame):
         lay.addWidget(self.action, 0, Qt.AlignmentFlag.AlignVCenter)
         self.set(text, level)
 
-    def set(self, text: str, level: str = "info", action: str | None = None) -> None:
+    def set(self, text: str, level: str = "info", action: str | None = None, rich: bool = False) -> None:
+        """Show `text`: plain text, or with `rich` the app's own markup (every piece of data in it
+        escaped with html.escape by the caller)."""
         self.setProperty("level", level)
+        self.text.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         self.text.setText(text)
         self.setAccessibleName(self.text.text())
         name = {"error": "danger", "warn": "warning"}.get(level, "info")
@@ -171,6 +183,7 @@ class Toast(QLabel):
     def __init__(self, parent: QWidget):
         super().__init__(parent)
         self.setObjectName("Toast")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages carry file names, transcripts: data
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -243,13 +256,14 @@ class ElidedLabel(QLabel):
         if name:
             self.setObjectName(name)
         self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
         self.setText(text)
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt naming)
         self._full = text
-        self.setToolTip(text)
+        self.setToolTip(plain_tip(text))
         self.setAccessibleName(text)
         self._elide()
 

@@ -106,8 +106,27 @@ def test_save_an_answer_to_notes_and_open_its_source(qtbot, make_window, library
     links = [b for b in w.notes.findChildren(type(w.ask.save_note_button)) if b.objectName() == "Link"
              and b.text().startswith("[")]
     assert links
+    links[0].click()  # resolved to the library's manual in the background, then opened
+    qtbot.waitUntil(lambda: w.page == "viewer", timeout=30_000)
+
+
+def test_a_synced_citation_never_opens_a_file_outside_the_library(qtbot, make_window, library, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Not a manual\n\nprivate")
+    n = store().add("From another device", "see the source", citations=[
+        {"n": 1, "manual": "Totally a manual", "path": str(secret), "page": None, "section": "", "text": "x"}])
+    w = make_window()
+    wait_ready(qtbot, w)
+    open_notes(qtbot, w)
+    v = w.notes
+    v.open_note(n.id)
+    qtbot.waitUntil(lambda: v.note is not None and v.note.id == n.id, timeout=30_000)
+    opened = []
+    w.viewer.open = lambda source, terms: opened.append(source)
+    links = [b for b in v.findChildren(type(v.save_button)) if b.objectName() == "Link" and b.text().startswith("[")]
     links[0].click()
-    assert w.page == "viewer"
+    qtbot.waitUntil(lambda: "not in the library" in w.toast.text(), timeout=30_000)
+    assert opened == [] and w.page == "notes"
 
 
 def test_conflicting_copy_is_shown_side_by_side_and_settled(qtbot, make_window, home):

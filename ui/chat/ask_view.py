@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from dataclasses import dataclass, field
@@ -186,7 +187,7 @@ class TurnView(QWidget):
         elif t.answer is not None and t.answer.unverified:
             values = ", ".join(t.answer.unverified[:6])
             self.notice.set(self.tr("Check against the manual: <b>{0}</b> does not appear in the cited "
-                                    "passages.").format(values), "warn")
+                                    "passages.").format(html.escape(values)), "warn", rich=True)
             self.notice.show()
         else:
             self.notice.hide()
@@ -461,7 +462,7 @@ class AskView(QWidget):
             self.empty_caption.setText(self.tr("Answers come from the manuals on this device."))
         self.library_notice.set(
             self.tr("<b>Your library is empty.</b> Add the equipment manuals (PDF, Word, HTML, Markdown or "
-                    "text) to ask questions about them."), "info")
+                    "text) to ask questions about them."), "info", rich=True)
         self.library_notice.setVisible(loaded and n == 0)
         self.demo_button.setVisible(loaded and n == 0 and self.services.demo_available())
         clear_layout(self.examples)
@@ -480,10 +481,11 @@ class AskView(QWidget):
             self.model_notice.set(
                 self.tr("<b>No chat model is installed.</b> You can still search: the passages that match your "
                         "question are shown without a written answer. An administrator can add a GGUF model in "
-                        "Settings, or run <i>field-assistant models setup</i>."), "warn")
+                        "Settings, or run <i>field-assistant models setup</i>."), "warn", rich=True)
             self.model_notice.show()
         elif state == "error":
-            self.model_notice.set(self.tr("<b>The chat model could not be loaded.</b> {0}").format(msg), "error")
+            self.model_notice.set(self.tr("<b>The chat model could not be loaded.</b> {0}").format(html.escape(msg)),
+                                  "error", rich=True)
             self.model_notice.show()
         else:
             self.model_notice.hide()

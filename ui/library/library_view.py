@@ -439,6 +439,7 @@ class LibraryView(QWidget):
                           self.tr("Remove these manuals from the library?<br><br>{0}<br><br>The files themselves "
                                   "are not deleted.").format(names),
                           QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.RichText)  # the app's markup; the titles in it are escaped
         ok = box.addButton(self.tr("Remove"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(lambda b: self._remove([m["path"] for m in manuals]) if b is ok else None)

@@ -35,7 +35,7 @@ from ..chat.cards import Source
 from ..qtcompat import emit
 from ..voice.talk import TalkController
 from ..voice.talk_button import TalkButton
-from ..widgets import Notice, button, clear_layout, label
+from ..widgets import Notice, button, clear_layout, label, plain_tip
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +254,7 @@ class NotesView(QWidget):
                 flag = ("  ⚠ " + self.tr("conflict to review")) if n.conflict else ""
                 item = QListWidgetItem(f"{n.title}\n{meta}{flag}")
                 item.setData(Qt.ItemDataRole.UserRole, n.id)
-                item.setToolTip(", ".join(n.tags))
+                item.setToolTip(plain_tip(", ".join(n.tags)))
                 self.list.addItem(item)
             want = self._pending_select or (self.note.id if self.note else None)
             self._pending_select = None
@@ -322,11 +322,27 @@ class NotesView(QWidget):
         for c in citations:
             where = self.tr(", page {0}").format(c["page"]) if c.get("page") is not None else ""
             b = button(f"[{c.get('n')}] {c.get('manual')}{where}", "page", "Link")
-            src = Source(c.get("n") or 0, c.get("manual") or "", c.get("path") or "", c.get("page"),
-                         c.get("section") or "", c.get("text") or "")
-            b.clicked.connect(lambda _=False, s=src: emit(self.open_source, s, []))
+            b.clicked.connect(lambda _=False, c=c: self.open_citation(c))
             self.citations.addWidget(b)
         self.citations_title.setVisible(bool(citations))
+
+    def open_citation(self, c: dict) -> None:
+        """Open a cited page: in the manual of this library the citation names, never at the path
+        written in the note (a synced note could name any file on this device)."""
+        def run(ctx):
+            from assistant.library.lookup import manual_for_citation
+
+            return manual_for_citation(ctx.db, c)
+
+        def found(manual) -> None:
+            if manual is None:
+                emit(self.message, self.tr("“{0}” is not in the library on this device").format(c.get("manual") or "?"))
+                return
+            page = c.get("page") if isinstance(c.get("page"), int) else None
+            emit(self.open_source, Source(c.get("n") or 0, manual["title"], manual["path"], page,
+                                          str(c.get("section") or ""), str(c.get("text") or "")), [])
+
+        self.services.workers.submit(run, lane="pool", name="citation-lookup", on_result=found, on_error=self._failed)
 
     def _show_conflicts(self, note) -> None:
         clear_layout(self.conflicts)
@@ -469,6 +485,7 @@ class NotesView(QWidget):
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete note"),
                           self.tr("Delete “{0}”? It is deleted on every device at the next sync.").format(note.title),
                           QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the title is data (possibly from another device)
         delete = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda _: box.clickedButton() is delete and self._delete(note.id))

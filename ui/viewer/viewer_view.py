@@ -289,7 +289,7 @@ class ViewerView(QWidget):
     def _failed(self, e: BaseException) -> None:
         self._busy(False)
         msg = str(e) if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}"
-        self.error.set(self.tr("<b>This manual cannot be shown.</b> {0}").format(html.escape(msg)), "error")
+        self.error.set(self.tr("<b>This manual cannot be shown.</b> {0}").format(html.escape(msg)), "error", rich=True)
         self.stack.setCurrentIndex(3)
         self._show_controls()
 

@@ -4,168 +4,168 @@
 <context>
     <name>AskView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="312"/>
-        <location filename="../../chat/ask_view.py" line="313"/>
+        <location filename="../../chat/ask_view.py" line="304"/>
+        <location filename="../../chat/ask_view.py" line="305"/>
         <source>New question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="314"/>
+        <location filename="../../chat/ask_view.py" line="306"/>
         <source>Clear the answer and type a new question (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="317"/>
+        <location filename="../../chat/ask_view.py" line="309"/>
         <source>THIS SESSION</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="320"/>
+        <location filename="../../chat/ask_view.py" line="312"/>
         <source>Questions asked in this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="324"/>
+        <location filename="../../chat/ask_view.py" line="316"/>
         <source>Questions you ask appear here until the app is closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="41"/>
+        <location filename="../../chat/ask_view.py" line="42"/>
         <source>Ask about a procedure, a torque, a part number or an error code…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="351"/>
+        <location filename="../../chat/ask_view.py" line="343"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="359"/>
+        <location filename="../../chat/ask_view.py" line="351"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="359"/>
+        <location filename="../../chat/ask_view.py" line="351"/>
         <source>Ask the question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="362"/>
+        <location filename="../../chat/ask_view.py" line="354"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="362"/>
+        <location filename="../../chat/ask_view.py" line="354"/>
         <source>Stop the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="363"/>
+        <location filename="../../chat/ask_view.py" line="355"/>
         <source>Stop writing the answer (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="367"/>
+        <location filename="../../chat/ask_view.py" line="359"/>
         <source>Save to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="368"/>
+        <location filename="../../chat/ask_view.py" line="360"/>
         <source>Save this question and answer to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="369"/>
+        <location filename="../../chat/ask_view.py" line="361"/>
         <source>Keep the question, the answer and its sources as a job note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="418"/>
+        <location filename="../../chat/ask_view.py" line="410"/>
         <source>Ask the manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="422"/>
+        <location filename="../../chat/ask_view.py" line="414"/>
         <source>Add manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="425"/>
+        <location filename="../../chat/ask_view.py" line="417"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="433"/>
+        <location filename="../../chat/ask_view.py" line="425"/>
         <source>TRY ASKING</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="444"/>
+        <location filename="../../chat/ask_view.py" line="436"/>
         <source>How answers work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="446"/>
+        <location filename="../../chat/ask_view.py" line="438"/>
         <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="448"/>
+        <location filename="../../chat/ask_view.py" line="440"/>
         <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="449"/>
+        <location filename="../../chat/ask_view.py" line="441"/>
         <source>Safety warnings near the passages are shown above the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="450"/>
+        <location filename="../../chat/ask_view.py" line="442"/>
         <source>Everything runs on this device. Nothing is sent anywhere.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="464"/>
+        <location filename="../../chat/ask_view.py" line="456"/>
         <source>Opening the library…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="467"/>
+        <location filename="../../chat/ask_view.py" line="459"/>
         <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="470"/>
+        <location filename="../../chat/ask_view.py" line="462"/>
         <source>Answers come from the manuals on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="472"/>
+        <location filename="../../chat/ask_view.py" line="464"/>
         <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="480"/>
+        <location filename="../../chat/ask_view.py" line="472"/>
         <source>Ask: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="490"/>
+        <location filename="../../chat/ask_view.py" line="482"/>
         <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="495"/>
+        <location filename="../../chat/ask_view.py" line="487"/>
         <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="623"/>
+        <location filename="../../chat/ask_view.py" line="616"/>
         <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="630"/>
+        <location filename="../../chat/ask_view.py" line="623"/>
         <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -201,32 +201,32 @@
 <context>
     <name>ConflictPanel</name>
     <message>
-        <location filename="../../notes/notes_view.py" line="63"/>
+        <location filename="../../notes/notes_view.py" line="65"/>
         <source>Two versions of this part were written on different devices. Choose what to keep; nothing is lost until you do.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="67"/>
+        <location filename="../../notes/notes_view.py" line="69"/>
         <source>Version kept here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="68"/>
+        <location filename="../../notes/notes_view.py" line="70"/>
         <source>Conflicting copy {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="77"/>
+        <location filename="../../notes/notes_view.py" line="79"/>
         <source>Keep this one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="78"/>
+        <location filename="../../notes/notes_view.py" line="80"/>
         <source>Keep the other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="79"/>
+        <location filename="../../notes/notes_view.py" line="81"/>
         <source>Keep both</source>
         <translation type="unfinished"></translation>
     </message>
@@ -277,7 +277,7 @@
     </message>
     <message>
         <location filename="../../library/library_view.py" line="148"/>
-        <location filename="../../library/library_view.py" line="442"/>
+        <location filename="../../library/library_view.py" line="443"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -438,7 +438,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="449"/>
+        <location filename="../../library/library_view.py" line="450"/>
         <source>{0} manual(s) removed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -446,198 +446,198 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="91"/>
-        <location filename="../../main_window.py" line="93"/>
-        <location filename="../../main_window.py" line="169"/>
-        <location filename="../../main_window.py" line="316"/>
+        <location filename="../../main_window.py" line="92"/>
+        <location filename="../../main_window.py" line="94"/>
+        <location filename="../../main_window.py" line="170"/>
+        <location filename="../../main_window.py" line="317"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="114"/>
+        <location filename="../../main_window.py" line="115"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="114"/>
+        <location filename="../../main_window.py" line="115"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="115"/>
+        <location filename="../../main_window.py" line="116"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="115"/>
-        <location filename="../../main_window.py" line="182"/>
+        <location filename="../../main_window.py" line="116"/>
+        <location filename="../../main_window.py" line="183"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="116"/>
+        <location filename="../../main_window.py" line="117"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="171"/>
+        <location filename="../../main_window.py" line="172"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="180"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="180"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="182"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="182"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="182"/>
+        <location filename="../../main_window.py" line="183"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="183"/>
+        <location filename="../../main_window.py" line="184"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="183"/>
+        <location filename="../../main_window.py" line="184"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="192"/>
+        <location filename="../../main_window.py" line="193"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="192"/>
+        <location filename="../../main_window.py" line="193"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="195"/>
+        <location filename="../../main_window.py" line="196"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="196"/>
+        <location filename="../../main_window.py" line="197"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="218"/>
+        <location filename="../../main_window.py" line="219"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="266"/>
+        <location filename="../../main_window.py" line="267"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="268"/>
+        <location filename="../../main_window.py" line="269"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="271"/>
+        <location filename="../../main_window.py" line="272"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="273"/>
+        <location filename="../../main_window.py" line="274"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="278"/>
+        <location filename="../../main_window.py" line="279"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="285"/>
+        <location filename="../../main_window.py" line="286"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="286"/>
+        <location filename="../../main_window.py" line="287"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="305"/>
+        <location filename="../../main_window.py" line="306"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="307"/>
+        <location filename="../../main_window.py" line="308"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="309"/>
+        <location filename="../../main_window.py" line="310"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="327"/>
+        <location filename="../../main_window.py" line="329"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="354"/>
+        <location filename="../../main_window.py" line="356"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="360"/>
+        <location filename="../../main_window.py" line="362"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="362"/>
+        <location filename="../../main_window.py" line="364"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="393"/>
+        <location filename="../../main_window.py" line="395"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="397"/>
-        <location filename="../../main_window.py" line="400"/>
+        <location filename="../../main_window.py" line="399"/>
+        <location filename="../../main_window.py" line="402"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="398"/>
+        <location filename="../../main_window.py" line="400"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="410"/>
+        <location filename="../../main_window.py" line="412"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="444"/>
+        <location filename="../../main_window.py" line="446"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -668,200 +668,205 @@ Assistant</source>
 <context>
     <name>NotesView</name>
     <message>
-        <location filename="../../notes/notes_view.py" line="112"/>
-        <location filename="../../notes/notes_view.py" line="346"/>
+        <location filename="../../notes/notes_view.py" line="119"/>
+        <location filename="../../notes/notes_view.py" line="369"/>
         <source>New note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="113"/>
+        <location filename="../../notes/notes_view.py" line="120"/>
         <source>Start a new note (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="117"/>
+        <location filename="../../notes/notes_view.py" line="124"/>
         <source>Search notes…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="118"/>
+        <location filename="../../notes/notes_view.py" line="125"/>
         <source>Search notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="124"/>
+        <location filename="../../notes/notes_view.py" line="131"/>
         <source>Filter by work order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="125"/>
-        <location filename="../../notes/notes_view.py" line="238"/>
+        <location filename="../../notes/notes_view.py" line="132"/>
+        <location filename="../../notes/notes_view.py" line="246"/>
         <source>All work orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="130"/>
+        <location filename="../../notes/notes_view.py" line="137"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="134"/>
+        <location filename="../../notes/notes_view.py" line="142"/>
         <source>No notes yet. Write one, or save an answer to notes from the Ask page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="149"/>
+        <location filename="../../notes/notes_view.py" line="157"/>
         <source>Title, e.g. Pump P-200 seal replaced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="150"/>
+        <location filename="../../notes/notes_view.py" line="158"/>
         <source>Note title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="155"/>
+        <location filename="../../notes/notes_view.py" line="163"/>
         <source>Work order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="155"/>
+        <location filename="../../notes/notes_view.py" line="163"/>
         <source>Asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="156"/>
+        <location filename="../../notes/notes_view.py" line="164"/>
         <source>Serial number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="163"/>
+        <location filename="../../notes/notes_view.py" line="171"/>
         <source>Tags (comma separated)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="165"/>
+        <location filename="../../notes/notes_view.py" line="173"/>
         <source>Tags</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="166"/>
+        <location filename="../../notes/notes_view.py" line="174"/>
         <source>e.g. seal, P-200, follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="172"/>
+        <location filename="../../notes/notes_view.py" line="180"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="178"/>
+        <location filename="../../notes/notes_view.py" line="186"/>
         <source>Hold to dictate; the words go in at the cursor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="182"/>
+        <location filename="../../notes/notes_view.py" line="190"/>
         <source>Note text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="187"/>
+        <location filename="../../notes/notes_view.py" line="195"/>
         <source>SOURCES IN THE MANUALS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="197"/>
-        <location filename="../../notes/notes_view.py" line="430"/>
+        <location filename="../../notes/notes_view.py" line="205"/>
+        <location filename="../../notes/notes_view.py" line="489"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="197"/>
+        <location filename="../../notes/notes_view.py" line="205"/>
         <source>Delete this note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="200"/>
+        <location filename="../../notes/notes_view.py" line="208"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="200"/>
+        <location filename="../../notes/notes_view.py" line="208"/>
         <source>Save the note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="201"/>
+        <location filename="../../notes/notes_view.py" line="209"/>
         <source>Save (Ctrl+S)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="240"/>
+        <location filename="../../notes/notes_view.py" line="248"/>
         <source>{0} ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="246"/>
+        <location filename="../../notes/notes_view.py" line="254"/>
         <source>conflict to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="304"/>
+        <location filename="../../notes/notes_view.py" line="316"/>
         <source>Tag {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="314"/>
+        <location filename="../../notes/notes_view.py" line="323"/>
         <source>, page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="329"/>
+        <location filename="../../notes/notes_view.py" line="339"/>
+        <source>“{0}” is not in the library on this device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../notes/notes_view.py" line="351"/>
         <source>This note was changed on two devices at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="344"/>
+        <location filename="../../notes/notes_view.py" line="367"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="349"/>
+        <location filename="../../notes/notes_view.py" line="372"/>
         <source>Saved {0}{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="385"/>
+        <location filename="../../notes/notes_view.py" line="415"/>
         <source>Untitled note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="404"/>
+        <location filename="../../notes/notes_view.py" line="454"/>
         <source>Note saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="427"/>
+        <location filename="../../notes/notes_view.py" line="485"/>
         <source>Delete note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="428"/>
+        <location filename="../../notes/notes_view.py" line="486"/>
         <source>Delete “{0}”? It is deleted on every device at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="442"/>
+        <location filename="../../notes/notes_view.py" line="501"/>
         <source>Note deleted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="462"/>
+        <location filename="../../notes/notes_view.py" line="523"/>
         <source>Conflict settled; the result syncs like any edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="473"/>
+        <location filename="../../notes/notes_view.py" line="534"/>
         <source>Saved to notes: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -925,12 +930,12 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/recorder.py" line="123"/>
+        <location filename="../../voice/recorder.py" line="125"/>
         <source>The microphone {0} could not be opened ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/recorder.py" line="160"/>
+        <location filename="../../voice/recorder.py" line="163"/>
         <source>The microphone {0} stopped ({1})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1285,27 +1290,27 @@ Assistant</source>
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="87"/>
+        <location filename="../../notes/sync_indicator.py" line="126"/>
         <source>Sync not set up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="88"/>
+        <location filename="../../notes/sync_indicator.py" line="127"/>
         <source>Notes stay on this device. Click to set up a sync server in Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="95"/>
+        <location filename="../../notes/sync_indicator.py" line="134"/>
         <source>Last synced {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="96"/>
+        <location filename="../../notes/sync_indicator.py" line="135"/>
         <source>Click to sync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="100"/>
+        <location filename="../../notes/sync_indicator.py" line="139"/>
         <source>Notes sync: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1394,102 +1399,102 @@ Assistant</source>
 <context>
     <name>TurnView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="103"/>
+        <location filename="../../chat/ask_view.py" line="104"/>
         <source>You asked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="105"/>
+        <location filename="../../chat/ask_view.py" line="106"/>
         <source>Question: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="119"/>
+        <location filename="../../chat/ask_view.py" line="120"/>
         <source>ANSWER</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="124"/>
+        <location filename="../../chat/ask_view.py" line="125"/>
         <source>Answer status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="131"/>
+        <location filename="../../chat/ask_view.py" line="132"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="188"/>
+        <location filename="../../chat/ask_view.py" line="189"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="203"/>
+        <location filename="../../chat/ask_view.py" line="204"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="203"/>
+        <location filename="../../chat/ask_view.py" line="204"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="238"/>
+        <location filename="../../chat/ask_view.py" line="239"/>
         <source>Searching the manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="241"/>
+        <location filename="../../chat/ask_view.py" line="242"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="242"/>
+        <location filename="../../chat/ask_view.py" line="243"/>
         <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="242"/>
+        <location filename="../../chat/ask_view.py" line="243"/>
         <source>Reading the passages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="244"/>
+        <location filename="../../chat/ask_view.py" line="245"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="246"/>
+        <location filename="../../chat/ask_view.py" line="247"/>
         <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="252"/>
+        <location filename="../../chat/ask_view.py" line="253"/>
         <source>Nothing relevant found · {0:.1f} s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="254"/>
+        <location filename="../../chat/ask_view.py" line="255"/>
         <source>{0:.1f} s · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="260"/>
+        <location filename="../../chat/ask_view.py" line="261"/>
         <source>Generation was stopped. The text above is incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="263"/>
+        <location filename="../../chat/ask_view.py" line="264"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="267"/>
+        <location filename="../../chat/ask_view.py" line="268"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="269"/>
+        <location filename="../../chat/ask_view.py" line="270"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1584,47 +1589,47 @@ Assistant</source>
 <context>
     <name>w</name>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="105"/>
+        <location filename="../../notes/sync_indicator.py" line="144"/>
         <source>{0} waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="107"/>
+        <location filename="../../notes/sync_indicator.py" line="146"/>
         <source>Offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="109"/>
+        <location filename="../../notes/sync_indicator.py" line="148"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="111"/>
+        <location filename="../../notes/sync_indicator.py" line="150"/>
         <source>{0} conflict(s) to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="115"/>
+        <location filename="../../notes/sync_indicator.py" line="154"/>
         <source>{0} rejected by the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="116"/>
+        <location filename="../../notes/sync_indicator.py" line="155"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="118"/>
+        <location filename="../../notes/sync_indicator.py" line="157"/>
         <source>Sync error: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="120"/>
+        <location filename="../../notes/sync_indicator.py" line="159"/>
         <source>Sync off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="121"/>
+        <location filename="../../notes/sync_indicator.py" line="160"/>
         <source>Synced</source>
         <translation type="unfinished"></translation>
     </message>
