@@ -337,6 +337,20 @@ class SettingsDialog(QDialog):
                 return
             changes["kiosk_pin_hash"] = hash_pin(pin)
         secret = self.sync_password.text()
+        if changes.get("sync_url"):
+            # Credentials typed into the URL (http://user:password@host) never reach settings.json:
+            # the user goes to its field, the password to the keyring like one typed in its own field.
+            from assistant.sync.config import SyncConfigError, split_credentials
+
+            try:
+                clean, url_user, url_password = split_credentials(changes["sync_url"])
+            except SyncConfigError as e:
+                self._show_error(str(e))
+                return
+            changes["sync_url"] = clean
+            if url_user and not self.sync_user.text().strip():
+                changes["sync_user"] = url_user
+            secret = secret or url_password or ""
         if secret:
             from assistant.sync.config import store_password
 

@@ -37,8 +37,11 @@ class SyncConfig:
 
     @property
     def safe_url(self) -> str:
-        """The URL as it may appear in logs and messages (never with credentials)."""
-        return self.url
+        """The URL as it may appear in logs and messages: any user and password in it removed."""
+        try:
+            return split_credentials(self.url)[0]
+        except SyncConfigError:
+            return redact_url(self.url)
 
     def replication_id(self, device_id: str) -> str:
         """Names this device's checkpoints for this server and database."""

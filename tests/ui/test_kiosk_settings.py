@@ -212,3 +212,28 @@ def test_translation_source_is_up_to_date(tmp_path):
 
     missing = texts(fresh) - texts(shipped)
     assert not missing, f"run pyside6-lupdate (see ui/resources/translations/README.md): {sorted(missing)[:5]}"
+
+
+def test_credentials_typed_into_the_sync_url_go_to_the_keyring_not_settings(qtbot, make_window, home, tmp_path,
+                                                                            monkeypatch, caplog):
+    from assistant import settings
+    from assistant.sync.config import SyncConfig, from_settings
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    w = make_window()
+    wait_ready(qtbot, w)
+    dlg = w.open_settings()
+    dlg.sync_url.setText("https://tech:Pump-s3cret@depot.example:6984/")
+    dlg.save()
+    assert not dlg.isVisible(), dlg.error.text.text()
+    raw = settings.paths.settings_path().read_text()
+    assert "Pump-s3cret" not in raw  # neither in the URL nor beside it
+    saved = json.loads(raw)
+    assert saved["sync_url"] == "https://depot.example:6984" and saved["sync_user"] == "tech"
+    cfg = from_settings(settings.load())
+    assert (cfg.user, cfg.password) == ("tech", "Pump-s3cret")  # read back from the keyring
+    assert "Pump-s3cret" not in caplog.text
+    # And a URL built with them inside never shows them in a log line or a message.
+    leaky = SyncConfig("https://tech:Pump-s3cret@depot.example:6984")
+    assert leaky.safe_url == "https://depot.example:6984"

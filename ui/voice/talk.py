@@ -145,8 +145,9 @@ class TalkController(QObject):
         self.job = None
         self._set("idle")
         text = transcript.text.strip()
-        log.info("transcribed %.1f s in %s ms: %r", transcript.duration_s,
-                 transcript.timings.get("total_ms"), text)
+        # What was said stays out of the log at the default level (it can be about anything).
+        log.debug("transcribed %.1f s in %s ms: %r", transcript.duration_s,
+              transcript.timings.get("total_ms"), text)
         if text:
             emit(self.transcribed, text)
         else:
