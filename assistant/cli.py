@@ -114,8 +114,10 @@ def cmd_search(args, session) -> int:
     from .rag.search import search
 
     res = search(session.db, session.embedder_or_none(), args.query, k=args.k, mode=args.mode)
+    _warn_keyword_only(session)
     if args.json:
-        _out({"results": [p.to_json(i + 1) for i, p in enumerate(res.passages)]})
+        _out({"results": [p.to_json(i + 1) for i, p in enumerate(res.passages)],
+              "notices": [session.embedder_problem] if session.embedder_problem else []})
         return 0
     if not res.passages:
         print("No matching passages.")
@@ -124,6 +126,13 @@ def cmd_search(args, session) -> int:
         print(f"{i}. {p.manual} {where} — {p.section}".rstrip(" —"))
         print("   " + p.text[:400].replace("\n", "\n   "))
     return 0
+
+
+def _warn_keyword_only(session) -> None:
+    """One line on stderr when vector search is off (the embedding model is missing or damaged)."""
+    if session.embedder_problem:
+        print(f"field-assistant: warning: {session.embedder_problem}; run `field-assistant models setup` "
+              "or `field-assistant doctor`", file=sys.stderr)
 
 
 def _speech_terms(session, bias: bool = True) -> list:
@@ -194,8 +203,9 @@ def cmd_ask(args, session) -> int:
     answer = None
     stream = not args.json
     try:
-        events = ask(session.db, session.embedder_or_none(), lambda: session.chat(args.model),
-                     question, settings, cancel)
+        embedder = session.embedder_or_none()
+        _warn_keyword_only(session)
+        events = ask(session.db, embedder, lambda: session.chat(args.model), question, settings, cancel)
         for ev in events:
             if ev.kind == "retrieved" and stream and ev.warnings:
                 for w in ev.warnings:
@@ -216,6 +226,7 @@ def cmd_ask(args, session) -> int:
     if args.json:
         out = answer.to_json() if args.verbose else {k: v for k, v in answer.to_json().items() if k != "passages"}
         out.setdefault("question", question)
+        out["notices"] = [session.embedder_problem] if session.embedder_problem else []
         if heard is not None:
             out["transcript"] = heard.to_json()
             out["timings"]["transcribe_ms"] = heard.timings["total_ms"]

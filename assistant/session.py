@@ -9,6 +9,7 @@ import threading
 from . import db as dbmod
 from . import llm, models
 from . import settings as settingsmod
+from .errors import ModelCorruptError, ModelMissingError
 from .rag.embedder import OnnxEmbedder
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class Session:
         self._db = None
         self._embedder = None
         self._lock = threading.Lock()
+        self.embedder_problem: str | None = None  # why vector search is off, when it is
 
     @property
     def db(self):
@@ -42,11 +44,15 @@ class Session:
             return self._embedder
 
     def embedder_or_none(self) -> OnnxEmbedder | None:
-        """The embedder, or None (logged) when it is missing: keyword search still works then."""
+        """The embedder, or None when it is missing or damaged: keyword search still works then, and
+        `embedder_problem` says why (for the one line the CLI prints and the GUI shows)."""
         try:
             return self.embedder
-        except Exception as e:  # ModelMissingError / ModelCorruptError
-            log.warning("vector search unavailable: %s", e)
+        except (ModelMissingError, ModelCorruptError) as e:
+            if self.embedder_problem is None:
+                log.warning("vector search unavailable: %s", e)
+            self.embedder_problem = (f"the embedding model is unavailable ({e}); searching by keywords only, "
+                                     f"which misses answers worded differently from the question")
             return None
 
     def chat(self, name: str | None = None) -> llm.ChatModel:

@@ -81,13 +81,22 @@ class AnswerEvent:
     answer: Answer | None = None
 
 
+KEYWORD_ONLY_COVERAGE = 0.5
+
+
 def is_relevant(res: SearchResult, min_similarity: float) -> bool:
     """Whether retrieval found something worth answering from.
 
     Embedding similarity is the main signal; an exact hit on a token with digits (a part number,
-    an error code, a value) counts too, because MiniLM scores such tokens poorly.
+    an error code, a value) counts too, because MiniLM scores such tokens poorly. Without the
+    embedding model (keyword search only) a passage holding at least half of the question's terms
+    counts: otherwise every question would be "not found" until the model is back.
     """
-    return bool(res.passages) and (res.best_similarity >= min_similarity or res.specific_hit)
+    if not res.passages:
+        return False
+    if not res.vector_used:
+        return res.specific_hit or res.keyword_coverage >= KEYWORD_ONLY_COVERAGE
+    return res.best_similarity >= min_similarity or res.specific_hit
 
 
 def safety_notes(db, passages: list[Passage], limit: int = 4) -> list[SafetyNote]:

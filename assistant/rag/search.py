@@ -66,6 +66,8 @@ class SearchResult:
     keyword_hits: int = 0
     specific_hit: bool = False  # a keyword hit on a token with digits (part number, code, value)
     query_tokens: list[str] = field(default_factory=list)
+    vector_used: bool = False  # False: no embedder (the model is missing), keyword search only
+    keyword_coverage: float = 0.0  # the most of the query's terms one keyword-matched passage holds
 
 
 def query_terms(query: str) -> list[str]:
@@ -216,12 +218,16 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     specific_hit = bool(specific) and any(
         all(part in p.text.lower() for part in re.split(r"[^\w]+", t) if part) for t in specific for p in passages
     )
+    coverage = max((sum(t in p.text.lower() for t in terms) / len(terms) for p in passages if p.keyword_rank),
+                   default=0.0) if terms else 0.0
     return SearchResult(
         passages=passages,
         best_similarity=max((s for _, s in vec), default=0.0),
         keyword_hits=len(kw),
         specific_hit=specific_hit,
         query_tokens=terms,
+        vector_used=embedder is not None and mode in ("hybrid", "vector"),
+        keyword_coverage=round(coverage, 3),
     )
 
 

@@ -93,6 +93,25 @@ def test_missing_chat_model_is_one_clear_message_and_search_still_works(home, tm
     assert r.returncode == 0 and json.loads(r.stdout)["results"]
 
 
+def test_without_the_embedding_model_keyword_search_still_answers_and_says_why(home, tmp_path, models_dir,
+                                                                               monkeypatch):
+    """It used to say "Not found" to every question: abstention read only the vector similarity."""
+    docs = corpus.write(tmp_path / "docs")
+    subprocess.run([EXE, "ingest", str(docs)], check=True, capture_output=True)
+    monkeypatch.setenv("FIELD_ASSISTANT_BUNDLED_MODELS", str(bundle_without(tmp_path, models_dir, "embedding")))
+    r = subprocess.run([EXE, "ask", "What torque for the impeller nut on the ZX-9?", "--json",
+                        "--max-tokens", "24"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert not out["abstained"] and any(c["path"].endswith("pump.md") for c in out["citations"])
+    assert out["notices"] and "embedding model" in out["notices"][0]
+    assert len(r.stderr.strip().splitlines()) == 1 and "keywords only" in r.stderr, r.stderr
+    # Still abstains when nothing in the library is about the question.
+    r = subprocess.run([EXE, "ask", "How do I bake sourdough bread?", "--json"], capture_output=True, text=True,
+                       timeout=300)
+    assert json.loads(r.stdout)["abstained"]
+
+
 def test_corrupt_chat_model_names_the_file(home, damaged_chat_model, tmp_path):
     docs = corpus.write(tmp_path / "docs")
     subprocess.run([EXE, "ingest", str(docs)], check=True, capture_output=True)
