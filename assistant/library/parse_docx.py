@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _MAX_DEPTH = 20  # nested content controls; deeper is malformed
+MAX_XML_BYTES = 256 * 2**20  # a 2,000-page Word manual holds a few tens of MB of XML
 
 
 def check_docx(path: Path) -> None:
@@ -29,11 +30,18 @@ def check_docx(path: Path) -> None:
         raise ManualParseError(path, "DOCX is not a zip archive")
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
+            infos = zf.infolist()
     except zipfile.BadZipFile as exc:
         raise ManualParseError(path, f"DOCX zip archive is damaged ({exc})") from None
-    if "word/document.xml" not in names:
+    if "word/document.xml" not in {i.filename for i in infos}:
         raise ManualParseError(path, "zip archive has no word/document.xml (not a Word document)")
+    # python-docx reads each part whole into memory: a zip bomb (a few MB that inflate to GB of
+    # XML) would take all of it. The sizes the archive declares are checked before anything is read
+    # (zipfile refuses to inflate a member past its declared size).
+    xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
+    if xml > MAX_XML_BYTES:
+        raise ManualParseError(path, f"DOCX expands to {xml // 2**20:,} MB of XML (at most "
+                                     f"{MAX_XML_BYTES // 2**20} MB): a damaged or hostile file")
 
 
 def parse_docx(path: Path) -> tuple[str | None, list[Block]]:

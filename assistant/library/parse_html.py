@@ -58,6 +58,29 @@ def decode_html(data: bytes, path: Path, warnings: list[str]) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+MAX_NESTING = 1000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+# Elements that never nest, or that the parser closes by itself when the next one starts (old
+# manuals leave thousands of <p> and <li> unclosed): they do not add depth.
+_FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+         "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot", "colgroup", "caption"}
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of container elements, from the tags alone (linear time)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        closing, name, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
+        if name in _FLAT or selfclosing:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 def parse_html(path: Path, data: bytes, warnings: list[str]) -> tuple[str | None, list[Block]]:
     """Blocks of an HTML page and its <title> (or None)."""
     from selectolax.lexbor import LexborHTMLParser
@@ -65,6 +88,11 @@ def parse_html(path: Path, data: bytes, warnings: list[str]) -> tuple[str | None
     text = decode_html(data, path, warnings)
     if not text.strip():
         raise ManualParseError(path, "file is empty")
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        # lexbor takes minutes over a few hundred thousand nested elements (in C: nothing can stop
+        # it), and no browser shows a page nested this deep; a manual never is.
+        raise ManualParseError(path, f"HTML nests {depth} elements deep (at most {MAX_NESTING}): not a readable page")
     tree = LexborHTMLParser(text)
     title_node = tree.css_first("title")
     title = clean_inline(title_node.text()) if title_node is not None else ""
