@@ -102,17 +102,22 @@ def parse_pdf(path: Path, warnings: list[str], scanned: list[int],
     """Blocks of a PDF, its metadata title (or None) and its physical page count."""
     import pypdfium2 as pdfium
 
-    with PDFIUM_LOCK, open(path, "rb") as fh:
+    # The lock is held per page, not per document: a 300-page manual being indexed must not keep
+    # the page viewer (or anything else that renders) waiting for minutes.
+    with open(path, "rb") as fh:
+        with PDFIUM_LOCK:
+            try:
+                pdf = pdfium.PdfDocument(fh)
+            except pdfium.PdfiumError as exc:
+                raise ManualParseError(path, _load_error(path, exc)) from None
         try:
-            pdf = pdfium.PdfDocument(fh)
-        except pdfium.PdfiumError as exc:
-            raise ManualParseError(path, _load_error(path, exc)) from None
-        try:
-            title = _meta_title(pdf)
-            toc = _outline(pdf)
+            with PDFIUM_LOCK:
+                title = _meta_title(pdf)
+                toc = _outline(pdf)
             pages = _read_pages(path, pdf, warnings, cancel, progress)
         finally:
-            pdf.close()
+            with PDFIUM_LOCK:
+                pdf.close()
     _check_truncation(path, pages, warnings)
     blocks = _Builder(pages, toc).build(scanned)
     if pages and len(scanned) == len(pages):
@@ -201,15 +206,18 @@ def _outline(pdf) -> dict[int, list[tuple[str, tuple[str, ...]]]]:
 
 
 def _read_pages(path: Path, pdf, warnings: list[str], cancel, progress) -> list[_Page]:
-    tables = _TableFinder(path, len(pdf), warnings)
+    with PDFIUM_LOCK:
+        count = len(pdf)
+    tables = _TableFinder(path, count, warnings)
     pages = []
     try:
-        for index in range(len(pdf)):
+        for index in range(count):
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"parsing {path.name} cancelled")
-            pages.append(_read_page(pdf, index, tables))
+            with PDFIUM_LOCK:
+                pages.append(_read_page(pdf, index, tables))
             if progress is not None:
-                progress(index + 1, len(pdf))
+                progress(index + 1, count)
     finally:
         tables.close()
     return pages

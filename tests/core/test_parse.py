@@ -524,3 +524,30 @@ def test_skipped_heading_levels_give_siblings_not_nesting(tmp_path):
     assert sections["Text b."] == ("Beta",)
     assert sections["Text d."] == ("Beta", "Deep")
     assert sections["Text g."] == ("Beta", "Gamma")
+
+
+def test_pdf_parsing_holds_the_pdfium_lock_per_page_not_per_document():
+    """The viewer (and a note list on the same lane) used to wait for a whole manual to parse."""
+    import threading
+
+    from assistant.library.parse import parse
+    from assistant.library.parse_pdf import PDFIUM_LOCK
+    from tests.conftest import ROOT
+
+    mid_document, viewer_done = threading.Event(), threading.Event()
+
+    def progress(done, total):
+        if done == 1:  # page 1 read, 11 to go
+            mid_document.set()
+            assert viewer_done.wait(60)
+
+    t = threading.Thread(target=parse, args=(ROOT / "resources" / "demo" / "p200-pump-service-manual.pdf",),
+                         kwargs={"progress": progress}, daemon=True)
+    t.start()
+    assert mid_document.wait(60)
+    got = PDFIUM_LOCK.acquire(timeout=30)  # another thread (the page viewer) gets PDFium between pages
+    if got:
+        PDFIUM_LOCK.release()
+    viewer_done.set()
+    t.join(60)
+    assert got, "the PDFium lock was held across the whole document"
