@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +17,19 @@ SYSTEM = (
     "do not answer the question, reply: Not found in the loaded manuals."
 )
 STOP = ["\nPassage [", "\nQuestion:"]
+
+
+# Text shaped like a chat template's control tokens (ChatML <|im_start|>, Llama <s>/[INST], Gemma
+# <start_of_turn>): the prompt is tokenized with special tokens on, so such text inside a manual or a
+# question would become real turn markers and let the manual speak as the system or the assistant.
+_CONTROL = re.compile(r"<\|[^|<>\s]{1,40}\|>|</?s>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>|<(?:bos|eos|pad)>",
+                      re.IGNORECASE)
+
+
+def plain(text: str) -> str:
+    """`text` with anything shaped like a control token defused (its "<" becomes "‹"): it reads the
+    same to a person and tokenizes as ordinary text."""
+    return _CONTROL.sub(lambda m: "‹" + m.group(0)[1:], text)
 
 
 @dataclass
@@ -50,7 +64,7 @@ def build(
         count: counts tokens of a text with the model's tokenizer.
         budget: tokens available for the whole prompt (context minus the answer's allowance).
     """
-    question = question.strip()
+    question = plain(question.strip())
 
     def user_text(blocks: list[str]) -> str:
         return f"Question: {question}\n\n" + "\n\n".join(blocks) + f"\n\nAnswer the question: {question}"
@@ -58,14 +72,15 @@ def build(
     base = count(render(SYSTEM, user_text([])))
     used, blocks, kept = base, [], []
     for p in passages:
-        block = f"Passage [{len(kept) + 1}]:\n{p.text}"
+        body = plain(p.text)
+        block = f"Passage [{len(kept) + 1}]:\n{body}"
         cost = count(block) + 2
         if used + cost > budget:
             room = budget - used - count("Passage [1]:\n") - 4
             if room < 48 or kept:  # a stub of a lower-ranked passage is not worth the context
                 break
             # The top passage alone does not fit: keep its beginning rather than nothing.
-            text = p.text[: room * 3]
+            text = body[: room * 3]
             while count(text) > room and len(text) > 40:
                 text = text[: int(len(text) * 0.85)]
             block = f"Passage [1]:\n{text}"
