@@ -30,6 +30,19 @@ def open_notes(qtbot, w):
     qtbot.waitUntil(lambda: not w.services.workers.active("pool"), timeout=30_000)
 
 
+def notes_window(qtbot, make_window):
+    """A ready window on the Notes page; returns it and its Notes view."""
+    w = make_window()
+    wait_ready(qtbot, w)
+    open_notes(qtbot, w)
+    return w, w.notes
+
+
+def show_note(qtbot, v, note_id: str) -> None:
+    v.open_note(note_id)
+    qtbot.waitUntil(lambda: v.note is not None and v.note.id == note_id, timeout=30_000)
+
+
 def test_write_find_filter_and_delete_notes(qtbot, make_window, home):
     w = make_window()
     wait_ready(qtbot, w)
@@ -117,12 +130,8 @@ def test_a_synced_citation_never_opens_a_file_outside_the_library(qtbot, make_wi
     secret.write_text("# Not a manual\n\nprivate")
     n = store().add("From another device", "see the source", citations=[
         {"n": 1, "manual": "Totally a manual", "path": str(secret), "page": None, "section": "", "text": "x"}])
-    w = make_window()
-    wait_ready(qtbot, w)
-    open_notes(qtbot, w)
-    v = w.notes
-    v.open_note(n.id)
-    qtbot.waitUntil(lambda: v.note is not None and v.note.id == n.id, timeout=30_000)
+    w, v = notes_window(qtbot, make_window)
+    show_note(qtbot, v, n.id)
     opened = []
     w.viewer.open = lambda source, terms: opened.append(source)
     links = [b for b in v.findChildren(type(v.save_button)) if b.objectName() == "Link" and b.text().startswith("[")]
@@ -247,9 +256,7 @@ def held_notes_lane(qtbot, make_window):
     long as the test needs, on any machine (no sleeps)."""
     import threading
 
-    w = make_window()
-    wait_ready(qtbot, w)
-    open_notes(qtbot, w)
+    w, _ = notes_window(qtbot, make_window)
     gate, holding = threading.Event(), threading.Event()
 
     def hold(ctx):
@@ -322,12 +329,8 @@ def test_close_while_the_first_save_runs_creates_one_note(qtbot, held_notes_lane
 
 def test_clearing_work_order_asset_and_serial_clears_them(qtbot, make_window, home):
     n = store().add("Pump P-7", "seal", work_order="WO-1", asset="P-1", serial="S-9")
-    w = make_window()
-    wait_ready(qtbot, w)
-    open_notes(qtbot, w)
-    v = w.notes
-    v.open_note(n.id)
-    qtbot.waitUntil(lambda: v.note is not None and v.note.id == n.id, timeout=30_000)
+    w, v = notes_window(qtbot, make_window)
+    show_note(qtbot, v, n.id)
     for key in ("work_order", "asset", "serial"):
         v.fields[key].selectAll()
         QTest.keyClick(v.fields[key], Qt.Key.Key_Delete)
@@ -345,8 +348,7 @@ def test_settling_a_conflict_keeps_the_edit_typed_before(qtbot, held_notes_lane)
     body, _ = merge.merge_text("Torque 40 N·m.\nChecked.", "Torque 45 N·m.\nChecked.", "Torque 47 N·m.\nChecked.",
                                marker=merge.MARK_START.format(who="tablet-7", when="2026-11-20T10:00:00Z"))
     n = store().add("Impeller nut torque", body)
-    v.open_note(n.id)
-    qtbot.waitUntil(lambda: v.note is not None and v.note.id == n.id, timeout=30_000)
+    show_note(qtbot, v, n.id)
     v.body.moveCursor(v.body.textCursor().MoveOperation.End)
     QTest.keyClick(v.body, Qt.Key.Key_Return)
     QTest.keyClicks(v.body, "Re-torqued after the test run.")
