@@ -153,9 +153,9 @@ def _first_answer_text(stdout) -> str:
             return ""
         seen += chunk
         text = seen.decode(errors="replace")
-        body = text.split("\n\n", 1)[1] if text.startswith("!! ") else text
         if text.startswith("!! ") and "\n\n" not in text:
-            continue  # still inside the banner
+            continue  # still inside the banner (a read can end anywhere in it)
+        body = text.split("\n\n", 1)[1] if text.startswith("!! ") else text
         if body.strip():
             return body
 
