@@ -19,6 +19,8 @@ SINK, SOURCE = "fa_sink", "fa_mic"
 
 
 TOOLS = ("pulseaudio", "pactl", "paplay")  # Debian: pulseaudio, pulseaudio-utils
+# A second of buffer: a player starved of CPU for a moment must not leave holes in the speech.
+PAPLAY = ["paplay", "--latency-msec=1000"]
 
 
 @contextmanager
@@ -34,8 +36,11 @@ def virtual_microphone(tmp: Path) -> Iterator[dict[str, str]]:
         f"set-default-source {SOURCE}\nset-default-sink {SINK}\n")
     env = {**os.environ, "HOME": str(tmp), "XDG_RUNTIME_DIR": str(tmp)}
     log = open(tmp / "pulseaudio.log", "w")
+    # --high-priority: on a loaded CI machine (two suites on two cores) a daemon at normal priority
+    # lets the null sink's clock skip, and the "microphone" records gaps no real one would.
     proc = subprocess.Popen(["pulseaudio", "-n", "-F", str(script), "--daemonize=no", "--exit-idle-time=-1",
-                             "--use-pid-file=no", "--system=false", "--disallow-module-loading=false"],
+                             "--use-pid-file=no", "--system=false", "--disallow-module-loading=false",
+                             "--high-priority=yes"],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     client = {"PULSE_SERVER": f"unix:{sock}"}
     try:
@@ -56,7 +61,7 @@ def virtual_microphone(tmp: Path) -> Iterator[dict[str, str]]:
 
 def play(wav: Path, client: dict[str, str], delay: float = 0.0) -> subprocess.Popen:
     """Speak `wav` into the virtual microphone (in the background, after `delay` seconds)."""
-    cmd = ["paplay", f"--device={SINK}", str(wav)]
+    cmd = PAPLAY + [f"--device={SINK}", str(wav)]
     if delay:
         cmd = ["sh", "-c", f'sleep {delay} && exec "$@"', "sh", *cmd]
     return subprocess.Popen(cmd, env={**os.environ, **client})

@@ -20,8 +20,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
+from assistant.wer import word_error_rate
 from tests.conftest import require_tools
-from tests.core.test_stt import assert_heard, speak
+from tests.core.test_stt import ESPEAK_MAX_WER, assert_heard, speak
 from tests.ui.conftest import wait_ready
 
 QUESTION = "What torque for the pump mounting bolts?"
@@ -174,15 +175,26 @@ def test_records_through_a_virtual_microphone(tmp_path, library, home):
 
     require_tools(*pulse.TOOLS)
     wav = speak(QUESTION, tmp_path / "question.wav")
-    with pulse.virtual_microphone(tmp_path / "pulse") as client:
-        env = {**os.environ, **client, "QT_QPA_PLATFORM": "offscreen", "FA_TEST_WAV": str(wav),
-               "FIELD_ASSISTANT_MAX_ANSWER_TOKENS": "16"}
-        r = subprocess.run([sys.executable, "-m", "tests.ui.voice_mic_app"], env=env, capture_output=True, text=True,
-                           timeout=600, cwd=Path(__file__).resolve().parents[2])
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    out = json.loads(r.stdout.strip().splitlines()[-1])
-    assert out["device"], out  # a real input device was used
-    assert out["recorded_s"] > 1.5, out
-    # Through PulseAudio (22.05 -> 44.1 -> 16 kHz, two resamplings) as through the recorder's path.
-    assert_heard(QUESTION, out["box"])
+    takes = []
+    # A sound server is a real-time program: on a CI machine running two suites on two cores it can
+    # miss its deadlines and leave holes in the "microphone" signal (the length arrives, words are
+    # lost: seen at load 4). A second take is allowed for that; a broken recording path (no audio,
+    # a wrong sample rate: word error rate 0.9 or more) fails both.
+    for take in range(2):
+        with pulse.virtual_microphone(tmp_path / f"pulse-{take}") as client:
+            env = {**os.environ, **client, "QT_QPA_PLATFORM": "offscreen", "FA_TEST_WAV": str(wav),
+                   "FIELD_ASSISTANT_MAX_ANSWER_TOKENS": "16"}
+            r = subprocess.run([sys.executable, "-m", "tests.ui.voice_mic_app"], env=env, capture_output=True,
+                               text=True, timeout=600, cwd=Path(__file__).resolve().parents[2])
+        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+        assert out["device"], out  # a real input device was used
+        assert out["recorded_s"] > 1.5, out  # the whole take arrived, every time
+        takes.append(out)
+        # Through PulseAudio (22.05 -> 44.1 -> 16 kHz, two resamplings) as through the recorder's path.
+        if word_error_rate(QUESTION, out["box"]) <= ESPEAK_MAX_WER:
+            break
+    else:
+        raise AssertionError(f"heard {[t['box'] for t in takes]!r} for {QUESTION!r}: word error rate over "
+                             f"{ESPEAK_MAX_WER} in both takes; {takes}")
     assert out["asked"] == out["box"], out

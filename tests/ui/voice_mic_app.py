@@ -28,7 +28,7 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from tests.pulse import SINK
+    from tests.pulse import PAPLAY, SINK
     from ui.app import build_window
     from ui.services import Services
 
@@ -48,7 +48,7 @@ def main() -> int:
         print(json.dumps({**out, "state": voice.state, "reason": voice.reason}))
         return 3
     t0 = time.monotonic()
-    player = subprocess.Popen(["paplay", f"--device={SINK}", os.environ["FA_TEST_WAV"]])
+    player = subprocess.Popen([*PAPLAY, f"--device={SINK}", os.environ["FA_TEST_WAV"]])
     wait(app, lambda: player.poll() is not None, 60)
     wait(app, lambda: False, 0.3)  # the tail of the audio
     out["recorded_s"] = round(voice.recorder.buffer.duration_s, 2) if voice.recorder.buffer else 0
