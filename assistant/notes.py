@@ -36,6 +36,10 @@ MAX_HISTORY = 1000
 EDITABLE = ("title", "body", "tags", "work_order", "asset", "serial")
 
 
+class NoteExistsError(AssistantError):
+    """A note with the id given to `NoteStore.add` is already stored."""
+
+
 class NoteNotFoundError(AssistantError):
     """No note with that id (or it was deleted)."""
 
@@ -243,7 +247,7 @@ class NoteStore:
             note_id: the id to give it (`new_id()`), so a caller that may save twice (the editor, at
                 close, while its first save is still running) creates one note, not two.
         Raises:
-            AssistantError: the title is empty, or a note with `note_id` exists.
+            AssistantError: the title is empty. NoteExistsError: a note with `note_id` exists.
         """
         title = (title or "").strip()
         if not title:
@@ -251,7 +255,7 @@ class NoteStore:
         given, note_id = note_id is not None, note_id or uuid7()
         with dbmod.transaction(self.db):
             if given and self.exists(note_id):
-                raise AssistantError(f"a note with id {note_id} exists")
+                raise NoteExistsError(f"a note with id {note_id} exists")
             ts = self._tick()
             now = _iso(self.wall())
             content = {
@@ -292,8 +296,18 @@ class NoteStore:
 
     @staticmethod
     def new_id() -> str:
-        """An id for a note not saved yet (see `add`)."""
+        """An id for a note not saved yet (see `put`)."""
         return uuid7()
+
+    def put(self, note_id: str, **fields: Any) -> Note:
+        """Edit note `note_id`, or create it with that id if it is not stored yet: what a writer that
+        may save the same new note twice (the editor's save, and its save at close) calls."""
+        if not self.exists(note_id):
+            try:
+                return self.add(**fields, note_id=note_id)
+            except NoteExistsError:  # another connection created it in between
+                pass
+        return self.edit(note_id, **fields)
 
     def edit(self, note_id: str, **changes: Any) -> Note:
         """Change some of title, body, tags, work_order, asset, serial; one new revision.

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.errors import AssistantError
-from assistant.notes import NoteNotFoundError, NoteStore
+from assistant.notes import NoteStore
 from assistant.sync import merge
 
 from ..chat.cards import Source
@@ -418,15 +417,8 @@ class NotesView(QWidget):
         edits = self._edits
 
         def run(ctx):
-            store = _store(ctx)
-            if note_id is None:
-                try:
-                    return store.add(**vals, note_id=new_id)
-                except AssistantError:
-                    if not store.exists(new_id):
-                        raise
-                    # save_now (at close) created it meanwhile: this save is an edit of it
-            return store.edit(note_id or new_id, **vals)
+            # put: save_now (at close) may have created the new note meanwhile; then this edits it.
+            return _store(ctx).put(note_id or new_id, **vals)
 
         self._saving = True
         self.save_button.setEnabled(False)
@@ -565,11 +557,7 @@ class NotesView(QWidget):
             store = NoteStore(conn)
             # A new note's first save may still be running on the notes lane: it has this id, so
             # the note is edited if that save got in first, and created once if not.
-            note_id = self.note.id if self.note else self._new_id()
-            try:
-                store.edit(note_id, **vals)
-            except NoteNotFoundError:
-                store.add(**vals, note_id=note_id)
+            store.put(self.note.id if self.note else self._new_id(), **vals)
             self._dirty = False
         except Exception as e:  # the window is closing: log it, do not stop the close
             log.error("could not save the note being edited: %s", e)
