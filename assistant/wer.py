@@ -23,10 +23,15 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     ref, hyp = words(reference), words(hypothesis)
     if not ref:
         return 0.0 if not hyp else float(len(hyp))
+    return edits(ref, hyp) / len(ref)
+
+
+def edits(ref: list[str], hyp: list[str]) -> int:
+    """Word-level Levenshtein distance between two word lists."""
     prev = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         cur = [i]
         for j, h in enumerate(hyp, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h)))
         prev = cur
-    return prev[-1] / len(ref)
+    return prev[-1]

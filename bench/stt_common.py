@@ -19,6 +19,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.wer import edits
+
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
 
 # (question, key words that must come out right). Terms from the demo manuals, spoken the way a
@@ -120,17 +122,6 @@ def normalize(text: str) -> str:
                              "text normalisation") from e
         _normalizer = EnglishTextNormalizer()
     return _normalizer(text)
-
-
-def edits(ref: list[str], hyp: list[str]) -> int:
-    """Word-level Levenshtein distance."""
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
 
 
 def wer(pairs: list[tuple[str, str]]) -> float:
