@@ -203,11 +203,10 @@ class Replicator:
                 why = validate.problem(d)
                 if why is not None:
                     bad.append((d, why))
+                    log.warning("server sent a note revision that cannot be stored (%s): %s", why,
+                                str(d.get("_id") if isinstance(d, dict) else d)[:80])
                 elif d.get("type") == "note" or d.get("_deleted"):
                     good.append(d)
-            for d, why in bad:
-                log.warning("server sent a note revision that cannot be stored (%s): %s", why,
-                            str(d.get("_id") if isinstance(d, dict) else d)[:80])
             # Stored and parked in one transaction, before the page's checkpoint: a bad document is
             # reported once, and never retried forever.
             report.pulled += self.store.apply_remote(

@@ -22,9 +22,10 @@ MAX_DOC_BYTES = 4_000_000  # the whole document as JSON, citations and source in
 MAX_HISTORY = 10_000  # revisions in `_revisions`
 REV = re.compile(r"[1-9][0-9]{0,8}-[0-9a-zA-Z]{1,64}")
 
-_TEXT_FIELDS = {"title": MAX_TITLE, "body": MAX_BODY}
-_SHORT_FIELDS = ("work_order", "asset", "serial", "created_at", "edited_at", "deleted_at", "author",
-                 "device", "device_name")
+# Text fields and their longest allowed value.
+_TEXT_FIELDS = {"title": MAX_TITLE, "body": MAX_BODY, **dict.fromkeys(
+    ("work_order", "asset", "serial", "created_at", "edited_at", "deleted_at", "author", "device", "device_name"),
+    MAX_FIELD)}
 
 
 def problem(doc: object) -> str | None:
@@ -53,9 +54,6 @@ def problem(doc: object) -> str | None:
         return f"too large ({size:,} bytes; at most {MAX_DOC_BYTES:,})"
     for field, limit in _TEXT_FIELDS.items():
         if (why := _text(doc, field, limit)) is not None:
-            return why
-    for field in _SHORT_FIELDS:
-        if (why := _text(doc, field, MAX_FIELD)) is not None:
             return why
     tags = doc.get("tags")
     if tags is not None and (not isinstance(tags, list) or len(tags) > MAX_TAGS
