@@ -8,24 +8,17 @@ The API the CLI and the GUI use:
   reachable again; `start()`, `sync_now()`, `stop()`; reports `SyncStatus` (offline / syncing /
   synced / N waiting / conflict / error).
 - `from_settings(settings, url=None, db=None)` -> `SyncConfig`.
+
+This package depends on `assistant.notes` (the store it replicates) and never the other way round.
 """
 
-from importlib import import_module
+from .config import SyncConfig, SyncConfigError, from_settings, store_password
+from .couch import AuthError, RetryLater, ServerError, ServerUnreachable, SyncError, TlsError
+from .replicator import Progress, Replicator, SyncReport, sync_once
+from .service import Backoff, SyncService, SyncStatus, status_of
 
-# Exported lazily: `assistant.notes` imports `assistant.sync.merge`, and the replicator imports
-# `assistant.notes`; loading everything here would make that a cycle.
-_EXPORTS = {
-    "SyncConfig": "config", "SyncConfigError": "config", "from_settings": "config", "store_password": "config",
-    "AuthError": "couch", "RetryLater": "couch", "ServerError": "couch", "ServerUnreachable": "couch",
-    "TlsError": "couch",
-    "SyncError": "couch",
-    "Progress": "replicator", "Replicator": "replicator", "SyncReport": "replicator", "sync_once": "replicator",
-    "Backoff": "service", "SyncService": "service", "SyncStatus": "service", "status_of": "service",
-}
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = [
+    "AuthError", "Backoff", "Progress", "Replicator", "RetryLater", "ServerError", "ServerUnreachable",
+    "SyncConfig", "SyncConfigError", "SyncError", "SyncReport", "SyncService", "SyncStatus", "TlsError",
+    "from_settings", "status_of", "store_password", "sync_once",
+]

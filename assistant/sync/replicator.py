@@ -161,7 +161,7 @@ class Replicator:
                  self.client.config.safe_url, self.client.config.db, "ok" if local else "none",
                  "ok" if remote else "none")
         report.full_resync = True
-        self.store.requeue_all()
+        self.store.outbox.requeue_all()
         return _Checkpoint(uuid.uuid4().hex, 0, 0, 0)
 
     def _save_remote(self, cp: _Checkpoint) -> None:
@@ -187,7 +187,7 @@ class Replicator:
                     wanted = {r["id"]: [c["rev"] for c in r.get("changes", [])]
                               for r in results if not r["id"].startswith("_design/")}
                     # Pages hold distinct notes, so this page can be compared before the previous is stored.
-                    missing = self.store.revs_diff(wanted)
+                    missing = self.store.tree.revs_diff(wanted)
                     docs = pool.submit(self.client.bulk_get, [(i, rev) for i, revs in missing.items()
                                                                for rev in revs]) if missing else None
                     fetched = (docs, last)
@@ -222,9 +222,9 @@ class Replicator:
     # ------------------------------------------------------------ merge
 
     def _resolve(self, report: SyncReport) -> None:
-        for note_id in self.store.open_conflicts():
+        for note_id in self.store.tree.open_conflicts():
             self._check_cancel()
-            base_rev, base = self.store.conflict_base(note_id)
+            base_rev, base = self.store.tree.conflict_base(note_id)
             if base is None and base_rev:
                 # Our copy of the common ancestor was never pulled or was pruned; the server may have it.
                 doc = self.client.get_rev(note_id, base_rev)
@@ -237,14 +237,14 @@ class Replicator:
 
     def _push(self, cp: _Checkpoint, report: SyncReport) -> None:
         # Changes queued while we push wait for the next round, so a busy editor cannot hold us here.
-        stop_at = self.store.db.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
+        stop_at = self.store.outbox.last_seq()
         while True:
             self._check_cancel()
-            upto, ids = self.store.outbox_batch(self.batch, max_seq=stop_at)
+            upto, ids = self.store.outbox.batch(self.batch, max_seq=stop_at)
             if not ids:
                 return
-            missing = self.client.revs_diff(self.store.leaf_revs(ids))
-            docs = [d for doc_id, ds in self.store.docs_for_push(missing).items()
+            missing = self.client.revs_diff(self.store.tree.leaf_revs(ids))
+            docs = [d for doc_id, ds in self.store.tree.docs_for_push(missing).items()
                     for d in ds if d["_rev"] in missing[doc_id]]
             parked = self._upload(docs)
             parked_ids = {p[0] for p in parked}
@@ -252,8 +252,8 @@ class Replicator:
             report.pushed += len(docs) - sum(1 for d in docs if d["_id"] in parked_ids)
             self.probe("push:uploaded")
             cp.push_seq, cp.n = upto, cp.n + 1
-            self.store.ack_outbox(upto, parked=parked, pushed=[*accepted, *(set(ids) - set(missing))],
-                                  state={self.local_key: json.dumps(cp.to_json())})
+            self.store.outbox.ack(upto, parked=parked, pushed=[*accepted, *(set(ids) - set(missing))],
+                                  checkpoint={self.local_key: json.dumps(cp.to_json())})
             self.probe("push:acked")
             self._save_remote(cp)
             self.probe("push:checkpointed")

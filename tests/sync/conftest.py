@@ -160,7 +160,7 @@ def assert_converged(config: SyncConfig, *devs: Device) -> dict[str, tuple]:
     assert not conflicted, f"server still has conflicts: {conflicted}"
     server = server_snapshot(config)
     for d in devs:
-        assert d.store.open_conflicts() == []
+        assert d.store.tree.open_conflicts() == []
         assert d.store.pending_count() == 0, "a device still has changes waiting"
         assert d.snapshot() == server, "a device differs from the server"
     return server

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.sync import merge
-from assistant.sync.revs import HybridClock, Timestamp, parse_rev, rev_id, uuid7, winner_key
+from assistant.notes import merge
+from assistant.notes.revs import HybridClock, Timestamp, parse_rev, rev_id, uuid7, winner_key
 
 pytestmark = pytest.mark.no_models
 

@@ -61,7 +61,7 @@ def test_every_change_and_its_outbox_entry_are_one_transaction(store, monkeypatc
     def boom(doc_id):
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(store, "_materialize", boom)  # fails after the revision and outbox rows were written
+    monkeypatch.setattr(store.tree, "materialize", boom)  # fails after the revision and outbox rows were written
     with pytest.raises(RuntimeError):
         store.edit(n.id, body="changed")
     with pytest.raises(RuntimeError):

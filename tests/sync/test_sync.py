@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from assistant import cli
-from assistant.sync import merge
+from assistant.notes import merge
+from assistant.notes.revs import parse_rev, rev_id
 from assistant.sync.config import SyncConfig, from_settings, split_credentials
 from assistant.sync.couch import AuthError, CouchClient, RetryLater
 from assistant.sync.replicator import CHECKPOINT_PREFIX
-from assistant.sync.revs import parse_rev, rev_id
 from assistant.sync.service import Backoff, SyncService
 from tests.sync.conftest import PouchServer, assert_converged, server_docs, sync_until_quiet
 from tests.sync.faultproxy import FaultProxy
@@ -47,14 +47,14 @@ def test_a_retried_upload_never_creates_a_second_revision(config, devices):
     a = devices("a")
     n = a.store.add("Compressor C-2", "oil topped up")
     a.sync(config)
-    docs = a.store.docs_for_push([n.id])[n.id]
+    docs = a.store.tree.docs_for_push([n.id])[n.id]
     with CouchClient(config) as c:
         for _ in range(3):  # the same upload sent again, as after a lost response
             assert c.bulk_docs(docs).status_code in (200, 201)
     info = httpx.get(f"{config.url}/{config.db}/{n.id}", params={"open_revs": "all"},
                      headers={"Accept": "application/json"}).json()
     assert [x["ok"]["_rev"] for x in info] == [n.rev]
-    a.store.requeue_all()  # the whole outbox offered again: the server already has it all
+    a.store.outbox.requeue_all()  # the whole outbox offered again: the server already has it all
     assert a.sync(config).pushed == 0
 
 
@@ -106,7 +106,7 @@ def test_independent_resolutions_produce_the_same_revision(couch, devices):
     b.sync(cfg1)
     # Two conflicting children of the same parent, put on both servers by a third party.
     parent = a.store.get(n.id)
-    base = json.loads(a.store._content(n.id, parent.rev))
+    base = json.loads(a.store.tree.content(n.id, parent.rev))
     kids = []
     for body, clock in (("oil low, topped up\nfilters ok", "9999999999999.00000.x"),
                         ("oil ok\nfilters ok\nbelt replaced", "9999999999999.00001.y")):

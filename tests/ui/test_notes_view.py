@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from assistant.sync import merge
+from assistant.notes import merge
 from tests.ui.conftest import wait_ready
 
 

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.notes import NoteStore
-from assistant.sync import merge
+from assistant.notes import NoteStore, merge
 
 from ..chat.cards import Source
 from ..qtcompat import emit
