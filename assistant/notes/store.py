@@ -220,13 +220,19 @@ class NoteStore:
 
     def put(self, note_id: str, **fields: Any) -> Note:
         """Edit note `note_id`, or create it with that id if it is not stored yet: what a writer that
-        may save the same new note twice (the editor's save, and its save at close) calls."""
+        may save the same new note twice (the editor's save, and its save at close) calls.
+
+        A note deleted meanwhile (on another device, synced in while it was open here) comes back
+        with these fields: the text in the editor is the technician's and is never dropped (as in
+        the merge, an edit beats a delete).
+        """
         if not self.exists(note_id):
             try:
                 return self.add(**fields, note_id=note_id)
             except NoteExistsError:  # another connection created it in between
                 pass
-        return self.edit(note_id, **fields)
+        _check_edit(fields)
+        return self._edit(note_id, lambda content: fields, revive=True)
 
     def edit(self, note_id: str, **changes: Any) -> Note:
         """Change some of title, body, tags, work_order, asset, serial; one new revision.
@@ -237,27 +243,33 @@ class NoteStore:
             NoteNotFoundError: no such note.
             AssistantError: an unknown field or an empty title.
         """
-        bad = set(changes) - set(EDITABLE)
-        if bad:
-            raise AssistantError(f"cannot edit {', '.join(sorted(bad))}; editable: {', '.join(EDITABLE)}")
-        if "title" in changes and changes["title"] is not None and not changes["title"].strip():
-            raise AssistantError("a note needs a title")
+        _check_edit(changes)
         return self._edit(note_id, lambda content: changes)
 
-    def _edit(self, note_id: str, make_changes: Callable[[dict], dict[str, Any]]) -> Note:
+    def _edit(self, note_id: str, make_changes: Callable[[dict], dict[str, Any]], revive: bool = False) -> Note:
         """One new revision with the changes `make_changes(current content)` returns, read and written
-        in one transaction (so a change computed from the body cannot overwrite an edit made meanwhile)."""
-        note_id = self.get(note_id).id
+        in one transaction (so a change computed from the body cannot overwrite an edit made meanwhile).
+        With `revive`, a deleted note gets a live revision on top of its deletion."""
+        note_id = self.get(note_id, include_deleted=revive).id
         with dbmod.transaction(self.db):
             row = self.db.execute("SELECT rev, deleted FROM notes WHERE id = ?", (note_id,)).fetchone()
-            if row is None or row["deleted"]:
+            if row is None or (row["deleted"] and not revive):
                 raise NoteNotFoundError(f"no note with id {note_id}")
             parent = row["rev"]
-            content = json.loads(self.tree.content(note_id, parent) or "{}")
+            reviving = bool(row["deleted"])
+            if reviving:  # a tombstone holds no fields: start from an empty note
+                now = iso(self.wall())
+                content = {"type": "note", "title": "", "body": "", "tags": [], "work_order": None, "asset": None,
+                           "serial": None, "created_at": now, "author": self.author, "citations": [],
+                           "source": None}
+            else:
+                content = json.loads(self.tree.content(note_id, parent) or "{}")
             changes = make_changes(content)
             ts = self._tick()
             clock = dict(content.get("clock") or {})
-            changed = False
+            if reviving:  # every field is written now, as in `add`
+                clock = {f: ts for f in (*merge.SIMPLE_FIELDS, "body", "tags")}
+            changed = reviving
             for k, v in changes.items():
                 if v is None:
                     continue
@@ -410,6 +422,14 @@ class NoteStore:
         """A new clock reading inside a write transaction; another process's edits count too."""
         self.clock.observe(read_state(self.db, "hlc"))
         return str(self.clock.now())
+
+
+def _check_edit(changes: dict) -> None:
+    bad = set(changes) - set(EDITABLE)
+    if bad:
+        raise AssistantError(f"cannot edit {', '.join(sorted(bad))}; editable: {', '.join(EDITABLE)}")
+    if "title" in changes and changes["title"] is not None and not changes["title"].strip():
+        raise AssistantError("a note needs a title")
 
 
 def _user() -> str:

@@ -118,3 +118,17 @@ def test_core_stays_free_of_qt():
     code = ("import sys, assistant.notes, assistant.sync, assistant.sync.service, assistant.sync.replicator; "
             "sys.exit('PySide6' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_put_brings_back_a_note_deleted_meanwhile_and_edit_does_not(store):
+    n = store.add("Valve V-3", "Packing leak.", work_order="WO-3")
+    store.delete(n.id)
+    with pytest.raises(NoteNotFoundError):
+        store.edit(n.id, body="x")
+    back = store.put(n.id, title="Valve V-3", body="Packing leak. Gland nut tightened.", tags=["valve"],
+                     work_order="WO-3", asset="", serial="")
+    assert not back.deleted and back.body == "Packing leak. Gland nut tightened." and back.tags == ["valve"]
+    assert store.get(n.id).work_order == "WO-3"
+    # On top of the deletion, so every device that deleted it sees it back.
+    [leaf] = store.tree.leaves(n.id)
+    assert not leaf.deleted and store.tree.ancestors(n.id, leaf.rev)[1] != n.rev

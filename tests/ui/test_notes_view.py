@@ -271,7 +271,7 @@ def held_notes_lane(qtbot, make_window):
 
     def release():
         gate.set()
-        qtbot.waitUntil(lambda: not w.services.workers.busy("notes") and not getattr(w.notes, "_saving", False),
+        qtbot.waitUntil(lambda: not w.services.workers.busy("notes") and not w.notes.editor.saving,
                         timeout=30_000)
 
     w.block, w.release = block, release
@@ -290,7 +290,7 @@ def test_words_typed_while_a_save_runs_are_kept_and_saved(qtbot, held_notes_lane
     QTest.keySequence(v.body, "Ctrl+S")  # the save waits behind the held lane
     QTest.keyClicks(v.body, " Leak test passed.")  # typed while it runs
     w.release()
-    qtbot.waitUntil(lambda: not v._dirty, timeout=30_000)
+    qtbot.waitUntil(lambda: not v.editor.dirty, timeout=30_000)
     assert v.body.toPlainText() == "Refrigerant topped up. Leak test passed."  # nothing dropped on screen
     notes = store().list()
     assert [n.body for n in notes] == ["Refrigerant topped up. Leak test passed."]  # one note, all of it
@@ -335,7 +335,7 @@ def test_clearing_work_order_asset_and_serial_clears_them(qtbot, make_window, ho
         v.fields[key].selectAll()
         QTest.keyClick(v.fields[key], Qt.Key.Key_Delete)
     QTest.keySequence(v.title, "Ctrl+S")
-    qtbot.waitUntil(lambda: not v._dirty and not v._saving, timeout=30_000)
+    qtbot.waitUntil(lambda: not v.editor.dirty and not v.editor.saving, timeout=30_000)
     got = store().get(n.id)
     assert (got.work_order, got.asset, got.serial) == (None, None, None)
 
@@ -433,7 +433,7 @@ def test_random_interleavings_never_lose_or_duplicate_typed_text(qtbot, held_not
 
         def teardown(self):
             w.release()
-            qtbot.waitUntil(lambda: not getattr(v, "_saving", False) and not w.services.workers.busy("notes")
+            qtbot.waitUntil(lambda: not v.editor.saving and not w.services.workers.busy("notes")
                             and not w.services.workers.busy("pool"), timeout=60_000)
             v.save_now()
             stored = [n.title + "\n" + n.body for n in store().list()]

@@ -1,9 +1,10 @@
 """The Notes page: the technician's job notes, searchable, per work order, synced to the depot.
 
-Every read and write goes through assistant.notes.NoteStore on the `pool` lane (the thread's own
-SQLite connection); the page only shows results. A note's edits are saved before another note is
-opened, so switching notes never loses text. Conflicting copies that sync could not merge line by
-line are shown side by side with one button per choice (NoteStore.settle_conflict).
+The rules for the technician's text (when to save, what is unsaved, what happens to words typed
+during a save) live in `assistant.notes.editor.NoteEditor`, which has no Qt and its own tests; this
+page owns the widgets and runs the editor's store jobs on the workers (writes on the single `notes`
+lane, reads on `pool`, each on the thread's own SQLite connection). Conflicting copies that sync
+could not merge line by line are shown side by side with one button per choice.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.notes import NoteStore, merge
+from assistant.notes.editor import NoteEditor
 
 from ..chat.cards import Source
 from ..qtcompat import emit
@@ -40,9 +42,7 @@ log = logging.getLogger(__name__)
 FIELDS = ("title", "body", "tags", "work_order", "asset", "serial")
 
 
-def _store(ctx):
-    from assistant.notes import NoteStore
-
+def _store(ctx) -> NoteStore:
     return NoteStore(ctx.db)
 
 
@@ -94,15 +94,9 @@ class NotesView(QWidget):
         self.setObjectName("Page")
         self.services = services
         self.notes: list = []
-        self.note = None  # the Note in the editor (None: a new note not saved yet)
-        self._loading = False
-        self._dirty = False
-        self._edits = 0  # counts the technician's edits: a save knows whether more came while it ran
-        self._saving = False  # one save at a time; more requests wait in _queued
-        self._queued: list[str | None] = []  # then_open of saves asked for during a save
-        self._pending_settle: tuple[int, str] | None = None
-        self._unsaved_id: str | None = None
+        self._loading = False  # filling the fields: their change signals are not the technician's edits
         self._pending_select: str | None = None
+        self.editor = NoteEditor(self, self._run, untitled=self.tr("Untitled note"))
 
         root = QHBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
@@ -205,7 +199,7 @@ class NotesView(QWidget):
         bar.addWidget(self.delete_button)
         self.save_button = button(self.tr("Save"), "check", "Primary", accessible=self.tr("Save the note"))
         self.save_button.setToolTip(self.tr("Save (Ctrl+S)"))
-        self.save_button.clicked.connect(lambda: self.save())
+        self.save_button.clicked.connect(lambda: self.editor.save())
         bar.addWidget(self.save_button)
         el.addLayout(bar)
         scroll.setWidget(body)
@@ -216,8 +210,18 @@ class NotesView(QWidget):
         self.body.textChanged.connect(lambda: self._loading or self._edited())
         self.tags.textChanged.connect(lambda t: self._show_chips(parse_tags(t)))
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save(), context=ctx)
-        self._fill(None)
+        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.editor.save(), context=ctx)
+        self.editor.show(None)
+
+    @property
+    def note(self):
+        """The Note in the editor (None: a new note not saved yet)."""
+        return self.editor.note
+
+    def _run(self, lane: str, name: str, job, done, failed) -> None:
+        """The editor's store jobs, on a worker with that thread's own connection."""
+        self.services.workers.submit(lambda ctx: job(_store(ctx)), lane=lane, name=name, on_result=done,
+                                     on_error=failed)
 
     # -- list ----------------------------------------------------------------------------
 
@@ -266,33 +270,17 @@ class NotesView(QWidget):
     def _picked(self, item, _previous) -> None:
         if self._loading or item is None:
             return
-        note_id = item.data(Qt.ItemDataRole.UserRole)
-        if self.note is not None and note_id == self.note.id:
-            return
-        if self._dirty:
-            self.save(then_open=note_id)  # never lose the text being written
-        else:
-            self.open_note(note_id)
+        self.editor.pick(item.data(Qt.ItemDataRole.UserRole))
 
     def open_note(self, note_id: str) -> None:
-        def run(ctx):
-            return _store(ctx).get(note_id)
-
-        self.services.workers.submit(run, lane="pool", name="note-get", on_result=self._fill, on_error=self._failed)
+        self.editor.open(note_id)
 
     # -- editor --------------------------------------------------------------------------
 
-    def _new_id(self) -> str:
-        """The id the note being written gets when first saved (kept until it is)."""
-        if self._unsaved_id is None:
-            self._unsaved_id = NoteStore.new_id()
-        return self._unsaved_id
-
-    def _fill(self, note) -> None:
+    def fill(self, note) -> None:
+        """(EditorView) Show `note` in the fields; the editor has set its state."""
         self._loading = True
         try:
-            self.note = note
-            self._unsaved_id = None
             self.title.setText(note.title if note else "")
             self.body.setPlainText(note.body if note else "")
             self.tags.setText(", ".join(note.tags) if note else "")
@@ -302,8 +290,6 @@ class NotesView(QWidget):
             self._show_conflicts(note)
             self.delete_button.setEnabled(note is not None)
             self.error.hide()
-            self._dirty = False
-            self._show_state()
         finally:
             self._loading = False
 
@@ -350,18 +336,18 @@ class NotesView(QWidget):
         parts = [p for p in merge.split_conflicts(note.body) if p.conflict]
         for i, part in enumerate(parts):
             panel = ConflictPanel(i, part)
-            panel.chosen.connect(self.settle)
+            panel.chosen.connect(self.editor.settle)
             self.conflicts.addWidget(panel)
 
     def _edited(self, *_) -> None:
         if not self._loading:
-            self._dirty = True
-            self._edits += 1
-            self._show_state()
+            self.editor.edited()
 
-    def _show_state(self) -> None:
+    def show_state(self) -> None:
+        """(EditorView) Saved, unsaved or new, in the bar under the note."""
         n = self.note
-        if self._dirty:
+        self.save_button.setEnabled(not self.editor.saving)
+        if self.editor.dirty:
             text = self.tr("Unsaved changes")
         elif n is None:
             text = self.tr("New note")
@@ -380,6 +366,7 @@ class NotesView(QWidget):
         self.body.setFocus()
 
     def values(self) -> dict:
+        """(EditorView) The fields as the editor saves them."""
         out = {"title": self.title.text().strip(), "body": self.body.toPlainText(),
                "tags": parse_tags(self.tags.text())}
         out.update({k: e.text().strip() for k, e in self.fields.items()})  # "": cleared, not unchanged
@@ -388,86 +375,25 @@ class NotesView(QWidget):
     # -- actions -------------------------------------------------------------------------
 
     def new_note(self) -> None:
-        if self._dirty:
-            self.save(then_open="")
-            return
+        self.editor.new_note()
+
+    def save(self) -> None:
+        self.editor.save()
+
+    def started_new(self) -> None:
+        """(EditorView) An empty note is in the editor."""
         self.list.clearSelection()
-        self._fill(None)
         self.title.setFocus()
 
-    def save(self, then_open: str | None = None) -> None:
-        """Save the editor (a new note or an edit); `then_open` a note id to show after ("" = new).
-
-        One save at a time: asked for while one runs (Ctrl+S again, another note picked), it runs
-        after it with the text as it is then, as an edit of the note the first one created.
-        """
-        if self._saving:
-            self._queued.append(then_open)
-            return
-        vals = self.values()
-        if not vals["title"]:
-            if not any(vals[k] for k in ("body", "tags", "work_order", "asset", "serial")):
-                self._dirty = False  # nothing written: nothing to save
-                self._after_save(None, then_open)
-                return
-            vals["title"] = (vals["body"].strip().splitlines() or [self.tr("Untitled note")])[0][:80]
-        note_id = self.note.id if self.note else None
-        new_id = self._new_id()
-        edits = self._edits
-
-        def run(ctx):
-            # put: save_now (at close) may have created the new note meanwhile; then this edits it.
-            return _store(ctx).put(note_id or new_id, **vals)
-
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self.services.workers.submit(run, lane="notes", name="note-save",
-                                     on_result=lambda n: self._saved(n, then_open, edits), on_error=self._save_failed)
-
-    def _saved(self, note, then_open: str | None, edits: int) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        emit(self.changed)
-        queued, self._queued = self._queued, []
-        later = [t for t in queued if t is not None]
-        then_open = later[-1] if later else then_open
-        if self._edits != edits:
-            # Typed while the save ran: keep the editor as it is (refilling it from the stored note
-            # would drop those words), remember the note the save made, and save again.
-            self.note = note
-            self._show_state()
-            self.refresh(select=note.id)
-            self.save(then_open)
-            return
-        if then_open is None:
-            self._fill(note)
-            self.refresh(select=note.id)
-            emit(self.message, self.tr("Note saved"))
-            if self._pending_settle is not None:
-                index, keep = self._pending_settle
-                self._pending_settle = None
-                self.settle(index, keep)
-        else:
-            self._dirty = False
-            self._pending_settle = None
-            self._after_save(note, then_open)
-
-    def _after_save(self, note, then_open: str | None) -> None:
-        if then_open:
-            self.open_note(then_open)
-            self.refresh(select=then_open)
-        elif then_open == "":
-            self.note = None
-            self._fill(None)
-            self.refresh()
-            self.title.setFocus()
-
-    def _save_failed(self, e: BaseException) -> None:
-        self._saving = False
-        self._queued = []
-        self._pending_settle = None
-        self.save_button.setEnabled(True)
-        self._failed(e)  # the text stays in the editor, still marked unsaved
+    def said(self, event: str, note=None) -> None:
+        """(EditorView) What the editor did, in the status line."""
+        text = {"saved": self.tr("Note saved"), "deleted": self.tr("Note deleted"),
+                "settled": self.tr("Conflict settled; the result syncs like any edit")}.get(event)
+        if event == "from-answer" and note is not None:
+            text = self.tr("Saved to notes: {0}").format(note.title)
+        emit(self.changed)  # the list, the sync indicator and the Ask page's note buttons follow
+        if text:
+            emit(self.message, text)
 
     def delete_note(self) -> None:
         if self.note is None:
@@ -484,81 +410,35 @@ class NotesView(QWidget):
         self._confirm = box  # tests answer it
 
     def _delete(self, note_id: str) -> None:
-        def run(ctx):
-            return _store(ctx).delete(note_id)
-
-        def done(_):
-            emit(self.changed)
-            emit(self.message, self.tr("Note deleted"))
-            self._fill(None)
-            self.refresh()
-
-        self.services.workers.submit(run, lane="notes", name="note-delete", on_result=done, on_error=self._failed)
+        if self.note is not None and self.note.id == note_id:
+            self.editor.delete()
 
     def settle(self, index: int, keep: str) -> None:
-        if self.note is None:
-            return
-        note_id = self.note.id
-        if self._dirty or self._saving:  # the technician's own edits first, then the choice
-            self._pending_settle = (index, keep)
-            self.save()  # (or queued behind the save running); _saved settles after it
-            return
-
-        def run(ctx):
-            return _store(ctx).settle_conflict(note_id, index, keep)
-
-        def done(note):
-            emit(self.changed)
-            self._fill(note)
-            self.refresh(select=note.id)
-            emit(self.message, self.tr("Conflict settled; the result syncs like any edit"))
-
-        self.services.workers.submit(run, lane="notes", name="note-settle", on_result=done, on_error=self._failed)
+        self.editor.settle(index, keep)
 
     def save_answer(self, question: str, answer: dict) -> None:
         """"Save to notes" from the Ask page: the question, the answer and its citations."""
-        def run(ctx):
-            return _store(ctx).add_from_answer(question, answer)
-
-        def done(note):
-            emit(self.changed)
-            emit(self.message, self.tr("Saved to notes: {0}").format(note.title))
-            self.refresh(select=note.id)
-            if not self._dirty:
-                self._fill(note)
-
-        self.services.workers.submit(run, lane="notes", name="note-from-answer", on_result=done,
-                                     on_error=self._failed)
+        self.editor.save_answer(question, answer)
 
     def _failed(self, e: BaseException) -> None:
         log.warning("notes: %s", e)
         self.error.set(str(e), "error")
         self.error.show()
 
+    failed = _failed  # (EditorView)
+
     def has_unsaved(self) -> bool:
-        return self._dirty
+        return self.editor.dirty
 
     def save_now(self) -> None:
         """Save unsaved edits right away, on this thread (closing the window: no worker will run
         after this). One small transaction on a connection of its own."""
-        if not self._dirty:
+        if not self.editor.dirty:
             return
-        vals = self.values()
-        if not vals["title"]:
-            if not vals["body"].strip():
-                return
-            vals["title"] = vals["body"].strip().splitlines()[0][:80]
         from assistant import db as dbmod
-        from assistant.notes import NoteStore
 
         conn = dbmod.connect()
         try:
-            store = NoteStore(conn)
-            # A new note's first save may still be running on the notes lane: it has this id, so
-            # the note is edited if that save got in first, and created once if not.
-            store.put(self.note.id if self.note else self._new_id(), **vals)
-            self._dirty = False
-        except Exception as e:  # the window is closing: log it, do not stop the close
-            log.error("could not save the note being edited: %s", e)
+            self.editor.close(NoteStore(conn))
         finally:
             conn.close()
