@@ -201,32 +201,32 @@
 <context>
     <name>ConflictPanel</name>
     <message>
-        <location filename="../../notes/notes_view.py" line="65"/>
+        <location filename="../../notes/notes_view.py" line="63"/>
         <source>Two versions of this part were written on different devices. Choose what to keep; nothing is lost until you do.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="69"/>
+        <location filename="../../notes/notes_view.py" line="67"/>
         <source>Version kept here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="70"/>
+        <location filename="../../notes/notes_view.py" line="68"/>
         <source>Conflicting copy {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="79"/>
+        <location filename="../../notes/notes_view.py" line="77"/>
         <source>Keep this one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="80"/>
+        <location filename="../../notes/notes_view.py" line="78"/>
         <source>Keep the other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="81"/>
+        <location filename="../../notes/notes_view.py" line="79"/>
         <source>Keep both</source>
         <translation type="unfinished"></translation>
     </message>
@@ -668,205 +668,205 @@ Assistant</source>
 <context>
     <name>NotesView</name>
     <message>
-        <location filename="../../notes/notes_view.py" line="119"/>
-        <location filename="../../notes/notes_view.py" line="369"/>
+        <location filename="../../notes/notes_view.py" line="111"/>
+        <location filename="../../notes/notes_view.py" line="353"/>
         <source>New note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="120"/>
+        <location filename="../../notes/notes_view.py" line="112"/>
         <source>Start a new note (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="124"/>
+        <location filename="../../notes/notes_view.py" line="116"/>
         <source>Search notes…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="125"/>
+        <location filename="../../notes/notes_view.py" line="117"/>
         <source>Search notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="131"/>
+        <location filename="../../notes/notes_view.py" line="123"/>
         <source>Filter by work order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="132"/>
-        <location filename="../../notes/notes_view.py" line="246"/>
+        <location filename="../../notes/notes_view.py" line="124"/>
+        <location filename="../../notes/notes_view.py" line="248"/>
         <source>All work orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="137"/>
+        <location filename="../../notes/notes_view.py" line="129"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="142"/>
+        <location filename="../../notes/notes_view.py" line="134"/>
         <source>No notes yet. Write one, or save an answer to notes from the Ask page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="157"/>
+        <location filename="../../notes/notes_view.py" line="149"/>
         <source>Title, e.g. Pump P-200 seal replaced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="158"/>
+        <location filename="../../notes/notes_view.py" line="150"/>
         <source>Note title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="163"/>
+        <location filename="../../notes/notes_view.py" line="155"/>
         <source>Work order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="163"/>
+        <location filename="../../notes/notes_view.py" line="155"/>
         <source>Asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="164"/>
+        <location filename="../../notes/notes_view.py" line="156"/>
         <source>Serial number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="171"/>
+        <location filename="../../notes/notes_view.py" line="163"/>
         <source>Tags (comma separated)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="173"/>
+        <location filename="../../notes/notes_view.py" line="165"/>
         <source>Tags</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="174"/>
+        <location filename="../../notes/notes_view.py" line="166"/>
         <source>e.g. seal, P-200, follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="180"/>
+        <location filename="../../notes/notes_view.py" line="172"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="186"/>
+        <location filename="../../notes/notes_view.py" line="178"/>
         <source>Hold to dictate; the words go in at the cursor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="190"/>
+        <location filename="../../notes/notes_view.py" line="182"/>
         <source>Note text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="195"/>
+        <location filename="../../notes/notes_view.py" line="187"/>
         <source>SOURCES IN THE MANUALS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="205"/>
-        <location filename="../../notes/notes_view.py" line="489"/>
+        <location filename="../../notes/notes_view.py" line="197"/>
+        <location filename="../../notes/notes_view.py" line="406"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="205"/>
+        <location filename="../../notes/notes_view.py" line="197"/>
         <source>Delete this note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="208"/>
+        <location filename="../../notes/notes_view.py" line="200"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="208"/>
+        <location filename="../../notes/notes_view.py" line="200"/>
         <source>Save the note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="209"/>
+        <location filename="../../notes/notes_view.py" line="201"/>
         <source>Save (Ctrl+S)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="248"/>
+        <location filename="../../notes/notes_view.py" line="250"/>
         <source>{0} ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="254"/>
+        <location filename="../../notes/notes_view.py" line="256"/>
         <source>conflict to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="316"/>
+        <location filename="../../notes/notes_view.py" line="300"/>
         <source>Tag {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="323"/>
+        <location filename="../../notes/notes_view.py" line="307"/>
         <source>, page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="339"/>
+        <location filename="../../notes/notes_view.py" line="323"/>
         <source>“{0}” is not in the library on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="351"/>
+        <location filename="../../notes/notes_view.py" line="335"/>
         <source>This note was changed on two devices at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="367"/>
+        <location filename="../../notes/notes_view.py" line="351"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="372"/>
+        <location filename="../../notes/notes_view.py" line="356"/>
         <source>Saved {0}{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="415"/>
+        <location filename="../../notes/notes_view.py" line="99"/>
         <source>Untitled note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="454"/>
+        <location filename="../../notes/notes_view.py" line="390"/>
         <source>Note saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="485"/>
+        <location filename="../../notes/notes_view.py" line="402"/>
         <source>Delete note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="486"/>
+        <location filename="../../notes/notes_view.py" line="403"/>
         <source>Delete “{0}”? It is deleted on every device at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="501"/>
+        <location filename="../../notes/notes_view.py" line="390"/>
         <source>Note deleted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="523"/>
+        <location filename="../../notes/notes_view.py" line="391"/>
         <source>Conflict settled; the result syncs like any edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="534"/>
+        <location filename="../../notes/notes_view.py" line="393"/>
         <source>Saved to notes: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1277,12 +1277,12 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="345"/>
+        <location filename="../../settings_dialog.py" line="359"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="358"/>
+        <location filename="../../settings_dialog.py" line="372"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1386,12 +1386,12 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="153"/>
+        <location filename="../../voice/talk.py" line="154"/>
         <source>Nothing was heard: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="154"/>
+        <location filename="../../voice/talk.py" line="155"/>
         <source>no speech detected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1581,7 +1581,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="368"/>
+        <location filename="../../settings_dialog.py" line="382"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
