@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from ..library.chunk import SAFETY_RE
 from ..settings import Settings
 from . import prompt as promptmod
+from . import values
 from .embedder import Embedder
 from .search import STOPWORDS, Passage, SearchResult, neighbours, search
 
@@ -148,18 +149,10 @@ def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
     return " ".join(out), used
 
 
-_VALUE = re.compile(r"(?<![\[\w])[\w][\w\-./,]*\d[\w\-./]*|\d[\w\-./]*")
-
-
 def unverified_values(answer: str, passages: list[Passage]) -> list[str]:
-    """Tokens with digits in `answer` (values, part numbers, codes) found in none of `passages`."""
-    source = re.sub(r"\s+", " ", " ".join(f"{p.manual} {p.section} {p.text}" for p in passages)).lower()
-    out: list[str] = []
-    for tok in _VALUE.findall(_MARKER.sub(" ", answer)):
-        tok = tok.strip(".,;:/-")
-        if tok and any(ch.isdigit() for ch in tok) and tok.lower() not in source and tok not in out:
-            out.append(tok)
-    return out
+    """Values in `answer` (quantities with units, part numbers, codes) found in none of `passages`,
+    compared as values (`values.unsupported`: 68 Nm = 68 N·m, 68 is not 680)."""
+    return values.unsupported(answer, [f"{p.manual}\n{p.section}\n{p.text}" for p in passages])
 
 
 def _cited(answer: str, n_passages: int) -> list[int]:

@@ -1,0 +1,125 @@
+"""The checkable facts in a text: quantities with their units, part numbers and codes, and whether
+an answer's facts appear in the passages the model was given.
+
+A small model copies values from its passages and sometimes invents them; a technician torquing a
+bolt needs to know which. Values are compared as values, not as text: "68 Nm", "68 N·m" and
+"68 N m" are the same torque, "0.50 V" is "0.5 V", while "68" inside "680" or "68 Nm" against
+"68 lbf·ft" are not matches. Codes and part numbers ("P-200", "E05", "6ES7 214-1AG40") are compared
+whole, ignoring case and the separators people write differently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Unit spellings -> one canonical spelling. Keys are compared after lower-casing and removing spaces,
+# middle dots, hyphens and periods between the unit's parts ("N·m", "N m", "N-m", "N.m" -> "nm").
+_UNIT_ALIASES = {
+    "nm": "N·m", "newtonmeter": "N·m", "newtonmeters": "N·m", "newtonmetre": "N·m", "newtonmetres": "N·m",
+    "lbft": "lbf·ft", "lbfft": "lbf·ft", "ftlb": "lbf·ft", "ftlbs": "lbf·ft", "ftlbf": "lbf·ft",
+    "lbfin": "lbf·in", "inlb": "lbf·in", "inlbs": "lbf·in", "lbin": "lbf·in",
+    "v": "V", "volt": "V", "volts": "V", "vac": "V AC", "vdc": "V DC", "mv": "mV", "kv": "kV",
+    "a": "A", "amp": "A", "amps": "A", "ampere": "A", "amperes": "A", "ma": "mA", "ua": "µA", "µa": "µA",
+    "w": "W", "watt": "W", "watts": "W", "kw": "kW", "mw": "mW", "va": "VA", "kva": "kVA",
+    "wh": "Wh", "kwh": "kWh", "ah": "Ah", "mah": "mAh",
+    "hz": "Hz", "khz": "kHz", "mhz": "MHz", "ghz": "GHz",
+    "ω": "Ω", "ohm": "Ω", "ohms": "Ω", "kω": "kΩ", "kohm": "kΩ", "kohms": "kΩ", "mω": "MΩ", "mohm": "MΩ",
+    "f": "F", "farad": "F", "farads": "F", "henry": "H", "henries": "H", "uf": "µF", "µf": "µF", "nf": "nF", "pf": "pF", "h": "H", "mh": "mH", "uh": "µH", "µh": "µH",
+    "mm": "mm", "cm": "cm", "m": "m", "km": "km", "in": "in", "inch": "in", "inches": "in", "ft": "ft",
+    "um": "µm", "µm": "µm",
+    "g": "g", "kg": "kg", "lb": "lb", "lbs": "lb", "oz": "oz",
+    "l": "L", "ml": "mL", "litre": "L", "litres": "L", "liter": "L", "liters": "L",
+    "bar": "bar", "mbar": "mbar", "psi": "psi", "kpa": "kPa", "mpa": "MPa", "pa": "Pa",
+    "°c": "°C", "degc": "°C", "c": "°C", "°f": "°F", "degf": "°F", "k": "K",
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "ms": "ms", "us": "µs", "µs": "µs",
+    "min": "min", "mins": "min", "minute": "min", "minutes": "min", "h ": "h", "hr": "h", "hrs": "h",
+    "hour": "h", "hours": "h", "rpm": "rpm", "%": "%", "db": "dB", "dbm": "dBm",
+    "b": "B", "kb": "kB", "mb": "MB", "gb": "GB", "kib": "KiB", "mib": "MiB", "gib": "GiB",
+    "bps": "bit/s", "kbps": "kbit/s", "mbps": "Mbit/s", "baud": "baud",
+}
+# Longest first so "kwh" wins over "kw" and "mah" over "ma".
+_UNIT_WORDS = sorted({re.escape(k.strip()) for k in _UNIT_ALIASES} | {"n·m", "n m", "n-m", "n\\.m", "lbf·ft",
+                      "lbf-ft", "lb-ft", "newton[ -]met(?:er|re)s?", "ft-lb", "ft-lbs", "ft·lb", "in-lb", "in-lbs", "lbf·in", "°\\s?c", "°\\s?f"},
+                     key=len, reverse=True)
+_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_QUANTITY = re.compile(rf"(?<![\w.,])({_NUMBER})\s?({'|'.join(_UNIT_WORDS)})?(?![\w])", re.IGNORECASE)
+# A code or part number: letters and digits together, maybe joined by - / . _ (not a plain number).
+_CODE = re.compile(r"(?<![\w\-])(?=[\w\-./]*[A-Za-z])(?=[\w\-./]*\d)[A-Za-z0-9][\w\-./]*[A-Za-z0-9](?![\w])")
+# Versions and addresses ("2.3.1", "192.168.1.10") are codes, not numbers.
+_DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
+_UNIT_ANYWHERE = re.compile(rf"(?<![\w])({'|'.join(_UNIT_WORDS)})(?![\w])", re.IGNORECASE)
+_CITATION_MARK = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One checkable value: `kind` "quantity" (number + canonical unit, or a bare number) or "code";
+    `key` compares equal for the same value however it was written; `text` as written."""
+
+    kind: str
+    key: str
+    text: str
+
+
+def canonical_unit(unit: str) -> str:
+    u = unit.lower().replace(" ", "").replace("·", "").replace("-", "").replace(".", "")
+    return _UNIT_ALIASES.get(u, unit)
+
+
+def _number_key(num: str) -> str:
+    n = float(num.replace(",", ""))
+    return format(n, ".10g")
+
+
+def facts(text: str) -> list[Fact]:
+    """The quantities and codes in `text`, in order, without repeats."""
+    text = _CITATION_MARK.sub(" ", text)
+    out: dict[str, tuple[int, Fact]] = {}
+    spans: list[tuple[int, int]] = []
+    for m in _DOTTED.finditer(text):
+        key = "code:" + m.group(0)
+        out.setdefault(key, (m.start(), Fact("code", key, m.group(0))))
+        spans.append(m.span())
+    for m in _CODE.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        tok = m.group(0).rstrip("./-")
+        if _QUANTITY.fullmatch(tok):
+            continue  # "45Nm", "12V": a quantity written without a space
+        if re.fullmatch(r"[vV]\d+(?:\.\d+)+", tok):
+            key = "code:" + tok[1:]  # "v2.3.1" is version 2.3.1
+        else:
+            key = "code:" + re.sub(r"[\s\-_./]", "", tok).lower()
+        out.setdefault(key, (m.start(), Fact("code", key, tok)))
+        spans.append(m.span())
+    for m in _QUANTITY.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue  # the digits of a code
+        num, unit = m.group(1), m.group(2)
+        if len(num.lstrip("-+")) == 1 and not unit:
+            continue  # "1" alone: list numbering, "step 2"; too common to check
+        key = "q:" + _number_key(num) + (" " + canonical_unit(unit) if unit else "")
+        out.setdefault(key, (m.start(), Fact("quantity", key, m.group(0).strip())))
+    return [f for _pos, f in sorted(out.values(), key=lambda x: x[0])]
+
+
+def unsupported(answer: str, passages_text: list[str]) -> list[str]:
+    """The facts of `answer` that none of `passages_text` holds, as written in the answer.
+
+    A quantity with a unit must appear with the same unit (in any spelling), or as the bare number
+    in a passage that names that unit elsewhere (a table whose header carries the unit); a bare
+    number in the answer is supported by the same number with or without a unit; a code by the
+    same code.
+    """
+    have: set[str] = set()
+    for t in passages_text:
+        units = {canonical_unit(m.group(1)) for m in _UNIT_ANYWHERE.finditer(t)}
+        for f in facts(t):
+            have.add(f.key)
+            if f.kind == "quantity":
+                number = f.key.split(" ", 1)[0]
+                have.add(number)
+                if " " not in f.key:
+                    have.update(f"{number} {u}" for u in units)
+    return [f.text for f in facts(answer) if f.key not in have]

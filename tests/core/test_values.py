@@ -1,0 +1,56 @@
+"""Values in an answer checked against the passages the model was given (`assistant.rag.values`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.rag.answer import unverified_values
+from assistant.rag.search import Passage
+from assistant.rag.values import facts, unsupported
+
+pytestmark = pytest.mark.no_models
+
+
+def keys(text: str) -> list[str]:
+    return [f.key for f in facts(text)]
+
+
+@pytest.mark.parametrize("a, b", [
+    ("68 Nm", "68 N·m"), ("68 N m", "68 N-m"), ("68Nm", "68 newton metres"), ("0.50 V", "0.5 V"),
+    ("1,000 rpm", "1000 rpm"), ("120 seconds", "120 s"), ("550 ohms", "550 Ω"), ("25 °C", "25°C"),
+    ("E05", "E-05"), ("P-200", "p200"), ("v2.3.1", "2.3.1"),
+])
+def test_the_same_value_written_two_ways_is_one_fact(a, b):
+    assert keys(a) == keys(b) and keys(a)
+
+
+@pytest.mark.parametrize("a, b", [("68 Nm", "680 Nm"), ("68 Nm", "68 lbf·ft"), ("12 V", "12 mV"),
+                                  ("2.3.1", "2.3"), ("E05", "E50")])
+def test_different_values_differ(a, b):
+    assert keys(a) != keys(b)
+
+
+def test_list_numbering_and_citation_marks_are_not_values():
+    assert facts("1. Open the cover [1]. 2. Remove the fuse [2].") == []
+
+
+def test_a_value_the_model_invented_is_flagged_and_copied_ones_are_not():
+    passages = [Passage(1, "HX-400 Service Manual", "/m/hx400.pdf", 2, "Mounting", "Tighten the compressor "
+                        "mounting bolts to 31 N·m in a cross pattern. Use bolts M8 x 25 (part HX-B825).", 1.0)]
+    # What a 135M model wrote: the torque copied in another spelling, the part number copied,
+    # a second torque and a part number of its own.
+    answer = "Tighten the bolts to 31 Nm [1], then to 45 Nm, with part HX-B825 or HX-B830 [1]."
+    assert unverified_values(answer, passages) == ["45 Nm", "HX-B830"]
+
+
+def test_a_bare_number_in_a_table_whose_header_names_the_unit_supports_the_value():
+    table = "| Bolt | Torque (N·m) |\n|---|---|\n| M10 | 47 |"
+    assert unsupported("Tighten the M10 bolts to 47 Nm.", [table]) == []
+    assert unsupported("Tighten the M10 bolts to 47 psi.", [table]) == ["47 psi"]
+
+
+def test_the_expeyes_coil_answer_seen_in_the_app_is_flagged():
+    passage = "The coil has an inductance of approximately 125 mH and a resistance of about 550 Ω."
+    answer = "The coil is approximately 1.25 Farads, 1.25 x 10^-9 Farad."
+    assert "1.25 Farads" in unsupported(answer, [passage])
+    assert unsupported("About 125 mH and 550 ohms.", [passage]) == []
