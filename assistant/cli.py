@@ -207,11 +207,16 @@ def cmd_ask(args, session) -> int:
         _warn_keyword_only(session)
         events = ask(session.db, embedder, lambda: session.chat(args.model), question, settings, cancel)
         for ev in events:
-            if ev.kind == "retrieved" and stream and ev.warnings:
+            if ev.kind == "retrieved" and stream and (ev.warnings or ev.direct):
                 for w in ev.warnings:
                     where = f", page {w.page}" if w.page is not None else ""
                     print(f"!! {w.level} ({w.manual}{where}): {w.text}")
-                print(flush=True)  # the safety text shows while the model is still reading the prompt
+                if ev.direct:  # the manual's own line first: it needs no model
+                    d = ev.direct
+                    where = f", page {d.page}" if d.page is not None else ""
+                    text = d.text.replace("\n", "\n    ")
+                    print(f"From the manual ({d.manual}{where}):\n    {text}\n")
+                print(flush=True)  # shown while the model is still reading the prompt
             elif ev.kind == "token" and stream:
                 sys.stdout.write(ev.text)
                 sys.stdout.flush()

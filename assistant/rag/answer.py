@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..library.chunk import SAFETY_RE
 from ..settings import Settings
+from . import direct as directmod
 from . import prompt as promptmod
 from . import values
 from .embedder import Embedder
@@ -66,6 +67,8 @@ class Answer:
     # contains: with a small model these are the likely hallucinations, so the edge flags them.
     unverified: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
+    # The manual's own line that answers the question (`direct.find`), shown before the prose.
+    direct: directmod.Direct | None = None
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -80,6 +83,7 @@ class AnswerEvent:
     passages: list[Passage] = field(default_factory=list)
     warnings: list[SafetyNote] = field(default_factory=list)
     answer: Answer | None = None
+    direct: directmod.Direct | None = None  # with "retrieved"
 
 
 KEYWORD_ONLY_COVERAGE = 0.5
@@ -192,7 +196,9 @@ def ask(
     # close to the best match (not around every passage that made the top k).
     close = [p for p in res.passages[:3] if p.keyword_rank == 1 or (p.similarity or 0) >= res.best_similarity - 0.12]
     warnings = safety_notes(db, close) if relevant else []
-    yield AnswerEvent("retrieved", passages=res.passages, warnings=warnings)
+    direct = directmod.find(question, res.passages, embedder) if relevant else None
+    timings["direct_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    yield AnswerEvent("retrieved", passages=res.passages, warnings=warnings, direct=direct)
 
     if not relevant:
         timings["ttft_ms"] = timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
@@ -241,4 +247,4 @@ def ask(
         warnings = safety_notes(db, cited + [p for p in res.passages[:2] if p not in cited])
     unverified = [] if abstained else unverified_values(text, built.passages)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
-                                            source if citations else "none", unverified, res.passages))
+                                            source if citations else "none", unverified, res.passages, direct))

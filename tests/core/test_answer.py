@@ -79,6 +79,10 @@ def test_cli_ask_json_contract(home, tmp_path):
     assert {"answer", "abstained", "citations", "model", "timings"} <= out.keys()
     assert any(c["path"].endswith("pump.md") for c in out["citations"])
     assert "lock out" in json.dumps(out).lower()
+    # The manual's own line, with where it is: the table row, or the step, that holds the value.
+    d = out["direct"]
+    assert "38 Nm" in d["text"] and d["path"].endswith("pump.md") and d["score"] > 0
+    assert out["timings"]["direct_ms"] <= out["timings"]["ttft_ms"]
 
 
 def test_missing_chat_model_is_one_clear_message_and_search_still_works(home, tmp_path, models_dir,
@@ -89,6 +93,8 @@ def test_missing_chat_model_is_one_clear_message_and_search_still_works(home, tm
     r = subprocess.run([EXE, "ask", "What torque for the impeller nut?"], capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "models setup" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    # The manual's own line needs no chat model: it is shown before the message.
+    assert "From the manual" in r.stdout and "38 Nm" in r.stdout, r.stdout
     r = subprocess.run([EXE, "search", "impeller nut torque", "--json"], capture_output=True, text=True)
     assert r.returncode == 0 and json.loads(r.stdout)["results"]
 

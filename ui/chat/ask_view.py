@@ -58,6 +58,7 @@ class Turn:
     state: str = "searching"  # searching | writing | done | stopped | failed
     passages: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    direct: object = None  # assistant.rag.direct.Direct: the manual's own line, before the model's
     text: str = ""
     answer: object = None  # assistant.rag.answer.Answer
     error: str | None = None
@@ -125,6 +126,23 @@ class TurnView(QWidget):
         self.status.setAccessibleName(self.tr("Answer status"))
         head.addWidget(self.status)
         cl.addLayout(head)
+        # The manual's own line that answers the question, as soon as the search is done (no model
+        # needed), with the page it is on; the model's prose follows under it.
+        self.direct = QFrame()
+        self.direct.setObjectName("DirectAnswer")
+        dl = QVBoxLayout(self.direct)
+        dl.setContentsMargins(12, 8, 12, 10)
+        dl.setSpacing(4)
+        dl.addWidget(label(self.tr("FROM THE MANUAL"), "Eyebrow"))
+        self.direct_text = label("", "DirectText", wrap=True, selectable=True)
+        self.direct_text.setTextFormat(Qt.TextFormat.PlainText)  # manual text is data, never markup
+        self.direct_text.setAccessibleName(self.tr("The manual says"))
+        dl.addWidget(self.direct_text)
+        self.direct_where = button("", "page", "Link")
+        self.direct_where.clicked.connect(self._open_direct)
+        dl.addWidget(self.direct_where, 0, Qt.AlignmentFlag.AlignLeft)
+        self.direct.hide()
+        cl.addWidget(self.direct)
         self.answer = label("", "AnswerText", wrap=True)
         self.answer.setTextFormat(Qt.TextFormat.RichText)
         self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
@@ -158,6 +176,21 @@ class TurnView(QWidget):
             if src is not None:
                 emit(self.open_source, src)
 
+    def _open_direct(self) -> None:
+        d = self.turn.direct
+        if d is not None:
+            emit(self.open_source, Source(d.n, d.manual, d.path, d.page, d.section, d.text))
+
+    def _show_direct(self) -> None:
+        d = self.turn.direct
+        self.direct.setVisible(d is not None)
+        if d is None:
+            return
+        self.direct_text.setText(d.text)
+        where = self.tr("{0}, page {1}").format(d.manual, d.page) if d.page is not None else d.manual
+        self.direct_where.setText(where.replace("&", "&&"))  # "&" would be a mnemonic
+        self.direct_where.setAccessibleName(self.tr("Open {0}").format(where))
+
     def update_text(self) -> None:
         """Cheap update while tokens stream in: the answer text only."""
         n = len(self.turn.passages)
@@ -173,6 +206,7 @@ class TurnView(QWidget):
             for w in warnings:
                 self._later(lambda w=w: self._add_banner(w))
             self._shown_warnings = len(warnings)
+        self._show_direct()
         self.update_text()
         self.status.setText(self._status_text())
         if t.busy:
@@ -586,7 +620,7 @@ class AskView(QWidget):
         full = False
         for ev in batch:
             if ev.kind == "retrieved":
-                turn.passages, turn.warnings = ev.passages, ev.warnings
+                turn.passages, turn.warnings, turn.direct = ev.passages, ev.warnings, ev.direct
                 turn.state = "writing"
                 full = True
             elif ev.kind == "token":

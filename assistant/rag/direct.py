@@ -1,0 +1,130 @@
+"""The direct answer: the sentence, list item or table row of the retrieved passages that answers the
+question, shown verbatim with its citation before (and without) the chat model.
+
+A technician asking "what torque for the mounting bolts?" wants the manual's own line, "Tighten to
+31 N·m", not a paraphrase; and it must come at once, with no chat model at all. So: split the top
+passages into units (sentences, list items, table rows with their header), score each by how much
+of the question it holds (content words, with the question's identifiers, values and codes
+counting double), by its embedding similarity to the question when the embedding model is there,
+and by the rank of its passage; when the question asks for a value, a unit that carries one ranks
+higher. The best unit above a floor is the direct answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from . import values
+from .embedder import Embedder
+from .search import STOPWORDS, Passage, is_identifier
+
+# Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
+W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.55, 0.45, 0.12, 0.04
+MIN_SCORE = 0.30
+MAX_PASSAGES = 5
+MAX_UNIT_CHARS = 400
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9_\-./]*", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+# Questions that want a value: a number, a setting, a code.
+_WANTS_VALUE = re.compile(r"\b(what|which|how (much|many|long|far|often|tight|high|low)|torque|voltage|current|"
+                          r"pressure|temperature|size|value|setting|port|speed|rate|limit|capacity|"
+                          r"interval|level|timeout|frequency|default)\b", re.IGNORECASE)
+
+
+@dataclass
+class Direct:
+    """The unit that answers the question, verbatim, and where it is."""
+
+    text: str
+    n: int  # the passage's rank among those retrieved (1-based), as the answer's citation numbers
+    manual: str
+    path: str
+    page: int | None
+    section: str
+    chunk_id: int
+    score: float
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _stem(w: str) -> str:
+    w = w.lower().strip("./-")
+    for suffix in ("ing", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def _terms(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 1}
+
+
+def units(passage: Passage) -> list[str]:
+    """The answerable pieces of a passage: table rows (with the header row before them), list
+    items, and sentences of the other lines."""
+    out: list[str] = []
+    header: str | None = None
+    for para in re.split(r"\n\s*\n", passage.text):
+        for line in para.splitlines():
+            s = line.strip()
+            if not s:
+                continue
+            if s.startswith("|") and s.count("|") >= 2:
+                if _TABLE_RULE.match(s.replace("|", " ").strip()) or set(s) <= set("|-: "):
+                    continue
+                if header is None:
+                    header = s
+                    continue
+                out.append(f"{header}\n{s}")
+                continue
+            header = None
+            if _LIST_ITEM.match(s):
+                out.append(_LIST_ITEM.sub("", s))
+                continue
+            out.extend(x.strip() for x in _SENTENCE_END.split(s) if x.strip())
+    # A sentence split at a line break inside it reads badly alone: long units are cut, short
+    # fragments (a heading line, "Note:") are dropped.
+    return [u[:MAX_UNIT_CHARS] for u in out if len(_terms(u)) >= 2]
+
+
+def find(question: str, passages: list[Passage], embedder: Embedder | None = None) -> Direct | None:
+    """The best answering unit of the first `MAX_PASSAGES` passages, or None when none holds enough
+    of the question."""
+    q_terms = _terms(question)
+    if not q_terms or not passages:
+        return None
+    weight = {t: (2.0 if is_identifier(t) else 1.0) for t in q_terms}
+    total = sum(weight.values())
+    wants_value = bool(_WANTS_VALUE.search(question))
+    cands: list[tuple[int, Passage, str]] = []
+    for rank, p in enumerate(passages[:MAX_PASSAGES]):
+        cands.extend((rank, p, u) for u in units(p))
+    if not cands:
+        return None
+    sims = np.zeros(len(cands), dtype=np.float32)
+    if embedder is not None:
+        vecs = embedder.embed([question] + [u for _r, _p, u in cands])
+        sims = vecs[1:] @ vecs[0]
+    best: tuple[float, int] | None = None
+    for i, (rank, p, u) in enumerate(cands):
+        ut = _terms(u) | _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
+        cover = sum(weight[t] for t in q_terms & ut) / total
+        score = W_TERMS * cover + W_SIMILARITY * float(sims[i]) - W_RANK * rank
+        if wants_value and values.facts(u):
+            score += W_VALUE
+        if embedder is None:
+            score /= W_TERMS + W_VALUE  # keyword-only: the same floor means the same share of terms
+        if best is None or score > best[0]:
+            best = (score, i)
+    score, i = best
+    if score < MIN_SCORE:
+        return None
+    rank, p, u = cands[i]
+    return Direct(u, rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))

@@ -1,0 +1,178 @@
+"""The direct answer (assistant.rag.direct): does the line shown before the model speak hold the answer?
+
+    .venv/bin/python bench/direct_answer.py [DEVDATA] [--half tune|report] [--grid] [--json OUT.json]
+
+For each question the app's own search runs (hybrid, the app's k), then `direct.find` picks a unit.
+A direct answer is right when it restates the reference answer: its content tokens overlap one
+key sentence of the reference by Dice >= 0.6 (the rule bench/retrieval_quality.py uses for a
+Klipper hit), or it carries one of the reference's values or codes (assistant.rag.values).
+Questions whose reference has no key sentence and no value (pointer answers, "See the ...") are
+left out and counted.
+
+Sets: E-Manual QA (the S10 and Smart TV 50-question sets; the reference is the answering section's
+text), Klipper FAQ (all docs, FAQ.md included; the reference is the FAQ's answer). Each set is cut
+in two halves by a hash of the question id: `--half tune` is where the weights and the floor in
+assistant/rag/direct.py were chosen (`--grid` prints the grid), `--half report` (default) is the
+half that never influenced them.
+
+Figures: right / answerable (the issue's target: >= 0.70), shown (a direct answer at all), right
+among shown (precision), and the time of `direct.find` alone (median, p95) beside the search it
+follows, both measured in this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import itertools
+import json
+import sys
+import time
+from pathlib import Path
+
+from _common import DEFAULT_DEVDATA, banner, load_embedder, median, percentile, table, temp_home
+from retrieval_quality import content_tokens, key_sentences, normalise_md, write_emanual
+
+from assistant import db as dbmod
+from assistant.library import ingest
+from assistant.rag import direct, values
+from assistant.rag.search import search
+from assistant.settings import Settings
+
+
+def half_of(qid: str) -> str:
+    return "tune" if int(hashlib.sha256(qid.encode()).hexdigest(), 16) % 2 == 0 else "report"
+
+
+def reference(answer: str) -> tuple[list[set[str]], set[str]]:
+    text = normalise_md(answer)
+    return key_sentences(text), {f.key for f in values.facts(text)}
+
+
+def is_right(unit: str, keys: list[set[str]], facts: set[str]) -> bool:
+    u = content_tokens(normalise_md(unit))
+    if any(2 * len(k & u) >= 0.6 * (len(k) + len(u)) for k in keys):
+        return True
+    return bool(facts & {f.key for f in values.facts(unit)})
+
+
+def questions(devdata: Path, home: Path, embedder) -> list[tuple[str, object, str, str, str]]:
+    """(set, db, qid, question, reference answer) for every question, libraries ingested."""
+    out = []
+    src = devdata / "emanualqa"
+    mdir = home / "emanual-src"
+    mdir.mkdir()
+    manuals = write_emanual(src, mdir)
+    db = dbmod.connect(home / "emanual.sqlite3")
+    rep = ingest.run(db, embedder, list(manuals))
+    if rep.failed:
+        raise SystemExit(f"ingest failed: {rep.failed}")
+    for name, fname in (("E-Manual S10", "s10_50_questions.csv"), ("E-Manual TV", "smart_tv_remote_50_questions.csv")):
+        with open(src / fname, newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                out.append((name, db, f"{name}:{r['question_id']}", r["question"].strip(), r["answer"]))
+    kdb = dbmod.connect(home / "klipper.sqlite3")
+    rep = ingest.run(kdb, embedder, ingest.expand([devdata / "klipper" / "docs"]))
+    if rep.failed:
+        raise SystemExit(f"ingest failed: {rep.failed}")
+    with open(devdata / "klipper" / "klipper_faq_qa.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                out.append(("Klipper FAQ", kdb, d["id"], d["question"], d["answer"]))
+    return out
+
+
+def run(items, embedder, k: int) -> list[dict]:
+    """Search once per question; keep the passages so the grid re-scores without searching again."""
+    rows = []
+    for name, db, qid, q, ans in items:
+        keys, facts = reference(ans)
+        t0 = time.perf_counter()
+        res = search(db, embedder, q, k=k)
+        search_ms = (time.perf_counter() - t0) * 1000
+        rows.append({"set": name, "qid": qid, "q": q, "keys": keys, "facts": facts, "passages": res.passages,
+                     "search_ms": search_ms, "answerable": bool(keys or facts)})
+    return rows
+
+
+def score(rows: list[dict], embedder) -> dict[str, dict]:
+    by_set: dict[str, dict] = {}
+    for r in rows:
+        s = by_set.setdefault(r["set"], {"n": 0, "answerable": 0, "shown": 0, "right": 0, "find_ms": [],
+                                         "search_ms": []})
+        s["n"] += 1
+        t0 = time.perf_counter()
+        d = direct.find(r["q"], r["passages"], embedder)
+        s["find_ms"].append((time.perf_counter() - t0) * 1000)
+        s["search_ms"].append(r["search_ms"])
+        if not r["answerable"]:
+            continue
+        s["answerable"] += 1
+        if d is not None:
+            s["shown"] += 1
+            s["right"] += is_right(d.text, r["keys"], r["facts"])
+            r["direct"] = d.text
+    total = {"n": 0, "answerable": 0, "shown": 0, "right": 0, "find_ms": [], "search_ms": []}
+    for s in by_set.values():
+        for key in total:
+            total[key] += s[key]
+    by_set["all"] = total
+    return by_set
+
+
+def _summary(by_set: dict[str, dict]) -> list[list[object]]:
+    out = []
+    for name, s in by_set.items():
+        a = max(1, s["answerable"])
+        out.append([name, s["n"], s["answerable"], f"{s['right'] / a:.2f}", f"{s['shown'] / a:.2f}",
+                    f"{s['right'] / max(1, s['shown']):.2f}", f"{median(s['find_ms']):.0f}",
+                    f"{percentile(s['find_ms'], 95):.0f}", f"{median(s['search_ms']):.0f}"])
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("devdata", nargs="?", type=Path, default=DEFAULT_DEVDATA)
+    ap.add_argument("--half", choices=("tune", "report"), default="report")
+    ap.add_argument("--grid", action="store_true", help="score a grid of weights and floors (tuning half)")
+    ap.add_argument("--no-embedder", action="store_true", help="keyword search and term overlap only")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    devdata = args.devdata.resolve()
+    if not (devdata / "emanualqa").is_dir():
+        print(f"no devdata at {devdata}", file=sys.stderr)
+        return 2
+    banner(f"direct answer ({args.half} half)")
+    with temp_home() as home:
+        embedder = load_embedder()
+        items = [x for x in questions(devdata, home, embedder) if half_of(x[2]) == args.half]
+        rows = run(items, embedder, Settings().top_k)
+        used = None if args.no_embedder else embedder
+        by_set = score(rows, used)
+        headers = ["set", "questions", "answerable", "right/answerable", "shown", "right/shown",
+                   "find ms p50", "find ms p95", "search ms p50"]
+        print(table(headers, _summary(by_set)))
+        if args.grid:
+            grid = []
+            base = (direct.W_TERMS, direct.W_SIMILARITY, direct.W_VALUE, direct.MIN_SCORE)
+            for wt, ws, wv, floor in itertools.product((0.4, 0.55, 0.7), (0.3, 0.45, 0.6), (0.0, 0.12),
+                                                       (0.2, 0.3, 0.4)):
+                direct.W_TERMS, direct.W_SIMILARITY, direct.W_VALUE, direct.MIN_SCORE = wt, ws, wv, floor
+                s = score(rows, used)["all"]
+                grid.append((s["right"] / max(1, s["answerable"]), s["right"] / max(1, s["shown"]), wt, ws, wv,
+                             floor))
+            direct.W_TERMS, direct.W_SIMILARITY, direct.W_VALUE, direct.MIN_SCORE = base
+            grid.sort(reverse=True)
+            print(table(["right/answerable", "right/shown", "W_TERMS", "W_SIMILARITY", "W_VALUE", "MIN_SCORE"],
+                        [[f"{a:.3f}", f"{p:.3f}", wt, ws, wv, fl] for a, p, wt, ws, wv, fl in grid[:12]]))
+        if args.json:
+            args.json.write_text(json.dumps({k: {kk: vv for kk, vv in v.items() if not kk.endswith("_ms")}
+                                             | {"find_ms_p50": median(v["find_ms"])}
+                                             for k, v in by_set.items()}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
