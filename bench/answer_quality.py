@@ -1,0 +1,280 @@
+"""What the answer carries, per chat model, side by side: the app's own ask() on real manuals.
+
+    .venv/bin/python bench/answer_quality.py [DEVDATA] [--model GGUF]... [--half report|tune]
+        [--limit N] [--max-tokens N] [--json OUT.json]
+
+Without --model every installed chat model (`field-assistant models`) is measured. Each model runs
+in a process of its own (so its peak RSS is its own) over the same libraries, ingested once with
+the app's ingest. Questions are cut in halves by the hash bench/direct_answer.py uses: prompts and
+settings are chosen on `--half tune`; the default, `report`, is the half that never influenced them.
+
+Sets
+- E-Manual QA S10 and Smart TV (50 + 50 questions; the reference is the answering section's text,
+  the relevant passages are that section's chunks, as in bench/retrieval_quality.py).
+- Klipper FAQ with all docs (the reference is the FAQ's answer; relevant chunks by the
+  key-sentence rule of bench/retrieval_quality.py).
+- Unanswerable: the Klipper FAQ questions that no chunk answers once FAQ.md is removed, and the
+  general-knowledge questions of bench/retrieval_quality.py asked of the E-Manual library. The
+  right answer is "not found".
+
+Per answer
+- fact recall: of the reference's facts (values with units, part numbers and codes by
+  assistant.rag.values; commands and setting names: `backticked` spans and snake_case names), the
+  share in the answer text. Only questions whose reference has facts count (their number shown).
+- F1: content-token F1 of the answer against the reference (low for E-Manual by construction: its
+  reference is a whole section; compare models, not sets).
+- grounded: of the answer's own facts, the share found in the passages it cites (answers with no
+  fact are left out).
+- cite prec.: of the cited passages, the share that are relevant (hold the answer).
+- said not found: on answerable questions (lower is better) and on unanswerable ones (higher).
+- direct: the direct answer (assistant.rag.direct) restates the reference (bench/direct_answer.py's rule).
+- TTFT and total time (median), peak RSS of the model's process. Times on a shared 2-core
+  machine: compare the models' ratios in one run, not the seconds across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _common import DEFAULT_DEVDATA, PROJECT_ROOT, banner, load_embedder, median, table, temp_home
+from direct_answer import half_of, is_right, reference
+from retrieval_quality import (
+    UNRELATED,
+    chunk_sections,
+    content_tokens,
+    emanual_questions,
+    klipper_relevant,
+    normalise_md,
+    write_emanual,
+)
+
+from assistant import db as dbmod
+from assistant.library import ingest
+
+_BACKTICK = re.compile(r"`([^`\n]{2,80})`")
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+
+
+def reference_facts(answer_md: str) -> set[str]:
+    """Keys of the reference's facts: values and codes, commands and setting names."""
+    from assistant.rag import values
+
+    text = normalise_md(answer_md)
+    out = {f.key for f in values.facts(text)}
+    out |= {"cmd:" + " ".join(m.split()).lower() for m in _BACKTICK.findall(answer_md)}
+    out |= {"cmd:" + m for m in _SNAKE.findall(answer_md)}
+    return out
+
+
+def answer_has(answer: str, key: str) -> bool:
+    from assistant.rag import values
+
+    if key.startswith("cmd:"):
+        return key[4:] in " ".join(answer.split()).lower()
+    return key in {f.key for f in values.facts(answer)}
+
+
+def f1(answer: str, ref: str) -> float:
+    a, r = content_tokens(normalise_md(answer)), content_tokens(normalise_md(ref))
+    common = len(a & r)
+    if not a or not r or not common:
+        return 0.0
+    p, rc = common / len(a), common / len(r)
+    return 2 * p * rc / (p + rc)
+
+
+# ------------------------------------------------------------------------------------------
+# The libraries and questions (parent process)
+# ------------------------------------------------------------------------------------------
+
+def build(devdata: Path, home: Path, half: str) -> list[dict]:
+    embedder = load_embedder()
+    qs: list[dict] = []
+    src = devdata / "emanualqa"
+    mdir = home / "emanual-src"
+    mdir.mkdir()
+    manuals = write_emanual(src, mdir)
+    em_db = home / "emanual.sqlite3"
+    db = dbmod.connect(em_db)
+    if ingest.run(db, embedder, list(manuals)).failed:
+        raise SystemExit("E-Manual ingest failed")
+    chunk_sec = {p: chunk_sections(db, p, len(secs)) for p, secs in manuals.items()}
+    answers = {}
+    for fname in ("s10_50_questions.csv", "smart_tv_remote_50_questions.csv"):
+        with open(src / fname, newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                answers[(fname[:3], r["question_id"])] = r["answer"]
+    for name, (items, _unresolved) in emanual_questions(src, manuals, chunk_sec).items():
+        prefix = "s10" if name.endswith("S10") else "sma"
+        for q in items:
+            qid = f"{name}:{q.qid}"
+            if half_of(qid) == half:
+                qs.append({"set": name, "db": str(em_db), "qid": qid, "q": q.text,
+                           "ref": answers[(prefix, q.qid)], "relevant": sorted(q.relevant), "answerable": True})
+    for i, text in enumerate(UNRELATED):
+        qid = f"unrelated:{i}"
+        if half_of(qid) == half:
+            qs.append({"set": "Unanswerable", "db": str(em_db), "qid": qid, "q": text, "ref": "", "relevant": [],
+                       "answerable": False})
+    db.close()
+
+    k_all, k_nofaq = home / "klipper.sqlite3", home / "klipper-nofaq.sqlite3"
+    files = ingest.expand([devdata / "klipper" / "docs"])
+    for path, drop_faq in ((k_all, False), (k_nofaq, True)):
+        kdb = dbmod.connect(path)
+        if ingest.run(kdb, embedder, files).failed:
+            raise SystemExit("Klipper ingest failed")
+        if drop_faq:
+            ingest.remove(kdb, next(str(f) for f in files if f.name == "FAQ.md"))
+        chunks = kdb.execute("SELECT c.id, c.text, c.section, m.path FROM chunks c JOIN manuals m"
+                             " ON m.id = c.manual_id").fetchall()
+        with open(devdata / "klipper" / "klipper_faq_qa.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                d = json.loads(line)
+                if half_of(d["id"]) != half:
+                    continue
+                rel = sorted(klipper_relevant(d["answer"], chunks))
+                if not drop_faq:
+                    qs.append({"set": "Klipper FAQ", "db": str(path), "qid": d["id"], "q": d["question"],
+                               "ref": d["answer"], "relevant": rel, "answerable": True})
+                elif not rel:
+                    qs.append({"set": "Unanswerable", "db": str(path), "qid": d["id"] + ":nofaq",
+                               "q": d["question"], "ref": "", "relevant": [], "answerable": False})
+        kdb.close()
+    return qs
+
+
+# ------------------------------------------------------------------------------------------
+# One model over every question (worker process)
+# ------------------------------------------------------------------------------------------
+
+def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, limit: int | None) -> None:
+    from assistant import llm
+    from assistant.rag import values
+    from assistant.rag.answer import ask
+    from assistant.settings import Settings
+
+    embedder = load_embedder()
+    settings = Settings()
+    if max_tokens:
+        settings.max_answer_tokens = max_tokens
+    chat = llm.load(model)
+    qs = json.loads(questions_file.read_text())
+    per_set: dict[str, int] = {}
+    conns: dict[str, object] = {}
+    rows = []
+    for q in qs:
+        per_set[q["set"]] = per_set.get(q["set"], 0) + 1
+        if limit and per_set[q["set"]] > limit:
+            continue
+        db = conns.setdefault(q["db"], dbmod.connect(Path(q["db"])))
+        t0 = time.perf_counter()
+        events = list(ask(db, embedder, lambda: chat, q["q"], settings))
+        a = events[-1].answer
+        row = {"set": q["set"], "qid": q["qid"], "answerable": q["answerable"], "abstained": a.abstained,
+               "answer": a.answer, "ttft_ms": a.timings["ttft_ms"], "total_ms": (time.perf_counter() - t0) * 1000}
+        if q["answerable"]:
+            facts = reference_facts(q["ref"])
+            row["facts"] = len(facts)
+            row["facts_found"] = sum(answer_has(a.answer, k) for k in facts) if not a.abstained else 0
+            row["f1"] = 0.0 if a.abstained else f1(a.answer, q["ref"])
+            own = values.facts(a.answer) if not a.abstained else []
+            if own:
+                bad = values.unsupported(a.answer, [c.text for c in a.citations])
+                row["grounded"] = 1 - len(bad) / len(own)
+            if a.citations:
+                rel = set(q["relevant"])
+                row["cite_precision"] = sum(c.chunk_id in rel for c in a.citations) / len(a.citations)
+            keys, ref_facts = reference(q["ref"])
+            row["direct_right"] = a.direct is not None and is_right(a.direct.text, keys, ref_facts)
+        rows.append(row)
+        print(f"   {model.name}: {len(rows)} {q['set']}: {a.answer[:70]!r}", file=sys.stderr, flush=True)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out_file.write_text(json.dumps({"model": model.name, "rows": rows, "peak_rss_mb": rss_mb}))
+
+
+def summarise(res: dict) -> list[list[object]]:
+    out = []
+    rows = res["rows"]
+    sets = sorted({r["set"] for r in rows}, key=lambda s: (s == "Unanswerable", s))
+    for s in [*sets, "all answerable"]:
+        rs = [r for r in rows if (r["set"] == s if s != "all answerable" else r["answerable"])]
+        if not rs:
+            continue
+        if s == "Unanswerable":
+            out.append([res["model"], s, len(rs), "", "", "", "", f"{sum(r['abstained'] for r in rs) / len(rs):.2f}",
+                        "", f"{median([r['ttft_ms'] or 0 for r in rs]) / 1000:.1f}",
+                        f"{median([r['total_ms'] for r in rs]) / 1000:.1f}", ""])
+            continue
+        with_facts = [r for r in rs if r["facts"]]
+        recall = (f"{sum(r['facts_found'] / r['facts'] for r in with_facts) / len(with_facts):.2f} "
+                  f"({len(with_facts)})") if with_facts else "-"
+        g = [r["grounded"] for r in rs if "grounded" in r]
+        cp = [r["cite_precision"] for r in rs if "cite_precision" in r]
+        out.append([res["model"], s, len(rs), recall, f"{sum(r['f1'] for r in rs) / len(rs):.2f}",
+                    f"{sum(g) / len(g):.2f}" if g else "-", f"{sum(cp) / len(cp):.2f}" if cp else "-",
+                    f"{sum(r['abstained'] for r in rs) / len(rs):.2f}",
+                    f"{sum(r['direct_right'] for r in rs) / len(rs):.2f}",
+                    f"{median([r['ttft_ms'] or 0 for r in rs]) / 1000:.1f}",
+                    f"{median([r['total_ms'] for r in rs]) / 1000:.1f}", f"{res['peak_rss_mb']:.0f}"])
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("devdata", nargs="?", type=Path, default=DEFAULT_DEVDATA)
+    ap.add_argument("--model", type=Path, action="append", help="a chat GGUF (repeat); default: all installed")
+    ap.add_argument("--half", choices=("tune", "report"), default="report")
+    ap.add_argument("--limit", type=int, help="at most N questions per set")
+    ap.add_argument("--max-tokens", type=int, default=0, help="answer length (default: the app's setting)")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--worker", nargs=3, metavar=("MODEL", "QUESTIONS", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(Path(args.worker[0]), Path(args.worker[1]), Path(args.worker[2]), args.max_tokens, args.limit)
+        return 0
+    devdata = args.devdata.resolve()
+    if not (devdata / "emanualqa").is_dir():
+        print(f"no devdata at {devdata}", file=sys.stderr)
+        return 2
+    if args.model:
+        models = [m.resolve() for m in args.model]
+    else:
+        from assistant import models as modelsmod
+
+        models = [Path(m.path) for m in modelsmod.installed() if m.role == "chat" and not m.problem]
+    banner(f"answer quality ({args.half} half): {', '.join(m.name for m in models)}")
+    results = []
+    with temp_home() as home:
+        qs = build(devdata, home, args.half)
+        qfile = home / "questions.json"
+        qfile.write_text(json.dumps(qs))
+        print(f"   {len(qs)} questions: " + ", ".join(f"{s} {sum(q['set'] == s for q in qs)}"
+                                                     for s in sorted({q['set'] for q in qs})))
+        for m in models:
+            out = home / f"{m.name}.json"
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(m), str(qfile), str(out),
+                   "--max-tokens", str(args.max_tokens)] + (["--limit", str(args.limit)] if args.limit else [])
+            subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, env=os.environ.copy())
+            results.append(json.loads(out.read_text()))
+    headers = ["model", "set", "n", "fact recall (n)", "F1", "grounded", "cite prec.", "said not found",
+               "direct", "TTFT s", "total s", "peak RSS MB"]
+    print(table(headers, [row for r in results for row in summarise(r)]))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
