@@ -15,7 +15,9 @@ in two halves by a hash of the question id: `--half tune` is where the weights a
 assistant/rag/direct.py were chosen (`--grid` prints the grid), `--half report` (default) is the
 half that never influenced them.
 
-Figures: right / answerable (the issue's target: >= 0.70), shown (a direct answer at all), right
+Figures: right / answerable (the issue's target: >= 0.70), from an answering passage (the unit is in
+a chunk that holds the answer: E-Manual, the answering section's; Klipper, a key-sentence hit as in
+bench/retrieval_quality.py; lenient where "right" is strict about short sentences), shown (a direct answer at all), right
 among shown (precision), and the time of `direct.find` alone (median, p95) beside the search it
 follows, both measured in this run.
 """
@@ -32,7 +34,15 @@ import time
 from pathlib import Path
 
 from _common import DEFAULT_DEVDATA, banner, load_embedder, median, percentile, table, temp_home
-from retrieval_quality import content_tokens, key_sentences, normalise_md, write_emanual
+from retrieval_quality import (
+    chunk_sections,
+    content_tokens,
+    emanual_questions,
+    key_sentences,
+    klipper_relevant,
+    normalise_md,
+    write_emanual,
+)
 
 from assistant import db as dbmod
 from assistant.library import ingest
@@ -68,32 +78,40 @@ def questions(devdata: Path, home: Path, embedder) -> list[tuple[str, object, st
     rep = ingest.run(db, embedder, list(manuals))
     if rep.failed:
         raise SystemExit(f"ingest failed: {rep.failed}")
+    chunk_sec = {p: chunk_sections(db, p, len(secs)) for p, secs in manuals.items()}
+    relevant = {(name, q.qid): q.relevant
+                for name, (qs, _u) in emanual_questions(src, manuals, chunk_sec).items() for q in qs}
     for name, fname in (("E-Manual S10", "s10_50_questions.csv"), ("E-Manual TV", "smart_tv_remote_50_questions.csv")):
         with open(src / fname, newline="", encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
-                out.append((name, db, f"{name}:{r['question_id']}", r["question"].strip(), r["answer"]))
+                out.append((name, db, f"{name}:{r['question_id']}", r["question"].strip(), r["answer"],
+                            relevant[(name, r["question_id"])]))
     kdb = dbmod.connect(home / "klipper.sqlite3")
     rep = ingest.run(kdb, embedder, ingest.expand([devdata / "klipper" / "docs"]))
     if rep.failed:
         raise SystemExit(f"ingest failed: {rep.failed}")
+    chunks = kdb.execute("SELECT c.id, c.text, c.section, m.path FROM chunks c JOIN manuals m"
+                         " ON m.id = c.manual_id").fetchall()
     with open(devdata / "klipper" / "klipper_faq_qa.jsonl", encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
                 d = json.loads(line)
-                out.append(("Klipper FAQ", kdb, d["id"], d["question"], d["answer"]))
+                out.append(("Klipper FAQ", kdb, d["id"], d["question"], d["answer"],
+                            klipper_relevant(d["answer"], chunks)))
     return out
 
 
 def run(items, embedder, k: int) -> list[dict]:
     """Search once per question; keep the passages so the grid re-scores without searching again."""
     rows = []
-    for name, db, qid, q, ans in items:
+    for name, db, qid, q, ans, rel in items:
         keys, facts = reference(ans)
         t0 = time.perf_counter()
         res = search(db, embedder, q, k=k)
         search_ms = (time.perf_counter() - t0) * 1000
         rows.append({"set": name, "qid": qid, "q": q, "keys": keys, "facts": facts, "passages": res.passages,
-                     "search_ms": search_ms, "answerable": bool(keys or facts)})
+                     "search_ms": search_ms, "answerable": bool(keys or facts),
+                     "relevant": rel})
     return rows
 
 
@@ -102,8 +120,8 @@ def score(rows: list[dict], embedder) -> dict[str, dict]:
     and kept, so the grid re-weighs them without embedding again; find_ms is that first time."""
     by_set: dict[str, dict] = {}
     for r in rows:
-        s = by_set.setdefault(r["set"], {"n": 0, "answerable": 0, "shown": 0, "right": 0, "find_ms": [],
-                                         "search_ms": []})
+        s = by_set.setdefault(r["set"], {"n": 0, "answerable": 0, "shown": 0, "right": 0, "in_answer": 0,
+                                         "find_ms": [], "search_ms": []})
         s["n"] += 1
         if "cands" not in r:
             t0 = time.perf_counter()
@@ -120,8 +138,9 @@ def score(rows: list[dict], embedder) -> dict[str, dict]:
             s["shown"] += 1
             r["right"] = is_right(d.text, r["keys"], r["facts"])
             s["right"] += r["right"]
+            s["in_answer"] += d.chunk_id in r["relevant"]
             r["direct"] = d.text
-    total = {"n": 0, "answerable": 0, "shown": 0, "right": 0, "find_ms": [], "search_ms": []}
+    total = {"n": 0, "answerable": 0, "shown": 0, "right": 0, "in_answer": 0, "find_ms": [], "search_ms": []}
     for s in by_set.values():
         for key in total:
             total[key] += s[key]
@@ -134,7 +153,7 @@ def _summary(by_set: dict[str, dict]) -> list[list[object]]:
     for name, s in by_set.items():
         a = max(1, s["answerable"])
         out.append([name, s["n"], s["answerable"], f"{s['right'] / a:.2f}", f"{s['shown'] / a:.2f}",
-                    f"{s['right'] / max(1, s['shown']):.2f}", f"{median(s['find_ms']):.0f}",
+                    f"{s['right'] / max(1, s['shown']):.2f}", f"{s['in_answer'] / a:.2f}", f"{median(s['find_ms']):.0f}",
                     f"{percentile(s['find_ms'], 95):.0f}", f"{median(s['search_ms']):.0f}"])
     return out
 
@@ -160,7 +179,7 @@ def main() -> int:
         used = None if args.no_embedder else embedder
         by_set = score(rows, used)
         headers = ["set", "questions", "answerable", "right/answerable", "shown", "right/shown",
-                   "find ms p50", "find ms p95", "search ms p50"]
+                   "from an answering passage", "find ms p50", "find ms p95", "search ms p50"]
         print(table(headers, _summary(by_set)))
         if args.show:
             for r in rows:

@@ -20,8 +20,8 @@ from .embedder import Embedder
 from .search import STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
-W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.55, 0.45, 0.12, 0.04
-MIN_SCORE = 0.30
+W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.7, 0.6, 0.0, 0.04
+MIN_SCORE = 0.40
 MAX_PASSAGES = 5
 MAX_EMBEDDED = 32
 MAX_UNIT_CHARS = 400
@@ -65,11 +65,25 @@ def _terms(text: str) -> set[str]:
     return {_stem(w) for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 1}
 
 
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _is_title(line: str, headings: set[str]) -> bool:
+    """A heading line inside the passage text: one of its section's headings, a question, or a
+    short line with no sentence end and no value ("Notification sound", "Delete a group")."""
+    s = line.strip().lstrip("#").strip()
+    if _norm(s) in headings or s.endswith("?"):
+        return True
+    return len(s.split()) <= 6 and not s.endswith((".", "!", ":", ";")) and not any(ch.isdigit() for ch in s)
+
+
 def units(passage: Passage) -> list[str]:
     """The answerable pieces of a passage: table rows (with the header row before them), list
     items, and sentences of the other lines."""
     out: list[str] = []
     header: str | None = None
+    headings = {_norm(h) for h in passage.section.split(" > ") if h.strip()}
     for para in re.split(r"\n\s*\n", passage.text):
         for line in para.splitlines():
             s = line.strip()
@@ -87,6 +101,8 @@ def units(passage: Passage) -> list[str]:
             if _LIST_ITEM.match(s):
                 out.append(_LIST_ITEM.sub("", s))
                 continue
+            if _is_title(s, headings):
+                continue  # a heading repeated in the text, or a question (an FAQ's): not an answer
             out.extend(x.strip() for x in _SENTENCE_END.split(s) if x.strip())
     # A sentence split at a line break inside it reads badly alone: long units are cut, short
     # fragments (a heading line, "Note:") are dropped.
@@ -118,7 +134,10 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     for rank, p in enumerate(passages[:MAX_PASSAGES]):
         heading = _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
         for u in units(p):
-            cover = sum(weight[t] for t in q_terms & (_terms(u) | heading)) / total
+            ut = _terms(u)
+            if len(ut - q_terms) <= 1:
+                continue  # says back what was asked ("The TV smells of plastic."): not an answer
+            cover = sum(weight[t] for t in q_terms & (ut | heading)) / total
             out.append(Candidate(rank, p, u, cover, 0.0, bool(values.facts(u))))
     if embedder is not None and out:
         chosen = sorted(range(len(out)), key=lambda i: (-out[i].cover, out[i].rank))[:MAX_EMBEDDED]

@@ -1,0 +1,108 @@
+"""Prompt-lookup decoding and prompt-processing threads, measured against plain llama-cpp-python
+on the same model, the same RAG prompt and the same run.
+
+    .venv/bin/python bench/decode_speed.py [--model GGUF] [--reps 3] [--tokens 160] [DEVDATA]
+
+The prompt is the app's own (assistant.rag.prompt.build, the model's chat template) over passages
+of Klipper's FAQ.md from the devdata (a documentation answer copies from its passages, which is
+what prompt lookup bets on). Configurations, run interleaved `--reps` times each, greedy
+(temperature 0, so every configuration must write the same text; the bench checks it):
+
+- plain: n_threads = n_threads_batch = the app's default (assistant.llm.default_threads)
+- batch-all: the same, with n_threads_batch = every core (prompt processing is one big batch)
+- lookup-N: plain + LlamaPromptLookupDecoding(num_pred_tokens=N), N in 4, 10
+
+Printed per configuration: first token (ms, median), decode tokens/s (median), and each against
+plain as a ratio. Seconds depend on what else the machine runs; the ratios are the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from _common import DEFAULT_DEVDATA, banner, median, table
+
+from assistant import llm, models
+from assistant.rag import prompt as promptmod
+from assistant.rag.search import Passage
+
+
+def passages(devdata: Path, n: int = 4) -> list[Passage]:
+    faq = (devdata / "klipper" / "docs" / "FAQ.md").read_text(encoding="utf-8")
+    sections = [s.strip() for s in re.split(r"\n(?=## )", faq) if s.startswith("## ")]
+    wanted = [s for s in sections if "serial" in s.lower() or "usb" in s.lower()][:n]
+    return [Passage(i, "Klipper FAQ", "FAQ.md", None, s.splitlines()[0].lstrip("# "), s[:1400], 1.0)
+            for i, s in enumerate(wanted)]
+
+
+def run_once(llama, tokens: list[int], max_tokens: int) -> tuple[float, float, str]:
+    t0 = time.perf_counter()
+    first = last = None
+    n = 0
+    pieces = []
+    for part in llama.create_completion(tokens, max_tokens=max_tokens, temperature=0.0, stream=True):
+        now = time.perf_counter()
+        first = first or now
+        last = now
+        n += 1
+        pieces.append(part["choices"][0]["text"])
+    decode = (n - 1) / (last - first) if n > 1 and last > first else 0.0
+    return (first - t0) * 1000, decode, "".join(pieces)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("devdata", nargs="?", type=Path, default=DEFAULT_DEVDATA)
+    ap.add_argument("--model", type=Path, help="chat GGUF (default: the app's default chat model)")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--tokens", type=int, default=160)
+    args = ap.parse_args()
+    from llama_cpp import Llama
+    from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+    path = args.model or Path(models.default("chat").path)
+    threads = llm.default_threads()
+    cores = len(os.sched_getaffinity(0))
+    banner(f"decode speed: {path.name}, {threads} decode thread(s), {cores} cores")
+    chat = llm.ChatModel(path)
+    question = "Where is my serial port, and why does it change after a restart?"
+    built = promptmod.build(question, passages(args.devdata.resolve()), chat.render, chat.count,
+                            budget=chat.n_ctx - args.tokens - 8)
+    tokens = chat.tokenize(built.text)
+    n_ctx = chat.n_ctx
+    del chat
+    print(f"   prompt: {len(tokens)} tokens, {len(built.passages)} passages")
+    configs = {
+        "plain": dict(n_threads=threads, n_threads_batch=threads),
+        "batch-all": dict(n_threads=threads, n_threads_batch=cores),
+        "lookup-4": dict(n_threads=threads, n_threads_batch=threads,
+                         draft_model=LlamaPromptLookupDecoding(num_pred_tokens=4)),
+        "lookup-10": dict(n_threads=threads, n_threads_batch=threads,
+                          draft_model=LlamaPromptLookupDecoding(num_pred_tokens=10)),
+    }
+    loaded = {name: Llama(model_path=str(path), n_ctx=n_ctx, n_batch=512, verbose=False, **kw)
+              for name, kw in configs.items()}
+    got: dict[str, list[tuple[float, float, str]]] = {name: [] for name in configs}
+    for _ in range(args.reps):
+        for name, llama in loaded.items():
+            llama.reset()
+            got[name].append(run_once(llama, tokens, args.tokens))
+    base_ttft = median([g[0] for g in got["plain"]])
+    base_dec = median([g[1] for g in got["plain"]])
+    rows = []
+    for name, runs in got.items():
+        ttft, dec = median([r[0] for r in runs]), median([r[1] for r in runs])
+        same = all(r[2] == got["plain"][0][2] for r in runs)
+        rows.append([name, f"{ttft:.0f}", f"{ttft / base_ttft:.2f}", f"{dec:.1f}", f"{dec / base_dec:.2f}",
+                     "yes" if same else "NO"])
+    print(table(["config", "first token ms", "vs plain", "decode tok/s", "vs plain", "same text"], rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
