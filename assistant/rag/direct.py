@@ -20,8 +20,8 @@ from .embedder import Embedder
 from .search import STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
-W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.7, 0.6, 0.0, 0.04
-MIN_SCORE = 0.40
+W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.4, 0.3, 0.0, 0.04
+MIN_SCORE = 0.30
 MAX_PASSAGES = 5
 MAX_EMBEDDED = 32
 MAX_UNIT_CHARS = 400
