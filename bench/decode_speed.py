@@ -10,7 +10,8 @@ what prompt lookup bets on). Configurations, run interleaved `--reps` times each
 
 - plain: n_threads = n_threads_batch = the app's default (assistant.llm.default_threads)
 - batch-all: the same, with n_threads_batch = every core (prompt processing is one big batch)
-- lookup-N: plain + LlamaPromptLookupDecoding(num_pred_tokens=N), N in 4, 10
+- lookup-N: plain + LlamaPromptLookupDecoding(num_pred_tokens=N), N in 4, 10 (with logits_all,
+  which llama-cpp-python needs for it: see the comment in the code)
 
 Printed per configuration: first token (ms, median), decode tokens/s (median), and each against
 plain as a ratio. Seconds depend on what else the machine runs; the ratios are the result.
@@ -72,7 +73,7 @@ def main() -> int:
     chat = llm.ChatModel(path)
     question = "Where is my serial port, and why does it change after a restart?"
     built = promptmod.build(question, passages(args.devdata.resolve()), chat.render, chat.count,
-                            budget=chat.n_ctx - args.tokens - 8)
+                            budget=min(1000, chat.n_ctx - args.tokens - 64))  # room for draft tokens
     tokens = chat.tokenize(built.text)
     n_ctx = chat.n_ctx
     del chat
@@ -80,9 +81,12 @@ def main() -> int:
     configs = {
         "plain": dict(n_threads=threads, n_threads_batch=threads),
         "batch-all": dict(n_threads=threads, n_threads_batch=cores),
-        "lookup-4": dict(n_threads=threads, n_threads_batch=threads,
+        # logits_all=True: llama-cpp-python 0.3.36 sizes its score buffer from the argument, not from
+        # the draft model's need, and a prompt longer than n_batch overflows it otherwise. It costs
+        # n_ctx x vocab floats of RAM and logits for every prompt token: part of what is measured.
+        "lookup-4": dict(n_threads=threads, n_threads_batch=threads, logits_all=True,
                          draft_model=LlamaPromptLookupDecoding(num_pred_tokens=4)),
-        "lookup-10": dict(n_threads=threads, n_threads_batch=threads,
+        "lookup-10": dict(n_threads=threads, n_threads_batch=threads, logits_all=True,
                           draft_model=LlamaPromptLookupDecoding(num_pred_tokens=10)),
     }
     loaded = {name: Llama(model_path=str(path), n_ctx=n_ctx, n_batch=512, verbose=False, **kw)
