@@ -49,6 +49,8 @@ _CODE = re.compile(r"(?<![\w\-])(?=[\w\-./]*[A-Za-z])(?=[\w\-./]*\d)[A-Za-z0-9][
 # Versions and addresses ("2.3.1", "192.168.1.10") are codes, not numbers.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
 _UNIT_ANYWHERE = re.compile(rf"(?<![\w])({'|'.join(_UNIT_WORDS)})(?![\w])", re.IGNORECASE)
+_LIST_NUMBER = re.compile(r"\d{1,3}[.)](?:\s|$)")
+_AT_ITEM_START = re.compile(r"(?:^|\n|[.:!?\]]\s+)\s*$")
 _CITATION_MARK = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 
 
@@ -99,6 +101,8 @@ def facts(text: str) -> list[Fact]:
         num, unit = m.group(1), m.group(2)
         if len(num.lstrip("-+")) == 1 and not unit:
             continue  # "1" alone: list numbering, "step 2"; too common to check
+        if not unit and _LIST_NUMBER.match(text, m.start()) and _AT_ITEM_START.search(text[max(0, m.start() - 8):m.start()]):
+            continue  # "12. Tap Save": the number of a list item (at a line or sentence start)
         key = "q:" + _number_key(num) + (" " + canonical_unit(unit) if unit else "")
         out.setdefault(key, (m.start(), Fact("quantity", key, m.group(0).strip())))
     return [f for _pos, f in sorted(out.values(), key=lambda x: x[0])]

@@ -32,6 +32,9 @@ def test_different_values_differ(a, b):
 
 def test_list_numbering_and_citation_marks_are_not_values():
     assert facts("1. Open the cover [1]. 2. Remove the fuse [2].") == []
+    assert facts("10. Tap Save.\n11. Tap Back.") == []  # two-digit items too
+    assert [f.text for f in facts("Set the delay to 10 s. Then wait 15 minutes.")] == ["10 s", "15 minutes"]
+    assert [f.text for f in facts("The port is 443. Restart it.")] == ["443"]  # a value ending a sentence
 
 
 def test_a_value_the_model_invented_is_flagged_and_copied_ones_are_not():
