@@ -69,6 +69,7 @@ class ChatModel:
                 "damaged or of an unsupported architecture. Copy it again or choose another model."
             ) from e
         self.template = meta.get("tokenizer.chat_template")
+        self.family = meta.get("general.architecture")  # picks the prompt (rag.prompt.system_for)
         self._template_fn = None
 
     @property

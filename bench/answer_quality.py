@@ -159,8 +159,10 @@ def build(devdata: Path, home: Path, half: str) -> list[dict]:
 # One model over every question (worker process)
 # ------------------------------------------------------------------------------------------
 
-def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, limit: int | None) -> None:
+def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, limit: int | None,
+           system: str | None) -> None:
     from assistant import llm
+    from assistant.rag import prompt as promptmod
     from assistant.rag import values
     from assistant.rag.answer import ask
     from assistant.settings import Settings
@@ -170,6 +172,8 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
     if max_tokens:
         settings.max_answer_tokens = max_tokens
     chat = llm.load(model)
+    if system:  # a candidate instruction for this model's family, tried on the tuning half
+        promptmod.SYSTEMS[chat.family] = system
     qs = json.loads(questions_file.read_text())
     per_set: dict[str, int] = {}
     conns: dict[str, object] = {}
@@ -238,11 +242,13 @@ def main() -> int:
     ap.add_argument("--half", choices=("tune", "report"), default="report")
     ap.add_argument("--limit", type=int, help="at most N questions per set")
     ap.add_argument("--max-tokens", type=int, default=0, help="answer length (default: the app's setting)")
+    ap.add_argument("--system", help="try this system text instead of the family's (for tuning)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--worker", nargs=3, metavar=("MODEL", "QUESTIONS", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        worker(Path(args.worker[0]), Path(args.worker[1]), Path(args.worker[2]), args.max_tokens, args.limit)
+        worker(Path(args.worker[0]), Path(args.worker[1]), Path(args.worker[2]), args.max_tokens, args.limit,
+               args.system)
         return 0
     devdata = args.devdata.resolve()
     if not (devdata / "emanualqa").is_dir():
@@ -265,7 +271,8 @@ def main() -> int:
         for m in models:
             out = home / f"{m.name}.json"
             cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(m), str(qfile), str(out),
-                   "--max-tokens", str(args.max_tokens)] + (["--limit", str(args.limit)] if args.limit else [])
+                   "--max-tokens", str(args.max_tokens)] + (["--limit", str(args.limit)] if args.limit else []) \
+                + (["--system", args.system] if args.system else [])
             subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, env=os.environ.copy())
             results.append(json.loads(out.read_text()))
     headers = ["model", "set", "n", "fact recall (n)", "F1", "grounded", "cite prec.", "said not found",

@@ -16,7 +16,15 @@ SYSTEM = (
     "Copy values, part numbers and codes exactly. Cite the passage number like [1]. If the passages "
     "do not answer the question, reply: Not found in the loaded manuals."
 )
+# Per model family (GGUF general.architecture), chosen on the tuning half of the dev sets
+# (bench/answer_quality.py --half tune --system ...). Families not listed get SYSTEM.
+SYSTEMS: dict[str, str] = {}
 STOP = ["\nPassage [", "\nQuestion:"]
+
+
+def system_for(family: str | None) -> str:
+    """The system text for a model family (`ChatModel.family`)."""
+    return SYSTEMS.get(family or "", SYSTEM)
 
 
 # Text shaped like a chat template's control tokens (ChatML <|im_start|>, Llama <s>/[INST], Gemma
@@ -56,6 +64,7 @@ def build(
     render: Callable[[str, str], str],
     count: Callable[[str], int],
     budget: int,
+    system: str = SYSTEM,
 ) -> BuiltPrompt:
     """Fit as many passages (in rank order) as the token budget allows.
 
@@ -63,13 +72,14 @@ def build(
         render: turns (system, user) into the model's prompt text (its chat template).
         count: counts tokens of a text with the model's tokenizer.
         budget: tokens available for the whole prompt (context minus the answer's allowance).
+        system: the instruction (`system_for(model family)`).
     """
     question = plain(question.strip())
 
     def user_text(blocks: list[str]) -> str:
         return f"Question: {question}\n\n" + "\n\n".join(blocks) + f"\n\nAnswer the question: {question}"
 
-    base = count(render(SYSTEM, user_text([])))
+    base = count(render(system, user_text([])))
     used, blocks, kept = base, [], []
     for p in passages:
         body = plain(p.text)
@@ -88,5 +98,5 @@ def build(
         blocks.append(block)
         kept.append(p)
         used += cost
-    prompt = render(SYSTEM, user_text(blocks))
+    prompt = render(system, user_text(blocks))
     return BuiltPrompt(prompt, kept, count(prompt))

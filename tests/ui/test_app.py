@@ -58,6 +58,10 @@ def test_asking_streams_an_answer_with_citation_cards(qtbot, make_window, librar
     assert turn.state == "done", turn.error
     a = turn.answer
     assert not a.abstained and a.citations
+    # The manual's own line sits at the top of the answer, as plain text, with its manual to open.
+    tv = w.ask.turn_view
+    assert tv.direct.isVisible() and "38 Nm" in tv.direct_text.text()
+    assert tv.direct_text.textFormat() == Qt.TextFormat.PlainText and "pump" in tv.direct_where.text().lower()
     # Tokens arrived in several batches and the answer grew on screen before the end.
     token_batches = [n for n, _ in seen_during_stream if n]
     assert len(token_batches) >= 2
@@ -75,6 +79,10 @@ def test_asking_streams_an_answer_with_citation_cards(qtbot, make_window, librar
     qtbot.waitUntil(lambda: w.ask.turn_view.cards_ready, timeout=5_000)
     banners = w.ask.turn_view.findChildren(SafetyBanner)
     assert any(b.property("level") == "WARNING" for b in banners)
+    # (last: opening it leaves the Ask page for the viewer)
+    with qtbot.waitSignal(w.ask.open_source, timeout=5_000) as opened:
+        tv.direct_where.click()
+    assert "38 Nm" in opened.args[0].text
 
 
 def _pdf_citation(db, embedder, query: str, page: int) -> Citation:
