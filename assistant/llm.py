@@ -49,6 +49,9 @@ class ChatModel:
                 "with `field-assistant models add FILE`."
             )
         meta = gguf.read_metadata(path)  # a clear error for a non-GGUF or truncated file
+        from .model_bench import check_fits
+
+        check_fits(path, n_ctx)  # a clear refusal rather than the OOM killer mid-answer
         try:
             from llama_cpp import Llama
         except ImportError as e:

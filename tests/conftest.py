@@ -87,7 +87,9 @@ def session(home):
 @pytest.fixture
 def damaged_chat_model(home, models_dir) -> Path:
     """A truncated copy of the default chat model in the user's models folder (it shadows the bundled one)."""
-    src = next((models_dir / "chat").glob("*.gguf"))
+    from assistant import models
+
+    src = models_dir / "chat" / models.DEFAULT_CHAT
     dest = home / "models" / "chat" / src.name
     dest.parent.mkdir(parents=True)
     with src.open("rb") as f:

@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
-from assistant import gguf, model_setup
+from assistant import gguf, model_setup, models
 from assistant.errors import ModelCorruptError
 
 
 @pytest.fixture
 def parted(tmp_path, models_dir, monkeypatch):
-    src = next((models_dir / "chat").glob("*.gguf"))
+    src = models_dir / "chat" / models.DEFAULT_CHAT
     data = src.read_bytes()
     site = tmp_path / "site"
     names = []

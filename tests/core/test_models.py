@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from assistant import llm, models
-from assistant.errors import ModelCorruptError, ModelMissingError
+from assistant.errors import AssistantError, ModelCorruptError, ModelMissingError
 from tests.conftest import EXE
 
 
@@ -24,12 +24,12 @@ def test_bundled_models_are_listed_with_roles_and_formats():
 
 def test_admin_adds_a_gguf_and_makes_it_default(home, models_dir, tmp_path):
     src = tmp_path / "Other-Model.Q4_1.gguf"
-    shutil.copyfile(next((models_dir / "chat").glob("*.gguf")), src)
+    shutil.copyfile(models_dir / "chat" / models.DEFAULT_CHAT, src)
     r = subprocess.run([EXE, "models", "add", str(src)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     listed = json.loads(subprocess.run([EXE, "models", "--json"], capture_output=True, text=True).stdout)
     chat = {m["name"]: m for m in listed["models"] if m["role"] == "chat"}
-    assert set(chat) == {models.DEFAULT_CHAT, "Other-Model.Q4_1.gguf"}
+    assert {models.DEFAULT_CHAT, "Other-Model.Q4_1.gguf"} <= set(chat)  # (beside any shelf models)
     assert chat[models.DEFAULT_CHAT]["default"] and not chat["Other-Model.Q4_1.gguf"]["default"]
     r = subprocess.run([EXE, "models", "default", "Other-Model.Q4_1.gguf"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
@@ -58,7 +58,7 @@ def test_no_models_gives_one_clear_line(tmp_path):
 
 
 def test_chat_model_loads_once_per_process(models_dir):
-    path = next((models_dir / "chat").glob("*.gguf"))
+    path = models_dir / "chat" / models.DEFAULT_CHAT
     assert llm.load(path, 1024) is llm.load(path, 1024)
 
 
@@ -92,3 +92,51 @@ def test_doctor_speech_check_fails_when_the_audio_path_is_broken(monkeypatch, da
     check = doctor.speech_check()
     assert not check.ok, check.detail
     assert "no speech" in check.detail or "word error rate" in check.detail, check.detail
+
+
+def test_models_bench_measures_on_this_library_keeps_the_result_and_recommends(home, tmp_path):
+    from tests.core import corpus
+
+    subprocess.run([EXE, "ingest", str(corpus.write(tmp_path / "docs"))], check=True, capture_output=True)
+    r = subprocess.run([EXE, "models", "bench", "--json"], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    [res] = [x for x in out["results"] if x["name"] == models.DEFAULT_CHAT] or [None]
+    assert res and res["prompt_tokens"] > 50 and res["decode_tokens_per_s"] > 0 and res["rss_mb"] > 0
+    assert res["first_token_s"] > 0 and res["within_budget"] == (res["first_token_s"] <= 8.0)
+    # Kept: `models --json` shows it, and recommends a measured model within the budget (or none).
+    listed = json.loads(subprocess.run([EXE, "models", "--json"], capture_output=True, text=True).stdout)
+    [chat] = [m for m in listed["models"] if m["name"] == models.DEFAULT_CHAT]
+    assert chat["bench"]["first_token_s"] == res["first_token_s"]
+    assert listed["recommended_chat"] == (models.DEFAULT_CHAT if res["within_budget"] else None) or \
+        listed["recommended_chat"] in {x["name"] for x in out["results"] if x["within_budget"]}
+    r = subprocess.run([EXE, "models", "bench", "no-such-model"], capture_output=True, text=True)
+    assert r.returncode == 1 and "no chat model named" in r.stderr
+
+
+def test_recommend_prefers_the_better_model_within_the_budget():
+    from assistant.model_bench import BenchResult, recommend
+
+    def info(name, size):
+        return models.ModelInfo(name, "chat", f"/m/{name}", size, "gguf", False)
+
+    def res(name, size, ttft):
+        return BenchResult(name, size, 900, 100.0, 20.0, ttft, 500.0, 1, "2026-12-02T00:00:00+00:00")
+
+    small, big = info("SmolLM2-135M-Instruct.Q4_1.gguf", 98), info("Qwen2.5-Coder-1.5B-Instruct-Q4_K_M.gguf", 1117)
+    other = info("Admin-7B.gguf", 4000)
+    assert recommend([small, big], {small.name: res(small.name, 98, 3.0), big.name: res(big.name, 1117, 7.5)}) \
+        == big.name
+    assert recommend([small, big], {small.name: res(small.name, 98, 3.0), big.name: res(big.name, 1117, 21.0)}) \
+        == small.name  # too slow here
+    assert recommend([small, big], {small.name: res(small.name, 50, 3.0)}) is None  # file changed: not measured
+    assert recommend([small, other], {other.name: res(other.name, 4000, 6.0)}) == other.name
+
+
+def test_a_model_too_large_for_the_memory_left_is_refused_with_the_figures(models_dir, monkeypatch):
+    from assistant import model_bench
+
+    monkeypatch.setattr(model_bench, "memory_available_mb", lambda: 50.0)  # what /proc/meminfo would say
+    path = models_dir / "chat" / models.DEFAULT_CHAT
+    with pytest.raises(AssistantError, match=r"needs about [\d,]+ MB of memory and 50 MB are free"):
+        llm.ChatModel(path)

@@ -1,0 +1,178 @@
+"""Chat models measured on this device: prompt processing and decode speed on a prompt the size of
+this library's answers, time to the first token, memory; kept so the choice of model is made on
+what this device does, not on what a datasheet says.
+
+`field-assistant models bench [NAME]` measures; the results live in `models/bench.json` in the
+user's data folder, keyed by file name and size (a replaced file is measured again). `recommend`
+picks the best model whose first token comes within the latency budget: "best" by the answer
+quality measured in bench/answer_quality.py where it is known (`QUALITY_ORDER`), by size otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import llm, paths
+from .errors import AssistantError
+
+# The first token must come within this on the device's typical prompt (issue 11).
+LATENCY_BUDGET_S = 8.0
+DECODE_TOKENS = 48
+# Better answers first, as bench/answer_quality.py measured them (held-out half); models not
+# listed rank by file size below the listed ones they are larger than.
+QUALITY_ORDER = ("Qwen2.5-Coder-1.5B-Instruct-Q4_K_M.gguf", "SmolLM2-135M-Instruct.Q4_1.gguf",
+                 "Qwen2.5-Coder-0.5B-Instruct-Q4_K_M.gguf")
+# Used when the library is empty: a passage of the demo's length, so a fresh device can measure.
+_FILLER = ("Remove the four mounting bolts and tighten the new ones to 31 Nm in a cross pattern. "
+           "Check the seal for damage and replace it with kit 55-0192-B if the lip is worn. ") * 12
+
+
+@dataclass
+class BenchResult:
+    name: str
+    size_bytes: int
+    prompt_tokens: int
+    prefill_tokens_per_s: float
+    decode_tokens_per_s: float
+    first_token_s: float
+    rss_mb: float  # resident memory of this process after the run (the model mapped and used)
+    threads: int
+    measured_at: str
+
+    @property
+    def within_budget(self) -> bool:
+        return self.first_token_s <= LATENCY_BUDGET_S
+
+    def to_json(self) -> dict:
+        return asdict(self) | {"within_budget": self.within_budget}
+
+
+def _results_file() -> Path:
+    return paths.models_dir() / "bench.json"
+
+
+def load_results() -> dict[str, BenchResult]:
+    """Stored results by model file name (an unreadable file counts as none measured)."""
+    try:
+        raw = json.loads(_results_file().read_text())
+        return {k: BenchResult(**v) for k, v in raw.items()}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _save(result: BenchResult) -> None:
+    results = load_results()
+    results[result.name] = result
+    f = _results_file()
+    f.parent.mkdir(parents=True, exist_ok=True)
+    tmp = f.with_name(f.name + ".tmp")
+    tmp.write_text(json.dumps({k: asdict(v) for k, v in results.items()}, indent=1))
+    tmp.replace(f)
+
+
+def result_for(name: str, size_bytes: int) -> BenchResult | None:
+    r = load_results().get(name)
+    return r if r is not None and r.size_bytes == size_bytes else None
+
+
+def typical_prompt(db, chat: llm.ChatModel, top_k: int, question: str = "How do I replace it, and to what torque?"):
+    """The prompt an answer from this library gets: `top_k` passages of the largest manual, in the
+    model's template, fitted to its context as the app fits them."""
+    from .rag import prompt as promptmod
+    from .rag.search import Passage
+
+    rows = db.execute(
+        "SELECT c.id, c.text, c.section, m.title, m.path FROM chunks c JOIN manuals m ON m.id = c.manual_id "
+        "WHERE m.id = (SELECT manual_id FROM chunks GROUP BY manual_id ORDER BY count(*) DESC LIMIT 1) "
+        "ORDER BY length(c.text) DESC LIMIT ?", (top_k,)).fetchall() if db is not None else []
+    passages = [Passage(r["id"], r["title"], r["path"], None, r["section"] or "", r["text"], 1.0) for r in rows]
+    if not passages:
+        passages = [Passage(i, "demo", "demo", None, "", _FILLER, 1.0) for i in range(top_k)]
+    built = promptmod.build(question, passages, chat.render, chat.count, budget=chat.n_ctx - DECODE_TOKENS - 8,
+                            system=promptmod.system_for(chat.family))
+    return built
+
+
+def _rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def measure(path: Path, db, top_k: int = 4) -> BenchResult:
+    """Load the model (as the app does) and time one answer-sized prompt. Stored for later."""
+    chat = llm.load(path)
+    built = typical_prompt(db, chat, top_k)
+    tokens = chat.tokenize(built.text)
+    chat._llm.reset()  # no prompt-prefix reuse from an earlier run in this process
+    t0 = time.perf_counter()
+    first = last = None
+    n = 0
+    for tok in chat.stream(tokens, max_tokens=DECODE_TOKENS, temperature=0.0):
+        first = first or tok.t
+        last = tok.t
+        n += 1
+    if first is None:
+        raise AssistantError(f"{path.name} produced no token on the test prompt")
+    ttft = first - t0
+    result = BenchResult(
+        name=path.name, size_bytes=path.stat().st_size, prompt_tokens=len(tokens),
+        prefill_tokens_per_s=round(len(tokens) / ttft, 1),
+        decode_tokens_per_s=round((n - 1) / (last - first), 1) if n > 1 and last > first else 0.0,
+        first_token_s=round(ttft, 2), rss_mb=round(_rss_mb(), 1), threads=chat.threads,
+        measured_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    _save(result)
+    return result
+
+
+def _quality_rank(name: str, size: int) -> tuple[int, int]:
+    """Sort key, best first: the measured order, then larger files."""
+    if name in QUALITY_ORDER:
+        return (QUALITY_ORDER.index(name), 0)
+    return (len(QUALITY_ORDER), -size)
+
+
+def recommend(chat_models, results: dict[str, BenchResult] | None = None) -> str | None:
+    """The best measured chat model within the latency budget (None when none is measured)."""
+    results = load_results() if results is None else results
+    fit = [m for m in chat_models if not m.problem and (r := results.get(m.name)) is not None
+           and r.size_bytes == m.size_bytes and r.within_budget]
+    if not fit:
+        return None
+    return min(fit, key=lambda m: _quality_rank(m.name, m.size_bytes)).name
+
+
+def memory_available_mb() -> float | None:
+    """MemAvailable from /proc/meminfo (None where there is none)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def check_fits(path: Path, n_ctx: int = 2048) -> None:
+    """Refuse a model this device cannot hold: its file is mapped whole, plus the context's cache.
+
+    Raises:
+        AssistantError: not enough memory left, with the figures.
+    """
+    avail = memory_available_mb()
+    if avail is None:
+        return
+    need = path.stat().st_size / 2**20 * 1.1 + n_ctx * 0.1 + 100
+    if need > avail:
+        raise AssistantError(
+            f"{path.name} needs about {need:,.0f} MB of memory and {avail:,.0f} MB are free; "
+            "choose a smaller chat model (`field-assistant models`) or close other programs")
