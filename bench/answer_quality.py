@@ -39,7 +39,6 @@ import csv
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -204,7 +203,10 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
             row["direct_right"] = a.direct is not None and is_right(a.direct.text, keys, ref_facts)
         rows.append(row)
         print(f"   {model.name}: {len(rows)} {q['set']}: {a.answer[:70]!r}", file=sys.stderr, flush=True)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so the child would report the
+    # parent's peak (the ingest), the same for every model.
+    hwm = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
+    rss_mb = int(hwm.split()[1]) / 1024
     out_file.write_text(json.dumps({"model": model.name, "rows": rows, "peak_rss_mb": rss_mb}))
 
 

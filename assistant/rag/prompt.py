@@ -18,7 +18,17 @@ SYSTEM = (
 )
 # Per model family (GGUF general.architecture), chosen on the tuning half of the dev sets
 # (bench/answer_quality.py --half tune --system ...). Families not listed get SYSTEM.
-SYSTEMS: dict[str, str] = {}
+SYSTEMS: dict[str, str] = {
+    # Qwen2.5 answered "not found" to 97% of answerable tuning questions with SYSTEM (it reads "if
+    # the passages do not answer" strictly); with this text 30%, and fact recall 0.00 -> 0.46.
+    "qwen2": (
+        "You help a field technician using the numbered passages from the equipment manuals. Answer the "
+        "question from the passages in one to three sentences: give the steps, settings or values they "
+        "state, copying values, part numbers, menu names and commands exactly, and cite the passage "
+        "numbers like [1]. When the passages answer only part of the question, give that part. Reply "
+        "'Not found in the loaded manuals.' only when the passages are about something else."
+    ),
+}
 STOP = ["\nPassage [", "\nQuestion:"]
 
 
