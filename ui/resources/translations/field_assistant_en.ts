@@ -4,28 +4,28 @@
 <context>
     <name>AskView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="304"/>
-        <location filename="../../chat/ask_view.py" line="305"/>
+        <location filename="../../chat/ask_view.py" line="338"/>
+        <location filename="../../chat/ask_view.py" line="339"/>
         <source>New question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="306"/>
+        <location filename="../../chat/ask_view.py" line="340"/>
         <source>Clear the answer and type a new question (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="309"/>
+        <location filename="../../chat/ask_view.py" line="343"/>
         <source>THIS SESSION</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="312"/>
+        <location filename="../../chat/ask_view.py" line="346"/>
         <source>Questions asked in this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="316"/>
+        <location filename="../../chat/ask_view.py" line="350"/>
         <source>Questions you ask appear here until the app is closed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -35,137 +35,137 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="343"/>
+        <location filename="../../chat/ask_view.py" line="377"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="351"/>
+        <location filename="../../chat/ask_view.py" line="385"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="351"/>
+        <location filename="../../chat/ask_view.py" line="385"/>
         <source>Ask the question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="354"/>
+        <location filename="../../chat/ask_view.py" line="388"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="354"/>
+        <location filename="../../chat/ask_view.py" line="388"/>
         <source>Stop the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="355"/>
+        <location filename="../../chat/ask_view.py" line="389"/>
         <source>Stop writing the answer (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="359"/>
+        <location filename="../../chat/ask_view.py" line="393"/>
         <source>Save to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="360"/>
+        <location filename="../../chat/ask_view.py" line="394"/>
         <source>Save this question and answer to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="361"/>
+        <location filename="../../chat/ask_view.py" line="395"/>
         <source>Keep the question, the answer and its sources as a job note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="410"/>
+        <location filename="../../chat/ask_view.py" line="444"/>
         <source>Ask the manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="414"/>
+        <location filename="../../chat/ask_view.py" line="448"/>
         <source>Add manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="417"/>
+        <location filename="../../chat/ask_view.py" line="451"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="425"/>
+        <location filename="../../chat/ask_view.py" line="459"/>
         <source>TRY ASKING</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="436"/>
+        <location filename="../../chat/ask_view.py" line="470"/>
         <source>How answers work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="438"/>
+        <location filename="../../chat/ask_view.py" line="472"/>
         <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="440"/>
+        <location filename="../../chat/ask_view.py" line="474"/>
         <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="441"/>
+        <location filename="../../chat/ask_view.py" line="475"/>
         <source>Safety warnings near the passages are shown above the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="442"/>
+        <location filename="../../chat/ask_view.py" line="476"/>
         <source>Everything runs on this device. Nothing is sent anywhere.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="456"/>
+        <location filename="../../chat/ask_view.py" line="490"/>
         <source>Opening the library…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="459"/>
+        <location filename="../../chat/ask_view.py" line="493"/>
         <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="462"/>
+        <location filename="../../chat/ask_view.py" line="496"/>
         <source>Answers come from the manuals on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="464"/>
+        <location filename="../../chat/ask_view.py" line="498"/>
         <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="472"/>
+        <location filename="../../chat/ask_view.py" line="506"/>
         <source>Ask: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="482"/>
+        <location filename="../../chat/ask_view.py" line="516"/>
         <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="487"/>
+        <location filename="../../chat/ask_view.py" line="521"/>
         <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="616"/>
+        <location filename="../../chat/ask_view.py" line="650"/>
         <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="623"/>
+        <location filename="../../chat/ask_view.py" line="657"/>
         <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1399,102 +1399,122 @@ Assistant</source>
 <context>
     <name>TurnView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="104"/>
+        <location filename="../../chat/ask_view.py" line="105"/>
         <source>You asked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="106"/>
+        <location filename="../../chat/ask_view.py" line="107"/>
         <source>Question: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="120"/>
+        <location filename="../../chat/ask_view.py" line="121"/>
         <source>ANSWER</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="125"/>
+        <location filename="../../chat/ask_view.py" line="126"/>
         <source>Answer status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="132"/>
+        <location filename="../../chat/ask_view.py" line="136"/>
+        <source>FROM THE MANUAL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="139"/>
+        <source>The manual says</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="150"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="189"/>
+        <location filename="../../chat/ask_view.py" line="190"/>
+        <source>{0}, page {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="192"/>
+        <source>Open {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/ask_view.py" line="223"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="204"/>
+        <location filename="../../chat/ask_view.py" line="238"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="204"/>
+        <location filename="../../chat/ask_view.py" line="238"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="239"/>
+        <location filename="../../chat/ask_view.py" line="273"/>
         <source>Searching the manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="242"/>
+        <location filename="../../chat/ask_view.py" line="276"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="243"/>
+        <location filename="../../chat/ask_view.py" line="277"/>
         <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="243"/>
+        <location filename="../../chat/ask_view.py" line="277"/>
         <source>Reading the passages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="245"/>
+        <location filename="../../chat/ask_view.py" line="279"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="247"/>
+        <location filename="../../chat/ask_view.py" line="281"/>
         <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="253"/>
+        <location filename="../../chat/ask_view.py" line="287"/>
         <source>Nothing relevant found · {0:.1f} s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="255"/>
+        <location filename="../../chat/ask_view.py" line="289"/>
         <source>{0:.1f} s · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="261"/>
+        <location filename="../../chat/ask_view.py" line="295"/>
         <source>Generation was stopped. The text above is incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="264"/>
+        <location filename="../../chat/ask_view.py" line="298"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="268"/>
+        <location filename="../../chat/ask_view.py" line="302"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="270"/>
+        <location filename="../../chat/ask_view.py" line="304"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
