@@ -308,7 +308,7 @@ def cmd_models(args, session) -> int:
         for m in infos:
             d = m.to_json()
             if m.role == "chat":
-                r = model_bench.result_for(m.name, m.size_bytes)
+                r = model_bench.result_for(m.name, m.size_bytes, results)
                 d["bench"] = r.to_json() if r else None
             rows.append(d)
         _out({"models": rows, "recommended_chat": model_bench.recommend(chats, results)})
@@ -317,7 +317,7 @@ def cmd_models(args, session) -> int:
         print(f"No models installed in {models.role_dir('chat').parent}. Run: field-assistant models setup")
     for m in infos:
         star = "*" if m.default else " "
-        r = model_bench.result_for(m.name, m.size_bytes) if m.role == "chat" else None
+        r = model_bench.result_for(m.name, m.size_bytes, results) if m.role == "chat" else None
         measured = f"   first token {r.first_token_s:.1f} s, {r.decode_tokens_per_s:.0f} tok/s" if r else ""
         print(f"{star} {m.role:<9} {m.name:<40} {m.format:<12} {m.size_bytes / 1e6:8.1f} MB{measured}")
         if m.problem:

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gguf
-from .errors import Cancelled, ModelCorruptError, ModelMissingError
+from . import gguf, procinfo
+from .errors import AssistantError, Cancelled, ModelCorruptError, ModelMissingError
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,22 @@ def default_threads() -> int:
     return max(1, min(n - 1 if n <= 4 else n, 8))
 
 
+def check_fits(path: Path, n_ctx: int = 2048) -> None:
+    """Refuse a model this device cannot hold: its file is mapped whole, plus the context's cache.
+
+    Raises:
+        AssistantError: not enough memory left, with the figures.
+    """
+    avail = procinfo.memory_available_mb()
+    if avail is None:
+        return
+    need = path.stat().st_size / 2**20 * 1.1 + n_ctx * 0.1 + 100
+    if need > avail:
+        raise AssistantError(
+            f"{path.name} needs about {need:,.0f} MB of memory and {avail:,.0f} MB are free; "
+            "choose a smaller chat model (`field-assistant models`) or close other programs")
+
+
 class ChatModel:
     """A GGUF chat model loaded with llama.cpp."""
 
@@ -49,8 +65,6 @@ class ChatModel:
                 "with `field-assistant models add FILE`."
             )
         meta = gguf.read_metadata(path)  # a clear error for a non-GGUF or truncated file
-        from .model_bench import check_fits
-
         check_fits(path, n_ctx)  # a clear refusal rather than the OOM killer mid-answer
         try:
             from llama_cpp import Llama

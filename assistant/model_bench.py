@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import llm, paths
+from . import llm, paths, procinfo
 from .errors import AssistantError
 
 # The first token must come within this on the device's typical prompt (issue 11).
@@ -75,8 +75,9 @@ def _save(result: BenchResult) -> None:
     tmp.replace(f)
 
 
-def result_for(name: str, size_bytes: int) -> BenchResult | None:
-    r = load_results().get(name)
+def result_for(name: str, size_bytes: int, results: dict[str, BenchResult] | None = None) -> BenchResult | None:
+    """The stored result for this file (None if not measured, or measured when it had another size)."""
+    r = (load_results() if results is None else results).get(name)
     return r if r is not None and r.size_bytes == size_bytes else None
 
 
@@ -96,16 +97,6 @@ def typical_prompt(db, chat: llm.ChatModel, top_k: int, question: str = "How do 
     built = promptmod.build(question, passages, chat.render, chat.count, budget=chat.n_ctx - DECODE_TOKENS - 8,
                             system=promptmod.system_for(chat.family))
     return built
-
-
-def _rss_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def measure(path: Path, db, top_k: int = 4) -> BenchResult:
@@ -128,7 +119,7 @@ def measure(path: Path, db, top_k: int = 4) -> BenchResult:
         name=path.name, size_bytes=path.stat().st_size, prompt_tokens=len(tokens),
         prefill_tokens_per_s=round(len(tokens) / ttft, 1),
         decode_tokens_per_s=round((n - 1) / (last - first), 1) if n > 1 and last > first else 0.0,
-        first_token_s=round(ttft, 2), rss_mb=round(_rss_mb(), 1), threads=chat.threads,
+        first_token_s=round(ttft, 2), rss_mb=round(procinfo.rss_mb() or 0.0, 1), threads=chat.threads,
         measured_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     _save(result)
@@ -145,35 +136,8 @@ def _quality_rank(name: str, size: int) -> tuple[int, int]:
 def recommend(chat_models, results: dict[str, BenchResult] | None = None) -> str | None:
     """The best measured chat model within the latency budget (None when none is measured)."""
     results = load_results() if results is None else results
-    fit = [m for m in chat_models if not m.problem and (r := results.get(m.name)) is not None
-           and r.size_bytes == m.size_bytes and r.within_budget]
+    fit = [m for m in chat_models if not m.problem and (r := result_for(m.name, m.size_bytes, results)) is not None
+           and r.within_budget]
     if not fit:
         return None
     return min(fit, key=lambda m: _quality_rank(m.name, m.size_bytes)).name
-
-
-def memory_available_mb() -> float | None:
-    """MemAvailable from /proc/meminfo (None where there is none)."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def check_fits(path: Path, n_ctx: int = 2048) -> None:
-    """Refuse a model this device cannot hold: its file is mapped whole, plus the context's cache.
-
-    Raises:
-        AssistantError: not enough memory left, with the figures.
-    """
-    avail = memory_available_mb()
-    if avail is None:
-        return
-    need = path.stat().st_size / 2**20 * 1.1 + n_ctx * 0.1 + 100
-    if need > avail:
-        raise AssistantError(
-            f"{path.name} needs about {need:,.0f} MB of memory and {avail:,.0f} MB are free; "
-            "choose a smaller chat model (`field-assistant models`) or close other programs")

@@ -102,12 +102,21 @@ def install_whisper_base(root: Path | None = None) -> Path | None:
     expected = sum(part.stat().st_size for part in parts)
     if not (model.exists() and model.stat().st_size == expected):
         tmp = model.with_name("model.bin.part")
-        with tmp.open("wb") as out:
-            for part in parts:
-                with part.open("rb") as f:
-                    shutil.copyfileobj(f, out, 16 << 20)
+        _join(parts, tmp)
         tmp.replace(model)
     return dest
+
+
+def _join(parts: list[Path], out_path: Path) -> str:
+    """Concatenate `parts` into `out_path`, in order; the sha256 of the whole."""
+    digest = hashlib.sha256()
+    with out_path.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as f:
+                while chunk := f.read(16 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -158,16 +167,10 @@ def install_joined(model: JoinedGguf, root: Path | None = None) -> Path | None:
         raise ModelCorruptError(f"{model.file}: the parts hold {total:,} bytes, not {model.size:,}; reinstall "
                                 f"{model.pip}")
     tmp = dest.with_name(dest.name + ".part")
-    digest = hashlib.sha256()
     try:
-        with tmp.open("wb") as out:
-            for part in parts:
-                with part.open("rb") as f:
-                    while chunk := f.read(16 << 20):
-                        digest.update(chunk)
-                        out.write(chunk)
-        if model.sha256 and digest.hexdigest() != model.sha256:
-            raise ModelCorruptError(f"{model.file}: sha256 {digest.hexdigest()} is not the expected "
+        sha256 = _join(parts, tmp)
+        if model.sha256 and sha256 != model.sha256:
+            raise ModelCorruptError(f"{model.file}: sha256 {sha256} is not the expected "
                                     f"{model.sha256}; reinstall {model.pip}")
         from . import gguf
 
@@ -176,7 +179,7 @@ def install_joined(model: JoinedGguf, root: Path | None = None) -> Path | None:
         tmp.unlink(missing_ok=True)
         raise
     tmp.replace(dest)
-    log.info("installed %s (sha256 %s)", dest, digest.hexdigest())
+    log.info("installed %s (sha256 %s)", dest, sha256)
     return dest
 
 

@@ -57,7 +57,9 @@ from retrieval_quality import (
 )
 
 from assistant import db as dbmod
+from assistant import procinfo
 from assistant.library import ingest
+from assistant.rag import values
 
 _BACKTICK = re.compile(r"`([^`\n]{2,80})`")
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
@@ -65,8 +67,6 @@ _SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 
 def reference_facts(answer_md: str) -> set[str]:
     """Keys of the reference's facts: values and codes, commands and setting names."""
-    from assistant.rag import values
-
     text = normalise_md(answer_md)
     out = {f.key for f in values.facts(text)}
     out |= {"cmd:" + " ".join(m.split()).lower() for m in _BACKTICK.findall(answer_md)}
@@ -74,12 +74,11 @@ def reference_facts(answer_md: str) -> set[str]:
     return out
 
 
-def answer_has(answer: str, key: str) -> bool:
-    from assistant.rag import values
-
-    if key.startswith("cmd:"):
-        return key[4:] in " ".join(answer.split()).lower()
-    return key in {f.key for f in values.facts(answer)}
+def facts_found(answer: str, keys: set[str]) -> int:
+    """How many of the reference's fact `keys` the answer holds (its values read once)."""
+    own = {f.key for f in values.facts(answer)}
+    flat = " ".join(answer.split()).lower()
+    return sum((k[4:] in flat) if k.startswith("cmd:") else (k in own) for k in keys)
 
 
 def f1(answer: str, ref: str) -> float:
@@ -162,7 +161,6 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
            system: str | None) -> None:
     from assistant import llm
     from assistant.rag import prompt as promptmod
-    from assistant.rag import values
     from assistant.rag.answer import ask
     from assistant.settings import Settings
 
@@ -181,7 +179,9 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
         per_set[q["set"]] = per_set.get(q["set"], 0) + 1
         if limit and per_set[q["set"]] > limit:
             continue
-        db = conns.setdefault(q["db"], dbmod.connect(Path(q["db"])))
+        if q["db"] not in conns:  # one connection per library (setdefault would open one per question)
+            conns[q["db"]] = dbmod.connect(Path(q["db"]))
+        db = conns[q["db"]]
         t0 = time.perf_counter()
         events = list(ask(db, embedder, lambda: chat, q["q"], settings))
         a = events[-1].answer
@@ -190,7 +190,7 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
         if q["answerable"]:
             facts = reference_facts(q["ref"])
             row["facts"] = len(facts)
-            row["facts_found"] = sum(answer_has(a.answer, k) for k in facts) if not a.abstained else 0
+            row["facts_found"] = facts_found(a.answer, facts) if not a.abstained else 0
             row["f1"] = 0.0 if a.abstained else f1(a.answer, q["ref"])
             own = values.facts(a.answer) if not a.abstained else []
             if own:
@@ -203,10 +203,7 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
             row["direct_right"] = a.direct is not None and is_right(a.direct.text, keys, ref_facts)
         rows.append(row)
         print(f"   {model.name}: {len(rows)} {q['set']}: {a.answer[:70]!r}", file=sys.stderr, flush=True)
-    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so the child would report the
-    # parent's peak (the ingest), the same for every model.
-    hwm = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
-    rss_mb = int(hwm.split()[1]) / 1024
+    rss_mb = procinfo.peak_rss_mb() or 0.0  # VmHWM: this worker's own peak, not the parent's
     out_file.write_text(json.dumps({"model": model.name, "rows": rows, "peak_rss_mb": rss_mb}))
 
 

@@ -13,7 +13,7 @@ higher. The best unit above a floor is the direct answer.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from . import values
 from .embedder import Embedder
@@ -48,9 +48,6 @@ class Direct:
     section: str
     chunk_id: int
     score: float
-
-    def to_json(self) -> dict:
-        return asdict(self)
 
 
 def _stem(w: str) -> str:

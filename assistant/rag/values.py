@@ -33,7 +33,7 @@ _UNIT_ALIASES = {
     "bar": "bar", "mbar": "mbar", "psi": "psi", "kpa": "kPa", "mpa": "MPa", "pa": "Pa",
     "°c": "°C", "degc": "°C", "c": "°C", "°f": "°F", "degf": "°F", "k": "K",
     "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "ms": "ms", "us": "µs", "µs": "µs",
-    "min": "min", "mins": "min", "minute": "min", "minutes": "min", "h ": "h", "hr": "h", "hrs": "h",
+    "min": "min", "mins": "min", "minute": "min", "minutes": "min", "hr": "h", "hrs": "h",
     "hour": "h", "hours": "h", "rpm": "rpm", "%": "%", "db": "dB", "dbm": "dBm",
     "b": "B", "kb": "kB", "mb": "MB", "gb": "GB", "kib": "KiB", "mib": "MiB", "gib": "GiB",
     "bps": "bit/s", "kbps": "kbit/s", "mbps": "Mbit/s", "baud": "baud",

@@ -134,9 +134,9 @@ def test_recommend_prefers_the_better_model_within_the_budget():
 
 
 def test_a_model_too_large_for_the_memory_left_is_refused_with_the_figures(models_dir, monkeypatch):
-    from assistant import model_bench
+    from assistant import procinfo
 
-    monkeypatch.setattr(model_bench, "memory_available_mb", lambda: 50.0)  # what /proc/meminfo would say
+    monkeypatch.setattr(procinfo, "memory_available_mb", lambda: 50.0)  # what /proc/meminfo would say
     path = models_dir / "chat" / models.DEFAULT_CHAT
     with pytest.raises(AssistantError, match=r"needs about [\d,]+ MB of memory and 50 MB are free"):
         llm.ChatModel(path)

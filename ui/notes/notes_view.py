@@ -237,7 +237,7 @@ class NotesView(QWidget):
             return store.list(query, work_order=wo, limit=500), store.work_orders()
 
         self.services.workers.submit(run, lane="pool", name="notes-list", on_result=self._listed,
-                                     on_error=self._failed)
+                                     on_error=self.failed)
 
     def _listed(self, result) -> None:
         notes, work_orders = result
@@ -326,7 +326,7 @@ class NotesView(QWidget):
             emit(self.open_source, Source(c.get("n") or 0, manual["title"], manual["path"], page,
                                           str(c.get("section") or ""), str(c.get("text") or "")), [])
 
-        self.services.workers.submit(run, lane="pool", name="citation-lookup", on_result=found, on_error=self._failed)
+        self.services.workers.submit(run, lane="pool", name="citation-lookup", on_result=found, on_error=self.failed)
 
     def _show_conflicts(self, note) -> None:
         clear_layout(self.conflicts)
@@ -377,9 +377,6 @@ class NotesView(QWidget):
     def new_note(self) -> None:
         self.editor.new_note()
 
-    def save(self) -> None:
-        self.editor.save()
-
     def started_new(self) -> None:
         """(EditorView) An empty note is in the editor."""
         self.list.clearSelection()
@@ -413,19 +410,15 @@ class NotesView(QWidget):
         if self.note is not None and self.note.id == note_id:
             self.editor.delete()
 
-    def settle(self, index: int, keep: str) -> None:
-        self.editor.settle(index, keep)
-
     def save_answer(self, question: str, answer: dict) -> None:
         """"Save to notes" from the Ask page: the question, the answer and its citations."""
         self.editor.save_answer(question, answer)
 
-    def _failed(self, e: BaseException) -> None:
+    def failed(self, e: BaseException) -> None:
+        """(EditorView) A store operation failed: say so; the text stays in the editor."""
         log.warning("notes: %s", e)
         self.error.set(str(e), "error")
         self.error.show()
-
-    failed = _failed  # (EditorView)
 
     def has_unsaved(self) -> bool:
         return self.editor.dirty
