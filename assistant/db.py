@@ -164,7 +164,50 @@ def m003_parked_direction(db: sqlean.Connection) -> None:
     db.execute("ALTER TABLE sync_parked ADD COLUMN direction TEXT NOT NULL DEFAULT 'push'")
 
 
-MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [m001_library, m002_notes, m003_parked_direction]
+def m004_page_texts(db: sqlean.Connection) -> None:
+    """The coarse grain of search: the whole text of each PDF page, or of each section in formats
+    without pages, beside the passages. A question's words are often spread over a page (the
+    heading holds one, the third paragraph another) that no single passage holds together.
+    Filled from the stored passages, so a library needs no re-index."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE page_texts (
+            id INTEGER PRIMARY KEY,
+            manual_id INTEGER NOT NULL REFERENCES manuals(id) ON DELETE CASCADE,
+            page INTEGER,
+            section TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL
+        );
+        CREATE INDEX page_texts_manual ON page_texts(manual_id, page, section);
+        CREATE VIRTUAL TABLE page_texts_fts USING fts5(
+            text, content='page_texts', content_rowid='id',
+            tokenize="unicode61 remove_diacritics 2"
+        );
+        CREATE TRIGGER page_texts_ai AFTER INSERT ON page_texts BEGIN
+            INSERT INTO page_texts_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER page_texts_ad AFTER DELETE ON page_texts BEGIN
+            INSERT INTO page_texts_fts(page_texts_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        """
+    )
+    from .library.pages import page_texts
+
+    rows = db.execute("SELECT manual_id, page, section, text FROM chunks ORDER BY manual_id, ord").fetchall()
+    by_manual: dict[int, list] = {}
+    for r in rows:
+        by_manual.setdefault(r["manual_id"], []).append(r)
+    for manual_id, chunks in by_manual.items():
+        db.executemany(
+            "INSERT INTO page_texts(manual_id, page, section, text) VALUES (?, ?, ?, ?)",
+            [(manual_id, *t) for t in page_texts((c["page"], c["section"], c["text"]) for c in chunks)],
+        )
+
+
+MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
+    m001_library, m002_notes, m003_parked_direction, m004_page_texts,
+]
 
 
 def _migrate(db: sqlean.Connection) -> None:

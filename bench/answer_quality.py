@@ -44,8 +44,8 @@ import sys
 import time
 from pathlib import Path
 
-from _common import DEFAULT_DEVDATA, PROJECT_ROOT, banner, load_embedder, median, table, temp_home
-from direct_answer import half_of, is_right, reference
+from _common import DEFAULT_DEVDATA, PROJECT_ROOT, banner, half_of, load_embedder, median, table, temp_home
+from direct_answer import is_right, reference
 from retrieval_quality import (
     UNRELATED,
     chunk_sections,

@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import itertools
 import json
 import sys
 import time
 from pathlib import Path
 
-from _common import DEFAULT_DEVDATA, banner, load_embedder, median, percentile, table, temp_home
+from _common import DEFAULT_DEVDATA, banner, half_of, load_embedder, median, percentile, table, temp_home
 from retrieval_quality import (
     chunk_sections,
     content_tokens,
@@ -49,10 +48,6 @@ from assistant.library import ingest
 from assistant.rag import direct, values
 from assistant.rag.search import search
 from assistant.settings import Settings
-
-
-def half_of(qid: str) -> str:
-    return "tune" if int(hashlib.sha256(qid.encode()).hexdigest(), 16) % 2 == 0 else "report"
 
 
 def reference(answer: str) -> tuple[list[set[str]], set[str]]:

@@ -1,7 +1,7 @@
 """Retrieval quality of the app's search on real manuals: hybrid vs BM25-only vs vector-only.
 
     .venv/bin/python bench/retrieval_quality.py [DEVDATA] [--json OUT.json] [--show-misses]
-        [--only emanual|klipper] [--tv-level 1|2]
+        [--only emanual|klipper] [--tv-level 1|2] [--half tune|report|all]
 
 DEVDATA defaults to ../shared/devdata (relative to the project root). Everything is ingested
 with the app's own ingest (assistant.library.ingest) into a temporary FIELD_ASSISTANT_HOME and
@@ -52,6 +52,10 @@ Metrics (per question, then averaged): Recall@5 = 1 if any of the top 5 passages
 (answer recall / hit rate), MRR@10 = 1/rank of the first hit within 10, nDCG@10 with binary
 gains over every relevant chunk (ideal = min(#relevant, 10) hits at the top).
 
+Halves (`--half`): the questions are cut in two by a hash of their id (`_common.half_of`,
+the same cut as the answer benchmarks); the fusion weights are chosen on `tune` and the
+figures quoted from `report`. The default, `all`, scores every question.
+
 Abstention: `best_similarity` of the hybrid search for the real questions vs 32 unrelated
 general-knowledge questions (written for this benchmark) asked of the same libraries; the
 app's rule (assistant.rag.answer.is_relevant with Settings().min_relevance) and a suggested
@@ -71,7 +75,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _common import DEFAULT_DEVDATA, banner, load_embedder, loadavg, table, temp_home
+from _common import DEFAULT_DEVDATA, banner, half_of, load_embedder, loadavg, table, temp_home
 
 from assistant import db as dbmod
 from assistant.library import ingest
@@ -395,6 +399,8 @@ def main() -> int:
     ap.add_argument("--show-misses", action="store_true",
                     help="print hybrid misses at 5, and where each Klipper question's relevant chunks are")
     ap.add_argument("--only", choices=("emanual", "klipper"), help="run one dataset only")
+    ap.add_argument("--half", choices=("tune", "report", "all"), default="all",
+                    help="score one half of the questions (the weights are chosen on tune)")
     ap.add_argument("--tv-level", type=int, default=1, choices=(1, 2),
                     help="heading level of the flat Smart TV sections (2 shows the nesting of"
                          " same-level headings when the first heading is not level 1)")
@@ -424,6 +430,10 @@ def main() -> int:
     return 0
 
 
+def in_half(args, qid: str) -> bool:
+    return args.half == "all" or half_of(qid) == args.half
+
+
 def _emanual(args, devdata, home, embedder, min_rel, results, real_sims, real_answered, unrel, misses):
     src = devdata / "emanualqa"
     mdir = home / "emanual-src"
@@ -437,7 +447,8 @@ def _emanual(args, devdata, home, embedder, min_rel, results, real_sims, real_an
     n_chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
     print(f"   E-Manual: ingested 2 manuals, {n_chunks} chunks in {time.perf_counter() - t0:.1f} s")
     chunk_sec = {p: chunk_sections(db, p, len(secs)) for p, secs in manuals.items()}
-    sets = emanual_questions(src, manuals, chunk_sec)
+    sets = {name: ([q for q in qs if in_half(args, f"{name}:{q.qid}")], unresolved)
+            for name, (qs, unresolved) in emanual_questions(src, manuals, chunk_sec).items()}
     all_em = []
     for name, (qs, unresolved) in sets.items():
         if unresolved:
@@ -461,7 +472,7 @@ def _klipper(args, devdata, home, embedder, min_rel, results, real_sims, real_an
         raise SystemExit(f"ingest failed: {rep.failed}")
     n_chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
     print(f"   Klipper: ingested {len(rep.added)} files, {n_chunks} chunks in {time.perf_counter() - t0:.1f} s")
-    qs = klipper_questions(db, kdir / "klipper_faq_qa.jsonl")
+    qs = [q for q in klipper_questions(db, kdir / "klipper_faq_qa.jsonl") if in_half(args, q.qid)]
     results["datasets"]["Klipper all docs"] = evaluate(db, embedder, qs, misses, "Klipper all")
     _details(args, "Klipper all", qs, db)
     sims, ans, _ = similarity_stats(db, embedder, [q.text for q in qs], min_rel)
@@ -469,7 +480,7 @@ def _klipper(args, devdata, home, embedder, min_rel, results, real_sims, real_an
     unrel["Klipper"] = similarity_stats(db, embedder, UNRELATED, min_rel)
     faq = next(str(f) for f in files if f.name == "FAQ.md")
     ingest.remove(db, faq)
-    qs = klipper_questions(db, kdir / "klipper_faq_qa.jsonl")
+    qs = [q for q in klipper_questions(db, kdir / "klipper_faq_qa.jsonl") if in_half(args, q.qid)]
     results["datasets"]["Klipper without FAQ.md"] = evaluate(db, embedder, qs, misses, "Klipper no FAQ")
     _details(args, "Klipper no FAQ", qs, db)
     db.close()

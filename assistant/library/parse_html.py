@@ -120,6 +120,7 @@ class _Walker:
         self.section: tuple[str, ...] = ()
         self.buf: list[str] = []
         self.li_depth = 0
+        self.level = 0  # of the last <h1>..<h6>: a reference entry (<dt> with an anchor) nests under it
 
     def walk(self, root) -> list[Block]:
         stack: list[tuple[object, bool]] = [(root, False)]
@@ -148,9 +149,20 @@ class _Walker:
             self._flush()
             title = inline_text(node)
             if title:
-                self.section = push_section(self.section, _HEADINGS[tag], title)
+                self.level = _HEADINGS[tag]
+                self.section = push_section(self.section, self.level, title)
                 self._emit(title, "heading")
             return
+        if tag == "dt" and _is_entry(node):
+            # A reference manual's entries (postconf(5): 879 parameters under one <h2>) are <dt>
+            # terms with an anchor. As plain text the whole manual was one section, and a passage
+            # in the middle of an entry no longer said which parameter it described.
+            title = inline_text(node)
+            if 0 < len(title) <= ENTRY_MAX:
+                self._flush()
+                self.section = push_section(self.section, self.level + 1, title)
+                self._emit(title, "heading")
+                return
         if tag == "table":
             self._flush()
             self._emit(table_text(_table_rows(node)), "table")
@@ -175,6 +187,16 @@ class _Walker:
     def _emit(self, text: str, kind: str) -> None:
         if text:
             self.blocks.append(Block(text=text, page=None, section=self.section, kind=kind))
+
+
+ENTRY_MAX = 150  # characters: a longer <dt> is a paragraph in a list, not an entry's name
+
+
+def _is_entry(dt) -> bool:
+    """A <dt> that is a link target (its own id, or an <a name|id> inside): a reference entry."""
+    if "id" in dt.attributes:
+        return True
+    return any("name" in a.attributes or "id" in a.attributes for a in dt.css("a"))
 
 
 def _hidden(node) -> bool:

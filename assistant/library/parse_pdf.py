@@ -429,6 +429,9 @@ def _outside_boxes(raw, textpage, start: int, piece: str, boxes) -> str:
     return "".join(kept)
 
 
+TABLE_SPACE_RATIO = 0.15
+
+
 class _TableFinder:
     """pdfplumber, opened once per document and only when a page may hold a table."""
 
@@ -449,7 +452,10 @@ class _TableFinder:
         try:
             found = []
             for table in page.find_tables():
-                rows = table.extract()
+                # A gap wider than 0.15 of the font size is a space. pdfplumber's default, a fixed
+                # 3 points, glued every word of LaTeX manuals' small table text together
+                # ("Delaytime", "Don'ttrytosourcethefile"), so no search found them.
+                rows = table.extract(x_tolerance_ratio=TABLE_SPACE_RATIO)
                 if not _is_real_table(rows):
                     continue
                 x0, t, x1, b = table.bbox

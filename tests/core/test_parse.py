@@ -277,6 +277,27 @@ def test_html_charset_and_bad_bytes(tmp_path):
     assert "caf" in parsed.blocks[0].text
 
 
+def test_html_reference_entries_become_sections(tmp_path):
+    # postconf(5)-style: hundreds of parameters as <dt> link targets under one heading. Each is a
+    # section of its own, so a passage deep inside an entry still carries the parameter's name.
+    path = tmp_path / "params.html"
+    long_dd = "<p>It counts retries.</p>" * 3
+    path.write_text(
+        "<body><h1>Parameters</h1><h2>main.cf</h2><dl>"
+        f'<dt><b><a name="hop_limit">hop_limit</a> (default: 50)</b></dt><dd>{long_dd}</dd>'
+        '<dt id="queue_minfree">queue_minfree (default: 0)</dt><dd><p>Free space BADGER7.</p></dd>'
+        "<dt>plain term</dt><dd><p>Not an entry OTTER2.</p></dd>"
+        "</dl><h2>master.cf</h2><p>Services HERON3.</p></body>", encoding="utf-8")
+    parsed = parse(path)
+    assert block_with(parsed, "retries").section == ("Parameters", "main.cf", "hop_limit (default: 50)")
+    assert block_with(parsed, "hop_limit").kind == "heading"
+    assert block_with(parsed, "BADGER7").section == ("Parameters", "main.cf", "queue_minfree (default: 0)")
+    # A <dt> nobody links to is a term of a list, not an entry; the next heading ends the entries.
+    assert block_with(parsed, "OTTER2").section == ("Parameters", "main.cf", "queue_minfree (default: 0)")
+    assert block_with(parsed, "plain term").kind != "heading"
+    assert block_with(parsed, "HERON3").section == ("Parameters", "master.cf")
+
+
 def test_html_title_falls_back_to_h1(tmp_path):
     path = tmp_path / "page.html"
     path.write_text("<body><h1>Dryer D3</h1><p>Text</p></body>", encoding="utf-8")
