@@ -299,8 +299,11 @@ def cmd_models(args, session) -> int:
         if args.json:
             _out({"results": [r.to_json() for r in out], "recommended": best})
         elif best:
-            print(f"recommended: {best} (the best measured model within the budget; "
-                  f"`field-assistant models default {best}` to use it)")
+            chosen = session.settings.chat_model
+            tail = (f"the default while no other is chosen; now `{chosen}` is, by choice"
+                    if chosen and chosen != best else "the default chat model unless another is chosen"
+                    " with `field-assistant models default NAME`")
+            print(f"recommended: {best} (the best measured model within the budget: {tail})")
         return 0 if out else 1
     results = model_bench.load_results()
     if args.json:

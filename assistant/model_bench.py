@@ -82,15 +82,22 @@ def result_for(name: str, size_bytes: int, results: dict[str, BenchResult] | Non
 
 
 def typical_prompt(db, chat: llm.ChatModel, top_k: int, question: str = "How do I replace it, and to what torque?"):
-    """The prompt an answer from this library gets: `top_k` passages of the largest manual, in the
-    model's template, fitted to its context as the app fits them."""
+    """The prompt an answer from this library gets: `top_k` passages of the largest manual, of
+    the manual's median length, in the model's template, fitted to its context as the app fits
+    them. Median, not longest: the longest passages (whole tables) made a 1,900-token prompt on
+    the demo library, twice what a question there gets, and every model looked too slow."""
     from .rag import prompt as promptmod
     from .rag.search import Passage
 
-    rows = db.execute(
-        "SELECT c.id, c.text, c.section, m.title, m.path FROM chunks c JOIN manuals m ON m.id = c.manual_id "
-        "WHERE m.id = (SELECT manual_id FROM chunks GROUP BY manual_id ORDER BY count(*) DESC LIMIT 1) "
-        "ORDER BY length(c.text) DESC LIMIT ?", (top_k,)).fetchall() if db is not None else []
+    rows = []
+    if db is not None:
+        big = db.execute("SELECT manual_id FROM chunks GROUP BY manual_id ORDER BY count(*) DESC LIMIT 1").fetchone()
+        if big is not None:
+            lengths = sorted(r[0] for r in db.execute("SELECT length(text) FROM chunks WHERE manual_id = ?", (big[0],)))
+            median = lengths[len(lengths) // 2]
+            rows = db.execute(
+                "SELECT c.id, c.text, c.section, m.title, m.path FROM chunks c JOIN manuals m ON m.id = c.manual_id"
+                " WHERE m.id = ? ORDER BY abs(length(c.text) - ?), c.id LIMIT ?", (big[0], median, top_k)).fetchall()
     passages = [Passage(r["id"], r["title"], r["path"], None, r["section"] or "", r["text"], 1.0) for r in rows]
     if not passages:
         passages = [Passage(i, "demo", "demo", None, "", _FILLER, 1.0) for i in range(top_k)]
@@ -131,6 +138,22 @@ def _quality_rank(name: str, size: int) -> tuple[int, int]:
     if name in QUALITY_ORDER:
         return (QUALITY_ORDER.index(name), 0)
     return (len(QUALITY_ORDER), -size)
+
+
+@dataclass
+class Measured:
+    """A chat model as Settings lists it: the file, what this device measured, recommended or not."""
+
+    info: object  # models.ModelInfo
+    result: BenchResult | None
+    recommended: bool
+
+
+def measured(chat_models) -> list[Measured]:
+    """The chat models with their kept results and the recommendation (bench.json read once)."""
+    results = load_results()
+    best = recommend(chat_models, results)
+    return [Measured(m, result_for(m.name, m.size_bytes, results), m.name == best) for m in chat_models]
 
 
 def recommend(chat_models, results: dict[str, BenchResult] | None = None) -> str | None:

@@ -78,6 +78,15 @@ def _chat_models() -> list[ModelInfo]:
         except ModelCorruptError as e:
             info.problem = str(e)
         out.append(info)
+    if wanted not in names and out:
+        # No model chosen by the user: the best one measured on this device within the latency
+        # budget (`models bench`, run by the set-up), else SmolLM2, the one that fits anywhere.
+        from . import model_bench  # here, not at the top: model_bench loads llm
+
+        best = model_bench.recommend(out)
+        if best:
+            for info in out:
+                info.default = info.name == best
     return out
 
 

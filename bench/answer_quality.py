@@ -1,7 +1,7 @@
 """What the answer carries, per chat model, side by side: the app's own ask() on real manuals.
 
     .venv/bin/python bench/answer_quality.py [DEVDATA] [--model GGUF]... [--half report|tune]
-        [--limit N] [--max-tokens N] [--json OUT.json]
+        [--limit N] [--max-tokens N] [--json OUT.json] [--debian DIR] [--only SET]
 
 Without --model every installed chat model (`field-assistant models`) is measured. Each model runs
 in a process of its own (so its peak RSS is its own) over the same libraries, ingested once with
@@ -13,6 +13,9 @@ Sets
   the relevant passages are that section's chunks, as in bench/retrieval_quality.py).
 - Klipper FAQ with all docs (the reference is the FAQ's answer; relevant chunks by the
   key-sentence rule of bench/retrieval_quality.py).
+- `--debian DIR`: the independent set of bench/devset_debian.py (12 Debian manuals, questions with
+  a short reference answer and the facts it must carry, listed by the question's writer). DIR is
+  a library made by `retrieval_independent.py --home DIR` (ingested there when it is not yet).
 - Unanswerable: the Klipper FAQ questions that no chunk answers once FAQ.md is removed, and the
   general-knowledge questions of bench/retrieval_quality.py asked of the E-Manual library. The
   right answer is "not found".
@@ -94,9 +97,39 @@ def f1(answer: str, ref: str) -> float:
 # The libraries and questions (parent process)
 # ------------------------------------------------------------------------------------------
 
-def build(devdata: Path, home: Path, half: str) -> list[dict]:
+def fact_keys(facts: list[str]) -> list[str]:
+    """The writer's facts as keys facts_found compares: a value by its canonical unit form, else
+    the text itself (a command, option or setting name)."""
+    out = []
+    for f in facts:
+        found = values.facts(f)
+        out += [x.key for x in found] if found else ["cmd:" + " ".join(f.split()).lower()]
+    return out
+
+
+def build_debian(library_home: Path, half: str, embedder) -> list[dict]:
+    from devset_debian import answers, fetch, questions
+
+    library_home.mkdir(parents=True, exist_ok=True)
+    path = library_home / "library.sqlite3"
+    db = dbmod.connect(path)
+    if ingest.run(db, embedder, list(fetch().values())).failed:
+        raise SystemExit("ingest of the Debian manuals failed")
+    chunks = db.execute("SELECT c.id, c.text, m.path FROM chunks c JOIN manuals m ON m.id = c.manual_id").fetchall()
+    out = []
+    for q in questions():
+        if half_of(q["id"]) != half:
+            continue
+        rel = sorted(r[0] for r in chunks if answers(q, r[2], r[1]))
+        out.append({"set": "Debian docs", "db": str(path), "qid": q["id"], "q": q["question"], "ref": q["answer"],
+                    "fact_keys": fact_keys(q["facts"]), "relevant": rel, "answerable": True})
+    db.close()
+    return out
+
+
+def build(devdata: Path, home: Path, half: str, debian: Path | None = None) -> list[dict]:
     embedder = load_embedder()
-    qs: list[dict] = []
+    qs: list[dict] = build_debian(debian, half, embedder) if debian else []
     src = devdata / "emanualqa"
     mdir = home / "emanual-src"
     mdir.mkdir()
@@ -188,7 +221,7 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
         row = {"set": q["set"], "qid": q["qid"], "answerable": q["answerable"], "abstained": a.abstained,
                "answer": a.answer, "ttft_ms": a.timings["ttft_ms"], "total_ms": (time.perf_counter() - t0) * 1000}
         if q["answerable"]:
-            facts = reference_facts(q["ref"])
+            facts = set(q["fact_keys"]) if "fact_keys" in q else reference_facts(q["ref"])
             row["facts"] = len(facts)
             row["facts_found"] = facts_found(a.answer, facts) if not a.abstained else 0
             row["f1"] = 0.0 if a.abstained else f1(a.answer, q["ref"])
@@ -243,6 +276,8 @@ def main() -> int:
     ap.add_argument("--max-tokens", type=int, default=0, help="answer length (default: the app's setting)")
     ap.add_argument("--system", help="try this system text instead of the family's (for tuning)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--debian", type=Path, help="also the independent Debian set, its library kept in DIR")
+    ap.add_argument("--only", help="score this set only (e.g. 'Debian docs')")
     ap.add_argument("--worker", nargs=3, metavar=("MODEL", "QUESTIONS", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -262,7 +297,9 @@ def main() -> int:
     banner(f"answer quality ({args.half} half): {', '.join(m.name for m in models)}")
     results = []
     with temp_home() as home:
-        qs = build(devdata, home, args.half)
+        qs = build(devdata, home, args.half, args.debian)
+        if args.only:
+            qs = [q for q in qs if q["set"] == args.only]
         qfile = home / "questions.json"
         qfile.write_text(json.dumps(qs))
         print(f"   {len(qs)} questions: " + ", ".join(f"{s} {sum(q['set'] == s for q in qs)}"

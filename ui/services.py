@@ -243,7 +243,10 @@ class Services(QObject):
     # -- models and settings ---------------------------------------------------------------
 
     def list_models(self, **callbacks) -> Job:
-        return self.workers.submit(lambda ctx: [m for m in models.installed() if m.role == "chat"],
+        """The chat models as `model_bench.Measured`: each with this device's measurement, if any."""
+        from assistant import model_bench
+
+        return self.workers.submit(lambda ctx: model_bench.measured([m for m in models.installed() if m.role == "chat"]),
                                    lane="pool", name="list-models", **_cb(callbacks))
 
     def add_model(self, path: str, make_default: bool = False, **callbacks) -> Job:

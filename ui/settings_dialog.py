@@ -253,13 +253,20 @@ class SettingsDialog(QDialog):
         self.services.list_models(on_result=lambda ms: self._models(ms, select),
                                   on_error=lambda e: self._show_error(str(e)))
 
-    def _models(self, models: list, select: str | None = None) -> None:
+    def _models(self, listed: list, select: str | None = None) -> None:
         self.model.clear()
         current = None
-        for m in models:
+        models = [x.info for x in listed]
+        for x in listed:
+            m = x.info
             size = f"{m.size_bytes / 1e6:.0f} MB" if m.size_bytes < 1e9 else f"{m.size_bytes / 1e9:.1f} GB"
             quant = m.quantization or "?"
             text = f"{pretty_model_name(m.name)} — {quant}, {size}"
+            if x.result is not None:
+                # What this device measured (`models bench`): the wait a technician will see.
+                text += " — " + self.tr("first word after {0} s here").format(f"{x.result.first_token_s:.1f}")
+            if x.recommended:
+                text += " — " + self.tr("recommended")
             if m.problem:
                 text += " — " + self.tr("unusable")
             self.model.addItem(text, m.name)
@@ -273,6 +280,9 @@ class SettingsDialog(QDialog):
             current = self.model.findData(select)
         if not models:
             self.model.addItem(self.tr("No chat model installed"), None)
+        if models and not any(x.result for x in listed):
+            self.model_note.setText(self.tr("Not measured on this device yet: run “field-assistant models bench” "
+                                            "to see each model's speed here and which one is recommended."))
         self.model.setCurrentIndex(current if current is not None and current >= 0 else 0)
         self.model.setEnabled(bool(models))
         self._initial_model = self.model.currentData() if select is None else getattr(self, "_initial_model", None)

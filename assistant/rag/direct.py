@@ -36,6 +36,17 @@ _WANTS_VALUE = re.compile(r"\b(what|which|how (much|many|long|far|often|tight|hi
                           r"interval|level|timeout|frequency|default)\b", re.IGNORECASE)
 
 
+# Questions that want something done (a fix, a procedure), and lines that already say what to do.
+_TROUBLE = re.compile(r"\b(how (do|can|to|should)|steps?|procedure|fix|issue|problem|not work\w*|won'?t|doesn'?t|does not|can'?t|cannot|no (sound|picture|"
+                      r"signal|power)|error|fail\w*|fault|trouble\w*|what should i do|why)\b", re.IGNORECASE)
+_INSTRUCTION = re.compile(r"^\W*(check|make sure|ensure|try|press|turn|set|go to|select|use|replace|connect|"
+                          r"disconnect|remove|unplug|plug|restart|reset|tap|open|close|clean|adjust|change|"
+                          r"update|contact|run|tighten|loosen|verify|switch|enable|disable|install|reinstall|"
+                          r"if|to|from [\w ]{1,30}, (tap|press|select|go))\b", re.IGNORECASE)
+WITH_REMEDY = True
+REMEDY_AHEAD = 5
+
+
 @dataclass
 class Direct:
     """The unit that answers the question, verbatim, and where it is."""
@@ -116,6 +127,7 @@ class Candidate:
     cover: float  # weighted share of the question's terms in the unit and its heading
     similarity: float  # cosine to the question (0 without the embedding model)
     has_value: bool
+    remedy: str | None = None  # the passage's first instruction after this unit, within REMEDY_AHEAD
 
 
 def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None) -> list[Candidate]:
@@ -130,12 +142,14 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     out: list[Candidate] = []
     for rank, p in enumerate(passages[:MAX_PASSAGES]):
         heading = _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
-        for u in units(p):
+        us = units(p)
+        for i, u in enumerate(us):
             ut = _terms(u)
             if len(ut - q_terms) <= 1:
                 continue  # says back what was asked ("The TV smells of plastic."): not an answer
             cover = sum(weight[t] for t in q_terms & (ut | heading)) / total
-            out.append(Candidate(rank, p, u, cover, 0.0, bool(values.facts(u))))
+            remedy = next((x for x in us[i + 1:i + 1 + REMEDY_AHEAD] if _INSTRUCTION.match(x)), None)
+            out.append(Candidate(rank, p, u, cover, 0.0, bool(values.facts(u)), remedy))
     if embedder is not None and out:
         chosen = sorted(range(len(out)), key=lambda i: (-out[i].cover, out[i].rank))[:MAX_EMBEDDED]
         vecs = embedder.embed([question] + [out[i].text for i in chosen])
@@ -160,7 +174,16 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         return None
     score, c = best
     p = c.passage
-    return Direct(c.text, c.rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
+    text = c.text
+    if WITH_REMEDY and c.remedy and _TROUBLE.search(question) and not _INSTRUCTION.match(text):
+        # A troubleshooting table pairs a symptom with its remedy, and the symptom is what matches
+        # the question ("There is no sound ..."): the remedy is the answer. So with a procedure:
+        # the line that matches "how do I delete a group" says what the feature is, the step
+        # after it how. Read out of a PDF the
+        # table often comes column by column (every symptom, then every remedy), so the remedy
+        # is the first instruction that follows, not the next line.
+        text = f"{text} {c.remedy}"
+    return Direct(text, c.rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
 
 
 def find(question: str, passages: list[Passage], embedder: Embedder | None = None) -> Direct | None:

@@ -114,6 +114,27 @@ def test_models_bench_measures_on_this_library_keeps_the_result_and_recommends(h
     assert r.returncode == 1 and "no chat model named" in r.stderr
 
 
+def test_the_default_chat_model_is_the_one_measured_best_here_until_the_user_picks_one(models_dir, tmp_path):
+    from assistant import model_bench
+
+    src = tmp_path / "Admin-Model.Q4_1.gguf"
+    shutil.copyfile(models_dir / "chat" / models.DEFAULT_CHAT, src)
+    added = models.add(src)
+
+    def measured(first_token_s):
+        model_bench._save(model_bench.BenchResult(added.name, added.size_bytes, 800, 100.0, 20.0, first_token_s,
+                                                  400.0, 1, "2026-12-03T00:00:00+00:00"))
+
+    assert models.default("chat").name == models.DEFAULT_CHAT  # nothing measured: the small fallback
+    measured(5.0)
+    assert models.default("chat").name == added.name  # within the budget on this device
+    measured(12.0)
+    assert models.default("chat").name == models.DEFAULT_CHAT  # too slow here
+    measured(5.0)
+    models.set_default(models.DEFAULT_CHAT)  # the user's choice wins over the measurement
+    assert models.default("chat").name == models.DEFAULT_CHAT
+
+
 def test_recommend_prefers_the_better_model_within_the_budget():
     from assistant.model_bench import BenchResult, recommend
 

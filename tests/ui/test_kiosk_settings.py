@@ -97,6 +97,7 @@ def test_settings_persist_and_apply(qtbot, make_window, library):
     dlg = w.open_settings()
     qtbot.waitUntil(lambda: dlg.model.isEnabled(), timeout=10_000)
     assert "SmolLM2" in dlg.model.currentText() and "Q4_1" in dlg.model.currentText()
+    assert "not measured on this device" in dlg.model_note.text().lower()
     dlg.theme.setCurrentIndex(dlg.theme.findData("dark"))
     dlg.text_size.setCurrentIndex(dlg.text_size.findData(1.3))
     dlg.length.setCurrentIndex(dlg.length.findData(400))
@@ -116,6 +117,22 @@ def test_settings_persist_and_apply(qtbot, make_window, library):
     assert QApplication.instance().property("fa_theme") == "dark"
     fresh = settings.load()  # as after a restart
     assert fresh.theme == "dark" and fresh.text_size == 1.3
+
+
+def test_settings_show_what_this_device_measured_and_the_recommended_model(qtbot, make_window, models_dir):
+    from assistant import model_bench, models
+
+    chat = next(m for m in models.installed() if m.name == models.DEFAULT_CHAT)
+    model_bench._save(model_bench.BenchResult(chat.name, chat.size_bytes, 520, 120.0, 50.0, 4.25, 300.0, 1,
+                                              "2026-12-03T00:00:00+00:00"))
+    w = make_window()
+    wait_ready(qtbot, w)
+    dlg = w.open_settings()
+    qtbot.waitUntil(lambda: dlg.model.isEnabled(), timeout=10_000)
+    shown = dlg.model.itemText(dlg.model.findData(models.DEFAULT_CHAT))
+    assert "4.2 s here" in shown and "recommended" in shown
+    assert dlg.model.currentData() == models.DEFAULT_CHAT  # the recommended one is the default
+    assert "not measured" not in dlg.model_note.text().lower()
 
 
 def test_touch_target_follows_the_screen_dpi():

@@ -771,7 +771,7 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../notes/notes_view.py" line="197"/>
-        <location filename="../../notes/notes_view.py" line="406"/>
+        <location filename="../../notes/notes_view.py" line="403"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -841,32 +841,32 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="390"/>
+        <location filename="../../notes/notes_view.py" line="387"/>
         <source>Note saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="402"/>
+        <location filename="../../notes/notes_view.py" line="399"/>
         <source>Delete note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="403"/>
+        <location filename="../../notes/notes_view.py" line="400"/>
         <source>Delete “{0}”? It is deleted on every device at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="390"/>
+        <location filename="../../notes/notes_view.py" line="387"/>
         <source>Note deleted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="391"/>
+        <location filename="../../notes/notes_view.py" line="388"/>
         <source>Conflict settled; the result syncs like any edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="393"/>
+        <location filename="../../notes/notes_view.py" line="390"/>
         <source>Saved to notes: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -988,8 +988,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="78"/>
-        <location filename="../../settings_dialog.py" line="295"/>
-        <location filename="../../settings_dialog.py" line="300"/>
+        <location filename="../../settings_dialog.py" line="305"/>
+        <location filename="../../settings_dialog.py" line="310"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1242,47 +1242,62 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="264"/>
+        <location filename="../../settings_dialog.py" line="267"/>
+        <source>first word after {0} s here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="269"/>
+        <source>recommended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="271"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="275"/>
+        <location filename="../../settings_dialog.py" line="282"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="281"/>
-        <source>Add a chat model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../settings_dialog.py" line="283"/>
-        <source>GGUF models (*.gguf)</source>
+        <location filename="../../settings_dialog.py" line="284"/>
+        <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="291"/>
+        <source>Add a chat model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="293"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="301"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="333"/>
+        <location filename="../../settings_dialog.py" line="343"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="336"/>
+        <location filename="../../settings_dialog.py" line="346"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="359"/>
+        <location filename="../../settings_dialog.py" line="369"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="372"/>
+        <location filename="../../settings_dialog.py" line="382"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1601,7 +1616,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="382"/>
+        <location filename="../../settings_dialog.py" line="392"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
