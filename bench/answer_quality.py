@@ -219,7 +219,7 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
         events = list(ask(db, embedder, lambda: chat, q["q"], settings))
         a = events[-1].answer
         row = {"set": q["set"], "qid": q["qid"], "answerable": q["answerable"], "abstained": a.abstained,
-               "answer": a.answer, "ttft_ms": a.timings["ttft_ms"], "total_ms": (time.perf_counter() - t0) * 1000}
+               "answer": a.answer, "ttft_ms": a.timings["ttft_ms"], "prompt_tokens": a.timings.get("prompt_tokens"), "total_ms": (time.perf_counter() - t0) * 1000}
         if q["answerable"]:
             facts = set(q["fact_keys"]) if "fact_keys" in q else reference_facts(q["ref"])
             row["facts"] = len(facts)

@@ -208,7 +208,8 @@ def ask(
 
     chat = chat_loader()
     built = promptmod.build(question, res.passages, chat.render, chat.count,
-                            budget=chat.n_ctx - settings.max_answer_tokens - 8,
+                            budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
+                                       settings.max_prompt_tokens or chat.n_ctx),
                             system=promptmod.system_for(getattr(chat, "family", None)))
     timings["prompt_tokens"] = built.tokens
     pieces: list[str] = []

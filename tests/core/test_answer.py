@@ -51,6 +51,16 @@ def test_answer_cites_pages_that_exist(library):
     assert t["prompt_tokens"] > 0 and t["completion_tokens"] > 0 and t["ttft_ms"] <= t["total_ms"]
 
 
+def test_a_prompt_cap_keeps_the_prompt_short(library):
+    s = library
+    q = "What torque for the compressor mounting bolts on the HX-400?"
+    full, _ = _answer(s, q)
+    s.settings.max_prompt_tokens = 200
+    capped, _ = _answer(s, q)
+    assert capped.timings["prompt_tokens"] <= 200 < full.timings["prompt_tokens"]
+    assert not capped.abstained and capped.answer
+
+
 def test_abstains_on_unrelated_question(library):
     ans, _ = _answer(library, "Who painted the ceiling of the Sistine Chapel?")
     assert ans.abstained and ans.answer == NOT_FOUND and not ans.citations
