@@ -140,6 +140,25 @@ def _quality_rank(name: str, size: int) -> tuple[int, int]:
     return (len(QUALITY_ORDER), -size)
 
 
+MIN_PROMPT_CAP = 400  # tokens: below this even two passages do not fit
+
+
+def prompt_cap(path: Path) -> int | None:
+    """The longest prompt this model reads within the latency budget on this device, from its
+    measured prefill speed (None: not measured, no cap). The 0.5B here: 67 tok/s x 8 s = 536
+    tokens; on the tuning half of the Debian set a 600-token cap took its median first token
+    from 9.7 s to 6.6 s for fact recall 0.39 -> 0.36 (14 questions: within run-to-run noise,
+    a 750-token cap gave 0.43)."""
+    p = Path(path)
+    try:
+        r = result_for(p.name, p.stat().st_size)
+    except OSError:
+        return None
+    if r is None or r.prefill_tokens_per_s <= 0:
+        return None
+    return max(MIN_PROMPT_CAP, int(r.prefill_tokens_per_s * LATENCY_BUDGET_S))
+
+
 @dataclass
 class Measured:
     """A chat model as Settings lists it: the file, what this device measured, recommended or not."""

@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     max_answer_tokens: int = Field(200, ge=16, le=4096)
     n_ctx: int = Field(2048, ge=512)
     max_prompt_tokens: int | None = Field(None, ge=128, description="cap on the prompt (passages and question); "
-                                          "a shorter prompt is a sooner first word. None: what the context holds")
+                                          "a shorter prompt is a sooner first word. None: what the model reads within "
+                                          "the latency budget as `models bench` measured it here, else what the context holds")
     n_threads: int | None = None
     temperature: float = 0.1
     chat_model: str | None = Field(None, description="file name of the default chat model in the models folder")

@@ -127,9 +127,11 @@ def build_debian(library_home: Path, half: str, embedder) -> list[dict]:
     return out
 
 
-def build(devdata: Path, home: Path, half: str, debian: Path | None = None) -> list[dict]:
+def build(devdata: Path, home: Path, half: str, debian: Path | None = None, only: str | None = None) -> list[dict]:
     embedder = load_embedder()
     qs: list[dict] = build_debian(debian, half, embedder) if debian else []
+    if only == "Debian docs":
+        return qs
     src = devdata / "emanualqa"
     mdir = home / "emanual-src"
     mdir.mkdir()
@@ -297,7 +299,7 @@ def main() -> int:
     banner(f"answer quality ({args.half} half): {', '.join(m.name for m in models)}")
     results = []
     with temp_home() as home:
-        qs = build(devdata, home, args.half, args.debian)
+        qs = build(devdata, home, args.half, args.debian, args.only)
         if args.only:
             qs = [q for q in qs if q["set"] == args.only]
         qfile = home / "questions.json"

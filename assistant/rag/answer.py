@@ -168,6 +168,14 @@ def _cited(answer: str, n_passages: int) -> list[int]:
     return nums
 
 
+def _measured_cap(chat) -> int | None:
+    """The prompt size this model reads within the latency budget here (`models bench`)."""
+    from .. import model_bench  # here: model_bench loads llm, which a search-only caller never needs
+
+    path = getattr(chat, "path", None)
+    return model_bench.prompt_cap(path) if path is not None else None
+
+
 def ask(
     db,
     embedder: Embedder | None,
@@ -209,7 +217,7 @@ def ask(
     chat = chat_loader()
     built = promptmod.build(question, res.passages, chat.render, chat.count,
                             budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
-                                       settings.max_prompt_tokens or chat.n_ctx),
+                                       settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
                             system=promptmod.system_for(getattr(chat, "family", None)))
     timings["prompt_tokens"] = built.tokens
     pieces: list[str] = []

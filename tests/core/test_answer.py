@@ -61,6 +61,26 @@ def test_a_prompt_cap_keeps_the_prompt_short(library):
     assert not capped.abstained and capped.answer
 
 
+def test_the_prompt_is_sized_to_what_the_model_reads_within_the_budget_here(library, monkeypatch):
+    from assistant import model_bench
+
+    s = library
+    q = "What torque for the compressor mounting bolts on the HX-400?"
+    full, _ = _answer(s, q)
+    chat = s.chat()
+    monkeypatch.setattr(model_bench, "MIN_PROMPT_CAP", 100)  # the test library's prompts are short
+    # Measured slow here: 20 tok/s x 8 s = 160 tokens of prompt within the budget.
+    model_bench._save(model_bench.BenchResult(chat.path.name, chat.path.stat().st_size, 500, 20.0, 40.0, 25.0,
+                                              300.0, 1, "2026-12-03T00:00:00+00:00"))
+    assert model_bench.prompt_cap(chat.path) == 160
+    sized, _ = _answer(s, q)
+    assert sized.timings["prompt_tokens"] <= 160 < full.timings["prompt_tokens"]
+    monkeypatch.setattr(model_bench, "MIN_PROMPT_CAP", 400)
+    assert model_bench.prompt_cap(chat.path) == 400  # never below two passages' worth
+    s.settings.max_prompt_tokens = 2000  # the user's own setting wins
+    assert _answer(s, q)[0].timings["prompt_tokens"] == full.timings["prompt_tokens"]
+
+
 def test_abstains_on_unrelated_question(library):
     ans, _ = _answer(library, "Who painted the ceiling of the Sistine Chapel?")
     assert ans.abstained and ans.answer == NOT_FOUND and not ans.citations
