@@ -70,6 +70,7 @@ class SettingsDialog(QDialog):
         self.model.setEnabled(False)
         self.model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model.setMinimumContentsLength(20)
+        self.model.currentIndexChanged.connect(lambda _i: self._show_measured())
         self._row(form, self.tr("Chat model"), self.model)
         note_row = QHBoxLayout()
         self.model_note = label(self.tr("Any GGUF chat model in the models folder. A larger model writes better "
@@ -262,9 +263,6 @@ class SettingsDialog(QDialog):
             size = f"{m.size_bytes / 1e6:.0f} MB" if m.size_bytes < 1e9 else f"{m.size_bytes / 1e9:.1f} GB"
             quant = m.quantization or "?"
             text = f"{pretty_model_name(m.name)} — {quant}, {size}"
-            if x.result is not None:
-                # What this device measured (`models bench`): the wait a technician will see.
-                text += " — " + self.tr("first word after {0} s here").format(f"{x.result.first_token_s:.1f}")
             if x.recommended:
                 text += " — " + self.tr("recommended")
             if m.problem:
@@ -280,12 +278,28 @@ class SettingsDialog(QDialog):
             current = self.model.findData(select)
         if not models:
             self.model.addItem(self.tr("No chat model installed"), None)
-        if models and not any(x.result for x in listed):
-            self.model_note.setText(self.tr("Not measured on this device yet: run “field-assistant models bench” "
-                                            "to see each model's speed here and which one is recommended."))
+        self._listed = {x.info.name: x for x in listed}
+        self._show_measured()
         self.model.setCurrentIndex(current if current is not None and current >= 0 else 0)
         self.model.setEnabled(bool(models))
         self._initial_model = self.model.currentData() if select is None else getattr(self, "_initial_model", None)
+
+    def _show_measured(self) -> None:
+        """Under the list: what this device measured for the chosen model (`models bench`), the
+        wait a technician will see before the first word."""
+        listed = getattr(self, "_listed", {})
+        x = listed.get(self.model.currentData())
+        if x is not None and x.result is not None:
+            text = self.tr("On this device: first word after {0} s, then {1} words a second.").format(
+                f"{x.result.first_token_s:.1f}", f"{x.result.decode_tokens_per_s:.0f}")
+            if x.recommended:
+                text += " " + self.tr("Recommended: the best model that answers within 8 s here.")
+        elif listed and not any(m.result for m in listed.values()):
+            text = self.tr("Not measured on this device yet: run “field-assistant models bench” to see each "
+                           "model's speed here and which one is recommended.")
+        else:
+            text = self.tr("Not measured on this device (“field-assistant models bench”).")
+        self.model_note.setText(text)
 
     def choose_model(self) -> None:
         dlg = QFileDialog(self, self.tr("Add a chat model"))

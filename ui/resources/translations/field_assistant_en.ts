@@ -977,7 +977,7 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="68"/>
-        <location filename="../../settings_dialog.py" line="73"/>
+        <location filename="../../settings_dialog.py" line="74"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -987,317 +987,327 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="78"/>
-        <location filename="../../settings_dialog.py" line="305"/>
-        <location filename="../../settings_dialog.py" line="310"/>
+        <location filename="../../settings_dialog.py" line="79"/>
+        <location filename="../../settings_dialog.py" line="319"/>
+        <location filename="../../settings_dialog.py" line="324"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="79"/>
+        <location filename="../../settings_dialog.py" line="80"/>
         <source>Add a GGUF chat model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="75"/>
+        <location filename="../../settings_dialog.py" line="76"/>
         <source>Any GGUF chat model in the models folder. A larger model writes better answers but needs more memory and time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="84"/>
-        <location filename="../../settings_dialog.py" line="88"/>
+        <location filename="../../settings_dialog.py" line="85"/>
+        <location filename="../../settings_dialog.py" line="89"/>
         <source>Answer length</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="86"/>
+        <location filename="../../settings_dialog.py" line="87"/>
         <source>{0} (up to {1} tokens)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="92"/>
+        <location filename="../../settings_dialog.py" line="93"/>
         <source>Passages given to the model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="50"/>
-        <location filename="../../settings_dialog.py" line="93"/>
+        <location filename="../../settings_dialog.py" line="94"/>
         <source>Passages per answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="96"/>
+        <location filename="../../settings_dialog.py" line="97"/>
         <source>Voice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="99"/>
-        <location filename="../../settings_dialog.py" line="101"/>
+        <location filename="../../settings_dialog.py" line="100"/>
+        <location filename="../../settings_dialog.py" line="102"/>
         <source>Microphone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="103"/>
-        <location filename="../../settings_dialog.py" line="107"/>
+        <location filename="../../settings_dialog.py" line="104"/>
+        <location filename="../../settings_dialog.py" line="108"/>
         <source>After speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="104"/>
+        <location filename="../../settings_dialog.py" line="105"/>
         <source>Ask the question at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="105"/>
+        <location filename="../../settings_dialog.py" line="106"/>
         <source>Let me check the words first, then tap Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="110"/>
+        <location filename="../../settings_dialog.py" line="111"/>
         <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="114"/>
+        <location filename="../../settings_dialog.py" line="115"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="116"/>
+        <location filename="../../settings_dialog.py" line="117"/>
         <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="118"/>
+        <location filename="../../settings_dialog.py" line="119"/>
         <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="119"/>
+        <location filename="../../settings_dialog.py" line="120"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="122"/>
+        <location filename="../../settings_dialog.py" line="123"/>
         <source>Leave empty to keep the stored one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="123"/>
+        <location filename="../../settings_dialog.py" line="124"/>
         <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="124"/>
+        <location filename="../../settings_dialog.py" line="125"/>
         <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="126"/>
+        <location filename="../../settings_dialog.py" line="127"/>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="129"/>
+        <location filename="../../settings_dialog.py" line="130"/>
         <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="130"/>
+        <location filename="../../settings_dialog.py" line="131"/>
         <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="132"/>
+        <location filename="../../settings_dialog.py" line="133"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="132"/>
+        <location filename="../../settings_dialog.py" line="133"/>
         <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="135"/>
+        <location filename="../../settings_dialog.py" line="136"/>
         <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="138"/>
+        <location filename="../../settings_dialog.py" line="139"/>
         <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="141"/>
-        <location filename="../../settings_dialog.py" line="145"/>
+        <location filename="../../settings_dialog.py" line="142"/>
+        <location filename="../../settings_dialog.py" line="146"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="147"/>
-        <location filename="../../settings_dialog.py" line="151"/>
+        <location filename="../../settings_dialog.py" line="148"/>
+        <location filename="../../settings_dialog.py" line="152"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="149"/>
+        <location filename="../../settings_dialog.py" line="150"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="154"/>
-        <location filename="../../settings_dialog.py" line="157"/>
+        <location filename="../../settings_dialog.py" line="155"/>
+        <location filename="../../settings_dialog.py" line="158"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="156"/>
+        <location filename="../../settings_dialog.py" line="157"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="159"/>
+        <location filename="../../settings_dialog.py" line="160"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="163"/>
-        <location filename="../../settings_dialog.py" line="167"/>
+        <location filename="../../settings_dialog.py" line="164"/>
+        <location filename="../../settings_dialog.py" line="168"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="164"/>
+        <location filename="../../settings_dialog.py" line="165"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="165"/>
+        <location filename="../../settings_dialog.py" line="166"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="171"/>
+        <location filename="../../settings_dialog.py" line="172"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="173"/>
+        <location filename="../../settings_dialog.py" line="174"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="174"/>
+        <location filename="../../settings_dialog.py" line="175"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="176"/>
+        <location filename="../../settings_dialog.py" line="177"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="191"/>
+        <location filename="../../settings_dialog.py" line="192"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="192"/>
+        <location filename="../../settings_dialog.py" line="193"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="195"/>
+        <location filename="../../settings_dialog.py" line="196"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="195"/>
+        <location filename="../../settings_dialog.py" line="196"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="203"/>
+        <location filename="../../settings_dialog.py" line="204"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="204"/>
+        <location filename="../../settings_dialog.py" line="205"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="216"/>
+        <location filename="../../settings_dialog.py" line="217"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="220"/>
+        <location filename="../../settings_dialog.py" line="221"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="225"/>
+        <location filename="../../settings_dialog.py" line="226"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="267"/>
-        <source>first word after {0} s here</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../settings_dialog.py" line="269"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="271"/>
+        <location filename="../../settings_dialog.py" line="269"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="282"/>
+        <location filename="../../settings_dialog.py" line="280"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="284"/>
+        <location filename="../../settings_dialog.py" line="293"/>
+        <source>On this device: first word after {0} s, then {1} words a second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="296"/>
+        <source>Recommended: the best model that answers within 8 s here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="298"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="291"/>
+        <location filename="../../settings_dialog.py" line="301"/>
+        <source>Not measured on this device (“field-assistant models bench”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="305"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="293"/>
+        <location filename="../../settings_dialog.py" line="307"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="301"/>
+        <location filename="../../settings_dialog.py" line="315"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="343"/>
+        <location filename="../../settings_dialog.py" line="357"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="346"/>
+        <location filename="../../settings_dialog.py" line="360"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="369"/>
+        <location filename="../../settings_dialog.py" line="383"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="382"/>
+        <location filename="../../settings_dialog.py" line="396"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1616,7 +1626,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="392"/>
+        <location filename="../../settings_dialog.py" line="406"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
