@@ -30,10 +30,14 @@ if str(PROJECT_ROOT) not in sys.path:
 
 
 @contextlib.contextmanager
-def temp_home(prefix: str = "fa-bench-", keep: bool = False) -> Iterator[Path]:
-    """A fresh FIELD_ASSISTANT_HOME for the duration of the block (removed afterwards)."""
+def temp_home(prefix: str = "fa-bench-", keep: bool = False, at: Path | None = None) -> Iterator[Path]:
+    """A fresh FIELD_ASSISTANT_HOME for the duration of the block (removed afterwards), or the
+    folder `at` (created if needed, kept: a library to reuse in the next run)."""
     old = os.environ.get("FIELD_ASSISTANT_HOME")
-    home = Path(tempfile.mkdtemp(prefix=prefix))
+    if at is not None:
+        at.mkdir(parents=True, exist_ok=True)
+        keep = True
+    home = at.resolve() if at is not None else Path(tempfile.mkdtemp(prefix=prefix))
     os.environ["FIELD_ASSISTANT_HOME"] = str(home)
     try:
         yield home

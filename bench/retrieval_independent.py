@@ -27,9 +27,7 @@ the app's passages to do at least as well.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
 import time
 from collections import Counter, defaultdict
@@ -114,24 +112,6 @@ def summary(ranks: list[int | None]) -> tuple[float, float]:
     return r5, mrr
 
 
-@contextlib.contextmanager
-def _home(keep: Path | None):
-    if keep is None:
-        with temp_home() as home:
-            yield home
-        return
-    keep.mkdir(parents=True, exist_ok=True)
-    old = os.environ.get("FIELD_ASSISTANT_HOME")
-    os.environ["FIELD_ASSISTANT_HOME"] = str(keep.resolve())
-    try:
-        yield keep
-    finally:
-        if old is None:
-            os.environ.pop("FIELD_ASSISTANT_HOME", None)
-        else:
-            os.environ["FIELD_ASSISTANT_HOME"] = old
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--half", choices=("report", "tune", "all"), default="report")
@@ -146,7 +126,7 @@ def main() -> int:
     modes = [m for m in args.modes.split(",") if m]
     ranks: dict[str, list[int | None]] = {m: [] for m in [*modes, "BM25 pages", "RRF pages"]}
     per_q: list[dict] = []
-    with _home(args.home) as home:
+    with temp_home(at=args.home) as home:
         db = dbmod.connect()
         embedder = load_embedder()
         t0 = time.perf_counter()
