@@ -192,17 +192,14 @@ def m004_page_texts(db: sqlean.Connection) -> None:
         END;
         """
     )
-    from .library.pages import page_texts
+    from .library import pages
 
     rows = db.execute("SELECT manual_id, page, section, text FROM chunks ORDER BY manual_id, ord").fetchall()
     by_manual: dict[int, list] = {}
     for r in rows:
-        by_manual.setdefault(r["manual_id"], []).append(r)
+        by_manual.setdefault(r["manual_id"], []).append((r["page"], r["section"], r["text"]))
     for manual_id, chunks in by_manual.items():
-        db.executemany(
-            "INSERT INTO page_texts(manual_id, page, section, text) VALUES (?, ?, ?, ?)",
-            [(manual_id, *t) for t in page_texts((c["page"], c["section"], c["text"]) for c in chunks)],
-        )
+        pages.store(db, manual_id, chunks)
 
 
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [

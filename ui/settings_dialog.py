@@ -70,6 +70,7 @@ class SettingsDialog(QDialog):
         self.model.setEnabled(False)
         self.model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model.setMinimumContentsLength(20)
+        self._listed: dict = {}  # model name -> model_bench.Measured, once the list has loaded
         self.model.currentIndexChanged.connect(lambda _i: self._show_measured())
         self._row(form, self.tr("Chat model"), self.model)
         note_row = QHBoxLayout()
@@ -287,7 +288,7 @@ class SettingsDialog(QDialog):
     def _show_measured(self) -> None:
         """Under the list: what this device measured for the chosen model (`models bench`), the
         wait a technician will see before the first word."""
-        listed = getattr(self, "_listed", {})
+        listed = self._listed
         x = listed.get(self.model.currentData())
         if x is not None and x.result is not None:
             text = self.tr("On this device: first word after {0} s, then {1} words a second.").format(

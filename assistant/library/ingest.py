@@ -22,9 +22,9 @@ import numpy as np
 from .. import db as dbmod
 from ..errors import AssistantError, Cancelled, ManualParseError
 from ..rag.embedder import Embedder
+from . import pages
 from . import parse as parser
 from .chunk import chunk_manual
-from .pages import page_texts
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +98,7 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
                 (manual_id, c.ord, c.page, c.section_path, c.kind, c.text, c.start, c.end, c.safety),
             ).lastrowid
             db.execute("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)", (cid, vec.tobytes()))
-        db.executemany(
-            "INSERT INTO page_texts(manual_id, page, section, text) VALUES (?, ?, ?, ?)",
-            [(manual_id, *t) for t in page_texts((c.page, c.section_path, c.text) for c in chunks)],
-        )
+        pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
     return manual_id
 
 

@@ -15,6 +15,14 @@ def key(page: int | None, section: str) -> tuple[int | None, str]:
     return (page, "") if page is not None else (None, section)
 
 
+def store(db, manual_id: int, chunks: Iterable[tuple[int | None, str, str]]) -> None:
+    """Insert a manual's pages, built from its passages' (page, section, text) in reading order."""
+    db.executemany(
+        "INSERT INTO page_texts(manual_id, page, section, text) VALUES (?, ?, ?, ?)",
+        [(manual_id, *t) for t in page_texts(chunks)],
+    )
+
+
 def page_texts(chunks: Iterable[tuple[int | None, str, str]]) -> Iterator[tuple[int | None, str, str]]:
     """(page, section, text) per page, from (page, section, text) of the passages in reading order.
 

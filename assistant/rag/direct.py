@@ -37,13 +37,13 @@ _WANTS_VALUE = re.compile(r"\b(what|which|how (much|many|long|far|often|tight|hi
 
 
 # Questions that want something done (a fix, a procedure), and lines that already say what to do.
-_TROUBLE = re.compile(r"\b(how (do|can|to|should)|steps?|procedure|fix|issue|problem|not work\w*|won'?t|doesn'?t|does not|can'?t|cannot|no (sound|picture|"
-                      r"signal|power)|error|fail\w*|fault|trouble\w*|what should i do|why)\b", re.IGNORECASE)
+_TROUBLE = re.compile(r"\b(how (do|can|to|should)|steps?|procedure|fix|issue|problem|not work\w*|won'?t|"
+                      r"doesn'?t|does not|can'?t|cannot|no (sound|picture|signal|power)|error|fail\w*|fault|"
+                      r"trouble\w*|what should i do|why)\b", re.IGNORECASE)
 _INSTRUCTION = re.compile(r"^\W*(check|make sure|ensure|try|press|turn|set|go to|select|use|replace|connect|"
                           r"disconnect|remove|unplug|plug|restart|reset|tap|open|close|clean|adjust|change|"
                           r"update|contact|run|tighten|loosen|verify|switch|enable|disable|install|reinstall|"
                           r"if|to|from [\w ]{1,30}, (tap|press|select|go))\b", re.IGNORECASE)
-WITH_REMEDY = True
 REMEDY_AHEAD = 5
 
 
@@ -175,13 +175,12 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
     score, c = best
     p = c.passage
     text = c.text
-    if WITH_REMEDY and c.remedy and _TROUBLE.search(question) and not _INSTRUCTION.match(text):
+    if c.remedy and _TROUBLE.search(question) and not _INSTRUCTION.match(text):
         # A troubleshooting table pairs a symptom with its remedy, and the symptom is what matches
         # the question ("There is no sound ..."): the remedy is the answer. So with a procedure:
         # the line that matches "how do I delete a group" says what the feature is, the step
-        # after it how. Read out of a PDF the
-        # table often comes column by column (every symptom, then every remedy), so the remedy
-        # is the first instruction that follows, not the next line.
+        # after it how. Read out of a PDF the table often comes column by column (every symptom,
+        # then every remedy), so the remedy is the first instruction that follows, not the next line.
         text = f"{text} {c.remedy}"
     return Direct(text, c.rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
 

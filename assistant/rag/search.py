@@ -145,12 +145,18 @@ def scoped_manuals(db, idents: list[str]) -> dict[str, set[int]]:
     manuals = db.execute("SELECT id, title, path FROM manuals").fetchall()
     out: dict[str, set[int]] = {}
     for t in idents:
-        parts = [p for p in re.split(r"[^\w]+", t) if p]
-        pat = re.compile(r"(?<![a-z0-9])" + r"[\W_]*".join(map(re.escape, parts)) + r"(?![a-z0-9])", re.I)
-        ids = {m["id"] for m in manuals if pat.search(m["title"]) or pat.search(m["path"].rsplit("/", 1)[-1])}
+        ids = _manuals_named(manuals, t)
         if ids:
             out[t] = ids
     return out
+
+
+def _manuals_named(manuals, term: str) -> set[int]:
+    """Ids of the manuals whose title or file name holds `term` as a whole token (its parts in
+    order, any separators between: "HX-400" matches "hx400" and "HX 400")."""
+    parts = [p for p in re.split(r"[^\w]+", term) if p]
+    pat = re.compile(r"(?<![a-z0-9])" + r"[\W_]*".join(map(re.escape, parts)) + r"(?![a-z0-9])", re.I)
+    return {m["id"] for m in manuals if pat.search(m["title"]) or pat.search(m["path"].rsplit("/", 1)[-1])}
 
 
 def named_manuals(db, terms: list[str]) -> dict[str, set[int]]:
@@ -168,8 +174,7 @@ def named_manuals(db, terms: list[str]) -> dict[str, set[int]]:
         return {}
     out: dict[str, set[int]] = {}
     for t in words:
-        pat = re.compile(r"(?<![a-z0-9])" + re.escape(t) + r"(?![a-z0-9])", re.I)
-        ids = {m["id"] for m in manuals if pat.search(m["title"]) or pat.search(m["path"].rsplit("/", 1)[-1])}
+        ids = _manuals_named(manuals, t)
         if not ids or len(ids) == len(manuals):
             continue
         counts = db.execute(

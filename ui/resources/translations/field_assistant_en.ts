@@ -977,7 +977,7 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="68"/>
-        <location filename="../../settings_dialog.py" line="74"/>
+        <location filename="../../settings_dialog.py" line="75"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -987,327 +987,327 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="79"/>
-        <location filename="../../settings_dialog.py" line="319"/>
-        <location filename="../../settings_dialog.py" line="324"/>
+        <location filename="../../settings_dialog.py" line="80"/>
+        <location filename="../../settings_dialog.py" line="320"/>
+        <location filename="../../settings_dialog.py" line="325"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="80"/>
+        <location filename="../../settings_dialog.py" line="81"/>
         <source>Add a GGUF chat model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="76"/>
+        <location filename="../../settings_dialog.py" line="77"/>
         <source>Any GGUF chat model in the models folder. A larger model writes better answers but needs more memory and time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="85"/>
-        <location filename="../../settings_dialog.py" line="89"/>
+        <location filename="../../settings_dialog.py" line="86"/>
+        <location filename="../../settings_dialog.py" line="90"/>
         <source>Answer length</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="87"/>
+        <location filename="../../settings_dialog.py" line="88"/>
         <source>{0} (up to {1} tokens)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="93"/>
+        <location filename="../../settings_dialog.py" line="94"/>
         <source>Passages given to the model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="50"/>
-        <location filename="../../settings_dialog.py" line="94"/>
+        <location filename="../../settings_dialog.py" line="95"/>
         <source>Passages per answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="97"/>
+        <location filename="../../settings_dialog.py" line="98"/>
         <source>Voice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="100"/>
-        <location filename="../../settings_dialog.py" line="102"/>
+        <location filename="../../settings_dialog.py" line="101"/>
+        <location filename="../../settings_dialog.py" line="103"/>
         <source>Microphone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="104"/>
-        <location filename="../../settings_dialog.py" line="108"/>
+        <location filename="../../settings_dialog.py" line="105"/>
+        <location filename="../../settings_dialog.py" line="109"/>
         <source>After speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="105"/>
+        <location filename="../../settings_dialog.py" line="106"/>
         <source>Ask the question at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="106"/>
+        <location filename="../../settings_dialog.py" line="107"/>
         <source>Let me check the words first, then tap Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="111"/>
+        <location filename="../../settings_dialog.py" line="112"/>
         <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="115"/>
+        <location filename="../../settings_dialog.py" line="116"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="117"/>
+        <location filename="../../settings_dialog.py" line="118"/>
         <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="119"/>
+        <location filename="../../settings_dialog.py" line="120"/>
         <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="120"/>
+        <location filename="../../settings_dialog.py" line="121"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="123"/>
+        <location filename="../../settings_dialog.py" line="124"/>
         <source>Leave empty to keep the stored one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="124"/>
+        <location filename="../../settings_dialog.py" line="125"/>
         <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="125"/>
+        <location filename="../../settings_dialog.py" line="126"/>
         <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="127"/>
+        <location filename="../../settings_dialog.py" line="128"/>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="130"/>
+        <location filename="../../settings_dialog.py" line="131"/>
         <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="131"/>
+        <location filename="../../settings_dialog.py" line="132"/>
         <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="133"/>
+        <location filename="../../settings_dialog.py" line="134"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="133"/>
+        <location filename="../../settings_dialog.py" line="134"/>
         <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="136"/>
+        <location filename="../../settings_dialog.py" line="137"/>
         <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="139"/>
+        <location filename="../../settings_dialog.py" line="140"/>
         <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="142"/>
-        <location filename="../../settings_dialog.py" line="146"/>
+        <location filename="../../settings_dialog.py" line="143"/>
+        <location filename="../../settings_dialog.py" line="147"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="148"/>
-        <location filename="../../settings_dialog.py" line="152"/>
+        <location filename="../../settings_dialog.py" line="149"/>
+        <location filename="../../settings_dialog.py" line="153"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="150"/>
+        <location filename="../../settings_dialog.py" line="151"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="155"/>
-        <location filename="../../settings_dialog.py" line="158"/>
+        <location filename="../../settings_dialog.py" line="156"/>
+        <location filename="../../settings_dialog.py" line="159"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="157"/>
+        <location filename="../../settings_dialog.py" line="158"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="160"/>
+        <location filename="../../settings_dialog.py" line="161"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="164"/>
-        <location filename="../../settings_dialog.py" line="168"/>
+        <location filename="../../settings_dialog.py" line="165"/>
+        <location filename="../../settings_dialog.py" line="169"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="165"/>
+        <location filename="../../settings_dialog.py" line="166"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="166"/>
+        <location filename="../../settings_dialog.py" line="167"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="172"/>
+        <location filename="../../settings_dialog.py" line="173"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="174"/>
+        <location filename="../../settings_dialog.py" line="175"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="175"/>
+        <location filename="../../settings_dialog.py" line="176"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="177"/>
+        <location filename="../../settings_dialog.py" line="178"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="192"/>
+        <location filename="../../settings_dialog.py" line="193"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="193"/>
+        <location filename="../../settings_dialog.py" line="194"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="196"/>
+        <location filename="../../settings_dialog.py" line="197"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="196"/>
+        <location filename="../../settings_dialog.py" line="197"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="204"/>
+        <location filename="../../settings_dialog.py" line="205"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="205"/>
+        <location filename="../../settings_dialog.py" line="206"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="217"/>
+        <location filename="../../settings_dialog.py" line="218"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="221"/>
+        <location filename="../../settings_dialog.py" line="222"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="226"/>
+        <location filename="../../settings_dialog.py" line="227"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="267"/>
+        <location filename="../../settings_dialog.py" line="268"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="269"/>
+        <location filename="../../settings_dialog.py" line="270"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="280"/>
+        <location filename="../../settings_dialog.py" line="281"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="293"/>
+        <location filename="../../settings_dialog.py" line="294"/>
         <source>On this device: first word after {0} s, then {1} words a second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="296"/>
+        <location filename="../../settings_dialog.py" line="297"/>
         <source>Recommended: the best model that answers within 8 s here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="298"/>
+        <location filename="../../settings_dialog.py" line="299"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="301"/>
+        <location filename="../../settings_dialog.py" line="302"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="305"/>
+        <location filename="../../settings_dialog.py" line="306"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="307"/>
+        <location filename="../../settings_dialog.py" line="308"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="315"/>
+        <location filename="../../settings_dialog.py" line="316"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="357"/>
+        <location filename="../../settings_dialog.py" line="358"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="360"/>
+        <location filename="../../settings_dialog.py" line="361"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="383"/>
+        <location filename="../../settings_dialog.py" line="384"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="396"/>
+        <location filename="../../settings_dialog.py" line="397"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1626,7 +1626,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="406"/>
+        <location filename="../../settings_dialog.py" line="407"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
