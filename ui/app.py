@@ -16,8 +16,6 @@ import time
 import traceback
 from pathlib import Path
 
-from .qtcompat import emit
-
 log = logging.getLogger(__name__)
 
 APP_ID = "field-assistant"
@@ -107,7 +105,7 @@ class ErrorReporter:
             return
         log.error("unhandled exception:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
         _say(f"field-assistant: unexpected error: {getattr(exc_type, '__name__', 'Error')}: {exc}")
-        emit(self._relay.message, f"{getattr(exc_type, '__name__', 'Error')}: {exc}")
+        self._relay.message.emit(f"{getattr(exc_type, '__name__', 'Error')}: {exc}")
 
     def show(self, message: str) -> None:
         from PySide6.QtCore import Qt

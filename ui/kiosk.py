@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
 
-from .qtcompat import emit
 from .widgets import button, label
 
 log = logging.getLogger(__name__)
@@ -155,7 +154,7 @@ class KioskController(QObject):
         w.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
                          | Qt.WindowType.WindowStaysOnTopHint)
         self.fill_screen()
-        emit(self.changed, True)
+        self.changed.emit(True)
         screen = w.screen() or QGuiApplication.primaryScreen()
         screen.geometryChanged.connect(self._screen_changed)
 
@@ -192,7 +191,7 @@ class KioskController(QObject):
             w.setGeometry(avail.x() + (avail.width() - width) // 2, avail.y() + (avail.height() - height) // 2,
                           width, height)
         w.show()
-        emit(self.changed, False)
+        self.changed.emit(False)
 
     def eventFilter(self, obj, event) -> bool:
         if not self.active:

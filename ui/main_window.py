@@ -27,7 +27,6 @@ from .kiosk import KioskController, PinDialog
 from .library.library_view import LibraryView
 from .notes.notes_view import NotesView
 from .notes.sync_indicator import SyncBridge, SyncIndicator
-from .qtcompat import emit
 from .services import Services
 from .settings_dialog import SettingsDialog
 from .viewer.viewer_view import ViewerView
@@ -294,7 +293,7 @@ class MainWindow(QMainWindow):
             self._ready = True
             log.info("main window ready")
             _freeze_heap()
-            emit(self.ready)
+            self.ready.emit()
 
     @property
     def is_ready(self) -> bool:

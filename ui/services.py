@@ -20,7 +20,6 @@ from assistant import settings as settingsmod
 from assistant.errors import ModelCorruptError, ModelMissingError
 from assistant.session import Session
 
-from .qtcompat import emit
 from .workers import Job, JobContext, Workers
 
 log = logging.getLogger(__name__)
@@ -73,7 +72,7 @@ class Services(QObject):
 
     def _set_embedder(self, state: str, message: str) -> None:
         self.embedder_state = state
-        emit(self.embedder_state_changed, state, message)
+        self.embedder_state_changed.emit(state, message)
 
     def load_chat_model(self) -> Job:
         """Load the default chat model on the `llm` lane (the only thread that may use it)."""
@@ -106,7 +105,7 @@ class Services(QObject):
 
     def _set_model(self, state: str, message: str) -> None:
         self.model_state, self.model_message = state, message
-        emit(self.model_state_changed, state, message)
+        self.model_state_changed.emit(state, message)
 
     # -- library -------------------------------------------------------------------------
 
@@ -128,7 +127,7 @@ class Services(QObject):
         manuals, load_demo = result
         self.manuals = manuals
         self.library_loaded = True
-        emit(self.library_changed, manuals)
+        self.library_changed.emit(manuals)
         if load_demo and self.demo_files():
             log.info("first run: loading the demo manuals")
             self.demo_loading = True
@@ -158,7 +157,7 @@ class Services(QObject):
 
         job = self.workers.submit(run, lane="db-writer", name="reindex" if reindex else "ingest", **_cb(callbacks))
         job.finished.connect(self.refresh_library)
-        emit(self.ingest_started, job)
+        self.ingest_started.emit(job)
         return job
 
     def remove(self, paths: list[str], **callbacks) -> Job:
@@ -260,7 +259,7 @@ class Services(QObject):
             models.set_default(changes.pop("chat_model"))  # validates and saves it
         new = settingsmod.save(**changes) if changes else settingsmod.load()
         self.settings = self.session.settings = _with_thread_budget(new)
-        emit(self.settings_changed, new)
+        self.settings_changed.emit(new)
         if model_changed:
             self.load_chat_model()
         return new

@@ -24,7 +24,6 @@ from assistant.errors import AssistantError
 
 from . import theme
 from .kiosk import MAX_PIN, MIN_PIN, hash_pin, valid_pin
-from .qtcompat import emit
 from .services import Services, pretty_model_name
 from .widgets import Notice, button, label
 
@@ -396,7 +395,7 @@ class SettingsDialog(QDialog):
         except (AssistantError, OSError, ValueError) as e:
             self._show_error(self.tr("The settings could not be saved: {0}").format(e))
             return
-        emit(self.saved, changes)
+        self.saved.emit(changes)
         self.accept()
 
 

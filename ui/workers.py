@@ -30,8 +30,6 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from assistant.errors import Cancelled
 
-from .qtcompat import emit
-
 log = logging.getLogger(__name__)
 
 LANES = {"llm": 1, "stt": 1, "db-writer": 1, "notes": 1, "pool": 2}
@@ -82,17 +80,17 @@ class Job(QObject):
     @Slot(str, object)
     def _deliver(self, kind: str, payload: object) -> None:
         if kind == "progress":
-            emit(self.progress, payload)
+            self.progress.emit(payload)
             return
         self.state = kind
         self.ended_at = time.perf_counter()
         if kind == "succeeded":
-            emit(self.succeeded, payload)
+            self.succeeded.emit(payload)
         elif kind == "failed":
-            emit(self.failed, payload)
+            self.failed.emit(payload)
         else:
-            emit(self.cancelled)
-        emit(self.finished)
+            self.cancelled.emit()
+        self.finished.emit()
         self._workers._forget(self)
 
     def __repr__(self) -> str:
@@ -131,7 +129,7 @@ class JobContext:
     def flush(self, now: float | None = None) -> None:
         if self._buffer:
             batch, self._buffer = self._buffer, []
-            emit(self._job._relay, "progress", batch)
+            self._job._relay.emit("progress", batch)
         self._last = now or self._workers.clock()
 
 
@@ -223,7 +221,7 @@ class Workers(QObject):
         """Runs on a worker thread."""
         ctx = JobContext(job, self)
         if job.cancel_event.is_set():
-            emit(job._relay, "cancelled", None)
+            job._relay.emit("cancelled", None)
             return
         job.state = "running"
         job.started_at = time.perf_counter()
@@ -231,17 +229,17 @@ class Workers(QObject):
             result = job.fn(ctx)
         except Cancelled:
             ctx.flush()
-            emit(job._relay, "cancelled", None)
+            job._relay.emit("cancelled", None)
         except Exception as e:  # every failure reaches the GUI thread as one message
             ctx.flush()
             if not _expected(e):
                 log.exception("job %s failed", job.name)
             else:
                 log.info("job %s failed: %s", job.name, e)
-            emit(job._relay, "failed", e)
+            job._relay.emit("failed", e)
         else:
             ctx.flush()
-            emit(job._relay, "succeeded", result)
+            job._relay.emit("succeeded", result)
 
     def _forget(self, job: Job) -> None:
         self._jobs.discard(job)

@@ -13,7 +13,6 @@ from assistant.rag.answer import Answer, Citation
 from tests.ui.conftest import wait_ready
 from ui.chat.ask_view import Turn
 from ui.chat.cards import CitationCard, SafetyBanner
-from ui.qtcompat import emit
 
 
 def test_window_shows_before_the_model_has_loaded(qtbot, make_window, library, monkeypatch):
@@ -119,7 +118,7 @@ def test_clicking_a_citation_opens_the_viewer_at_that_page(qtbot, make_window, l
     # The answer's [1] marker opens the same place.
     w.go("ask")
     with qtbot.waitSignal(w.viewer.page_shown, timeout=20_000) as sig:
-        emit(w.ask.turn_view.answer.linkActivated, "cite:1")
+        w.ask.turn_view.answer.linkActivated.emit("cite:1")
     assert sig.args == [c.path, 2]
 
 

@@ -25,7 +25,6 @@ from assistant.errors import AssistantError, ModelMissingError
 from assistant.rag.search import query_terms
 
 from .. import theme
-from ..qtcompat import emit
 from ..services import Services, pretty_model_name
 from ..voice.talk import TalkController
 from ..voice.talk_button import TalkButton
@@ -174,12 +173,12 @@ class TurnView(QWidget):
             n = int(href[5:])
             src = next((s for s in self._sources if s.n == n), None)
             if src is not None:
-                emit(self.open_source, src)
+                self.open_source.emit(src)
 
     def _open_direct(self) -> None:
         d = self.turn.direct
         if d is not None:
-            emit(self.open_source, Source(d.n, d.manual, d.path, d.page, d.section, d.text))
+            self.open_source.emit(Source(d.n, d.manual, d.path, d.page, d.section, d.text))
 
     def _show_direct(self) -> None:
         d = self.turn.direct
@@ -668,7 +667,7 @@ class AskView(QWidget):
         self._update(turn, full=True)
         if turn is self.current:
             self._set_busy(False)
-        emit(self.answer_finished, turn)
+        self.answer_finished.emit(turn)
 
     def _update(self, turn: Turn, full: bool) -> None:
         if turn is not self.current or self.turn_view is None:
@@ -697,7 +696,7 @@ class AskView(QWidget):
         self.stop_button.setVisible(busy)
         self.ask_button.setVisible(not busy)
         self._update_save_button()
-        emit(self.busy_changed, busy)
+        self.busy_changed.emit(busy)
 
     def _update_save_button(self) -> None:
         t = self.current
@@ -707,7 +706,7 @@ class AskView(QWidget):
     def _save_to_notes(self) -> None:
         t = self.current
         if t is not None and t.answer is not None:
-            emit(self.save_to_notes, t.question, t.answer.to_json())
+            self.save_to_notes.emit(t.question, t.answer.to_json())
 
     # -- history -------------------------------------------------------------------------
 
@@ -721,7 +720,7 @@ class AskView(QWidget):
         self._update_save_button()
         if turn is not None:
             tv = self.turn_view = TurnView(turn, self.services)
-            tv.open_source.connect(lambda src, tv=tv: emit(self.open_source, src, tv.terms))
+            tv.open_source.connect(lambda src, tv=tv: self.open_source.emit(src, tv.terms))
             self.content_layout.addWidget(self.turn_view)
         self.scroll.verticalScrollBar().setValue(0)
         self._set_busy(turn is not None and turn.busy)

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from .. import theme
-from ..qtcompat import emit
 from ..widgets import button, label
 from .text import highlight, shorten
 
@@ -72,7 +71,7 @@ class CitationCard(QFrame):
             top.addWidget(label(where.capitalize() if where else "", "Muted"), 0, Qt.AlignmentFlag.AlignTop)
         self.open_button = button(self.tr("Open"), "external", "Link",
                                   accessible=self.tr("Open source {0} in the viewer").format(source.n))
-        self.open_button.clicked.connect(lambda: emit(self.open_requested, self.source))
+        self.open_button.clicked.connect(lambda: self.open_requested.emit(self.source))
         top.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(top)
         if source.section:
@@ -86,12 +85,12 @@ class CitationCard(QFrame):
 
     def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
-            emit(self.open_requested, self.source)
+            self.open_requested.emit(self.source)
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            emit(self.open_requested, self.source)
+            self.open_requested.emit(self.source)
             return
         super().keyPressEvent(event)
 
@@ -127,7 +126,7 @@ class SafetyBanner(QFrame):
         head.addWidget(label(f"{note.manual}{where}", "Caption"), 1)
         src = button(self.tr("Show in manual"), None, "Link")
         src.setStyleSheet(f"color: {color};")
-        src.clicked.connect(lambda: emit(self.open_requested, self.source))
+        src.clicked.connect(lambda: self.open_requested.emit(self.source))
         head.addWidget(src)
         col.addLayout(head)
         text = label(_strip_level(note.text, note.level), wrap=True, selectable=True)

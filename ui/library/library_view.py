@@ -30,7 +30,6 @@ from assistant.errors import AssistantError
 from assistant.library.parse import SUPPORTED
 
 from .. import theme
-from ..qtcompat import emit
 from ..services import Services
 from ..widgets import PageHeader, button, label
 
@@ -55,7 +54,7 @@ class ManualsModel(QAbstractTableModel):
     def set_busy(self, paths: set[str]) -> None:
         self.busy_paths = paths
         if self.manuals:
-            emit(self.dataChanged, self.index(0, 5), self.index(len(self.manuals) - 1, 5))
+            self.dataChanged.emit(self.index(0, 5), self.index(len(self.manuals) - 1, 5))
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.manuals)
@@ -315,7 +314,7 @@ class LibraryView(QWidget):
     def _open_row(self, index) -> None:
         m = self.proxy.data(index, Qt.ItemDataRole.UserRole)
         if m:
-            emit(self.open_manual, m)
+            self.open_manual.emit(m)
 
     # -- adding ----------------------------------------------------------------------------
 
@@ -387,16 +386,16 @@ class LibraryView(QWidget):
             parts.append(self.tr("{0} already in the library").format(skipped))
         if failed:
             parts.append(self.tr("{0} could not be added").format(failed))
-        emit(self.message, ", ".join(parts))
+        self.message.emit(", ".join(parts))
         self.progress_detail.setText(", ".join(parts))
 
     def _failed(self, job, e: BaseException) -> None:
         msg = str(e) if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}"
         self._add_error("", msg)
-        emit(self.message, self.tr("Indexing stopped: {0}").format(msg))
+        self.message.emit(self.tr("Indexing stopped: {0}").format(msg))
 
     def _stopped(self, job) -> None:
-        emit(self.message, self.tr("Indexing cancelled. Manuals indexed so far are kept."))
+        self.message.emit(self.tr("Indexing cancelled. Manuals indexed so far are kept."))
 
     def _finished(self, job) -> None:
         if job in self.queue_jobs:
@@ -447,8 +446,8 @@ class LibraryView(QWidget):
 
     def _remove(self, paths: list[str]):
         return self.services.remove(
-            paths, on_result=lambda removed: emit(self.message, self.tr("{0} manual(s) removed").format(len(removed))),
-            on_error=lambda e: emit(self.message, str(e)))
+            paths, on_result=lambda removed: self.message.emit(self.tr("{0} manual(s) removed").format(len(removed))),
+            on_error=lambda e: self.message.emit(str(e)))
 
     def reindex_selected(self):
         manuals = self.selected()

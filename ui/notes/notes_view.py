@@ -32,7 +32,6 @@ from assistant.notes import NoteStore, merge
 from assistant.notes.editor import NoteEditor
 
 from ..chat.cards import Source
-from ..qtcompat import emit
 from ..voice.talk import TalkController
 from ..voice.talk_button import TalkButton
 from ..widgets import Notice, button, clear_layout, label, plain_tip
@@ -78,7 +77,7 @@ class ConflictPanel(QFrame):
         self.keep_other = button(self.tr("Keep the other"), "check", None)
         self.keep_both = button(self.tr("Keep both"), "plus", None)
         for b, keep in ((self.keep_first, "first"), (self.keep_other, "other"), (self.keep_both, "both")):
-            b.clicked.connect(lambda _=False, k=keep: emit(self.chosen, index, k))
+            b.clicked.connect(lambda _=False, k=keep: self.chosen.emit(index, k))
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
@@ -320,10 +319,10 @@ class NotesView(QWidget):
 
         def found(manual) -> None:
             if manual is None:
-                emit(self.message, self.tr("“{0}” is not in the library on this device").format(c.get("manual") or "?"))
+                self.message.emit(self.tr("“{0}” is not in the library on this device").format(c.get("manual") or "?"))
                 return
             page = c.get("page") if isinstance(c.get("page"), int) else None
-            emit(self.open_source, Source(c.get("n") or 0, manual["title"], manual["path"], page,
+            self.open_source.emit(Source(c.get("n") or 0, manual["title"], manual["path"], page,
                                           str(c.get("section") or ""), str(c.get("text") or "")), [])
 
         self.services.workers.submit(run, lane="pool", name="citation-lookup", on_result=found, on_error=self.failed)
@@ -388,9 +387,9 @@ class NotesView(QWidget):
                 "settled": self.tr("Conflict settled; the result syncs like any edit")}.get(event)
         if event == "from-answer" and note is not None:
             text = self.tr("Saved to notes: {0}").format(note.title)
-        emit(self.changed)  # the list, the sync indicator and the Ask page's note buttons follow
+        self.changed.emit()  # the list, the sync indicator and the Ask page's note buttons follow
         if text:
-            emit(self.message, text)
+            self.message.emit(text)
 
     def delete_note(self) -> None:
         if self.note is None:

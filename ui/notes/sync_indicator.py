@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QToolButton
 
 from .. import theme
-from ..qtcompat import emit
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +54,7 @@ class SyncBridge(QObject):
         self._retire()
         if not self.configured():
             self._start_wanted = False
-            emit(self.status, None)
+            self.status.emit(None)
             return
         self._start_wanted = True
         if self._stopping is None:
@@ -68,7 +67,7 @@ class SyncBridge(QObject):
         self._start_wanted = False
         # config=None: the service reads settings (and the keyring) at every round.
         service = SyncService()
-        service.add_listener(lambda st: emit(self._relay, (service, st)))
+        service.add_listener(lambda st: self._relay.emit((service, st)))
         self.service = service
         self.service.start()
         self.service.sync_now()
@@ -81,7 +80,7 @@ class SyncBridge(QObject):
         service.stop(0)
         if service.running:
             self._stopping = service
-            service.when_stopped(lambda: emit(self._stopped, service))
+            service.when_stopped(lambda: self._stopped.emit(service))
 
     def _old_service_ended(self, service) -> None:
         if service is self._stopping:
@@ -104,7 +103,7 @@ class SyncBridge(QObject):
     def _deliver(self, item) -> None:
         service, st = item
         if service is self.service:  # not the late words of a service being retired
-            emit(self.status, st)
+            self.status.emit(st)
 
 
 class SyncIndicator(QToolButton):

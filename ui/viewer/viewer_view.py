@@ -26,7 +26,6 @@ from assistant.errors import AssistantError
 from .. import theme
 from ..chat.cards import Source
 from ..chat.text import term_pattern
-from ..qtcompat import emit
 from ..services import Services
 from ..widgets import ElidedLabel, Notice, Spinner, button, label, tool
 
@@ -239,7 +238,7 @@ class ViewerView(QWidget):
             (QKeySequence("Ctrl+0"), self.fit_width),
             (QKeySequence(Qt.Key.Key_PageUp), lambda: self.go(self.page - 1)),
             (QKeySequence(Qt.Key.Key_PageDown), lambda: self.go(self.page + 1)),
-            (QKeySequence("Alt+Left"), lambda: emit(self.back_requested)),
+            (QKeySequence("Alt+Left"), lambda: self.back_requested.emit()),
         ):
             QShortcut(keys, self, fn, context=ctx)
         self._show_controls()
@@ -344,7 +343,7 @@ class ViewerView(QWidget):
         self.stack.setCurrentIndex(1)
         self._show_controls()
         QTimer.singleShot(0, self._scroll_to_highlight)
-        emit(self.page_shown, self.path, self.page)
+        self.page_shown.emit(self.path, self.page)
 
     def _scroll_to_highlight(self) -> None:
         r = self.canvas.first_highlight()
@@ -405,7 +404,7 @@ class ViewerView(QWidget):
         self.stack.setCurrentIndex(2)
         self._show_controls()
         QTimer.singleShot(0, lambda: self.doc.scrollToAnchor("cited"))
-        emit(self.page_shown, self.path or "", 0)
+        self.page_shown.emit(self.path or "", 0)
 
     # -- chrome ----------------------------------------------------------------------------
 

@@ -15,8 +15,6 @@ from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMedi
 
 from assistant import stt
 
-from ..qtcompat import emit
-
 log = logging.getLogger(__name__)
 
 
@@ -55,7 +53,7 @@ class Recorder(QObject):
         # Tests inject the device list (the CI machine may have no sound server at all).
         self._inputs = inputs or QMediaDevices.audioInputs
         self._media = QMediaDevices(self)
-        self._media.audioInputsChanged.connect(lambda: emit(self.devices_changed))
+        self._media.audioInputsChanged.connect(lambda: self.devices_changed.emit())
         self.source: QAudioSource | None = None
         self._io = None
         self.buffer: stt.PcmBuffer | None = None
@@ -135,7 +133,7 @@ class Recorder(QObject):
         self._read()  # whatever arrived since the last readyRead
         self._drop_source()
         buf, self.buffer = self.buffer, None
-        emit(self.level, 0.0)
+        self.level.emit(0.0)
         return buf
 
     def accept(self, chunk: bytes) -> None:
@@ -143,7 +141,7 @@ class Recorder(QObject):
         if self.buffer is None or not chunk:
             return
         self.buffer.feed(chunk)
-        emit(self.level, stt.level(chunk, self.sample_format))
+        self.level.emit(stt.level(chunk, self.sample_format))
 
     def _read(self) -> None:
         if self._io is not None:
@@ -160,7 +158,7 @@ class Recorder(QObject):
             name = self.device_name
             self._drop_source()
             self.buffer = None
-            emit(self.failed, self.tr("The microphone {0} stopped ({1})").format(name, err))
+            self.failed.emit(self.tr("The microphone {0} stopped ({1})").format(name, err))
 
     def _drop_source(self) -> None:
         source, self.source, self._io = self.source, None, None

@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Signal
 
 from assistant import stt
 
-from ..qtcompat import emit
 from .recorder import Recorder
 
 log = logging.getLogger(__name__)
@@ -79,11 +78,11 @@ class TalkController(QObject):
         if self.state == "recording":
             return
         if self.reason:
-            emit(self.message, self.reason)
+            self.message.emit(self.reason)
             return
         why = self.recorder.start()
         if why:
-            emit(self.message, why)
+            self.message.emit(why)
             self.refresh()
             return
         self._set("recording")
@@ -94,7 +93,7 @@ class TalkController(QObject):
         buf = self.recorder.stop()
         if buf is None or buf.duration_s < stt.MIN_SECONDS:
             self._set("idle")
-            emit(self.message, self.tr("Hold the button (or Space) while you speak, then let go."))
+            self.message.emit(self.tr("Hold the button (or Space) while you speak, then let go."))
             return
         self._transcribe(buf)
 
@@ -139,7 +138,7 @@ class TalkController(QObject):
 
     def _progress(self, batch: list) -> None:
         self._words += [t for t in batch if t]
-        emit(self.partial, " ".join(self._words))
+        self.partial.emit(" ".join(self._words))
 
     def _done(self, transcript) -> None:
         self.job = None
@@ -149,23 +148,23 @@ class TalkController(QObject):
         log.debug("transcribed %.1f s in %s ms: %r", transcript.duration_s,
               transcript.timings.get("total_ms"), text)
         if text:
-            emit(self.transcribed, text)
+            self.transcribed.emit(text)
         else:
-            emit(self.message, self.tr("Nothing was heard: {0}").format(
+            self.message.emit(self.tr("Nothing was heard: {0}").format(
                 transcript.message or self.tr("no speech detected")))
 
     def _failed(self, e: BaseException) -> None:
         self.job = None
         self._set("idle")
-        emit(self.message, str(e))
+        self.message.emit(str(e))
         self.refresh()
 
     def _recorder_failed(self, why: str) -> None:
         self._set("idle")
-        emit(self.message, why)
+        self.message.emit(why)
         self.refresh()
 
     def _set(self, state: str) -> None:
         if state != self.state:
             self.state = state
-            emit(self.state_changed, state)
+            self.state_changed.emit(state)
