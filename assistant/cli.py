@@ -11,6 +11,7 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, logs
@@ -81,11 +82,12 @@ def cmd_ingest(args, session) -> int:
 
 
 def cmd_library(args, session) -> int:
+    from . import db
     from .library import ingest
 
     manuals = ingest.library(session.db)
     if args.json:
-        _out({"manuals": manuals})
+        _out({"manuals": manuals, "tables": db.table_counts(session.db)})
         return 0
     if not manuals:
         print("The library is empty. Add manuals with: field-assistant ingest FILE_OR_FOLDER")
@@ -94,6 +96,7 @@ def cmd_library(args, session) -> int:
         pages = f"{m['pages']} pages, " if m["pages"] else ""
         scanned = f", {len(m['scanned_pages'])} scanned pages" if m["scanned_pages"] else ""
         print(f"{m['title']}  [{m['format']}, {pages}{m['chunks']} chunks{scanned}]\n    {m['path']}")
+    print("Tables: " + ", ".join(f"{t} {n}" for t, n in db.table_counts(session.db).items()))
     return 0
 
 
@@ -339,14 +342,6 @@ def cmd_doctor(args, session) -> int:
     return 0 if ok else 1
 
 
-def cmd_gui(args, session) -> int:
-    # Imported here so that the core and every other command never load Qt.
-    from ui.app import run
-
-    session.close()
-    return run(kiosk=args.kiosk, screenshot=args.screenshot)
-
-
 def _note_store(session):
     from .notes import NoteStore
 
@@ -517,7 +512,13 @@ def cmd_sync_setup(args, session) -> int:
 
 # ---------------------------------------------------------------- parser
 
-def build_parser() -> argparse.ArgumentParser:
+# A command another package adds (the desktop app's `gui`, from ui/command.py): it gets the
+# subparsers object and registers its subcommand with `set_defaults(func=f)`, where `f(args,
+# session)` returns the exit code. The core knows no package that builds on it.
+Command = Callable[[argparse._SubParsersAction], None]
+
+
+def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="field-assistant", description="Offline answers from equipment manuals.")
     p.add_argument("--version", action="version", version=f"field-assistant {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -578,11 +579,6 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("doctor", help="check models, database, extensions")
     s.set_defaults(func=cmd_doctor)
 
-    s = sub.add_parser("gui", help="open the desktop app")
-    s.add_argument("--kiosk", action="store_true", help="full-screen kiosk mode for rugged tablets")
-    s.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the ready window and exit")
-    s.set_defaults(func=cmd_gui)
-
     s = sub.add_parser("notes", help="field notes: add, list, show, edit, delete")
     ns = s.add_subparsers(dest="notes_action", metavar="ACTION", required=True)
     a = ns.add_parser("add", help="write a note (saved at once; synced when the server is reachable)")
@@ -637,11 +633,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--user", help="CouchDB user; leave out when the password is a token")
     s.add_argument("--password-stdin", action="store_true", help="read the password or token from stdin")
     s.set_defaults(func=cmd_sync_setup)
+    for add in commands:
+        add(sub)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, commands: Sequence[Command] = ()) -> int:
+    """Run one `field-assistant` command; `commands` adds subcommands from other packages."""
+    args = build_parser(commands).parse_args(argv)
     logs.setup()
     from .session import Session
 

@@ -1,4 +1,16 @@
-"""The library database: one SQLite file (WAL), sqlite-vec loaded through sqlean, numbered migrations."""
+"""The library database: one SQLite file (WAL), sqlite-vec loaded through sqlean, numbered migrations.
+
+`connect()` gives the sqlean connection the app queries with (rows by name, explicit
+transactions); `utils(db)` wraps the same connection in a `sqlite_utils.Database` for what
+sqlite-utils writes better than hand-made SQL: multi-statement scripts inside a transaction,
+bulk inserts, upserts and introspection (table counts for `library` and `doctor`).
+
+The migrations already applied on devices (m001-m004) keep their SQL as written: it is the
+record of what those databases hold, and sqlite-utils cannot express everything in it (ON DELETE
+CASCADE, the vec0 table, the trigger that also clears a passage's vector). They are numbered by
+`PRAGMA user_version` rather than sqlite-utils' Migrations table, which would not refuse a
+database written by a newer app or re-check the version after waiting for another process's lock.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlean
+import sqlite_utils
 import sqlite_vec
 
 from . import paths
@@ -20,9 +33,9 @@ EMBED_DIM = 384  # all-MiniLM-L6-v2
 
 
 def m001_library(db: sqlean.Connection) -> None:
-    # Statements run one by one: executescript() would COMMIT the migration's transaction.
-    _run_script(
-        db,
+    # sqlite-utils runs a script statement by statement inside the migration's transaction
+    # (sqlite3's own executescript() would COMMIT it first).
+    utils(db).executescript(
         """
         CREATE TABLE manuals (
             id INTEGER PRIMARY KEY,
@@ -72,8 +85,7 @@ def m001_library(db: sqlean.Connection) -> None:
 
 def m002_notes(db: sqlean.Connection) -> None:
     """Notes, their revision trees, the outbox, parked documents and sync state (issue 5)."""
-    _run_script(
-        db,
+    utils(db).executescript(
         """
         CREATE TABLE notes (
             id TEXT NOT NULL UNIQUE,
@@ -146,18 +158,6 @@ def m002_notes(db: sqlean.Connection) -> None:
     )
 
 
-def _run_script(db: sqlean.Connection, script: str) -> None:
-    """Execute each complete statement of `script` inside the caller's transaction."""
-    buf = ""
-    for line in script.splitlines(keepends=True):
-        if line.strip().startswith("--"):
-            continue
-        buf += line
-        if sqlean.complete_statement(buf):
-            db.execute(buf)
-            buf = ""
-
-
 def m003_parked_direction(db: sqlean.Connection) -> None:
     """Parked revisions are either ours that the server refused (push) or the server's that could
     not be stored here (pull: malformed); retrying treats the two differently."""
@@ -169,8 +169,7 @@ def m004_page_texts(db: sqlean.Connection) -> None:
     without pages, beside the passages. A question's words are often spread over a page (the
     heading holds one, the third paragraph another) that no single passage holds together.
     Filled from the stored passages, so a library needs no re-index."""
-    _run_script(
-        db,
+    utils(db).executescript(
         """
         CREATE TABLE page_texts (
             id INTEGER PRIMARY KEY,
@@ -262,6 +261,20 @@ def connect(path: Path | None = None) -> sqlean.Connection:
     return db
 
 
+
+
+def utils(db: sqlean.Connection) -> sqlite_utils.Database:
+    """The connection as a `sqlite_utils.Database` (no plugins: nothing outside the app runs SQL here)."""
+    return sqlite_utils.Database(db, execute_plugins=False)
+
+
+def table_counts(db: sqlean.Connection) -> dict[str, int]:
+    """Rows per table the app keeps, for admins (`library`, `doctor`). The full-text and vector
+    indexes (virtual tables and their shadow tables) mirror a table listed here and are left out."""
+    d = utils(db)
+    virtual = [r[0] for r in d.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+    return {t: d[t].count for t in d.table_names()
+            if not t.startswith("sqlite_") and not any(t.startswith(v) for v in virtual)}
 
 
 @contextmanager

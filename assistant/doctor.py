@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import db as dbmod
 from . import models, paths
 from .errors import AssistantError
 from .wer import word_error_rate
@@ -52,11 +53,11 @@ def run(session) -> Iterator[Check]:
     try:
         db = session.db
         vec = db.execute("SELECT vec_version()").fetchone()[0]
-        n = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
-        m = db.execute("SELECT count(*) FROM manuals").fetchone()[0]
+        counts = dbmod.table_counts(db)
         ok = db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        yield Check("database", ok, f"{paths.db_path()} ({m} manuals, {n} chunks; sqlite-vec {vec}; "
-                    f"integrity {'ok' if ok else 'FAILED'})")
+        yield Check("database", ok, f"{paths.db_path()} ({counts.get('manuals', 0)} manuals, "
+                    f"{counts.get('chunks', 0)} chunks; sqlite-vec {vec}; integrity {'ok' if ok else 'FAILED'})")
+        yield Check("tables", True, ", ".join(f"{t} {n}" for t, n in counts.items()), essential=False)
     except AssistantError as e:
         yield Check("database", False, str(e))
         return

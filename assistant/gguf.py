@@ -6,6 +6,7 @@ import struct
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from . import filecache
 from .errors import ModelCorruptError
 
 # llama.cpp's llama_ftype: the quantisation the file was written with.
@@ -58,11 +59,18 @@ def _value(f: BinaryIO, vtype: int, keep: bool) -> Any:
 
 
 def read_metadata(path: Path) -> dict[str, Any]:
-    """Return selected header keys of a GGUF file.
+    """Return selected header keys of a GGUF file (read once per version of the file: `filecache`).
 
     Raises:
         ModelCorruptError: the file is not GGUF or its header is cut short.
     """
+    try:
+        return dict(filecache.read(Path(path), "gguf", _read_metadata))
+    except OSError as e:  # the file cannot be stat'ed; read errors are turned into this inside
+        raise ModelCorruptError(f"cannot read {path}: {e.strerror}") from e
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
     path = Path(path)
     try:
         with path.open("rb") as f:

@@ -1,6 +1,6 @@
 """The local chat model (llama-cpp-python): load once, render the chat template, stream, cancel.
 
-One model instance per process (`load()` caches by path and context size): loading a GGUF costs
+One model instance per process (`load()` keeps the last one loaded): loading a GGUF costs
 seconds, and llama.cpp contexts are not safe to share between threads, so callers run generation
 on one thread (the GUI's `llm` executor, or the CLI's main thread).
 """
@@ -146,17 +146,35 @@ _cache_lock = threading.Lock()
 
 
 def load(path: Path, n_ctx: int = 2048, n_threads: int | None = None) -> ChatModel:
-    """The process-wide instance for this model file (loaded on first use)."""
+    """The process-wide instance for this model file (loaded on first use).
+
+    One chat model stays loaded: loading another (a model switch in Settings, `models bench` going
+    through the shelf) frees the one before first, since a tablet has room for one model at a
+    time and a switch is rare next to the seconds a load costs.
+    """
     key = (str(Path(path).resolve()), n_ctx, n_threads)
     with _cache_lock:
         if key not in _cache:
+            _free([_cache.pop(k) for k in list(_cache)])
             t0 = time.perf_counter()
-            if not _cache:
+            if not _registered:
                 # Free models before interpreter teardown: llama.cpp's own finaliser fails then.
                 atexit.register(unload_all)
+                _registered.append(True)
             _cache[key] = ChatModel(Path(path), n_ctx, n_threads)
             log.info("loaded %s in %.2f s", Path(path).name, time.perf_counter() - t0)
         return _cache[key]
+
+
+_registered: list[bool] = []
+
+
+def _free(loaded: list[ChatModel]) -> None:
+    for m in loaded:
+        log.info("unloading %s", m.name)
+        close = getattr(m._llm, "close", None)
+        if close is not None:
+            close()
 
 
 def unload_all() -> None:
@@ -164,7 +182,4 @@ def unload_all() -> None:
     with _cache_lock:
         loaded = list(_cache.values())
         _cache.clear()
-    for m in loaded:
-        close = getattr(m._llm, "close", None)
-        if close is not None:
-            close()
+    _free(loaded)

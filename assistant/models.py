@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import gguf, paths, settings
 from .errors import AssistantError, ModelCorruptError, ModelMissingError
+from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,9 @@ def _size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
 
-def _chat_models() -> list[ModelInfo]:
+def _chat_models(cfg: Settings) -> list[ModelInfo]:
     files = _unique([f for d in _role_dirs("chat") for f in sorted(d.glob("*.gguf"))])
-    wanted = settings.load().chat_model
+    wanted = cfg.chat_model
     names = [f.name for f in files]
     default = wanted if wanted in names else (DEFAULT_CHAT if DEFAULT_CHAT in names else (names[0] if names else None))
     out = []
@@ -103,22 +104,28 @@ def _folder_models(role: str, marker: str, fmt: str, default: str) -> list[Model
     return out
 
 
-def installed() -> list[ModelInfo]:
-    """Every model in the models folder, chat first."""
+def installed(cfg: Settings | None = None) -> list[ModelInfo]:
+    """Every model in the models folder, chat first.
+
+    Args:
+        cfg: the settings that choose the defaults (the GUI's, the CLI's); None reads them from
+            disk, for callers that hold none (a benchmark, a one-off script).
+    """
+    cfg = cfg or settings.load()
     return (
-        _chat_models()
+        _chat_models(cfg)
         + _folder_models("embedding", "model.onnx", "onnx", DEFAULT_EMBEDDING)
-        + _folder_models("speech", "model.bin", "ctranslate2", settings.load().speech_model or DEFAULT_SPEECH)
+        + _folder_models("speech", "model.bin", "ctranslate2", cfg.speech_model or DEFAULT_SPEECH)
     )
 
 
-def default(role: str) -> ModelInfo:
-    """The default model for a role.
+def default(role: str, cfg: Settings | None = None) -> ModelInfo:
+    """The default model for a role (`cfg` as for `installed`).
 
     Raises:
         ModelMissingError: none is installed, or the default one cannot be used.
     """
-    for m in installed():
+    for m in installed(cfg):
         if m.role == role and m.default:
             if m.problem:
                 raise ModelMissingError(f"{role} model {m.name} is unusable: {m.problem}")

@@ -39,7 +39,7 @@ class Session:
     def embedder(self) -> OnnxEmbedder:
         with self._lock:
             if self._embedder is None:
-                info = models.default("embedding")
+                info = models.default("embedding", self.settings)
                 self._embedder = OnnxEmbedder(info.path)
             return self._embedder
 
@@ -57,11 +57,11 @@ class Session:
 
     def chat(self, name: str | None = None) -> llm.ChatModel:
         if name:
-            info = next((m for m in models.installed() if m.role == "chat" and m.name == name), None)
+            info = next((m for m in models.installed(self.settings) if m.role == "chat" and m.name == name), None)
             if info is None:
                 raise models.ModelMissingError(f"no chat model named {name} in {models.role_dir('chat')}")
         else:
-            info = models.default("chat")
+            info = models.default("chat", self.settings)
         return llm.load(info.path, self.settings.n_ctx, self.settings.n_threads)
 
     def close(self) -> None:

@@ -82,12 +82,16 @@ def banner(title: str) -> None:
     print(f"   {machine_line()}")
 
 
-def load_embedder():
-    """The app's default embedder (bundled all-MiniLM-L6-v2, ONNX)."""
+def load_embedder(file: str = "model.onnx"):
+    """The app's default embedder (bundled all-MiniLM-L6-v2, ONNX); `file` picks the graph in its
+    folder (model_qint8.onnx: the int8 variant the set-up exports beside it)."""
     from assistant import models
     from assistant.rag.embedder import OnnxEmbedder
 
-    return OnnxEmbedder(models.default("embedding").path)
+    return OnnxEmbedder(models.default("embedding").path, file=file)
+
+
+EMBEDDING_FILE_HELP = "the embedding graph to use from the model folder: model.onnx (fp32) or model_qint8.onnx"
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
-from _common import banner, half_of, load_embedder, table, temp_home
+from _common import EMBEDDING_FILE_HELP, banner, half_of, load_embedder, table, temp_home
 from devset_debian import answers, fetch, questions
 
 from assistant import db as dbmod
@@ -117,6 +117,7 @@ def main() -> int:
     ap.add_argument("--half", choices=("report", "tune", "all"), default="report")
     ap.add_argument("--show-misses", action="store_true", help="print each question the app misses at 5")
     ap.add_argument("--json", type=Path, help="also write per-question ranks to this file")
+    ap.add_argument("--embedding-file", default="model.onnx", help=EMBEDDING_FILE_HELP)
     ap.add_argument("--home", type=Path, help="keep the library here and reuse it next time")
     ap.add_argument("--modes", default="hybrid,bm25,vector", help="app search modes to score")
     args = ap.parse_args()
@@ -128,7 +129,7 @@ def main() -> int:
     per_q: list[dict] = []
     with temp_home(at=args.home) as home:
         db = dbmod.connect()
-        embedder = load_embedder()
+        embedder = load_embedder(args.embedding_file)
         t0 = time.perf_counter()
         report = ingest.run(db, embedder, list(files.values()))
         n_chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]

@@ -75,7 +75,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _common import DEFAULT_DEVDATA, banner, half_of, load_embedder, loadavg, table, temp_home
+from _common import (
+    DEFAULT_DEVDATA,
+    EMBEDDING_FILE_HELP,
+    banner,
+    half_of,
+    load_embedder,
+    loadavg,
+    table,
+    temp_home,
+)
 
 from assistant import db as dbmod
 from assistant.library import ingest
@@ -413,6 +422,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("devdata", nargs="?", type=Path, default=DEFAULT_DEVDATA)
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--embedding-file", default="model.onnx", help=EMBEDDING_FILE_HELP)
     ap.add_argument("--show-misses", action="store_true",
                     help="print hybrid misses at 5, and where each Klipper question's relevant chunks are")
     ap.add_argument("--only", choices=("emanual", "klipper"), help="run one dataset only")
@@ -435,7 +445,7 @@ def main() -> int:
     with temp_home() as home:
         min_rel = Settings().min_relevance  # defaults and FIELD_ASSISTANT_* variables only
         results: dict = {"machine_load_start": loadavg(), "min_relevance": min_rel, "datasets": {}}
-        embedder = load_embedder()
+        embedder = load_embedder(args.embedding_file)
         # ---- E-Manual QA
         if args.only != "klipper":
             _emanual(args, devdata, home, embedder, min_rel, results, real_sims, real_answered, unrel, misses)

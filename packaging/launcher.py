@@ -24,7 +24,6 @@ def qt_check() -> int:
         from PySide6.QtGui import QGuiApplication
         from PySide6.QtMultimedia import QMediaDevices
 
-        import ui  # noqa: F401  (the app's Qt binding work-arounds, before any other Qt use)
     except ImportError as e:
         print(f"field-assistant: QtMultimedia cannot be imported: {e}", file=sys.stderr)
         return 1
@@ -77,7 +76,7 @@ if __name__ == "__main__":
     multiprocessing.freeze_support()
     if sys.argv[1:2] == ["qt-check"]:
         sys.exit(qt_check())
-    from assistant.cli import main
+    from ui.command import main
 
     if len(sys.argv) == 1:
         sys.argv.append("gui")  # a double-click starts the desktop app

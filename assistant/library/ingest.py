@@ -82,22 +82,24 @@ def embed_text(title: str, section: str, text: str) -> str:
 
 
 def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray) -> int:
+    if len(vectors) != len(chunks):
+        raise ValueError(f"{len(vectors)} vectors for {len(chunks)} passages")
     with dbmod.transaction(db):
         # Deleting the old row cascades to its chunks; the chunk trigger cleans FTS and vectors.
         db.execute("DELETE FROM manuals WHERE path = ?", (str(path),))
-        cur = db.execute(
-            "INSERT INTO manuals(path, title, format, content_hash, size_bytes, pages, scanned_pages)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (str(path), doc.title, doc.format, digest, size, doc.pages, json.dumps(doc.scanned_pages)),
-        )
-        manual_id = cur.lastrowid
-        for c, vec in zip(chunks, vectors, strict=True):
-            cid = db.execute(
-                "INSERT INTO chunks(manual_id, ord, page, section, kind, text, char_start, char_end, safety)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (manual_id, c.ord, c.page, c.section_path, c.kind, c.text, c.start, c.end, c.safety),
-            ).lastrowid
-            db.execute("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)", (cid, vec.tobytes()))
+        tables = dbmod.utils(db)
+        manual_id = tables["manuals"].insert(
+            {"path": str(path), "title": doc.title, "format": doc.format, "content_hash": digest,
+             "size_bytes": size, "pages": doc.pages, "scanned_pages": json.dumps(doc.scanned_pages)}).last_pk
+        # Passage ids are chosen here (we hold the write lock) so each vector gets its passage's id
+        # as its rowid without reading ids back one insert at a time.
+        first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM chunks").fetchone()[0]
+        tables["chunks"].insert_all(
+            {"id": first + i, "manual_id": manual_id, "ord": c.ord, "page": c.page, "section": c.section_path,
+             "kind": c.kind, "text": c.text, "char_start": c.start, "char_end": c.end, "safety": c.safety}
+            for i, c in enumerate(chunks))
+        db.executemany("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)",
+                       [(first + i, vec.tobytes()) for i, vec in enumerate(vectors)])
         pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
     return manual_id
 

@@ -16,11 +16,13 @@ def key(page: int | None, section: str) -> tuple[int | None, str]:
 
 
 def store(db, manual_id: int, chunks: Iterable[tuple[int | None, str, str]]) -> None:
-    """Insert a manual's pages, built from its passages' (page, section, text) in reading order."""
-    db.executemany(
-        "INSERT INTO page_texts(manual_id, page, section, text) VALUES (?, ?, ?, ?)",
-        [(manual_id, *t) for t in page_texts(chunks)],
-    )
+    """Insert a manual's pages, built from its passages' (page, section, text) in reading order
+    (inside the caller's transaction: sqlite-utils nests its own as a savepoint)."""
+    from .. import db as dbmod
+
+    dbmod.utils(db)["page_texts"].insert_all(
+        {"manual_id": manual_id, "page": page, "section": section, "text": text}
+        for page, section, text in page_texts(chunks))
 
 
 def page_texts(chunks: Iterable[tuple[int | None, str, str]]) -> Iterator[tuple[int | None, str, str]]:

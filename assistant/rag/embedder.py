@@ -1,8 +1,10 @@
 """Sentence embeddings with all-MiniLM-L6-v2 run through ONNX Runtime (no torch at run time).
 
-The ONNX graph is exported once at set-up from the sentence-transformers model
-(`assistant.model_setup.export_embedding_onnx`) with mean pooling and L2 normalisation
-inside the graph, so its output is the sentence embedding itself.
+The ONNX graph is exported once at set-up by sentence-transformers' own exporter
+(`assistant.model_setup.export_embedding_onnx`): it ends at the transformer's token vectors, and
+the pooling and normalisation that sentence-transformers runs after it are done here, as the
+model folder's `pooling_config.json` (its 1_Pooling module) and `modules.json` say. A folder from
+an earlier set-up whose graph pools inside (output `sentence_embedding`) still works as it is.
 """
 
 from __future__ import annotations
@@ -45,9 +47,9 @@ class Embedder(ABC):
 class OnnxEmbedder(Embedder):
     """all-MiniLM-L6-v2 exported to ONNX, tokenised with the model's own tokenizer.json."""
 
-    def __init__(self, model_dir: Path, threads: int | None = None):
+    def __init__(self, model_dir: Path, threads: int | None = None, file: str = "model.onnx"):
         model_dir = Path(model_dir)
-        onnx_path = model_dir / "model.onnx"
+        onnx_path = model_dir / file
         tok_path = model_dir / "tokenizer.json"
         for p in (onnx_path, tok_path):
             if not p.exists():
@@ -81,7 +83,10 @@ class OnnxEmbedder(Embedder):
         self._tok.enable_truncation(max_length=max_len)
         self._tok.enable_padding(pad_id=0, pad_token="[PAD]")
         self._inputs = {i.name for i in self._session.get_inputs()}
-        self.dim = int(self._session.get_outputs()[0].shape[-1] or 384)
+        out = self._session.get_outputs()[0]
+        self._pooled = out.name == "sentence_embedding"  # an earlier set-up's graph: pooled inside
+        self._pooling = _pooling_mode(model_dir)
+        self.dim = int(out.shape[-1] or 384)
         # InferenceSession.run is thread-safe, but the tokenizer's padding state is not shared-safe.
         self._lock = threading.Lock()
         self.name = model_dir.name
@@ -94,5 +99,39 @@ class OnnxEmbedder(Embedder):
             "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
         }
+        mask = feeds["attention_mask"]
         feeds = {k: v for k, v in feeds.items() if k in self._inputs}
-        return self._session.run(None, feeds)[0].astype(np.float32)
+        out = self._session.run(None, feeds)[0].astype(np.float32)
+        if self._pooled:
+            return out
+        return pool(out, mask, self._pooling)
+
+
+def pool(tokens: np.ndarray, mask: np.ndarray, mode: str = "mean") -> np.ndarray:
+    """L2-normalised sentence vectors from token vectors (batch, tokens, dim), as sentence-
+    transformers' Pooling and Normalize modules compute them; padding (mask 0) never counts. The
+    app compares vectors by cosine, so they are normalised whatever the model's modules say."""
+    m = mask[..., None].astype(np.float32)
+    if mode == "cls":
+        v = tokens[:, 0]
+    elif mode == "max":
+        v = np.where(m > 0, tokens, -1e9).max(axis=1)
+    else:
+        v = (tokens * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+    v = v / np.clip(np.linalg.norm(v, axis=1, keepdims=True), 1e-12, None)
+    return v.astype(np.float32)
+
+
+def _pooling_mode(model_dir: Path) -> str:
+    try:
+        cfg = json.loads((model_dir / "pooling_config.json").read_text())
+    except (OSError, ValueError):
+        return "mean"  # all-MiniLM-L6-v2's, and sentence-transformers' default
+    for key, mode in (("pooling_mode_cls_token", "cls"), ("pooling_mode_max_tokens", "max")):
+        if cfg.get(key):
+            return mode
+    if cfg.get("pooling_mode_mean_sqrt_len_tokens") or cfg.get("pooling_mode_weightedmean_tokens"):
+        raise ModelCorruptError(f"{model_dir}: pooling mode {cfg} is not supported here; use a mean, CLS or "
+                                "max pooling model")
+    return "mean"
+

@@ -62,6 +62,37 @@ def test_chat_model_loads_once_per_process(models_dir):
     assert llm.load(path, 1024) is llm.load(path, 1024)
 
 
+def test_one_chat_model_stays_loaded(models_dir):
+    """Switching models frees the one before (a tablet has room for one), and switching back loads it again."""
+    path = models_dir / "chat" / models.DEFAULT_CHAT
+    first = llm.load(path, 1024)
+    second = llm.load(path, 512)  # another context size is another instance
+    assert second is not first and list(llm._cache.values()) == [second]
+    assert first._llm._ctx is None or getattr(first._llm, "_stack", None) is not None  # closed, not leaked
+    assert llm.load(path, 1024) is not first
+
+
+def test_the_registry_reads_a_model_file_once_until_it_changes(home, models_dir, monkeypatch):
+    """Every question lists the models; a GGUF header (its vocabulary walked in Python) is read only
+    when the file is new or changed."""
+    from assistant import gguf
+
+    reads = []
+    real = gguf._read_metadata
+    monkeypatch.setattr(gguf, "_read_metadata", lambda p: reads.append(p.name) or real(p))
+    dest = home / "models" / "chat" / "Copy.gguf"
+    dest.parent.mkdir(parents=True)
+    shutil.copyfile(models_dir / "chat" / models.DEFAULT_CHAT, dest)
+    models.installed()
+    models.installed()
+    assert reads.count("Copy.gguf") == 1
+    with dest.open("r+b") as f:  # the admin replaces it: same size, new contents and time
+        f.seek(4)
+        f.write(b"\xff\xff\xff\xff")
+    info = next(m for m in models.installed() if m.name == "Copy.gguf")
+    assert reads.count("Copy.gguf") == 2 and info.problem
+
+
 def test_doctor_loads_and_runs_every_model():
     r = subprocess.run([EXE, "doctor"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -58,16 +58,23 @@ def test_keyword_search_works_without_embedder(library):
 @pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None,
                     reason="sentence-transformers (the export extra) is not installed")
 def test_onnx_embeddings_match_sentence_transformers(session):
-    """The run-time ONNX export gives the same vectors as the reference sentence-transformers model."""
+    """The run-time ONNX export gives the same vectors as the reference sentence-transformers model;
+    its int8 variant comes close (measured at set-up here: cosine 0.977-0.993 on these texts, the
+    lowest on 3,000 repeated letters, 0.985 on a part number)."""
     from sentence_transformers import SentenceTransformer
 
-    from assistant import model_setup
+    from assistant import model_setup, models
+    from assistant.rag.embedder import OnnxEmbedder
 
     texts = [corpus.PUMP_MD, "WARNING: lock out and tag out the motor supply before opening the housing.",
              "Check the inlet strainer and the suction valve; the pump stops after 30 s below 0.4 bar.",
              "UPS shuts down too early", "55-0192-B", "x" * 3000]
     ref = SentenceTransformer(str(model_setup.sentence_transformers_dir()), device="cpu", local_files_only=True)
     expected = ref.encode(texts, normalize_embeddings=True)
-    got = session.embedder.embed(texts)
-    cos = (expected * got).sum(axis=1) / (np.linalg.norm(expected, axis=1) * np.linalg.norm(got, axis=1))
-    assert cos.min() >= 0.999, cos
+
+    def cosines(got):
+        return (expected * got).sum(axis=1) / (np.linalg.norm(expected, axis=1) * np.linalg.norm(got, axis=1))
+
+    assert cosines(session.embedder.embed(texts)).min() >= 0.999
+    int8 = OnnxEmbedder(models.default("embedding").path, file=model_setup.INT8_FILE)
+    assert cosines(int8.embed(texts)).min() >= 0.97
