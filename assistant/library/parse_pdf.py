@@ -25,15 +25,9 @@ from pathlib import Path
 
 from assistant.errors import Cancelled, ManualParseError
 from assistant.library.document import Block
-from assistant.library.parse_text import (
-    BULLET,
-    clean_inline,
-    heading_hint,
-    hyphenated_words,
-    join_lines,
-    push_section,
-    table_text,
-)
+from assistant.library.line_heuristics import BULLET, heading_hint, hyphenated_words, join_lines
+from assistant.library.normalise import clean_inline, table_text
+from assistant.library.sections import push_section
 
 log = logging.getLogger(__name__)
 
