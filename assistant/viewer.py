@@ -7,7 +7,8 @@
 - `document()`: a non-PDF manual as blocks (headings, paragraphs, tables) with the blocks that
   a cited character range covers marked, so HTML/Markdown/text/DOCX open at the cited section.
 
-PDFium is not thread-safe: every call into pypdfium2 here holds `PDFIUM_LOCK`.
+PDFium is not thread-safe: every call into pypdfium2 here holds `PDFIUM_LOCK` (`assistant.pdfium`),
+the lock the manual parser takes too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ManualParseError
-from .library.parse_pdf import PDFIUM_LOCK
+from .pdfium import PDFIUM_LOCK
 
 log = logging.getLogger(__name__)
 
