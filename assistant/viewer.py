@@ -7,18 +7,21 @@
 - `document()`: a non-PDF manual as blocks (headings, paragraphs, tables) with the blocks that
   a cited character range covers marked, so HTML/Markdown/text/DOCX open at the cited section.
 
-PDFium is not thread-safe: every call into pypdfium2 here holds `PDFIUM_LOCK`.
+PDFium is not thread-safe: every call into pypdfium2 here holds `PDFIUM_LOCK` (`assistant.pdfium`),
+the lock the manual parser takes too.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ManualParseError
-from .library.parse_pdf import PDFIUM_LOCK
+from .pdfium import PDFIUM_LOCK
 
 log = logging.getLogger(__name__)
 
@@ -119,26 +122,38 @@ def _merge(ranges: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     return out
 
 
-def pdf_page_sizes(path: Path | str) -> list[tuple[float, float]]:
-    """Width and height (points) of every physical page of a PDF.
-
-    Raises:
-        ManualParseError: the file is gone or cannot be opened as a PDF.
-    """
-    import pypdfium2 as pdfium
-
+def _existing(path: Path | str) -> Path:
+    """`path` as a Path; ManualParseError when the manual's file has gone since it was added."""
     path = Path(path)
     if not path.is_file():
         raise ManualParseError(path, f"the file is no longer at {path}; add the manual again")
+    return path
+
+
+@contextmanager
+def _open_pdf(path: Path) -> Iterator:
+    """The open PDF at `path` (a pypdfium2 document), with PDFium's lock held until the block ends."""
+    import pypdfium2 as pdfium
+
     with PDFIUM_LOCK:
         try:
             pdf = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as e:
             raise ManualParseError(path, f"cannot open the PDF ({e})") from None
         try:
-            return [tuple(pdf.get_page_size(i)) for i in range(len(pdf))]
+            yield pdf
         finally:
             pdf.close()
+
+
+def pdf_page_sizes(path: Path | str) -> list[tuple[float, float]]:
+    """Width and height (points) of every physical page of a PDF.
+
+    Raises:
+        ManualParseError: the file is gone or cannot be opened as a PDF.
+    """
+    with _open_pdf(_existing(path)) as pdf:
+        return [tuple(pdf.get_page_size(i)) for i in range(len(pdf))]
 
 
 def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | None = None) -> PageImage:
@@ -147,33 +162,22 @@ def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | No
     Raises:
         ManualParseError: the file is gone, is not a readable PDF, or has no such page.
     """
-    import pypdfium2 as pdfium
-
-    path = Path(path)
-    if not path.is_file():
-        raise ManualParseError(path, f"the file is no longer at {path}; add the manual again")
-    with PDFIUM_LOCK:
+    path = _existing(path)
+    with _open_pdf(path) as pdf:
+        pages = len(pdf)
+        if not 1 <= page <= pages:
+            raise ManualParseError(path, f"page {page} is out of range (the PDF has {pages} pages)")
+        pg = pdf[page - 1]
         try:
-            pdf = pdfium.PdfDocument(str(path))
-        except pdfium.PdfiumError as e:
-            raise ManualParseError(path, f"cannot open the PDF ({e})") from None
-        try:
-            pages = len(pdf)
-            if not 1 <= page <= pages:
-                raise ManualParseError(path, f"page {page} is out of range (the PDF has {pages} pages)")
-            pg = pdf[page - 1]
+            bitmap = pg.render(scale=scale, prefer_bgrx=True)
             try:
-                bitmap = pg.render(scale=scale, prefer_bgrx=True)
-                try:
-                    width, height, stride = bitmap.width, bitmap.height, bitmap.stride
-                    data = bytes(bitmap.buffer)
-                finally:
-                    bitmap.close()
-                rects = _passage_rects(pg, passage, scale) if passage else []
+                width, height, stride = bitmap.width, bitmap.height, bitmap.stride
+                data = bytes(bitmap.buffer)
             finally:
-                pg.close()
+                bitmap.close()
+            rects = _passage_rects(pg, passage, scale) if passage else []
         finally:
-            pdf.close()
+            pg.close()
     return PageImage(page, pages, width, height, stride, data, scale, rects)
 
 
@@ -202,10 +206,7 @@ def document(path: Path | str, char_start: int | None = None, char_end: int | No
     """
     from .library import parse
 
-    path = Path(path)
-    if not path.is_file():
-        raise ManualParseError(path, f"the file is no longer at {path}; add the manual again")
-    parsed = parse.parse(path)
+    parsed = parse.parse(_existing(path))
     blocks, first = [], None
     for b in parsed.blocks:
         cited = (char_start is not None and char_end is not None and b.page is None

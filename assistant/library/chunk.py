@@ -13,13 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .document import Block, ParsedManual
+from .safety import safety_level
 
 TARGET = 900  # characters: about 200 word pieces, inside MiniLM's 256-token window
 MAX = 1400
 OVERLAP = 250  # at most this much trailing text is repeated in the next chunk
 TABLE_MAX = 3000
-
-SAFETY_RE = re.compile(r"\b(DANGER|WARNING|CAUTION)\b|^\s*(Danger|Warning|Caution)\s*[:!]", re.M)
 
 
 @dataclass
@@ -36,14 +35,6 @@ class Chunk:
     @property
     def section_path(self) -> str:
         return " > ".join(self.section)
-
-
-def safety_level(text: str) -> str | None:
-    found = {(m.group(1) or m.group(2)).upper() for m in SAFETY_RE.finditer(text)}
-    for level in ("DANGER", "WARNING", "CAUTION"):
-        if level in found:
-            return level
-    return None
 
 
 def _split_long(b: Block) -> Iterator[Block]:

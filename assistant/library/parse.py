@@ -7,9 +7,9 @@ Entry points:
 - `page_texts(parsed)`: the text that block offsets index into.
 
 The real type comes from the content, not the name: a `.pdf` that is HTML fails, a PDF named
-`.txt` is read as a PDF. Format parsers live in parse_pdf / parse_html / parse_docx /
-parse_text; this module detects, dispatches and finishes their blocks (size bounds, offsets,
-title) so every format obeys the same rules.
+`.txt` is read as a PDF. Format parsers live in parse_pdf / parse_html / parse_md / parse_txt /
+parse_docx (sharing normalise, sections and line_heuristics); this module detects, dispatches
+and finishes their blocks (size bounds, offsets, title) so every format obeys the same rules.
 """
 
 from __future__ import annotations
@@ -155,11 +155,14 @@ def _parse(path: Path, cancel, progress) -> ParsedManual:
         from assistant.library.parse_html import parse_html
 
         title, blocks = parse_html(path, path.read_bytes(), warnings)
-    else:
-        from assistant.library import parse_text
+    elif fmt == "md":
+        from assistant.library.parse_md import parse_md
 
-        parser = parse_text.parse_md if fmt == "md" else parse_text.parse_txt
-        title, blocks = parser(path, path.read_bytes())
+        title, blocks = parse_md(path, path.read_bytes())
+    else:
+        from assistant.library.parse_txt import parse_txt
+
+        title, blocks = parse_txt(path, path.read_bytes())
     blocks = finish_blocks(blocks)
     if not blocks:
         raise ManualParseError(path, "no text found")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from assistant.errors import ManualParseError
 from assistant.library.document import Block
-from assistant.library.parse_text import clean_inline, push_section, table_text
+from assistant.library.normalise import clean_inline, table_text
+from assistant.library.sections import push_section
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from assistant.errors import ManualParseError
 from assistant.library.document import Block
-from assistant.library.parse_text import clean_inline, clean_lines, push_section, table_text
+from assistant.library.normalise import clean_inline, clean_lines, table_text
+from assistant.library.sections import push_section
 
 log = logging.getLogger(__name__)
 

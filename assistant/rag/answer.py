@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from ..library.chunk import SAFETY_RE
+from ..library.safety import SAFETY_RE
 from ..settings import Settings
 from . import direct as directmod
 from . import prompt as promptmod

@@ -499,8 +499,9 @@ def test_pdf_table_detection_failure_keeps_text(manual_pdf, monkeypatch):
 
 def test_pdf_unreadable_pages_without_eof_marker_mean_truncated(tmp_path, manual_pdf):
     from assistant.library import parse_pdf
+    from assistant.library.pdf_pages import Page
 
-    pages = [parse_pdf._Page(number=1, has_text=True), parse_pdf._Page(number=2, failed=True)]
+    pages = [Page(number=1, has_text=True), Page(number=2, failed=True)]
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(manual_pdf.read_bytes().replace(b"%%EOF", b"%%XXX"))
     with pytest.raises(ManualParseError, match="truncated"):
@@ -552,7 +553,7 @@ def test_pdf_parsing_holds_the_pdfium_lock_per_page_not_per_document():
     import threading
 
     from assistant.library.parse import parse
-    from assistant.library.parse_pdf import PDFIUM_LOCK
+    from assistant.pdfium import PDFIUM_LOCK
     from tests.conftest import ROOT
 
     mid_document, viewer_done = threading.Event(), threading.Event()
