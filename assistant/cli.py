@@ -152,11 +152,11 @@ def _speech_terms(session, bias: bool = True) -> list:
 
 
 def cmd_transcribe(args, session) -> int:
-    from . import stt
+    from .speech.transcription import transcribe
 
     cancel = threading.Event()
-    job = stt.transcribe(Path(args.audio), model=args.model, cancel=cancel,
-                         prompt_terms=_speech_terms(session, not args.no_bias))
+    job = transcribe(Path(args.audio), settings=session.settings, model=args.model, cancel=cancel,
+                     prompt_terms=_speech_terms(session, not args.no_bias))
     try:
         for i, seg in enumerate(job):
             if not args.json:
@@ -177,9 +177,9 @@ def cmd_transcribe(args, session) -> int:
 
 def _heard(args, session):
     """The spoken question of `ask --audio`, transcribed. Raises NoSpeechError if nothing was said."""
-    from . import stt
+    from .speech.transcription import transcribe_all
 
-    t = stt.transcribe_all(Path(args.audio), prompt_terms=_speech_terms(session))
+    t = transcribe_all(Path(args.audio), settings=session.settings, prompt_terms=_speech_terms(session))
     t.require_text()
     return t
 
@@ -375,7 +375,7 @@ def cmd_notes(args, session) -> int:
         if args.dictate:
             from .notes import dictate
 
-            body, source = dictate(args.dictate)
+            body, source = dictate(args.dictate, session.settings)
         if args.from_answer:
             raw = sys.stdin.read() if args.from_answer == "-" else Path(args.from_answer).read_text(encoding="utf-8")
             try:

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import db as dbmod
 from . import models, paths
 from .errors import AssistantError
+from .settings import Settings
 from .wer import word_error_rate
 
 SPEECH_CHECK = Path(__file__).parent / "resources" / "jfk.ogg"  # see resources/README.md
@@ -79,18 +80,19 @@ def run(session) -> Iterator[Check]:
                     f"replied {out.strip()[:30]!r} in {ms2:.0f} ms")
     except AssistantError as e:
         yield Check("chat model", False, str(e), essential=False)
-    yield speech_check()
+    yield speech_check(session.settings)
 
 
-def speech_check() -> Check:
+def speech_check(settings: Settings) -> Check:
     """Transcribe the known clip with the default speech model and judge it by word error rate."""
     if importlib.util.find_spec("faster_whisper") is None:
         return Check("speech model", False, "faster-whisper is not installed", essential=False)
-    from . import stt
+    from .speech.model import load
+    from .speech.transcription import transcribe_all
 
     try:
-        model, ms = _timed(stt.load)
-        tr, ms2 = _timed(lambda: stt.transcribe_all(SPEECH_CHECK, model=model))
+        model, ms = _timed(lambda: load(threads=settings.stt_threads))
+        tr, ms2 = _timed(lambda: transcribe_all(SPEECH_CHECK, settings=settings, model=model))
     except AssistantError as e:  # includes "no speech detected": audio that never reached the decoder
         return Check("speech model", False, str(e), essential=False)
     wer = word_error_rate(SPEECH_CHECK_TEXT, tr.text)

@@ -27,7 +27,10 @@ from _common import banner, table, temp_home
 from stt_common import keyword_hits, question_clips, strict_hits, wer
 from stt_wer import load_demo_library
 
-from assistant import models, settings, stt
+from assistant import models, settings
+from assistant.speech.model import load, warm_up
+from assistant.speech.transcription import Transcription
+from assistant.speech.vocabulary import build_prompt
 
 
 def main() -> int:
@@ -51,16 +54,16 @@ def main() -> int:
             if name not in installed:
                 print(f"   {name}: not installed, skipped")
                 continue
-            model = stt.load(name, threads=args.threads)
-            stt.warm_up(model)
-            print(f"   {name} prompt ({model.count_tokens(stt.build_prompt(vocab, model.count_tokens))} tokens): "
-                  f"{stt.build_prompt(vocab, model.count_tokens)}")
+            model = load(name, threads=args.threads)
+            warm_up(model)
+            print(f"   {name} prompt ({model.count_tokens(build_prompt(vocab, model.count_tokens))} tokens): "
+                  f"{build_prompt(vocab, model.count_tokens)}")
             for mode in ("none", "prompt", "hotwords"):
                 s = settings.load()
                 s.stt_bias = "off" if mode == "none" else mode
                 pairs, hits, exact, t0 = [], 0, 0, time.perf_counter()
                 for c in clips:
-                    text = stt.Transcription(c.path, model=model, prompt_terms=vocab, settings=s).result().text
+                    text = Transcription(c.path, settings=s, model=model, prompt_terms=vocab).result().text
                     pairs.append((c.reference, text))
                     hits += keyword_hits(c.keywords, text)
                     exact += strict_hits(c.keywords, text)

@@ -5,7 +5,7 @@ The same audio gives slightly different transcripts on different machines becaus
 picks its kernels by CPU instruction set (and the thread count changes the order of sums); espeak-ng
 builds differ from machine to machine too. One machine can stand in for several: each child process
 forces one kernel family with CT2_FORCE_CPU_ISA (GENERIC, AVX, AVX2, AVX512 as this CPU allows),
-runs 1 and 2 threads with the app's beam width 5 and 2 threads greedy, through the app's own `assistant.stt` path (int8,
+runs 1 and 2 threads with the app's beam width 5 and 2 threads greedy, through the app's own `assistant.speech` path (int8,
 voice activity detection, no vocabulary prompt), and the test sentences are spoken in several
 espeak-ng voices and speeds. Against that spread it transcribes broken audio the way a regression
 would deliver it (silence, the samples at half and double speed = a wrong sample rate, a 44.1 kHz
@@ -45,15 +45,19 @@ def _child(clips: list[dict], isa: str) -> None:
     """In a child with CT2_FORCE_CPU_ISA set: transcribe every clip in every configuration."""
     import numpy as np
 
-    from assistant import stt
+    from assistant import settings
+    from assistant.speech.audio import decode_file
+    from assistant.speech.model import load
+    from assistant.speech.transcription import transcribe_all
     from assistant.wer import word_error_rate
 
     out = []
     for threads, beam in CONFIGS:
         os.environ["FIELD_ASSISTANT_STT_BEAM_SIZE"] = str(beam)
-        model = stt.load(threads=threads)
+        s = settings.load()
+        model = load(threads=threads)
         for c in clips:
-            x = stt.decode_file(c["path"])
+            x = decode_file(c["path"])
             if c["damage"] == "silence":
                 x = np.zeros_like(x)
             elif c["damage"] == "half-speed":  # 16 kHz samples played as 8 kHz
@@ -64,7 +68,7 @@ def _child(clips: list[dict], isa: str) -> None:
                 n = int(x.size * 44100 / 16000)
                 x = np.interp(np.arange(n) * 16000 / 44100, np.arange(x.size), x).astype(np.float32)
             try:
-                text = stt.transcribe_all(x, model=model).text
+                text = transcribe_all(x, settings=s, model=model).text
             except Exception as e:  # silence: NoSpeechError, i.e. nothing heard
                 text = f"<{type(e).__name__}>"
                 wer = 1.0

@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/stt_latency.py [--models tiny.en,base] [--threads 2] [--voice en-us]
 
-What the GUI does, without Qt: the question is recorded into an assistant.stt.PcmBuffer in 20 ms
+What the GUI does, without Qt: the question is recorded into an assistant.speech.audio.PcmBuffer in 20 ms
 chunks of 16 kHz mono s16 (what QAudioSource delivers); at "key release" the clock starts,
-stt.transcribe(buffer, prompt_terms=library vocabulary) runs to its end (transcript), and the
+transcribe(buffer, prompt_terms=library vocabulary) runs to its end (transcript), and the
 text goes to assistant.rag.answer.ask() until its first token. The demo library
 (resources/demo) is ingested into a temporary FIELD_ASSISTANT_HOME; the speech, embedding and
 chat models are loaded and warmed up before the clock runs, as the app keeps them loaded.
@@ -23,10 +23,13 @@ from pathlib import Path
 from _common import banner, median, percentile, table, temp_home
 from stt_common import question_clips
 
-from assistant import models, stt
+from assistant import models
 from assistant.library import terms
 from assistant.rag.answer import ask
 from assistant.session import Session
+from assistant.speech.audio import PcmBuffer, decode_file
+from assistant.speech.model import load, warm_up
+from assistant.speech.transcription import transcribe
 
 
 def main() -> int:
@@ -53,16 +56,16 @@ def main() -> int:
             if name not in installed:
                 print(f"   {name}: not installed, skipped")
                 continue
-            model = stt.load(name, threads=args.threads)
-            stt.warm_up(model)
+            model = load(name, threads=args.threads)
+            warm_up(model)
             to_text, to_token, speech = [], [], []
             for c in clips:
-                pcm = (stt.decode_file(c.path) * 32767).astype("<i2").tobytes()
-                buf = stt.PcmBuffer()
+                pcm = (decode_file(c.path) * 32767).astype("<i2").tobytes()
+                buf = PcmBuffer()
                 for i in range(0, len(pcm), 640):  # 20 ms chunks
                     buf.feed(pcm[i:i + 640])
                 t0 = time.perf_counter()  # key released
-                text = stt.transcribe(buf, model=model, prompt_terms=vocab).result().text
+                text = transcribe(buf, settings=session.settings, model=model, prompt_terms=vocab).result().text
                 t1 = time.perf_counter()
                 events = ask(session.db, session.embedder, lambda: chat, text or "?", session.settings)
                 for ev in events:

@@ -1,9 +1,9 @@
-"""Speech recognition quality and speed: the app's assistant.stt beside faster-whisper's own defaults.
+"""Speech recognition quality and speed: the app's assistant.speech beside faster-whisper's own defaults.
 
     .venv/bin/python bench/stt_wer.py [DEVDATA] [--models tiny.en,base] [--threads 2] [--json OUT]
 
 For each speech model (tiny.en; Whisper base when installed) and each clip set, in one run:
-  - app:          stt.transcribe_all(path): int8 on the CPU, Silero VAD, beam 5, language en,
+  - app:          transcribe_all(path): int8 on the CPU, Silero VAD, beam 5, language en,
                   biased toward the demo library's vocabulary (resources/demo, ingested into a
                   temporary FIELD_ASSISTANT_HOME), as `field-assistant transcribe` does;
   - app no bias:  the same without the library's vocabulary;
@@ -34,8 +34,10 @@ from pathlib import Path
 from _common import DEFAULT_DEVDATA, banner, table, temp_home
 from stt_common import devdata_clips, question_clips, wer
 
-from assistant import models, stt
+from assistant import models, settings
 from assistant.library import ingest, terms
+from assistant.speech.model import SpeechModel, load, warm_up
+from assistant.speech.transcription import transcribe_all
 
 
 def load_demo_library() -> list:
@@ -49,11 +51,11 @@ def load_demo_library() -> list:
     return found
 
 
-def run_app(model: stt.SpeechModel, clips, prompt_terms) -> tuple[list[str], float]:
-    texts, busy = [], 0.0
+def run_app(model: SpeechModel, clips, prompt_terms) -> tuple[list[str], float]:
+    texts, busy, s = [], 0.0, settings.load()
     for c in clips:
         t0 = time.perf_counter()
-        texts.append(stt.transcribe_all(c.path, model=model, prompt_terms=prompt_terms).text)
+        texts.append(transcribe_all(c.path, settings=s, model=model, prompt_terms=prompt_terms).text)
         busy += time.perf_counter() - t0
     return texts, busy
 
@@ -89,8 +91,8 @@ def main() -> int:
             if name not in installed:
                 print(f"   {name}: not installed, skipped")
                 continue
-            model = stt.load(name, threads=args.threads)
-            stt.warm_up(model)
+            model = load(name, threads=args.threads)
+            warm_up(model)
             from faster_whisper import WhisperModel
 
             peer = WhisperModel(str(model.path), device="cpu", compute_type=model.compute_type,

@@ -40,9 +40,10 @@ def main() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from assistant import stt
     from assistant.library import ingest
     from assistant.session import Session
+    from assistant.speech.audio import decode_file
+    from assistant.speech.model import default_threads, find
 
     def pump(cond, seconds=300.0):
         """Run the event loop (idle between events, as the app's is) until `cond()`: a polling
@@ -82,13 +83,13 @@ def main() -> int:
         pump(lambda: not turn.busy)
 
         rows, to_text, to_token, peer_ms = [], [], [], []
-        threads = stt.default_threads()
+        threads = default_threads()
         from faster_whisper import WhisperModel
 
-        peer = WhisperModel(str(stt.find().path), device="cpu", compute_type="int8", cpu_threads=threads)
+        peer = WhisperModel(str(find().path), device="cpu", compute_type="int8", cpu_threads=threads)
         list(peer.transcribe(np.zeros(16000, np.float32))[0])
         for c in clips:
-            audio = stt.decode_file(c.path)
+            audio = decode_file(c.path)
             data = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
             QTest.mousePress(w.ask.mic_button, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
             for i in range(0, len(data), 1280):

@@ -52,9 +52,12 @@ def _record(seconds: float) -> int:
     import numpy as np
     from PySide6.QtCore import QElapsedTimer, QEventLoop
 
+    from assistant import settings as settingsmod
     from ui.voice.recorder import Recorder
 
-    rec = Recorder()
+    # The system's default microphone (not the one chosen in the app); the app's longest take.
+    take = settingsmod.load().model_copy(update={"voice_input": None})
+    rec = Recorder(lambda: take)
     why = rec.start()
     if why:
         print(f"recording failed: {why}", file=sys.stderr)

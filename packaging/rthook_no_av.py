@@ -1,8 +1,8 @@
 """PyInstaller runtime hook: a placeholder for PyAV, which the bundle leaves out (~100 MB of FFmpeg).
 
 faster_whisper.audio imports `av` at module level but only uses it to decode files, which the app
-does itself with libsndfile (assistant.stt.decode_file). Any use of the placeholder fails with a
-clear ImportError instead of the whole speech package failing to import.
+does itself with libsndfile (assistant.speech.audio.decode_file). Any use of the placeholder fails
+with a clear ImportError instead of the whole speech package failing to import.
 """
 
 import sys

@@ -1,6 +1,6 @@
 """The library's own vocabulary: part numbers, error codes, acronyms and rare words of the manuals.
 
-The speech recogniser is biased toward these terms (`assistant.stt`), so "upsmon", "NUT", "A34" or
+The speech recogniser is biased toward these terms (`assistant.speech`), so "upsmon", "NUT", "A34" or
 "BP-3000-12" come out as the manuals write them. One regex pass over the passages, cached per
 library state (in memory and in the cache folder), so a CLI run or a key press pays for it once
 after each change to the library, not on every transcription.

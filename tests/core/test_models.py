@@ -115,12 +115,13 @@ def _damaged(damage: str):
 def test_doctor_speech_check_fails_when_the_audio_path_is_broken(monkeypatch, damage):
     """A regression the check exists for (no audio reaching the decoder, a wrong sample rate) still
     fails it: the word error rate, not any one word, is what fails."""
-    from assistant import doctor, stt
+    from assistant import doctor, settings
+    from assistant.speech import transcription
 
-    assert doctor.speech_check().ok  # the clip passes through the real path
-    read, damage_fn = stt.read_audio, _damaged(damage)
-    monkeypatch.setattr(stt, "read_audio", lambda audio, *a, **kw: damage_fn(read(audio, *a, **kw)))
-    check = doctor.speech_check()
+    assert doctor.speech_check(settings.load()).ok  # the clip passes through the real path
+    read, damage_fn = transcription.read_audio, _damaged(damage)
+    monkeypatch.setattr(transcription, "read_audio", lambda audio, *a, **kw: damage_fn(read(audio, *a, **kw)))
+    check = doctor.speech_check(settings.load())
     assert not check.ok, check.detail
     assert "no speech" in check.detail or "word error rate" in check.detail, check.detail
 

@@ -19,10 +19,15 @@ import numpy as np
 import pytest
 
 from assistant import db as dbmod
-from assistant import model_setup, stt
+from assistant import model_setup
+from assistant import settings as settingsmod
 from assistant.doctor import SPEECH_CHECK, SPEECH_CHECK_MAX_WER, SPEECH_CHECK_TEXT
 from assistant.errors import AudioError, Cancelled, ModelCorruptError, ModelMissingError, NoSpeechError
 from assistant.library import terms
+from assistant.speech.audio import SAMPLE_RATE, PcmBuffer, decode_file
+from assistant.speech.model import load
+from assistant.speech.transcription import Segment, transcribe, transcribe_all
+from assistant.speech.vocabulary import PROMPT_MAX_TOKENS, SAME_SHAPE_MAX, build_prompt
 from assistant.wer import word_error_rate
 from tests.conftest import EXE, ROOT, can_unshare
 
@@ -74,6 +79,12 @@ def write_audio(samples: np.ndarray, rate: int, path: Path, out_rate: int | None
     return path
 
 
+@pytest.fixture
+def settings(home) -> settingsmod.Settings:
+    """What the CLI would load for this test's data folder and environment; passed to the core."""
+    return settingsmod.load()
+
+
 @pytest.fixture(scope="session")
 def question_wav(tmp_path_factory) -> Path:
     return speak(QUESTION, tmp_path_factory.mktemp("speech") / "question.wav")
@@ -85,8 +96,8 @@ def assert_heard_question(text: str) -> None:
 
 # ---------------------------------------------------------------- clips with known transcripts
 
-def test_known_clip_transcribes_to_its_transcript():
-    t = stt.transcribe_all(JFK_CLIP)
+def test_known_clip_transcribes_to_its_transcript(settings):
+    t = transcribe_all(JFK_CLIP, settings=settings)
     assert_heard(SPEECH_CHECK_TEXT, t.text, SPEECH_CHECK_MAX_WER)
     assert t.language == "en" and t.model == "tiny.en" and t.message is None
     assert abs(t.duration_s - 11.0) < 0.1
@@ -95,79 +106,79 @@ def test_known_clip_transcribes_to_its_transcript():
     assert t.timings["total_ms"] > 0 and t.timings["real_time_factor"] > 0
 
 
-def test_spoken_question_gives_its_key_words(question_wav):
-    assert_heard_question(stt.transcribe_all(question_wav).text)
+def test_spoken_question_gives_its_key_words(question_wav, settings):
+    assert_heard_question(transcribe_all(question_wav, settings=settings).text)
 
 
-def test_resampled_from_44k_stereo(question_wav, tmp_path):
+def test_resampled_from_44k_stereo(question_wav, tmp_path, settings):
     import av
 
-    src = stt.decode_file(question_wav)
-    stereo = write_audio(src, stt.SAMPLE_RATE, tmp_path / "q44.wav", out_rate=44100, layout="stereo")
+    src = decode_file(question_wav)
+    stereo = write_audio(src, SAMPLE_RATE, tmp_path / "q44.wav", out_rate=44100, layout="stereo")
     with av.open(str(stereo)) as c:
         assert (c.streams.audio[0].rate, c.streams.audio[0].channels) == (44100, 2)
-    back = stt.decode_file(stereo)
-    assert abs(back.size - src.size) < stt.SAMPLE_RATE * 0.05  # same duration at 16 kHz mono
-    assert_heard_question(stt.transcribe_all(stereo).text)
+    back = decode_file(stereo)
+    assert abs(back.size - src.size) < SAMPLE_RATE * 0.05  # same duration at 16 kHz mono
+    assert_heard_question(transcribe_all(stereo, settings=settings).text)
 
 
 @pytest.mark.parametrize("suffix", [".flac", ".mp3", ".ogg"])
-def test_compressed_formats(question_wav, tmp_path, suffix):
-    clip = write_audio(stt.decode_file(question_wav), stt.SAMPLE_RATE, tmp_path / f"q{suffix}", out_rate=22050)
-    assert_heard_question(stt.transcribe_all(clip).text)
+def test_compressed_formats(question_wav, tmp_path, suffix, settings):
+    clip = write_audio(decode_file(question_wav), SAMPLE_RATE, tmp_path / f"q{suffix}", out_rate=22050)
+    assert_heard_question(transcribe_all(clip, settings=settings).text)
 
 
-def test_microphone_pcm_chunks_stream_segments(question_wav):
-    pcm = (stt.decode_file(question_wav) * 32767).astype("<i2").tobytes()
-    buf = stt.PcmBuffer()
+def test_microphone_pcm_chunks_stream_segments(question_wav, settings):
+    pcm = (decode_file(question_wav) * 32767).astype("<i2").tobytes()
+    buf = PcmBuffer()
     for i in range(0, len(pcm), 3201):  # odd-sized chunks: a sample can be split between two
         assert buf.feed(pcm[i:i + 3201])
-    assert abs(buf.duration_s - len(pcm) / 2 / stt.SAMPLE_RATE) < 1e-6
-    job = stt.transcribe(buf, cancel=threading.Event())
+    assert abs(buf.duration_s - len(pcm) / 2 / SAMPLE_RATE) < 1e-6
+    job = transcribe(buf, settings=settings, cancel=threading.Event())
     segments = list(job)
-    assert segments and all(isinstance(s, stt.Segment) for s in segments)
+    assert segments and all(isinstance(s, Segment) for s in segments)
     result = job.result()
     assert result.text == " ".join(s.text for s in segments)
     assert_heard_question(result.text)
-    assert stt.transcribe_all(pcm).text == result.text  # raw s16 bytes are the same input
+    assert transcribe_all(pcm, settings=settings).text == result.text  # raw s16 bytes are the same input
 
 
 def test_pcm_buffer_stops_at_its_limit():
-    buf = stt.PcmBuffer(max_seconds=1)
+    buf = PcmBuffer(max_seconds=1)
     assert buf.feed(b"\0\0" * 8000)
     assert not buf.feed(b"\0\0" * 9000) and buf.full
     assert buf.duration_s == 1.0
     assert not buf.feed(b"\0\0")
 
 
-def test_cancel_stops_the_stream(question_wav):
+def test_cancel_stops_the_stream(question_wav, settings):
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled):
-        next(stt.transcribe(question_wav, cancel=cancel))
+        next(transcribe(question_wav, settings=settings, cancel=cancel))
 
 
 # ---------------------------------------------------------------- nothing to hear
 
-def test_silence_gives_empty_text_and_a_message():
-    t = stt.transcribe_all(np.zeros(3 * stt.SAMPLE_RATE, np.float32))
+def test_silence_gives_empty_text_and_a_message(settings):
+    t = transcribe_all(np.zeros(3 * SAMPLE_RATE, np.float32), settings=settings)
     assert t.text == "" and t.segments == []
     assert t.message.startswith("no speech detected in the recording") and "silent" in t.message
     with pytest.raises(NoSpeechError, match="no speech detected"):
         t.require_text()
 
 
-def test_noise_only_gives_empty_text_and_a_message():
+def test_noise_only_gives_empty_text_and_a_message(settings):
     rng = np.random.default_rng(4)
-    noise = np.clip(0.2 * rng.standard_normal(4 * stt.SAMPLE_RATE), -1, 1).astype(np.float32)
-    hum = (0.3 * np.sin(2 * np.pi * 50 * np.arange(4 * stt.SAMPLE_RATE) / stt.SAMPLE_RATE)).astype(np.float32)
+    noise = np.clip(0.2 * rng.standard_normal(4 * SAMPLE_RATE), -1, 1).astype(np.float32)
+    hum = (0.3 * np.sin(2 * np.pi * 50 * np.arange(4 * SAMPLE_RATE) / SAMPLE_RATE)).astype(np.float32)
     for audio in (noise, hum):
-        t = stt.transcribe_all(audio, prompt_terms=["BP-3000-12", "upsmon"])
+        t = transcribe_all(audio, settings=settings, prompt_terms=["BP-3000-12", "upsmon"])
         assert t.text == "" and t.message.startswith("no speech detected"), t.to_json()
 
 
 def test_cli_silence_is_one_line_and_exit_1(tmp_path):
-    quiet = write_audio(np.zeros(2 * stt.SAMPLE_RATE), stt.SAMPLE_RATE, tmp_path / "quiet.wav")
+    quiet = write_audio(np.zeros(2 * SAMPLE_RATE), SAMPLE_RATE, tmp_path / "quiet.wav")
     r = subprocess.run([EXE, "transcribe", str(quiet), "--json"], capture_output=True, text=True)
     assert r.returncode == 1
     assert json.loads(r.stdout)["text"] == ""
@@ -188,23 +199,23 @@ def _bad_files(tmp_path: Path) -> list[tuple[str, Path]]:
             ("no such file", tmp_path / "missing.wav")]
 
 
-def test_corrupt_unsupported_and_missing_files_raise_audio_errors(tmp_path):
+def test_corrupt_unsupported_and_missing_files_raise_audio_errors(tmp_path, settings):
     for expected, path in _bad_files(tmp_path):
         with pytest.raises(AudioError) as e:
-            stt.transcribe_all(path)
+            transcribe_all(path, settings=settings)
         assert expected in str(e.value) and path.name in str(e.value)
     pdf = ROOT / "resources" / "demo" / "p200-pump-service-manual.pdf"
     with pytest.raises(AudioError, match="expected WAV, FLAC, MP3 or OGG"):
-        stt.transcribe_all(pdf)
+        transcribe_all(pdf, settings=settings)
 
 
-def test_too_short_and_too_long(tmp_path, monkeypatch):
+def test_too_short_and_too_long(tmp_path, monkeypatch, settings):
     blip = (0.5 * np.sin(np.arange(1600) / 3)).astype(np.float32)  # 0.1 s
     with pytest.raises(AudioError, match="too short: 0.10 s"):
-        stt.transcribe_all(blip)
+        transcribe_all(blip, settings=settings)
     monkeypatch.setenv("FIELD_ASSISTANT_STT_MAX_SECONDS", "5")
     with pytest.raises(AudioError, match=r"jfk.ogg is too long: 11 s .* limit is 5 s"):
-        stt.transcribe_all(JFK_CLIP)
+        transcribe_all(JFK_CLIP, settings=settingsmod.load())
 
 
 def test_cli_bad_file_is_one_line_without_traceback(tmp_path):
@@ -216,26 +227,26 @@ def test_cli_bad_file_is_one_line_without_traceback(tmp_path):
 
 
 @pytest.mark.no_models
-def test_missing_model_is_a_clear_error(tmp_path):
+def test_missing_model_is_a_clear_error(tmp_path, settings):
     with pytest.raises(ModelMissingError, match="no speech model"):
-        stt.transcribe_all(JFK_CLIP)
+        transcribe_all(JFK_CLIP, settings=settings)
     r = subprocess.run([EXE, "transcribe", str(JFK_CLIP)], capture_output=True, text=True)
     assert r.returncode == 1 and "no speech model" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_incomplete_model_folder_is_refused_without_a_download(home):
+def test_incomplete_model_folder_is_refused_without_a_download(home, settings):
     # A folder with model.bin but no tokenizer.json: faster-whisper would fetch one from the hub.
     broken = home / "models" / "speech" / "tiny.en"
     broken.mkdir(parents=True)
     (broken / "model.bin").write_bytes(b"\0" * 100)
     (broken / "config.json").write_text("{}")
     with pytest.raises(ModelCorruptError, match="tokenizer.json is missing"):
-        stt.transcribe_all(JFK_CLIP)
+        transcribe_all(JFK_CLIP, settings=settings)
 
 
-def test_unknown_model_name_lists_the_installed_ones():
+def test_unknown_model_name_lists_the_installed_ones(settings):
     with pytest.raises(ModelMissingError, match=r"no speech model named 'large-v9' \(installed: .*tiny.en"):
-        stt.transcribe_all(JFK_CLIP, model="large-v9")
+        transcribe_all(JFK_CLIP, settings=settings, model="large-v9")
 
 
 # ---------------------------------------------------------------- domain vocabulary
@@ -267,11 +278,11 @@ def test_domain_terms_from_the_library(ups_library):
     assert {"BP-3000-12", "A23", "NUT", "upsmon", "usbhid-ups", "VoltGuard"} <= set(found)
     assert "9Ah" not in found and "etc" not in found  # a measurement, a path
     assert "battery" not in found and "impeller" in found  # Whisper spells "battery" unaided
-    model = stt.load()
-    prompt = stt.build_prompt(terms.domain_terms(ups_library.db), model.count_tokens)
+    model = load()
+    prompt = build_prompt(terms.domain_terms(ups_library.db), model.count_tokens)
     assert "BP-3000-12" in prompt and "upsmon" in prompt and "NUT" in prompt
-    assert model.count_tokens(prompt) <= stt.PROMPT_MAX_TOKENS
-    assert sum(bool(re.fullmatch(r"A\d\d", t)) for t in prompt.rstrip(".").split(", ")) == stt.SAME_SHAPE_MAX
+    assert model.count_tokens(prompt) <= PROMPT_MAX_TOKENS
+    assert sum(bool(re.fullmatch(r"A\d\d", t)) for t in prompt.rstrip(".").split(", ")) == SAME_SHAPE_MAX
 
 
 def test_domain_terms_are_cached_per_library_state(ups_library, monkeypatch):
@@ -288,9 +299,9 @@ def test_domain_terms_are_cached_per_library_state(ups_library, monkeypatch):
     assert terms.domain_terms(ups_library.db) == first  # recomputed for the new state: same text
 
 
-def test_bias_brings_out_a_part_number(ups_library, tmp_path):
+def test_bias_brings_out_a_part_number(ups_library, tmp_path, settings):
     clip = speak("Replace battery pack BP-3000-12.", tmp_path / "bp.wav")
-    t = stt.transcribe_all(clip, prompt_terms=terms.domain_terms(ups_library.db))
+    t = transcribe_all(clip, settings=settings, prompt_terms=terms.domain_terms(ups_library.db))
     assert "BP-3000-12" in t.text and "BP-3000-12" in t.prompt
 
 
@@ -336,7 +347,7 @@ def test_cli_ask_needs_exactly_one_question(question_wav, tmp_path):
     assert r.returncode == 2 and "QUESTION" in r.stderr
     r = subprocess.run([EXE, "ask", "why?", "--audio", str(question_wav)], capture_output=True, text=True)
     assert r.returncode == 2 and "not both" in r.stderr
-    quiet = write_audio(np.zeros(stt.SAMPLE_RATE), stt.SAMPLE_RATE, tmp_path / "quiet.wav")
+    quiet = write_audio(np.zeros(SAMPLE_RATE), SAMPLE_RATE, tmp_path / "quiet.wav")
     r = subprocess.run([EXE, "ask", "--audio", str(quiet)], capture_output=True, text=True)
     assert r.returncode == 1 and r.stderr.startswith("field-assistant: no speech detected in quiet.wav")
 
@@ -365,6 +376,6 @@ def test_whisper_base_is_reassembled_from_its_two_packages(tmp_path, monkeypatch
 
 
 def test_speech_core_does_not_import_qt():
-    code = ("import sys, assistant.stt, assistant.library.terms, assistant.cli; "
+    code = ("import sys, assistant.speech.transcription, assistant.library.terms, assistant.cli; "
             "assert not any(m.startswith('PySide6') for m in sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -30,9 +30,9 @@ CHUNK = 1280  # bytes: 40 ms of 16 kHz s16 mono, what QAudioSource hands over at
 
 
 def pcm(wav: Path) -> bytes:
-    from assistant import stt
+    from assistant.speech.audio import decode_file
 
-    return (np.clip(stt.decode_file(wav), -1, 1) * 32767).astype("<i2").tobytes()
+    return (np.clip(decode_file(wav), -1, 1) * 32767).astype("<i2").tobytes()
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +42,12 @@ def question_pcm(tmp_path_factory) -> bytes:
 
 def fake_device(voice) -> None:
     """A microphone that exists but is fed by the test: only the QAudioSource part is replaced."""
-    from assistant import stt
+    from assistant.speech.audio import PcmBuffer
 
     rec = voice.recorder
 
     def start():
-        rec.buffer, rec.sample_format, rec.device_name = stt.PcmBuffer(), "Int16", "test microphone"
+        rec.buffer, rec.sample_format, rec.device_name = PcmBuffer(), "Int16", "test microphone"
         return None
 
     rec.device = lambda: "test microphone"

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices
 
-from assistant import stt
+from assistant import settings as settingsmod
+from assistant.errors import AudioError
+from assistant.speech.audio import SAMPLE_RATE, DeviceAudio, PcmBuffer, level
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +48,18 @@ class Recorder(QObject):
     failed = Signal(str)
     devices_changed = Signal()
 
-    def __init__(self, device_setting: Callable[[], str | None] = lambda: None,
+    def __init__(self, settings: Callable[[], settingsmod.Settings],
                  inputs: Callable[[], list[QAudioDevice]] | None = None, parent=None):
         super().__init__(parent)
-        self._device_setting = device_setting
+        # The app's current settings (the microphone chosen, the longest take), read at each take.
+        self._settings = settings
         # Tests inject the device list (the CI machine may have no sound server at all).
         self._inputs = inputs or QMediaDevices.audioInputs
         self._media = QMediaDevices(self)
         self._media.audioInputsChanged.connect(lambda: self.devices_changed.emit())
         self.source: QAudioSource | None = None
         self._io = None
-        self.buffer: stt.PcmBuffer | None = None
+        self.buffer: PcmBuffer | None = None
         self.sample_format = "Int16"
         self.device_name = ""
 
@@ -70,7 +73,7 @@ class Recorder(QObject):
         inputs = self.inputs()
         if not inputs:
             return None
-        wanted = self._device_setting()
+        wanted = self._settings().voice_input
         for dev in inputs:
             if wanted and device_id(dev) == wanted:
                 return dev
@@ -92,25 +95,27 @@ class Recorder(QObject):
         dev = self.device()
         if dev is None:
             return self.tr("No microphone found")
+        max_seconds = self._settings().stt_max_seconds
         if microphone_permission() == "denied":
             return self.tr("Microphone access is turned off for this app")
         fmt = QAudioFormat()
-        fmt.setSampleRate(stt.SAMPLE_RATE)
+        fmt.setSampleRate(SAMPLE_RATE)
         fmt.setChannelCount(1)
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         if dev.isFormatSupported(fmt):
-            self.buffer = stt.PcmBuffer()
+            self.buffer = PcmBuffer(max_seconds)
         else:
             # The device cannot give 16 kHz mono s16: take its own format and convert after release.
             fmt = dev.preferredFormat()
             try:
-                self.buffer = stt.DeviceAudio(fmt.sampleRate(), fmt.channelCount(), fmt.sampleFormat().name)
-            except stt.AudioError as e:
+                self.buffer = DeviceAudio(fmt.sampleRate(), fmt.channelCount(), fmt.sampleFormat().name,
+                                          max_seconds)
+            except AudioError as e:
                 return str(e)
         self.sample_format = fmt.sampleFormat().name
         self.device_name = dev.description()
         source = QAudioSource(dev, fmt, self)
-        source.setBufferSize(stt.SAMPLE_RATE // 5 * fmt.bytesPerFrame())  # 200 ms: nothing lost on a busy GUI
+        source.setBufferSize(SAMPLE_RATE // 5 * fmt.bytesPerFrame())  # 200 ms: nothing lost on a busy GUI
         # To a slot declared without arguments: PySide6 6.12 cannot convert the QAudio::State
         # parameter ("Cannot call meta function"), so the slot reads the source's state instead.
         source.stateChanged.connect(self._state_changed)
@@ -126,7 +131,7 @@ class Recorder(QObject):
                  fmt.channelCount(), self.sample_format)
         return None
 
-    def stop(self) -> stt.PcmBuffer | None:
+    def stop(self) -> PcmBuffer | None:
         """End the take; returns its audio (None if nothing was being recorded)."""
         if self.buffer is None:
             return None
@@ -141,7 +146,7 @@ class Recorder(QObject):
         if self.buffer is None or not chunk:
             return
         self.buffer.feed(chunk)
-        self.level.emit(stt.level(chunk, self.sample_format))
+        self.level.emit(level(chunk, self.sample_format))
 
     def _read(self) -> None:
         if self._io is not None:

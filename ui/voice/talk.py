@@ -13,7 +13,9 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
-from assistant import stt
+from assistant.speech.audio import PcmBuffer
+from assistant.speech.model import load, warm_up
+from assistant.speech.transcription import MIN_SECONDS, transcribe
 
 from .recorder import Recorder
 
@@ -30,7 +32,7 @@ class TalkController(QObject):
     def __init__(self, services, recorder: Recorder | None = None, parent=None):
         super().__init__(parent)
         self.services = services
-        self.recorder = recorder or Recorder(lambda: self.services.settings.voice_input, parent=self)
+        self.recorder = recorder or Recorder(lambda: self.services.settings, parent=self)
         self.recorder.level.connect(self.level)
         self.recorder.failed.connect(self._recorder_failed)
         self.recorder.devices_changed.connect(self.refresh)
@@ -56,10 +58,12 @@ class TalkController(QObject):
     def preload(self):
         """Load and warm up the speech model on the `stt` lane, so the first question is not slowed
         by it. Called once the window is ready (after the chat model: both compete for the CPU)."""
+        threads = self.services.settings.stt_threads
+
         def run(ctx):
-            model = stt.load()
+            model = load(threads=threads)
             ctx.check()
-            stt.warm_up(model)
+            warm_up(model)
             return model.name
 
         return self.services.workers.submit(run, lane="stt", name="speech-model",
@@ -91,7 +95,7 @@ class TalkController(QObject):
         if self.state != "recording":
             return
         buf = self.recorder.stop()
-        if buf is None or buf.duration_s < stt.MIN_SECONDS:
+        if buf is None or buf.duration_s < MIN_SECONDS:
             self._set("idle")
             self.message.emit(self.tr("Hold the button (or Space) while you speak, then let go."))
             return
@@ -107,22 +111,22 @@ class TalkController(QObject):
         self._set("idle")
         self.refresh()
 
-    def _transcribe(self, buf: stt.PcmBuffer) -> None:
+    def _transcribe(self, buf: PcmBuffer) -> None:
         settings = self.services.settings
         self._words = []
 
         def run(ctx):
             from assistant.library import terms
 
-            model = stt.load()
+            model = load(threads=settings.stt_threads)
             prompt_terms = None
             if settings.stt_bias != "off":
                 try:
                     prompt_terms = terms.domain_terms(ctx.db)
                 except Exception as e:  # no library is no reason not to transcribe
                     log.warning("transcribing without the library's vocabulary: %s", e)
-            job = stt.transcribe(buf, model=model, cancel=ctx.cancel, prompt_terms=prompt_terms,
-                                 label=self.tr("the recording"))
+            job = transcribe(buf, settings=settings, model=model, cancel=ctx.cancel, prompt_terms=prompt_terms,
+                             label=self.tr("the recording"))
             for seg in job:
                 ctx.report(seg.text.strip(), flush=True)
             return job.result()
