@@ -20,10 +20,17 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 class Session:
-    """Lazily opened resources: the database, the embedder, the chat model."""
+    """Lazily opened resources: the database, the embedder, the chat model.
 
-    def __init__(self, settings: settingsmod.Settings | None = None):
+    Args:
+        settings: the settings to use (default: loaded from settings.json and the environment).
+        embedder_threads: CPU threads for the embedder (default: its own choice); the GUI leaves a
+            core to its own thread.
+    """
+
+    def __init__(self, settings: settingsmod.Settings | None = None, embedder_threads: int | None = None):
         self.settings = settings or settingsmod.load()
+        self.embedder_threads = embedder_threads
         self._db = None
         self._embedder = None
         self._lock = threading.Lock()
@@ -40,7 +47,7 @@ class Session:
         with self._lock:
             if self._embedder is None:
                 info = models.default("embedding", self.settings)
-                self._embedder = OnnxEmbedder(info.path)
+                self._embedder = OnnxEmbedder(info.path, threads=self.embedder_threads)
             return self._embedder
 
     def embedder_or_none(self) -> OnnxEmbedder | None:

@@ -135,8 +135,8 @@ class MainWindow(QMainWindow):
         self.ask.save_to_notes.connect(self.notes.save_answer)
         self.notes.open_source.connect(self.open_source)
         self.notes.message.connect(self.notify)
-        # Notes sync runs on its own thread once the window is ready; its status comes back queued.
-        self.sync = SyncBridge(lambda: self.services.settings, self)
+        # Notes sync runs on the `sync` lane once the window is ready; its status comes back queued.
+        self.sync = SyncBridge(self.services, self)
         self.sync.status.connect(self._sync_status)
         self.ready.connect(self.sync.start)
         # The speech model loads once everything else is up (it competes with the chat model for
@@ -426,7 +426,7 @@ class MainWindow(QMainWindow):
             self._net_timer.stop()
             self.ask.stop()
             self.notes.save_now()  # the note being written is never lost on close
-            self.sync.stop(timeout)
+            self.sync.stop()
         clean = self.services.shutdown(timeout)  # again: waits for what is still running
         if first:
             log.info("shut down %s", "cleanly" if clean else "with work still running")

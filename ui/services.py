@@ -1,9 +1,10 @@
 """The GUI's side of the core: every core call the views make, run as a job on the right lane.
 
-Views never call the core directly (a core call can take seconds); they call a method here,
-which submits a job through `ui.workers` and hands back the `Job` so the view can follow its
-signals, cancel it, or ignore a stale one. Model and library state are kept here and
-broadcast as signals, so the status bar, the Ask page and the Library page agree.
+Views never call the core directly (a core call can take seconds): they call a method here, or
+`Services.submit` for a job of their own (the one entry point for background work; its docstring
+has the threading rule), and get the `Job` back to follow its signals, cancel it, or ignore a stale
+one. Model and library state are kept here and broadcast as signals, so the status bar, the Ask
+page and the Library page agree.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from assistant import settings as settingsmod
 from assistant.errors import ModelCorruptError, ModelMissingError
 from assistant.session import Session
 
-from .workers import Job, JobContext, Workers
+from .workers import THROTTLE_S, Job, JobContext, Workers
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +38,9 @@ class Services(QObject):
         super().__init__()
         self.auto_demo = auto_demo  # first run: load the demo manuals into an empty library
         self.workers = workers or Workers()
-        # The session gives settings, the embedder (thread-safe) and the chat loader. Its own
-        # .db connection is never used: each worker thread has its own (ctx.db).
-        self.session = GuiSession()
+        # The session gives settings, the embedder (thread-safe) and the chat loader, with the GUI's
+        # thread budget. Its own .db connection is never used: each worker thread has its own (ctx.db).
+        self.session = Session(_with_thread_budget(settingsmod.load()), embedder_threads=model_threads())
         self.settings = self.session.settings
         self.manuals: list[dict] = []
         self.library_loaded = False
@@ -48,6 +49,33 @@ class Services(QObject):
         self.model_message = ""
         self.model_name: str | None = None
         self.embedder_state = "idle"
+
+    # -- background work -----------------------------------------------------------------
+
+    def submit(self, op: Callable[[JobContext], object], *, lane: str = "pool", name: str = "",
+               throttle: float = THROTTLE_S, **callbacks) -> Job:
+        """Run `op(ctx)` in the background: the one way the GUI does (house rule 2).
+
+        The threading rule: `op` runs on a worker thread. It must not touch a widget or any other
+        object of the GUI thread, and reads what it needs from variables captured before the call
+        (a copy of the settings, the text of a field). It uses `ctx.db` (its thread's own SQLite
+        connection), checks `ctx.cancel` in long loops (or passes it to the core, which raises
+        `Cancelled`) and sends progress with `ctx.report()`. The callbacks (`on_progress`,
+        `on_result`, `on_error`, `on_cancelled`, `on_finished`) run on the GUI thread; an exception
+        in `op` goes to `on_error` (an unexpected one is also logged with its trace).
+
+        Lanes: `llm` and `stt` (one model at a time), `db-writer` (library writes: ingest, remove),
+        `notes` (note writes), `sync` (the sync rounds), `pool` (reads, rendering, files). A job that
+        writes the database runs on one of the single-thread writer lanes, never on `pool`: each
+        lane's writes run one after the other, in order (SQLite orders the few writes of different
+        lanes: `BEGIN IMMEDIATE` with a busy timeout). Notes have their own writer lane so a save
+        never waits behind a manual being parsed and embedded, which can take minutes.
+
+        `shutdown()` (closing the window) cancels every running and queued job.
+
+        Must be called from the GUI thread.
+        """
+        return self.workers.submit(op, lane=lane, name=name, throttle=throttle, **_cb(callbacks))
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -64,7 +92,7 @@ class Services(QObject):
             return emb.name
 
         self.embedder_state = "loading"
-        return self.workers.submit(
+        return self.submit(
             run, lane="pool", name="load-embedder",
             on_result=lambda name: self._set_embedder("ready", name),
             on_error=lambda e: self._set_embedder("missing", str(e)),
@@ -84,7 +112,7 @@ class Services(QObject):
             return {"name": chat.name, "quantization": chat.quantization, "size_bytes": info.size_bytes}
 
         self._set_model("loading", self.tr("Loading the chat model…"))
-        return self.workers.submit(
+        return self.submit(
             run, lane="llm", name="load-chat-model",
             on_progress=lambda items: self._set_model("loading", self.tr("Loading {0}…").format(
                 pretty_model_name(items[-1].name))),
@@ -121,7 +149,7 @@ class Services(QObject):
                 m["missing"] = not Path(m["path"]).exists()
             return manuals, check_demo and demo.needs_demo(ctx.db)
 
-        return self.workers.submit(run, lane="pool", name="library", on_result=self._library_listed)
+        return self.submit(run, lane="pool", name="library", on_result=self._library_listed)
 
     def _library_listed(self, result) -> None:
         manuals, load_demo = result
@@ -155,7 +183,7 @@ class Services(QObject):
                     report = ev.report
             return report
 
-        job = self.workers.submit(run, lane="db-writer", name="reindex" if reindex else "ingest", **_cb(callbacks))
+        job = self.submit(run, lane="db-writer", name="reindex" if reindex else "ingest", **callbacks)
         job.finished.connect(self.refresh_library)
         self.ingest_started.emit(job)
         return job
@@ -166,7 +194,7 @@ class Services(QObject):
 
             return [p for p in paths if ingest.remove(ctx.db, p)]
 
-        job = self.workers.submit(run, lane="db-writer", name="remove", **_cb(callbacks))
+        job = self.submit(run, lane="db-writer", name="remove", **callbacks)
         job.finished.connect(self.refresh_library)
         return job
 
@@ -203,7 +231,7 @@ class Services(QObject):
             return answer
 
         # Tokens reach the GUI thread every 100 ms at most: smooth to read, cheap to render.
-        return self.workers.submit(run, lane="llm", name="ask", throttle=0.1, **_cb(callbacks))
+        return self.submit(run, lane="llm", name="ask", throttle=0.1, **callbacks)
 
     # -- viewer --------------------------------------------------------------------------
 
@@ -221,7 +249,7 @@ class Services(QObject):
             img.data = b""
             return qimg, img
 
-        return self.workers.submit(run, lane="pool", name="render-page", **_cb(callbacks))
+        return self.submit(run, lane="pool", name="render-page", **callbacks)
 
     def load_document(self, path: str, char_start: int | None, char_end: int | None, **callbacks) -> Job:
         def run(ctx: JobContext):
@@ -229,7 +257,7 @@ class Services(QObject):
 
             return viewer.document(path, char_start, char_end)
 
-        return self.workers.submit(run, lane="pool", name="load-document", **_cb(callbacks))
+        return self.submit(run, lane="pool", name="load-document", **callbacks)
 
     def page_sizes(self, path: str, **callbacks) -> Job:
         def run(ctx: JobContext):
@@ -237,7 +265,7 @@ class Services(QObject):
 
             return viewer.pdf_page_sizes(path)
 
-        return self.workers.submit(run, lane="pool", name="page-sizes", **_cb(callbacks))
+        return self.submit(run, lane="pool", name="page-sizes", **callbacks)
 
     # -- models and settings ---------------------------------------------------------------
 
@@ -245,12 +273,12 @@ class Services(QObject):
         """The chat models as `model_bench.Measured`: each with this device's measurement, if any."""
         from assistant import model_bench
 
-        return self.workers.submit(lambda ctx: model_bench.measured([m for m in models.installed() if m.role == "chat"]),
-                                   lane="pool", name="list-models", **_cb(callbacks))
+        return self.submit(lambda ctx: model_bench.measured([m for m in models.installed() if m.role == "chat"]),
+                           lane="pool", name="list-models", **callbacks)
 
     def add_model(self, path: str, make_default: bool = False, **callbacks) -> Job:
-        return self.workers.submit(lambda ctx: models.add(Path(path), make_default=make_default),
-                                   lane="pool", name="add-model", **_cb(callbacks))
+        return self.submit(lambda ctx: models.add(Path(path), make_default=make_default),
+                           lane="pool", name="add-model", **callbacks)
 
     def save_settings(self, **changes) -> settingsmod.Settings:
         """Persist changes to settings.json; reloads the chat model when the default changed."""
@@ -287,22 +315,6 @@ def _with_thread_budget(settings: settingsmod.Settings) -> settingsmod.Settings:
     if settings.n_threads is None:  # an explicit setting (FIELD_ASSISTANT_N_THREADS) wins
         settings = settings.model_copy(update={"n_threads": model_threads()})
     return settings
-
-
-class GuiSession(Session):
-    """The core's Session with the GUI's thread budget for the models."""
-
-    def __init__(self):
-        super().__init__(_with_thread_budget(settingsmod.load()))
-
-    @property
-    def embedder(self):
-        with self._lock:
-            if self._embedder is None:
-                from assistant.rag.embedder import OnnxEmbedder
-
-                self._embedder = OnnxEmbedder(models.default("embedding").path, threads=model_threads())
-            return self._embedder
 
 
 def pretty_model_name(filename: str) -> str:

@@ -1,18 +1,22 @@
 """The one way the desktop app runs background work (house rule 2).
 
-A job is a plain function `fn(ctx) -> result` that calls the core. It runs on a named lane:
-single-thread lanes for work that must never run twice at once (`llm`: llama.cpp contexts are
-not thread-safe; `stt`; `db-writer`: ingest, one manual at a time; `notes`: every note write, in
-order, so a save never waits behind a manual being parsed and two saves never race) and a small
+Views do not submit here themselves: they go through `ui.services.Services.submit`, whose
+docstring states the threading rule. A job is a plain function `fn(ctx) -> result` that calls
+the core. It runs on a named lane: single-thread lanes for work that must never run twice at once
+(`llm`: llama.cpp contexts are not thread-safe; `stt`; `db-writer`: ingest, one manual at a time;
+`notes`: every note write, in order, so a save never waits behind a manual being parsed and two
+saves never race; `sync`: the note sync's rounds, which run as long as the app does) and a small
 general `pool`.
 Everything a job reports comes back to the GUI thread as queued Qt signals on its `Job`
 object, batched so that a token stream costs the GUI thread one update per ~60 ms, not one
 per token. No widget is ever touched off the GUI thread: job functions get a `JobContext`,
 never a widget.
 
-Every job has a cancel event; the core's long calls take it and raise `Cancelled`. Each worker
-thread gets its own SQLite connection (`ctx.db`): sqlean connections must not be shared
-between threads, and WAL lets the readers search while the db-writer lane ingests.
+Every job has a cancel event; the core's long calls take it and raise `Cancelled`. A job that
+waits on something else than its cancel event (the sync service's timer) registers a hook with
+`ctx.on_cancel`, run when the job is cancelled. `shutdown()` cancels running and queued jobs.
+Each worker thread gets its own SQLite connection (`ctx.db`): sqlean connections must not be
+shared between threads, and WAL lets the readers search while the db-writer lane ingests.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from assistant.errors import Cancelled
 
 log = logging.getLogger(__name__)
 
-LANES = {"llm": 1, "stt": 1, "db-writer": 1, "notes": 1, "pool": 2}
+LANES = {"llm": 1, "stt": 1, "db-writer": 1, "notes": 1, "sync": 1, "pool": 2}
 THROTTLE_S = 0.06  # a batch of progress items at most every 60 ms
 # Worker threads run at a lower CPU priority than the GUI thread (Linux: per-thread nice), so
 # a busy CPU delays the next token by a little rather than the next repaint.
@@ -61,6 +65,8 @@ class Job(QObject):
         self.fn = fn
         self.throttle = throttle
         self.cancel_event = threading.Event()
+        self._cancel_hooks: list[Callable[[], None]] = []
+        self._hooks_lock = threading.Lock()
         self.state = "queued"  # queued | running | succeeded | failed | cancelled
         self.started_at: float | None = None
         self.ended_at: float | None = None
@@ -71,7 +77,19 @@ class Job(QObject):
 
     def cancel(self) -> None:
         """Ask the job to stop; the core notices at its next check (the next token, the next file)."""
-        self.cancel_event.set()
+        with self._hooks_lock:
+            self.cancel_event.set()
+            hooks, self._cancel_hooks = self._cancel_hooks, []
+        for fn in hooks:
+            _call_hook(self, fn)
+
+    def on_cancel(self, fn: Callable[[], None]) -> None:
+        """Call `fn` when the job is cancelled (at once if it already is), from the cancelling thread."""
+        with self._hooks_lock:
+            if not self.cancel_event.is_set():
+                self._cancel_hooks.append(fn)
+                return
+        _call_hook(self, fn)
 
     @property
     def done(self) -> bool:
@@ -100,6 +118,13 @@ class Job(QObject):
 _ids = itertools.count(1)
 
 
+def _call_hook(job: Job, fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except Exception:  # a hook bug must not stop the cancel (or the shutdown) that called it
+        log.exception("cancel hook of %r failed", job)
+
+
 class JobContext:
     """What a job function may use: the cancel event, `report()`, and its thread's connection."""
 
@@ -107,6 +132,7 @@ class JobContext:
         self._job = job
         self._workers = workers
         self.cancel = job.cancel_event
+        self.on_cancel = job.on_cancel
         self._buffer: list = []
         self._last = 0.0
 

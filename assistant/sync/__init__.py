@@ -4,9 +4,10 @@ The API the CLI and the GUI use:
 
 - `sync_once(config, cancel=..., progress=...)` -> `SyncReport`: one blocking, cancellable round
   (run it on a worker thread).
-- `SyncService(config, on_status=...)`: sync on a timer, after note changes and when the server is
-  reachable again; `start()`, `sync_now()`, `stop()`; reports `SyncStatus` (offline / syncing /
-  synced / N waiting / conflict / error).
+- `SyncService(config, on_status=...)` (or `SyncService.from_settings(settings)`): sync on a timer,
+  after note changes and when the server is reachable again; `run()` on the caller's thread (the
+  GUI's `sync` lane) or `start()` on its own, `sync_now()`, `stop()`; reports `SyncStatus` (offline /
+  syncing / synced / N waiting / conflict / error).
 - `from_settings(settings, url=None, db=None)` -> `SyncConfig`.
 
 This package depends on `assistant.notes` (the store it replicates) and never the other way round.

@@ -1,9 +1,10 @@
 """Sync on its own: on a timer, soon after a note changes, and as soon as the server is reachable again.
 
-`SyncService` runs rounds on one background thread with its own database connection. Failures back
-off exponentially with full jitter (and never sooner than a server's Retry-After); while offline it
-only makes a cheap reachability check. Every state change is reported as a `SyncStatus` to the
-listeners, from the service thread: the GUI re-emits it as a queued signal, it never touches widgets
+`SyncService.run()` does rounds on the thread that calls it, with its own database connection, until
+`stop()`: the GUI runs it as a job on its `sync` lane, `start()` gives it a thread of its own. Failures
+back off exponentially with full jitter (and never sooner than a server's Retry-After); while offline
+it only makes a cheap reachability check. Every state change is reported as a `SyncStatus` to the
+listeners, from the service's thread: the GUI re-emits it as a queued signal, it never touches widgets
 from there.
 """
 
@@ -16,16 +17,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from .. import db as dbmod
 from .. import notes as notesmod
 from ..errors import Cancelled
 from .config import SyncConfig
+from .config import from_settings as config_from_settings
 from .couch import AuthError, CouchClient, RetryLater, ServerUnreachable, SyncError
 from .replicator import DEFAULT_BATCH, Replicator, SyncReport
 
+if TYPE_CHECKING:
+    from ..settings import Settings
+
 log = logging.getLogger(__name__)
 
+DEFAULT_INTERVAL_S = 300.0  # as settings.sync_interval_s
 STATES = ("offline", "syncing", "synced", "waiting", "conflict", "error", "stopped")
 
 
@@ -107,30 +114,24 @@ class SyncService:
     """Automatic sync in the background.
 
     Args:
-        config: the server; None means "read it from settings at each round" (changes apply live).
+        config: the server, or a function that gives it at each round (so changes apply at the next).
         db_path: the database file (default: the app's).
-        interval_s: time between rounds when nothing happens (default: settings.sync_interval_s).
+        interval_s: time between rounds when nothing happens.
         debounce_s: wait after a note changes, so a burst of edits goes in one round.
         watch_s: how often to look for changes made by another process (the CLI beside the GUI).
-        on_status: called with every new `SyncStatus` (from the service thread).
+        on_status: called with every new `SyncStatus` (from the service's thread).
     """
 
-    def __init__(self, config: SyncConfig | Callable[[], SyncConfig] | None = None, *, db_path=None,
-                 interval_s: float | None = None, debounce_s: float = 2.0, watch_s: float = 5.0,
+    def __init__(self, config: SyncConfig | Callable[[], SyncConfig], *, db_path=None,
+                 interval_s: float = DEFAULT_INTERVAL_S, debounce_s: float = 2.0, watch_s: float = 5.0,
                  batch_size: int = DEFAULT_BATCH, on_status: Callable[[SyncStatus], None] | None = None,
                  backoff: Backoff | None = None):
         self._config = config
         self.db_path = db_path
-        if interval_s is None:
-            from .. import settings as settingsmod
-
-            interval_s = float(getattr(settingsmod.load(), "sync_interval_s", 300.0))
         self.interval_s, self.debounce_s, self.watch_s = interval_s, debounce_s, watch_s
         self.batch_size = batch_size
         self.backoff = backoff or Backoff()
         self._listeners: list[Callable[[SyncStatus], None]] = [on_status] if on_status else []
-        self._on_exit: list[Callable[[], None]] = []
-        self._thread_done = True  # set under _wake by the thread's last act, so when_stopped never misses it
         self._wake = threading.Condition()
         self._due = 0.0  # monotonic time of the next round; 0 = now
         self._stop = threading.Event()
@@ -140,43 +141,43 @@ class SyncService:
         self._last_synced_at: str | None = None
         self.rounds = 0
 
+    @classmethod
+    def from_settings(cls, settings: Settings | Callable[[], Settings], **kw) -> SyncService:
+        """A service that takes its server and interval from `settings`.
+
+        Args:
+            settings: the settings, or a function giving the caller's current ones: the server (and
+                the keyring's password) is read from them at every round, so a change applies at the
+                next round without a restart; the interval is read once.
+            **kw: the other arguments of `SyncService`.
+
+        Returns:
+            The service, not started.
+        """
+        current = settings if callable(settings) else (lambda: settings)
+        kw.setdefault("interval_s", float(current().sync_interval_s))
+        return cls(lambda: config_from_settings(current()), **kw)
+
     # ------------------------------------------------------------ control
 
     def start(self) -> None:
-        """Start the background thread (idempotent)."""
+        """Run `run()` on a thread of its own (idempotent); the GUI runs it on its `sync` lane instead."""
         if self._thread and self._thread.is_alive():
             return
         self._stop.clear()
         self._cancel.clear()
-        self._thread_done = False
-        notesmod.add_listener(self._on_note_changed)
-        self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
+        self._thread = threading.Thread(target=self.run, name="sync", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Cancel the round in flight at its next safe point and end the thread, waiting up to
-        `timeout` seconds for it (0: do not wait; `when_stopped` says when it has ended)."""
-        notesmod.remove_listener(self._on_note_changed)
+        """Cancel the round in flight at its next safe point and end `run()`; waits up to `timeout`
+        seconds for the thread `start()` made (0: do not wait). Any thread may call it."""
         self._stop.set()
         self._cancel.set()
         with self._wake:
             self._wake.notify_all()
         if self._thread and timeout > 0:
             self._thread.join(timeout)
-        self._set_status(replace(self._status, state="stopped", next_attempt_in_s=None))
-
-    @property
-    def running(self) -> bool:
-        """The thread is alive (after `stop()`, until the round in flight has wound down)."""
-        return not self._thread_done
-
-    def when_stopped(self, fn: Callable[[], None]) -> None:
-        """Call `fn` (from the service thread) once the thread has ended; at once if it is not running."""
-        with self._wake:
-            if not self._thread_done:
-                self._on_exit.append(fn)
-                return
-        fn()
 
     def sync_now(self) -> None:
         """Ask for a round as soon as possible (the "sync now" button; also after connectivity returns)."""
@@ -201,14 +202,7 @@ class SyncService:
             self._wake.notify_all()
 
     def _config_now(self) -> SyncConfig:
-        if isinstance(self._config, SyncConfig):
-            return self._config
-        if callable(self._config):
-            return self._config()
-        from .. import settings as settingsmod
-        from .config import from_settings
-
-        return from_settings(settingsmod.load())
+        return self._config if isinstance(self._config, SyncConfig) else self._config()
 
     def _set_status(self, status: SyncStatus) -> None:
         self._status = status
@@ -218,10 +212,12 @@ class SyncService:
             except Exception:  # a listener bug must not stop sync
                 log.exception("sync status listener failed")
 
-    def _run(self) -> None:
-        """The thread: rounds until `stop()`. Nothing else ends it: a database that cannot be opened,
-        a client that cannot be built or a round that fails in an unforeseen way is reported and
-        tried again after the backoff, like an unreachable server."""
+    def run(self) -> None:
+        """Rounds on the calling thread until `stop()`, which any thread may call. Nothing else ends
+        it: a database that cannot be opened, a client that cannot be built or a round that fails in
+        an unforeseen way is reported and tried again after the backoff, like an unreachable server.
+        Its last status is "stopped"."""
+        notesmod.add_listener(self._on_note_changed)
         conn, store, last_seen = None, None, 0
         try:
             while not self._stop.is_set():
@@ -246,16 +242,10 @@ class SyncService:
                 with self._wake:
                     self._due = time.monotonic() + delay
         finally:
+            notesmod.remove_listener(self._on_note_changed)
             if conn is not None:
                 conn.close()
-            with self._wake:
-                self._thread_done = True
-                callbacks, self._on_exit = self._on_exit, []
-            for fn in callbacks:
-                try:
-                    fn()
-                except Exception:  # a callback bug must not hide the others
-                    log.exception("sync stop callback failed")
+            self._set_status(replace(self._status, state="stopped", next_attempt_in_s=None))
 
     def _wait_until_due(self, conn, last_seen: int) -> int:
         """Sleep until the next round is due (or stop); a change made by another process brings it
@@ -288,7 +278,6 @@ class SyncService:
         except Exception as e:  # SyncConfigError and settings problems: show them, try again later
             self._set_status(status_of(store, "error", message=str(e), last_synced_at=self._last_synced_at))
             return self.interval_s
-        self._cancel.clear()
         with CouchClient(config, cancel=self._cancel) as client:
             try:
                 client.ping()  # the cheap reachability check before any real work

@@ -419,3 +419,19 @@ def test_an_edit_beats_a_concurrent_delete_and_brings_back_all_the_text(config, 
     sync_until_quiet(config, a, b)
     assert n.id not in assert_converged(config, a, b)
     assert b.store.get(n.id, include_deleted=True).deleted
+
+
+def test_the_service_takes_the_settings_it_is_given_not_the_ones_on_disk(home):
+    """The GUI passes the settings it holds (changed in its Settings dialog): the service reads the
+    server from them at every round, and nothing from settings.json."""
+    from assistant import settings as settingsmod
+
+    settingsmod.save(sync_url="http://on-disk.invalid:5984")
+    held = [settingsmod.Settings(sync_url="http://u:pw@gui.invalid:5984", sync_db="gui-notes", sync_interval_s=42)]
+    svc = SyncService.from_settings(lambda: held[0])
+    assert svc.interval_s == 42
+    cfg = svc._config_now()
+    assert (cfg.url, cfg.db, cfg.user, cfg.password) == ("http://gui.invalid:5984", "gui-notes", "u", "pw")
+    held[0] = held[0].model_copy(update={"sync_url": "http://later.invalid:5984"})  # saved in the dialog
+    assert svc._config_now().url == "http://later.invalid:5984"
+    assert SyncService.from_settings(held[0])._config_now().url == "http://later.invalid:5984"

@@ -204,48 +204,52 @@ def test_sync_indicator_with_a_real_server(qtbot, make_window, home, pouch, monk
     assert w.sync_status.text() == "Offline · 1 waiting"
 
 
-def test_changing_the_sync_server_never_blocks_the_gui_or_runs_two_services(qtbot, home, pouch, monkeypatch):
+def test_changing_the_sync_server_never_blocks_the_gui_or_runs_two_services(qtbot, home, pouch):
     """The old service is stuck in a request to a server that never answers: the restart returns at
-    once, and the new service starts only when the old thread has ended."""
+    once, and the new service starts only when the old one has ended. The server comes from the GUI's
+    settings (nothing in settings.json or the environment names it)."""
     import socket
-    import types
+    import time
 
     from ui.notes.sync_indicator import SyncBridge
+    from ui.services import Services
 
     mute = socket.socket()  # accepts connections, never answers
     mute.bind(("127.0.0.1", 0))
     mute.listen(8)
     accepted = []
-    settings = types.SimpleNamespace(sync_url=f"http://127.0.0.1:{mute.getsockname()[1]}")
-    monkeypatch.setenv("FIELD_ASSISTANT_SYNC_URL", settings.sync_url)
-    monkeypatch.setenv("FIELD_ASSISTANT_SYNC_DB", "ui-restart")
+    services = Services()
+    services.settings = services.settings.model_copy(
+        update={"sync_url": f"http://127.0.0.1:{mute.getsockname()[1]}", "sync_db": "ui-restart"})
     store().add("Waiting for the depot")
-    bridge = SyncBridge(lambda: settings)
+    bridge = SyncBridge(services)
     statuses = []
     bridge.status.connect(statuses.append)
+    lane = services.workers.lanes["sync"]
     try:
         bridge.start()
-        old = bridge.service
+        old = bridge.job
         mute.settimeout(30)
         accepted.append(mute.accept()[0])  # the old service's request is now in flight
-        settings.sync_url = pouch.url
-        monkeypatch.setenv("FIELD_ASSISTANT_SYNC_URL", pouch.url)
+        services.settings = services.settings.model_copy(update={"sync_url": pouch.url})  # as Settings saves
+        t0 = time.monotonic()
         bridge.start()  # the new settings
-        assert old.running, "start() waited for the old thread"
-        assert bridge.service is None  # not a second service beside the old one
+        assert time.monotonic() - t0 < 1, "start() waited for the old service"
+        new = bridge.job
+        assert lane.current == {old} and new.state == "queued"  # not a second service beside the old one
         for c in accepted:
             c.close()
-        mute.close()  # the old request fails now; its thread ends; then the new service starts
-        qtbot.waitUntil(lambda: bridge.service is not None, timeout=60_000)
-        assert not old.running
+        mute.close()  # the old request fails now; its round ends; then the new service starts
+        qtbot.waitUntil(lambda: old.state == "cancelled" and new.state == "running", timeout=60_000)
         qtbot.waitUntil(lambda: bool(statuses) and statuses[-1] is not None and statuses[-1].state == "synced",
                         timeout=60_000)
         import httpx
 
         assert httpx.get(f"{pouch.url}/ui-restart").json()["doc_count"] == 1
     finally:
-        bridge.stop(10)
+        bridge.stop()
         mute.close()
+        assert services.shutdown(10)
 
 
 # ---------------------------------------------------------------- saves that cannot drop text
@@ -266,7 +270,7 @@ def held_notes_lane(qtbot, make_window):
     def block():
         gate.clear()
         holding.clear()
-        w.services.workers.submit(hold, lane="notes", name="test-hold")
+        w.services.submit(hold, lane="notes", name="test-hold")
         assert holding.wait(10)
 
     def release():

@@ -118,3 +118,88 @@ def test_shutdown_cancels_running_and_queued_work(qtbot):
     assert w.shutdown(10.0)
     assert all(j.cancel_event.is_set() for j in jobs)
     assert ran == 1  # the queued job never started
+
+
+def test_a_cancel_hook_runs_on_cancel_or_at_once_when_already_cancelled(qtbot, workers):
+    """A job that waits on something else than its cancel event (the sync timer) is woken by its hook."""
+    wake, calls = threading.Event(), []
+
+    def job(ctx):
+        ctx.on_cancel(wake.set)
+        assert wake.wait(10)
+        ctx.on_cancel(lambda: calls.append("late"))  # registered after the cancel: called at once
+        ctx.check()
+
+    j = workers.submit(job, lane="sync")
+    qtbot.waitUntil(lambda: j.state == "running", timeout=5_000)
+    with qtbot.waitSignal(j.cancelled, timeout=5_000):
+        j.cancel()
+    assert calls == ["late"]
+
+
+def test_closing_the_services_cancels_running_and_queued_jobs(qtbot, home):
+    """Services.shutdown (the window closing) cancels what runs, drops what waits, wakes cancel hooks."""
+    from ui.services import Services
+
+    services = Services()
+    started, hook_woke = threading.Event(), threading.Event()
+    ran = []
+
+    def running(ctx):
+        ran.append("running")
+        started.set()
+        ctx.on_cancel(hook_woke.set)
+        while not ctx.cancel.wait(0.01):
+            pass
+        ctx.check()
+
+    first = services.submit(running, lane="db-writer", name="running")
+    queued = services.submit(lambda ctx: ran.append("queued"), lane="db-writer", name="queued")
+    assert started.wait(10)
+    assert services.shutdown(10.0)  # every lane's thread ended
+    assert first.cancel_event.is_set() and queued.cancel_event.is_set() and hook_woke.is_set()
+    assert ran == ["running"]  # the queued job never started
+
+
+def test_two_database_writes_submitted_together_run_one_after_the_other(qtbot, home):
+    from assistant import db as dbmod
+    from ui.services import Services
+
+    services = Services()
+    spans, errors = [], []
+
+    def write(tag):
+        def op(ctx):
+            t0 = time.perf_counter()
+            with dbmod.transaction(ctx.db):  # a real write on the lane thread's own connection
+                ctx.db.execute("CREATE TABLE IF NOT EXISTS t (x)")
+                ctx.db.execute("INSERT INTO t VALUES (?)", (tag,))
+            time.sleep(0.05)  # long enough that two threads would overlap
+            spans.append((tag, t0, time.perf_counter(), threading.current_thread().name))
+        return op
+
+    jobs = [services.submit(write(tag), lane="db-writer", name=f"write-{tag}", on_error=errors.append)
+            for tag in ("a", "b")]
+    qtbot.waitUntil(lambda: all(j.done for j in jobs), timeout=30_000)
+    assert services.shutdown(5.0)
+    assert not errors
+    (a, a0, a1, ta), (b, b0, b1, tb) = spans
+    assert (a, b) == ("a", "b") and a1 <= b0  # in order, never at once
+    assert ta == tb == "db-writer"
+
+
+def test_views_submit_background_work_only_through_services():
+    """One path for background work: no view submits to the workers or starts a thread itself."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "ui"
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if rel != "services.py" and "workers.submit(" in text:
+            offenders.append(f"{rel}: workers.submit")
+        if rel != "workers.py" and re.search(r"threading\.Thread\(|QThread\b|ThreadPoolExecutor", text):
+            offenders.append(f"{rel}: a thread of its own")
+    assert not offenders, offenders

@@ -2,8 +2,8 @@
 
 The rules for the technician's text (when to save, what is unsaved, what happens to words typed
 during a save) live in `assistant.notes.editor.NoteEditor`, which has no Qt and its own tests; this
-page owns the widgets and runs the editor's store jobs on the workers (writes on the single `notes`
-lane, reads on `pool`, each on the thread's own SQLite connection). Conflicting copies that sync
+page owns the widgets and runs the editor's store jobs through `Services.submit` (writes on the
+single `notes` lane, reads on `pool`, each on the thread's own SQLite connection). Conflicting copies that sync
 could not merge line by line are shown side by side with one button per choice.
 """
 
@@ -219,8 +219,7 @@ class NotesView(QWidget):
 
     def _run(self, lane: str, name: str, job, done, failed) -> None:
         """The editor's store jobs, on a worker with that thread's own connection."""
-        self.services.workers.submit(lambda ctx: job(_store(ctx)), lane=lane, name=name, on_result=done,
-                                     on_error=failed)
+        self.services.submit(lambda ctx: job(_store(ctx)), lane=lane, name=name, on_result=done, on_error=failed)
 
     # -- list ----------------------------------------------------------------------------
 
@@ -235,8 +234,7 @@ class NotesView(QWidget):
             store = _store(ctx)
             return store.list(query, work_order=wo, limit=500), store.work_orders()
 
-        self.services.workers.submit(run, lane="pool", name="notes-list", on_result=self._listed,
-                                     on_error=self.failed)
+        self.services.submit(run, lane="pool", name="notes-list", on_result=self._listed, on_error=self.failed)
 
     def _listed(self, result) -> None:
         notes, work_orders = result
@@ -325,7 +323,7 @@ class NotesView(QWidget):
             self.open_source.emit(Source(c.get("n") or 0, manual["title"], manual["path"], page,
                                           str(c.get("section") or ""), str(c.get("text") or "")), [])
 
-        self.services.workers.submit(run, lane="pool", name="citation-lookup", on_result=found, on_error=self.failed)
+        self.services.submit(run, lane="pool", name="citation-lookup", on_result=found, on_error=self.failed)
 
     def _show_conflicts(self, note) -> None:
         clear_layout(self.conflicts)

@@ -1,8 +1,9 @@
 """The sync indicator in the status bar, and the background sync that drives it.
 
-assistant.sync.SyncService runs on its own thread (timer, note changes, reconnects, backoff); its
-status callbacks arrive on that thread and reach the GUI through a queued signal. Clicking the
-indicator syncs now, or opens Settings when no server is configured.
+assistant.sync.SyncService does its rounds (timer, note changes, reconnects, backoff) in a job on the
+`sync` lane, submitted through `Services.submit` like all background work; its status comes back as
+the job's progress, on the GUI thread. Clicking the indicator syncs now, or opens Settings when no
+server is configured.
 """
 
 from __future__ import annotations
@@ -24,86 +25,56 @@ STATES = {  # SyncStatus.state -> icon, colour key
 
 
 class SyncBridge(QObject):
-    """Owns the SyncService; re-emits its status on the GUI thread.
+    """Runs the SyncService with the GUI's settings as a job on the `sync` lane; re-emits its status.
 
-    Never two services at once, and never a wait on the GUI thread: a restart (new settings) asks
-    the old service to stop and starts the new one when the old thread reports that it has ended
-    (a request in flight can take a while to give up).
+    Never two services at once, and never a wait on the GUI thread: a restart (new settings) cancels
+    the running job, whose cancel hook asks its service to stop, and submits the new one, which the
+    lane's one thread starts when the old one has ended (a request in flight can take a while to give
+    up). Closing the app cancels the job like any other (`Services.shutdown`).
     """
 
     status = Signal(object)  # SyncStatus, or None when sync is not set up
 
-    def __init__(self, settings_fn, parent=None):
+    def __init__(self, services, parent=None):
         super().__init__(parent)
-        self._settings = settings_fn
+        self.services = services
         self.service = None
-        self._stopping = None  # the previous service, until its thread has ended
-        self._start_wanted = False
-        # Queued: the service calls back from its own thread.
-        self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._stopped.connect(self._old_service_ended, Qt.ConnectionType.QueuedConnection)
-
-    _relay = Signal(object)  # (service, SyncStatus)
-    _stopped = Signal(object)
+        self.job = None
 
     def configured(self) -> bool:
-        return bool(self._settings().sync_url)
+        return bool(self.services.settings.sync_url)
 
     def start(self) -> None:
         """Start (or restart, after the settings changed) the background sync."""
-        self._retire()
+        self.stop()
         if not self.configured():
-            self._start_wanted = False
             self.status.emit(None)
             return
-        self._start_wanted = True
-        if self._stopping is None:
-            self._start_service()
-        # else: _old_service_ended starts it
-
-    def _start_service(self) -> None:
         from assistant.sync.service import SyncService
 
-        self._start_wanted = False
-        # config=None: the service reads settings (and the keyring) at every round.
-        service = SyncService()
-        service.add_listener(lambda st: self._relay.emit((service, st)))
-        self.service = service
-        self.service.start()
-        self.service.sync_now()
+        # The server is read from the GUI's settings at every round (and the keyring), never from disk.
+        service = SyncService.from_settings(lambda: self.services.settings)
 
-    def _retire(self) -> None:
-        """Ask the running service to stop, without waiting for it."""
-        service, self.service = self.service, None
-        if service is None:
-            return
-        service.stop(0)
-        if service.running:
-            self._stopping = service
-            service.when_stopped(lambda: self._stopped.emit(service))
+        def rounds(ctx):
+            service.add_listener(lambda st: ctx.report(st, flush=True))
+            ctx.on_cancel(lambda: service.stop(0))
+            service.run()
+            ctx.check()  # stopped by a cancel: the job ends as cancelled
 
-    def _old_service_ended(self, service) -> None:
-        if service is self._stopping:
-            self._stopping = None
-            if self._start_wanted and self.service is None:
-                self._start_service()
+        job = self.services.submit(rounds, lane="sync", name="sync")
+        # Only the current service's words count, not the late ones of a service being retired.
+        job.progress.connect(lambda batch: job is self.job and self.status.emit(batch[-1]))
+        self.service, self.job = service, job
 
     def sync_now(self) -> None:
         if self.service is not None:
             self.service.sync_now()
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """At close: stop, waiting up to `timeout` for the thread (the window is going away)."""
-        self._start_wanted = False
-        service, self.service = self.service, None
-        for s in (service, self._stopping):
-            if s is not None:
-                s.stop(timeout)
-
-    def _deliver(self, item) -> None:
-        service, st = item
-        if service is self.service:  # not the late words of a service being retired
-            self.status.emit(st)
+    def stop(self) -> None:
+        """Cancel the sync job (queued or running) without waiting for it."""
+        job, self.job, self.service = self.job, None, None
+        if job is not None:
+            job.cancel()
 
 
 class SyncIndicator(QToolButton):

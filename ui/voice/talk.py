@@ -66,9 +66,9 @@ class TalkController(QObject):
             warm_up(model)
             return model.name
 
-        return self.services.workers.submit(run, lane="stt", name="speech-model",
-                                            on_result=lambda name: log.info("speech model %s ready", name),
-                                            on_error=self._model_failed)
+        return self.services.submit(run, lane="stt", name="speech-model",
+                                    on_result=lambda name: log.info("speech model %s ready", name),
+                                    on_error=self._model_failed)
 
     def _model_failed(self, e: BaseException) -> None:
         self.model_problem = self.tr("Voice input unavailable: {0}").format(e)
@@ -132,7 +132,7 @@ class TalkController(QObject):
             return job.result()
 
         self._set("transcribing")
-        job = self.services.workers.submit(run, lane="stt", name="transcribe")
+        job = self.services.submit(run, lane="stt", name="transcribe")
         # A cancelled take may still deliver (it finished before it saw the cancel): only the
         # current job's results count.
         job.progress.connect(lambda batch: job is self.job and self._progress(batch))
