@@ -275,7 +275,7 @@ def cmd_models(args, session) -> int:
         return 0
     from . import model_bench
 
-    infos = models.installed()
+    infos = models.installed(session.settings)
     chats = [m for m in infos if m.role == "chat"]
     if action == "bench":
         wanted = [m for m in chats if args.name in (None, m.name)]

@@ -62,7 +62,7 @@ def run(session) -> Iterator[Check]:
     except AssistantError as e:
         yield Check("database", False, str(e))
         return
-    for info in models.installed():
+    for info in models.installed(session.settings):
         if info.problem:
             yield Check(f"{info.role} model {info.name}", False, info.problem, essential=info.default)
     try:
@@ -91,7 +91,7 @@ def speech_check(settings: Settings) -> Check:
     from .speech.transcription import transcribe_all
 
     try:
-        model, ms = _timed(lambda: load(threads=settings.stt_threads))
+        model, ms = _timed(lambda: load(threads=settings.stt_threads, cfg=settings))
         tr, ms2 = _timed(lambda: transcribe_all(SPEECH_CHECK, settings=settings, model=model))
     except AssistantError as e:  # includes "no speech detected": audio that never reached the decoder
         return Check("speech model", False, str(e), essential=False)

@@ -106,7 +106,7 @@ class Services(QObject):
         """Load the default chat model on the `llm` lane (the only thread that may use it)."""
 
         def run(ctx: JobContext):
-            info = models.default("chat")
+            info = models.default("chat", self.settings)
             ctx.report(info, flush=True)
             chat = self.session.chat()
             return {"name": chat.name, "quantization": chat.quantization, "size_bytes": info.size_bytes}
@@ -273,7 +273,7 @@ class Services(QObject):
         """The chat models as `model_bench.Measured`: each with this device's measurement, if any."""
         from assistant import model_bench
 
-        return self.submit(lambda ctx: model_bench.measured([m for m in models.installed() if m.role == "chat"]),
+        return self.submit(lambda ctx: model_bench.measured([m for m in models.installed(self.settings) if m.role == "chat"]),
                            lane="pool", name="list-models", **callbacks)
 
     def add_model(self, path: str, make_default: bool = False, **callbacks) -> Job:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import models
 from ..errors import ModelCorruptError, ModelMissingError
+from ..settings import Settings
 from .audio import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -73,15 +74,16 @@ _loaded: dict[tuple[str, int | None], SpeechModel] = {}
 _load_lock = threading.Lock()
 
 
-def find(name: str | None = None) -> models.ModelInfo:
-    """The registry entry of a speech model (the default one when `name` is None).
+def find(name: str | None = None, cfg: Settings | None = None) -> models.ModelInfo:
+    """The registry entry of a speech model (the default one when `name` is None: `cfg.speech_model`,
+    else tiny.en).
 
     Raises:
         ModelMissingError: no such model, or none installed.
     """
     if not name:
-        return models.default("speech")
-    speech = [m for m in models.installed() if m.role == "speech"]
+        return models.default("speech", cfg)
+    speech = [m for m in models.installed(cfg) if m.role == "speech"]
     for m in speech:
         if m.name == name:
             if m.problem:
@@ -91,16 +93,17 @@ def find(name: str | None = None) -> models.ModelInfo:
     raise ModelMissingError(f"no speech model named {name!r} (installed: {have}); see `field-assistant models`")
 
 
-def load(name: str | None = None, threads: int | None = None) -> SpeechModel:
+def load(name: str | None = None, threads: int | None = None, cfg: Settings | None = None) -> SpeechModel:
     """Load a speech model once per process (by folder and thread count) and return it.
 
     Args:
         name: a model name from `field-assistant models`; None: the default speech model.
         threads: CPU threads (the caller's `settings.stt_threads`); None: `default_threads()`.
+        cfg: the caller's settings, which choose the default model (see `find`).
     Raises:
         ModelMissingError / ModelCorruptError: the model is absent, incomplete or damaged.
     """
-    info = find(name)
+    info = find(name, cfg)
     key = (str(Path(info.path).resolve()), threads)
     with _load_lock:
         if key not in _loaded:

@@ -124,7 +124,7 @@ class Transcription:
         self._check_cancel()
         # The model's name first (a missing model is reported before any work), the audio next (a
         # bad file fails fast), the model itself last (silence never needs it).
-        self.model_name = self.model_arg.name if isinstance(self.model_arg, SpeechModel) else find(self.model_arg).name
+        self.model_name = self.model_arg.name if isinstance(self.model_arg, SpeechModel) else find(self.model_arg, self.settings).name
         t_audio = time.perf_counter()
         samples = read_audio(self.audio, s.stt_max_seconds, self.cancel)
         self.timings["audio_ms"] = round((time.perf_counter() - t_audio) * 1000, 1)
@@ -144,7 +144,7 @@ class Transcription:
         if isinstance(self.model_arg, SpeechModel):
             self.model = self.model_arg
         else:
-            self.model = load(self.model_arg, s.stt_threads)
+            self.model = load(self.model_arg, s.stt_threads, s)
             if self.model.loaded_at >= t0:  # loaded for this request, not earlier in the process
                 self.timings["load_ms"] = self.model.load_ms
         self._check_cancel()

@@ -201,13 +201,15 @@ def test_the_qt_binding_keeps_its_references_to_none_and_true():
         "class E(QObject):\n"
         "    s = Signal(object)\n"
         "app = QApplication([])\n"
-        "o, lab, got = E(), QLabel(), []\n"
-        "o.s.connect(got.append)\n"
+        "o, lab, got = E(), QLabel(), [0]\n"
+        "def count(value):\n"
+        "    got[0] += 1\n"
+        "o.s.connect(count)\n"
         "n0, t0 = sys.getrefcount(None), sys.getrefcount(True)\n"
         "for _ in range(1000):\n"
         "    o.s.emit(True)\n"
         "    lab.setText('x')\n"
-        "print(n0 - sys.getrefcount(None), t0 - sys.getrefcount(True), len(got))\n"
+        "print(n0 - sys.getrefcount(None), t0 - sys.getrefcount(True), got[0])\n"
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})

@@ -58,10 +58,10 @@ class TalkController(QObject):
     def preload(self):
         """Load and warm up the speech model on the `stt` lane, so the first question is not slowed
         by it. Called once the window is ready (after the chat model: both compete for the CPU)."""
-        threads = self.services.settings.stt_threads
+        settings = self.services.settings
 
         def run(ctx):
-            model = load(threads=threads)
+            model = load(threads=settings.stt_threads, cfg=settings)
             ctx.check()
             warm_up(model)
             return model.name
@@ -118,7 +118,7 @@ class TalkController(QObject):
         def run(ctx):
             from assistant.library import terms
 
-            model = load(threads=settings.stt_threads)
+            model = load(threads=settings.stt_threads, cfg=settings)
             prompt_terms = None
             if settings.stt_bias != "off":
                 try:
