@@ -9,15 +9,12 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,7 +27,7 @@ from .notes.sync_indicator import SyncBridge, SyncIndicator
 from .services import Services
 from .settings_dialog import SettingsDialog
 from .viewer.viewer_view import ViewerView
-from .widgets import Toast, refresh_icons, repolish
+from .widgets import Toast, accept_file_drag, box, dropped_paths, panel, refresh_icons, repolish
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +39,7 @@ class StatusItem(QWidget):
 
     def __init__(self, icon: str, text: str = "", accessible: str = ""):
         super().__init__()
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 0, 10, 0)
-        lay.setSpacing(6)
+        lay = box(self, (6, 0, 10, 0), 6, row=True)
         self.icon = QLabel()
         self.text = QLabel(text)
         self.text.setTextFormat(Qt.TextFormat.PlainText)  # model names, messages: data, never markup
@@ -95,9 +90,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(960, 600))
 
         central = QWidget()
-        root = QHBoxLayout(central)
-        root.setContentsMargins(0, 0, 0, 0)
-        root.setSpacing(0)
+        root = box(central, row=True)
         root.addWidget(self._build_nav())
         self.stack = QStackedWidget()
         self.ask = AskView(services, touch=kiosk)
@@ -158,11 +151,7 @@ class MainWindow(QMainWindow):
     # -- construction ------------------------------------------------------------------------
 
     def _build_nav(self) -> QWidget:
-        nav = QFrame()
-        nav.setObjectName("NavRail")
-        lay = QVBoxLayout(nav)
-        lay.setContentsMargins(0, 14, 0, 12)
-        lay.setSpacing(4)
+        nav, lay = panel("NavRail", (0, 14, 0, 12), 4)
         logo = QLabel()
         logo.setPixmap(theme.icon("logo", None, 40).pixmap(40, 40))
         logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -370,10 +359,7 @@ class MainWindow(QMainWindow):
         for b in [*self.nav.values(), self.unlock_button, self.settings_button]:
             b.setIcon(theme.nav_icon(b.property("fa_icon")))
         self.ask.set_touch(self.kiosk.active)
-        # Re-render what was drawn with palette colours baked in.
-        self.ask._refresh_empty()
-        if self.ask.turn_view is not None:
-            self.ask._show(self.ask.current)
+        self.ask.restyle()  # what was drawn with palette colours baked in
         for item in (self.model_status, self.library_status, self.net_status):
             item.set(item.icon_name, item.text.text(), item.color_key)
         repolish(self)
@@ -456,13 +442,10 @@ class MainWindow(QMainWindow):
         return super().eventFilter(obj, event)
 
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+        accept_file_drag(event)
 
     def dropEvent(self, event) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
+        if paths := dropped_paths(event):
             self.go("library")
             self.library.add(paths)
 

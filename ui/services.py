@@ -216,19 +216,19 @@ class Services(QObject):
     # -- answers -------------------------------------------------------------------------
 
     def ask(self, question: str, **callbacks) -> Job:
-        """Answer on the `llm` lane; progress items are AnswerEvents (tokens batched)."""
+        """Answer on the `llm` lane; progress items are the "retrieved" and "token" AnswerEvents
+        (tokens batched), the result is the final Answer (the "done" event's, delivered once)."""
         settings = self.settings.model_copy()
 
         def run(ctx: JobContext):
             from assistant.rag.answer import ask
 
-            answer = None
             for ev in ask(ctx.db, self.session.embedder_or_none(), self.session.chat, question, settings,
                           ctx.cancel):
-                ctx.report(ev, flush=ev.kind != "token")
                 if ev.kind == "done":
-                    answer = ev.answer
-            return answer
+                    return ev.answer
+                ctx.report(ev, flush=ev.kind == "retrieved")
+            return None
 
         # Tokens reach the GUI thread every 100 ms at most: smooth to read, cheap to render.
         return self.submit(run, lane="llm", name="ask", throttle=0.1, **callbacks)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QScrollArea,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,7 +24,7 @@ from assistant.errors import AssistantError
 from . import theme
 from .kiosk import MAX_PIN, MIN_PIN, hash_pin, valid_pin
 from .services import Services, pretty_model_name
-from .widgets import Notice, button, label
+from .widgets import Notice, box, button, label, panel
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +47,12 @@ class SettingsDialog(QDialog):
         s = services.settings
         self._label_w = self.fontMetrics().horizontalAdvance(self.tr("Passages per answer")) + 24
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
+        outer = box(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         body = QWidget()
         body.setObjectName("PageBody")
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(28, 22, 28, 12)
-        lay.setSpacing(12)
+        lay = box(body, (28, 22, 28, 12), 12)
         lay.addWidget(label(self.tr("Settings"), "Title"))
 
         # Answers
@@ -185,10 +180,7 @@ class SettingsDialog(QDialog):
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
 
-        bar = QFrame()
-        bar.setObjectName("PageHeader")
-        bl = QHBoxLayout(bar)
-        bl.setContentsMargins(28, 12, 28, 12)
+        bar, bl = panel("PageHeader", (28, 12, 28, 12), None, row=True)
         bl.addWidget(label(self.tr("Settings are saved on this device."), "Caption"), 1)
         cancel = button(self.tr("Cancel"), None, None)
         cancel.clicked.connect(self.reject)

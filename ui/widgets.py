@@ -85,6 +85,52 @@ def refresh_icons(root: QWidget) -> None:
             set_icon(w, name, w.property("fa_icon_color"))
 
 
+def box(parent: QWidget | None = None, margins: tuple[int, int, int, int] = (0, 0, 0, 0),
+        spacing: int | None = 0, row: bool = False) -> QVBoxLayout | QHBoxLayout:
+    """A column (or with `row`, a row) layout with these margins and spacing (None: the style's),
+    on `parent` if given."""
+    kind = QHBoxLayout if row else QVBoxLayout
+    lay = kind(parent) if parent is not None else kind()
+    lay.setContentsMargins(*margins)
+    if spacing is not None:
+        lay.setSpacing(spacing)
+    return lay
+
+
+def panel(name: str, margins: tuple[int, int, int, int] = (0, 0, 0, 0), spacing: int | None = 0,
+          row: bool = False) -> tuple[QFrame, QVBoxLayout | QHBoxLayout]:
+    """A frame styled by its object `name` (Card, PageHeader, …) and its layout (see `box`)."""
+    frame = QFrame()
+    frame.setObjectName(name)
+    return frame, box(frame, margins, spacing, row)
+
+
+def add_message(lay: QVBoxLayout, icon: str, color_key: str, size: int, title: str, caption: str) -> None:
+    """An empty page's message, centred in `lay`: a large icon, a title and a caption under it."""
+    pic = QLabel()
+    pic.setPixmap(theme.icon(icon, theme.color(color_key), size).pixmap(size, size))
+    pic.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    lay.addWidget(pic)
+    for text, name in ((title, "H2"), (caption, "Muted")):
+        lab = label(text, name, wrap=name == "Muted")
+        lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(lab)
+
+
+def accept_file_drag(event) -> None:
+    """dragEnterEvent of a page that takes manuals: files and folders may be dropped on it."""
+    if event.mimeData().hasUrls():
+        event.acceptProposedAction()
+
+
+def dropped_paths(event) -> list[str]:
+    """dropEvent: the local files and folders dropped (the drop is accepted when there are any)."""
+    paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+    if paths:
+        event.acceptProposedAction()
+    return paths
+
+
 def divider() -> QFrame:
     f = QFrame()
     f.setObjectName("Divider")

@@ -18,15 +18,15 @@ from dataclasses import asdict, dataclass, field
 from ..library.safety import SAFETY_RE
 from ..settings import Settings
 from . import direct as directmod
+from . import markers, values
 from . import prompt as promptmod
-from . import values
 from .embedder import Embedder
 from .search import STOPWORDS, Passage, SearchResult, neighbours, search
 
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "Not found in the loaded manuals."
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+UNCITED_SHOWN = 3  # passages shown with an answer that cites none (see first_passages)
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-./]*")
 
 
@@ -41,6 +41,23 @@ class Citation:
     chunk_id: int
     char_start: int
     char_end: int
+
+    @classmethod
+    def of(cls, n: int, p: Passage) -> Citation:
+        """Passage `p` as citation number `n`."""
+        return cls(n, p.manual, p.path, p.page, p.section, p.text, p.chunk_id, p.char_start, p.char_end)
+
+
+def first_passages(passages: list[Passage]) -> list[Citation]:
+    """The passages to show when none was cited (the model pointed to none, it abstained, or there
+    is no model to write): the first UNCITED_SHOWN, numbered as given.
+
+    Args:
+        passages: the retrieved passages (or those given to the model), best first.
+    Returns:
+        Citations 1..UNCITED_SHOWN (fewer when there are fewer passages).
+    """
+    return [Citation.of(i + 1, p) for i, p in enumerate(passages[:UNCITED_SHOWN])]
 
 
 @dataclass
@@ -104,22 +121,48 @@ def is_relevant(res: SearchResult, min_similarity: float) -> bool:
     return res.best_similarity >= min_similarity or res.specific_hit
 
 
-def safety_notes(db, passages: list[Passage], limit: int = 4) -> list[SafetyNote]:
-    """DANGER / WARNING / CAUTION text in or near the given passages (same page or section)."""
-    notes: list[SafetyNote] = []
-    seen: set[int] = set()
+def safety_near(db, passages: list[Passage]) -> dict[int, list[SafetyNote]]:
+    """DANGER / WARNING / CAUTION text in or near each passage (same page or section).
+
+    Looked up once per answer, for every retrieved passage: the notes pinned while the model
+    writes and those kept with its citations are both picked from it (`safety_notes`).
+
+    Args:
+        db: the library connection.
+        passages: the retrieved passages.
+    Returns:
+        The notes near each passage, by the passage's chunk id, in manual order.
+    """
+    near: dict[int, list[SafetyNote]] = {}
     for p in passages:
         top = p.section.split(" > ")[0]
+        notes = near[p.chunk_id] = []
         for q in neighbours(db, p):
-            if q.chunk_id in seen or not q.safety:
+            if not q.safety or not (q.page == p.page if p.page is not None else q.section.split(" > ")[0] == top):
                 continue
-            near = q.page == p.page if p.page is not None else q.section.split(" > ")[0] == top
-            if not near:
-                continue
-            seen.add(q.chunk_id)
             paras = [x for x in q.text.split("\n\n") if SAFETY_RE.search(x)] or [q.text]
             notes.append(SafetyNote(q.safety, q.manual, q.path, q.page, q.section,
                                     "\n".join(paras)[:600], q.chunk_id))
+    return near
+
+
+def safety_notes(near: dict[int, list[SafetyNote]], passages: list[Passage], limit: int = 4) -> list[SafetyNote]:
+    """The notes near `passages` (looked up by `safety_near`), each once, DANGER first, then WARNING, CAUTION.
+
+    Args:
+        near: `safety_near` of passages that include these.
+        passages: the passages whose notes to show, most important first.
+        limit: at most this many notes.
+    Returns:
+        The notes, most severe first (in passage order within a level).
+    """
+    notes: list[SafetyNote] = []
+    seen: set[int] = set()
+    for p in passages:
+        for note in near[p.chunk_id]:
+            if note.chunk_id not in seen:
+                seen.add(note.chunk_id)
+                notes.append(note)
     order = {"DANGER": 0, "WARNING": 1, "CAUTION": 2}
     return sorted(notes, key=lambda n: order.get(n.level, 3))[:limit]
 
@@ -159,15 +202,6 @@ def unverified_values(answer: str, passages: list[Passage]) -> list[str]:
     return values.unsupported(answer, [f"{p.manual}\n{p.section}\n{p.text}" for p in passages])
 
 
-def _cited(answer: str, n_passages: int) -> list[int]:
-    nums: list[int] = []
-    for m in _MARKER.finditer(answer):
-        for x in re.split(r"\s*[,;]\s*", m.group(1)):
-            if x.isdigit() and 1 <= int(x) <= n_passages and int(x) not in nums:
-                nums.append(int(x))
-    return nums
-
-
 def _measured_cap(chat) -> int | None:
     """The prompt size this model reads within the latency budget here (`models bench`)."""
     from .. import model_bench  # here: model_bench loads llm, which a search-only caller never needs
@@ -203,7 +237,8 @@ def ask(
     # Before the model has cited anything, look for safety text around the passages that are
     # close to the best match (not around every passage that made the top k).
     close = [p for p in res.passages[:3] if p.keyword_rank == 1 or (p.similarity or 0) >= res.best_similarity - 0.12]
-    warnings = safety_notes(db, close) if relevant else []
+    near = safety_near(db, res.passages) if relevant else {}
+    warnings = safety_notes(near, close) if relevant else []
     direct = directmod.find(question, res.passages, embedder) if relevant else None
     timings["direct_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     yield AnswerEvent("retrieved", passages=res.passages, warnings=warnings, direct=direct)
@@ -241,20 +276,17 @@ def ask(
 
     abstained = not text or NOT_FOUND.lower().rstrip(".") in text.lower()
     source = "model"
-    nums = _cited(text, len(built.passages))
+    nums = markers.cited(text, len(built.passages))
     if not nums and not abstained:
         text, used = attribute(text, built.passages)
         nums, source = sorted(used), "attributed"
-        if not nums:
-            # The model cited nothing we can match: show what it was given, and say so.
-            nums, source = list(range(1, min(3, len(built.passages)) + 1)), "retrieved"
-    citations = [] if abstained else [
-        Citation(n, p.manual, p.path, p.page, p.section, p.text, p.chunk_id, p.char_start, p.char_end)
-        for n in nums for p in [built.passages[n - 1]]
-    ]
+    citations = [] if abstained else [Citation.of(n, built.passages[n - 1]) for n in nums]
+    if not citations and not abstained:
+        # The model cited nothing we can match: show what it was given, and say so.
+        citations, source = first_passages(built.passages), "retrieved"
     if citations:
-        cited = [built.passages[n - 1] for n in nums]
-        warnings = safety_notes(db, cited + [p for p in res.passages[:2] if p not in cited])
+        cited = [built.passages[c.n - 1] for c in citations]
+        warnings = safety_notes(near, cited + [p for p in res.passages[:2] if p not in cited])
     unverified = [] if abstained else unverified_values(text, built.passages)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
                                             source if citations else "none", unverified, res.passages, direct))

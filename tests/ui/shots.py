@@ -70,8 +70,8 @@ def main() -> int:
     pump(120, lambda: not turn.busy)
     shot("03-ask-answer")
     view = window.ask.turn_view
-    if view is not None and view._sources:
-        window.open_source(view._sources[0], view.terms)
+    if view is not None and view.sources:
+        window.open_source(view.sources[0], view.terms)
         pump(15, lambda: window.viewer.canvas.image is not None or window.viewer.stack.currentIndex() == 2)
         shot("04-viewer")
     window.go("library")
@@ -88,8 +88,8 @@ def main() -> int:
     pump(120, lambda: not turn.busy)
     shot("08-ask-md")
     view = window.ask.turn_view
-    if view is not None and view._sources:
-        window.open_source(view._sources[0], view.terms)
+    if view is not None and view.sources:
+        window.open_source(view.sources[0], view.terms)
         pump(15, lambda: window.viewer.stack.currentIndex() in (1, 2))
         shot("09-viewer-md")
     window.force_close()

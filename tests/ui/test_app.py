@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QPushButton, QToolButton
 
 from assistant import llm
 from assistant.rag.answer import Answer, Citation
+from assistant.rag.turn import Turn
 from tests.ui.conftest import wait_ready
-from ui.chat.ask_view import Turn
 from ui.chat.cards import CitationCard, SafetyBanner
 
 
@@ -88,7 +88,7 @@ def _pdf_citation(db, embedder, query: str, page: int) -> Citation:
     from assistant.rag.search import search
 
     p = next(p for p in search(db, embedder, query, k=5).passages if p.page == page)
-    return Citation(1, p.manual, p.path, p.page, p.section, p.text, p.chunk_id, p.char_start, p.char_end)
+    return Citation.of(1, p)
 
 
 def test_clicking_a_citation_opens_the_viewer_at_that_page(qtbot, make_window, library, session):
@@ -98,7 +98,7 @@ def test_clicking_a_citation_opens_the_viewer_at_that_page(qtbot, make_window, l
     turn = Turn("compressor bolts?", state="done", passages=[c], text="Tighten them to 31 Nm [1].")
     turn.answer = Answer("Tighten them to 31 Nm [1].", False, [c], [], "test", {}, "model")
     w.ask.turns.append(turn)
-    w.ask._show(turn)
+    w.ask.show_turn(turn)
     qtbot.waitUntil(lambda: w.ask.turn_view.cards_ready, timeout=5_000)
     card = w.ask.turn_view.findChildren(CitationCard)[0]
     with qtbot.waitSignal(w.viewer.page_shown, timeout=20_000) as sig:

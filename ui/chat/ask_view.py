@@ -1,11 +1,13 @@
-"""The Ask page: a question box, the streaming answer with citations, and this session's history."""
+"""The Ask page: a question box, the streaming answer with citations, and this session's history.
+
+What happens to a question (asking, streaming, Stop, how it ends) is `assistant.rag.ask_flow`;
+this page gives it the answer job and shows its turns, one `TurnView` at a time.
+"""
 
 from __future__ import annotations
 
 import html
 import logging
-import time
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -21,16 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.errors import AssistantError, ModelMissingError
-from assistant.rag.search import query_terms
+from assistant.rag.ask_flow import AskFlow
+from assistant.rag.turn import Turn
 
 from .. import theme
-from ..services import Services, pretty_model_name
+from ..services import Services
 from ..voice.talk import TalkController
 from ..voice.talk_button import TalkButton
-from ..widgets import Notice, Spinner, button, clear_layout, label
-from .cards import CitationCard, SafetyBanner, Source
-from .text import answer_html, shorten
+from ..widgets import Notice, box, button, clear_layout, label, panel
+from .text import shorten
+from .turn_view import TurnView
 
 log = logging.getLogger(__name__)
 
@@ -49,261 +51,6 @@ EXAMPLES = {
 }
 
 
-@dataclass
-class Turn:
-    """One question of this session and everything that came back for it."""
-
-    question: str
-    state: str = "searching"  # searching | writing | done | stopped | failed
-    passages: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    direct: object = None  # assistant.rag.direct.Direct: the manual's own line, before the model's
-    text: str = ""
-    answer: object = None  # assistant.rag.answer.Answer
-    error: str | None = None
-    error_kind: str | None = None  # "no-model" | "error"
-    job: object = None
-    started: float = field(default_factory=time.perf_counter)
-    ended: float | None = None
-    first_token: float | None = None
-
-    @property
-    def busy(self) -> bool:
-        return self.state in ("searching", "writing")
-
-    def sources(self) -> tuple[str, list[Source]]:
-        """The heading and the passages to show as cards."""
-        a = self.answer
-        if a is not None and a.citations:
-            return "cited", [Source.of(c) for c in a.citations]
-        if self.passages and (self.error_kind == "no-model" or (a is not None and a.abstained)):
-            return "closest", [Source.of(p, i + 1) for i, p in enumerate(self.passages[:3])]
-        return "", []
-
-
-class TurnView(QWidget):
-    """Renders one Turn: question, safety banners, answer, notes, source cards."""
-
-    open_source = Signal(object)  # Source
-
-    def __init__(self, turn: Turn, services: Services, parent=None):
-        super().__init__(parent)
-        self.turn = turn
-        self.services = services
-        self.terms = query_terms(turn.question)
-        self._sources: list[Source] = []
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(14)
-
-        bubble = QFrame()
-        bubble.setObjectName("QuestionBubble")
-        bl = QVBoxLayout(bubble)
-        bl.setContentsMargins(18, 12, 18, 14)
-        bl.setSpacing(2)
-        bl.addWidget(label(self.tr("You asked"), "Eyebrow"))
-        q = label(turn.question, "QuestionText", wrap=True, selectable=True)
-        q.setAccessibleName(self.tr("Question: {0}").format(turn.question))
-        bl.addWidget(q)
-        lay.addWidget(bubble)
-
-        self.banners = QVBoxLayout()
-        self.banners.setSpacing(8)
-        lay.addLayout(self.banners)
-
-        card = QFrame()
-        card.setObjectName("Card")
-        cl = QVBoxLayout(card)
-        cl.setContentsMargins(20, 14, 20, 18)
-        cl.setSpacing(10)
-        head = QHBoxLayout()
-        head.addWidget(label(self.tr("ANSWER"), "Eyebrow"))
-        head.addStretch(1)
-        self.spinner = Spinner()
-        head.addWidget(self.spinner)
-        self.status = label("", "Caption")
-        self.status.setAccessibleName(self.tr("Answer status"))
-        head.addWidget(self.status)
-        cl.addLayout(head)
-        # The manual's own line that answers the question, as soon as the search is done (no model
-        # needed), with the page it is on; the model's prose follows under it.
-        self.direct = QFrame()
-        self.direct.setObjectName("DirectAnswer")
-        dl = QVBoxLayout(self.direct)
-        dl.setContentsMargins(12, 8, 12, 10)
-        dl.setSpacing(4)
-        dl.addWidget(label(self.tr("FROM THE MANUAL"), "Eyebrow"))
-        self.direct_text = label("", "DirectText", wrap=True, selectable=True)
-        self.direct_text.setTextFormat(Qt.TextFormat.PlainText)  # manual text is data, never markup
-        self.direct_text.setAccessibleName(self.tr("The manual says"))
-        dl.addWidget(self.direct_text)
-        self.direct_where = button("", "page", "Link")
-        self.direct_where.clicked.connect(self._open_direct)
-        dl.addWidget(self.direct_where, 0, Qt.AlignmentFlag.AlignLeft)
-        self.direct.hide()
-        cl.addWidget(self.direct)
-        self.answer = label("", "AnswerText", wrap=True)
-        self.answer.setTextFormat(Qt.TextFormat.RichText)
-        self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.answer.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.answer.setAccessibleName(self.tr("Answer"))
-        self.answer.linkActivated.connect(self._link)
-        self.answer.setMinimumHeight(24)
-        cl.addWidget(self.answer)
-        self.note = label("", "Caption", wrap=True)
-        cl.addWidget(self.note)
-        self.notice = Notice("", "warn")
-        self.notice.hide()
-        cl.addWidget(self.notice)
-        lay.addWidget(card)
-
-        self.sources_title = label("", "H2")
-        lay.addWidget(self.sources_title)
-        self.cards = QVBoxLayout()
-        self.cards.setSpacing(10)
-        lay.addLayout(self.cards)
-        lay.addStretch(1)
-        self._shown_warnings = -1
-        self._shown_sources: tuple = ()
-        self._pending: list = []  # widget builders waiting for their event-loop turn
-        self.refresh()
-
-    def _link(self, href: str) -> None:
-        if href.startswith("cite:"):
-            n = int(href[5:])
-            src = next((s for s in self._sources if s.n == n), None)
-            if src is not None:
-                self.open_source.emit(src)
-
-    def _open_direct(self) -> None:
-        d = self.turn.direct
-        if d is not None:
-            self.open_source.emit(Source(d.n, d.manual, d.path, d.page, d.section, d.text))
-
-    def _show_direct(self) -> None:
-        d = self.turn.direct
-        self.direct.setVisible(d is not None)
-        if d is None:
-            return
-        self.direct_text.setText(d.text)
-        where = self.tr("{0}, page {1}").format(d.manual, d.page) if d.page is not None else d.manual
-        self.direct_where.setText(where.replace("&", "&&"))  # "&" would be a mnemonic
-        self.direct_where.setAccessibleName(self.tr("Open {0}").format(where))
-
-    def update_text(self) -> None:
-        """Cheap update while tokens stream in: the answer text only."""
-        n = len(self.turn.passages)
-        text = self.turn.text if self.turn.answer is None else self.turn.answer.answer
-        self.answer.setText(answer_html(text.lstrip(), n, theme.color("accent")) if text.strip() else "")
-
-    def refresh(self) -> None:
-        t = self.turn
-        # Safety banners: pinned above the answer as soon as retrieval finds them.
-        warnings = t.answer.warnings if t.answer is not None else t.warnings
-        if len(warnings) != self._shown_warnings:
-            clear_layout(self.banners)
-            for w in warnings:
-                self._later(lambda w=w: self._add_banner(w))
-            self._shown_warnings = len(warnings)
-        self._show_direct()
-        self.update_text()
-        self.status.setText(self._status_text())
-        if t.busy:
-            self.spinner.start()
-        else:
-            self.spinner.stop()
-        self.note.setText(self._note_text())
-        self.note.setVisible(bool(self.note.text()))
-        if t.error:
-            self.notice.set(t.error, "error" if t.error_kind == "error" else "warn")
-            self.notice.show()
-        elif t.answer is not None and t.answer.unverified:
-            values = ", ".join(t.answer.unverified[:6])
-            self.notice.set(self.tr("Check against the manual: <b>{0}</b> does not appear in the cited "
-                                    "passages.").format(html.escape(values)), "warn", rich=True)
-            self.notice.show()
-        else:
-            self.notice.hide()
-        kind, sources = t.sources()
-        key = (kind, tuple((s.n, s.path, s.page, s.text[:40]) for s in sources))
-        if key != self._shown_sources:
-            clear_layout(self.cards)
-            self._sources = sources
-            # One card per event-loop turn: building them all at once costs the GUI thread a
-            # visible hitch (rich text layout) right when the answer completes.
-            for src in sources:
-                self._later(lambda src=src: self._add_card(src))
-            self.sources_title.setText(
-                self.tr("Sources") if kind == "cited" else self.tr("Closest passages") if kind else "")
-            self.sources_title.setVisible(bool(kind))
-            self._shown_sources = key
-
-    def _later(self, build) -> None:
-        """Build a widget on a later event-loop turn, one per turn: creating and styling a banner
-        or a card costs the GUI thread tens of ms, and all at once they would stall a frame."""
-        self._pending.append(build)
-        if len(self._pending) == 1:
-            QTimer.singleShot(0, self._build_next)
-
-    def _build_next(self) -> None:
-        if self._pending:
-            self._pending.pop(0)()
-        if self._pending:
-            QTimer.singleShot(0, self._build_next)
-
-    def _add_banner(self, note) -> None:
-        b = SafetyBanner(note)
-        b.open_requested.connect(self.open_source)
-        self.banners.addWidget(b)
-
-    def _add_card(self, source) -> None:
-        c = CitationCard(source, self.terms)
-        c.open_requested.connect(self.open_source)
-        self.cards.addWidget(c)
-
-    @property
-    def cards_ready(self) -> bool:
-        """Every banner and card of the current state is built."""
-        return not self._pending
-
-    def _status_text(self) -> str:
-        t = self.turn
-        if t.state == "searching":
-            return self.tr("Searching the manuals…")
-        if t.state == "writing":
-            if not t.text and self.services.model_state == "loading":
-                return self.tr("Loading the chat model…")
-            return self.tr("Writing the answer…") if t.text else self.tr("Reading the passages…")
-        if t.state == "stopped":
-            return self.tr("Stopped")
-        if t.state == "failed":
-            return self.tr("No answer")
-        a = t.answer
-        if a is None:
-            return ""
-        secs = ((t.ended or time.perf_counter()) - t.started)
-        if a.abstained:
-            return self.tr("Nothing relevant found · {0:.1f} s").format(secs)
-        model = pretty_model_name(a.model) if a.model else ""
-        return self.tr("{0:.1f} s · {1}").format(secs, model)
-
-    def _note_text(self) -> str:
-        t = self.turn
-        a = t.answer
-        if t.state == "stopped":
-            return self.tr("Generation was stopped. The text above is incomplete.")
-        if a is None or a.abstained:
-            if a is not None and a.abstained:
-                return self.tr("The library has no passage close enough to answer from. Try other words, "
-                               "a part number or an error code, or add the manual for this equipment.")
-            return ""
-        if a.citation_source == "retrieved":
-            return self.tr("The model did not point to a passage: the sources below are the passages it was "
-                           "given. Check the answer against them.")
-        return self.tr("Written by a small on-device model from the sources below: check values against "
-                       "the manual before you act.")
-
-
 class AskView(QWidget):
     """The Ask page."""
 
@@ -319,21 +66,14 @@ class AskView(QWidget):
         self.setObjectName("Page")
         self.services = services
         self.touch = touch
-        self.turns: list[Turn] = []
-        self.current: Turn | None = None
+        self.flow = AskFlow(services.ask, self)
         self.turn_view: TurnView | None = None
         self._pending_refresh = False
 
-        root = QHBoxLayout(self)
-        root.setContentsMargins(0, 0, 0, 0)
-        root.setSpacing(0)
+        root = box(self, row=True)
 
         # History column
-        side = QFrame()
-        side.setObjectName("PageHeader")
-        sl = QVBoxLayout(side)
-        sl.setContentsMargins(14, 18, 14, 14)
-        sl.setSpacing(10)
+        side, sl = panel("PageHeader", (14, 18, 14, 14), 10)
         self.new_button = button(self.tr("New question"), "new", None,
                                  accessible=self.tr("New question"))
         self.new_button.setToolTip(self.tr("Clear the answer and type a new question (Ctrl+N)"))
@@ -362,14 +102,8 @@ class AskView(QWidget):
         root.addWidget(side)
 
         # Main column
-        main = QVBoxLayout()
-        main.setContentsMargins(0, 0, 0, 0)
-        main.setSpacing(0)
-        bar = QFrame()
-        bar.setObjectName("PageHeader")
-        bl = QHBoxLayout(bar)
-        bl.setContentsMargins(24, 14, 24, 14)
-        bl.setSpacing(10)
+        main = box()
+        bar, bl = panel("PageHeader", (24, 14, 24, 14), 10, row=True)
         self.box = QLineEdit()
         self.box.setObjectName("QuestionBox")
         self.box.setPlaceholderText(question_placeholder())
@@ -403,14 +137,12 @@ class AskView(QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps
         body = QWidget()
         body.setObjectName("ScrollBody")
-        outer = QHBoxLayout(body)
-        outer.setContentsMargins(24, 20, 24, 24)
+        outer = box(body, (24, 20, 24, 24), None, row=True)
         outer.addStretch(1)
         self.content = QWidget()
         self.content.setMaximumWidth(CONTENT_MAX_W)
         self.content.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.content_layout = QVBoxLayout(self.content)
-        self.content_layout.setContentsMargins(0, 0, 0, 0)
+        self.content_layout = box(self.content, spacing=None)
         outer.addWidget(self.content, 100)
         outer.addStretch(1)
         self.scroll.setWidget(body)
@@ -437,9 +169,7 @@ class AskView(QWidget):
 
     def _build_empty(self) -> QWidget:
         w = QWidget()
-        lay = QVBoxLayout(w)
-        lay.setContentsMargins(0, 24, 0, 0)
-        lay.setSpacing(14)
+        lay = box(w, (0, 24, 0, 0), 14)
         self.empty_title = label(self.tr("Ask the manuals"), "Title")
         lay.addWidget(self.empty_title)
         self.empty_caption = label("", "Muted", wrap=True)
@@ -461,11 +191,7 @@ class AskView(QWidget):
         self.examples = QVBoxLayout()
         self.examples.setSpacing(8)
         lay.addLayout(self.examples)
-        tips = QFrame()
-        tips.setObjectName("Card")
-        tl = QVBoxLayout(tips)
-        tl.setContentsMargins(18, 14, 18, 16)
-        tl.setSpacing(6)
+        tips, tl = panel("Card", (18, 14, 18, 16), 6)
         tl.addWidget(label(self.tr("How answers work"), "H3"))
         for tip in (
             self.tr("Every answer comes only from the manuals in your library, with the manual, page and "
@@ -523,13 +249,13 @@ class AskView(QWidget):
         else:
             self.model_notice.hide()
         if self.turn_view is not None and self.current is not None and self.current.busy:
-            self.turn_view.status.setText(self.turn_view._status_text())
+            self.turn_view.update_status()
 
-    # -- asking --------------------------------------------------------------------------
-
-    @property
-    def busy(self) -> bool:
-        return any(t.busy for t in self.turns)
+    def restyle(self) -> None:
+        """Re-render what was drawn with the palette's colours baked in (after a theme change)."""
+        self._refresh_empty()
+        if self.turn_view is not None:
+            self.display(self.current)
 
     # -- voice ---------------------------------------------------------------------------
 
@@ -575,111 +301,80 @@ class AskView(QWidget):
         if q:
             self.ask(q)
 
+    # -- asking --------------------------------------------------------------------------
+
+    @property
+    def turns(self) -> list[Turn]:
+        return self.flow.turns
+
+    @property
+    def current(self) -> Turn | None:
+        """The turn on screen."""
+        return self.flow.current
+
+    @property
+    def busy(self) -> bool:
+        return self.flow.busy
+
     def ask(self, question: str) -> Turn:
         """Ask `question`; stops an answer still being written."""
-        if self.busy:
-            self.stop()
-        self.box.setText(question)
-        turn = Turn(question)
-        self.turns.append(turn)
-        item = QListWidgetItem(shorten(question, 90))
-        item.setToolTip(question)
+        return self.flow.ask(question)
+
+    def stop(self) -> None:
+        """Stop the answer being written, at once: the page stops listening now, the model at its next token."""
+        self.flow.stop()
+
+    def show_turn(self, turn: Turn | None) -> None:
+        """Show `turn` of this session (None: the empty page)."""
+        self.flow.select(turn)
+
+    # AskFlowView: what the flow tells the page.
+
+    def turn_added(self, turn: Turn) -> None:
+        self.box.setText(turn.question)
+        item = QListWidgetItem(shorten(turn.question, 90))
+        item.setToolTip(turn.question)
         item.setIcon(theme.icon("ask", theme.color("muted")))
         self.history.blockSignals(True)
         self.history.addItem(item)
         self.history.setCurrentRow(len(self.turns) - 1)
         self.history.blockSignals(False)
         self.history_empty.hide()
-        self._show(turn)
-        turn.job = self.services.ask(
-            question,
-            on_progress=lambda batch, t=turn: self._progress(t, batch),
-            on_result=lambda answer, t=turn: self._done(t, answer),
-            on_error=lambda e, t=turn: self._failed(t, e),
-            on_cancelled=lambda t=turn: self._cancelled(t),
-        )
-        self._set_busy(True)
-        return turn
 
-    def stop(self) -> None:
-        """Stop the answer being written, at once: the UI stops listening now, the model at its next token."""
-        for t in self.turns:
-            if not t.busy:
-                continue
-            if t.job is not None:
-                t.job.cancel()
-            t.state = "stopped"
-            t.ended = time.perf_counter()
-            self._update(t, full=True)
-        self._set_busy(False)
+    def display(self, turn: Turn | None) -> None:
+        if self.turn_view is not None:
+            self.turn_view.hide()
+            self.turn_view.deleteLater()
+            self.turn_view = None
+        self.empty.setVisible(turn is None)
+        self._update_save_button()
+        if turn is not None:
+            tv = self.turn_view = TurnView(turn, self.services)
+            tv.open_source.connect(lambda src, tv=tv: self.open_source.emit(src, tv.terms))
+            self.content_layout.addWidget(self.turn_view)
+        self.scroll.verticalScrollBar().setValue(0)
+        self.set_busy(turn is not None and turn.busy)
 
-    def _progress(self, turn: Turn, batch: list) -> None:
-        if not turn.busy:
-            return  # stopped: late tokens are dropped
-        full = False
-        for ev in batch:
-            if ev.kind == "retrieved":
-                turn.passages, turn.warnings, turn.direct = ev.passages, ev.warnings, ev.direct
-                turn.state = "writing"
-                full = True
-            elif ev.kind == "token":
-                if turn.first_token is None:
-                    turn.first_token = time.perf_counter()
-                turn.text += ev.text
-            elif ev.kind == "done":
-                turn.answer = ev.answer
-                full = True
-        self._update(turn, full)
-
-    def _done(self, turn: Turn, answer) -> None:
-        if turn.state == "stopped":
-            return
-        turn.answer = answer
-        turn.state = "done"
-        turn.ended = time.perf_counter()
-        self._finish(turn)
-
-    def _failed(self, turn: Turn, e: BaseException) -> None:
-        if turn.state == "stopped":
-            return
-        turn.state = "failed"
-        turn.ended = time.perf_counter()
-        if isinstance(e, ModelMissingError):
-            turn.error_kind = "no-model"
-            turn.error = self.tr("No chat model is installed, so no answer was written. The passages that "
-                                 "match your question are below. ({0})").format(e)
-        elif isinstance(e, AssistantError):
-            turn.error_kind = "error"
-            turn.error = str(e)
-        else:
-            turn.error_kind = "error"
-            turn.error = self.tr("Something went wrong while answering ({0}: {1}). The details are in the log "
-                                 "file.").format(type(e).__name__, e)
-        self._finish(turn)
-
-    def _cancelled(self, turn: Turn) -> None:
-        if turn.busy:
-            turn.state = "stopped"
-            turn.ended = time.perf_counter()
-            self._finish(turn)
-
-    def _finish(self, turn: Turn) -> None:
-        self._update(turn, full=True)
-        if turn is self.current:
-            self._set_busy(False)
-        self.answer_finished.emit(turn)
-
-    def _update(self, turn: Turn, full: bool) -> None:
-        if turn is not self.current or self.turn_view is None:
+    def turn_changed(self, turn: Turn, full: bool) -> None:
+        if self.turn_view is None:
             return
         if full:
             self.turn_view.refresh()
         else:
             self.turn_view.update_text()
-            if turn.text and self.turn_view.status.text() != self.turn_view._status_text():
-                self.turn_view.status.setText(self.turn_view._status_text())
+            if turn.text:
+                self.turn_view.update_status()
         if turn.busy:
             self._keep_bottom()
+
+    def set_busy(self, busy: bool) -> None:
+        self.stop_button.setVisible(busy)
+        self.ask_button.setVisible(not busy)
+        self._update_save_button()
+        self.busy_changed.emit(busy)
+
+    def turn_finished(self, turn: Turn) -> None:
+        self.answer_finished.emit(turn)
 
     def _keep_bottom(self) -> None:
         # While streaming, keep the end of the answer in view (after the layout settles).
@@ -691,12 +386,6 @@ class AskView(QWidget):
         self._pending_refresh = False
         if self.turn_view is not None:
             self.scroll.ensureWidgetVisible(self.turn_view.answer, 0, 40)
-
-    def _set_busy(self, busy: bool) -> None:
-        self.stop_button.setVisible(busy)
-        self.ask_button.setVisible(not busy)
-        self._update_save_button()
-        self.busy_changed.emit(busy)
 
     def _update_save_button(self) -> None:
         t = self.current
@@ -710,24 +399,9 @@ class AskView(QWidget):
 
     # -- history -------------------------------------------------------------------------
 
-    def _show(self, turn: Turn | None) -> None:
-        if self.turn_view is not None:
-            self.turn_view.hide()
-            self.turn_view.deleteLater()
-            self.turn_view = None
-        self.current = turn
-        self.empty.setVisible(turn is None)
-        self._update_save_button()
-        if turn is not None:
-            tv = self.turn_view = TurnView(turn, self.services)
-            tv.open_source.connect(lambda src, tv=tv: self.open_source.emit(src, tv.terms))
-            self.content_layout.addWidget(self.turn_view)
-        self.scroll.verticalScrollBar().setValue(0)
-        self._set_busy(turn is not None and turn.busy)
-
     def _history_selected(self, row: int) -> None:
         if 0 <= row < len(self.turns) and self.turns[row] is not self.current:
-            self._show(self.turns[row])
+            self.show_turn(self.turns[row])
 
     def new_question(self) -> None:
         if self.busy:
@@ -736,7 +410,7 @@ class AskView(QWidget):
         self.history.clearSelection()
         self.history.setCurrentRow(-1)
         self.history.blockSignals(False)
-        self._show(None)
+        self.show_turn(None)
         self.box.clear()
         self.box.setFocus()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+from assistant.rag import markers
 
 
 def term_pattern(terms: list[str]) -> re.Pattern | None:
@@ -43,16 +43,15 @@ def answer_html(text: str, n_sources: int, accent: str) -> str:
     """The answer with [n] markers as links (href "cite:n") to the cited passage."""
 
     def link(m: re.Match) -> str:
-        nums = [x for x in re.split(r"\s*[,;]\s*", m.group(1)) if x.isdigit()]
         links = [
             f'<a href="cite:{n}" style="color:{accent}; text-decoration:none; font-weight:700;">[{n}]</a>'
-            if 1 <= int(n) <= n_sources else f"[{n}]"
-            for n in nums
+            if 1 <= n <= n_sources else f"[{n}]"
+            for n in markers.numbers(m)
         ]
         return "<sup>" + "".join(links) + "</sup>"
 
     escaped = html.escape(text)
-    return _para(_MARKER.sub(link, escaped))
+    return _para(markers.MARKER.sub(link, escaped))
 
 
 def shorten(text: str, limit: int) -> str:

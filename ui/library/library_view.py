@@ -12,17 +12,14 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QProgressBar,
     QStackedWidget,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,7 +28,7 @@ from assistant.library.parse import SUPPORTED
 
 from .. import theme
 from ..services import Services
-from ..widgets import PageHeader, button, label
+from ..widgets import PageHeader, accept_file_drag, add_message, box, button, dropped_paths, label, panel
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +130,7 @@ class LibraryView(QWidget):
         self.queue_jobs: list = []
         self.failed: list[dict] = []
 
-        root = QVBoxLayout(self)
-        root.setContentsMargins(0, 0, 0, 0)
-        root.setSpacing(0)
+        root = box(self)
         self.header = PageHeader(self.tr("Library"), "")
         self.add_files = self.header.add(button(self.tr("Add files…"), "file-add", "Primary",
                                                 accessible=self.tr("Add manual files")))
@@ -154,16 +149,10 @@ class LibraryView(QWidget):
 
         body = QWidget()
         body.setObjectName("PageBody")
-        bl = QVBoxLayout(body)
-        bl.setContentsMargins(24, 16, 24, 16)
-        bl.setSpacing(12)
+        bl = box(body, (24, 16, 24, 16), 12)
 
         # Progress of the running ingest
-        self.progress_card = QFrame()
-        self.progress_card.setObjectName("Card")
-        pl = QVBoxLayout(self.progress_card)
-        pl.setContentsMargins(16, 12, 16, 14)
-        pl.setSpacing(8)
+        self.progress_card, pl = panel("Card", (16, 12, 16, 14), 8)
         row = QHBoxLayout()
         self.progress_label = label("", "H3")
         self.progress_label.setAccessibleName(self.tr("Indexing progress"))
@@ -181,12 +170,8 @@ class LibraryView(QWidget):
         bl.addWidget(self.progress_card)
 
         # Files that could not be added
-        self.errors_card = QFrame()
-        self.errors_card.setObjectName("Notice")
+        self.errors_card, el = panel("Notice", (16, 12, 16, 12), 8)
         self.errors_card.setProperty("level", "error")
-        el = QVBoxLayout(self.errors_card)
-        el.setContentsMargins(16, 12, 16, 12)
-        el.setSpacing(8)
         erow = QHBoxLayout()
         self.errors_title = label("", "H3")
         erow.addWidget(self.errors_title, 1)
@@ -254,23 +239,12 @@ class LibraryView(QWidget):
         self._library(services.manuals)
 
     def _build_drop_zone(self) -> QWidget:
-        w = QFrame()
-        w.setObjectName("EmptyState")
+        w, lay = panel("EmptyState", (40, 40, 40, 40), None)
         w.setStyleSheet(f"QFrame#EmptyState {{ border: 2px dashed {theme.color('border_strong')}; }}")
-        lay = QVBoxLayout(w)
-        lay.setContentsMargins(40, 40, 40, 40)
         lay.addStretch(1)
-        icon = QLabel()
-        icon.setPixmap(theme.icon("upload", theme.color("accent"), 56).pixmap(56, 56))
-        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(icon)
-        t = label(self.tr("Drop manuals here"), "H2")
-        t.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(t)
-        c = label(self.tr("PDF, Word (.docx), HTML, Markdown and text files, or whole folders. They are indexed "
-                          "on this device; nothing is uploaded."), "Muted", wrap=True)
-        c.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(c)
+        add_message(lay, "upload", "accent", 56, self.tr("Drop manuals here"),
+                    self.tr("PDF, Word (.docx), HTML, Markdown and text files, or whole folders. They are "
+                            "indexed on this device; nothing is uploaded."))
         row = QHBoxLayout()
         row.addStretch(1)
         b = button(self.tr("Add files…"), "file-add", "Primary")
@@ -458,11 +432,8 @@ class LibraryView(QWidget):
     # -- drag and drop -----------------------------------------------------------------------
 
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+        accept_file_drag(event)
 
     def dropEvent(self, event) -> None:
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
+        if paths := dropped_paths(event):
             self.add(paths)

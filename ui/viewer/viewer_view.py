@@ -10,9 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -27,7 +24,7 @@ from .. import theme
 from ..chat.cards import Source
 from ..chat.text import term_pattern
 from ..services import Services
-from ..widgets import ElidedLabel, Notice, Spinner, button, label, tool
+from ..widgets import ElidedLabel, Notice, Spinner, add_message, box, button, label, panel, tool
 
 log = logging.getLogger(__name__)
 
@@ -130,15 +127,9 @@ class ViewerView(QWidget):
         self._job = None
         self._cache: OrderedDict = OrderedDict()
 
-        root = QVBoxLayout(self)
-        root.setContentsMargins(0, 0, 0, 0)
-        root.setSpacing(0)
+        root = box(self)
 
-        header = QFrame()
-        header.setObjectName("PageHeader")
-        hl = QHBoxLayout(header)
-        hl.setContentsMargins(16, 10, 16, 10)
-        hl.setSpacing(8)
+        header, hl = panel("PageHeader", (16, 10, 16, 10), 8, row=True)
         self.back = button(self.tr("Answer"), "back", None, accessible=self.tr("Back to the answer"))
         self.back.setToolTip(self.tr("Back to the answer (Alt+Left)"))
         self.back.clicked.connect(self.back_requested)
@@ -154,9 +145,7 @@ class ViewerView(QWidget):
         self.spinner.hide()
         hl.addWidget(self.spinner)
         self.pdf_controls = QWidget()
-        pc = QHBoxLayout(self.pdf_controls)
-        pc.setContentsMargins(0, 0, 0, 0)
-        pc.setSpacing(6)
+        pc = box(self.pdf_controls, spacing=6, row=True)
         self.prev = tool("chevron-left", self.tr("Previous page (Page Up)"))
         self.prev.clicked.connect(lambda: self.go(self.page - 1))
         self.page_label = label("", "Muted")
@@ -185,20 +174,11 @@ class ViewerView(QWidget):
         self.stack = QStackedWidget()
         # 0: nothing open
         empty = QWidget()
-        el = QVBoxLayout(empty)
-        el.setContentsMargins(40, 40, 40, 40)
+        el = box(empty, (40, 40, 40, 40), None)
         el.addStretch(1)
-        icon = QLabel()
-        icon.setPixmap(theme.icon("page", theme.color("muted"), 64).pixmap(64, 64))
-        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        el.addWidget(icon)
-        t = label(self.tr("No manual open"), "H2")
-        t.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        el.addWidget(t)
-        c = label(self.tr("Open a source under an answer to see the page it comes from, with the passage "
-                          "highlighted. Manuals can also be opened from the Library."), "Muted", wrap=True)
-        c.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        el.addWidget(c)
+        add_message(el, "page", "muted", 64, self.tr("No manual open"),
+                    self.tr("Open a source under an answer to see the page it comes from, with the passage "
+                            "highlighted. Manuals can also be opened from the Library."))
         el.addStretch(2)
         self.stack.addWidget(empty)
         # 1: PDF page
