@@ -253,8 +253,14 @@ def export_embedding_onnx(root: Path | None = None, force: bool = False) -> Path
 
 def _pooled_outside(dest: Path) -> bool:
     """The folder holds this exporter's graph (token vectors out), not an earlier set-up's graph
-    with pooling inside it: a re-run of the set-up replaces that one."""
-    return (dest / "pooling_config.json").exists()
+    with pooling inside it (output `sentence_embedding`): a re-run of the set-up replaces that one."""
+    import onnxruntime as ort
+
+    try:
+        session = ort.InferenceSession(str(dest / "model.onnx"), providers=["CPUExecutionProvider"])
+    except Exception:  # noqa: BLE001 - a damaged file is exported again
+        return False
+    return (dest / "pooling_config.json").exists() and session.get_outputs()[0].name != "sentence_embedding"
 
 
 def install_all(root: Path | None = None) -> list[Path]:

@@ -1,0 +1,133 @@
+"""Question and speech commands: ask (typed or spoken) and transcribe."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from ..errors import AssistantError, Cancelled
+from .output import fail, out, warn_keyword_only
+
+log = logging.getLogger(__name__)
+
+
+def _speech_terms(session, bias: bool = True) -> list:
+    """The library's vocabulary to bias the recogniser toward ([] when off or unavailable)."""
+    if not bias or session.settings.stt_bias == "off":
+        return []
+    from ..library import terms
+
+    try:
+        return terms.domain_terms(session.db)
+    except AssistantError as e:  # no library is no reason not to transcribe
+        log.warning("transcribing without the library's vocabulary: %s", e)
+        return []
+
+
+def cmd_transcribe(args, session) -> int:
+    from ..speech.transcription import transcribe
+
+    cancel = threading.Event()
+    job = transcribe(Path(args.audio), settings=session.settings, model=args.model, cancel=cancel,
+                     prompt_terms=_speech_terms(session, not args.no_bias))
+    try:
+        for i, seg in enumerate(job):
+            if not args.json:
+                sys.stdout.write((" " if i else "") + seg.text)
+                sys.stdout.flush()
+    except KeyboardInterrupt:
+        cancel.set()
+        print("\n[stopped]", file=sys.stderr)
+        return 130
+    t = job.result()
+    if args.json:
+        out(t.to_json())
+    elif t.text:
+        print()
+    # Silence or noise: the JSON (text "") is still printed, and the reason goes to stderr.
+    return fail(t.message) if t.message else 0
+
+
+def _heard(args, session):
+    """The spoken question of `ask --audio`, transcribed. Raises NoSpeechError if nothing was said."""
+    from ..speech.transcription import transcribe_all
+
+    t = transcribe_all(Path(args.audio), settings=session.settings, prompt_terms=_speech_terms(session))
+    t.require_text()
+    return t
+
+
+def cmd_ask(args, session) -> int:
+    from ..rag.answer import ask
+
+    question, heard = args.question, None
+    if args.audio:
+        if question:
+            return fail("ask: give a QUESTION or --audio FILE, not both", 2)
+        heard = _heard(args, session)
+        question = heard.text
+        if not args.json:
+            print(f"Heard: {question}\n", flush=True)
+    elif not question:
+        return fail("ask: give a QUESTION, or --audio FILE with the question spoken", 2)
+    settings = session.settings
+    if args.k:
+        settings.top_k = args.k
+    if args.max_tokens:
+        settings.max_answer_tokens = args.max_tokens
+    cancel = threading.Event()
+    answer = None
+    stream = not args.json
+    try:
+        embedder = session.embedder_or_none()
+        warn_keyword_only(session)
+        events = ask(session.db, embedder, lambda: session.chat(args.model), question, settings, cancel)
+        for ev in events:
+            if ev.kind == "retrieved" and stream and (ev.warnings or ev.direct):
+                for w in ev.warnings:
+                    where = f", page {w.page}" if w.page is not None else ""
+                    print(f"!! {w.level} ({w.manual}{where}): {w.text}")
+                if ev.direct:  # the manual's own line first: it needs no model
+                    d = ev.direct
+                    where = f", page {d.page}" if d.page is not None else ""
+                    text = d.text.replace("\n", "\n    ")
+                    print(f"From the manual ({d.manual}{where}):\n    {text}\n")
+                print(flush=True)  # shown while the model is still reading the prompt
+            elif ev.kind == "token" and stream:
+                sys.stdout.write(ev.text)
+                sys.stdout.flush()
+            elif ev.kind == "done":
+                answer = ev.answer
+    except KeyboardInterrupt:
+        cancel.set()
+        print("\n[stopped]", file=sys.stderr)
+        return 130
+    except Cancelled:
+        return 130
+    if args.json:
+        out = answer.to_json() if args.verbose else {k: v for k, v in answer.to_json().items() if k != "passages"}
+        out.setdefault("question", question)
+        out["notices"] = [session.embedder_problem] if session.embedder_problem else []
+        if heard is not None:
+            out["transcript"] = heard.to_json()
+            out["timings"]["transcribe_ms"] = heard.timings["total_ms"]
+        out(out)
+        return 0
+    print()
+    if answer.unverified:
+        print(f"\n!! Check against the manual: {', '.join(answer.unverified)} not found in the cited passages.")
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            where = f", page {c.page}" if c.page is not None else ""
+            sec = f" — {c.section}" if c.section else ""
+            print(f"[{c.n}] {c.manual}{where}{sec}\n    {c.text[:300].replace(chr(10), ' ')}")
+        if answer.citation_source == "retrieved":
+            print("(the model did not cite a passage; these are the passages it was given)")
+    t = answer.timings
+    if args.timings:
+        print(json.dumps(t), file=sys.stderr)
+    return 0

@@ -1,0 +1,89 @@
+"""Library commands: ingest, library, remove, search."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from .output import Bar, fail, out, warn_keyword_only
+
+log = logging.getLogger(__name__)
+
+
+def cmd_ingest(args, session) -> int:
+    from ..library import ingest
+
+    bar = Bar()
+    report = None
+    for ev in ingest.ingest(session.db, session.embedder, args.paths):
+        if ev.kind in ("file", "added", "skipped", "failed"):
+            bar.show(ev.done, ev.total, Path(ev.path).name, force=ev.kind != "file")
+        if ev.kind == "failed" and not args.json:
+            bar.end() if bar.tty else None
+            print(f"failed: {ev.path}: {ev.message}", file=sys.stderr)
+        if ev.report is not None:
+            report = ev.report
+    bar.end()
+    if args.json:
+        out(report.to_json())
+    else:
+        for a in report.added:
+            pages = f", {a['pages']} pages" if a.get("pages") else ""
+            print(f"added   {a['path']} ({a['chunks']} chunks{pages})")
+            if a.get("warning"):
+                print(f"        note: {a['warning']}")
+        for s in report.skipped:
+            print(f"skipped {s['path']} ({s['reason']})")
+        print(f"{len(report.added)} added, {len(report.skipped)} skipped, {len(report.failed)} failed")
+    return 1 if report.failed else 0
+
+
+def cmd_library(args, session) -> int:
+    from .. import db
+    from ..library import ingest
+
+    manuals = ingest.library(session.db)
+    if args.json:
+        out({"manuals": manuals, "tables": db.table_counts(session.db)})
+        return 0
+    if not manuals:
+        print("The library is empty. Add manuals with: field-assistant ingest FILE_OR_FOLDER")
+        return 0
+    for m in manuals:
+        pages = f"{m['pages']} pages, " if m["pages"] else ""
+        scanned = f", {len(m['scanned_pages'])} scanned pages" if m["scanned_pages"] else ""
+        print(f"{m['title']}  [{m['format']}, {pages}{m['chunks']} chunks{scanned}]\n    {m['path']}")
+    print("Tables: " + ", ".join(f"{t} {n}" for t, n in db.table_counts(session.db).items()))
+    return 0
+
+
+def cmd_remove(args, session) -> int:
+    from ..library import ingest
+
+    missing = []
+    for p in args.paths:
+        path = str(Path(p).expanduser().resolve())
+        if not ingest.remove(session.db, path):
+            missing.append(p)
+    if missing:
+        return fail(f"not in the library: {', '.join(missing)}")
+    return 0
+
+
+def cmd_search(args, session) -> int:
+    from ..rag.search import search
+
+    res = search(session.db, session.embedder_or_none(), args.query, k=args.k, mode=args.mode)
+    warn_keyword_only(session)
+    if args.json:
+        out({"results": [p.to_json(i + 1) for i, p in enumerate(res.passages)],
+              "notices": [session.embedder_problem] if session.embedder_problem else []})
+        return 0
+    if not res.passages:
+        print("No matching passages.")
+    for i, p in enumerate(res.passages, 1):
+        where = f"page {p.page}" if p.page is not None else ""
+        print(f"{i}. {p.manual} {where} — {p.section}".rstrip(" —"))
+        print("   " + p.text[:400].replace("\n", "\n   "))
+    return 0
