@@ -4,196 +4,186 @@
 <context>
     <name>AskView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="338"/>
-        <location filename="../../chat/ask_view.py" line="339"/>
+        <location filename="../../chat/ask_view.py" line="77"/>
+        <location filename="../../chat/ask_view.py" line="78"/>
         <source>New question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="340"/>
+        <location filename="../../chat/ask_view.py" line="79"/>
         <source>Clear the answer and type a new question (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="343"/>
+        <location filename="../../chat/ask_view.py" line="82"/>
         <source>THIS SESSION</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="346"/>
+        <location filename="../../chat/ask_view.py" line="85"/>
         <source>Questions asked in this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="350"/>
+        <location filename="../../chat/ask_view.py" line="89"/>
         <source>Questions you ask appear here until the app is closed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="42"/>
+        <location filename="../../chat/ask_view.py" line="43"/>
         <source>Ask about a procedure, a torque, a part number or an error code…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="377"/>
+        <location filename="../../chat/ask_view.py" line="110"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="385"/>
+        <location filename="../../chat/ask_view.py" line="118"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="385"/>
+        <location filename="../../chat/ask_view.py" line="118"/>
         <source>Ask the question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="388"/>
+        <location filename="../../chat/ask_view.py" line="121"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="388"/>
+        <location filename="../../chat/ask_view.py" line="121"/>
         <source>Stop the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="389"/>
+        <location filename="../../chat/ask_view.py" line="122"/>
         <source>Stop writing the answer (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="393"/>
+        <location filename="../../chat/ask_view.py" line="126"/>
         <source>Save to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="394"/>
+        <location filename="../../chat/ask_view.py" line="127"/>
         <source>Save this question and answer to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="395"/>
+        <location filename="../../chat/ask_view.py" line="128"/>
         <source>Keep the question, the answer and its sources as a job note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="444"/>
+        <location filename="../../chat/ask_view.py" line="173"/>
         <source>Ask the manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="448"/>
+        <location filename="../../chat/ask_view.py" line="177"/>
         <source>Add manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="451"/>
+        <location filename="../../chat/ask_view.py" line="180"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="459"/>
+        <location filename="../../chat/ask_view.py" line="188"/>
         <source>TRY ASKING</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="470"/>
+        <location filename="../../chat/ask_view.py" line="195"/>
         <source>How answers work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="472"/>
+        <location filename="../../chat/ask_view.py" line="197"/>
         <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="474"/>
+        <location filename="../../chat/ask_view.py" line="199"/>
         <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="475"/>
+        <location filename="../../chat/ask_view.py" line="200"/>
         <source>Safety warnings near the passages are shown above the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="476"/>
+        <location filename="../../chat/ask_view.py" line="201"/>
         <source>Everything runs on this device. Nothing is sent anywhere.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="490"/>
+        <location filename="../../chat/ask_view.py" line="215"/>
         <source>Opening the library…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="493"/>
+        <location filename="../../chat/ask_view.py" line="218"/>
         <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="496"/>
+        <location filename="../../chat/ask_view.py" line="221"/>
         <source>Answers come from the manuals on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="498"/>
+        <location filename="../../chat/ask_view.py" line="223"/>
         <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="506"/>
+        <location filename="../../chat/ask_view.py" line="231"/>
         <source>Ask: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="516"/>
+        <location filename="../../chat/ask_view.py" line="241"/>
         <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="521"/>
+        <location filename="../../chat/ask_view.py" line="246"/>
         <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/ask_view.py" line="650"/>
-        <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/ask_view.py" line="657"/>
-        <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>CitationCard</name>
     <message>
-        <location filename="../../chat/cards.py" line="56"/>
+        <location filename="../../chat/cards.py" line="55"/>
         <source>page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="57"/>
+        <location filename="../../chat/cards.py" line="56"/>
         <source>Source {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="59"/>
+        <location filename="../../chat/cards.py" line="58"/>
         <source>Press Enter to open the manual at this passage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="73"/>
+        <location filename="../../chat/cards.py" line="72"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="74"/>
+        <location filename="../../chat/cards.py" line="73"/>
         <source>Open source {0} in the viewer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -201,32 +191,32 @@
 <context>
     <name>ConflictPanel</name>
     <message>
-        <location filename="../../notes/notes_view.py" line="63"/>
+        <location filename="../../notes/notes_view.py" line="62"/>
         <source>Two versions of this part were written on different devices. Choose what to keep; nothing is lost until you do.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="67"/>
+        <location filename="../../notes/notes_view.py" line="66"/>
         <source>Version kept here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="68"/>
+        <location filename="../../notes/notes_view.py" line="67"/>
         <source>Conflicting copy {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="77"/>
+        <location filename="../../notes/notes_view.py" line="76"/>
         <source>Keep this one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="78"/>
+        <location filename="../../notes/notes_view.py" line="77"/>
         <source>Keep the other</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="79"/>
+        <location filename="../../notes/notes_view.py" line="78"/>
         <source>Keep both</source>
         <translation type="unfinished"></translation>
     </message>
@@ -234,211 +224,211 @@
 <context>
     <name>LibraryView</name>
     <message>
-        <location filename="../../library/library_view.py" line="140"/>
+        <location filename="../../library/library_view.py" line="134"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="141"/>
-        <location filename="../../library/library_view.py" line="277"/>
+        <location filename="../../library/library_view.py" line="135"/>
+        <location filename="../../library/library_view.py" line="250"/>
         <source>Add files…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="142"/>
+        <location filename="../../library/library_view.py" line="136"/>
         <source>Add manual files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="143"/>
+        <location filename="../../library/library_view.py" line="137"/>
         <source>Add manual files (Ctrl+O)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="144"/>
+        <location filename="../../library/library_view.py" line="138"/>
         <source>Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="145"/>
-        <location filename="../../library/library_view.py" line="331"/>
+        <location filename="../../library/library_view.py" line="139"/>
+        <location filename="../../library/library_view.py" line="304"/>
         <source>Add a folder of manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="146"/>
+        <location filename="../../library/library_view.py" line="140"/>
         <source>Re-index</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="147"/>
+        <location filename="../../library/library_view.py" line="141"/>
         <source>Re-index the selected manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="148"/>
-        <location filename="../../library/library_view.py" line="443"/>
+        <location filename="../../library/library_view.py" line="142"/>
+        <location filename="../../library/library_view.py" line="416"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="149"/>
+        <location filename="../../library/library_view.py" line="143"/>
         <source>Remove the selected manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="170"/>
-        <location filename="../../library/library_view.py" line="177"/>
+        <location filename="../../library/library_view.py" line="158"/>
+        <location filename="../../library/library_view.py" line="165"/>
         <source>Indexing progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="172"/>
+        <location filename="../../library/library_view.py" line="160"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="172"/>
+        <location filename="../../library/library_view.py" line="160"/>
         <source>Cancel adding manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="194"/>
+        <location filename="../../library/library_view.py" line="178"/>
         <source>Dismiss</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="194"/>
+        <location filename="../../library/library_view.py" line="178"/>
         <source>Dismiss the list of failed files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="200"/>
+        <location filename="../../library/library_view.py" line="184"/>
         <source>Files that could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="208"/>
+        <location filename="../../library/library_view.py" line="192"/>
         <source>Filter manuals by title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="209"/>
+        <location filename="../../library/library_view.py" line="193"/>
         <source>Filter manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="223"/>
+        <location filename="../../library/library_view.py" line="207"/>
         <source>Manuals in the library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="246"/>
+        <location filename="../../library/library_view.py" line="230"/>
         <source>Drop files or folders here to add them · double-click a manual to open it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="268"/>
+        <location filename="../../library/library_view.py" line="245"/>
         <source>Drop manuals here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="271"/>
+        <location filename="../../library/library_view.py" line="246"/>
         <source>PDF, Word (.docx), HTML, Markdown and text files, or whole folders. They are indexed on this device; nothing is uploaded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="280"/>
+        <location filename="../../library/library_view.py" line="253"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="299"/>
+        <location filename="../../library/library_view.py" line="272"/>
         <source>{0} manuals · {1} pages · {2} passages indexed on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="300"/>
+        <location filename="../../library/library_view.py" line="273"/>
         <source>No manuals yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="324"/>
+        <location filename="../../library/library_view.py" line="297"/>
         <source>Add manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="326"/>
+        <location filename="../../library/library_view.py" line="299"/>
         <source>Manuals ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="326"/>
+        <location filename="../../library/library_view.py" line="299"/>
         <source>All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="358"/>
+        <location filename="../../library/library_view.py" line="331"/>
         <source>Waiting to start…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="373"/>
+        <location filename="../../library/library_view.py" line="346"/>
         <source>Indexing {0} of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="385"/>
+        <location filename="../../library/library_view.py" line="358"/>
         <source>{0} added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="387"/>
+        <location filename="../../library/library_view.py" line="360"/>
         <source>{0} already in the library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="389"/>
+        <location filename="../../library/library_view.py" line="362"/>
         <source>{0} could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="396"/>
+        <location filename="../../library/library_view.py" line="369"/>
         <source>Indexing stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="399"/>
+        <location filename="../../library/library_view.py" line="372"/>
         <source>Indexing cancelled. Manuals indexed so far are kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="413"/>
+        <location filename="../../library/library_view.py" line="386"/>
         <source>Cancelling after the current file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="417"/>
+        <location filename="../../library/library_view.py" line="390"/>
         <source>Indexing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="421"/>
+        <location filename="../../library/library_view.py" line="394"/>
         <source>{0} file(s) could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="438"/>
+        <location filename="../../library/library_view.py" line="411"/>
         <source>Remove manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="439"/>
+        <location filename="../../library/library_view.py" line="412"/>
         <source>Remove these manuals from the library?&lt;br&gt;&lt;br&gt;{0}&lt;br&gt;&lt;br&gt;The files themselves are not deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="450"/>
+        <location filename="../../library/library_view.py" line="423"/>
         <source>{0} manual(s) removed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -446,198 +436,198 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="92"/>
-        <location filename="../../main_window.py" line="94"/>
-        <location filename="../../main_window.py" line="170"/>
-        <location filename="../../main_window.py" line="317"/>
+        <location filename="../../main_window.py" line="86"/>
+        <location filename="../../main_window.py" line="88"/>
+        <location filename="../../main_window.py" line="158"/>
+        <location filename="../../main_window.py" line="305"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="115"/>
+        <location filename="../../main_window.py" line="107"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="115"/>
+        <location filename="../../main_window.py" line="107"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="116"/>
+        <location filename="../../main_window.py" line="108"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="116"/>
-        <location filename="../../main_window.py" line="183"/>
+        <location filename="../../main_window.py" line="108"/>
+        <location filename="../../main_window.py" line="171"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="117"/>
+        <location filename="../../main_window.py" line="109"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="172"/>
+        <location filename="../../main_window.py" line="160"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="169"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="169"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="182"/>
+        <location filename="../../main_window.py" line="170"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="182"/>
+        <location filename="../../main_window.py" line="170"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="183"/>
+        <location filename="../../main_window.py" line="171"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="184"/>
+        <location filename="../../main_window.py" line="172"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="184"/>
+        <location filename="../../main_window.py" line="172"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="193"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="193"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="196"/>
+        <location filename="../../main_window.py" line="184"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="197"/>
+        <location filename="../../main_window.py" line="185"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="219"/>
+        <location filename="../../main_window.py" line="207"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="267"/>
+        <location filename="../../main_window.py" line="255"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="269"/>
+        <location filename="../../main_window.py" line="257"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="272"/>
+        <location filename="../../main_window.py" line="260"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="274"/>
+        <location filename="../../main_window.py" line="262"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="279"/>
+        <location filename="../../main_window.py" line="267"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="286"/>
+        <location filename="../../main_window.py" line="274"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="287"/>
+        <location filename="../../main_window.py" line="275"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="306"/>
+        <location filename="../../main_window.py" line="294"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="308"/>
+        <location filename="../../main_window.py" line="296"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="310"/>
+        <location filename="../../main_window.py" line="298"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="329"/>
+        <location filename="../../main_window.py" line="317"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="356"/>
+        <location filename="../../main_window.py" line="344"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="362"/>
+        <location filename="../../main_window.py" line="350"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="364"/>
+        <location filename="../../main_window.py" line="352"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="395"/>
+        <location filename="../../main_window.py" line="380"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="399"/>
-        <location filename="../../main_window.py" line="402"/>
+        <location filename="../../main_window.py" line="384"/>
+        <location filename="../../main_window.py" line="387"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="400"/>
+        <location filename="../../main_window.py" line="385"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="412"/>
+        <location filename="../../main_window.py" line="397"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="446"/>
+        <location filename="../../main_window.py" line="431"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -645,22 +635,22 @@ Assistant</source>
 <context>
     <name>ManualsModel</name>
     <message>
-        <location filename="../../library/library_view.py" line="73"/>
+        <location filename="../../library/library_view.py" line="69"/>
         <source>Indexing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="75"/>
+        <location filename="../../library/library_view.py" line="71"/>
         <source>File missing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="77"/>
+        <location filename="../../library/library_view.py" line="73"/>
         <source>Indexed · {0} scanned pages not searchable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="78"/>
+        <location filename="../../library/library_view.py" line="74"/>
         <source>Indexed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -668,205 +658,205 @@ Assistant</source>
 <context>
     <name>NotesView</name>
     <message>
-        <location filename="../../notes/notes_view.py" line="111"/>
-        <location filename="../../notes/notes_view.py" line="353"/>
+        <location filename="../../notes/notes_view.py" line="110"/>
+        <location filename="../../notes/notes_view.py" line="350"/>
         <source>New note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="112"/>
+        <location filename="../../notes/notes_view.py" line="111"/>
         <source>Start a new note (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="116"/>
+        <location filename="../../notes/notes_view.py" line="115"/>
         <source>Search notes…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="117"/>
+        <location filename="../../notes/notes_view.py" line="116"/>
         <source>Search notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="123"/>
+        <location filename="../../notes/notes_view.py" line="122"/>
         <source>Filter by work order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="124"/>
-        <location filename="../../notes/notes_view.py" line="248"/>
+        <location filename="../../notes/notes_view.py" line="123"/>
+        <location filename="../../notes/notes_view.py" line="245"/>
         <source>All work orders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="129"/>
+        <location filename="../../notes/notes_view.py" line="128"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="134"/>
+        <location filename="../../notes/notes_view.py" line="133"/>
         <source>No notes yet. Write one, or save an answer to notes from the Ask page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="149"/>
+        <location filename="../../notes/notes_view.py" line="148"/>
         <source>Title, e.g. Pump P-200 seal replaced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="150"/>
+        <location filename="../../notes/notes_view.py" line="149"/>
         <source>Note title</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="155"/>
+        <location filename="../../notes/notes_view.py" line="154"/>
         <source>Work order</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="155"/>
+        <location filename="../../notes/notes_view.py" line="154"/>
         <source>Asset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="156"/>
+        <location filename="../../notes/notes_view.py" line="155"/>
         <source>Serial number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="163"/>
+        <location filename="../../notes/notes_view.py" line="162"/>
         <source>Tags (comma separated)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="165"/>
+        <location filename="../../notes/notes_view.py" line="164"/>
         <source>Tags</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="166"/>
+        <location filename="../../notes/notes_view.py" line="165"/>
         <source>e.g. seal, P-200, follow-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="172"/>
+        <location filename="../../notes/notes_view.py" line="171"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="178"/>
+        <location filename="../../notes/notes_view.py" line="177"/>
         <source>Hold to dictate; the words go in at the cursor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="182"/>
+        <location filename="../../notes/notes_view.py" line="181"/>
         <source>Note text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="187"/>
+        <location filename="../../notes/notes_view.py" line="186"/>
         <source>SOURCES IN THE MANUALS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="197"/>
-        <location filename="../../notes/notes_view.py" line="403"/>
+        <location filename="../../notes/notes_view.py" line="196"/>
+        <location filename="../../notes/notes_view.py" line="400"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="197"/>
+        <location filename="../../notes/notes_view.py" line="196"/>
         <source>Delete this note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="200"/>
+        <location filename="../../notes/notes_view.py" line="199"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="200"/>
+        <location filename="../../notes/notes_view.py" line="199"/>
         <source>Save the note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="201"/>
+        <location filename="../../notes/notes_view.py" line="200"/>
         <source>Save (Ctrl+S)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="250"/>
+        <location filename="../../notes/notes_view.py" line="247"/>
         <source>{0} ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="256"/>
+        <location filename="../../notes/notes_view.py" line="253"/>
         <source>conflict to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="300"/>
+        <location filename="../../notes/notes_view.py" line="297"/>
         <source>Tag {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="307"/>
+        <location filename="../../notes/notes_view.py" line="304"/>
         <source>, page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="323"/>
+        <location filename="../../notes/notes_view.py" line="320"/>
         <source>“{0}” is not in the library on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="335"/>
+        <location filename="../../notes/notes_view.py" line="332"/>
         <source>This note was changed on two devices at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="351"/>
+        <location filename="../../notes/notes_view.py" line="348"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="356"/>
+        <location filename="../../notes/notes_view.py" line="353"/>
         <source>Saved {0}{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="99"/>
+        <location filename="../../notes/notes_view.py" line="98"/>
         <source>Untitled note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="387"/>
+        <location filename="../../notes/notes_view.py" line="384"/>
         <source>Note saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="399"/>
+        <location filename="../../notes/notes_view.py" line="396"/>
         <source>Delete note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="400"/>
+        <location filename="../../notes/notes_view.py" line="397"/>
         <source>Delete “{0}”? It is deleted on every device at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="387"/>
+        <location filename="../../notes/notes_view.py" line="384"/>
         <source>Note deleted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="388"/>
+        <location filename="../../notes/notes_view.py" line="385"/>
         <source>Conflict settled; the result syncs like any edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="390"/>
+        <location filename="../../notes/notes_view.py" line="387"/>
         <source>Saved to notes: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -874,45 +864,45 @@ Assistant</source>
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../kiosk.py" line="67"/>
-        <location filename="../../kiosk.py" line="69"/>
-        <location filename="../../kiosk.py" line="73"/>
+        <location filename="../../kiosk.py" line="66"/>
+        <location filename="../../kiosk.py" line="68"/>
+        <location filename="../../kiosk.py" line="72"/>
         <source>Administrator PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk.py" line="80"/>
+        <location filename="../../kiosk.py" line="79"/>
         <source>PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk.py" line="85"/>
+        <location filename="../../kiosk.py" line="84"/>
         <source>PIN error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk.py" line="92"/>
+        <location filename="../../kiosk.py" line="91"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk.py" line="92"/>
+        <location filename="../../kiosk.py" line="91"/>
         <source>Confirm PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk.py" line="106"/>
+        <location filename="../../kiosk.py" line="105"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk.py" line="115"/>
-        <location filename="../../kiosk.py" line="127"/>
+        <location filename="../../kiosk.py" line="114"/>
+        <location filename="../../kiosk.py" line="126"/>
         <source>Too many wrong PINs. Try again in {0} s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kiosk.py" line="129"/>
+        <location filename="../../kiosk.py" line="128"/>
         <source>Wrong PIN.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -920,22 +910,22 @@ Assistant</source>
 <context>
     <name>Recorder</name>
     <message>
-        <location filename="../../voice/recorder.py" line="96"/>
+        <location filename="../../voice/recorder.py" line="97"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/recorder.py" line="98"/>
+        <location filename="../../voice/recorder.py" line="100"/>
         <source>Microphone access is turned off for this app</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/recorder.py" line="125"/>
+        <location filename="../../voice/recorder.py" line="128"/>
         <source>The microphone {0} could not be opened ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/recorder.py" line="163"/>
+        <location filename="../../voice/recorder.py" line="166"/>
         <source>The microphone {0} stopped ({1})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -943,7 +933,7 @@ Assistant</source>
 <context>
     <name>SafetyBanner</name>
     <message>
-        <location filename="../../chat/cards.py" line="128"/>
+        <location filename="../../chat/cards.py" line="127"/>
         <source>Show in manual</source>
         <translation type="unfinished"></translation>
     </message>
@@ -951,12 +941,12 @@ Assistant</source>
 <context>
     <name>Services</name>
     <message>
-        <location filename="../../services.py" line="87"/>
+        <location filename="../../services.py" line="114"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../services.py" line="90"/>
+        <location filename="../../services.py" line="117"/>
         <source>Loading {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -964,350 +954,350 @@ Assistant</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../settings_dialog.py" line="45"/>
-        <location filename="../../settings_dialog.py" line="46"/>
-        <location filename="../../settings_dialog.py" line="62"/>
+        <location filename="../../settings_dialog.py" line="43"/>
+        <location filename="../../settings_dialog.py" line="44"/>
+        <location filename="../../settings_dialog.py" line="56"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="65"/>
+        <location filename="../../settings_dialog.py" line="59"/>
         <source>Answers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="68"/>
-        <location filename="../../settings_dialog.py" line="75"/>
+        <location filename="../../settings_dialog.py" line="62"/>
+        <location filename="../../settings_dialog.py" line="69"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="69"/>
+        <location filename="../../settings_dialog.py" line="63"/>
         <source>Looking for models…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="80"/>
-        <location filename="../../settings_dialog.py" line="320"/>
-        <location filename="../../settings_dialog.py" line="325"/>
+        <location filename="../../settings_dialog.py" line="74"/>
+        <location filename="../../settings_dialog.py" line="311"/>
+        <location filename="../../settings_dialog.py" line="316"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="81"/>
+        <location filename="../../settings_dialog.py" line="75"/>
         <source>Add a GGUF chat model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="77"/>
+        <location filename="../../settings_dialog.py" line="71"/>
         <source>Any GGUF chat model in the models folder. A larger model writes better answers but needs more memory and time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="86"/>
-        <location filename="../../settings_dialog.py" line="90"/>
+        <location filename="../../settings_dialog.py" line="80"/>
+        <location filename="../../settings_dialog.py" line="84"/>
         <source>Answer length</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="88"/>
+        <location filename="../../settings_dialog.py" line="82"/>
         <source>{0} (up to {1} tokens)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="94"/>
+        <location filename="../../settings_dialog.py" line="88"/>
         <source>Passages given to the model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="50"/>
-        <location filename="../../settings_dialog.py" line="95"/>
+        <location filename="../../settings_dialog.py" line="48"/>
+        <location filename="../../settings_dialog.py" line="89"/>
         <source>Passages per answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="98"/>
+        <location filename="../../settings_dialog.py" line="92"/>
         <source>Voice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="101"/>
-        <location filename="../../settings_dialog.py" line="103"/>
+        <location filename="../../settings_dialog.py" line="95"/>
+        <location filename="../../settings_dialog.py" line="97"/>
         <source>Microphone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="105"/>
-        <location filename="../../settings_dialog.py" line="109"/>
+        <location filename="../../settings_dialog.py" line="99"/>
+        <location filename="../../settings_dialog.py" line="103"/>
         <source>After speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="106"/>
+        <location filename="../../settings_dialog.py" line="100"/>
         <source>Ask the question at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="107"/>
+        <location filename="../../settings_dialog.py" line="101"/>
         <source>Let me check the words first, then tap Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="112"/>
+        <location filename="../../settings_dialog.py" line="106"/>
         <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="116"/>
+        <location filename="../../settings_dialog.py" line="110"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="118"/>
+        <location filename="../../settings_dialog.py" line="112"/>
         <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="120"/>
+        <location filename="../../settings_dialog.py" line="114"/>
         <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="121"/>
+        <location filename="../../settings_dialog.py" line="115"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="124"/>
+        <location filename="../../settings_dialog.py" line="118"/>
         <source>Leave empty to keep the stored one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="125"/>
+        <location filename="../../settings_dialog.py" line="119"/>
         <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="126"/>
+        <location filename="../../settings_dialog.py" line="120"/>
         <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="128"/>
+        <location filename="../../settings_dialog.py" line="122"/>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="131"/>
+        <location filename="../../settings_dialog.py" line="125"/>
         <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="132"/>
+        <location filename="../../settings_dialog.py" line="126"/>
         <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="134"/>
+        <location filename="../../settings_dialog.py" line="128"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="134"/>
+        <location filename="../../settings_dialog.py" line="128"/>
         <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="137"/>
+        <location filename="../../settings_dialog.py" line="131"/>
         <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="140"/>
+        <location filename="../../settings_dialog.py" line="134"/>
         <source>Appearance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="137"/>
+        <location filename="../../settings_dialog.py" line="141"/>
+        <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="143"/>
         <location filename="../../settings_dialog.py" line="147"/>
-        <source>Theme</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../settings_dialog.py" line="149"/>
-        <location filename="../../settings_dialog.py" line="153"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="151"/>
+        <location filename="../../settings_dialog.py" line="145"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="156"/>
-        <location filename="../../settings_dialog.py" line="159"/>
+        <location filename="../../settings_dialog.py" line="150"/>
+        <location filename="../../settings_dialog.py" line="153"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="158"/>
+        <location filename="../../settings_dialog.py" line="152"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="161"/>
+        <location filename="../../settings_dialog.py" line="155"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="165"/>
-        <location filename="../../settings_dialog.py" line="169"/>
+        <location filename="../../settings_dialog.py" line="159"/>
+        <location filename="../../settings_dialog.py" line="163"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="166"/>
+        <location filename="../../settings_dialog.py" line="160"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="167"/>
+        <location filename="../../settings_dialog.py" line="161"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="173"/>
+        <location filename="../../settings_dialog.py" line="167"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="175"/>
+        <location filename="../../settings_dialog.py" line="169"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="176"/>
+        <location filename="../../settings_dialog.py" line="170"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="178"/>
+        <location filename="../../settings_dialog.py" line="172"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="193"/>
+        <location filename="../../settings_dialog.py" line="184"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="194"/>
+        <location filename="../../settings_dialog.py" line="185"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="197"/>
+        <location filename="../../settings_dialog.py" line="188"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="197"/>
+        <location filename="../../settings_dialog.py" line="188"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="205"/>
+        <location filename="../../settings_dialog.py" line="196"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="206"/>
+        <location filename="../../settings_dialog.py" line="197"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="218"/>
+        <location filename="../../settings_dialog.py" line="209"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="222"/>
+        <location filename="../../settings_dialog.py" line="213"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="227"/>
+        <location filename="../../settings_dialog.py" line="218"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="268"/>
+        <location filename="../../settings_dialog.py" line="259"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="270"/>
+        <location filename="../../settings_dialog.py" line="261"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="281"/>
+        <location filename="../../settings_dialog.py" line="272"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="294"/>
+        <location filename="../../settings_dialog.py" line="285"/>
         <source>On this device: first word after {0} s, then {1} words a second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="297"/>
+        <location filename="../../settings_dialog.py" line="288"/>
         <source>Recommended: the best model that answers within 8 s here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="299"/>
+        <location filename="../../settings_dialog.py" line="290"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="302"/>
+        <location filename="../../settings_dialog.py" line="293"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="306"/>
+        <location filename="../../settings_dialog.py" line="297"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="308"/>
+        <location filename="../../settings_dialog.py" line="299"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="316"/>
+        <location filename="../../settings_dialog.py" line="307"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="358"/>
+        <location filename="../../settings_dialog.py" line="349"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="361"/>
+        <location filename="../../settings_dialog.py" line="352"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="384"/>
+        <location filename="../../settings_dialog.py" line="375"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="397"/>
+        <location filename="../../settings_dialog.py" line="388"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1315,27 +1305,27 @@ Assistant</source>
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="126"/>
+        <location filename="../../notes/sync_indicator.py" line="96"/>
         <source>Sync not set up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="127"/>
+        <location filename="../../notes/sync_indicator.py" line="97"/>
         <source>Notes stay on this device. Click to set up a sync server in Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="134"/>
+        <location filename="../../notes/sync_indicator.py" line="104"/>
         <source>Last synced {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="135"/>
+        <location filename="../../notes/sync_indicator.py" line="105"/>
         <source>Click to sync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="139"/>
+        <location filename="../../notes/sync_indicator.py" line="109"/>
         <source>Notes sync: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1391,32 +1381,32 @@ Assistant</source>
 <context>
     <name>TalkController</name>
     <message>
-        <location filename="../../voice/talk.py" line="50"/>
+        <location filename="../../voice/talk.py" line="51"/>
         <source>No microphone: type your question instead</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="71"/>
+        <location filename="../../voice/talk.py" line="74"/>
         <source>Voice input unavailable: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="97"/>
+        <location filename="../../voice/talk.py" line="100"/>
         <source>Hold the button (or Space) while you speak, then let go.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="126"/>
+        <location filename="../../voice/talk.py" line="129"/>
         <source>the recording</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="154"/>
+        <location filename="../../voice/talk.py" line="157"/>
         <source>Nothing was heard: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="155"/>
+        <location filename="../../voice/talk.py" line="158"/>
         <source>no speech detected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1424,122 +1414,132 @@ Assistant</source>
 <context>
     <name>TurnView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="105"/>
+        <location filename="../../chat/turn_view.py" line="37"/>
         <source>You asked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="107"/>
+        <location filename="../../chat/turn_view.py" line="39"/>
         <source>Question: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="121"/>
+        <location filename="../../chat/turn_view.py" line="49"/>
         <source>ANSWER</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="126"/>
+        <location filename="../../chat/turn_view.py" line="54"/>
         <source>Answer status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="136"/>
+        <location filename="../../chat/turn_view.py" line="60"/>
         <source>FROM THE MANUAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="139"/>
+        <location filename="../../chat/turn_view.py" line="63"/>
         <source>The manual says</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="150"/>
+        <location filename="../../chat/turn_view.py" line="74"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="190"/>
+        <location filename="../../chat/turn_view.py" line="114"/>
         <source>{0}, page {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="192"/>
+        <location filename="../../chat/turn_view.py" line="116"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="223"/>
+        <location filename="../../chat/turn_view.py" line="147"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="238"/>
+        <location filename="../../chat/turn_view.py" line="163"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="238"/>
+        <location filename="../../chat/turn_view.py" line="163"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="273"/>
+        <location filename="../../chat/turn_view.py" line="204"/>
         <source>Searching the manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="276"/>
+        <location filename="../../chat/turn_view.py" line="207"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="277"/>
+        <location filename="../../chat/turn_view.py" line="208"/>
         <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="277"/>
+        <location filename="../../chat/turn_view.py" line="208"/>
         <source>Reading the passages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="279"/>
+        <location filename="../../chat/turn_view.py" line="210"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="281"/>
+        <location filename="../../chat/turn_view.py" line="212"/>
         <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="287"/>
+        <location filename="../../chat/turn_view.py" line="218"/>
         <source>Nothing relevant found · {0:.1f} s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="289"/>
+        <location filename="../../chat/turn_view.py" line="220"/>
         <source>{0:.1f} s · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="295"/>
+        <location filename="../../chat/turn_view.py" line="225"/>
+        <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="229"/>
+        <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="236"/>
         <source>Generation was stopped. The text above is incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="298"/>
+        <location filename="../../chat/turn_view.py" line="239"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="302"/>
+        <location filename="../../chat/turn_view.py" line="243"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="304"/>
+        <location filename="../../chat/turn_view.py" line="245"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1547,78 +1547,78 @@ Assistant</source>
 <context>
     <name>ViewerView</name>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="143"/>
+        <location filename="../../viewer/viewer_view.py" line="133"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="143"/>
+        <location filename="../../viewer/viewer_view.py" line="133"/>
         <source>Back to the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="144"/>
+        <location filename="../../viewer/viewer_view.py" line="134"/>
         <source>Back to the answer (Alt+Left)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="149"/>
-        <location filename="../../viewer/viewer_view.py" line="196"/>
+        <location filename="../../viewer/viewer_view.py" line="139"/>
+        <location filename="../../viewer/viewer_view.py" line="179"/>
         <source>No manual open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="161"/>
+        <location filename="../../viewer/viewer_view.py" line="149"/>
         <source>Previous page (Page Up)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="166"/>
+        <location filename="../../viewer/viewer_view.py" line="154"/>
         <source>Next page (Page Down)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="168"/>
+        <location filename="../../viewer/viewer_view.py" line="156"/>
         <source>Zoom out (Ctrl+-)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="173"/>
+        <location filename="../../viewer/viewer_view.py" line="161"/>
         <source>Zoom in (Ctrl++)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="175"/>
+        <location filename="../../viewer/viewer_view.py" line="163"/>
         <source>Fit page width (Ctrl+0)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="199"/>
+        <location filename="../../viewer/viewer_view.py" line="180"/>
         <source>Open a source under an answer to see the page it comes from, with the passage highlighted. Manuals can also be opened from the Library.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="210"/>
+        <location filename="../../viewer/viewer_view.py" line="189"/>
         <source>Manual page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="220"/>
+        <location filename="../../viewer/viewer_view.py" line="199"/>
         <source>Manual text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="254"/>
+        <location filename="../../viewer/viewer_view.py" line="233"/>
         <source>Page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="292"/>
+        <location filename="../../viewer/viewer_view.py" line="271"/>
         <source>&lt;b&gt;This manual cannot be shown.&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="422"/>
+        <location filename="../../viewer/viewer_view.py" line="401"/>
         <source>Page {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1626,7 +1626,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="407"/>
+        <location filename="../../settings_dialog.py" line="398"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1634,47 +1634,47 @@ Assistant</source>
 <context>
     <name>w</name>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="144"/>
+        <location filename="../../notes/sync_indicator.py" line="114"/>
         <source>{0} waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="146"/>
+        <location filename="../../notes/sync_indicator.py" line="116"/>
         <source>Offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="148"/>
+        <location filename="../../notes/sync_indicator.py" line="118"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="150"/>
+        <location filename="../../notes/sync_indicator.py" line="120"/>
         <source>{0} conflict(s) to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="154"/>
+        <location filename="../../notes/sync_indicator.py" line="124"/>
         <source>{0} rejected by the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="155"/>
+        <location filename="../../notes/sync_indicator.py" line="125"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="157"/>
+        <location filename="../../notes/sync_indicator.py" line="127"/>
         <source>Sync error: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="159"/>
+        <location filename="../../notes/sync_indicator.py" line="129"/>
         <source>Sync off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="160"/>
+        <location filename="../../notes/sync_indicator.py" line="130"/>
         <source>Synced</source>
         <translation type="unfinished"></translation>
     </message>
