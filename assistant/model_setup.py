@@ -194,8 +194,8 @@ def sentence_transformers_dir() -> Path:
 
 
 EMBED_NAME = "all-MiniLM-L6-v2"
-# The int8 variant: dynamic quantisation with ONNX Runtime's AVX2 settings (per-tensor weights,
-# reduced range), which run on any x86-64 CPU of the last decade and on ARM.
+# The int8 variant: dynamic quantisation with sentence-transformers' "avx2" settings (int8 weights
+# per channel, full range), which the bundle ships (packaging/build.sh) and any x86-64 or ARM CPU runs.
 QUANT_CONFIG = "avx2"
 INT8_FILE = "model_qint8.onnx"
 

@@ -51,17 +51,15 @@ model_setup.install_chat(root)
 model_setup.install_speech(root)
 PY
   E=.venv/share/field-assistant/models/embedding/all-MiniLM-L6-v2
-  [ -f "$E/model.onnx" ] || { echo "run scripts/setup.sh first: it exports the embedding model to ONNX" >&2; exit 1; }
+  [ -f "$E/model_qint8.onnx" ] || { echo "run scripts/setup.sh first: it exports the embedding model to ONNX" >&2; exit 1; }
   mkdir -p "$M/embedding" && cp -r "$E" "$M/embedding/"
   if [ "${FA_EMBEDDING:-int8}" = int8 ]; then
-    # Dynamic int8 quantization (per channel): 91 -> 23 MB, retrieval within a point of fp32
-    # (bench/README.md, "Packaging"). Needs the `onnx` package, which .venv has and the bundle does not.
-    .venv/bin/python - "$E/model.onnx" "$M/embedding/all-MiniLM-L6-v2/model.onnx" <<'PY'
-import logging, sys
-logging.disable(logging.WARNING)
-from onnxruntime.quantization import QuantType, quantize_dynamic
-quantize_dynamic(sys.argv[1], sys.argv[2], weight_type=QuantType.QInt8, per_channel=True)
-PY
+    # The int8 graph the set-up exported beside the fp32 one (sentence-transformers' dynamic
+    # quantization, per channel): 90 -> 23 MB, retrieval within a point of fp32 (bench/README.md,
+    # "Embedding precision"). It goes in as model.onnx, the file the app loads.
+    mv "$M/embedding/all-MiniLM-L6-v2/model_qint8.onnx" "$M/embedding/all-MiniLM-L6-v2/model.onnx"
+  else
+    rm "$M/embedding/all-MiniLM-L6-v2/model_qint8.onnx"
   fi
 fi
 echo "bundled models:"; du -sh "$M"/*/* | sed 's/^/  /'
