@@ -205,7 +205,7 @@ def export_embedding_onnx(root: Path | None = None, force: bool = False) -> Path
     own exporter, plus its dynamically quantised int8 variant.
 
     The graph ends at the transformer's token vectors (`last_hidden_state`); the embedder pools and
-    normalises them as the model's Pooling and Normalize modules say (`rag.embedder`), which also
+    normalises them as the model's Pooling and Normalize modules say (`assistant.embedding`), which also
     leaves the token vectors to whoever wants them. Set-up time only: needs the `export` extra
     (torch, sentence-transformers, optimum-onnx); the app runs the files with ONNX Runtime alone.
 

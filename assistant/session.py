@@ -9,8 +9,8 @@ import threading
 from . import db as dbmod
 from . import llm, models
 from . import settings as settingsmod
+from .embedding import OnnxEmbedder
 from .errors import ModelCorruptError, ModelMissingError
-from .rag.embedder import OnnxEmbedder
 
 log = logging.getLogger(__name__)
 

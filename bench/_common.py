@@ -86,7 +86,7 @@ def load_embedder(file: str = "model.onnx"):
     """The app's default embedder (bundled all-MiniLM-L6-v2, ONNX); `file` picks the graph in its
     folder (model_qint8.onnx: the int8 variant the set-up exports beside it)."""
     from assistant import models
-    from assistant.rag.embedder import OnnxEmbedder
+    from assistant.embedding import OnnxEmbedder
 
     return OnnxEmbedder(models.default("embedding").path, file=file)
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/embedding_precision.py [DEVDATA] [--passages 512] [--queries 100] [--rounds 3]
 
 Both graphs come from the set-up's sentence-transformers export (`model_setup.export_embedding_onnx`)
-and run through the app's own embedder (`rag.embedder.OnnxEmbedder`, same threads). Texts are real:
+and run through the app's own embedder (`assistant.embedding.OnnxEmbedder`, same threads). Texts are real:
 passages are the Klipper docs' paragraphs and the E-Manual QA sections from devdata (as the
 embedder sees them at ingest, up to 256 word pieces), queries the dev sets' questions. Each round
 embeds the passages and the queries (one at a time, as a question is) with each graph in turn,

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import db as dbmod
+from ..embedding import Embedder
 from ..errors import AssistantError, Cancelled, ManualParseError
-from ..rag.embedder import Embedder
 from . import pages
 from . import parse as parser
 from .chunk import chunk_manual

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .. import db as dbmod
-from ..rag.embedder import Embedder
+from ..embedding import Embedder
 from .ingest import IngestEvent, expand, ingest
 
 

@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
+from ..embedding import Embedder
 from ..library.safety import SAFETY_RE
 from ..settings import Settings
 from . import direct as directmod
 from . import markers, values
 from . import prompt as promptmod
-from .embedder import Embedder
 from .search import STOPWORDS, Passage, SearchResult, neighbours, search
 
 log = logging.getLogger(__name__)

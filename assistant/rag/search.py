@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from ..embedding import Embedder
 from ..library import pages
-from .embedder import Embedder
 
 log = logging.getLogger(__name__)
 

@@ -64,7 +64,7 @@ def test_onnx_embeddings_match_sentence_transformers(session):
     from sentence_transformers import SentenceTransformer
 
     from assistant import model_setup, models
-    from assistant.rag.embedder import OnnxEmbedder
+    from assistant.embedding import OnnxEmbedder
 
     texts = [corpus.PUMP_MD, "WARNING: lock out and tag out the motor supply before opening the housing.",
              "Check the inlet strainer and the suction valve; the pump stops after 30 s below 0.4 bar.",

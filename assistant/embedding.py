@@ -1,4 +1,5 @@
-"""Sentence embeddings with all-MiniLM-L6-v2 run through ONNX Runtime (no torch at run time).
+"""Sentence embeddings with all-MiniLM-L6-v2 run through ONNX Runtime (no torch at run time). Used by
+both ingest (`library`) and search (`rag`), so it belongs to neither.
 
 The ONNX graph is exported once at set-up by sentence-transformers' own exporter
 (`assistant.model_setup.export_embedding_onnx`): it ends at the transformer's token vectors, and
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ModelCorruptError, ModelMissingError
+from .errors import ModelCorruptError, ModelMissingError
 
 log = logging.getLogger(__name__)
 
