@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import AssistantError
-from .output import fail
+from .output import fail, print_json
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def cmd_models(args, session) -> int:
         wanted = [m for m in chats if args.name in (None, m.name)]
         if not wanted:
             return fail(f"no chat model named {args.name}; see `field-assistant models`", 1)
-        out = []
+        done = []
         for m in wanted:
             if m.problem:
                 print(f"{m.name}: skipped ({m.problem})", file=sys.stderr)
@@ -46,7 +46,7 @@ def cmd_models(args, session) -> int:
             except AssistantError as e:  # one model that cannot run must not stop the others
                 print(f"{m.name}: {e}", file=sys.stderr)
                 continue
-            out.append(r)
+            done.append(r)
             if not args.json:
                 mark = "within" if r.within_budget else "OVER"
                 print(f"{r.name}: first token {r.first_token_s:.1f} s on a {r.prompt_tokens}-token prompt "
@@ -55,14 +55,14 @@ def cmd_models(args, session) -> int:
                       f"{r.rss_mb:.0f} MB resident")
         best = model_bench.recommend(chats)
         if args.json:
-            out({"results": [r.to_json() for r in out], "recommended": best})
+            print_json({"results": [r.to_json() for r in done], "recommended": best})
         elif best:
             chosen = session.settings.chat_model
             tail = (f"the default while no other is chosen; now `{chosen}` is, by choice"
                     if chosen and chosen != best else "the default chat model unless another is chosen"
                     " with `field-assistant models default NAME`")
             print(f"recommended: {best} (the best measured model within the budget: {tail})")
-        return 0 if out else 1
+        return 0 if done else 1
     results = model_bench.load_results()
     if args.json:
         rows = []
@@ -72,7 +72,7 @@ def cmd_models(args, session) -> int:
                 r = model_bench.result_for(m.name, m.size_bytes, results)
                 d["bench"] = r.to_json() if r else None
             rows.append(d)
-        out({"models": rows, "recommended_chat": model_bench.recommend(chats, results)})
+        print_json({"models": rows, "recommended_chat": model_bench.recommend(chats, results)})
         return 0
     if not infos:
         print(f"No models installed in {models.role_dir('chat').parent}. Run: field-assistant models setup")

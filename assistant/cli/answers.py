@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from ..errors import AssistantError, Cancelled
-from .output import fail, out, warn_keyword_only
+from .output import fail, print_json, warn_keyword_only
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def cmd_transcribe(args, session) -> int:
         return 130
     t = job.result()
     if args.json:
-        out(t.to_json())
+        print_json(t.to_json())
     elif t.text:
         print()
     # Silence or noise: the JSON (text "") is still printed, and the reason goes to stderr.
@@ -114,7 +114,7 @@ def cmd_ask(args, session) -> int:
         if heard is not None:
             out["transcript"] = heard.to_json()
             out["timings"]["transcribe_ms"] = heard.timings["total_ms"]
-        out(out)
+        print_json(out)
         return 0
     print()
     if answer.unverified:

@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .output import Bar, fail, out, warn_keyword_only
+from .output import Bar, fail, print_json, warn_keyword_only
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def cmd_ingest(args, session) -> int:
             report = ev.report
     bar.end()
     if args.json:
-        out(report.to_json())
+        print_json(report.to_json())
     else:
         for a in report.added:
             pages = f", {a['pages']} pages" if a.get("pages") else ""
@@ -45,7 +45,7 @@ def cmd_library(args, session) -> int:
 
     manuals = ingest.library(session.db)
     if args.json:
-        out({"manuals": manuals, "tables": db.table_counts(session.db)})
+        print_json({"manuals": manuals, "tables": db.table_counts(session.db)})
         return 0
     if not manuals:
         print("The library is empty. Add manuals with: field-assistant ingest FILE_OR_FOLDER")
@@ -77,7 +77,7 @@ def cmd_search(args, session) -> int:
     res = search(session.db, session.embedder_or_none(), args.query, k=args.k, mode=args.mode)
     warn_keyword_only(session)
     if args.json:
-        out({"results": [p.to_json(i + 1) for i, p in enumerate(res.passages)],
+        print_json({"results": [p.to_json(i + 1) for i, p in enumerate(res.passages)],
               "notices": [session.embedder_problem] if session.embedder_problem else []})
         return 0
     if not res.passages:

@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .output import fail, out
+from .output import fail, print_json
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def cmd_notes(args, session) -> int:
             note = store.add(title, body, tags=args.tag or (), work_order=args.work_order, asset=args.asset,
                              serial=args.serial, source=source)
         if args.json:
-            out({"id": note.id, "rev": note.rev})
+            print_json({"id": note.id, "rev": note.rev})
         else:
             print(f"added {note.id}")
         return 0
@@ -70,7 +70,7 @@ def cmd_notes(args, session) -> int:
         found = store.list(args.search, tag=args.tag, work_order=args.work_order, conflicts_only=args.conflicts,
                            include_deleted=args.deleted, limit=args.limit)
         if args.json:
-            out({"notes": [n.to_json() for n in found]})
+            print_json({"notes": [n.to_json() for n in found]})
             return 0
         if not found:
             print("No notes." if not args.search else "No matching notes.")
@@ -85,7 +85,7 @@ def cmd_notes(args, session) -> int:
     if action == "show":
         n = store.get(args.id, include_deleted=True)
         if args.json:
-            out(n.to_json())
+            print_json(n.to_json())
         else:
             _print_note(n)
         return 0
@@ -98,14 +98,14 @@ def cmd_notes(args, session) -> int:
             changes["tags"] = args.tag
         n = store.edit(args.id, **{k: v for k, v in changes.items() if v is not None})
         if args.json:
-            out(n.to_json())
+            print_json(n.to_json())
         else:
             print(f"saved {n.id} ({n.rev})")
         return 0
     if action == "delete":
         n = store.delete(args.id)
         if args.json:
-            out({"id": n.id, "rev": n.rev, "deleted": True})
+            print_json({"id": n.id, "rev": n.rev, "deleted": True})
         else:
             print(f"deleted {n.id}")
         return 0
@@ -124,13 +124,13 @@ def cmd_sync(args, session) -> int:
     except SyncError as e:
         # Nothing is lost: every change stays in the outbox for the next round.
         if args.json:
-            out({"pushed": 0, "pulled": 0, "conflicts_resolved": 0, "parked": len(store.parked()),
+            print_json({"pushed": 0, "pulled": 0, "conflicts_resolved": 0, "parked": len(store.parked()),
                   "pending": store.pending_count(), "error": str(e)})
         return fail(f"{e} ({store.pending_count()} notes wait to be synced)")
     pull_failed = (f"pulling from the server failed ({report.pull_error}); pushed {report.pushed}, "
                    f"the rest is pulled next time") if report.pull_error else None
     if args.json:
-        out(report.to_json())
+        print_json(report.to_json())
         return fail(pull_failed) if pull_failed else 0
     print(f"pushed {report.pushed}, pulled {report.pulled}, merged {report.conflicts_resolved}, "
           f"parked {report.parked}, waiting {report.pending}")

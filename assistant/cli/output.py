@@ -7,7 +7,7 @@ import sys
 import time
 
 
-def out(obj) -> None:
+def print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
