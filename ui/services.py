@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
@@ -62,7 +63,9 @@ class Services(QObject):
         connection), checks `ctx.cancel` in long loops (or passes it to the core, which raises
         `Cancelled`) and sends progress with `ctx.report()`. The callbacks (`on_progress`,
         `on_result`, `on_error`, `on_cancelled`, `on_finished`) run on the GUI thread; an exception
-        in `op` goes to `on_error` (an unexpected one is also logged with its trace).
+        in `op` goes to `on_error` (an unexpected one is also logged with its trace). Pass
+        `owner=widget` when the callbacks touch a window that may close before the job ends: they
+        are skipped once it is gone.
 
         Lanes: `llm` and `stt` (one model at a time), `db-writer` (library writes: ingest, remove),
         `notes` (note writes), `sync` (the sync rounds), `pool` (reads, rendering, files). A job that
@@ -324,12 +327,28 @@ def pretty_model_name(filename: str) -> str:
     return head if head and tail.upper().startswith(("Q", "F", "BF", "IQ")) else name
 
 
-def _cb(callbacks: dict[str, Callable | None]) -> dict[str, Callable]:
+def _cb(callbacks: dict) -> dict[str, Callable]:
+    """The job's callbacks; with `owner` (a widget), each is skipped once the owner is gone: a
+    dialog closed while its job ran must not be touched when the result comes back."""
     allowed = {"on_progress", "on_result", "on_error", "on_cancelled", "on_finished"}
+    owner = callbacks.pop("owner", None)
     unknown = set(callbacks) - allowed
     if unknown:
         raise TypeError(f"unknown callbacks: {', '.join(sorted(unknown))}")
-    return {k: v for k, v in callbacks.items() if v is not None}
+    found = {k: v for k, v in callbacks.items() if v is not None}
+    if owner is None:
+        return found
+    return {k: _while_alive(owner, fn) for k, fn in found.items()}
+
+
+def _while_alive(owner: QObject, fn: Callable) -> Callable:
+    def call(*args):
+        if shiboken6.isValid(owner):
+            return fn(*args)
+        log.debug("dropped a job's callback: its window is gone")
+        return None
+
+    return call
 
 
 def _mark_demo_loaded() -> None:

@@ -243,7 +243,7 @@ class SettingsDialog(QDialog):
         return form
 
     def _load_models(self, select: str | None = None) -> None:
-        self.services.list_models(on_result=lambda ms: self._models(ms, select),
+        self.services.list_models(owner=self, on_result=lambda ms: self._models(ms, select),
                                   on_error=lambda e: self._show_error(str(e)))
 
     def _models(self, listed: list, select: str | None = None) -> None:
@@ -316,7 +316,7 @@ class SettingsDialog(QDialog):
             self.add_model_button.setText(self.tr("Add model…"))
             self._show_error(str(e) if isinstance(e, AssistantError) else f"{type(e).__name__}: {e}")
 
-        self.services.add_model(path, on_result=done, on_error=failed)
+        self.services.add_model(path, owner=self, on_result=done, on_error=failed)
 
     def _show_error(self, msg: str) -> None:
         self.error.set(msg, "error")

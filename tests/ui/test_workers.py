@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
@@ -186,6 +187,30 @@ def test_two_database_writes_submitted_together_run_one_after_the_other(qtbot, h
     (a, a0, a1, ta), (b, b0, b1, tb) = spans
     assert (a, b) == ("a", "b") and a1 <= b0  # in order, never at once
     assert ta == tb == "db-writer"
+
+
+def test_a_result_for_a_closed_window_is_dropped_not_delivered(qtbot, home):
+    """A dialog closed while its job ran (Settings listing the models): the result must not reach
+    the deleted widget (it raised "Internal C++ object already deleted" in the event loop)."""
+    from PySide6.QtWidgets import QComboBox
+
+    from ui.services import Services
+
+    services = Services()
+    release = threading.Event()
+    box, seen = QComboBox(), []
+    job = services.submit(lambda ctx: release.wait(10) and ["model"], name="list", owner=box,
+                          on_result=lambda items: (box.clear(), seen.append(items)))
+    box.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box), timeout=5_000)
+    release.set()
+    qtbot.waitUntil(lambda: job.done, timeout=10_000)
+    assert seen == [] and job.state == "succeeded"
+    kept = QComboBox()
+    job = services.submit(lambda ctx: ["model"], name="list", owner=kept, on_result=seen.append)
+    qtbot.waitUntil(lambda: job.done, timeout=10_000)
+    assert seen == [["model"]]  # while the owner lives, results arrive as before
+    assert services.shutdown(5.0)
 
 
 def test_views_submit_background_work_only_through_services():
