@@ -95,6 +95,30 @@ class OnnxEmbedder(Embedder):
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             enc = self._tok.encode_batch(list(texts))
+        out, mask = self._run(enc)
+        if self._pooled:
+            return out
+        return pool(out, mask, self._pooling)
+
+    def token_vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's L2-normalised token vectors (tokens, dim), padding dropped: what late
+        interaction (MaxSim) scores. Needs the set-up's token-level graph (not an earlier pooled one).
+
+        Raises:
+            ModelCorruptError: the model folder holds a graph that pools inside.
+        """
+        if self._pooled:
+            raise ModelCorruptError("this embedding graph pools inside; re-run `field-assistant models setup`")
+        with self._lock:
+            enc = self._tok.encode_batch(list(texts))
+        out, mask = self._run(enc)
+        vecs = []
+        for tokens, m in zip(out, mask, strict=True):
+            t = tokens[m.astype(bool)]
+            vecs.append(t / np.clip(np.linalg.norm(t, axis=1, keepdims=True), 1e-12, None))
+        return vecs
+
+    def _run(self, enc) -> tuple[np.ndarray, np.ndarray]:
         feeds = {
             "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
@@ -102,10 +126,7 @@ class OnnxEmbedder(Embedder):
         }
         mask = feeds["attention_mask"]
         feeds = {k: v for k, v in feeds.items() if k in self._inputs}
-        out = self._session.run(None, feeds)[0].astype(np.float32)
-        if self._pooled:
-            return out
-        return pool(out, mask, self._pooling)
+        return self._session.run(None, feeds)[0].astype(np.float32), mask
 
 
 def pool(tokens: np.ndarray, mask: np.ndarray, mode: str = "mean") -> np.ndarray:

@@ -78,3 +78,15 @@ def test_onnx_embeddings_match_sentence_transformers(session):
     assert cosines(session.embedder.embed(texts)).min() >= 0.999
     int8 = OnnxEmbedder(models.default("embedding").path, file=model_setup.INT8_FILE)
     assert cosines(int8.embed(texts)).min() >= 0.97
+
+
+def test_token_vectors_pool_to_the_sentence_vector(session):
+    """The embedder's token vectors (what late interaction scores) are the ones its sentence
+    vector is pooled from: their mean, re-normalised, is the embedding."""
+    texts = ["Torque the impeller nut to 38 Nm.", "UPS shuts down too early"]
+    emb = session.embedder
+    for tokens, sentence in zip(emb.token_vectors(texts), emb.embed(texts), strict=True):
+        assert tokens.shape[1] == emb.dim and tokens.shape[0] >= 5
+        assert np.allclose(np.linalg.norm(tokens, axis=1), 1.0, atol=1e-5)
+        # Mean of the unnormalised vectors is what pooling takes; the normalised ones point the same way.
+        assert float(np.dot(tokens.mean(axis=0) / np.linalg.norm(tokens.mean(axis=0)), sentence)) > 0.95
