@@ -261,8 +261,6 @@ def connect(path: Path | None = None) -> sqlean.Connection:
     return db
 
 
-
-
 def utils(db: sqlean.Connection) -> sqlite_utils.Database:
     """The connection as a `sqlite_utils.Database` (no plugins: nothing outside the app runs SQL here)."""
     return sqlite_utils.Database(db, execute_plugins=False)

@@ -3,9 +3,9 @@ both ingest (`library`) and search (`rag`), so it belongs to neither.
 
 The ONNX graph is exported once at set-up by sentence-transformers' own exporter
 (`assistant.model_setup.export_embedding_onnx`): it ends at the transformer's token vectors, and
-the pooling and normalisation that sentence-transformers runs after it are done here, as the
-model folder's `pooling_config.json` (its 1_Pooling module) and `modules.json` say. A folder from
-an earlier set-up whose graph pools inside (output `sentence_embedding`) still works as it is.
+the pooling that sentence-transformers runs after it is done here, as the model folder's
+`pooling_config.json` (its 1_Pooling module) says, then L2 normalisation. A folder from an
+earlier set-up whose graph pools inside (output `sentence_embedding`) still works as it is.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import numpy as np
 from .errors import ModelCorruptError, ModelMissingError
 
 log = logging.getLogger(__name__)
+
+POOLED_OUTPUT = "sentence_embedding"  # the output of a graph that pools inside (an earlier set-up's)
 
 
 class Embedder(ABC):
@@ -85,7 +87,7 @@ class OnnxEmbedder(Embedder):
         self._tok.enable_padding(pad_id=0, pad_token="[PAD]")
         self._inputs = {i.name for i in self._session.get_inputs()}
         out = self._session.get_outputs()[0]
-        self._pooled = out.name == "sentence_embedding"  # an earlier set-up's graph: pooled inside
+        self._pooled = out.name == POOLED_OUTPUT
         self._pooling = _pooling_mode(model_dir)
         self.dim = int(out.shape[-1] or 384)
         # InferenceSession.run is thread-safe, but the tokenizer's padding state is not shared-safe.
@@ -93,9 +95,7 @@ class OnnxEmbedder(Embedder):
         self.name = model_dir.name
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            enc = self._tok.encode_batch(list(texts))
-        out, mask = self._run(enc)
+        out, mask = self._run(texts)
         if self._pooled:
             return out
         return pool(out, mask, self._pooling)
@@ -109,16 +109,13 @@ class OnnxEmbedder(Embedder):
         """
         if self._pooled:
             raise ModelCorruptError("this embedding graph pools inside; re-run `field-assistant models setup`")
+        out, mask = self._run(texts)
+        return [_unit(tokens[m.astype(bool)]) for tokens, m in zip(out, mask, strict=True)]
+
+    def _run(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The graph's output for `texts` and their attention mask."""
         with self._lock:
             enc = self._tok.encode_batch(list(texts))
-        out, mask = self._run(enc)
-        vecs = []
-        for tokens, m in zip(out, mask, strict=True):
-            t = tokens[m.astype(bool)]
-            vecs.append(t / np.clip(np.linalg.norm(t, axis=1, keepdims=True), 1e-12, None))
-        return vecs
-
-    def _run(self, enc) -> tuple[np.ndarray, np.ndarray]:
         feeds = {
             "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
@@ -140,8 +137,12 @@ def pool(tokens: np.ndarray, mask: np.ndarray, mode: str = "mean") -> np.ndarray
         v = np.where(m > 0, tokens, -1e9).max(axis=1)
     else:
         v = (tokens * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
-    v = v / np.clip(np.linalg.norm(v, axis=1, keepdims=True), 1e-12, None)
-    return v.astype(np.float32)
+    return _unit(v).astype(np.float32)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (a zero row stays zero)."""
+    return v / np.clip(np.linalg.norm(v, axis=1, keepdims=True), 1e-12, None)
 
 
 def _pooling_mode(model_dir: Path) -> str:

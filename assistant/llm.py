@@ -157,16 +157,9 @@ def load(path: Path, n_ctx: int = 2048, n_threads: int | None = None) -> ChatMod
         if key not in _cache:
             _free([_cache.pop(k) for k in list(_cache)])
             t0 = time.perf_counter()
-            if not _registered:
-                # Free models before interpreter teardown: llama.cpp's own finaliser fails then.
-                atexit.register(unload_all)
-                _registered.append(True)
             _cache[key] = ChatModel(Path(path), n_ctx, n_threads)
             log.info("loaded %s in %.2f s", Path(path).name, time.perf_counter() - t0)
         return _cache[key]
-
-
-_registered: list[bool] = []
 
 
 def _free(loaded: list[ChatModel]) -> None:
@@ -183,3 +176,8 @@ def unload_all() -> None:
         loaded = list(_cache.values())
         _cache.clear()
     _free(loaded)
+
+
+# Free models before interpreter teardown: llama.cpp's own finaliser fails then (nothing to free
+# in a process that never loaded one).
+atexit.register(unload_all)

@@ -204,8 +204,8 @@ def export_embedding_onnx(root: Path | None = None, force: bool = False) -> Path
     """Export all-MiniLM-L6-v2 (its sentence-transformers folder) to ONNX with sentence-transformers'
     own exporter, plus its dynamically quantised int8 variant.
 
-    The graph ends at the transformer's token vectors (`last_hidden_state`); the embedder pools and
-    normalises them as the model's Pooling and Normalize modules say (`assistant.embedding`), which also
+    The graph ends at the transformer's token vectors (`last_hidden_state`); the embedder pools them
+    as the model's Pooling module says and normalises them (`assistant.embedding`), which also
     leaves the token vectors to whoever wants them. Set-up time only: needs the `export` extra
     (torch, sentence-transformers, optimum-onnx); the app runs the files with ONNX Runtime alone.
 
@@ -256,11 +256,13 @@ def _pooled_outside(dest: Path) -> bool:
     with pooling inside it (output `sentence_embedding`): a re-run of the set-up replaces that one."""
     import onnxruntime as ort
 
+    from .embedding import POOLED_OUTPUT
+
     try:
         session = ort.InferenceSession(str(dest / "model.onnx"), providers=["CPUExecutionProvider"])
-    except Exception:  # noqa: BLE001 - a damaged file is exported again
+    except Exception:  # onnxruntime's own exception types: a damaged file is exported again
         return False
-    return (dest / "pooling_config.json").exists() and session.get_outputs()[0].name != "sentence_embedding"
+    return session.get_outputs()[0].name != POOLED_OUTPUT
 
 
 def install_all(root: Path | None = None) -> list[Path]:
