@@ -5,6 +5,7 @@ in flight while the technician keeps typing, switches notes or settles a conflic
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -341,12 +342,15 @@ def test_random_interleavings_never_lose_or_duplicate_typed_text(home):
             n = notes[i % len(notes)]
             if kind == "tags":
                 self.other.edit(n.id, tags=["synced"])
-            else:  # a sibling of the current version whose body differs, merged as sync would
+            else:  # a sibling of the current version that adds a line to its parent's body, merged
+                # as sync would. It adds and never deletes: a remote edit that deletes a technician's
+                # words legitimately removes them (three-way merge), which this property is not about.
                 leaf = next(lf for lf in self.other.tree.leaves(n.id) if not lf.deleted)
                 parent = self.other.tree.ancestors(n.id, leaf.rev)[1:2]
                 if not parent:
                     return
-                theirs = dict(leaf.content, body="remote line\n", device="other")
+                base = json.loads(self.other.tree.content(n.id, parent[0]) or "{}")
+                theirs = dict(leaf.content, body=(base.get("body") or "") + "\nremote line\n", device="other")
                 rev = rev_id(parent[0], theirs)
                 self.other.apply_remote([{**theirs, "_id": n.id, "_rev": rev, "_revisions": {
                     "start": int(rev.split("-")[0]), "ids": [rev.split("-")[1], parent[0].split("-")[1]]}}])
