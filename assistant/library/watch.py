@@ -11,6 +11,9 @@ file that is gone is removed. Two rules keep it safe on a tablet with USB sticks
 - Manuals are removed only from a folder that is present and readable. An unplugged stick, an
   unmounted share or a folder that is suddenly empty (a mount point without its mount) is
   reported and its manuals are kept. Manuals outside the watched folders are never touched.
+  An empty folder is trusted only when this watcher saw it with files on the same device (its
+  files were deleted while the app ran); an empty folder met first (a share not yet mounted at
+  start-up) keeps its manuals.
 
 A `Watcher` remembers what it saw between scans (the running app, `watch run`): which files it
 has confirmed as stored, and which failed to parse (reported once, retried only when they change).
@@ -155,6 +158,7 @@ class Watcher:
         self._looks: dict[str, tuple[tuple[int, int], float]] = {}  # path -> (sig, first seen with it)
         self._stored: dict[str, _Stored] = {}
         self._failed: dict[str, tuple[int, int]] = {}  # reported once; retried when the file changes
+        self._devices: dict[str, int] = {}  # folder -> st_dev when last seen holding files
         self._first = True
         self._lock = threading.Lock()
 
@@ -170,7 +174,7 @@ class Watcher:
         library = {r["path"] for r in db.execute("SELECT path FROM manuals")}
         listed: dict[str, tuple[int, int]] = {}
         for folder in watched:
-            problem = _unavailable(folder, library)
+            problem = _unavailable(folder, library, self._devices)
             if problem:
                 plan.unavailable.append({"folder": folder, "error": problem})
                 continue
@@ -189,10 +193,14 @@ class Watcher:
         removing = set(plan.remove)
         for path, sig in listed.items():
             prev = self._looks.get(path)
-            since = prev[1] if prev and prev[0] == sig else now
+            if prev and prev[0] == sig:
+                since = prev[1]
+            elif first and now - sig[1] / 1e9 >= self.settle_s:
+                since = float("-inf")  # an old file at the first look: settled already
+            else:
+                since = now
             self._looks[path] = (sig, since)
-            settled = now - since >= self.settle_s or (first and now - sig[1] / 1e9 >= self.settle_s)
-            if not settled:
+            if now - since < self.settle_s:
                 plan.pending.append({"path": path, "size_bytes": sig[0]})
                 continue
             if self._failed.get(path) == sig:
@@ -281,8 +289,11 @@ def _gone(path: str) -> bool:
     return False
 
 
-def _unavailable(folder: str, library: set[str]) -> str | None:
-    """Why `folder` cannot be trusted for removals this scan, or None when it can."""
+def _unavailable(folder: str, library: set[str], devices: dict[str, int]) -> str | None:
+    """Why `folder` cannot be trusted for removals this scan, or None when it can.
+
+    `devices` (folder -> device it was last seen holding files on) is updated here.
+    """
     try:
         st = os.stat(folder)
     except FileNotFoundError:
@@ -296,7 +307,11 @@ def _unavailable(folder: str, library: set[str]) -> str | None:
             empty = next(it, None) is None
     except OSError as e:
         return f"cannot read the folder ({e.strerror or e}); its manuals are kept"
-    if empty and any(Path(p).is_relative_to(folder) for p in library):
-        # A mount point left behind by an unmounted share looks exactly like this.
-        return "the folder is empty (not mounted?); its manuals are kept until removed by hand"
+    if not empty:
+        devices[folder] = st.st_dev
+    elif devices.get(folder) != st.st_dev and any(Path(p).is_relative_to(folder) for p in library):
+        # A mount point without its share or stick looks exactly like this: an empty folder on
+        # another device than the files were seen on, or one never seen with files.
+        return ("the folder is empty (not mounted?); its manuals are kept (remove them with "
+                "`field-assistant remove` if they were deleted)")
     return None
