@@ -210,6 +210,7 @@ class Watcher:
                     path in library if known.same_as is None
                     else known.same_as in library and known.same_as not in removing):
                 continue
+            log.debug("watch: %s settled at %s, to ingest", path, sig)
             plan.ingest.append(Path(path))
             plan.seen[path] = sig
         for path in set(self._looks) - set(listed):  # forget files that went away
