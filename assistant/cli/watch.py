@@ -63,8 +63,16 @@ def cmd_watch(args, session) -> int:
         return 1 if report.failed or report.unavailable else 0
     interval = args.interval if args.interval is not None else session.settings.watch_interval_s
     print(f"watching {len(folders)} folder(s) every {interval:g} s; Ctrl-C to stop", file=sys.stderr)
+    unavailable: set[str] = set()
     while True:
-        _print(_scan(watcher, session, folders, show=True), quiet=True)
+        report = _scan(watcher, session, folders, show=True)
+        _print(report, quiet=True)
+        now = {u["folder"]: u["error"] for u in report.unavailable}
+        for folder in now.keys() - unavailable:  # said once, when it happens, not every round
+            print(f"field-assistant: unavailable: {folder}: {now[folder]}", file=sys.stderr)
+        for folder in unavailable - now.keys():
+            print(f"available again: {folder}", file=sys.stderr)
+        unavailable = set(now)
         sys.stdout.flush()
         time.sleep(interval)
 

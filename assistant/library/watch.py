@@ -126,6 +126,7 @@ class Plan:
 
     ingest: list[Path] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
+    roots: dict[str, str] = field(default_factory=dict)  # path to remove -> its watched folder
     pending: list[dict] = field(default_factory=list)
     unavailable: list[dict] = field(default_factory=list)
     seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns) of files to ingest
@@ -187,9 +188,12 @@ class Watcher:
                     listed[str(f)] = (st.st_size, st.st_mtime_ns)
             # Gone: a manual under this folder whose file is not there. An unreadable subfolder's
             # files raise something other than "not found" and are kept.
-            for path in library:
-                if Path(path).is_relative_to(folder) and path not in listed and _gone(path):
-                    plan.remove.append(path)
+            gone = [p for p in library if Path(p).is_relative_to(folder) and p not in listed and _gone(p)]
+            # Looked at again after the listing: a share that dropped while it was listed left a
+            # partial listing, and nothing may be removed on the strength of it.
+            if gone and _unavailable(folder, library, self._devices) is None:
+                plan.remove += gone
+                plan.roots.update(dict.fromkeys(gone, folder))
         removing = set(plan.remove)
         for path, sig in listed.items():
             prev = self._looks.get(path)
@@ -231,11 +235,16 @@ class Watcher:
         for path in plan.remove:
             if cancel is not None and cancel.is_set():
                 raise Cancelled("watch scan cancelled")
-            if _gone(path) and ingestmod.remove(db, path):
+            # Checked again: the file may be back, or its whole folder gone since the plan.
+            if _gone(path) and not _gone(plan.roots.get(path, path)) and ingestmod.remove(db, path):
                 log.info("watch: removed %s (its file is gone)", path)
                 report.removed.append({"path": path})
-        total = len(plan.ingest)
-        for ev in ingestmod.ingest(db, embedder, plan.ingest, cancel):
+        # A file that changed since the plan waits for the next round (it is being written again).
+        files = [p for p in plan.ingest if _sig(p) == plan.seen.get(str(p))]
+        report.pending += [{"path": str(p), "size_bytes": plan.seen[str(p)][0]}
+                           for p in plan.ingest if p not in files]
+        total = len(files)
+        for ev in ingestmod.ingest(db, embedder, files, cancel):
             if ev.report is not None:  # ingest's own last event: its entries, split new / replaced
                 for entry in ev.report.added:
                     (report.replaced if entry.get("replaced") else report.added).append(entry)
@@ -272,11 +281,26 @@ class Watcher:
 def scan(db, embedder: Embedder, watched: Iterable[str], settle_s: float = SETTLE_S,
          watcher: Watcher | None = None, cancel: threading.Event | None = None) -> WatchReport:
     """One scan without progress rendering; returns its report."""
+    watcher = watcher or Watcher(settle_s)
+    return scan_plan(db, embedder, watcher, watcher.plan(db, watched), cancel)
+
+
+def scan_plan(db, embedder: Embedder, watcher: Watcher, plan: Plan,
+              cancel: threading.Event | None = None) -> WatchReport:
+    """Apply a plan made earlier (the GUI's two steps) without progress rendering; returns its report."""
     report = WatchReport()
-    for ev in (watcher or Watcher(settle_s)).scan(db, embedder, watched, cancel):
+    for ev in watcher.apply(db, embedder, plan, cancel):
         if ev.report is not None:
             report = ev.report  # type: ignore[assignment]
     return report
+
+
+def _sig(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def _gone(path: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -278,3 +279,38 @@ def test_cli_watch_add_list_scan_remove(home, tmp_path):
     assert json.loads(run("list", "--json").stdout) == {"folders": []}
     r = run("remove", str(folder))
     assert r.returncode == 1 and "not a watched folder" in r.stderr
+
+
+def test_a_file_changed_between_plan_and_apply_waits(session, tmp_path):
+    db, emb = session.db, session.embedder
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    f = _put(folder / "pump.md", corpus.PUMP_MD)
+    w = watch.Watcher(SETTLE)
+    plan = w.plan(db, [folder])
+    assert plan.ingest == [f.resolve()]
+    f.write_text(corpus.PUMP_MD + "\nMore lines being copied.\n")  # written to again
+    r = watch.scan_plan(db, emb, w, plan)
+    assert not r.added and [p["path"] for p in r.pending] == [str(f.resolve())] and _rows(db) == {}
+    _settle(w, db, [folder])
+    r = watch.scan(db, emb, [folder], watcher=w)
+    assert [a["path"] for a in r.added] == [str(f.resolve())]
+
+
+def test_cli_watch_run_follows_the_folder_until_stopped(home, tmp_path):
+    folder = tmp_path / "manuals"
+    folder.mkdir()
+    assert subprocess.run([EXE, "watch", "add", str(folder)], capture_output=True).returncode == 0
+    env = {**os.environ, "FIELD_ASSISTANT_WATCH_SETTLE_S": "0.2", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([EXE, "watch", "run", "--interval", "0.2"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        _put(folder / "pump.md", corpus.PUMP_MD)
+        line = proc.stdout.readline()  # blocks until the run prints its first change
+        assert line.startswith("added") and str((folder / "pump.md").resolve()) in line
+        (folder / "pump.md").unlink()
+        line = proc.stdout.readline()
+        assert line.startswith("removed") and "pump.md" in line
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 130
