@@ -179,7 +179,13 @@ class Watcher:
             if problem:
                 plan.unavailable.append({"folder": folder, "error": problem})
                 continue
-            for f in ingestmod.expand([folder]):
+            try:
+                files = ingestmod.expand([folder])
+            except OSError as e:  # an I/O error on a flaky share mid-listing: nothing is trusted
+                plan.unavailable.append({"folder": folder, "error": f"cannot list the folder "
+                                         f"({e.strerror or e}); its manuals are kept"})
+                continue
+            for f in files:
                 try:
                     st = f.stat()
                 except OSError:  # gone between the listing and now: the next scan sees it
