@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     sync_verify_tls: bool = True  # only ever off for a lab server; logged as a warning
     sync_ca_file: str | None = Field(None, description="pinned CA bundle for the sync server's TLS certificate")
     sync_interval_s: float = Field(300.0, ge=5, description="seconds between automatic sync rounds")
+    # Watch folders (issue 13): the library follows the manuals in these folders
+    watch_folders: list[str] = Field(default_factory=list, description="absolute folders whose manuals are "
+                                     "added, updated and removed automatically (`field-assistant watch add`)")
+    watch_interval_s: float = Field(5.0, ge=0.1, description="seconds between looks at the watched folders "
+                                    "in the running app (network shares send no change events)")
+    watch_settle_s: float = Field(2.0, ge=0, description="a file is indexed once its size and time have not "
+                                  "changed for this long (a half-copied file is left alone)")
     # Desktop app (issue 3)
     theme: str = Field("light", description="light | dark | contrast (high-contrast daylight)")
     text_size: float = Field(1.0, ge=0.8, le=2.0, description="text scale factor in the desktop app")

@@ -22,6 +22,7 @@ from . import theme
 from .chat.ask_view import AskView
 from .kiosk import KioskController, PinDialog
 from .library.library_view import LibraryView
+from .library.watch_poller import WatchPoller
 from .notes.notes_view import NotesView
 from .notes.sync_indicator import SyncBridge, SyncIndicator
 from .services import Services
@@ -135,6 +136,10 @@ class MainWindow(QMainWindow):
         # The speech model loads once everything else is up (it competes with the chat model for
         # the CPU), so the first spoken question is not slowed by it.
         self.ready.connect(self.ask.voice.preload)
+        # Watched folders are scanned once the window is ready (the embedder is loaded), then kept up.
+        self.watch = WatchPoller(self.services, self)
+        self.watch.message.connect(lambda text: self.notify(text, 8000))
+        self.ready.connect(self.watch.start)
         QGuiApplication.instance().installEventFilter(self)  # Space: push-to-talk on the Ask page
         services.model_state_changed.connect(self._model_state)
         services.library_changed.connect(self._library_changed)
@@ -410,6 +415,7 @@ class MainWindow(QMainWindow):
         self._shut = True
         if first:
             self._net_timer.stop()
+            self.watch.stop()
             self.ask.stop()
             self.notes.save_now()  # the note being written is never lost on close
             self.sync.stop()

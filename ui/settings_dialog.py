@@ -1,4 +1,4 @@
-"""Settings: chat model, answer length, passages, theme, text size, kiosk mode and its PIN."""
+"""Settings: chat model, answer length, passages, watched folders, theme, text size, kiosk mode and its PIN."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLineEdit,
+    QListWidget,
     QScrollArea,
     QSpinBox,
     QWidget,
@@ -87,6 +88,28 @@ class SettingsDialog(QDialog):
         self.passages.setValue(s.top_k)
         self.passages.setAccessibleName(self.tr("Passages given to the model"))
         self._row(form, self.tr("Passages per answer"), self.passages)
+
+        # Library: watched folders
+        lay.addWidget(label(self.tr("Library"), "H2"))
+        form = self._form(lay)
+        self.watch_list = QListWidget()
+        self.watch_list.setAccessibleName(self.tr("Watched folders"))
+        self.watch_list.addItems(s.watch_folders)
+        self.watch_list.setFixedHeight(self.fontMetrics().height() * 6)
+        self._row(form, self.tr("Watched folders"), self.watch_list)
+        watch_row = QHBoxLayout()
+        watch_row.addWidget(label(self.tr("Manuals added, changed or deleted in these folders are indexed or "
+                                          "removed automatically."), "Caption", wrap=True), 1)
+        add_watch = button(self.tr("Add folder…"), "folder", None, accessible=self.tr("Watch a folder"))
+        add_watch.clicked.connect(self.choose_watch_folder)
+        watch_row.addWidget(add_watch, 0, Qt.AlignmentFlag.AlignTop)
+        self.remove_watch = button(self.tr("Remove"), "trash", None, accessible=self.tr("Stop watching the folder"))
+        self.remove_watch.clicked.connect(self.remove_watch_folder)
+        self.remove_watch.setEnabled(False)
+        self.watch_list.itemSelectionChanged.connect(
+            lambda: self.remove_watch.setEnabled(bool(self.watch_list.selectedItems())))
+        watch_row.addWidget(self.remove_watch, 0, Qt.AlignmentFlag.AlignTop)
+        self._row(form, "", watch_row)
 
         # Voice
         lay.addWidget(label(self.tr("Voice"), "H2"))
@@ -318,6 +341,26 @@ class SettingsDialog(QDialog):
 
         self.services.add_model(path, owner=self, on_result=done, on_error=failed)
 
+    def choose_watch_folder(self) -> None:
+        dlg = QFileDialog(self, self.tr("Watch a folder of manuals"))
+        dlg.setFileMode(QFileDialog.FileMode.Directory)
+        dlg.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dlg.fileSelected.connect(self.add_watch_folder)
+        dlg.open()
+
+    def add_watch_folder(self, folder: str) -> None:
+        from assistant.library.watch import normalise
+
+        if folder and normalise(folder) not in self.watch_folders():
+            self.watch_list.addItem(normalise(folder))
+
+    def remove_watch_folder(self) -> None:
+        for item in self.watch_list.selectedItems():
+            self.watch_list.takeItem(self.watch_list.row(item))
+
+    def watch_folders(self) -> list[str]:
+        return [self.watch_list.item(i).text() for i in range(self.watch_list.count())]
+
     def _show_error(self, msg: str) -> None:
         self.error.set(msg, "error")
         self.error.show()
@@ -336,7 +379,8 @@ class SettingsDialog(QDialog):
                            ("sync_db", self.sync_db.text().strip() or "field-notes"),
                            ("sync_user", self.sync_user.text().strip() or None),
                            ("sync_verify_tls", self.sync_verify.isChecked()),
-                           ("sync_ca_file", self.sync_ca.text().strip() or None)):
+                           ("sync_ca_file", self.sync_ca.text().strip() or None),
+                           ("watch_folders", self.watch_folders())):
             if value != getattr(s, key):
                 out[key] = value
         return out

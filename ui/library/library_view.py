@@ -355,7 +355,13 @@ class LibraryView(QWidget):
         if report is None:
             return
         added, skipped, failed = len(report.added), len(report.skipped), len(report.failed)
-        parts = [self.tr("{0} added").format(added)] if added or not failed else []
+        # A watch-folder round (assistant.library.watch.WatchReport) also replaces and removes.
+        replaced, removed = len(getattr(report, "replaced", ())), len(getattr(report, "removed", ()))
+        parts = [self.tr("{0} added").format(added)] if added or not (failed or replaced or removed) else []
+        if replaced:
+            parts.append(self.tr("{0} updated").format(replaced))
+        if removed:
+            parts.append(self.tr("{0} removed").format(removed))
         if skipped:
             parts.append(self.tr("{0} already in the library").format(skipped))
         if failed:

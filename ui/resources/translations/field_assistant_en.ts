@@ -267,7 +267,7 @@
     </message>
     <message>
         <location filename="../../library/library_view.py" line="142"/>
-        <location filename="../../library/library_view.py" line="416"/>
+        <location filename="../../library/library_view.py" line="422"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -378,57 +378,67 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="358"/>
+        <location filename="../../library/library_view.py" line="360"/>
         <source>{0} added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="360"/>
+        <location filename="../../library/library_view.py" line="362"/>
+        <source>{0} updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="364"/>
+        <source>{0} removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="366"/>
         <source>{0} already in the library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="362"/>
+        <location filename="../../library/library_view.py" line="368"/>
         <source>{0} could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="369"/>
+        <location filename="../../library/library_view.py" line="375"/>
         <source>Indexing stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="372"/>
+        <location filename="../../library/library_view.py" line="378"/>
         <source>Indexing cancelled. Manuals indexed so far are kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="386"/>
+        <location filename="../../library/library_view.py" line="392"/>
         <source>Cancelling after the current file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="390"/>
+        <location filename="../../library/library_view.py" line="396"/>
         <source>Indexing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="394"/>
+        <location filename="../../library/library_view.py" line="400"/>
         <source>{0} file(s) could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="411"/>
+        <location filename="../../library/library_view.py" line="417"/>
         <source>Remove manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="412"/>
+        <location filename="../../library/library_view.py" line="418"/>
         <source>Remove these manuals from the library?&lt;br&gt;&lt;br&gt;{0}&lt;br&gt;&lt;br&gt;The files themselves are not deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="423"/>
+        <location filename="../../library/library_view.py" line="429"/>
         <source>{0} manual(s) removed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -436,198 +446,198 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="86"/>
-        <location filename="../../main_window.py" line="88"/>
-        <location filename="../../main_window.py" line="158"/>
-        <location filename="../../main_window.py" line="305"/>
+        <location filename="../../main_window.py" line="87"/>
+        <location filename="../../main_window.py" line="89"/>
+        <location filename="../../main_window.py" line="163"/>
+        <location filename="../../main_window.py" line="310"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="107"/>
+        <location filename="../../main_window.py" line="108"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="107"/>
+        <location filename="../../main_window.py" line="108"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="108"/>
+        <location filename="../../main_window.py" line="109"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="108"/>
-        <location filename="../../main_window.py" line="171"/>
+        <location filename="../../main_window.py" line="109"/>
+        <location filename="../../main_window.py" line="176"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="109"/>
+        <location filename="../../main_window.py" line="110"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="160"/>
+        <location filename="../../main_window.py" line="165"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="169"/>
+        <location filename="../../main_window.py" line="174"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="169"/>
+        <location filename="../../main_window.py" line="174"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="170"/>
+        <location filename="../../main_window.py" line="175"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="170"/>
+        <location filename="../../main_window.py" line="175"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="171"/>
+        <location filename="../../main_window.py" line="176"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="172"/>
+        <location filename="../../main_window.py" line="177"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="172"/>
+        <location filename="../../main_window.py" line="177"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="186"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="186"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="184"/>
+        <location filename="../../main_window.py" line="189"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="185"/>
+        <location filename="../../main_window.py" line="190"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="207"/>
+        <location filename="../../main_window.py" line="212"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="255"/>
+        <location filename="../../main_window.py" line="260"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="257"/>
+        <location filename="../../main_window.py" line="262"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="260"/>
+        <location filename="../../main_window.py" line="265"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="262"/>
+        <location filename="../../main_window.py" line="267"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="267"/>
+        <location filename="../../main_window.py" line="272"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="274"/>
+        <location filename="../../main_window.py" line="279"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="275"/>
+        <location filename="../../main_window.py" line="280"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="294"/>
+        <location filename="../../main_window.py" line="299"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="296"/>
+        <location filename="../../main_window.py" line="301"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="298"/>
+        <location filename="../../main_window.py" line="303"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="317"/>
+        <location filename="../../main_window.py" line="322"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="344"/>
+        <location filename="../../main_window.py" line="349"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="350"/>
+        <location filename="../../main_window.py" line="355"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="352"/>
+        <location filename="../../main_window.py" line="357"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="380"/>
+        <location filename="../../main_window.py" line="385"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="384"/>
-        <location filename="../../main_window.py" line="387"/>
+        <location filename="../../main_window.py" line="389"/>
+        <location filename="../../main_window.py" line="392"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="385"/>
+        <location filename="../../main_window.py" line="390"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="397"/>
+        <location filename="../../main_window.py" line="402"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="431"/>
+        <location filename="../../main_window.py" line="437"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -941,12 +951,12 @@ Assistant</source>
 <context>
     <name>Services</name>
     <message>
-        <location filename="../../services.py" line="114"/>
+        <location filename="../../services.py" line="117"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../services.py" line="117"/>
+        <location filename="../../services.py" line="120"/>
         <source>Loading {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -954,350 +964,391 @@ Assistant</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../settings_dialog.py" line="43"/>
         <location filename="../../settings_dialog.py" line="44"/>
-        <location filename="../../settings_dialog.py" line="56"/>
+        <location filename="../../settings_dialog.py" line="45"/>
+        <location filename="../../settings_dialog.py" line="57"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="59"/>
+        <location filename="../../settings_dialog.py" line="60"/>
         <source>Answers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="62"/>
-        <location filename="../../settings_dialog.py" line="69"/>
+        <location filename="../../settings_dialog.py" line="63"/>
+        <location filename="../../settings_dialog.py" line="70"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="63"/>
+        <location filename="../../settings_dialog.py" line="64"/>
         <source>Looking for models…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="74"/>
-        <location filename="../../settings_dialog.py" line="311"/>
-        <location filename="../../settings_dialog.py" line="316"/>
+        <location filename="../../settings_dialog.py" line="75"/>
+        <location filename="../../settings_dialog.py" line="334"/>
+        <location filename="../../settings_dialog.py" line="339"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="75"/>
+        <location filename="../../settings_dialog.py" line="76"/>
         <source>Add a GGUF chat model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="71"/>
+        <location filename="../../settings_dialog.py" line="72"/>
         <source>Any GGUF chat model in the models folder. A larger model writes better answers but needs more memory and time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="80"/>
-        <location filename="../../settings_dialog.py" line="84"/>
+        <location filename="../../settings_dialog.py" line="81"/>
+        <location filename="../../settings_dialog.py" line="85"/>
         <source>Answer length</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="82"/>
+        <location filename="../../settings_dialog.py" line="83"/>
         <source>{0} (up to {1} tokens)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="88"/>
+        <location filename="../../settings_dialog.py" line="89"/>
         <source>Passages given to the model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="48"/>
-        <location filename="../../settings_dialog.py" line="89"/>
+        <location filename="../../settings_dialog.py" line="49"/>
+        <location filename="../../settings_dialog.py" line="90"/>
         <source>Passages per answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="92"/>
-        <source>Voice</source>
+        <location filename="../../settings_dialog.py" line="93"/>
+        <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="95"/>
-        <location filename="../../settings_dialog.py" line="97"/>
-        <source>Microphone</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
+        <location filename="../../settings_dialog.py" line="96"/>
         <location filename="../../settings_dialog.py" line="99"/>
-        <location filename="../../settings_dialog.py" line="103"/>
-        <source>After speaking</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../settings_dialog.py" line="100"/>
-        <source>Ask the question at once</source>
+        <source>Watched folders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="101"/>
-        <source>Let me check the words first, then tap Ask</source>
+        <source>Manuals added, changed or deleted in these folders are indexed or removed automatically.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="103"/>
+        <source>Add folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="103"/>
+        <source>Watch a folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="106"/>
-        <source>Notes sync</source>
+        <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="110"/>
-        <source>Server</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../settings_dialog.py" line="112"/>
-        <source>Database</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../settings_dialog.py" line="114"/>
-        <source>empty: the password is a token</source>
+        <location filename="../../settings_dialog.py" line="106"/>
+        <source>Stop watching the folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="115"/>
-        <source>User</source>
+        <source>Voice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="118"/>
-        <source>Leave empty to keep the stored one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../settings_dialog.py" line="119"/>
-        <source>Password or token</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../settings_dialog.py" line="120"/>
-        <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
+        <source>Microphone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="122"/>
-        <source>TLS</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../settings_dialog.py" line="125"/>
-        <source>optional: the depot&apos;s CA certificate (PEM)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../settings_dialog.py" line="126"/>
-        <source>Pinned CA file</source>
+        <source>After speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="128"/>
-        <source>Choose…</source>
+        <location filename="../../settings_dialog.py" line="123"/>
+        <source>Ask the question at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="128"/>
-        <source>Choose the CA file</source>
+        <location filename="../../settings_dialog.py" line="124"/>
+        <source>Let me check the words first, then tap Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="131"/>
-        <source>Pinned CA</source>
+        <location filename="../../settings_dialog.py" line="129"/>
+        <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="134"/>
-        <source>Appearance</source>
+        <location filename="../../settings_dialog.py" line="133"/>
+        <source>Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="135"/>
+        <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="137"/>
+        <source>empty: the password is a token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="138"/>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../settings_dialog.py" line="141"/>
-        <source>Theme</source>
+        <source>Leave empty to keep the stored one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="142"/>
+        <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="143"/>
-        <location filename="../../settings_dialog.py" line="147"/>
-        <source>Text size</source>
+        <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="145"/>
-        <source>{0} ({1} %)</source>
+        <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="150"/>
-        <location filename="../../settings_dialog.py" line="153"/>
-        <source>Kiosk mode</source>
+        <location filename="../../settings_dialog.py" line="148"/>
+        <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="152"/>
-        <source>Run full screen, locked, with large touch targets</source>
+        <location filename="../../settings_dialog.py" line="149"/>
+        <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="155"/>
-        <source>Kiosk</source>
+        <location filename="../../settings_dialog.py" line="151"/>
+        <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="159"/>
-        <location filename="../../settings_dialog.py" line="163"/>
-        <source>New admin PIN</source>
+        <location filename="../../settings_dialog.py" line="151"/>
+        <source>Choose the CA file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="154"/>
+        <source>Pinned CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="157"/>
+        <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="160"/>
+        <location filename="../../settings_dialog.py" line="164"/>
+        <source>Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="166"/>
+        <location filename="../../settings_dialog.py" line="170"/>
+        <source>Text size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="168"/>
+        <source>{0} ({1} %)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="173"/>
+        <location filename="../../settings_dialog.py" line="176"/>
+        <source>Kiosk mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="175"/>
+        <source>Run full screen, locked, with large touch targets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="178"/>
+        <source>Kiosk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="182"/>
+        <location filename="../../settings_dialog.py" line="186"/>
+        <source>New admin PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="183"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="161"/>
+        <location filename="../../settings_dialog.py" line="184"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="167"/>
+        <location filename="../../settings_dialog.py" line="190"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="169"/>
+        <location filename="../../settings_dialog.py" line="192"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="170"/>
+        <location filename="../../settings_dialog.py" line="193"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="172"/>
+        <location filename="../../settings_dialog.py" line="195"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="184"/>
+        <location filename="../../settings_dialog.py" line="207"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="185"/>
+        <location filename="../../settings_dialog.py" line="208"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="188"/>
+        <location filename="../../settings_dialog.py" line="211"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="188"/>
+        <location filename="../../settings_dialog.py" line="211"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="196"/>
+        <location filename="../../settings_dialog.py" line="219"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="197"/>
+        <location filename="../../settings_dialog.py" line="220"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="209"/>
+        <location filename="../../settings_dialog.py" line="232"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="213"/>
+        <location filename="../../settings_dialog.py" line="236"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="218"/>
+        <location filename="../../settings_dialog.py" line="241"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="259"/>
+        <location filename="../../settings_dialog.py" line="282"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="261"/>
+        <location filename="../../settings_dialog.py" line="284"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="272"/>
+        <location filename="../../settings_dialog.py" line="295"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="285"/>
+        <location filename="../../settings_dialog.py" line="308"/>
         <source>On this device: first word after {0} s, then {1} words a second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="288"/>
+        <location filename="../../settings_dialog.py" line="311"/>
         <source>Recommended: the best model that answers within 8 s here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="290"/>
+        <location filename="../../settings_dialog.py" line="313"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="293"/>
+        <location filename="../../settings_dialog.py" line="316"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="297"/>
+        <location filename="../../settings_dialog.py" line="320"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="299"/>
+        <location filename="../../settings_dialog.py" line="322"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="307"/>
+        <location filename="../../settings_dialog.py" line="330"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="349"/>
+        <location filename="../../settings_dialog.py" line="345"/>
+        <source>Watch a folder of manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="393"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="352"/>
+        <location filename="../../settings_dialog.py" line="396"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="375"/>
+        <location filename="../../settings_dialog.py" line="419"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="388"/>
+        <location filename="../../settings_dialog.py" line="432"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1624,9 +1675,27 @@ Assistant</source>
     </message>
 </context>
 <context>
+    <name>WatchPoller</name>
+    <message>
+        <location filename="../../library/watch_poller.py" line="112"/>
+        <source>New manuals in the watched folders wait for the embedding model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/watch_poller.py" line="147"/>
+        <source>Watched folder {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/watch_poller.py" line="150"/>
+        <source>Watched folder {0} is available again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="398"/>
+        <location filename="../../settings_dialog.py" line="442"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
