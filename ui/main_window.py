@@ -25,6 +25,7 @@ from .library.library_view import LibraryView
 from .library.watch_poller import WatchPoller
 from .notes.notes_view import NotesView
 from .notes.sync_indicator import SyncBridge, SyncIndicator
+from .procedure.procedure_view import ProcedureView
 from .services import Services
 from .settings_dialog import SettingsDialog
 from .viewer.viewer_view import ViewerView
@@ -32,7 +33,7 @@ from .widgets import Toast, accept_file_drag, box, dropped_paths, panel, refresh
 
 log = logging.getLogger(__name__)
 
-PAGES = ("ask", "viewer", "library", "notes")
+PAGES = ("ask", "viewer", "library", "notes", "procedure")
 
 
 class StatusItem(QWidget):
@@ -98,7 +99,8 @@ class MainWindow(QMainWindow):
         self.viewer = ViewerView(services)
         self.library = LibraryView(services)
         self.notes = NotesView(services)
-        for w in (self.ask, self.viewer, self.library, self.notes):
+        self.procedure = ProcedureView(services)
+        for w in (self.ask, self.viewer, self.library, self.notes, self.procedure):
             self.stack.addWidget(w)
         root.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -129,6 +131,9 @@ class MainWindow(QMainWindow):
         self.ask.save_to_notes.connect(self.notes.save_answer)
         self.notes.open_source.connect(self.open_source)
         self.notes.message.connect(self.notify)
+        self.procedure.message.connect(self.notify)
+        self.procedure.closed.connect(lambda: self.go(self._before_procedure))
+        self._before_procedure = "ask"
         # Notes sync runs on the `sync` lane once the window is ready; its status comes back queued.
         self.sync = SyncBridge(self.services, self)
         self.sync.status.connect(self._sync_status)
@@ -229,7 +234,8 @@ class MainWindow(QMainWindow):
 
     def go(self, page: str) -> None:
         self.stack.setCurrentIndex(PAGES.index(page))
-        self.nav[page].setChecked(True)
+        if page in self.nav:  # procedure mode has no button of its own: an answer opens it
+            self.nav[page].setChecked(True)
         if page == "ask":
             self.ask.box.setFocus()
         elif page == "notes":
@@ -246,6 +252,31 @@ class MainWindow(QMainWindow):
     def open_manual(self, manual: dict) -> None:
         self.viewer.open_manual(manual)
         self.go("viewer")
+
+    def start_procedure(self, procedure_id: int, note_id: str | None = None) -> None:
+        """Procedure mode for stored procedure `procedure_id` (read on the pool lane by
+        `fetch_procedure(db, procedure_id)`), logged to note `note_id` (None: its own note)."""
+        def fetch(ctx):
+            return self.fetch_procedure(ctx.db, procedure_id)
+
+        self.services.submit(fetch, lane="pool", name="procedure-get", owner=self,
+                             on_result=lambda p: self.open_procedure(p, note_id),
+                             on_error=lambda e: self.notify(self.tr("This procedure cannot be opened: {0}").format(e),
+                                                            8000))
+
+    @staticmethod
+    def fetch_procedure(db, procedure_id: int):
+        """The stored procedure `procedure_id` (extraction's store; replaceable until it is merged)."""
+        from assistant.procedures import store  # provided by procedure extraction (#14)
+
+        return store.get(db, procedure_id)
+
+    def open_procedure(self, procedure, note_id: str | None = None) -> None:
+        """Procedure mode for a `Procedure` object: warnings, then its steps (or where it stopped)."""
+        if self.page != "procedure":
+            self._before_procedure = self.page
+        self.procedure.open(procedure, note_id)
+        self.go("procedure")
 
     # -- state -------------------------------------------------------------------------------
 
@@ -418,6 +449,7 @@ class MainWindow(QMainWindow):
             self.watch.stop()
             self.ask.stop()
             self.notes.save_now()  # the note being written is never lost on close
+            self.procedure.stop()  # nor a procedure's progress still queued for its note
             self.sync.stop()
         clean = self.services.shutdown(timeout)  # again: waits for what is still running
         if first:
@@ -445,6 +477,11 @@ class MainWindow(QMainWindow):
             if event.isAutoRepeat():
                 return self.ask.voice.state == "recording"  # holding Space: swallow the repeats
             return self.ask.voice_key(t == QEvent.Type.KeyPress)
+        if (t in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() == Qt.Key.Key_Space
+                and self.isActiveWindow() and self.page == "procedure"):
+            if event.isAutoRepeat():
+                return self.procedure.voice.state == "recording"
+            return self.procedure.voice_key(t == QEvent.Type.KeyPress)
         return super().eventFilter(obj, event)
 
     def dragEnterEvent(self, event) -> None:
