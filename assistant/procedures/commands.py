@@ -57,6 +57,12 @@ MISHEARD = {
     "acknowledge.": "acknowledged", "acknowledgement": "acknowledged",
 }
 
+# What the speech decoder is primed with while procedure mode listens (instead of the library's
+# terms): the commands themselves, so "go back" is not heard as "Go Mac".
+VOCABULARY = ["next", "next step", "go back", "previous", "repeat", "say again", "read it", "pause",
+              "hold on", "resume", "continue", "done", "finish", "okay", "acknowledged", "what torque",
+              "which tool", "what size"]
+
 # Questions: an opening word, then what it is about.
 QUESTION_OPENERS = ("what", "whats", "which", "how much", "how tight", "how many", "tell me", "torque",
                     "tool", "tools", "size", "parts", "part")

@@ -182,6 +182,8 @@ class ProcedureView(QWidget):
         steps.addWidget(self.viewer)
         steps.setStretchFactor(0, 1)
         steps.setStretchFactor(1, 1)
+        steps.setSizes([560, 600])  # the step's text gets as much room as the page
+        self.splitter = steps
         self.stack.addWidget(steps)
         # 3: finished
         done = QWidget()
@@ -203,6 +205,8 @@ class ProcedureView(QWidget):
         controls, cl = panel("PageHeader", (16, 10, 16, 12), 10, row=True)
         self.controls = controls
         self.voice = TalkController(services, parent=self)
+        self.voice.vocabulary = commands.VOCABULARY  # primed for commands, decoded greedily: fast
+        self.voice.beam_size = 1
         self.voice.transcribed.connect(self.hear)
         self.voice.message.connect(self.message)
         self.voice.state_changed.connect(self._voice_state)
