@@ -58,5 +58,8 @@ $PY bench/stt_latency.py
 step "push-to-talk in the app (offscreen Qt)"
 QT_QPA_PLATFORM=offscreen $PY bench/voice_gui_bench.py
 
+step "procedure mode by voice: speech end -> next step painted (offscreen Qt)"
+QT_QPA_PLATFORM=offscreen $PY bench/procedure_voice.py
+
 step "sync throughput vs PouchDB"
 $PY bench/sync_throughput.py

@@ -180,3 +180,27 @@ def test_closing_and_reopening_resumes_at_the_step(qtbot, make_window, tmp_path)
     body = note_body()
     assert "Procedure resumed: 8.3 Replacing the mechanical seal [procedure 41, 3 steps] at step 3/3" in body
     assert body.rstrip().endswith("(said: back)")
+
+
+def test_start_procedure_fetches_by_id_and_says_when_it_cannot(qtbot, make_window, tmp_path):
+    from assistant.errors import AssistantError
+
+    pdf = make_pdf(tmp_path / "p200.pdf")
+    stored = {41: seal(pdf)}
+
+    def fetch(db, procedure_id):  # what extraction's store.get does: read by id, or say why not
+        assert db.execute("SELECT 1").fetchone()[0] == 1  # a real connection of the worker
+        if procedure_id not in stored:
+            raise AssistantError(f"no procedure with id {procedure_id}")
+        return stored[procedure_id]
+
+    w = make_window(start=False)
+    w.fetch_procedure = fetch
+    w.go("notes")
+    w.start_procedure(99)
+    qtbot.waitUntil(lambda: w.toast.isVisible(), timeout=30_000)
+    assert w.page == "notes" and "no procedure with id 99" in w.toast.text()
+    w.start_procedure(41)
+    qtbot.waitUntil(lambda: w.page == "procedure" and w.procedure.stack.currentIndex() == 1, timeout=30_000)
+    w.procedure.leave()
+    assert w.page == "notes"  # back where the procedure was started from
