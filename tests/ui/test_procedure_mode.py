@@ -204,3 +204,28 @@ def test_start_procedure_fetches_by_id_and_says_when_it_cannot(qtbot, make_windo
     qtbot.waitUntil(lambda: w.page == "procedure" and w.procedure.stack.currentIndex() == 1, timeout=30_000)
     w.procedure.leave()
     assert w.page == "notes"  # back where the procedure was started from
+
+
+def test_a_markdown_manual_shows_the_step_marked_in_the_text(qtbot, make_window, tmp_path):
+    from assistant.library import parse
+
+    md = tmp_path / "fan.md"
+    md.write_text("# Fan unit\n\n## To replace the fan motor\n\n1. Switch off the supply.\n"
+                  "2. Unplug the motor cable from connector J4.\n3. Remove the two screws.\n", encoding="utf-8")
+    blocks = [b for b in parse.parse(md).blocks if "connector J4" in b.text]
+    assert blocks, "the parser keeps the step's text"
+    step2 = blocks[0]
+    p = Procedure("To replace the fan motor",
+                  [Step(1, "Switch off the supply.", None), Step(2, "Unplug the motor cable from connector J4.",
+                                                                 None, step2.start, step2.end)],
+                  id=5, manual_title="Fan unit", manual_path=str(md), format="md")
+    w = make_window(start=False)
+    v = w.procedure
+    w.open_procedure(p)
+    qtbot.waitUntil(lambda: v.run is not None and v.stack.currentIndex() == 2, timeout=30_000)  # no warnings
+    assert v.counter.text() == "Step 1 of 2" and v.run.step == 1
+    with qtbot.waitSignal(v.viewer.page_shown, timeout=30_000):
+        v.hear("next")
+    assert v.viewer.stack.currentIndex() == 2  # the text view, not a page
+    html = v.viewer.doc.toHtml()
+    assert "connector J4" in html[html.index('name="cited"'):][:400]
