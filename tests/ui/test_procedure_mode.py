@@ -229,3 +229,38 @@ def test_a_markdown_manual_shows_the_step_marked_in_the_text(qtbot, make_window,
     assert v.viewer.stack.currentIndex() == 2  # the text view, not a page
     html = v.viewer.doc.toHtml()
     assert "connector J4" in html[html.index('name="cited"'):][:400]
+
+
+def test_spoken_next_with_space_held_moves_a_step(qtbot, make_window, tmp_path):
+    """The whole voice path: Space held on the procedure page, espeak-ng's "next step" fed to the
+    recorder, the real tiny.en on the `stt` lane, the grammar, the step on screen."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    from tests.conftest import require_tools
+    from tests.core.test_stt import speak
+    from tests.ui.test_voice import CHUNK, fake_device, pcm
+
+    require_tools("espeak-ng")
+    data = pcm(speak("Next step.", tmp_path / "next.wav"))
+    w = make_window(start=False)
+    v = w.procedure
+    fake_device(v.voice)
+    w.open_procedure(seal(make_pdf(tmp_path / "p200.pdf")))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    with qtbot.waitSignal(v.step_shown, timeout=10_000):
+        v.act("ack", "pressed I have read the warnings")
+    w.activateWindow()
+    v.step_text.setFocus()  # not a button: Space is push-to-talk
+    qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=5_000)
+    press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, " ")
+    QApplication.sendEvent(v.step_text, press)
+    assert v.voice.state == "recording"
+    for i in range(0, len(data), CHUNK):
+        v.voice.recorder.accept(data[i:i + CHUNK])
+    with qtbot.waitSignal(v.step_shown, timeout=120_000) as shown_sig:
+        QApplication.sendEvent(v.step_text, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_Space,
+                                                      Qt.KeyboardModifier.NoModifier, " "))
+    assert shown_sig.args == [2] and v.counter.text() == "Step 2 of 3"
+    assert v.heard_label.text().endswith("→ Step 2") and "next" in v.heard_label.text().lower()
