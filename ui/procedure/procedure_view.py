@@ -222,7 +222,7 @@ class ProcedureView(QWidget):
             ("next", self.tr("Next"), "chevron-right", self.tr("The next step (say “next”)")),
         )):
             b = button(text, icon, "Primary" if kind == "next" else None, tip=tip)
-            b.clicked.connect(lambda _=False, k=kind: self.act(k, f"pressed {self.buttons[k].text()}"))
+            b.clicked.connect(lambda _=False, k=kind: self._pressed(k))
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             _big(b, "control")
             self.buttons[kind] = b
@@ -283,6 +283,11 @@ class ProcedureView(QWidget):
         self._update_controls()
 
     # -- commands ------------------------------------------------------------------------
+
+    def _pressed(self, kind: str) -> None:
+        if kind == "pause" and self.run is not None and self.run.state.paused:
+            kind = "resume"  # the one button toggles: it reads "Resume" while paused
+        self.act(kind, f"pressed {self.buttons['pause' if kind == 'resume' else kind].text()}")
 
     def hear(self, transcript: str) -> commands.Command:
         """A transcript from push-to-talk or the wake word: act on it if it is a command."""
@@ -446,12 +451,6 @@ class ProcedureView(QWidget):
         b["pause"].setEnabled(on_step or (r is not None and not r.finished and paused))
         b["pause"].setText(self.tr("Resume") if paused else self.tr("Pause"))
         b["pause"].setAccessibleName(b["pause"].text())
-        try:
-            b["pause"].clicked.disconnect()
-        except (RuntimeError, TypeError):
-            pass
-        kind = "resume" if paused else "pause"
-        b["pause"].clicked.connect(lambda _=False, k=kind: self.act(k, f"pressed {b['pause'].text()}"))
         self._speaker_state()
         for w in b.values():
             repolish(w)

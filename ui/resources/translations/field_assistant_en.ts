@@ -446,198 +446,203 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="87"/>
-        <location filename="../../main_window.py" line="89"/>
-        <location filename="../../main_window.py" line="163"/>
-        <location filename="../../main_window.py" line="310"/>
+        <location filename="../../main_window.py" line="88"/>
+        <location filename="../../main_window.py" line="90"/>
+        <location filename="../../main_window.py" line="168"/>
+        <location filename="../../main_window.py" line="341"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="108"/>
+        <location filename="../../main_window.py" line="110"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="108"/>
+        <location filename="../../main_window.py" line="110"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="109"/>
+        <location filename="../../main_window.py" line="111"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="109"/>
-        <location filename="../../main_window.py" line="176"/>
+        <location filename="../../main_window.py" line="111"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="110"/>
+        <location filename="../../main_window.py" line="112"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="165"/>
+        <location filename="../../main_window.py" line="170"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="174"/>
+        <location filename="../../main_window.py" line="179"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="174"/>
+        <location filename="../../main_window.py" line="179"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="175"/>
+        <location filename="../../main_window.py" line="180"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="175"/>
+        <location filename="../../main_window.py" line="180"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="176"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="177"/>
+        <location filename="../../main_window.py" line="182"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="177"/>
+        <location filename="../../main_window.py" line="182"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="186"/>
+        <location filename="../../main_window.py" line="191"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="186"/>
+        <location filename="../../main_window.py" line="191"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="189"/>
+        <location filename="../../main_window.py" line="194"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="190"/>
+        <location filename="../../main_window.py" line="195"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="212"/>
+        <location filename="../../main_window.py" line="217"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="260"/>
+        <location filename="../../main_window.py" line="264"/>
+        <source>This procedure cannot be opened: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="291"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="262"/>
+        <location filename="../../main_window.py" line="293"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="265"/>
+        <location filename="../../main_window.py" line="296"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="267"/>
+        <location filename="../../main_window.py" line="298"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="272"/>
+        <location filename="../../main_window.py" line="303"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="279"/>
+        <location filename="../../main_window.py" line="310"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="280"/>
+        <location filename="../../main_window.py" line="311"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="299"/>
+        <location filename="../../main_window.py" line="330"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="301"/>
+        <location filename="../../main_window.py" line="332"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="303"/>
+        <location filename="../../main_window.py" line="334"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="322"/>
+        <location filename="../../main_window.py" line="353"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="349"/>
+        <location filename="../../main_window.py" line="380"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="355"/>
+        <location filename="../../main_window.py" line="386"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="357"/>
+        <location filename="../../main_window.py" line="388"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="385"/>
+        <location filename="../../main_window.py" line="416"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="389"/>
-        <location filename="../../main_window.py" line="392"/>
+        <location filename="../../main_window.py" line="420"/>
+        <location filename="../../main_window.py" line="423"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="390"/>
+        <location filename="../../main_window.py" line="421"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="402"/>
+        <location filename="../../main_window.py" line="433"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="437"/>
+        <location filename="../../main_window.py" line="469"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -914,6 +919,257 @@ Assistant</source>
     <message>
         <location filename="../../kiosk.py" line="128"/>
         <source>Wrong PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProcedureView</name>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="104"/>
+        <source>Procedure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="111"/>
+        <source>Last command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="114"/>
+        <source>Leave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="115"/>
+        <source>Leave the procedure; it resumes at this step next time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="124"/>
+        <location filename="../../procedure/procedure_view.py" line="256"/>
+        <source>Opening the procedure…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="131"/>
+        <source>Before you start: read the warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="140"/>
+        <source>I have read the warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="141"/>
+        <source>Or say “acknowledged”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="153"/>
+        <source>Step counter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="155"/>
+        <source>Paused. Say “resume” or press Resume to go on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="167"/>
+        <source>Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="191"/>
+        <source>Procedure finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="197"/>
+        <source>Close the procedure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="217"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="217"/>
+        <source>The step before (say “back”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="218"/>
+        <source>Repeat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="218"/>
+        <source>Show this step again (say “repeat”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="219"/>
+        <source>Read aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="219"/>
+        <location filename="../../procedure/procedure_view.py" line="466"/>
+        <source>Read this step aloud (say “read it”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="220"/>
+        <location filename="../../procedure/procedure_view.py" line="452"/>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="220"/>
+        <source>Pause the procedure (say “pause”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="221"/>
+        <source>Finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="221"/>
+        <source>Finish the procedure (say “done”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="222"/>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="222"/>
+        <source>The next step (say “next”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="253"/>
+        <source>page {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="271"/>
+        <source>step {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="271"/>
+        <source>the warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="272"/>
+        <source>Resumed where you stopped: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="281"/>
+        <source>This procedure cannot be started: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="301"/>
+        <source>not a command: “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="315"/>
+        <source>paused: say “resume” first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="325"/>
+        <source>this is the last step: say “done” to finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="326"/>
+        <source>this is the first step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="326"/>
+        <source>nothing to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="328"/>
+        <source>acknowledge the warnings first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="356"/>
+        <source>Step {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="357"/>
+        <source>Paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="357"/>
+        <source>Finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="358"/>
+        <source>Warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="375"/>
+        <source>Last command: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="399"/>
+        <source>Step {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="426"/>
+        <source>Stopped at step {0} of {1}. The steps and times are in the job&apos;s note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="438"/>
+        <source>Step {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="452"/>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="462"/>
+        <source>Reading aloud is not available on this device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="467"/>
+        <source>Reading aloud is not available: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="467"/>
+        <source>no speech engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="546"/>
+        <source>The procedure&apos;s progress could not be written to the note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1432,32 +1688,32 @@ Assistant</source>
 <context>
     <name>TalkController</name>
     <message>
-        <location filename="../../voice/talk.py" line="51"/>
+        <location filename="../../voice/talk.py" line="55"/>
         <source>No microphone: type your question instead</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="74"/>
+        <location filename="../../voice/talk.py" line="78"/>
         <source>Voice input unavailable: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="100"/>
+        <location filename="../../voice/talk.py" line="104"/>
         <source>Hold the button (or Space) while you speak, then let go.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="129"/>
+        <location filename="../../voice/talk.py" line="136"/>
         <source>the recording</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="157"/>
+        <location filename="../../voice/talk.py" line="164"/>
         <source>Nothing was heard: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="158"/>
+        <location filename="../../voice/talk.py" line="165"/>
         <source>no speech detected</source>
         <translation type="unfinished"></translation>
     </message>
