@@ -135,3 +135,16 @@ def test_a_procedure_without_warnings_and_a_missing_note(home):
     assert runmod.procedure_key(p) == "title Clean the filter"
     with pytest.raises(NoteNotFoundError):
         runmod.start(store, p, note_id="0000-no-such-note")
+
+
+def test_a_procedure_whose_steps_changed_starts_over(home):
+    """Re-extracted with another number of steps: the old step numbers mean nothing any more."""
+    store = NoteStore(dbmod.connect())
+    r = runmod.start(store, seal(), wall=clock())
+    r.acknowledge("ok")
+    r.next("next")
+    longer = seal()
+    longer.steps.append(Step(5, "Run the pump and check for leaks.", 6))
+    r2 = runmod.start(store, longer, wall=clock())
+    assert r2.note_id == r.note_id and (r2.step, r2.state.resumed, r2.total) == (0, False, 5)
+    assert store.get(r.note_id).body.splitlines()[-1].endswith("[procedure 7, 5 steps]")

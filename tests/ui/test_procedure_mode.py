@@ -264,3 +264,22 @@ def test_spoken_next_with_space_held_moves_a_step(qtbot, make_window, tmp_path):
                                                       Qt.KeyboardModifier.NoModifier, " "))
     assert shown_sig.args == [2] and v.counter.text() == "Step 2 of 3"
     assert v.heard_label.text().endswith("→ Step 2") and "next" in v.heard_label.text().lower()
+
+
+def test_kiosk_mode_keeps_glove_sized_controls_and_large_type(qtbot, make_window, tmp_path):
+    from PySide6.QtGui import QFontInfo
+
+    from ui.procedure.procedure_view import glove_target_px
+
+    w = make_window(kiosk=True, start=False)
+    v = w.procedure
+    w.open_procedure(seal(make_pdf(tmp_path / "p200.pdf")))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    with qtbot.waitSignal(v.step_shown, timeout=10_000):
+        v.hear("acknowledged")
+    side = glove_target_px(v.screen())
+    for b in [*v.buttons.values(), v.talk]:
+        assert b.height() >= side and b.width() >= side, b.text()
+    body = QFontInfo(w.procedure.subtitle.font()).pointSizeF()
+    step = QFontInfo(v.step_text.font()).pointSizeF()
+    assert step >= 1.8 * QFontInfo(w.font()).pointSizeF() and step > body
