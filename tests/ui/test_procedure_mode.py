@@ -283,3 +283,53 @@ def test_kiosk_mode_keeps_glove_sized_controls_and_large_type(qtbot, make_window
     body = QFontInfo(w.procedure.subtitle.font()).pointSizeF()
     step = QFontInfo(v.step_text.font()).pointSizeF()
     assert step >= 1.8 * QFontInfo(w.font()).pointSizeF() and step > body
+
+
+def test_read_aloud_goes_to_the_speaker_and_talking_stops_it(qtbot, make_window, tmp_path):
+    """Until read-aloud (ui/voice/speaker.py) is merged, a Speaker with its interface that keeps
+    what it was asked to say stands in for it; at merge this test takes the real one."""
+    from PySide6.QtCore import QObject, Signal
+
+    from tests.ui.test_voice import fake_device
+
+    class Speaker(QObject):
+        started = Signal()
+        finished = Signal()
+        unavailable = Signal(str)
+
+        def __init__(self):
+            super().__init__()
+            self.said, self.stops = [], 0
+
+        def available(self) -> bool:
+            return True
+
+        def say(self, text: str) -> None:
+            self.said.append(text)
+
+        def stop(self) -> None:
+            self.stops += 1
+
+    from ui.procedure.procedure_view import ProcedureView
+
+    w = make_window(start=False)
+    speaker = Speaker()
+    v = ProcedureView(w.services, speaker=speaker)
+    w.stack.addWidget(v)
+    w.stack.setCurrentWidget(v)
+    fake_device(v.voice)
+    v.open(seal(make_pdf(tmp_path / "p200.pdf")))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    assert speaker.said == ["WARNING: lock out the motor before opening the pump."]  # read before step 1
+    v.hear("ok")
+    v.hear("next")
+    assert v.buttons["read"].isEnabled()
+    qtbot.mouseClick(v.buttons["read"], Qt.MouseButton.LeftButton)
+    assert speaker.said[-1] == f"Step 2. CAUTION: the seal faces are brittle. {STEPS[1]}"
+    v.hear("what torque?")
+    assert speaker.said[-1].startswith("Torque: 25 N·m")
+    stops = speaker.stops
+    v.voice.press()  # barge-in: talking stops the speech at once
+    assert speaker.stops == stops + 1
+    v.voice.cancel()
+    v.stop()
