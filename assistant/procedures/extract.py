@@ -79,15 +79,19 @@ _ADVERBS = {"carefully", "gently", "firmly", "slowly", "now", "then", "next", "f
             "again", "once", "if", "when", "after", "before", "using", "with", "while", "optionally",
             "lastly", "immediately", "manually", "visually", "securely", "fully", "completely"}
 
-_TOOL_NOUNS = (r"screwdriver|torque wrench|wrench|spanner|hex key|allen key|allen wrench|socket|ratchet|"
-               r"pliers|multimeter|voltmeter|meter|tweezers|spudger|pry tool|opening pick|opening tool|"
-               r"suction cup|heat gun|hair dryer|soldering iron|hammer|mallet|puller|feeler gauge|"
-               r"caliper|calipers|knife|scissors|wire strippers?|crimper|crimping tool|flashlight|"
-               r"grease gun|drill|driver bit|bit|iopener|jimmy|tester|clamp meter|nut driver")
+_TOOL_NOUNS = (r"screwdriver|torque wrench|wrench|spanner|hex key|allen key|allen wrench|socket wrench|"
+               r"socket set|ratchet|pliers|multimeter|voltmeter|tweezers|spudger|pry tool|opening pick|"
+               r"opening tool|suction cup|heat gun|hair dryer|soldering iron|hammer|mallet|puller|feeler gauge|"
+               r"calipers?|knife|scissors|wire strippers?|crimper|crimping tool|flashlight|grease gun|drill|"
+               r"driver bit|iopener|jimmy|clamp meter|nut driver|breaker bar|jack stand|floor jack|lug wrench")
+# A tool's name may carry a size or a kind before it ("13 mm wrench", "Phillips #2 screwdriver",
+# "T20 Torx driver"); a socket only with its size ("17 mm socket": a "230 V socket" is an outlet).
+_TOOL_MODIFIER = (r"(?:phillips|torx|allen|pozidriv|hex|T\d+|PH\d|PZ\d|#\d+|\d+(?:[./]\d+)?\s?(?:mm|in|\")|"
+                  r"flat(?:-head)?|flathead|cross-head|needle-nose|long-nose|adjustable|plastic|small|large|"
+                  r"insulated|digital|torque|combination|open-end|box-end|socket|magnetic|precision)")
 _TOOL = re.compile(
-    rf"\b((?:(?:[A-Z][\w-]*|#?\d[\w.#-]*|T\d+|PH\d|flat(?:-head)?|flathead|cross-head|phillips|torx|hex|"
-    rf"needle-nose|adjustable|plastic|small|large|long-nose|insulated|digital|torque|\d+\s?mm)\s+){{0,3}}"
-    rf"(?:{_TOOL_NOUNS}))\b", re.IGNORECASE)
+    rf"(?<![\w-])((?:{_TOOL_MODIFIER}\s+){{0,3}}(?:{_TOOL_NOUNS})"
+    rf"|\d+(?:[./]\d+)?\s?(?:mm|in|\")\s+(?:deep\s+)?socket)(?![\w-])", re.IGNORECASE)
 _TOOL_SKIP = {"the", "a", "an", "your", "this", "that", "use", "using", "with", "and", "or", "of", "to"}
 _PART = re.compile(r"\b(?:P/N|part\s*(?:no\.?|number|#)|kit|order\s*(?:no\.?|number))\s*[:#]?\s*"
                    r"([A-Z0-9][A-Z0-9\-./]{2,}[A-Z0-9])", re.IGNORECASE)
@@ -334,7 +338,8 @@ def _tools(texts: list[str]) -> list[str]:
         for m in _TOOL.finditer(text):
             words = m.group(1).split()
             # "Use a Phillips screwdriver", "Carefully insert the spudger": not part of the name.
-            while len(words) > 1 and words[0].lower() in _TOOL_SKIP | _VERBS | _ADVERBS:
+            while len(words) > 1 and words[0].lower() in _TOOL_SKIP | _VERBS | _ADVERBS \
+                    and not re.fullmatch(_TOOL_MODIFIER, words[0], re.IGNORECASE):
                 words = words[1:]
             name = " ".join(words)
             if name:
