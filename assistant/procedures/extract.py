@@ -75,7 +75,7 @@ navigate log sign go browse scroll enter choose hit toggle drag ssh edit compile
 cd flash home probe level heat let allow try double-check re-install re-insert""".split())
 _DETERMINERS = {"the", "a", "an", "all", "both", "each", "any", "your", "its", "this", "that", "these",
                 "those", "it", "them", "one", "two", "four", "off", "out", "up", "down", "in", "on", "away"}
-_ADVERBS = {"carefully", "gently", "firmly", "slowly", "now", "then", "next", "finally", "first",
+_ADVERBS = {"carefully", "gently", "firmly", "slowly", "now", "then", "next", "finally", "first", "from",
             "again", "once", "if", "when", "after", "before", "using", "with", "while", "optionally",
             "lastly", "immediately", "manually", "visually", "securely", "fully", "completely"}
 
@@ -160,7 +160,10 @@ def _items(blocks: list[Block]) -> list[_Item]:
 
 
 def _first_words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z][A-Za-z'-]*", text[:80].lower())[:4]
+    """The first words, lower-cased; an identifier ("load_cell", "SET_VELOCITY") or a word in
+    capitals ("CENTER: ...", a parameter or command name) comes back as "" so it is no verb."""
+    words = re.findall(r"[A-Za-z][\w'-]*", text[:80])[:4]
+    return ["" if "_" in w or (len(w) > 1 and w.isupper()) else w.lower() for w in words]
 
 
 def is_imperative(text: str) -> bool:
@@ -210,6 +213,8 @@ def _build_runs(items: list[_Item], page_based: bool) -> list[_Run]:
                 or (cur.kind == "bullet" and not run.numbered and not is_safety(cur.text))
             if is_step:
                 run.items.append(cur)
+                if _SAFETY_START.match(cur.text) and is_safety(cur.text):
+                    pending_warning.append(cur.text)  # a numbered "step" that is itself a DANGER notice
                 run.steps.append(Step(len(run.steps) + 1, cur.text, cur.page, cur.start, cur.end,
                                       "\n".join(pending_warning) or None))
                 pending_warning = []
