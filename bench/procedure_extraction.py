@@ -120,11 +120,45 @@ def score(expected: dict, procs: list) -> dict:
     return out
 
 
+def heldout_myfixit(src: Path, skip: set[int], n: int, work: Path) -> tuple[int, int, int]:
+    """Guides the dev set does not use (the first `n` in file order with 2-12 steps), typeset the
+    same way and scored automatically against the guides' own step lists: a check that the
+    figures above do not only hold for the procedures looked at while building extraction.
+    Returns (guides, found, steps right)."""
+    from assistant.library.parse import parse
+    from assistant.procedures.extract import extract
+
+    picked: list[dict] = []
+    names = ("Appliance.json", "Vehicle.json", "Car and Truck.json")
+    for k, name in enumerate(names):
+        want = n * (k + 1) // len(names)  # a third from each file
+        with open(src / name, encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if len(picked) >= want:
+                    break
+                g = json.loads(line)
+                if i % 7 == 3 and g["Guidid"] not in skip and 2 <= len(g["Steps"]) <= 12 \
+                        and all(st["Text_raw"].strip() for st in g["Steps"]):
+                    picked.append(g)
+    pdf = write_myfixit_pdf(src, [g["Guidid"] for g in picked], work / "heldout.pdf")
+    procs = extract(parse(pdf))
+    found = right = 0
+    for g in picked:
+        exp = {"title": g["Title"], "warning": False,
+               "steps": [" ".join(re.findall(r"\w[\w'-]*", st["Text_raw"])[:3]) for st in g["Steps"]]}
+        r = score(exp, procs)
+        found += r["found"]
+        right += r["steps_ok"]
+    return len(picked), found, right
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("devdata", nargs="?", type=Path, default=DEFAULT_DEVDATA)
     ap.add_argument("--devset", type=Path, default=DEVSET)
     ap.add_argument("--show", action="store_true", help="list every procedure extracted from each manual")
+    ap.add_argument("--heldout", type=int, default=60, metavar="N",
+                    help="also score N MyFixit guides outside the dev set automatically (0: skip)")
     args = ap.parse_args()
 
     from assistant.library.parse import parse
@@ -149,6 +183,9 @@ def main() -> int:
                 for p in extracted[name]:
                     print(f"  {p.title[:70]!r} ({len(p.steps)} steps, {len(p.warnings)} warnings)")
 
+        heldout = heldout_myfixit(args.devdata.resolve() / "myfixit", set(devset["myfixit_guides"]), args.heldout,
+                                  Path(tmp)) if args.heldout else None
+
     rows, results = [], []
     for exp in devset["procedures"]:
         r = score(exp, extracted[exp["manual"]])
@@ -168,6 +205,9 @@ def main() -> int:
     print(f"warnings attached:         {sum(r['warn_ok'] for r in with_w)}/{len(with_w)} of the procedures whose "
           f"section has one   target: all")
     print(f"no warning invented:       {sum(r['warn_ok'] for r in without_w)}/{len(without_w)}")
+    if heldout:
+        g, f, r = heldout
+        print(f"held-out MyFixit guides:   found {f}/{g} ({100 * f / g:.0f} %), steps right {r}/{g} ({100 * r / g:.0f} %)")
     print(f"extraction time / parse time of the same {len(files)} manuals: {extract_s / parse_s:.3f} "
           f"({extract_s * 1000:.0f} ms / {parse_s * 1000:.0f} ms); {loadavg()}")
     return 0
