@@ -186,8 +186,8 @@ def is_procedure_heading(title: str) -> bool:
     if not title:
         return False
     m = _ING_START.match(title.strip())
-    if m and m.group(1).lower() not in {"warning", "building", "ceiling", "housing", "bearing", "wiring"} | {"string", "thing"}:
-        return True
+    if m and m.group(1).lower() not in {"warning", "building", "ceiling", "housing", "bearing", "string", "thing"}:
+        return True  # "Replacing the seal", "Cleaning"
     return _PROC_HEADING.search(title) is not None or (is_imperative(title) and len(title) <= 80)
 
 
@@ -311,14 +311,16 @@ def _title(heading: str, lead: _Item | None) -> str:
     return heading
 
 
-def _section_warnings(items: list[_Item], run: _Run) -> list[str]:
+def _section_warnings(items: list[_Item], safety: list[int], run: _Run) -> list[str]:
     """Safety text of the procedure's own section and the sections above it (not sibling
-    sections, not the step list's own warnings), in reading order."""
+    sections, not the step list's own warnings), in reading order. `safety`: the indexes of the
+    items that are safety text."""
     section = run.items[0].section
     ancestors = {section[:n] for n in range(len(section) + 1)}
     out: list[str] = []
-    for k, it in enumerate(items):
-        if k in run.inner or it.kind in ("heading", "table"):
+    for k in safety:
+        it = items[k]
+        if k in run.inner:
             continue
         if section == () and not (run.first - 6 <= k < run.first):
             continue  # no headings at all: only the warnings just above the steps
@@ -326,7 +328,7 @@ def _section_warnings(items: list[_Item], run: _Run) -> list[str]:
             continue
         if it.section == section and k > run.last + 3:
             continue  # far below the steps: another part of the section
-        if is_safety(it.text) and it.text not in out:
+        if it.text not in out:
             out.append(it.text)
     return out[:MAX_WARNINGS]
 
@@ -385,6 +387,7 @@ def _torques(texts: list[str]) -> list[str]:
 def extract(doc: ParsedManual) -> list[Procedure]:
     """The procedures of a parsed manual, in reading order."""
     items = _items(doc.blocks)
+    safety = [k for k, it in enumerate(items) if it.kind not in ("heading", "table") and is_safety(it.text)]
     page_based = doc.format == "pdf"
     procedures: list[Procedure] = []
     for run in _build_runs(items, page_based):
@@ -402,7 +405,7 @@ def extract(doc: ParsedManual) -> list[Procedure]:
             steps=run.steps,
             section=" > ".join(section),
             page=run.steps[0].page,
-            warnings=_section_warnings(items, run),
+            warnings=_section_warnings(items, safety, run),
             tools=_tools(texts + context),
             parts=_parts(texts + context),
             torques=_torques(texts),
