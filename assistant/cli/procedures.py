@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     # One positional list rather than a subcommand, so `procedures QUERY` needs no `search` word;
     # `show ID` is recognised by its first word.
     s.add_argument("words", nargs="*", metavar="QUERY", help="words to search for, or: show ID")
-    s.add_argument("-k", type=int, default=10, help="at most this many procedures (default 10)")
+    s.add_argument("-k", type=int, help="at most this many procedures (default: 10 for a search, all for the list)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_procedures)
 
@@ -31,9 +31,10 @@ def cmd_procedures(args, session) -> int:
         else:
             _print_full(p)
         return 0
-    if args.k < 1:
+    if args.k is not None and args.k < 1:
         return fail("procedures: -k must be at least 1", 2)
-    found = store.search(session.db, " ".join(words), args.k) if words else store.all_procedures(session.db, args.k)
+    found = store.search(session.db, " ".join(words), args.k or 10) if words \
+        else store.all_procedures(session.db, args.k)
     if args.json:
         print_json({"procedures": [store.to_json(p) for p in found]})
         return 0

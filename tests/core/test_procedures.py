@@ -297,3 +297,17 @@ def test_cli_ask_json_has_the_procedures_field(home, tmp_path):
     assert r.returncode == 0, r.stderr
     (offer,) = json.loads(r.stdout)["procedures"]
     assert offer["title"] == "To replace the fan motor" and offer["manual"] == "FC-20 fan coil"
+
+
+def test_ordered_list_numbers_are_kept_in_the_text_of_every_format(tmp_path):
+    """So a numbered procedure reads the same from HTML, Markdown and DOCX as from PDF and text."""
+    html = tmp_path / "a.html"
+    html.write_text("<h1>A</h1><ol start='3'><li>Open it</li><li><p>Close it</p><p>Firmly.</p></li></ol>"
+                    "<ul><li>Spare fuse</li></ul>", encoding="utf-8")
+    assert [b.text for b in parse(html).blocks if b.kind == "list"] == ["3. Open it\n4. Close it\nFirmly.\nSpare fuse"]
+    md = tmp_path / "a.md"
+    md.write_text("# A\n\n1. Open it\n1. Close it\n\n- Spare fuse\n", encoding="utf-8")
+    assert [b.text for b in parse(md).blocks if b.kind == "list"] == ["1. Open it\n2. Close it\nSpare fuse"]
+    lists = [b.text for b in parse(make_docx(tmp_path / "a.docx")).blocks if b.kind == "list"]
+    assert lists == ["1. Switch off the compressor and let it cool.\n2. Open the drain valve and drain the oil.\n"
+                     "3. Close the valve and fill 1.2 l of new oil.", "Wall bracket\nVibration dampers"]
