@@ -95,9 +95,43 @@ _TOOL = re.compile(
 _TOOL_SKIP = {"the", "a", "an", "your", "this", "that", "use", "using", "with", "and", "or", "of", "to"}
 _PART = re.compile(r"\b(?:P/N|part\s*(?:no\.?|number|#)|kit|order\s*(?:no\.?|number))\s*[:#]?\s*"
                    r"([A-Z0-9][A-Z0-9\-./]{2,}[A-Z0-9])", re.IGNORECASE)
-_LIST_LABEL = re.compile(r"^\s*(tools?|parts?|materials?|you will need|required tools|tools required|"
-                         r"parts required|required parts|spare parts)\s*(?:needed|required)?\s*:\s*(.+)$",
-                         re.IGNORECASE | re.MULTILINE)
+# "Tools: a, b and c." / "Required parts: ..." anywhere in a paragraph, up to its sentence's end.
+_LIST_LABEL = re.compile(r"(?:(?<=^)|(?<=[.:!?]\s)|(?<=\n))\s*(tools?(?:\s+(?:needed|required))?|required tools|"
+                         r"parts?(?:\s+(?:needed|required))?|required parts|spare parts|materials?|you will need)"
+                         r"\s*:\s*", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"\.(?:\s+(?=[A-Z])|\s*$)|\n")
+
+
+def _labelled(text: str) -> list[tuple[str, list[str]]]:
+    """("tools" | "parts", items) for each labelled list in `text`. Items split at commas and
+    semicolons outside brackets; a bare number joins the next item ("13, 17 and 19 mm spanners")."""
+    out = []
+    for m in _LIST_LABEL.finditer(text):
+        end = _SENTENCE_END.search(text, m.end())
+        body = text[m.end():end.start() if end else len(text)]
+        items, depth, cur = [], 0, ""
+        for ch in body:
+            depth += (ch in "([") - (ch in ")]")
+            if ch in ",;" and depth <= 0:
+                items.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        items.append(cur)
+        # "a, b and c": the last "and" separates items too, unless it joins sizes ("17 and 19 mm").
+        last = re.match(r"(.+?)\s+and\s+(.+)$", items[-1].strip())
+        if last and "(" not in items[-1] and not re.fullmatch(r"\d+(?:[.,]\d+)?", last.group(1)):
+            items[-1:] = [last.group(1), last.group(2)]
+        merged: list[str] = []
+        for item in (re.sub(r"^(?:an?|the)\s+", "", i.strip(" .")) for i in items):
+            if merged and re.fullmatch(r"\d+(?:[.,]\d+)?(?:,\s*\d+(?:[.,]\d+)?)*", merged[-1]):
+                merged[-1] = f"{merged[-1]}, {item}"
+            elif item:
+                merged.append(item)
+        kind = "tools" if m.group(1).lower().startswith(("tool", "required tools")) else "parts"
+        out.append((kind, [i for i in merged if 2 <= len(i) <= 120]))
+    return out
+
 _TORQUE_UNITS = {"N·m", "lbf·ft", "lbf·in"}
 
 
@@ -336,12 +370,10 @@ def _section_warnings(items: list[_Item], safety: list[int], run: _Run) -> list[
 def _tools(texts: list[str]) -> list[str]:
     found: dict[str, str] = {}
     for text in texts:
-        for m in _LIST_LABEL.finditer(text):
-            if m.group(1).lower().startswith("tool"):
-                for name in re.split(r"[,;]|\band\b", m.group(2)):
-                    name = name.strip(" .")
-                    if 2 <= len(name) <= 60:
-                        found.setdefault(name.lower(), name)
+        for kind, names in _labelled(text):
+            if kind == "tools":
+                for name in names:
+                    found.setdefault(name.lower(), name)
         for m in _TOOL.finditer(text):
             words = m.group(1).split()
             # "Use a Phillips screwdriver", "Carefully insert the spudger": not part of the name.
@@ -351,36 +383,41 @@ def _tools(texts: list[str]) -> list[str]:
             name = " ".join(words)
             if name:
                 found.setdefault(name.lower(), name)
-    # "screwdriver" is said by "Phillips #2 screwdriver": keep the longer name only.
+    # "screwdriver" is said by "Phillips #2 screwdriver", "spanner" by "13 and 19 mm spanners":
+    # keep the longer name only.
     names = list(found.values())
-    return [n for n in names if not any(o != n and o.lower().endswith(" " + n.lower()) for o in names)]
+    return [n for n in names
+            if not any(o != n and re.search(rf"(?<!\w){re.escape(n)}", o, re.IGNORECASE) for o in names)]
 
 
 def _parts(texts: list[str]) -> list[str]:
     found: dict[str, str] = {}
     for text in texts:
+        for kind, names in _labelled(text):
+            if kind == "parts":
+                for name in names:
+                    found.setdefault(name.upper(), name)
         for m in _PART.finditer(text):
             found.setdefault(m.group(1).upper(), m.group(1))
-        for m in _LIST_LABEL.finditer(text):
-            if m.group(1).lower().startswith(("part", "spare", "required parts", "materials")):
-                for name in re.split(r"[,;]", m.group(2)):
-                    name = name.strip(" .")
-                    if 2 <= len(name) <= 80:
-                        found.setdefault(name.upper(), name)
-    return list(found.values())
+    # A part number already named by a listed part ("seal kit SK-200-45B (...)") is not repeated.
+    names = list(found.values())
+    return [n for n in names if not any(o != n and n.upper() in o.upper() for o in names)]
+
+
+_TORQUE_RANGE = re.compile(r"\b\d+(?:\.\d+)?\s?[-\u2013]\s?\d+(?:\.\d+)?\s?"
+                           r"(?:N[·\s.-]?m|Nm|lbf?[·-]?ft|ft[·-]?lbs?|in[·-]?lbs?)\b")
 
 
 def _torques(texts: list[str]) -> list[str]:
+    """Torque values as written, in order: "25 N·m", "18 ft-lbs", a range "10-12 Nm" whole."""
     out: list[str] = []
     for text in texts:
+        ranges = [m.group(0) for m in _TORQUE_RANGE.finditer(text)]
         for f in facts(text):
             if f.kind == "quantity" and " " in f.key and canonical_unit(f.key.split(" ", 1)[1]) in _TORQUE_UNITS:
-                if f.text not in out:
+                if f.text not in out and not any(r.endswith(f.text) for r in ranges):
                     out.append(f.text)
-        # Ranges ("10-12 Nm"): the values module reads each end; keep the range as written.
-        for m in re.finditer(r"\b\d+(?:\.\d+)?\s?[-\u2013]\s?\d+(?:\.\d+)?\s?(?:N[·\s.-]?m|Nm|lbf?[·-]?ft|ft[·-]?lbs?|in[·-]?lbs?)\b", text):
-            if m.group(0) not in out:
-                out.append(m.group(0))
+        out += [r for r in ranges if r not in out]  # the values module reads each end on its own
     return out
 
 
@@ -388,6 +425,10 @@ def extract(doc: ParsedManual) -> list[Procedure]:
     """The procedures of a parsed manual, in reading order."""
     items = _items(doc.blocks)
     safety = [k for k, it in enumerate(items) if it.kind not in ("heading", "table") and is_safety(it.text)]
+    tables_by_section: dict[tuple[str, ...], list[str]] = {}
+    for it in items:
+        if it.kind == "table":
+            tables_by_section.setdefault(it.section, []).append(it.text)
     page_based = doc.format == "pdf"
     procedures: list[Procedure] = []
     for run in _build_runs(items, page_based):
@@ -398,8 +439,10 @@ def extract(doc: ParsedManual) -> list[Procedure]:
             continue
         title = _title(heading, lead) or run.steps[0].text[:80]
         texts = [s.text for s in run.steps]
-        # "Tools: ..." / "Parts required: ..." lines of the section just above the steps count too.
+        # "Tools: ..." / "Parts required: ..." lines of the section just above the steps count too,
+        # and the torque tables of the section ("what torque?" is asked of the procedure).
         context = [it.text for it in items[max(0, run.first - 6):run.first] if it.section == section]
+        tables = tables_by_section.get(section, [])
         procedures.append(Procedure(
             title=title,
             steps=run.steps,
@@ -408,7 +451,7 @@ def extract(doc: ParsedManual) -> list[Procedure]:
             warnings=_section_warnings(items, safety, run),
             tools=_tools(texts + context),
             parts=_parts(texts + context),
-            torques=_torques(texts),
+            torques=_torques(texts + tables),
             format=doc.format,
         ))
     return procedures

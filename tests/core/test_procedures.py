@@ -311,3 +311,18 @@ def test_ordered_list_numbers_are_kept_in_the_text_of_every_format(tmp_path):
     lists = [b.text for b in parse(make_docx(tmp_path / "a.docx")).blocks if b.kind == "list"]
     assert lists == ["1. Switch off the compressor and let it cool.\n2. Open the drain valve and drain the oil.\n"
                      "3. Close the valve and fill 1.2 l of new oil.", "Wall bracket\nVibration dampers"]
+
+
+def test_tools_and_parts_lines_of_the_section_and_torque_tables(tmp_path):
+    path = tmp_path / "valve.md"
+    path.write_text(
+        "# V-40 valve\n\n## Replacing the actuator\n\n"
+        "Required parts: actuator kit AK-40 (actuator, gasket and four bolts). Tools: 13, 17 and 19 mm "
+        "spanners, torque wrench and a multimeter. Time required: 1 hour.\n\n"
+        "| Joint | Torque |\n|---|---|\n| Flange bolts | 45 Nm |\n\n"
+        "1. Close the valve and remove the cover.\n2. Unbolt the old actuator.\n"
+        "3. Fit the new actuator and tighten the bolts to 10-12 Nm.\n", encoding="utf-8")
+    (p,) = extract(parse(path))
+    assert p.tools == ["13, 17 and 19 mm spanners", "torque wrench", "multimeter"]
+    assert p.parts == ["actuator kit AK-40 (actuator, gasket and four bolts)"]
+    assert p.torques == ["10-12 Nm", "45 Nm"]
