@@ -326,3 +326,19 @@ def test_tools_and_parts_lines_of_the_section_and_torque_tables(tmp_path):
     assert p.tools == ["13, 17 and 19 mm spanners", "torque wrench", "multimeter"]
     assert p.parts == ["actuator kit AK-40 (actuator, gasket and four bolts)"]
     assert p.torques == ["10-12 Nm", "45 Nm"]
+
+
+def test_a_manual_whose_procedures_cannot_be_stored_is_not_stored_at_all(session, tmp_path):
+    """One transaction: a failure writing the procedures leaves neither the manual nor its passages."""
+    path = tmp_path / "fc20.md"
+    path.write_text(MD, encoding="utf-8")
+    session.db.execute("CREATE TRIGGER fail_steps BEFORE INSERT ON procedure_steps "
+                       "WHEN new.text LIKE '%Lift the cover%' BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(Exception, match="disk full"):
+        ingest.run(session.db, session.embedder, [path])
+    counts = [session.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("manuals", "chunks", "page_texts", "procedures", "procedure_steps", "procedures_fts")]
+    assert counts == [0, 0, 0, 0, 0, 0]
+    session.db.execute("DROP TRIGGER fail_steps")
+    assert not ingest.run(session.db, session.embedder, [path]).failed
+    assert _counts(session.db) == (1, 4, 1)
