@@ -201,8 +201,49 @@ def m004_page_texts(db: sqlean.Connection) -> None:
         pages.store(db, manual_id, chunks)
 
 
+def m007_procedures(db: sqlean.Connection) -> None:
+    """Procedures found in the manuals at ingest (issue 14): step lists with their warnings, tools,
+    parts and torques, each step's page and offsets for highlighting, and full-text search over
+    title, section and steps. Manuals stored before this have none until they are re-indexed."""
+    utils(db).executescript(
+        """
+        CREATE TABLE procedures (
+            id INTEGER PRIMARY KEY,
+            manual_id INTEGER NOT NULL REFERENCES manuals(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            section TEXT NOT NULL DEFAULT '',
+            page INTEGER,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            tools TEXT NOT NULL DEFAULT '[]',
+            parts TEXT NOT NULL DEFAULT '[]',
+            torques TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX procedures_manual ON procedures(manual_id, ord);
+        CREATE TABLE procedure_steps (
+            procedure_id INTEGER NOT NULL REFERENCES procedures(id) ON DELETE CASCADE,
+            n INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            page INTEGER,
+            char_start INTEGER NOT NULL DEFAULT 0,
+            char_end INTEGER NOT NULL DEFAULT 0,
+            warning TEXT,
+            PRIMARY KEY (procedure_id, n)
+        ) WITHOUT ROWID;
+        -- Rowid = procedure id; filled by the store with the steps' text, cleared by the trigger.
+        CREATE VIRTUAL TABLE procedures_fts USING fts5(
+            title, section, steps, tokenize="unicode61 remove_diacritics 2"
+        );
+        CREATE TRIGGER procedures_ad AFTER DELETE ON procedures BEGIN
+            DELETE FROM procedures_fts WHERE rowid = old.id;
+        END;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts,
+    m007_procedures,  # third after m004 until m005 (OCR) and m006 (spec rows) are merged before it
 ]
 
 

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.kiosk.changed.connect(self._kiosk_changed)
 
         self.ask.open_source.connect(self.open_source)
+        self.ask.start_procedure.connect(self.start_procedure)
         self.ask.add_manuals.connect(lambda: (self.go("library"), self.library.choose_files()))
         self.ask.load_demo.connect(lambda: (self.go("library"), self.library.load_demo()))
         self.viewer.back_requested.connect(lambda: self.go("ask"))
@@ -248,6 +249,11 @@ class MainWindow(QMainWindow):
     def open_source(self, source, terms=None) -> None:
         self.viewer.open(source, terms or [])
         self.go("viewer")
+
+    def start_procedure(self, procedure_id: int) -> None:
+        """"Start procedure" under an answer: the hook procedure mode connects to (issue 14, merge);
+        until then it only logs."""
+        log.info("start procedure %s requested", procedure_id)
 
     def open_manual(self, manual: dict) -> None:
         self.viewer.open_manual(manual)

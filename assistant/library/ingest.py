@@ -81,7 +81,19 @@ def embed_text(title: str, section: str, text: str) -> str:
     return f"{title}\n{section}\n{text}" if section else f"{title}\n{text}"
 
 
-def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray) -> int:
+def _procedures(doc) -> list:
+    """The manual's procedures (issue 14). A fault in extraction costs the procedures, not the
+    manual: it is logged and the manual is still stored and searchable."""
+    from ..procedures.extract import extract
+
+    try:
+        return extract(doc)
+    except Exception:
+        log.exception("finding the procedures of %s failed", doc.title)
+        return []
+
+
+def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray, procedures=()) -> int:
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} passages")
     with dbmod.transaction(db):
@@ -101,6 +113,9 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
         db.executemany("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)",
                        [(first + i, vec.tobytes()) for i, vec in enumerate(vectors)])
         pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
+        from ..procedures import store as procstore
+
+        procstore.save(db, manual_id, procedures)
     return manual_id
 
 
@@ -146,7 +161,8 @@ def ingest(
             vectors = embedder.embed([embed_text(doc.title, c.section_path, c.text) for c in chunks])
             if cancel is not None and cancel.is_set():
                 raise Cancelled("ingest cancelled")
-            _store(db, path, digest, size, doc, chunks, vectors)
+            procedures = _procedures(doc)
+            _store(db, path, digest, size, doc, chunks, vectors, procedures)
         except (ManualParseError, OSError) as e:
             reason = e.reason if isinstance(e, ManualParseError) else f"cannot read file: {e.strerror or e}"
             report.failed.append({"path": str(path), "error": reason})
@@ -156,7 +172,7 @@ def ingest(
             raise
         entry = {
             "path": str(path), "title": doc.title, "format": doc.format, "pages": doc.pages,
-            "chunks": len(chunks), "replaced": replaced, "seconds": round(time.perf_counter() - t0, 3),
+            "chunks": len(chunks), "procedures": len(procedures), "replaced": replaced, "seconds": round(time.perf_counter() - t0, 3),
         }
         if doc.scanned_pages:
             entry["scanned_pages"] = doc.scanned_pages

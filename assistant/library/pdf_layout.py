@@ -141,6 +141,9 @@ class _Builder:
         if abs(prev.size - cur.size) > 0.15 * max(prev.size, cur.size):
             return True
         gap = prev.y - cur.y
+        # Larger type has larger leading: a heading wrapped over two lines is one heading.
+        if self.body_size and cur.size > self.body_size:
+            gap_limit *= cur.size / self.body_size
         if gap < -0.5 * cur.size or gap > gap_limit:  # jumped up (new column) or a wide gap
             return True
         if prev.bold != cur.bold and heading_hint((prev if prev.bold else cur).text, allow_title_case=True):
