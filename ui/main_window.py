@@ -250,11 +250,6 @@ class MainWindow(QMainWindow):
         self.viewer.open(source, terms or [])
         self.go("viewer")
 
-    def start_procedure(self, procedure_id: int) -> None:
-        """"Start procedure" under an answer: the hook procedure mode connects to (issue 14, merge);
-        until then it only logs."""
-        log.info("start procedure %s requested", procedure_id)
-
     def open_manual(self, manual: dict) -> None:
         self.viewer.open_manual(manual)
         self.go("viewer")
@@ -262,6 +257,8 @@ class MainWindow(QMainWindow):
     def start_procedure(self, procedure_id: int, note_id: str | None = None) -> None:
         """Procedure mode for stored procedure `procedure_id` (read on the pool lane by
         `fetch_procedure(db, procedure_id)`), logged to note `note_id` (None: its own note)."""
+        log.info("start procedure %s requested", procedure_id)
+
         def fetch(ctx):
             return self.fetch_procedure(ctx.db, procedure_id)
 
@@ -272,8 +269,8 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def fetch_procedure(db, procedure_id: int):
-        """The stored procedure `procedure_id` (extraction's store; replaceable until it is merged)."""
-        from assistant.procedures import store  # provided by procedure extraction (#14)
+        """The stored procedure `procedure_id` (tests may put another reader in its place)."""
+        from assistant.procedures import store
 
         return store.get(db, procedure_id)
 

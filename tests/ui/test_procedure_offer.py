@@ -29,6 +29,10 @@ def test_start_procedure_button_reaches_the_main_window(qtbot, make_window, libr
         qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
     assert sig.args == [offer["id"]]
     assert f"start procedure {offer['id']} requested" in caplog.text
+    # Procedure mode opens on the stored procedure, warnings (or its first step) first.
+    qtbot.waitUntil(lambda: w.page == "procedure" and w.procedure.run is not None, timeout=30_000)
+    assert w.procedure.procedure.id == offer["id"] and w.procedure.title.full_text() == "Seal replacement"
+    assert w.procedure.stack.currentIndex() in (1, 2)
 
 
 def test_no_button_when_the_passages_hold_no_procedure(qtbot, make_window, library):
