@@ -113,6 +113,8 @@ def test_procedure_mode_steps_buttons_voice_page_and_log(qtbot, make_window, tmp
     assert not v.buttons["next"].isEnabled()  # the last step
     v.voice.transcribed.emit("The next bolt is loose.")
     assert v.run.step == 3 and v.heard_label.text() == "not a command: “The next bolt is loose.”"
+    v.voice.transcribed.emit("Okay.")  # heard, and nothing to acknowledge on a step
+    assert v.run.step == 3 and v.heard_label.text() == "“Okay.” → Step 3"
     v.voice.transcribed.emit("What torque?")
     assert v.answer.isVisible() and v.answer.text.text().startswith("Torque: 25 N·m (step 3)")
 

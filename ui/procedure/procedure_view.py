@@ -314,8 +314,9 @@ class ProcedureView(QWidget):
         if r.state.paused and kind in ("next", "back", "repeat"):
             self._did(kind, None, how, self.tr("paused: say “resume” first"))
             return None
-        if kind == "ack" and r.state.acknowledged and r.step:
-            kind = "repeat"  # "ok" on a step: nothing to acknowledge
+        if kind == "ack" and r.state.acknowledged and r.step:  # "okay" on a step: heard, nothing to do
+            self._did(kind, None, how, self.tr("Step {0}").format(r.step))
+            return None
         result = {
             "ack": r.acknowledge, "next": r.next, "back": r.back, "repeat": r.repeat, "read": r.read,
             "pause": r.pause, "resume": r.resume, "finish": r.finish,

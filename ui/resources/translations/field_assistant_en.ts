@@ -1017,13 +1017,13 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../procedure/procedure_view.py" line="219"/>
-        <location filename="../../procedure/procedure_view.py" line="466"/>
+        <location filename="../../procedure/procedure_view.py" line="467"/>
         <source>Read this step aloud (say “read it”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../procedure/procedure_view.py" line="220"/>
-        <location filename="../../procedure/procedure_view.py" line="452"/>
+        <location filename="../../procedure/procedure_view.py" line="453"/>
         <source>Pause</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1088,87 +1088,88 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="325"/>
+        <location filename="../../procedure/procedure_view.py" line="326"/>
         <source>this is the last step: say “done” to finish</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="326"/>
+        <location filename="../../procedure/procedure_view.py" line="327"/>
         <source>this is the first step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="326"/>
+        <location filename="../../procedure/procedure_view.py" line="327"/>
         <source>nothing to do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="328"/>
+        <location filename="../../procedure/procedure_view.py" line="329"/>
         <source>acknowledge the warnings first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="356"/>
+        <location filename="../../procedure/procedure_view.py" line="318"/>
+        <location filename="../../procedure/procedure_view.py" line="357"/>
         <source>Step {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="357"/>
+        <location filename="../../procedure/procedure_view.py" line="358"/>
         <source>Paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="357"/>
+        <location filename="../../procedure/procedure_view.py" line="358"/>
         <source>Finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="358"/>
+        <location filename="../../procedure/procedure_view.py" line="359"/>
         <source>Warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="375"/>
+        <location filename="../../procedure/procedure_view.py" line="376"/>
         <source>Last command: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="399"/>
+        <location filename="../../procedure/procedure_view.py" line="400"/>
         <source>Step {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="426"/>
+        <location filename="../../procedure/procedure_view.py" line="427"/>
         <source>Stopped at step {0} of {1}. The steps and times are in the job&apos;s note.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="438"/>
+        <location filename="../../procedure/procedure_view.py" line="439"/>
         <source>Step {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="452"/>
+        <location filename="../../procedure/procedure_view.py" line="453"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="462"/>
+        <location filename="../../procedure/procedure_view.py" line="463"/>
         <source>Reading aloud is not available on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="467"/>
+        <location filename="../../procedure/procedure_view.py" line="468"/>
         <source>Reading aloud is not available: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="467"/>
+        <location filename="../../procedure/procedure_view.py" line="468"/>
         <source>no speech engine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="546"/>
+        <location filename="../../procedure/procedure_view.py" line="547"/>
         <source>The procedure&apos;s progress could not be written to the note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
