@@ -32,6 +32,7 @@ _MODEL_FILES = {
     "Cls.model_path": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
 }
 MAX_SIDE = 2000  # rapidocr scales larger images down to this anyway; render no bigger
+_UPSIDE_DOWN_SCORE = 0.8  # mean line confidence under which the page is also read turned by 180 degrees
 _TALL = 1.5  # a text box this much taller than wide is a line of a page turned by 90 degrees
 _PARAGRAPH_GAP = 0.9  # a vertical gap over this many line heights starts a new paragraph
 
@@ -94,6 +95,9 @@ def _create():
     models = model_dir()
     params: dict = {
         "Global.log_level": "warning",
+        # The line-level 0/180 classifier flips good lines at times (a whole line of a clean page
+        # read upside down as garbage); a page turned by 180 degrees is handled per page instead.
+        "Global.use_cls": False,
         "EngineConfig.onnxruntime.intra_op_num_threads": 1,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     }
@@ -107,14 +111,19 @@ def _create():
 
 def recognise(rgb: np.ndarray) -> OcrPage:
     """Read one page image. A page lying on its side (most text boxes tall and narrow) is read
-    again turned both ways and the better reading kept; boxes are always in `rgb`'s frame."""
+    again turned both ways, one read with low confidence again turned upside down, and the
+    better reading kept; boxes are always in `rgb`'s frame."""
     height, width = rgb.shape[:2]
-    result = _run(rgb)
+    result, angle = _run(rgb), 0
     if _lies_on_side(result):
-        readings = [(result, 0)] + [(_run(np.ascontiguousarray(np.rot90(rgb, k))), k * 90) for k in (1, 3)]
-        result, angle = max(readings, key=lambda r: _score(r[0]))
+        turns = (1, 3)
+    elif _mean_score(result) < _UPSIDE_DOWN_SCORE:
+        turns = (2,)  # upside down reads as low-confidence noise
     else:
-        angle = 0
+        turns = ()
+    if turns:
+        readings = [(result, 0)] + [(_run(np.ascontiguousarray(np.rot90(rgb, k))), k * 90) for k in turns]
+        result, angle = max(readings, key=lambda r: _score(r[0]))
     return OcrPage(width, height, _words(result, width, height, angle), angle)
 
 
@@ -126,6 +135,11 @@ def _run(rgb: np.ndarray):
 
 def _score(result) -> float:
     return sum(len(t) * s for t, s in zip(result.txts or (), result.scores or (), strict=False))
+
+
+def _mean_score(result) -> float:
+    scores = list(result.scores or ())
+    return sum(scores) / len(scores) if scores else 0.0
 
 
 def _lies_on_side(result) -> bool:
@@ -144,6 +158,8 @@ def _unrotate(x: float, y: float, angle: int, width: int, height: int) -> tuple[
         return width - y, x
     if angle == 270:  # k=3: (x, y) -> (H - y, x)
         return y, height - x
+    if angle == 180:
+        return width - x, height - y
     return x, y
 
 
@@ -167,14 +183,12 @@ def _words(result, width: int, height: int, angle: int) -> list[Word]:
 
 
 def lines(ocr: OcrPage) -> list[list[Word]]:
-    """Words grouped by line, lines in reading order (top to bottom, then left to right)."""
+    """Words grouped by line, in reading order: the order RapidOCR read them in, on the upright
+    page (top to bottom, left to right); for a turned page the boxes no longer show that order."""
     by_line: dict[int, list[Word]] = {}
     for w in ocr.words:
         by_line.setdefault(w.line, []).append(w)
-    out = [sorted(ws, key=lambda w: w.box[0]) for ws in by_line.values()]
-    if ocr.angle:  # lines of a turned page come in the turned page's order: sort them again
-        out.sort(key=lambda ws: (round(min(w.box[1] for w in ws), 2), min(w.box[0] for w in ws)))
-    return out
+    return list(by_line.values())
 
 
 def page_text(ocr: OcrPage) -> tuple[str, list[tuple[int, int, Word]]]:
@@ -203,8 +217,8 @@ def page_blocks(ocr: OcrPage, page: int, section: tuple[str, ...]) -> list[Block
     prev_bottom = prev_height = None
     for line in lines(ocr):
         text = " ".join(w.text for w in line)
-        top = min(w.box[1] for w in line)
-        bottom = max(w.box[3] for w in line)
+        top = min(_upright(w.box, ocr.angle)[0] for w in line)
+        bottom = max(_upright(w.box, ocr.angle)[1] for w in line)
         height = bottom - top
         if current and prev_bottom is not None and top - prev_bottom > _PARAGRAPH_GAP * max(height, prev_height):
             blocks.append(Block(_join(current), page, section))
@@ -214,6 +228,18 @@ def page_blocks(ocr: OcrPage, page: int, section: tuple[str, ...]) -> list[Block
     if current:
         blocks.append(Block(_join(current), page, section))
     return blocks
+
+
+def _upright(box: tuple[float, float, float, float], angle: int) -> tuple[float, float]:
+    """Top and bottom of a box on the page as it reads (turned upright), as fractions."""
+    x0, y0, x1, y1 = box
+    if angle == 90:
+        return 1 - x1, 1 - x0
+    if angle == 270:
+        return x0, x1
+    if angle == 180:
+        return 1 - y1, 1 - y0
+    return y0, y1
 
 
 def _join(lines_: list[str]) -> str:
