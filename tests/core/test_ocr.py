@@ -17,7 +17,7 @@ from assistant import db as dbmod
 from assistant import viewer
 from assistant.library import ingest, ocr_pages
 from assistant.rag.search import search
-from tests.conftest import EXE
+from tests.conftest import EXE, can_unshare
 from tests.core import scans
 from tests.core.test_ingest import _consistent
 
@@ -181,3 +181,24 @@ def test_no_ocr_leaves_pages_reported_as_scanned(home, tmp_path, text_pdf):
     finally:
         s.close()
     assert db.execute("SELECT count(*) FROM ocr_pages").fetchone()[0] == 0
+
+
+@pytest.mark.skipif(not can_unshare(), reason="unshare -rn (user + network namespace) not permitted here")
+def test_image_read_offline_and_cited_as_ocr(home, tmp_path, text_pdf):
+    """With no network at all, a photographed page is read (the models come from the rapidocr
+    wheel, nothing is fetched), and `search`/`ask --json` mark its passages as read by OCR."""
+    png = scans.save_png(tmp_path / "bulletin.png", scans.render_pages(text_pdf, 150)[1])
+    env = dict(os.environ)
+    env.pop("HF_HUB_OFFLINE", None)
+    r = subprocess.run(["unshare", "-rn", str(EXE), "ingest", str(png), "--json"], capture_output=True,
+                       text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["added"][0]["ocr_pages"] == [1]
+    r = subprocess.run([EXE, "search", "brown wire terminal L1", "--json"], capture_output=True, text=True)
+    top = json.loads(r.stdout)["results"][0]
+    assert top["path"] == str(png) and top["page"] == 1 and top["ocr"] is True and top["ocr_confidence"] > 0.5
+    r = subprocess.run(["unshare", "-rn", str(EXE), "ask", "Which terminal does the brown wire go to?", "--json"],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    citations = json.loads(r.stdout)["citations"]
+    assert citations and all(c["ocr"] is True and 0.5 < c["ocr_confidence"] <= 1 for c in citations)
