@@ -163,28 +163,38 @@
 <context>
     <name>CitationCard</name>
     <message>
-        <location filename="../../chat/cards.py" line="55"/>
+        <location filename="../../chat/cards.py" line="58"/>
         <source>page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="56"/>
+        <location filename="../../chat/cards.py" line="59"/>
         <source>Source {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="58"/>
+        <location filename="../../chat/cards.py" line="61"/>
         <source>Press Enter to open the manual at this passage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="72"/>
+        <location filename="../../chat/cards.py" line="75"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="73"/>
+        <location filename="../../chat/cards.py" line="76"/>
         <source>Open source {0} in the viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="85"/>
+        <source> ({0:.0%} confidence)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="87"/>
+        <source>Read by OCR{0}: check the page image</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -267,7 +277,7 @@
     </message>
     <message>
         <location filename="../../library/library_view.py" line="142"/>
-        <location filename="../../library/library_view.py" line="416"/>
+        <location filename="../../library/library_view.py" line="421"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -374,61 +384,62 @@
     </message>
     <message>
         <location filename="../../library/library_view.py" line="346"/>
+        <location filename="../../library/library_view.py" line="350"/>
         <source>Indexing {0} of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="358"/>
+        <location filename="../../library/library_view.py" line="363"/>
         <source>{0} added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="360"/>
+        <location filename="../../library/library_view.py" line="365"/>
         <source>{0} already in the library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="362"/>
+        <location filename="../../library/library_view.py" line="367"/>
         <source>{0} could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="369"/>
+        <location filename="../../library/library_view.py" line="374"/>
         <source>Indexing stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="372"/>
+        <location filename="../../library/library_view.py" line="377"/>
         <source>Indexing cancelled. Manuals indexed so far are kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="386"/>
+        <location filename="../../library/library_view.py" line="391"/>
         <source>Cancelling after the current file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="390"/>
+        <location filename="../../library/library_view.py" line="395"/>
         <source>Indexing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="394"/>
+        <location filename="../../library/library_view.py" line="399"/>
         <source>{0} file(s) could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="411"/>
+        <location filename="../../library/library_view.py" line="416"/>
         <source>Remove manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="412"/>
+        <location filename="../../library/library_view.py" line="417"/>
         <source>Remove these manuals from the library?&lt;br&gt;&lt;br&gt;{0}&lt;br&gt;&lt;br&gt;The files themselves are not deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="423"/>
+        <location filename="../../library/library_view.py" line="428"/>
         <source>{0} manual(s) removed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -933,7 +944,7 @@ Assistant</source>
 <context>
     <name>SafetyBanner</name>
     <message>
-        <location filename="../../chat/cards.py" line="127"/>
+        <location filename="../../chat/cards.py" line="136"/>
         <source>Show in manual</source>
         <translation type="unfinished"></translation>
     </message>
@@ -941,12 +952,12 @@ Assistant</source>
 <context>
     <name>Services</name>
     <message>
-        <location filename="../../services.py" line="114"/>
+        <location filename="../../services.py" line="117"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../services.py" line="117"/>
+        <location filename="../../services.py" line="120"/>
         <source>Loading {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -978,8 +989,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="74"/>
-        <location filename="../../settings_dialog.py" line="311"/>
-        <location filename="../../settings_dialog.py" line="316"/>
+        <location filename="../../settings_dialog.py" line="314"/>
+        <location filename="../../settings_dialog.py" line="319"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1016,288 +1027,298 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../settings_dialog.py" line="90"/>
+        <source>Read scanned pages and photos by OCR when adding manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../settings_dialog.py" line="92"/>
-        <source>Voice</source>
+        <source>Scans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="95"/>
-        <location filename="../../settings_dialog.py" line="97"/>
+        <source>Voice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="98"/>
+        <location filename="../../settings_dialog.py" line="100"/>
         <source>Microphone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="99"/>
-        <location filename="../../settings_dialog.py" line="103"/>
+        <location filename="../../settings_dialog.py" line="102"/>
+        <location filename="../../settings_dialog.py" line="106"/>
         <source>After speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="100"/>
+        <location filename="../../settings_dialog.py" line="103"/>
         <source>Ask the question at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="101"/>
+        <location filename="../../settings_dialog.py" line="104"/>
         <source>Let me check the words first, then tap Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="106"/>
+        <location filename="../../settings_dialog.py" line="109"/>
         <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="110"/>
+        <location filename="../../settings_dialog.py" line="113"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="112"/>
+        <location filename="../../settings_dialog.py" line="115"/>
         <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="114"/>
+        <location filename="../../settings_dialog.py" line="117"/>
         <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="115"/>
+        <location filename="../../settings_dialog.py" line="118"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="118"/>
+        <location filename="../../settings_dialog.py" line="121"/>
         <source>Leave empty to keep the stored one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="119"/>
+        <location filename="../../settings_dialog.py" line="122"/>
         <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="120"/>
+        <location filename="../../settings_dialog.py" line="123"/>
         <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="122"/>
+        <location filename="../../settings_dialog.py" line="125"/>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="125"/>
+        <location filename="../../settings_dialog.py" line="128"/>
         <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="126"/>
+        <location filename="../../settings_dialog.py" line="129"/>
         <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="128"/>
+        <location filename="../../settings_dialog.py" line="131"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="128"/>
+        <location filename="../../settings_dialog.py" line="131"/>
         <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="131"/>
+        <location filename="../../settings_dialog.py" line="134"/>
         <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="134"/>
+        <location filename="../../settings_dialog.py" line="137"/>
         <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="137"/>
-        <location filename="../../settings_dialog.py" line="141"/>
+        <location filename="../../settings_dialog.py" line="140"/>
+        <location filename="../../settings_dialog.py" line="144"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="143"/>
-        <location filename="../../settings_dialog.py" line="147"/>
+        <location filename="../../settings_dialog.py" line="146"/>
+        <location filename="../../settings_dialog.py" line="150"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="145"/>
+        <location filename="../../settings_dialog.py" line="148"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="150"/>
         <location filename="../../settings_dialog.py" line="153"/>
+        <location filename="../../settings_dialog.py" line="156"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="152"/>
+        <location filename="../../settings_dialog.py" line="155"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="155"/>
+        <location filename="../../settings_dialog.py" line="158"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="159"/>
-        <location filename="../../settings_dialog.py" line="163"/>
+        <location filename="../../settings_dialog.py" line="162"/>
+        <location filename="../../settings_dialog.py" line="166"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="160"/>
+        <location filename="../../settings_dialog.py" line="163"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="161"/>
+        <location filename="../../settings_dialog.py" line="164"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="167"/>
+        <location filename="../../settings_dialog.py" line="170"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="169"/>
+        <location filename="../../settings_dialog.py" line="172"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="170"/>
+        <location filename="../../settings_dialog.py" line="173"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="172"/>
+        <location filename="../../settings_dialog.py" line="175"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="184"/>
+        <location filename="../../settings_dialog.py" line="187"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="185"/>
+        <location filename="../../settings_dialog.py" line="188"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="188"/>
+        <location filename="../../settings_dialog.py" line="191"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="188"/>
+        <location filename="../../settings_dialog.py" line="191"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="196"/>
+        <location filename="../../settings_dialog.py" line="199"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="197"/>
+        <location filename="../../settings_dialog.py" line="200"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="209"/>
+        <location filename="../../settings_dialog.py" line="212"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="213"/>
+        <location filename="../../settings_dialog.py" line="216"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="218"/>
+        <location filename="../../settings_dialog.py" line="221"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="259"/>
+        <location filename="../../settings_dialog.py" line="262"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="261"/>
+        <location filename="../../settings_dialog.py" line="264"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="272"/>
+        <location filename="../../settings_dialog.py" line="275"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="285"/>
+        <location filename="../../settings_dialog.py" line="288"/>
         <source>On this device: first word after {0} s, then {1} words a second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="288"/>
+        <location filename="../../settings_dialog.py" line="291"/>
         <source>Recommended: the best model that answers within 8 s here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="290"/>
+        <location filename="../../settings_dialog.py" line="293"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="293"/>
+        <location filename="../../settings_dialog.py" line="296"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="297"/>
+        <location filename="../../settings_dialog.py" line="300"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="299"/>
+        <location filename="../../settings_dialog.py" line="302"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="307"/>
+        <location filename="../../settings_dialog.py" line="310"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="349"/>
+        <location filename="../../settings_dialog.py" line="352"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="352"/>
+        <location filename="../../settings_dialog.py" line="355"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="375"/>
+        <location filename="../../settings_dialog.py" line="378"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="388"/>
+        <location filename="../../settings_dialog.py" line="391"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1626,7 +1647,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="398"/>
+        <location filename="../../settings_dialog.py" line="401"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
