@@ -177,7 +177,8 @@ def ingest(
         if doc.scanned_pages:
             entry["scanned_pages"] = doc.scanned_pages
             entry["warning"] = f"{len(doc.scanned_pages)} page(s) have no text layer (scanned): " \
-                               f"{_ranges(doc.scanned_pages)}; they are not searchable"
+                               f"{_ranges(doc.scanned_pages)}; " \
+                               + ("OCR found no text on them" if ocr else "they are not searchable (OCR is off)")
         report.added.append(entry)
         yield IngestEvent("added", str(path), i + 1, total, entry.get("warning", f"{len(chunks)} chunks"))
     ocr_pages.forget_orphans(db)

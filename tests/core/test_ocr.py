@@ -202,3 +202,26 @@ def test_image_read_offline_and_cited_as_ocr(home, tmp_path, text_pdf):
     assert r.returncode == 0, r.stderr
     citations = json.loads(r.stdout)["citations"]
     assert citations and all(c["ocr"] is True and 0.5 < c["ocr_confidence"] <= 1 for c in citations)
+
+
+def test_a_scan_with_a_stamped_page_number_counts_as_scanned(tmp_path, text_pdf):
+    """A page that is a picture plus a few characters of text (a page number a scanner stamped)
+    is a scan: OCR reads it. A text page beside it is parsed from its text layer as before."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from assistant.library.parse import parse
+
+    picture = scans.save_png(tmp_path / "p.png", scans.render_pages(text_pdf, 72)[0])
+    path = tmp_path / "stamped.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawString(72, 800, "This page has a real text layer with several words on it.")
+    c.showPage()
+    c.drawImage(ImageReader(str(picture)), 0, 0, *A4)
+    c.drawString(500, 20, "Page 2")
+    c.showPage()
+    c.save()
+    doc = parse(path, ocr=True)
+    assert doc.scanned_pages == [2]
+    assert [b.page for b in doc.blocks] == [1]
