@@ -88,8 +88,11 @@ def engine():
 
 
 def _create():
-    import cv2
-    from rapidocr import RapidOCR
+    try:
+        import cv2
+        from rapidocr import RapidOCR
+    except ImportError as exc:  # a broken install: say which part, once, instead of failing per page
+        raise ModelMissingError(f"OCR is not available ({exc}); reinstall the app or turn OCR off") from None
 
     cv2.setNumThreads(1)
     models = model_dir()
