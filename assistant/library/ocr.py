@@ -34,7 +34,9 @@ _MODEL_FILES = {
 MAX_SIDE = 2000  # rapidocr scales larger images down to this anyway; render no bigger
 _UPSIDE_DOWN_SCORE = 0.8  # mean line confidence under which the page is also read turned by 180 degrees
 _TALL = 1.5  # a text box this much taller than wide is a line of a page turned by 90 degrees
-_PARAGRAPH_GAP = 0.9  # a vertical gap over this many line heights starts a new paragraph
+_PARAGRAPH_GAP = 0.9
+_HEADING_HEIGHT = 1.3  # a line this much taller than the page's median line is set larger: a heading
+_HEADING_WORDS = 10  # a vertical gap over this many line heights starts a new paragraph
 
 _engine = None
 _engine_lock = threading.Lock()  # one recognition at a time: the engine is not thread-safe
@@ -214,23 +216,48 @@ def page_text(ocr: OcrPage) -> tuple[str, list[tuple[int, int, Word]]]:
 
 
 def page_blocks(ocr: OcrPage, page: int, section: tuple[str, ...]) -> list[Block]:
-    """Paragraphs of an OCR page: consecutive lines split where the vertical gap is large."""
+    """Paragraphs and headings of an OCR page, under `section` (the heading path before it).
+
+    Consecutive lines split into paragraphs where the vertical gap is large. A short line set
+    clearly larger than the page's usual line (a title, a chapter heading) is a heading: it
+    starts a section beside the current one, which the blocks after it carry.
+    """
+    rows = []
+    for line in lines(ocr):
+        top = min(_upright(w.box, ocr.angle)[0] for w in line)
+        bottom = max(_upright(w.box, ocr.angle)[1] for w in line)
+        rows.append((" ".join(w.text for w in line), top, bottom))
+    heights = sorted(b - t for _, t, b in rows)
+    usual = heights[len(heights) // 2] if heights else 0.0
     blocks: list[Block] = []
     current: list[str] = []
     prev_bottom = prev_height = None
-    for line in lines(ocr):
-        text = " ".join(w.text for w in line)
-        top = min(_upright(w.box, ocr.angle)[0] for w in line)
-        bottom = max(_upright(w.box, ocr.angle)[1] for w in line)
-        height = bottom - top
-        if current and prev_bottom is not None and top - prev_bottom > _PARAGRAPH_GAP * max(height, prev_height):
+
+    def flush() -> None:
+        if current:
             blocks.append(Block(_join(current), page, section))
-            current = []
+            current.clear()
+
+    for text, top, bottom in rows:
+        height = bottom - top
+        if len(rows) > 2 and height >= _HEADING_HEIGHT * usual and _heading_like(text):
+            flush()
+            section = (*section[:-1], text)
+            blocks.append(Block(text, page, section, kind="heading"))
+            prev_bottom, prev_height = bottom, height
+            continue
+        if current and prev_bottom is not None and top - prev_bottom > _PARAGRAPH_GAP * max(height, prev_height):
+            flush()
         current.append(text)
         prev_bottom, prev_height = bottom, height
-    if current:
-        blocks.append(Block(_join(current), page, section))
+    flush()
     return blocks
+
+
+def _heading_like(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= _HEADING_WORDS and not text.rstrip().endswith((".", ",", ";")) \
+        and any(ch.isalpha() for ch in text)
 
 
 def _upright(box: tuple[float, float, float, float], angle: int) -> tuple[float, float]:

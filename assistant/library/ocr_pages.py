@@ -106,16 +106,16 @@ def read_scanned(db, path: Path, digest: str, doc: ParsedManual,
 
 
 def _add_blocks(doc: ParsedManual, readings: dict[int, ocr.OcrPage]) -> None:
-    """Blocks of the OCR pages join the text pages' blocks in page order; an OCR page takes the
-    section of the text before it."""
-    new = []
-    by_page = sorted(doc.blocks, key=lambda b: b.page or 0)
+    """Blocks of the OCR pages join the text pages' blocks in page order; an OCR page starts in
+    the section of the text before it (a text page's or an earlier OCR page's heading)."""
+    blocks = list(doc.blocks)
     for number, reading in sorted(readings.items()):
-        before = [b for b in by_page if (b.page or 0) < number]
+        before = [b for b in blocks if (b.page or 0) < number]
         section = before[-1].section if before else ()
-        new.extend(ocr.page_blocks(reading, number, section))
-    new = finish_blocks(new)  # offsets per page: OCR pages hold no other blocks
-    doc.blocks = sorted(doc.blocks + new, key=lambda b: b.page or 0)  # stable: text order kept
+        # finish_blocks assigns offsets per page; an OCR page holds no other blocks.
+        blocks = sorted(blocks + finish_blocks(ocr.page_blocks(reading, number, section)),
+                        key=lambda b: b.page or 0)  # stable: each page's order is kept
+    doc.blocks = blocks
     doc.ocr_pages = {n: r.confidence for n, r in readings.items() if r.words}
     doc.scanned_pages = [n for n in doc.scanned_pages if not readings[n].words]
 

@@ -55,6 +55,7 @@ def test_scanned_pdf_is_searchable_and_highlighted_on_the_right_page(session, tm
     phrase = "ferrite ring on the sensor cable"
     hit = _top(session, phrase)
     assert hit.path == str(scan) and hit.page == 2
+    assert hit.section == "Controller wiring"  # the page's larger first line is its heading
     assert hit.ocr and 0.5 < hit.ocr_confidence <= 1.0
     assert "ferrite ring" in hit.text.lower()
 
