@@ -81,6 +81,34 @@ def run(session) -> Iterator[Check]:
     except AssistantError as e:
         yield Check("chat model", False, str(e), essential=False)
     yield speech_check(session.settings)
+    yield ocr_check(session.settings)
+
+
+OCR_CHECK_TEXT = "SEAL KIT HS-4471"
+
+
+def ocr_check(settings: Settings) -> Check:
+    """Read a line of text drawn into a picture: the OCR models load and recognise (issue 13)."""
+    if not settings.ocr:
+        return Check("OCR", True, "turned off in settings (scanned pages are not read)", essential=False)
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .library import ocr
+
+    # Not a narrow strip: the detector scales an image up until its short side is 736 px, and a
+    # 640 x 120 strip would take it ~8 s instead of ~1 s.
+    img = Image.new("RGB", (800, 740), "white")
+    ImageDraw.Draw(img).text((30, 30), OCR_CHECK_TEXT, fill="black", font=ImageFont.load_default(size=44))
+    try:
+        _engine, ms = _timed(ocr.engine)
+        page, ms2 = _timed(lambda: ocr.recognise(np.asarray(img)))
+    except AssistantError as e:
+        return Check("OCR", False, str(e), essential=False)
+    read = " ".join(w.text for w in page.words)
+    ok = read.replace(" ", "") == OCR_CHECK_TEXT.replace(" ", "")
+    return Check("OCR", ok, f"PP-OCRv6 small loaded in {ms:.0f} ms; read {read!r} in {ms2:.0f} ms"
+                 + ("" if ok else f" (expected {OCR_CHECK_TEXT!r})"), essential=False)
 
 
 def speech_check(settings: Settings) -> Check:
