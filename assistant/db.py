@@ -241,9 +241,33 @@ def m007_procedures(db: sqlean.Connection) -> None:
     )
 
 
+def m005_ocr(db: sqlean.Connection) -> None:
+    """Pages without a text layer read by OCR (issue 13). A passage says whether OCR read it, and
+    how sure it was; `ocr_pages` keeps each page's words with their boxes (fractions of the page),
+    keyed by the file's sha256: the resume point of a killed ingest (a page is committed as soon
+    as it is read) and the source of highlight boxes in the viewer."""
+    utils(db).executescript(
+        """
+        ALTER TABLE chunks ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE chunks ADD COLUMN ocr_confidence REAL;
+        CREATE TABLE ocr_pages (
+            content_hash TEXT NOT NULL,
+            page INTEGER NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            angle INTEGER NOT NULL DEFAULT 0,
+            words TEXT NOT NULL,
+            seconds REAL,
+            read_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            PRIMARY KEY (content_hash, page)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
-    m001_library, m002_notes, m003_parked_direction, m004_page_texts,
-    m007_procedures,  # third after m004 until m005 (OCR) and m006 (spec rows) are merged before it
+    m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr,
+    m007_procedures,  # m006 (spec rows) goes before it when merged
 ]
 
 

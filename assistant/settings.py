@@ -61,6 +61,9 @@ class Settings(BaseSettings):
                                     "(`field-assistant gui` settings); None: the system's default input")
     voice_auto_ask: bool = Field(True, description="ask as soon as the spoken question is transcribed; "
                                  "False: put it in the question box and wait for Ask")
+    # Scanned pages (issue 13)
+    ocr: bool = Field(True, description="read pages without a text layer (scans, photos, image files) by OCR "
+                      "while adding manuals; off: such pages are reported and left unsearchable")
     # Sync (issue 5); kept here so one place holds the configuration
     sync_url: str | None = None
     sync_db: str = "field-notes"

@@ -39,6 +39,7 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", help="add manuals (files or folders) to the library")
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--no-ocr", action="store_true", help="leave pages without a text layer unread (no OCR)")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("library", help="list the manuals in the library")

@@ -41,6 +41,13 @@ def build_blocks(pages: list[Page], toc: dict[int, list[tuple[str, tuple[str, ..
     return _Builder(pages, toc).build(scanned)
 
 
+_ALMOST_NO_TEXT = 20  # letters and digits: a scanned page with a stamped page number is a scan
+
+
+def _almost_no_text(page: Page) -> bool:
+    return sum(ch.isalnum() for ln in page.lines for ch in ln.text) < _ALMOST_NO_TEXT
+
+
 class _Builder:
     def __init__(self, pages: list[Page], toc: dict[int, list[tuple[str, tuple[str, ...]]]]) -> None:
         self.pages = pages
@@ -57,7 +64,7 @@ class _Builder:
             if page.failed:
                 continue
             page.lines = [ln for ln in page.lines if not _is_furniture(ln, page, furniture)]
-            if not page.has_text or (not page.lines and not page.tables and page.has_images):
+            if not page.has_text or (not page.tables and page.has_images and _almost_no_text(page)):
                 scanned.append(page.number)
                 continue
             self._page(page)

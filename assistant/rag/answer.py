@@ -41,11 +41,14 @@ class Citation:
     chunk_id: int
     char_start: int
     char_end: int
+    ocr: bool = False  # the passage was read by OCR from a page image
+    ocr_confidence: float | None = None
 
     @classmethod
     def of(cls, n: int, p: Passage) -> Citation:
         """Passage `p` as citation number `n`."""
-        return cls(n, p.manual, p.path, p.page, p.section, p.text, p.chunk_id, p.char_start, p.char_end)
+        return cls(n, p.manual, p.path, p.page, p.section, p.text, p.chunk_id, p.char_start, p.char_end,
+                   p.ocr, p.ocr_confidence)
 
 
 def first_passages(passages: list[Passage]) -> list[Citation]:

@@ -163,28 +163,38 @@
 <context>
     <name>CitationCard</name>
     <message>
-        <location filename="../../chat/cards.py" line="55"/>
+        <location filename="../../chat/cards.py" line="58"/>
         <source>page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="56"/>
+        <location filename="../../chat/cards.py" line="59"/>
         <source>Source {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="58"/>
+        <location filename="../../chat/cards.py" line="61"/>
         <source>Press Enter to open the manual at this passage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="72"/>
+        <location filename="../../chat/cards.py" line="75"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="73"/>
+        <location filename="../../chat/cards.py" line="76"/>
         <source>Open source {0} in the viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="85"/>
+        <source> ({0:.0%} confidence)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="87"/>
+        <source>Read by OCR{0}: check the page image</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -267,7 +277,7 @@
     </message>
     <message>
         <location filename="../../library/library_view.py" line="142"/>
-        <location filename="../../library/library_view.py" line="422"/>
+        <location filename="../../library/library_view.py" line="427"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -374,71 +384,72 @@
     </message>
     <message>
         <location filename="../../library/library_view.py" line="346"/>
+        <location filename="../../library/library_view.py" line="350"/>
         <source>Indexing {0} of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="360"/>
+        <location filename="../../library/library_view.py" line="365"/>
         <source>{0} added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="362"/>
+        <location filename="../../library/library_view.py" line="367"/>
         <source>{0} updated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="364"/>
+        <location filename="../../library/library_view.py" line="369"/>
         <source>{0} removed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="366"/>
+        <location filename="../../library/library_view.py" line="371"/>
         <source>{0} already in the library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="368"/>
+        <location filename="../../library/library_view.py" line="373"/>
         <source>{0} could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="375"/>
+        <location filename="../../library/library_view.py" line="380"/>
         <source>Indexing stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="378"/>
+        <location filename="../../library/library_view.py" line="383"/>
         <source>Indexing cancelled. Manuals indexed so far are kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="392"/>
+        <location filename="../../library/library_view.py" line="397"/>
         <source>Cancelling after the current file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="396"/>
+        <location filename="../../library/library_view.py" line="401"/>
         <source>Indexing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="400"/>
+        <location filename="../../library/library_view.py" line="405"/>
         <source>{0} file(s) could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="417"/>
+        <location filename="../../library/library_view.py" line="422"/>
         <source>Remove manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="418"/>
+        <location filename="../../library/library_view.py" line="423"/>
         <source>Remove these manuals from the library?&lt;br&gt;&lt;br&gt;{0}&lt;br&gt;&lt;br&gt;The files themselves are not deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="429"/>
+        <location filename="../../library/library_view.py" line="434"/>
         <source>{0} manual(s) removed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1088,6 +1099,12 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../procedure/procedure_view.py" line="318"/>
+        <location filename="../../procedure/procedure_view.py" line="357"/>
+        <source>Step {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../procedure/procedure_view.py" line="326"/>
         <source>this is the last step: say “done” to finish</source>
         <translation type="unfinished"></translation>
@@ -1105,12 +1122,6 @@ Assistant</source>
     <message>
         <location filename="../../procedure/procedure_view.py" line="329"/>
         <source>acknowledge the warnings first</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../procedure/procedure_view.py" line="318"/>
-        <location filename="../../procedure/procedure_view.py" line="357"/>
-        <source>Step {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1200,7 +1211,7 @@ Assistant</source>
 <context>
     <name>SafetyBanner</name>
     <message>
-        <location filename="../../chat/cards.py" line="127"/>
+        <location filename="../../chat/cards.py" line="136"/>
         <source>Show in manual</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1245,8 +1256,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="75"/>
-        <location filename="../../settings_dialog.py" line="334"/>
-        <location filename="../../settings_dialog.py" line="339"/>
+        <location filename="../../settings_dialog.py" line="337"/>
+        <location filename="../../settings_dialog.py" line="342"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1283,329 +1294,339 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../settings_dialog.py" line="91"/>
+        <source>Read scanned pages and photos by OCR when adding manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../settings_dialog.py" line="93"/>
-        <source>Library</source>
+        <source>Scans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="96"/>
+        <source>Library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../settings_dialog.py" line="99"/>
+        <location filename="../../settings_dialog.py" line="102"/>
         <source>Watched folders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="101"/>
+        <location filename="../../settings_dialog.py" line="104"/>
         <source>Manuals added, changed or deleted in these folders are indexed or removed automatically.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="103"/>
+        <location filename="../../settings_dialog.py" line="106"/>
         <source>Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="103"/>
+        <location filename="../../settings_dialog.py" line="106"/>
         <source>Watch a folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="106"/>
+        <location filename="../../settings_dialog.py" line="109"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="106"/>
+        <location filename="../../settings_dialog.py" line="109"/>
         <source>Stop watching the folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="115"/>
+        <location filename="../../settings_dialog.py" line="118"/>
         <source>Voice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="118"/>
-        <location filename="../../settings_dialog.py" line="120"/>
+        <location filename="../../settings_dialog.py" line="121"/>
+        <location filename="../../settings_dialog.py" line="123"/>
         <source>Microphone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="122"/>
-        <location filename="../../settings_dialog.py" line="126"/>
+        <location filename="../../settings_dialog.py" line="125"/>
+        <location filename="../../settings_dialog.py" line="129"/>
         <source>After speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="123"/>
+        <location filename="../../settings_dialog.py" line="126"/>
         <source>Ask the question at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="124"/>
+        <location filename="../../settings_dialog.py" line="127"/>
         <source>Let me check the words first, then tap Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="129"/>
+        <location filename="../../settings_dialog.py" line="132"/>
         <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="133"/>
+        <location filename="../../settings_dialog.py" line="136"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="135"/>
+        <location filename="../../settings_dialog.py" line="138"/>
         <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="137"/>
+        <location filename="../../settings_dialog.py" line="140"/>
         <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="138"/>
+        <location filename="../../settings_dialog.py" line="141"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="141"/>
+        <location filename="../../settings_dialog.py" line="144"/>
         <source>Leave empty to keep the stored one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="142"/>
+        <location filename="../../settings_dialog.py" line="145"/>
         <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="143"/>
+        <location filename="../../settings_dialog.py" line="146"/>
         <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="145"/>
+        <location filename="../../settings_dialog.py" line="148"/>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="148"/>
+        <location filename="../../settings_dialog.py" line="151"/>
         <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="149"/>
+        <location filename="../../settings_dialog.py" line="152"/>
         <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="151"/>
+        <location filename="../../settings_dialog.py" line="154"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="151"/>
+        <location filename="../../settings_dialog.py" line="154"/>
         <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="154"/>
+        <location filename="../../settings_dialog.py" line="157"/>
         <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="157"/>
+        <location filename="../../settings_dialog.py" line="160"/>
         <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="160"/>
-        <location filename="../../settings_dialog.py" line="164"/>
+        <location filename="../../settings_dialog.py" line="163"/>
+        <location filename="../../settings_dialog.py" line="167"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="166"/>
-        <location filename="../../settings_dialog.py" line="170"/>
+        <location filename="../../settings_dialog.py" line="169"/>
+        <location filename="../../settings_dialog.py" line="173"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="168"/>
+        <location filename="../../settings_dialog.py" line="171"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="173"/>
         <location filename="../../settings_dialog.py" line="176"/>
+        <location filename="../../settings_dialog.py" line="179"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="175"/>
+        <location filename="../../settings_dialog.py" line="178"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="178"/>
+        <location filename="../../settings_dialog.py" line="181"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="182"/>
-        <location filename="../../settings_dialog.py" line="186"/>
+        <location filename="../../settings_dialog.py" line="185"/>
+        <location filename="../../settings_dialog.py" line="189"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="183"/>
+        <location filename="../../settings_dialog.py" line="186"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="184"/>
+        <location filename="../../settings_dialog.py" line="187"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="190"/>
+        <location filename="../../settings_dialog.py" line="193"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="192"/>
+        <location filename="../../settings_dialog.py" line="195"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="193"/>
+        <location filename="../../settings_dialog.py" line="196"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="195"/>
+        <location filename="../../settings_dialog.py" line="198"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="207"/>
+        <location filename="../../settings_dialog.py" line="210"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="208"/>
+        <location filename="../../settings_dialog.py" line="211"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="211"/>
+        <location filename="../../settings_dialog.py" line="214"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="211"/>
+        <location filename="../../settings_dialog.py" line="214"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="219"/>
+        <location filename="../../settings_dialog.py" line="222"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="220"/>
+        <location filename="../../settings_dialog.py" line="223"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="232"/>
+        <location filename="../../settings_dialog.py" line="235"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="236"/>
+        <location filename="../../settings_dialog.py" line="239"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="241"/>
+        <location filename="../../settings_dialog.py" line="244"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="282"/>
+        <location filename="../../settings_dialog.py" line="285"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="284"/>
+        <location filename="../../settings_dialog.py" line="287"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="295"/>
+        <location filename="../../settings_dialog.py" line="298"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="308"/>
+        <location filename="../../settings_dialog.py" line="311"/>
         <source>On this device: first word after {0} s, then {1} words a second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="311"/>
+        <location filename="../../settings_dialog.py" line="314"/>
         <source>Recommended: the best model that answers within 8 s here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="313"/>
+        <location filename="../../settings_dialog.py" line="316"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="316"/>
+        <location filename="../../settings_dialog.py" line="319"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="320"/>
+        <location filename="../../settings_dialog.py" line="323"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="322"/>
+        <location filename="../../settings_dialog.py" line="325"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="330"/>
+        <location filename="../../settings_dialog.py" line="333"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="345"/>
+        <location filename="../../settings_dialog.py" line="348"/>
         <source>Watch a folder of manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="393"/>
+        <location filename="../../settings_dialog.py" line="396"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="396"/>
+        <location filename="../../settings_dialog.py" line="399"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="419"/>
+        <location filename="../../settings_dialog.py" line="422"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="432"/>
+        <location filename="../../settings_dialog.py" line="435"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1972,7 +1993,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="442"/>
+        <location filename="../../settings_dialog.py" line="445"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
