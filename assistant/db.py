@@ -265,9 +265,34 @@ def m005_ocr(db: sqlean.Connection) -> None:
     )
 
 
+def m008_depot(db: sqlean.Connection) -> None:
+    """What this device holds from the depot (issue 15): each verified depot document (manuals,
+    models, rollouts, jobs) with where its file stands, and which depot document and revision a
+    manual came from (NULL: added locally)."""
+    utils(db).executescript(
+        """
+        CREATE TABLE depot_docs (
+            id TEXT PRIMARY KEY,              -- the depot document's _id (assistant/depot/format.py)
+            kind TEXT NOT NULL,               -- manual | model | rollout | job
+            name TEXT NOT NULL,
+            revision TEXT,                    -- a manual's revision, a model's version
+            doc TEXT NOT NULL,                -- the verified document, signature included, as JSON
+            -- known | downloading | staged | active | previous | failed | withdrawn
+            state TEXT NOT NULL DEFAULT 'known',
+            error TEXT,
+            received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            updated_at TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX depot_docs_kind ON depot_docs(kind, name, state);
+        ALTER TABLE manuals ADD COLUMN depot_id TEXT;
+        ALTER TABLE manuals ADD COLUMN revision TEXT;
+        """
+    )
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr,
     m007_procedures,  # m006 (spec rows) goes before it when merged
+    m008_depot,
 ]
 
 
