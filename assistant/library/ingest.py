@@ -22,7 +22,7 @@ import numpy as np
 from .. import db as dbmod
 from ..embedding import Embedder
 from ..errors import AssistantError, Cancelled, ManualParseError
-from . import pages
+from . import pages, spec_store
 from . import parse as parser
 from .chunk import chunk_manual
 
@@ -101,6 +101,7 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
         db.executemany("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)",
                        [(first + i, vec.tobytes()) for i, vec in enumerate(vectors)])
         pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
+        spec_store.store(db, manual_id, doc.blocks)
     return manual_id
 
 
