@@ -1,0 +1,243 @@
+"""Spec rows for a question: the table row that holds the torque, fuse size or fault code asked for.
+
+Two ways in, scored together:
+- a value the question names ("what is set to 68 Nm?", "E-07", "M12") finds the rows holding it,
+  compared as values (`quantities.parse_cell`, the unit spellings of `values.canonical_unit`);
+- a thing and a quantity ("torque for the pump mounting bolts"): the quantity word (torque, fuse,
+  clearance, ...) must match the row's headers, caption, cells or the units of its values, and the
+  thing words ("pump mounting bolts") the row's cells (a row's label), with its table's caption,
+  heading and manual title as weaker context.
+A row is returned only when its thing words or a value match, so an unrelated question gets none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from assistant.library.quantities import Value, query_values
+from assistant.library.spec_store import row_text
+
+# A quantity word -> (words that name it in a header, caption or label cell; canonical units).
+QUANTITY_WORDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _q(words: str, synonyms: str, units: str) -> None:
+    entry = (frozenset(synonyms.split()), frozenset(u for u in units.split("|") if u))
+    for w in words.split():
+        QUANTITY_WORDS[w] = entry
+
+
+_q("torque torques tighten tightening", "torque tightening nm", "N·m|lbf·ft|lbf·in")
+_q("fuse fuses fusing breaker", "fuse breaker", "A")
+_q("clearance clearances gap gaps play", "clearance gap play offset tolerance", "mm|µm|in")
+_q("voltage volts volt", "voltage", "V|V AC|V DC|kV|mV")
+_q("current amps amperage ampere", "current amps", "A|mA")
+_q("pressure pressures", "pressure", "bar|mbar|psi|kPa|MPa|Pa")
+_q("temperature temperatures temp", "temperature", "°C|°F|K")
+_q("power wattage", "power", "W|kW|VA|kVA")
+_q("weight mass", "weight mass", "kg|g|lb")
+_q("speed rpm", "speed", "rpm")
+_q("frequency", "frequency", "Hz|kHz|MHz")
+_q("flow", "flow", "")
+_q("charge", "charge", "kg|g")
+_q("interval often", "interval schedule every", "")
+_q("size sizes thread dimension dimensions diameter length width", "size thread dimension dimensions diameter "
+   "length width", "mm|in|cm|m")
+_q("code codes alarm alarms fault faults error errors", "code alarm fault error", "")
+_q("part partnumber", "part number item", "")
+_q("setting default factory", "setting default factory", "")
+_q("range", "range", "")
+_q("runtime", "runtime", "min|h")
+_q("capacity", "capacity", "Ah|kW|L")
+
+_STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
+how much many do does did i we you it its this that these those my our should shall must can could
+would will set setting value values please tell me give show find need required use used using
+when where there their them than then into about per""".split()) - {"setting"}
+
+_WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
+THRESHOLD = 1.0  # score below which a row is not an answer (tuned on the demo library)
+
+
+@dataclass
+class SpecRow:
+    row_id: int
+    manual_id: int
+    manual_title: str
+    manual_path: str
+    page: int | None
+    section: str
+    caption: str
+    headers: list[str]
+    cells: list[str]
+    score: float
+    table_id: int = 0
+    row_index: int = 0
+    bbox: list[float] | None = None  # PDF points, origin bottom left (PDF only)
+    char_start: int | None = None
+    char_end: int | None = None
+    values: list[dict] = field(default_factory=list)  # {"number", "unit", "raw", "col"}
+    match: str = "words"  # "value" | "quantity" | "words": why the row matched
+
+    def text(self) -> str:
+        """The row with its headers: "Header: cell; Header: cell"."""
+        return row_text(self.headers, self.cells)
+
+    def label(self) -> str:
+        """The row's first filled cell: what it is about ("Pump mounting bolts ...")."""
+        return next((c for c in self.cells if c), "")
+
+    def to_json(self) -> dict:
+        return {"row_id": self.row_id, "manual": self.manual_title, "path": self.manual_path, "page": self.page,
+                "section": self.section, "caption": self.caption, "headers": self.headers, "cells": self.cells,
+                "values": self.values, "score": round(self.score, 4), "match": self.match,
+                "bbox": self.bbox, "text": self.text()}
+
+
+def _stem(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    for suffix in ("'s", "ies", "es", "s"):
+        if len(w) > 4 and w.endswith(suffix) and not w.endswith("ss"):
+            return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return w
+
+
+def _words(text: str) -> list[str]:
+    return [m.group(0).lower() for m in _WORD.finditer(text or "")]
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(w) for w in _words(text)}
+
+
+def _value_tokens(values: list[Value]) -> set[str]:
+    """The words of the question that are its values ("e", "07" of "E-07"; "68", "nm" of "68 Nm")."""
+    out: set[str] = set()
+    for v in values:
+        out |= {w for w in _words(v.raw)}
+    return out
+
+
+def _fts_query(words: list[str]) -> str:
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+
+
+def search(db, query: str, k: int = 10) -> list[SpecRow]:
+    """Spec rows answering `query`, best first; [] when none matches well enough."""
+    values = query_values(query)
+    value_words = _value_tokens(values)
+    words = [w for w in _words(query) if w not in _STOP]
+    quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
+    thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
+    synonyms = set().union(*(QUANTITY_WORDS[w][0] for w in quantity)) if quantity else set()
+    units = set().union(*(QUANTITY_WORDS[w][1] for w in quantity)) if quantity else set()
+
+    candidates: dict[int, float] = {}  # row id -> bm25 (lower is better in SQLite)
+    search_words = thing + quantity + sorted(synonyms)
+    if search_words:
+        try:
+            for r in db.execute(
+                "SELECT rowid, bm25(spec_rows_fts, 1.0, 0.4, 0.4, 0.2) AS rank FROM spec_rows_fts"
+                " WHERE spec_rows_fts MATCH ? ORDER BY rank LIMIT 300", (_fts_query(search_words),)):
+                candidates[r["rowid"]] = r["rank"]
+        except Exception:  # an FTS syntax corner case must not cost the value lookup
+            candidates = {}
+    value_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, query value index)]
+    for i, v in enumerate(values):
+        if v.number is None or v.unit:
+            sql, args = "SELECT row_id, col FROM spec_values WHERE key = ?", (v.key,)
+        else:  # a bare number in the question: that number in any unit
+            sql, args = "SELECT row_id, col FROM spec_values WHERE number = ? AND unit != 'code'", (v.number,)
+        for r in db.execute(sql + " LIMIT 500", args):
+            value_rows.setdefault(r["row_id"], []).append((r["col"], i))
+            candidates.setdefault(r["row_id"], 0.0)
+    if not candidates:
+        return []
+    rows = _load(db, list(candidates))
+    thing_stems = {_stem(w) for w in thing}
+    syn = {_stem(s) for s in synonyms}
+    out = []
+    for row in rows:
+        score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values)
+        score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
+        if match is None or score < THRESHOLD:
+            continue
+        row.score, row.match = score, match
+        out.append(row)
+    out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
+    return out[:k]
+
+
+def _score(row: SpecRow, thing: set[str], syn: set[str], units: set[str], asks_quantity: bool,
+           hits: list[tuple[int, int]], values: list[Value]) -> tuple[float, str | None]:
+    """(score, why it matched) of one row; why is None when the row does not answer at all."""
+    cells = _stems(" ".join(row.cells))
+    label = _stems(row.label())
+    context = _stems(" ".join([row.caption, row.section, row.manual_title]))
+    headers = _stems(" ".join(row.headers + [row.caption]))
+    n = len(thing) or 1
+    cover_cells = len(thing & cells) / n
+    cover_label = len(thing & label) / n
+    cover_context = len(thing & (context - cells)) / n
+    # The quantity asked for: named by the table's headers or caption (a "Torque" column), carried by
+    # a value's unit (N·m), or only mentioned in a cell's prose (weakest).
+    q_score = 0.0
+    if asks_quantity:
+        if syn & (headers | label):  # a "Torque" column, or a row labelled "Recommended fuse"
+            q_score = 1.0
+        elif units and any(v["unit"] in units for v in row.values):
+            q_score = 0.7
+        elif syn & cells:
+            q_score = 0.4
+    # A value of the question found in this row: strongest as the row's key (a code in the first
+    # column) or as a cell of its own ("68 Nm" in the torque column, not inside a sentence).
+    v_score = 0.0
+    for col, i in {(c, i) for c, i in hits}:
+        cell = row.cells[col] if col < len(row.cells) else ""
+        v_score += 1.0 + (0.6 if col == 0 else 0.0) + (0.5 if len(cell) <= len(values[i].raw) + 6 else 0.0)
+    words = len(_words(" ".join(row.cells)))
+    long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
+    score = 1.5 * cover_cells + 1.0 * cover_label + 0.4 * cover_context + q_score + v_score - long_penalty
+    if asks_quantity and q_score == 0 and not hits:
+        score -= 1.0  # the row holds another kind of value than the one asked for
+    if not hits and cover_cells == 0:
+        return score, None
+    return score, "value" if hits else ("quantity" if q_score >= 1.0 or (q_score > 0 and cover_label >= 0.5)
+                                               else "words")
+
+
+def _load(db, row_ids: list[int]) -> list[SpecRow]:
+    rows: list[SpecRow] = []
+    for start in range(0, len(row_ids), 500):
+        ids = row_ids[start:start + 500]
+        marks = ",".join("?" * len(ids))
+        found = db.execute(
+            "SELECT r.id, r.manual_id, r.table_id, r.row_index, r.cells, r.page, r.bbox, r.char_start, r.char_end,"
+            " t.section, t.caption, t.headers, m.title, m.path FROM spec_rows r"
+            " JOIN spec_tables t ON t.id = r.table_id JOIN manuals m ON m.id = r.manual_id"
+            f" WHERE r.id IN ({marks})", ids).fetchall()
+        vals: dict[int, list[dict]] = {}
+        for v in db.execute(f"SELECT row_id, col, number, unit, raw FROM spec_values WHERE row_id IN ({marks})", ids):
+            vals.setdefault(v["row_id"], []).append(
+                {"number": v["number"], "unit": v["unit"], "raw": v["raw"], "col": v["col"]})
+        for r in found:
+            rows.append(SpecRow(
+                row_id=r["id"], manual_id=r["manual_id"], manual_title=r["title"], manual_path=r["path"],
+                page=r["page"], section=r["section"], caption=r["caption"], headers=json.loads(r["headers"]),
+                cells=json.loads(r["cells"]), score=0.0, table_id=r["table_id"], row_index=r["row_index"],
+                bbox=json.loads(r["bbox"]) if r["bbox"] else None, char_start=r["char_start"],
+                char_end=r["char_end"], values=vals.get(r["id"], [])))
+    return rows
+
+
+def direct_row(rows: list[SpecRow]) -> SpecRow | None:
+    """The row to show as the direct answer: the best one when it matched by value or by the
+    quantity asked for and clearly leads the next (two rows as good are two answers, not one)."""
+    if not rows or rows[0].match == "words":
+        return None
+    best = rows[0]
+    if len(rows) > 1 and rows[1].score >= best.score - 0.25 and rows[1].match != "words":
+        return None if best.match != "value" else best
+    return best
