@@ -19,6 +19,7 @@ from .answers import cmd_ask, cmd_transcribe
 from .library import cmd_ingest, cmd_library, cmd_remove, cmd_search
 from .notes import cmd_notes, cmd_sync, cmd_sync_setup
 from .output import fail
+from .specs import add_parser as add_specs_parser
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     s.add_argument("--mode", choices=["hybrid", "bm25", "vector"], default="hybrid")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
+
+    add_specs_parser(sub)
 
     s = sub.add_parser("ask", help="a grounded answer with citations")
     s.add_argument("question", nargs="?", help="the question (or speak it into a file: --audio)")
