@@ -59,6 +59,8 @@ class Direct:
     section: str
     chunk_id: int
     score: float
+    kind: str = "passage"  # "passage" | "spec_row" (a table row found by `specs`, see spec_answer)
+    row: dict | None = None  # with "spec_row": the row (`SpecRow.to_json()`)
 
 
 def _stem(w: str) -> str:
