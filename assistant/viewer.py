@@ -156,8 +156,10 @@ def pdf_page_sizes(path: Path | str) -> list[tuple[float, float]]:
         return [tuple(pdf.get_page_size(i)) for i in range(len(pdf))]
 
 
-def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | None = None) -> PageImage:
-    """Render physical page `page` (1-based) at `scale` pixels per point, locating `passage` on it.
+def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | None = None,
+                    boxes: list | tuple = ()) -> PageImage:
+    """Render physical page `page` (1-based) at `scale` pixels per point, locating `passage` on it,
+    or marking `boxes` (PDF points, origin bottom left: a spec table row's box) when given.
 
     Raises:
         ManualParseError: the file is gone, is not a readable PDF, or has no such page.
@@ -175,10 +177,20 @@ def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | No
                 data = bytes(bitmap.buffer)
             finally:
                 bitmap.close()
-            rects = _passage_rects(pg, passage, scale) if passage else []
+            if boxes:
+                rects = _box_rects(pg, boxes, scale)
+            else:
+                rects = _passage_rects(pg, passage, scale) if passage else []
         finally:
             pg.close()
     return PageImage(page, pages, width, height, stride, data, scale, rects)
+
+
+def _box_rects(pg, boxes, scale: float) -> list[tuple[float, float, float, float]]:
+    """PDF-point boxes as rectangles in image pixels (origin top left of the crop box)."""
+    left, _bottom, _right, top = pg.get_cropbox()
+    return [((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale)
+            for x0, y0, x1, y1 in boxes]
 
 
 def _passage_rects(pg, passage: str, scale: float) -> list[tuple[float, float, float, float]]:

@@ -239,14 +239,14 @@ class Services(QObject):
     # -- viewer --------------------------------------------------------------------------
 
     def render_page(self, path: str, page: int, scale: float, dpr: float, passage: str | None,
-                    **callbacks) -> Job:
+                    boxes: tuple = (), **callbacks) -> Job:
         """Render a PDF page (pool lane); the result is (QImage, PageImage without pixels)."""
 
         def run(ctx: JobContext):
             from assistant import viewer
 
             ctx.check()
-            img = viewer.render_pdf_page(path, page, scale * dpr, passage)
+            img = viewer.render_pdf_page(path, page, scale * dpr, passage, boxes)
             qimg = QImage(img.data, img.width, img.height, img.stride, QImage.Format.Format_RGB32).copy()
             qimg.setDevicePixelRatio(dpr)
             img.data = b""

@@ -1,6 +1,6 @@
 """Values in a table cell as (number, canonical unit, raw) records, so a row can be found by value.
 
-The unit spellings and the quantity/code reading are `assistant.rag.values`' (one normalisation for
+The unit spellings and the quantity/code reading are `assistant.values`' (one normalisation for
 the answer check and for spec rows). What a cell adds to a sentence: ranges ("10-12 Nm", "10 to
 12 Nm": both ends, with the unit written once), tolerances ("±0.05 mm") and a unit given only in
 the column header ("Torque (Nm)" over a cell "68").
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.rag.values import _UNIT_WORDS, canonical_unit, facts
+from assistant.values import _UNIT_WORDS, canonical_unit, facts
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
+from .. import values
 from ..embedding import Embedder
 from ..library.safety import SAFETY_RE
 from ..settings import Settings
 from . import direct as directmod
-from . import markers, spec_answer, values
+from . import markers, spec_answer
 from . import prompt as promptmod
 from .search import STOPWORDS, Passage, SearchResult, neighbours, search
 

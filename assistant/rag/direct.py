@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import values
 from ..embedding import Embedder
-from . import values
 from .search import STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).

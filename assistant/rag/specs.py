@@ -93,7 +93,8 @@ class SpecRow:
         return {"row_id": self.row_id, "manual": self.manual_title, "path": self.manual_path, "page": self.page,
                 "section": self.section, "caption": self.caption, "headers": self.headers, "cells": self.cells,
                 "values": self.values, "score": round(self.score, 4), "match": self.match,
-                "bbox": self.bbox, "text": self.text()}
+                "bbox": self.bbox, "text": self.text(), "table_id": self.table_id, "row_index": self.row_index,
+                "char_start": self.char_start, "char_end": self.char_end}
 
 
 def _stem(word: str) -> str:

@@ -18,6 +18,7 @@ class Turn:
     passages: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     direct: Direct | None = None  # the manual's own line, shown before the model's
+    spec_rows: list = field(default_factory=list)  # table rows matching the question (`SpecRow.to_json()`)
     text: str = ""
     answer: Answer | None = None
     error: BaseException | None = None  # why the turn failed

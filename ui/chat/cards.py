@@ -26,6 +26,7 @@ class Source:
     text: str
     char_start: int = 0
     char_end: int = 0
+    boxes: tuple = ()  # PDF-point boxes to highlight instead of locating `text` (a spec table row)
 
     @classmethod
     def of(cls, obj, n: int | None = None) -> Source:
