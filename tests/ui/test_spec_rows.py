@@ -22,9 +22,11 @@ def test_spec_row_answer_shows_the_row_and_opens_it_highlighted(qtbot, make_wind
     turn.answer = Answer("24 Nm [1].", False, [], [], "test", {}, "none")
     w = make_window()
     wait_ready(qtbot, w)
+    w.go("ask")
     w.ask.turns.append(turn)
     w.ask.show_turn(turn)
     tv = w.ask.turn_view
+    qtbot.waitUntil(tv.direct.isVisible, timeout=5_000)
     assert tv.direct.isVisible() and tv.direct_text.text() == "Fan bolt torque — Value: 24 Nm"
     table = tv.spec_table
     assert table.isVisible() and table.columnCount() == 2
