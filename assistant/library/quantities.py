@@ -81,6 +81,13 @@ def parse_cell(cell: str, column_unit: str = "") -> list[Value]:
     return list(out.values())
 
 
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\b(?=\s+(?:{_UNIT_RE})\b)", re.IGNORECASE)
+
+
 def query_values(text: str) -> list[Value]:
-    """Values a question names ("what is set to 68 Nm?", "E-07"), as `parse_cell` reads a cell."""
+    """Values a question names ("what is set to 68 Nm?", "E-07", "every five hours"), as
+    `parse_cell` reads a cell."""
+    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
     return parse_cell(text)

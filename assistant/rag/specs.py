@@ -13,6 +13,7 @@ A row is returned only when its thing words or a value match, so an unrelated qu
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -54,11 +55,13 @@ _q("capacity", "capacity", "Ah|kW|L")
 
 _STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
 how much many do does did i we you it its this that these those my our should shall must can could
-would will set setting value values please tell me give show find need required use used using
+would will as if so set setting value values please tell me give show find need required use used using
 when where there their them than then into about per""".split()) - {"setting"}
 
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
-THRESHOLD = 1.0  # score below which a row is not an answer (tuned on the demo library)
+GENERIC = frozenset("size sizes dimension dimensions setting default factory range code codes".split())
+THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev set's tune half)
+MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by words alone must hold
 
 
 @dataclass
@@ -131,6 +134,8 @@ def search(db, query: str, k: int = 10) -> list[SpecRow]:
     value_words = _value_tokens(values)
     words = [w for w in _words(query) if w not in _STOP]
     quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
+    if any(w not in GENERIC for w in quantity):
+        quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
     thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
     synonyms = set().union(*(QUANTITY_WORDS[w][0] for w in quantity)) if quantity else set()
     units = set().union(*(QUANTITY_WORDS[w][1] for w in quantity)) if quantity else set()
@@ -157,7 +162,7 @@ def search(db, query: str, k: int = 10) -> list[SpecRow]:
     if not candidates:
         return []
     rows = _load(db, list(candidates))
-    thing_stems = {_stem(w) for w in thing}
+    thing_stems = _weights(db, thing)
     syn = {_stem(s) for s in synonyms}
     out = []
     for row in rows:
@@ -171,17 +176,36 @@ def search(db, query: str, k: int = 10) -> list[SpecRow]:
     return out[:k]
 
 
-def _score(row: SpecRow, thing: set[str], syn: set[str], units: set[str], asks_quantity: bool,
+def _weights(db, words: list[str]) -> dict[str, float]:
+    """Each thing word's stem with its weight: rarer in the spec rows weighs more (idf), so "MISO"
+    counts more than "card"; a word no row holds ("planet") weighs most: a question whose words the
+    tables lack is not about them."""
+    total = db.execute("SELECT count(*) FROM spec_rows").fetchone()[0] or 1
+    out: dict[str, float] = {}
+    for w in dict.fromkeys(words):
+        try:
+            df = db.execute("SELECT count(*) FROM spec_rows_fts WHERE spec_rows_fts MATCH ?", (f'"{w}"',)).fetchone()[0]
+        except Exception:
+            df = 0
+        out[_stem(w)] = math.log(1 + total / max(df, 1))
+    return out
+
+
+def _cover(weights: dict[str, float], stems: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for s, w in weights.items() if s in stems) / total if total else 0.0
+
+
+def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
            hits: list[tuple[int, int]], values: list[Value]) -> tuple[float, str | None]:
     """(score, why it matched) of one row; why is None when the row does not answer at all."""
     cells = _stems(" ".join(row.cells))
     label = _stems(row.label())
-    context = _stems(" ".join([row.caption, row.section, row.manual_title]))
     headers = _stems(" ".join(row.headers + [row.caption]))
-    n = len(thing) or 1
-    cover_cells = len(thing & cells) / n
-    cover_label = len(thing & label) / n
-    cover_context = len(thing & (context - cells)) / n
+    context = _stems(" ".join([row.caption, row.section, row.manual_title] + row.headers))
+    cover_cells = _cover(thing, cells)
+    cover_label = _cover(thing, label)
+    cover_context = _cover(thing, context - cells)
     # The quantity asked for: named by the table's headers or caption (a "Torque" column), carried by
     # a value's unit (N·m), or only mentioned in a cell's prose (weakest).
     q_score = 0.0
@@ -200,10 +224,15 @@ def _score(row: SpecRow, thing: set[str], syn: set[str], units: set[str], asks_q
         v_score += 1.0 + (0.6 if col == 0 else 0.0) + (0.5 if len(cell) <= len(values[i].raw) + 6 else 0.0)
     words = len(_words(" ".join(row.cells)))
     long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
-    score = 1.5 * cover_cells + 1.0 * cover_label + 0.4 * cover_context + q_score + v_score - long_penalty
+    score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
     if asks_quantity and q_score == 0 and not hits:
         score -= 1.0  # the row holds another kind of value than the one asked for
-    if not hits and cover_cells == 0:
+    # A row answers when the question's value is in it; or it is labelled with the quantity asked
+    # for and the thing is named in it or around it (caption, heading, headers, manual); or its
+    # cells hold the thing and, with what is around them, most of the question's weight (one
+    # shared common word, "known" or "years", is not an answer to an unrelated question).
+    cover_all = cover_cells + cover_context
+    if not hits and not (q_score >= 1.0 and cover_all > 0) and not (cover_cells > 0 and cover_all >= MIN_COVER):
         return score, None
     return score, "value" if hits else ("quantity" if q_score >= 1.0 or (q_score > 0 and cover_label >= 0.5)
                                                else "words")
