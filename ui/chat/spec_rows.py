@@ -4,7 +4,7 @@ matching rows of the same table, under that table's headers, each opening its pa
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem
 
 from .cards import Source
 
@@ -35,8 +35,9 @@ class SpecRowsTable(QTableWidget):
         self.setWordWrap(True)
         self.verticalHeader().hide()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Its width follows the answer card (a wide table must not widen the page past the screen).
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(self.tr("Table rows from the manual"))
         self.cellActivated.connect(self._activated)
         self.cellClicked.connect(self._activated)
@@ -57,6 +58,9 @@ class SpecRowsTable(QTableWidget):
         self.setColumnCount(width)
         self.setRowCount(len(self.rows))
         self.setHorizontalHeaderLabels(headers)
+        # The label column takes the room left and wraps; the values keep their width, so "68 Nm"
+        # is never cut off on a narrow screen.
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for i, r in enumerate(self.rows):
             for j in range(width):
                 cell = r["cells"][j] if j < len(r["cells"]) else ""
