@@ -101,7 +101,7 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
         db.executemany("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)",
                        [(first + i, vec.tobytes()) for i, vec in enumerate(vectors)])
         pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
-        spec_store.store(db, manual_id, doc.blocks)
+        spec_store.store(db, manual_id, doc.blocks, doc.warnings)
     return manual_id
 
 

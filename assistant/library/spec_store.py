@@ -77,39 +77,43 @@ def _caption(blocks: list[Block], i: int) -> str:
 
 def tables(blocks: list[Block]) -> list[SpecTable]:
     """The spec tables of a manual's blocks, in order."""
-    out: list[SpecTable] = []
-    for i, block in enumerate(blocks):
-        data = block.table
-        if block.kind != "table" or data is None or not data.rows:
+    return [t for i in range(len(blocks)) if (t := table_at(blocks, i)) is not None]
+
+
+def table_at(blocks: list[Block], i: int) -> SpecTable | None:
+    """The spec table of block `i`, or None when it is not a table with rows."""
+    block = blocks[i]
+    data = block.table
+    if block.kind != "table" or data is None or not data.rows:
+        return None
+    grid = [[clean_inline(c or "") for c in row] for row in data.rows]
+    n_head = data.header_rows if data.header_rows is not None else header_count(grid)
+    n_head = min(n_head, len(grid))
+    width = max(len(r) for r in grid)
+    headers = []
+    for col in range(width):
+        parts: list[str] = []
+        for row in grid[:n_head]:
+            cell = row[col] if col < len(row) else ""
+            if cell and cell not in parts:
+                parts.append(cell)
+        headers.append(" ".join(parts))
+    rows = []
+    label = ""
+    boxes = data.row_boxes or []
+    for r, cells in enumerate(grid[n_head:], start=n_head):
+        if not any(cells):
             continue
-        grid = [[clean_inline(c or "") for c in row] for row in data.rows]
-        n_head = data.header_rows if data.header_rows is not None else header_count(grid)
-        n_head = min(n_head, len(grid))
-        width = max(len(r) for r in grid)
-        headers = []
-        for col in range(width):
-            parts: list[str] = []
-            for row in grid[:n_head]:
-                cell = row[col] if col < len(row) else ""
-                if cell and cell not in parts:
-                    parts.append(cell)
-            headers.append(" ".join(parts))
-        rows = []
-        label = ""
-        boxes = data.row_boxes or []
-        for r, cells in enumerate(grid[n_head:], start=n_head):
-            if not any(cells):
-                continue
-            cells = cells + [""] * (width - len(cells))
-            # A label cell merged over several rows is filled only in its first: the rows under
-            # it belong to the same thing ("Pump mounting bolts" over its M10 and M12 rows).
-            if not cells[0] and label and any(cells[1:]):
-                cells[0] = label
-            label = cells[0]
-            rows.append((r, cells, boxes[r] if r < len(boxes) else None))
-        if rows:
-            out.append(SpecTable(block.page, " > ".join(block.section), _caption(blocks, i), headers, rows, block))
-    return out
+        cells = cells + [""] * (width - len(cells))
+        # A label cell merged over several rows is filled only in its first: the rows under
+        # it belong to the same thing ("Pump mounting bolts" over its M10 and M12 rows).
+        if not cells[0] and label and any(cells[1:]):
+            cells[0] = label
+        label = cells[0]
+        rows.append((r, cells, boxes[r] if r < len(boxes) else None))
+    if not rows:
+        return None
+    return SpecTable(block.page, " > ".join(block.section), _caption(blocks, i), headers, rows, block)
 
 
 def row_text(headers: list[str], cells: list[str]) -> str:
@@ -130,40 +134,62 @@ def _union(boxes: Iterable[tuple | None]) -> list[float] | None:
     return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
 
 
-def store(db, manual_id: int, blocks: list[Block]) -> int:
+def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = None) -> int:
     """Insert the spec rows of a manual's blocks (inside the caller's transaction); returns the
-    number of rows stored."""
+    number of rows stored. A table that cannot be stored is left out (its passage text stays
+    searchable) with a warning, inside a savepoint, so it never costs the manual."""
+    count = ord_ = 0
+    for i, block in enumerate(blocks):
+        if block.kind != "table" or block.table is None:
+            continue
+        db.execute("SAVEPOINT spec_table")
+        try:
+            t = table_at(blocks, i)
+            if t is not None:
+                count += _store_table(db, manual_id, ord_, t)
+                ord_ += 1
+        except Exception as exc:
+            db.execute("ROLLBACK TO spec_table")
+            log.warning("a table (page %s) not stored as rows", block.page, exc_info=True)
+            if warnings is not None:
+                warnings.append(f"a table{f' on page {block.page}' if block.page else ''} was not stored as rows "
+                                f"({type(exc).__name__})")
+        finally:
+            db.execute("RELEASE spec_table")
+    return count
+
+
+def _store_table(db, manual_id: int, ord_: int, t: SpecTable) -> int:
     count = 0
-    for ord_, t in enumerate(tables(blocks)):
-        table_id = db.execute(
-            "INSERT INTO spec_tables(manual_id, ord, page, section, caption, headers, bbox) VALUES (?,?,?,?,?,?,?)",
-            (manual_id, ord_, t.page, t.section, t.caption, json.dumps(t.headers),
-             json.dumps(_union(b for _, _, b in t.rows)))).lastrowid
-        units = [header_unit(h) for h in t.headers]
-        caption_unit = header_unit(t.caption)
-        header_words = " ".join(t.headers)
-        lines = t.block.text
-        pos = 0
-        for r, cells, box in t.rows:
-            text = row_text(t.headers, cells)
-            # Where the row's " | " line sits in the table's text (for a viewer without boxes).
-            line = " | ".join(clean_inline(c) for c in t.block.table.rows[r]) if r < len(t.block.table.rows) else ""
-            found = lines.find(line, pos) if line else -1
-            start = end = None
-            if found >= 0:
-                pos = found + len(line)
-                start, end = t.block.start + found, t.block.start + pos
-            row_id = db.execute(
-                "INSERT INTO spec_rows(table_id, manual_id, row_index, cells, text, page, bbox, char_start, char_end)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (table_id, manual_id, r, json.dumps(cells), text, t.page,
-                 json.dumps(list(box)) if box else None, start, end)).lastrowid
-            db.execute("INSERT INTO spec_rows_fts(rowid, text, headers, caption, section) VALUES (?,?,?,?,?)",
-                       (row_id, " ".join(cells), header_words, t.caption, t.section))
-            values = []
-            for col, cell in enumerate(cells):
-                unit = (units[col] if col < len(units) else "") or caption_unit
-                values.extend((row_id, col, v.number, v.unit, v.key, v.raw) for v in parse_cell(cell, unit))
-            db.executemany("INSERT INTO spec_values(row_id, col, number, unit, key, raw) VALUES (?,?,?,?,?,?)", values)
-            count += 1
+    table_id = db.execute(
+        "INSERT INTO spec_tables(manual_id, ord, page, section, caption, headers, bbox) VALUES (?,?,?,?,?,?,?)",
+        (manual_id, ord_, t.page, t.section, t.caption, json.dumps(t.headers),
+         json.dumps(_union(b for _, _, b in t.rows)))).lastrowid
+    units = [header_unit(h) for h in t.headers]
+    caption_unit = header_unit(t.caption)
+    header_words = " ".join(t.headers)
+    lines = t.block.text
+    pos = 0
+    for r, cells, box in t.rows:
+        text = row_text(t.headers, cells)
+        # Where the row's " | " line sits in the table's text (for a viewer without boxes).
+        line = " | ".join(clean_inline(c or "") for c in t.block.table.rows[r]) if r < len(t.block.table.rows) else ""
+        found = lines.find(line, pos) if line else -1
+        start = end = None
+        if found >= 0:
+            pos = found + len(line)
+            start, end = t.block.start + found, t.block.start + pos
+        row_id = db.execute(
+            "INSERT INTO spec_rows(table_id, manual_id, row_index, cells, text, page, bbox, char_start, char_end)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (table_id, manual_id, r, json.dumps(cells), text, t.page,
+             json.dumps(list(box)) if box else None, start, end)).lastrowid
+        db.execute("INSERT INTO spec_rows_fts(rowid, text, headers, caption, section) VALUES (?,?,?,?,?)",
+                   (row_id, " ".join(cells), header_words, t.caption, t.section))
+        values = []
+        for col, cell in enumerate(cells):
+            unit = (units[col] if col < len(units) else "") or caption_unit
+            values.extend((row_id, col, v.number, v.unit, v.key, v.raw) for v in parse_cell(cell, unit))
+        db.executemany("INSERT INTO spec_values(row_id, col, number, unit, key, raw) VALUES (?,?,?,?,?,?)", values)
+        count += 1
     return count

@@ -257,3 +257,28 @@ def test_cli_specs_json(session, tmp_path):
     r = subprocess.run([sys.executable, "-m", "assistant.cli", "specs", "kitchen window", "--json"],
                        capture_output=True, text=True, env=env, cwd=ROOT)
     assert r.returncode == 0 and json.loads(r.stdout)["rows"] == []
+
+
+def test_a_table_that_cannot_be_stored_is_left_out_with_a_warning(session):
+    from assistant import db as dbmod
+    from assistant.library import spec_store
+    from assistant.library.document import Block, TableData
+
+    good = [["Part", "Torque"], ["Cover screw", "4 Nm"]]
+    blocks = [Block("Part | Torque\nCover screw | 4 Nm", 1, ("Data",), "table", table=TableData(good)),
+              # A parser handing over a number where a cell's text belongs: a bug upstream, not a crash here.
+              Block("Part | Torque\nLid | 5", 1, ("Data",), "table", table=TableData([["Part", "Torque"], ["Lid", 5]])),
+              Block("Part | Gap\nRotor | 0.3 mm", 2, ("Data",), "table",
+                    table=TableData([["Part", "Gap"], ["Rotor", "0.3 mm"]]))]
+    warnings: list[str] = []
+    db = session.db
+    with dbmod.transaction(db):
+        manual_id = db.execute("INSERT INTO manuals(path, title, format, content_hash, size_bytes) "
+                               "VALUES ('/x.pdf', 'X', 'pdf', 'h', 1)").lastrowid
+        assert spec_store.store(db, manual_id, blocks, warnings) == 2
+    assert len(warnings) == 1 and "page 1" in warnings[0]
+    cells = [json.loads(r[0]) for r in db.execute("SELECT cells FROM spec_rows ORDER BY id")]
+    assert cells == [["Cover screw", "4 Nm"], ["Rotor", "0.3 mm"]]
+    assert db.execute("SELECT count(*) FROM spec_tables").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM spec_rows_fts").fetchone()[0] == 2
+    assert specs.search(db, "rotor gap")[0].cells == ["Rotor", "0.3 mm"]
