@@ -282,3 +282,14 @@ def test_a_table_that_cannot_be_stored_is_left_out_with_a_warning(session):
     assert db.execute("SELECT count(*) FROM spec_tables").fetchone()[0] == 2
     assert db.execute("SELECT count(*) FROM spec_rows_fts").fetchone()[0] == 2
     assert specs.search(db, "rotor gap")[0].cells == ["Rotor", "0.3 mm"]
+
+
+def test_a_row_of_a_text_manual_marks_its_table_in_the_viewer(session, tmp_path):
+    from assistant import viewer
+
+    files = _library(session, tmp_path)
+    row = specs.search(session.db, "main fuse rating of the boiler")[0]
+    assert row.char_start is not None and row.char_end > row.char_start
+    view = viewer.document(files["md"], row.char_start, row.char_end)
+    cited = [b for b in view.blocks if b.cited]
+    assert len(cited) == 1 and cited[0].kind == "table" and "Main fuse | 10 A" in cited[0].text
