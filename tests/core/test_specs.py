@@ -293,3 +293,29 @@ def test_a_row_of_a_text_manual_marks_its_table_in_the_viewer(session, tmp_path)
     view = viewer.document(files["md"], row.char_start, row.char_end)
     cited = [b for b in view.blocks if b.cited]
     assert len(cited) == 1 and cited[0].kind == "table" and "Main fuse | 10 A" in cited[0].text
+
+
+def test_ask_answers_from_the_row_with_the_real_model(session, tmp_path):
+    from assistant.rag import prompt as promptmod
+    from assistant.rag.answer import ask
+
+    _library(session, tmp_path)
+    session.settings.max_answer_tokens = 16
+    events = list(ask(session.db, session.embedder, session.chat, "torque for the pump mounting bolts",
+                      session.settings))
+    retrieved, done = events[0], events[-1]
+    d = retrieved.direct
+    assert d.kind == "spec_row" and d.text == "Pump mounting bolts — Size: M12; Torque: 68 Nm" and d.page == 2
+    assert retrieved.passages[d.n - 1].chunk_id == d.chunk_id  # cited to the passage that holds the row
+    assert retrieved.spec_rows[0]["cells"] == ["Pump mounting bolts", "M12", "68 Nm"]
+    a = done.answer
+    assert a.direct == d and a.spec_rows == retrieved.spec_rows
+    out = a.to_json()
+    assert out["direct"]["kind"] == "spec_row" and out["direct"]["row"]["headers"] == ["Fastener", "Size", "Torque"]
+    # The model reads the row with its headers before the passages.
+    match = spec_answer.lookup(session.db, "torque for the pump mounting bolts")
+    chat = session.chat()
+    built = promptmod.build("torque?", retrieved.passages, chat.render, chat.count, 2000,
+                            lead=spec_answer.prompt_block(match, retrieved.passages))
+    lead = built.text.index("Fastener: Pump mounting bolts; Size: M12; Torque: 68 Nm")
+    assert lead < built.text.index("Passage [1]:")
