@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from assistant.library.quantities import Value, query_values
 from assistant.library.spec_store import row_text
+from assistant.values import facts
 
 # A quantity word -> (words that name it in a header, caption or label cell; canonical units).
 QUANTITY_WORDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -219,7 +220,11 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # A value of the question found in this row: strongest as the row's key (a code in the first
     # column) or as a cell of its own ("68 Nm" in the torque column, not inside a sentence).
     v_score = 0.0
-    for col, i in {(c, i) for c, i in hits}:
+    # A code that names the product ("P-200" in "Aqualine P-200 ... Manual") says which manual, not
+    # which row: "how do I prime the P-200?" is not about the model-code table's "P-200" row.
+    product = {f.key for f in facts(row.manual_title) if f.kind == "code"}
+    hits = [(c, i) for c, i in hits if values[i].key not in product]
+    for col, i in set(hits):
         cell = row.cells[col] if col < len(row.cells) else ""
         v_score += 1.0 + (0.6 if col == 0 else 0.0) + (0.5 if len(cell) <= len(values[i].raw) + 6 else 0.0)
     words = len(_words(" ".join(row.cells)))

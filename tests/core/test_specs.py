@@ -43,8 +43,11 @@ def _pdf(path: Path) -> Path:
 
 
 def _html(path: Path) -> Path:
-    path.write_text("""<html><head><title>Chiller alarm list</title></head><body>
-<h1>Chiller alarm list</h1><h2>Alarm codes</h2>
+    path.write_text("""<html><head><title>CH-40 chiller alarm list</title></head><body>
+<h1>CH-40 chiller alarm list</h1>
+<h2>Models</h2><table><tr><th>Model</th><th>Capacity</th></tr><tr><td>CH-40</td><td>40 kW</td></tr>
+<tr><td>CH-40HE</td><td>44 kW</td></tr></table>
+<h2>Alarm codes</h2>
 <table><caption>Table 4 Alarm codes</caption>
 <tr><th>Code</th><th>Alarm</th><th>Reset</th></tr>
 <tr><td>E-07</td><td>High discharge pressure, circuit 2</td><td>manual</td></tr>
@@ -206,6 +209,9 @@ def test_direct_answer_and_prompt_use_the_row(session, tmp_path):
     block = spec_answer.prompt_block(match, passages)
     assert block == "Table row (from passage [1]): Tightening torques: Fastener: Pump mounting bolts; Size: M12; Torque: 68 Nm"
     assert spec_answer.lookup(session.db, "how do I clean the kitchen window").row is None
+    # The product's own code names the manual, not a row: no direct answer from the models table.
+    assert spec_answer.lookup(session.db, "how do I reset an alarm on the CH-40?").row is None
+    assert spec_answer.lookup(session.db, "capacity of the CH-40HE").row.cells == ["CH-40HE", "44 kW"]
 
 
 def test_reingest_and_delete_keep_rows_in_step(session, tmp_path):
