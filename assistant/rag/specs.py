@@ -62,6 +62,8 @@ when where there their them than then into about per""".split()) - {"setting"}
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
 GENERIC = frozenset("size sizes dimension dimensions setting default factory range code codes".split())
 THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev set's tune half)
+NAMED = 1.5  # the quantity asked for named by the row's label or its table's headers: the strongest sign
+VALUE_CELL = 30  # characters: a longer cell is prose that mentions values, not a value
 MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by words alone must hold
 
 
@@ -212,9 +214,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     q_score = 0.0
     if asks_quantity:
         if syn & (headers | label):  # a "Torque" column, or a row labelled "Recommended fuse"
-            q_score = 1.0
+            q_score = NAMED
+        elif units and any(v["unit"] in units and len(row.cells[v["col"]]) <= VALUE_CELL for v in row.values
+                           if v["col"] < len(row.cells)):
+            q_score = 0.7  # a cell that is a value of that unit ("16 A"), not a sentence mentioning one
         elif units and any(v["unit"] in units for v in row.values):
-            q_score = 0.7
+            q_score = 0.3
         elif syn & cells:
             q_score = 0.4
     # A value of the question found in this row: strongest as the row's key (a code in the first
@@ -230,16 +235,16 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     words = len(_words(" ".join(row.cells)))
     long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
     score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
-    if asks_quantity and q_score == 0 and not hits:
-        score -= 1.0  # the row holds another kind of value than the one asked for
+    if asks_quantity and q_score < 0.7 and not hits:
+        score -= 1.0  # the row holds no value of the kind asked for (at most mentions one in prose)
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
     # for and the thing is named in it or around it (caption, heading, headers, manual); or its
     # cells hold the thing and, with what is around them, most of the question's weight (one
     # shared common word, "known" or "years", is not an answer to an unrelated question).
     cover_all = cover_cells + cover_context
-    if not hits and not (q_score >= 1.0 and cover_all > 0) and not (cover_cells > 0 and cover_all >= MIN_COVER):
+    if not hits and not (q_score >= NAMED and cover_all > 0) and not (cover_cells > 0 and cover_all >= MIN_COVER):
         return score, None
-    return score, "value" if hits else ("quantity" if q_score >= 1.0 or (q_score > 0 and cover_label >= 0.5)
+    return score, "value" if hits else ("quantity" if q_score >= NAMED or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
 
 

@@ -37,7 +37,11 @@ def _pdf(path: Path) -> Path:
         Paragraph("Use a calibrated torque wrench on clean, dry threads.", st["BodyText"]),
         _grid_table(TORQUES),
         Paragraph("Fuses", st["Heading1"]),
-        _grid_table([["Circuit", "Fuse (A)"], ["Compressor", "16"], ["Fan motor", "6"], ["Control", "2"]]),
+        _grid_table([["Circuit", "Fuse (A)"], ["Compressor", "16"], ["Fan", "6"], ["Control", "2"]]),
+        Paragraph("Blower motor data", st["Heading1"]),
+        _grid_table([["Parameter", "Value"], ["Rated current", "5.2 A"], ["Recommended fuse", "10 A gG"]]),
+        Paragraph("Troubleshooting", st["Heading1"]),
+        _grid_table([["Symptom", "Remedy"], ["Blower motor hot, current above 5.2 A", "Clean the blower motor fins"]]),
     ])
     return path
 
@@ -175,6 +179,9 @@ def test_thing_and_quantity_find_the_row(session, tmp_path):
     assert rows[0].page == 2 and rows[0].manual_title == "Kiln fan service manual"
     assert specs.search(session.db, "motor mounting bolt torque")[0].cells[0] == "Motor mounting bolts"
     assert specs.search(session.db, "fuse size for the compressor")[0].cells == ["Compressor", "16"]
+    # The row labelled with the quantity asked for beats one whose prose mentions amps and the motor.
+    assert specs.search(session.db, "What is the fuse size for the blower motor?")[0].cells == \
+        ["Recommended fuse", "10 A gG"]
     assert specs.search(session.db, "valve plate clearance")[0].cells[0] == "Valve plate"
     assert specs.search(session.db, "main fuse rating of the boiler")[0].cells == ["Main fuse", "10 A"]
 
@@ -223,7 +230,8 @@ def test_reingest_and_delete_keep_rows_in_step(session, tmp_path):
     assert report.added and report.added[0]["replaced"]
     assert json.loads(_row(db, "Main fuse")["cells"]) == ["Main fuse", "13 A"]
     assert db.execute("SELECT count(*) FROM spec_rows WHERE cells LIKE '%Main fuse%'").fetchone()[0] == 1
-    assert specs.search(db, "what is rated 10 A") == []
+    assert "Main fuse" not in [r.cells[0] for r in specs.search(db, "what is rated 10 A")]
+    assert specs.search(db, "what is rated 13 A")[0].cells == ["Main fuse", "13 A"]
     assert ingest.remove(db, str(files["pdf"]))
     assert _row(db, "Pump mounting bolts") is None
     for table in ("spec_rows", "spec_tables"):
