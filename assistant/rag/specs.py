@@ -231,12 +231,14 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     hits = [(c, i) for c, i in hits if values[i].key not in product]
     for col, i in set(hits):
         cell = row.cells[col] if col < len(row.cells) else ""
-        v_score += 1.0 + (0.6 if col == 0 else 0.0) + (0.5 if len(cell) <= len(values[i].raw) + 6 else 0.0)
+        v_score += 1.0 + (0.6 if col == 0 else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0)
     words = len(_words(" ".join(row.cells)))
     long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
     score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
     if asks_quantity and q_score < 0.7 and not hits:
         score -= 1.0  # the row holds no value of the kind asked for (at most mentions one in prose)
+    if not hits and any(v.key not in product for v in values):
+        score -= 1.0  # the question names a value ("13 A", "M12") this row does not hold
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
     # for and the thing is named in it or around it (caption, heading, headers, manual); or its
     # cells hold the thing and, with what is around them, most of the question's weight (one
