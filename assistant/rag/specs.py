@@ -237,8 +237,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
     if asks_quantity and q_score < 0.7 and not hits:
         score -= 1.0  # the row holds no value of the kind asked for (at most mentions one in prose)
-    if not hits and any(v.key not in product for v in values):
-        score -= 1.0  # the question names a value ("13 A", "M12") this row does not hold
+    if not hits and values:
+        # The question names a value ("13 A", "M12") this row does not hold, in its cells or around
+        # them (a chip named in a column header, "I2C" in the caption).
+        around = {f.key for f in facts(" ".join(row.headers + [row.caption, row.section]))} | product
+        if any(v.key not in around for v in values):
+            score -= 1.0
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
     # for and the thing is named in it or around it (caption, heading, headers, manual); or its
     # cells hold the thing and, with what is around them, most of the question's weight (one
