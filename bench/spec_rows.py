@@ -21,7 +21,9 @@ Scores per half (`--half`, default all) and per form (thing_quantity: "torque fo
 mounting bolts"; value_lookup: "what does E07 mean?"), and for the paraphrased questions. The
 issue's target: the right row in the top 3 for >= 90% of the questions. Settings are tuned on
 the "tune" half only; figures are quoted from "report". `--show` prints each miss with the rows
-that came back. Median search time of both is printed for scale (not a target).
+that came back. The 32 unrelated general-knowledge questions of retrieval_quality.py are asked
+too: a spec row for any of them is a false answer. "right row stored" counts the questions whose row ingest stored at all (a miss
+without it is the table extraction's, not the search's). Median search time of both is printed for scale (not a target).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import time
 from pathlib import Path
 
 from _common import DEFAULT_DEVDATA, banner, load_embedder, median, table, temp_home
+from retrieval_quality import UNRELATED
 from spec_tables import holds, load, resolve, squash
 
 from assistant import db as dbmod
@@ -66,6 +69,19 @@ def passage_rank(passages, q: dict, manual: Path) -> int | None:
     return None
 
 
+def stored(db, q: dict, manual: Path) -> bool | None:
+    """Whether ingest stored the right row at all (None: the table layout is not the expected one),
+    which tells a row the search missed from one the table extraction lost."""
+    try:
+        found = db.execute("SELECT r.cells, m.path FROM spec_rows r JOIN manuals m ON m.id = r.manual_id").fetchall()
+    except Exception:  # noqa: BLE001 - another schema: the column is left blank
+        return None
+    for cells, path in found:
+        if _same_file(path, manual) and holds(list(json.loads(cells)), q["row_contains"]):
+            return True
+    return False
+
+
 def _share(hits: int, n: int) -> str:
     return f"{hits}/{n} {hits / n:.2f}" if n else "-"
 
@@ -85,14 +101,16 @@ def report(results: list[dict], halves: list[str]) -> str:
         rows.append([name, n,
                      _share(sum(1 for r in sel if r["row_rank"] == 1), n),
                      _share(sum(1 for r in sel if r["row_rank"] and r["row_rank"] <= 3), n),
-                     _share(sum(1 for r in sel if r["passage_rank"] and r["passage_rank"] <= 3), n)])
-    lines.append(table(["questions", "n", "spec row top 1", "spec row top 3", "peer: passage top 3"], rows))
+                     _share(sum(1 for r in sel if r["passage_rank"] and r["passage_rank"] <= 3), n),
+                     _share(sum(1 for r in sel if r["stored"]), n)])
+    lines.append(table(["questions", "n", "spec row top 1", "spec row top 3", "peer: passage top 3",
+                        "right row stored"], rows))
     return "\n".join(lines)
 
 
 def _row_line(r) -> str:
     cells = " | ".join(c[:40] for c in r.cells)
-    where = f"p{r.page}" if r.page is not None else (r.section or "")[:30]
+    where = f"p{r.page}" if r.page is not None else (r.section or "").split(" > ")[-1][:40]
     return f"{Path(r.manual_path).name} {where} [{r.score:.2f} {getattr(r, 'match', '')}] {cells}"
 
 
@@ -144,12 +162,16 @@ def main() -> int:
             passage_ms.append((time.perf_counter() - t) * 1000)
             res = {k: q[k] for k in ("id", "half", "form", "paraphrased", "question", "manual", "row_contains")}
             res.update(row_rank=row_rank(rows, q, manual), passage_rank=passage_rank(passages, q, manual),
+                       stored=stored(db, q, manual),
                        returned=[_row_line(r) for r in rows[:3]])
             results.append(res)
+        # rows for questions no manual answers: the search's threshold should return none
+        unrelated = {u: _row_line(rows[0]) for u in UNRELATED if (rows := specs.search(db, u, k=3))}
         db.close()
 
     halves = ["tune", "report", "all"] if args.half == "all" else [args.half]
     print(report(results, halves))
+    print(f"   unrelated general-knowledge questions that got a spec row: {len(unrelated)}/{len(UNRELATED)}")
     print(f"   median search time: spec rows {median(spec_ms):.1f} ms, passages (hybrid) {median(passage_ms):.1f} ms")
     if args.show:
         for r in results:
@@ -157,9 +179,12 @@ def main() -> int:
                 continue
             print(f"\nMISS {r['id']} [{r['half']}, {r['form']}] {r['question']}")
             print(f"   want: {r['manual']} row with {r['row_contains']}"
-                  f" (rank {r['row_rank'] or '-'}; passage top 3: {'yes' if r['passage_rank'] else 'no'})")
+                  f" (rank {r['row_rank'] or '-'}; stored: {r['stored']};"
+                  f" passage top 3: {'yes' if r['passage_rank'] else 'no'})")
             for line in r["returned"] or ["(no rows)"]:
                 print(f"   got:  {line}")
+        for u, line in unrelated.items():
+            print(f"\nUNRELATED {u}\n   got:  {line}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
