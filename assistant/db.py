@@ -250,8 +250,14 @@ def m006_spec_rows(db: sqlean.Connection) -> None:
         );
         CREATE TRIGGER spec_rows_ad AFTER DELETE ON spec_rows BEGIN
             DELETE FROM spec_rows_fts WHERE rowid = old.id;
+            DELETE FROM spec_rows_vec WHERE rowid = old.id;
         END;
         """
+    )
+    # Each row's embedding (caption / section: Header: cell; ...), for a question that names the
+    # thing in other words ("rubber insert for the pump coupling" for the coupling spider).
+    db.execute(
+        f"CREATE VIRTUAL TABLE spec_rows_vec USING vec0(embedding float[{EMBED_DIM}] distance_metric=cosine)"
     )
 
 

@@ -81,7 +81,7 @@ def embed_text(title: str, section: str, text: str) -> str:
     return f"{title}\n{section}\n{text}" if section else f"{title}\n{text}"
 
 
-def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray) -> int:
+def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray, row_vectors=None) -> int:
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} passages")
     with dbmod.transaction(db):
@@ -101,7 +101,7 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
         db.executemany("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)",
                        [(first + i, vec.tobytes()) for i, vec in enumerate(vectors)])
         pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
-        spec_store.store(db, manual_id, doc.blocks, doc.warnings)
+        spec_store.store(db, manual_id, doc.blocks, doc.warnings, row_vectors)
     return manual_id
 
 
@@ -145,9 +145,12 @@ def ingest(
             if not chunks:
                 raise ManualParseError(path, "no text found")
             vectors = embedder.embed([embed_text(doc.title, c.section_path, c.text) for c in chunks])
+            # The spec rows' own vectors (a table row is few words; its passage's vector is the table's).
+            rows = spec_store.row_texts(doc.blocks)
+            row_vectors = dict(zip(rows, embedder.embed(list(rows.values())), strict=True))
             if cancel is not None and cancel.is_set():
                 raise Cancelled("ingest cancelled")
-            _store(db, path, digest, size, doc, chunks, vectors)
+            _store(db, path, digest, size, doc, chunks, vectors, row_vectors)
         except (ManualParseError, OSError) as e:
             reason = e.reason if isinstance(e, ManualParseError) else f"cannot read file: {e.strerror or e}"
             report.failed.append({"path": str(path), "error": reason})

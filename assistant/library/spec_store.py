@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from .document import Block
 from .normalise import clean_inline
 from .quantities import header_unit, parse_cell
@@ -127,6 +129,32 @@ def row_text(headers: list[str], cells: list[str]) -> str:
     return "; ".join(parts)
 
 
+def embed_text(t: SpecTable, cells: list[str]) -> str:
+    """What the embedder sees for a row: "caption / section: Header: cell; Header: cell" (the
+    caption or section left out when empty or the same), so "Coupling spider" is read as a spare
+    part of the pump's coupling and "3 mm" as the gap of the row it sits in."""
+    where = " / ".join(dict.fromkeys(p for p in (t.caption, t.section) if p))
+    text = row_text(t.headers, cells)
+    return f"{where}: {text}" if where else text
+
+
+def row_texts(blocks: list[Block]) -> dict[tuple[int, int], str]:
+    """Each spec row's text to embed, by (block index, row index in its grid): what `store` takes
+    the rows' vectors by. Computed before ingest's transaction, so embedding never holds the write
+    lock; a table that cannot be read is left out here as in `store`."""
+    out: dict[tuple[int, int], str] = {}
+    for i, block in enumerate(blocks):
+        if block.kind != "table" or block.table is None:
+            continue
+        try:
+            t = table_at(blocks, i)
+        except Exception:  # noqa: BLE001 - store() warns about this table
+            continue
+        for r, cells, _ in t.rows if t is not None else []:
+            out[(i, r)] = embed_text(t, cells)
+    return out
+
+
 def _union(boxes: Iterable[tuple | None]) -> list[float] | None:
     boxes = [b for b in boxes if b]
     if not boxes:
@@ -134,11 +162,17 @@ def _union(boxes: Iterable[tuple | None]) -> list[float] | None:
     return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
 
 
-def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = None) -> int:
+def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = None,
+          vectors: dict[tuple[int, int], np.ndarray] | None = None) -> int:
     """Insert the spec rows of a manual's blocks (inside the caller's transaction); returns the
     number of rows stored. A table that cannot be stored is left out (its passage text stays
-    searchable) with a warning, inside a savepoint, so it never costs the manual."""
+    searchable) with a warning, inside a savepoint, so it never costs the manual. `vectors` holds
+    the rows' embeddings by (block index, row index), as `row_texts` keys their texts; a row
+    without one is found by words and values only."""
     count = ord_ = 0
+    by_block: dict[int, dict[int, np.ndarray]] = {}
+    for (b, r), vec in (vectors or {}).items():
+        by_block.setdefault(b, {})[r] = vec
     for i, block in enumerate(blocks):
         if block.kind != "table" or block.table is None:
             continue
@@ -146,7 +180,7 @@ def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = 
         try:
             t = table_at(blocks, i)
             if t is not None:
-                count += _store_table(db, manual_id, ord_, t)
+                count += _store_table(db, manual_id, ord_, t, by_block.get(i, {}))
                 ord_ += 1
         except Exception as exc:
             db.execute("ROLLBACK TO spec_table")
@@ -159,7 +193,7 @@ def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = 
     return count
 
 
-def _store_table(db, manual_id: int, ord_: int, t: SpecTable) -> int:
+def _store_table(db, manual_id: int, ord_: int, t: SpecTable, vectors: dict[int, np.ndarray]) -> int:
     count = 0
     table_id = db.execute(
         "INSERT INTO spec_tables(manual_id, ord, page, section, caption, headers, bbox) VALUES (?,?,?,?,?,?,?)",
@@ -186,6 +220,9 @@ def _store_table(db, manual_id: int, ord_: int, t: SpecTable) -> int:
              json.dumps(list(box)) if box else None, start, end)).lastrowid
         db.execute("INSERT INTO spec_rows_fts(rowid, text, headers, caption, section) VALUES (?,?,?,?,?)",
                    (row_id, " ".join(cells), header_words, t.caption, t.section))
+        if r in vectors:
+            db.execute("INSERT INTO spec_rows_vec(rowid, embedding) VALUES (?, ?)",
+                       (row_id, np.asarray(vectors[r], dtype=np.float32).tobytes()))
         values = []
         for col, cell in enumerate(cells):
             unit = (units[col] if col < len(units) else "") or caption_unit
