@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .output import fail, print_json
+from .output import fail, print_json, warn_keyword_only
 
 
 def add_parser(sub) -> None:
@@ -18,7 +18,9 @@ def cmd_specs(args, session) -> int:
 
     if args.k < 1:
         return fail("-k must be at least 1", 2)
-    rows = specs.search(session.db, args.query, k=args.k)
+    # The embedder (when installed) matches rows by meaning too; without it, words and values only.
+    rows = specs.search(session.db, args.query, k=args.k, embedder=session.embedder_or_none())
+    warn_keyword_only(session)
     if args.json:
         print_json({"query": args.query, "rows": [r.to_json() for r in rows]})
         return 0

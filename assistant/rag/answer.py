@@ -238,7 +238,7 @@ def ask(
                "best_similarity": round(res.best_similarity, 4)}
     # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
     # passage is cited even when the passage ranking missed it.
-    spec = spec_answer.lookup(db, question)
+    spec = spec_answer.lookup(db, question, qvec=res.qvec)
     res.passages = spec_answer.with_row_passage(spec, res.passages)
     relevant = is_relevant(res, settings.min_relevance) or spec.row is not None
     # Before the model has cited anything, look for safety text around the passages that are

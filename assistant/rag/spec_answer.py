@@ -27,11 +27,12 @@ class SpecMatch:
     passage: Passage | None = None  # the passage holding `row`
 
 
-def lookup(db, question: str, k: int = 5) -> SpecMatch:
+def lookup(db, question: str, k: int = 5, qvec=None) -> SpecMatch:
     """The spec rows for `question` and the answering one; an empty match on any database error
-    (a library from before the spec tables' migration cannot exist, but rows are an extra)."""
+    (a library from before the spec tables' migration cannot exist, but rows are an extra).
+    `qvec`: the question's embedding from the passage search, compared with the rows' (None: words only)."""
     try:
-        rows = specs.search(db, question, k=k)
+        rows = specs.search(db, question, k=k, qvec=qvec)
     except Exception:
         log.warning("spec row lookup failed", exc_info=True)
         return SpecMatch()

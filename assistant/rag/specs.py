@@ -7,19 +7,30 @@ Two ways in, scored together:
   clearance, ...) must match the row's headers, caption, cells or the units of its values, and the
   thing words ("pump mounting bolts") the row's cells (a row's label), with its table's caption,
   heading and manual title as weaker context.
-A row is returned only when its thing words or a value match, so an unrelated question gets none.
+- the question's meaning: its embedding against each row's (stored at ingest in `spec_rows_vec`,
+  "caption / section: Header: cell; ..."), so "how far apart should the coupling halves be" finds
+  the "Coupling gap" row. The similarity adds to the score above a base, and alone lets a row in
+  only from a floor up.
+A row is returned only when its thing words or a value match, or its meaning is close enough, so an
+unrelated question gets none. Without the embedding (no model) the words and values still work.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from assistant.embedding import Embedder
 from assistant.library.quantities import Value, query_values
 from assistant.library.spec_store import row_text
 from assistant.values import facts
+
+log = logging.getLogger(__name__)
 
 # A quantity word -> (words that name it in a header, caption or label cell; canonical units).
 QUANTITY_WORDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -65,6 +76,13 @@ THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev se
 NAMED = 1.5  # the quantity asked for named by the row's label or its table's headers: the strongest sign
 VALUE_CELL = 30  # characters: a longer cell is prose that mentions values, not a value
 MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by words alone must hold
+# The question's embedding against each row's ("caption / section: Header: cell; ..."), tuned on
+# the dev set's tune half: a similarity above SIM_BASE adds VEC_WEIGHT per unit to the score, and a
+# row no word or value matched answers only from SIM_FLOOR up (unrelated questions stay below it).
+VEC_CANDIDATES = 50
+SIM_BASE = 0.3
+VEC_WEIGHT = 4.0
+SIM_FLOOR = 0.5
 
 
 @dataclass
@@ -85,7 +103,8 @@ class SpecRow:
     char_start: int | None = None
     char_end: int | None = None
     values: list[dict] = field(default_factory=list)  # {"number", "unit", "raw", "col"}
-    match: str = "words"  # "value" | "quantity" | "words": why the row matched
+    match: str = "words"  # "value" | "quantity" | "words" | "meaning" (its vector alone): why the row matched
+    similarity: float | None = None  # cosine of the question's and the row's embeddings, when compared
 
     def text(self) -> str:
         """The row with its headers: "Header: cell; Header: cell"."""
@@ -99,6 +118,7 @@ class SpecRow:
         return {"row_id": self.row_id, "manual": self.manual_title, "path": self.manual_path, "page": self.page,
                 "section": self.section, "caption": self.caption, "headers": self.headers, "cells": self.cells,
                 "values": self.values, "score": round(self.score, 4), "match": self.match,
+                "similarity": None if self.similarity is None else round(self.similarity, 4),
                 "bbox": self.bbox, "text": self.text(), "table_id": self.table_id, "row_index": self.row_index,
                 "char_start": self.char_start, "char_end": self.char_end}
 
@@ -131,8 +151,16 @@ def _fts_query(words: list[str]) -> str:
     return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
 
 
-def search(db, query: str, k: int = 10) -> list[SpecRow]:
-    """Spec rows answering `query`, best first; [] when none matches well enough."""
+def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
+           embedder: Embedder | None = None) -> list[SpecRow]:
+    """Spec rows answering `query`, best first; [] when none matches well enough.
+
+    Args:
+        qvec: the question's embedding (ask has it from the passage search); else `embedder`
+            computes it; with neither, rows are matched by words and values only.
+    """
+    if qvec is None and embedder is not None:
+        qvec = embedder.embed([query])[0]
     values = query_values(query)
     value_words = _value_tokens(values)
     words = [w for w in _words(query) if w not in _STOP]
@@ -162,6 +190,9 @@ def search(db, query: str, k: int = 10) -> list[SpecRow]:
         for r in db.execute(sql + " LIMIT 500", args):
             value_rows.setdefault(r["row_id"], []).append((r["col"], i))
             candidates.setdefault(r["row_id"], 0.0)
+    sims = _nearest(db, qvec) if qvec is not None else {}
+    for row_id in sims:
+        candidates.setdefault(row_id, 0.0)
     if not candidates:
         return []
     rows = _load(db, list(candidates))
@@ -171,12 +202,29 @@ def search(db, query: str, k: int = 10) -> list[SpecRow]:
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values)
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
+        sim = sims.get(row.row_id, 0.0)
+        score += VEC_WEIGHT * max(0.0, sim - SIM_BASE)
+        if match is None and sim >= SIM_FLOOR:
+            match = "meaning"  # the row says what was asked in other words
         if match is None or score < THRESHOLD:
             continue
         row.score, row.match = score, match
+        row.similarity = sims.get(row.row_id) if qvec is not None else None
         out.append(row)
     out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
     return out[:k]
+
+
+def _nearest(db, qvec: np.ndarray) -> dict[int, float]:
+    """Row id -> cosine similarity of the rows nearest the question; {} for a library whose rows
+    have no vectors (the words and values still find them)."""
+    try:
+        found = db.execute("SELECT rowid, distance FROM spec_rows_vec WHERE embedding MATCH ? AND k = ?",
+                           (np.asarray(qvec, dtype=np.float32).tobytes(), VEC_CANDIDATES)).fetchall()
+    except Exception:  # noqa: BLE001 - no vector table (a database from before it): words only
+        log.warning("spec row vectors unavailable", exc_info=True)
+        return {}
+    return {r[0]: 1.0 - r[1] for r in found}
 
 
 def _weights(db, words: list[str]) -> dict[str, float]:
@@ -278,12 +326,16 @@ def _load(db, row_ids: list[int]) -> list[SpecRow]:
     return rows
 
 
+LOOSE = ("words", "meaning")  # matches too loose to state as the answer
+
+
 def direct_row(rows: list[SpecRow]) -> SpecRow | None:
     """The row to show as the direct answer: the best one when it matched by value or by the
-    quantity asked for and clearly leads the next (two rows as good are two answers, not one)."""
-    if not rows or rows[0].match == "words":
+    quantity asked for and clearly leads the next (two rows as good are two answers, not one). A row
+    matched by words or by meaning alone is listed, not stated as the answer."""
+    if not rows or rows[0].match in LOOSE:
         return None
     best = rows[0]
-    if len(rows) > 1 and rows[1].score >= best.score - 0.25 and rows[1].match != "words":
+    if len(rows) > 1 and rows[1].score >= best.score - 0.25 and rows[1].match not in LOOSE:
         return None if best.match != "value" else best
     return best

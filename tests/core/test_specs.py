@@ -204,6 +204,30 @@ def test_unrelated_questions_get_no_rows(session, tmp_path):
         assert specs.search(session.db, q) == [], q
 
 
+def test_a_paraphrase_finds_its_row_through_the_vectors(session, tmp_path):
+    from assistant.rag.search import search
+
+    _library(session, tmp_path)
+    db = session.db
+    assert db.execute("SELECT count(*) FROM spec_rows_vec").fetchone()[0] == \
+        db.execute("SELECT count(*) FROM spec_rows").fetchone()[0]
+    # No word of the "Supply voltage | 230 V AC" row is in the question: the words find nothing.
+    question = "what electricity does the boiler run on"
+    assert specs.search(db, question) == []
+    rows = specs.search(db, question, embedder=session.embedder)
+    found = next(r for r in rows[:2] if r.cells == ["Supply voltage", "230 V AC"])
+    assert found.match == "meaning" and found.similarity >= specs.SIM_FLOOR
+    assert found.to_json()["similarity"] == round(found.similarity, 4)
+    # ask hands over the embedding its passage search computed; a row found by meaning alone is
+    # listed, not stated as the direct answer.
+    res = search(db, session.embedder, question)
+    match = spec_answer.lookup(db, question, qvec=res.qvec)
+    assert [r.row_id for r in match.rows] == [r.row_id for r in rows][:5] and match.row is None
+    # The vectors do not give unrelated questions a row.
+    for q in ["how do I clean the kitchen window", "what is the weather in Paris", "99 Nm"]:
+        assert specs.search(db, q, embedder=session.embedder) == [], q
+
+
 def test_direct_answer_and_prompt_use_the_row(session, tmp_path):
     _library(session, tmp_path)
     match = spec_answer.lookup(session.db, "torque for the pump mounting bolts")
@@ -239,6 +263,7 @@ def test_reingest_and_delete_keep_rows_in_step(session, tmp_path):
     assert db.execute("SELECT count(*) FROM spec_values WHERE row_id NOT IN (SELECT id FROM spec_rows)").fetchone()[0] == 0
     n_rows = db.execute("SELECT count(*) FROM spec_rows").fetchone()[0]
     assert db.execute("SELECT count(*) FROM spec_rows_fts").fetchone()[0] == n_rows
+    assert db.execute("SELECT count(*) FROM spec_rows_vec").fetchone()[0] == n_rows
     assert specs.search(db, "torque for the pump mounting bolts") == []
 
 
