@@ -171,6 +171,9 @@ def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = 
     without one is found by words and values only."""
     count = ord_ = 0
     by_block: dict[int, dict[int, np.ndarray]] = {}
+    # A library migrated by an early build of m006 has no vector table: its rows go in without vectors.
+    if vectors and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'spec_rows_vec'").fetchone() is None:
+        vectors = None
     for (b, r), vec in (vectors or {}).items():
         by_block.setdefault(b, {})[r] = vec
     for i, block in enumerate(blocks):

@@ -358,3 +358,17 @@ def test_ask_answers_from_the_row_with_the_real_model(session, tmp_path):
                             lead=spec_answer.prompt_block(match, retrieved.passages))
     lead = built.text.index("Fastener: Pump mounting bolts; Size: M12; Torque: 68 Nm")
     assert lead < built.text.index("Passage [1]:")
+
+
+def test_a_library_without_the_row_vector_table_still_stores_and_finds_rows(session, tmp_path):
+    # An early build of m006 (never released) made no spec_rows_vec: words and values still work.
+    db = session.db
+    db.execute("DROP TRIGGER spec_rows_ad")
+    db.execute("DROP TABLE spec_rows_vec")
+    db.execute("CREATE TRIGGER spec_rows_ad AFTER DELETE ON spec_rows BEGIN"
+               " DELETE FROM spec_rows_fts WHERE rowid = old.id; END")
+    report = ingest.run(db, session.embedder, [_md(tmp_path / "boiler.md")])
+    assert not report.failed and "warning" not in report.added[0]
+    assert _row(db, "Main fuse") is not None
+    rows = specs.search(db, "main fuse rating of the boiler", embedder=session.embedder)
+    assert rows[0].cells == ["Main fuse", "10 A"] and rows[0].similarity is None
