@@ -191,6 +191,8 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             value_rows.setdefault(r["row_id"], []).append((r["col"], i))
             candidates.setdefault(r["row_id"], 0.0)
     sims = _nearest(db, qvec) if qvec is not None else {}
+    if sims:  # the rows the words or values found get their similarity too, nearest or not
+        sims.update(_similarities(db, qvec, [r for r in candidates if r not in sims]))
     for row_id in sims:
         candidates.setdefault(row_id, 0.0)
     if not candidates:
@@ -225,6 +227,18 @@ def _nearest(db, qvec: np.ndarray) -> dict[int, float]:
         log.warning("spec row vectors unavailable", exc_info=True)
         return {}
     return {r[0]: 1.0 - r[1] for r in found}
+
+
+def _similarities(db, qvec: np.ndarray, row_ids: list[int]) -> dict[int, float]:
+    """Row id -> cosine similarity for the given rows."""
+    out: dict[int, float] = {}
+    q = np.asarray(qvec, dtype=np.float32).tobytes()
+    for start in range(0, len(row_ids), 500):
+        ids = row_ids[start:start + 500]
+        for r in db.execute("SELECT rowid, vec_distance_cosine(embedding, ?) FROM spec_rows_vec"
+                            f" WHERE rowid IN ({','.join('?' * len(ids))})", [q, *ids]):
+            out[r[0]] = 1.0 - r[1]
+    return out
 
 
 def _weights(db, words: list[str]) -> dict[str, float]:
