@@ -10,7 +10,9 @@ bench/devset_debian.py) are ingested with the app's own ingest (assistant.librar
 temporary FIELD_ASSISTANT_HOME (`--home DIR` keeps it, and a second run skips the ingest: it is
 idempotent by content hash), then every question is asked of:
 
-- the app's spec rows, `assistant.rag.specs.search(db, question, k=10)`: a row is right when it
+- the app's spec rows, `assistant.rag.specs.search(db, question, k=10, qvec=...)` given the
+  question's embedding as ask gives it (and, as a column beside it, without: words and values
+  only); a row is right when it
   comes from the question's manual and every `row_contains` string is inside one of its cells
   (case, whitespace and Unicode width ignored, as spec_tables.holds compares them);
 - the peer in the same run, the passage search `assistant.rag.search.search(mode="hybrid")`: a
@@ -23,7 +25,8 @@ issue's target: the right row in the top 3 for >= 90% of the questions. Settings
 the "tune" half only; figures are quoted from "report". `--show` prints each miss with the rows
 that came back. The 32 unrelated general-knowledge questions of retrieval_quality.py are asked
 too: a spec row for any of them is a false answer. "right row stored" counts the questions whose row ingest stored at all (a miss
-without it is the table extraction's, not the search's). Median search time of both is printed for scale (not a target).
+without it is the table extraction's, not the search's). Median search time of both is printed for scale (not a target),
+and what the row vectors cost at ingest: all rows' texts embedded again beside all passages'.
 """
 
 from __future__ import annotations
