@@ -289,10 +289,70 @@ def m008_depot(db: sqlean.Connection) -> None:
         """
     )
 
+
+def m006_spec_rows(db: sqlean.Connection) -> None:
+    """Tables as rows (torques, fuse sizes, fault codes): each table's caption and headers, each
+    row's cells and the values parsed from them, so a question is answered from one row. Filled at
+    ingest; manuals stored before this migration get rows when re-indexed."""
+    utils(db).executescript(
+        """
+        CREATE TABLE spec_tables (
+            id INTEGER PRIMARY KEY,
+            manual_id INTEGER NOT NULL REFERENCES manuals(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            page INTEGER,
+            section TEXT NOT NULL DEFAULT '',
+            caption TEXT NOT NULL DEFAULT '',
+            headers TEXT NOT NULL DEFAULT '[]',
+            bbox TEXT
+        );
+        CREATE INDEX spec_tables_manual ON spec_tables(manual_id, ord);
+        CREATE TABLE spec_rows (
+            id INTEGER PRIMARY KEY,
+            table_id INTEGER NOT NULL REFERENCES spec_tables(id) ON DELETE CASCADE,
+            manual_id INTEGER NOT NULL REFERENCES manuals(id) ON DELETE CASCADE,
+            row_index INTEGER NOT NULL,
+            cells TEXT NOT NULL,
+            text TEXT NOT NULL,
+            page INTEGER,
+            bbox TEXT,
+            char_start INTEGER,
+            char_end INTEGER
+        );
+        CREATE INDEX spec_rows_table ON spec_rows(table_id, row_index);
+        CREATE INDEX spec_rows_manual ON spec_rows(manual_id);
+        CREATE TABLE spec_values (
+            row_id INTEGER NOT NULL REFERENCES spec_rows(id) ON DELETE CASCADE,
+            col INTEGER NOT NULL,
+            number REAL,
+            unit TEXT NOT NULL DEFAULT '',
+            key TEXT NOT NULL,
+            raw TEXT NOT NULL
+        );
+        CREATE INDEX spec_values_unit ON spec_values(unit, number);
+        CREATE INDEX spec_values_key ON spec_values(key);
+        CREATE INDEX spec_values_row ON spec_values(row_id);
+        -- Row text with its table's headers, caption and heading path, for the thing words of a
+        -- question ("pump mounting bolts") and its quantity word ("torque").
+        CREATE VIRTUAL TABLE spec_rows_fts USING fts5(
+            text, headers, caption, section, tokenize="porter unicode61 remove_diacritics 2"
+        );
+        CREATE TRIGGER spec_rows_ad AFTER DELETE ON spec_rows BEGIN
+            DELETE FROM spec_rows_fts WHERE rowid = old.id;
+            DELETE FROM spec_rows_vec WHERE rowid = old.id;
+        END;
+        """
+    )
+    # Each row's embedding (caption / section: Header: cell; ...), for a question that names the
+    # thing in other words ("rubber insert for the pump coupling" for the coupling spider).
+    db.execute(
+        f"CREATE VIRTUAL TABLE spec_rows_vec USING vec0(embedding float[{EMBED_DIM}] distance_metric=cosine)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
-    m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr,
-    m007_procedures,  # m006 (spec rows) goes before it when merged
-    m008_depot,
+    m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr, m006_spec_rows,
+    m007_procedures, m008_depot,
 ]
 
 

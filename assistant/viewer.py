@@ -173,8 +173,9 @@ def pdf_page_sizes(path: Path | str) -> list[tuple[float, float]]:
 
 
 def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | None = None,
-                    ocr=None) -> PageImage:
-    """Render physical page `page` (1-based) at `scale` pixels per point, locating `passage` on it.
+                    ocr=None, boxes: list | tuple = ()) -> PageImage:
+    """Render physical page `page` (1-based) at `scale` pixels per point, locating `passage` on it,
+    or marking `boxes` (PDF points, origin bottom left: a spec table row's box) when given.
 
     `ocr` is the page's OCR reading (`ocr.OcrPage`) when OCR read it: the passage is then found
     among its words. An image file renders at `scale` pixels per image pixel.
@@ -197,7 +198,9 @@ def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | No
                 data = bytes(bitmap.buffer)
             finally:
                 bitmap.close()
-            if passage and ocr is not None:
+            if boxes:
+                rects = _box_rects(pg, boxes, scale)
+            elif passage and ocr is not None:
                 rects = ocr_rects(ocr, passage, width, height)
             else:
                 rects = _passage_rects(pg, passage, scale) if passage else []
@@ -237,6 +240,13 @@ def ocr_rects(ocr, passage: str, width: int, height: int) -> list[tuple[float, f
                 x0, y0, x1, y1 = word.box
                 rects.append((x0 * width, y0 * height, x1 * width, y1 * height))
     return rects
+
+
+def _box_rects(pg, boxes, scale: float) -> list[tuple[float, float, float, float]]:
+    """PDF-point boxes as rectangles in image pixels (origin top left of the crop box)."""
+    left, _bottom, _right, top = pg.get_cropbox()
+    return [((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale)
+            for x0, y0, x1, y1 in boxes]
 
 
 def _passage_rects(pg, passage: str, scale: float) -> list[tuple[float, float, float, float]]:

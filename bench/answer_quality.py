@@ -22,7 +22,7 @@ Sets
 
 Per answer
 - fact recall: of the reference's facts (values with units, part numbers and codes by
-  assistant.rag.values; commands and setting names: `backticked` spans and snake_case names), the
+  assistant.values; commands and setting names: `backticked` spans and snake_case names), the
   share in the answer text. Only questions whose reference has facts count (their number shown).
 - F1: content-token F1 of the answer against the reference (low for E-Manual by construction: its
   reference is a whole section; compare models, not sets).
@@ -60,9 +60,8 @@ from retrieval_quality import (
 )
 
 from assistant import db as dbmod
-from assistant import procinfo
+from assistant import procinfo, values
 from assistant.library import ingest
-from assistant.rag import values
 
 _BACKTICK = re.compile(r"`([^`\n]{2,80})`")
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")

@@ -5,7 +5,7 @@
 For each question the app's own search runs (hybrid, the app's k), then `direct.find` picks a unit.
 A direct answer is right when it restates the reference answer: its content tokens overlap one
 key sentence of the reference by Dice >= 0.6 (the rule bench/retrieval_quality.py uses for a
-Klipper hit), or it carries one of the reference's values or codes (assistant.rag.values).
+Klipper hit), or it carries one of the reference's values or codes (assistant.values).
 Questions whose reference has no key sentence and no value (pointer answers, "See the ...") are
 left out and counted.
 
@@ -44,8 +44,9 @@ from retrieval_quality import (
 )
 
 from assistant import db as dbmod
+from assistant import values
 from assistant.library import ingest
-from assistant.rag import direct, values
+from assistant.rag import direct
 from assistant.rag.search import search
 from assistant.settings import Settings
 

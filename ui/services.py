@@ -239,7 +239,7 @@ class Services(QObject):
     # -- viewer --------------------------------------------------------------------------
 
     def render_page(self, path: str, page: int, scale: float, dpr: float, passage: str | None,
-                    **callbacks) -> Job:
+                    boxes: tuple = (), **callbacks) -> Job:
         """Render a PDF page (pool lane); the result is (QImage, PageImage without pixels)."""
 
         def run(ctx: JobContext):
@@ -248,7 +248,7 @@ class Services(QObject):
 
             ctx.check()
             reading = ocr_pages.page(ctx.db, path, page) if passage else None  # word boxes of an OCR page
-            img = viewer.render_pdf_page(path, page, scale * dpr, passage, ocr=reading)
+            img = viewer.render_pdf_page(path, page, scale * dpr, passage, ocr=reading, boxes=boxes)
             qimg = QImage(img.data, img.width, img.height, img.stride, QImage.Format.Format_RGB32).copy()
             qimg.setDevicePixelRatio(dpr)
             img.data = b""

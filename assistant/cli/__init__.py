@@ -20,6 +20,7 @@ from .library import cmd_ingest, cmd_library, cmd_remove, cmd_search
 from .notes import cmd_notes, cmd_sync, cmd_sync_setup
 from .output import fail
 from .procedures import register as add_procedures_command
+from .specs import add_parser as add_specs_parser
 from .watch import register as add_watch_command
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     s.add_argument("--mode", choices=["hybrid", "bm25", "vector"], default="hybrid")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
+
+    add_specs_parser(sub)
 
     s = sub.add_parser("ask", help="a grounded answer with citations")
     s.add_argument("question", nargs="?", help="the question (or speak it into a file: --audio)")

@@ -6,6 +6,21 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class TableData:
+    """A table's cells kept as a grid so its rows can be stored as spec rows (`spec_store`).
+
+    `header_rows` leading rows are column headers (0 when the parser could not tell; the store
+    guesses then). `row_boxes` (PDF only) is each row's box on the page in PDF points, origin at
+    the bottom left like PDFium's, so the viewer can highlight one row.
+    """
+
+    rows: list[list[str]]
+    header_rows: int | None = None  # None: unknown, guess from the cells
+    caption: str = ""
+    row_boxes: list[tuple[float, float, float, float] | None] | None = None
+
+
+@dataclass
 class Block:
     """One paragraph, list item, table or heading of a manual.
 
@@ -20,6 +35,7 @@ class Block:
     kind: str = "text"  # "text" | "heading" | "table" | "list"
     start: int = 0
     end: int = 0
+    table: TableData | None = None  # kind "table": the cells; the text above stays what search sees
 
 
 @dataclass

@@ -22,7 +22,7 @@ import numpy as np
 from .. import db as dbmod
 from ..embedding import Embedder
 from ..errors import AssistantError, Cancelled, ManualParseError
-from . import ocr_pages, pages
+from . import ocr_pages, pages, spec_store
 from . import parse as parser
 from .chunk import chunk_manual
 
@@ -93,7 +93,8 @@ def _procedures(doc) -> list:
         return []
 
 
-def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray, procedures=()) -> int:
+def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray, procedures=(),
+           row_vectors=None) -> int:
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} passages")
     with dbmod.transaction(db):
@@ -120,6 +121,7 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
         from ..procedures import store as procstore
 
         procstore.save(db, manual_id, procedures)
+        spec_store.store(db, manual_id, doc.blocks, doc.warnings, row_vectors)
     return manual_id
 
 
@@ -173,10 +175,13 @@ def ingest(
             if not chunks:
                 raise ManualParseError(path, "no text found")
             vectors = embedder.embed([embed_text(doc.title, c.section_path, c.text) for c in chunks])
+            # The spec rows' own vectors (a table row is few words; its passage's vector is the table's).
+            rows = spec_store.row_texts(doc.blocks)
+            row_vectors = dict(zip(rows, embedder.embed(list(rows.values())), strict=True))
             if cancel is not None and cancel.is_set():
                 raise Cancelled("ingest cancelled")
             procedures = _procedures(doc)
-            _store(db, path, digest, size, doc, chunks, vectors, procedures)
+            _store(db, path, digest, size, doc, chunks, vectors, procedures, row_vectors)
         except (ManualParseError, OSError) as e:
             reason = e.reason if isinstance(e, ManualParseError) else f"cannot read file: {e.strerror or e}"
             report.failed.append({"path": str(path), "error": reason})

@@ -220,7 +220,8 @@ def _merge_lists(blocks: list[Block]) -> list[Block]:
                 and len(prev.text) + len(block.text) + 1 <= _LIST_MERGE_CHARS):
             prev.text = prev.text + "\n" + block.text
             continue
-        out.append(Block(text=block.text, page=block.page, section=block.section, kind=block.kind))
+        out.append(Block(text=block.text, page=block.page, section=block.section, kind=block.kind,
+                         table=block.table))
     return out
 
 
@@ -240,7 +241,10 @@ def _split_block(block: Block, limit: int = MAX_BLOCK_CHARS) -> list[Block]:
         pieces.append(text[pos:cut].strip())
         pos = cut
     pieces.append(text[pos:].strip())
-    return [Block(text=p, page=block.page, section=block.section, kind=block.kind) for p in pieces if p]
+    out = [Block(text=p, page=block.page, section=block.section, kind=block.kind) for p in pieces if p]
+    if out:
+        out[0].table = block.table  # the grid goes with the first piece (spec rows are stored once)
+    return out
 
 
 def _cut_point(text: str, pos: int, limit: int, lined: bool) -> int:

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from assistant.errors import ManualParseError
-from assistant.library.document import Block
+from assistant.library.document import Block, TableData
 from assistant.library.normalise import clean_inline, table_text
 from assistant.library.sections import push_section
 
@@ -82,9 +82,11 @@ class _Walker:
             if child.tag == tags["p"]:
                 self._paragraph(child)
             elif child.tag == tags["tbl"]:
-                text = table_text(self._table_rows(child))
+                rows = self._table_rows(child)
+                text = table_text(rows)
                 if text:
-                    self.blocks.append(Block(text=text, page=None, section=self.section, kind="table"))
+                    self.blocks.append(Block(text=text, page=None, section=self.section, kind="table",
+                                             table=TableData(rows=rows, header_rows=self._header_rows(child))))
             elif child.tag == tags["sdt"]:
                 content = child.find(tags["sdtContent"])
                 if content is not None:
@@ -191,6 +193,25 @@ class _Walker:
                 value = lvl.get(self.tags["val"], "9")
                 # Level 9 is Word's "body text"; 0..8 are heading levels 1..9.
                 return int(value) + 1 if value.isdigit() and int(value) < 9 else None
+        return None
+
+    def _header_rows(self, tbl) -> int | None:
+        """Rows marked "repeat as header row" (w:tblHeader), else a first row all in bold; None: unknown."""
+        from docx.oxml.ns import qn
+
+        trs = list(tbl.iterchildren(self.tags["tr"]))
+        marked = 0
+        for tr in trs:
+            if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None:
+                break
+            marked += 1
+        if marked:
+            return marked
+        if trs:
+            runs = list(trs[0].iter(qn("w:r")))
+            texts = [r for r in runs if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip()]
+            if texts and all(r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None for r in texts):
+                return 1
         return None
 
     def _table_rows(self, tbl) -> list[list[str]]:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from assistant.errors import ManualParseError
-from assistant.library.document import Block
+from assistant.library.document import Block, TableData
 from assistant.library.normalise import clean_inline, clean_lines, table_text
 from assistant.library.sections import push_section
 
@@ -171,6 +171,8 @@ class _Walker:
         if tag == "table":
             self._flush()
             self._emit(table_text(_table_rows(node)), "table")
+            if self.blocks and self.blocks[-1].kind == "table":
+                self.blocks[-1].table = _table_data(node)
             return
         if tag == "pre":
             self._flush()
@@ -256,6 +258,24 @@ def _table_rows(table) -> list[list[str]]:
             continue
         rows.append([inline_text(cell) for cell in tr.iter() if cell.tag in ("td", "th")])
     return rows
+
+
+def _table_data(table) -> TableData:
+    """The grid of this table for spec rows: <caption> apart, leading rows of only <th> as headers."""
+    caption = table.css_first("caption")
+    caption_text = inline_text(caption) if caption is not None and _owner_table(caption) == table.mem_id else ""
+    rows: list[list[str]] = []
+    header_rows = 0
+    for tr in table.css("tr"):
+        if _owner_table(tr) != table.mem_id:
+            continue
+        cells = [cell for cell in tr.iter() if cell.tag in ("td", "th")]
+        if not cells:
+            continue
+        if len(rows) == header_rows and (all(c.tag == "th" for c in cells) or tr.parent.tag == "thead"):
+            header_rows += 1
+        rows.append([inline_text(c) for c in cells])
+    return TableData(rows=rows, header_rows=header_rows or None, caption=caption_text)
 
 
 def _owner_table(node):

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from assistant.errors import ManualParseError
-from assistant.library.document import Block
+from assistant.library.document import Block, TableData
 from assistant.library.normalise import clean_inline, clean_lines, decode_text, table_text
 from assistant.library.parse_html import fragment_text
 from assistant.library.sections import push_section
@@ -83,7 +83,9 @@ def _md_blocks(tokens) -> list[Block]:
             rows, i = _md_table(tokens, i)
             text = table_text(rows)
             if text:
-                blocks.append(Block(text=text, page=None, section=section, kind="table"))
+                # A GFM table always opens with its header row.
+                blocks.append(Block(text=text, page=None, section=section, kind="table",
+                                    table=TableData(rows=rows, header_rows=1)))
             continue
         elif kind == "html_block":
             text = fragment_text(tok.content)

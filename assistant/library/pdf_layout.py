@@ -12,7 +12,7 @@ import re
 import statistics
 from collections import Counter
 
-from assistant.library.document import Block
+from assistant.library.document import Block, TableData
 from assistant.library.line_heuristics import BULLET, heading_hint, hyphenated_words, join_lines
 from assistant.library.normalise import clean_inline
 from assistant.library.pdf_pages import Line, Page
@@ -96,7 +96,7 @@ class _Builder:
             while tables and line.geometry and tables[0].top > line.y + line.size:
                 self._flush(para, page)
                 para = []
-                self._emit(tables.pop(0).text, page, "table")
+                self._emit_table(tables.pop(0), page)
             if para and prev is not None and self._breaks(prev, line, gap_limit, right_edge):
                 self._flush(para, page)
                 para = []
@@ -113,7 +113,7 @@ class _Builder:
         for path in events.get(len(page.lines) - 0.5, []):
             self.section = path
         for table in tables:
-            self._emit(table.text, page, "table")
+            self._emit_table(table, page)
 
     def _outline_events(self, page: Page, entries) -> dict[float, list[tuple[str, ...]]]:
         """Where each outline entry of this page takes effect, keyed by line index.
@@ -194,6 +194,11 @@ class _Builder:
         if hint:
             return len(self.heading_sizes) + 1
         return None
+
+    def _emit_table(self, table, page: Page) -> None:
+        self._emit(table.text, page, "table")
+        if table.text and table.rows:
+            self.blocks[-1].table = TableData(rows=table.rows, row_boxes=table.row_boxes)
 
     def _emit(self, text: str, page: Page, kind: str) -> None:
         if text:

@@ -20,10 +20,13 @@ _TABLE_MAX_SEGMENTS = 5000
 
 @dataclass
 class Table:
-    """A ruled table of a page, as " | "-joined rows."""
+    """A ruled table of a page, as " | "-joined rows, plus its cells and each row's box (PDF
+    points, origin bottom left; None where pdfplumber has no box for a row) for spec rows."""
 
     text: str
     top: float  # PDF y of the table's top edge
+    rows: list[list[str]] | None = None
+    row_boxes: list[tuple[float, float, float, float] | None] | None = None
 
 
 def vector_stats(page) -> tuple[bool, bool, bool]:
@@ -124,7 +127,11 @@ class TableFinder:
                 x0, t, x1, b = table.bbox
                 # pdfplumber measures from the top-left of the media box, PDFium from bottom-left.
                 box = (left + x0, top - b, left + x1, top - t)
-                found.append((Table(text=table_text(rows), top=top - t), box))
+                row_boxes = [_row_box(r, left, top) for r in table.rows]
+                if len(row_boxes) != len(rows):
+                    row_boxes = None
+                cells = [[c or "" for c in row] for row in rows]
+                found.append((Table(text=table_text(rows), top=top - t, rows=cells, row_boxes=row_boxes), box))
             return found
         except Exception as exc:
             log.warning("pdfplumber failed on page %d of %s; keeping its text only", index + 1,
@@ -156,6 +163,15 @@ class TableFinder:
             except Exception:
                 log.debug("closing pdfplumber failed", exc_info=True)
             self.pdf = None
+
+
+def _row_box(row, left: float, top: float) -> tuple[float, float, float, float] | None:
+    """pdfplumber's row box (from the top left of the media box) in PDFium's points."""
+    try:
+        x0, t, x1, b = row.bbox
+    except Exception:  # a row of only merged-away cells has no box
+        return None
+    return (left + x0, top - b, left + x1, top - t)
 
 
 def _is_real_table(rows) -> bool:

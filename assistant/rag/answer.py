@@ -15,11 +15,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
+from .. import values
 from ..embedding import Embedder
 from ..library.safety import SAFETY_RE
 from ..settings import Settings
 from . import direct as directmod
-from . import markers, values
+from . import markers, spec_answer
 from . import prompt as promptmod
 from .search import STOPWORDS, Passage, SearchResult, neighbours, search
 
@@ -91,6 +92,7 @@ class Answer:
     direct: directmod.Direct | None = None
     # Procedures whose steps lie in the best passages, offered to start: [{id, title, manual, page}].
     procedures: list[dict] = field(default_factory=list)
+    spec_rows: list[dict] = field(default_factory=list)  # table rows matching the question (`specs`)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -107,6 +109,7 @@ class AnswerEvent:
     answer: Answer | None = None
     direct: directmod.Direct | None = None  # with "retrieved"
     procedures: list[dict] = field(default_factory=list)  # with "retrieved": see Answer.procedures
+    spec_rows: list[dict] = field(default_factory=list)  # with "retrieved"
 
 
 KEYWORD_ONLY_COVERAGE = 0.5
@@ -247,28 +250,37 @@ def ask(
     timings = {"retrieve_ms": round(retrieve_ms, 1), "ttft_ms": None, "total_ms": None,
                "prompt_tokens": 0, "completion_tokens": 0, "decode_tokens_per_s": None,
                "best_similarity": round(res.best_similarity, 4)}
-    relevant = is_relevant(res, settings.min_relevance)
+    # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
+    # passage is cited even when the passage ranking missed it.
+    spec = spec_answer.lookup(db, question, qvec=res.qvec)
+    res.passages = spec_answer.with_row_passage(spec, res.passages)
+    relevant = is_relevant(res, settings.min_relevance) or spec.row is not None
     # Before the model has cited anything, look for safety text around the passages that are
     # close to the best match (not around every passage that made the top k).
     close = [p for p in res.passages[:3] if p.keyword_rank == 1 or (p.similarity or 0) >= res.best_similarity - 0.12]
     near = safety_near(db, res.passages) if relevant else {}
     warnings = safety_notes(near, close) if relevant else []
-    direct = directmod.find(question, res.passages, embedder) if relevant else None
+    direct = spec_answer.direct(spec, res.passages) or (
+        directmod.find(question, res.passages, embedder) if relevant else None)
+    spec_rows = [r.to_json() for r in spec.rows]
     timings["direct_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     offers = procedure_offers(db, close) if relevant else []
-    yield AnswerEvent("retrieved", passages=res.passages, warnings=warnings, direct=direct, procedures=offers)
+    yield AnswerEvent("retrieved", passages=res.passages, warnings=warnings, direct=direct, procedures=offers,
+                      spec_rows=spec_rows)
 
     if not relevant:
         timings["ttft_ms"] = timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         yield AnswerEvent("token", text=NOT_FOUND)
-        yield AnswerEvent("done", answer=Answer(NOT_FOUND, True, [], [], None, timings, "none", [], res.passages))
+        yield AnswerEvent("done", answer=Answer(NOT_FOUND, True, [], [], None, timings, "none", [], res.passages,
+                                                spec_rows=spec_rows))
         return
 
     chat = chat_loader()
     built = promptmod.build(question, res.passages, chat.render, chat.count,
                             budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
                                        settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
-                            system=promptmod.system_for(getattr(chat, "family", None)))
+                            system=promptmod.system_for(getattr(chat, "family", None)),
+                            lead=spec_answer.prompt_block(spec, res.passages))
     timings["prompt_tokens"] = built.tokens
     pieces: list[str] = []
     t_first = t_last = None
@@ -305,4 +317,4 @@ def ask(
     unverified = [] if abstained else unverified_values(text, built.passages)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
                                             source if citations else "none", unverified, res.passages, direct,
-                                            offers))
+                                            offers, spec_rows))

@@ -100,6 +100,7 @@ class AskFlow:
             if ev.kind == "retrieved":
                 turn.passages, turn.warnings, turn.direct = ev.passages, ev.warnings, ev.direct
                 turn.procedures = ev.procedures
+                turn.spec_rows = ev.spec_rows
                 turn.state = "writing"
                 full = True
             elif ev.kind == "token":

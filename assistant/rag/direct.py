@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import values
 from ..embedding import Embedder
-from . import values
 from .search import STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
@@ -59,6 +59,8 @@ class Direct:
     section: str
     chunk_id: int
     score: float
+    kind: str = "passage"  # "passage" | "spec_row" (a table row found by `specs`, see spec_answer)
+    row: dict | None = None  # with "spec_row": the row (`SpecRow.to_json()`)
 
 
 def _stem(w: str) -> str:

@@ -75,6 +75,7 @@ def build(
     count: Callable[[str], int],
     budget: int,
     system: str = SYSTEM,
+    lead: str = "",
 ) -> BuiltPrompt:
     """Fit as many passages (in rank order) as the token budget allows.
 
@@ -83,14 +84,16 @@ def build(
         count: counts tokens of a text with the model's tokenizer.
         budget: tokens available for the whole prompt (context minus the answer's allowance).
         system: the instruction (`system_for(model family)`).
+        lead: a block put before the passages (a spec table row with its headers), counted first.
     """
     question = plain(question.strip())
 
     def user_text(blocks: list[str]) -> str:
         return f"Question: {question}\n\n" + "\n\n".join(blocks) + f"\n\nAnswer the question: {question}"
 
-    base = count(render(system, user_text([])))
-    used, blocks, kept = base, [], []
+    lead_blocks = [plain(lead)] if lead else []
+    base = count(render(system, user_text(lead_blocks)))
+    used, blocks, kept = base, list(lead_blocks), []
     for p in passages:
         body = plain(p.text)
         block = f"Passage [{len(kept) + 1}]:\n{body}"

@@ -80,6 +80,7 @@ class SearchResult:
     query_tokens: list[str] = field(default_factory=list)
     vector_used: bool = False  # False: no embedder (the model is missing), keyword search only
     keyword_coverage: float = 0.0  # the most of the query's terms one keyword-matched passage holds
+    qvec: np.ndarray | None = None  # the query's embedding, for the spec-row search to reuse
 
 
 def query_terms(query: str) -> list[str]:
@@ -260,8 +261,10 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     terms = query_terms(query)
     kw = keyword(db, query) if mode in ("hybrid", "bm25") else []
     vec: list[tuple[int, float]] = []
+    qvec = None
     if mode in ("hybrid", "vector") and embedder is not None:
-        vec = vector(db, embedder.embed([query])[0])
+        qvec = embedder.embed([query])[0]
+        vec = vector(db, qvec)
     # Identifiers that name a manual (a model number such as HX-400) scope the search to that
     # manual; the others (part numbers, codes) get a third ranking of chunks holding them exactly,
     # weighted up: without it RRF lets a near-duplicate passage with the wrong part number win.
@@ -310,6 +313,7 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
         query_tokens=terms,
         vector_used=embedder is not None and mode in ("hybrid", "vector"),
         keyword_coverage=round(coverage, 3),
+        qvec=qvec,
     )
 
 

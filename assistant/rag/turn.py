@@ -19,6 +19,7 @@ class Turn:
     warnings: list = field(default_factory=list)
     direct: Direct | None = None  # the manual's own line, shown before the model's
     procedures: list = field(default_factory=list)  # offered to start: [{id, title, manual, page}]
+    spec_rows: list = field(default_factory=list)  # table rows matching the question (`SpecRow.to_json()`)
     text: str = ""
     answer: Answer | None = None
     error: BaseException | None = None  # why the turn failed

@@ -1,4 +1,4 @@
-"""Values in an answer checked against the passages the model was given (`assistant.rag.values`)."""
+"""Values in an answer checked against the passages the model was given (`assistant.values`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from assistant.rag.answer import unverified_values
 from assistant.rag.search import Passage
-from assistant.rag.values import facts, unsupported
+from assistant.values import facts, unsupported
 
 pytestmark = pytest.mark.no_models
 

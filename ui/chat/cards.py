@@ -28,6 +28,7 @@ class Source:
     char_end: int = 0
     ocr: bool = False  # read by OCR from a page image
     ocr_confidence: float | None = None
+    boxes: tuple = ()  # PDF-point boxes to highlight instead of locating `text` (a spec table row)
 
     @classmethod
     def of(cls, obj, n: int | None = None) -> Source:

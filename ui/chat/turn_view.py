@@ -17,6 +17,7 @@ from .. import theme
 from ..services import Services, pretty_model_name
 from ..widgets import Notice, Spinner, box, button, clear_layout, label, panel
 from .cards import CitationCard, SafetyBanner, Source
+from .spec_rows import SpecRowsTable, spec_row_source
 from .text import answer_html
 
 
@@ -66,6 +67,9 @@ class TurnView(QWidget):
         self.direct_where = button("", "page", "Link")
         self.direct_where.clicked.connect(self._open_direct)
         dl.addWidget(self.direct_where, 0, Qt.AlignmentFlag.AlignLeft)
+        self.spec_table = SpecRowsTable()
+        self.spec_table.open_row.connect(self._open_row)
+        dl.addWidget(self.spec_table)
         self.direct.hide()
         cl.addWidget(self.direct)
         self.answer = label("", "AnswerText", wrap=True)
@@ -108,8 +112,14 @@ class TurnView(QWidget):
 
     def _open_direct(self) -> None:
         d = self.turn.direct
-        if d is not None:
+        if d is not None and d.kind == "spec_row" and d.row:
+            self._open_row(d.row, d.n)
+        elif d is not None:
             self.open_source.emit(Source(d.n, d.manual, d.path, d.page, d.section, d.text))
+
+    def _open_row(self, row: dict, n: int = 0) -> None:
+        """Open a spec row's page with the row marked: its box on a PDF page, its line elsewhere."""
+        self.open_source.emit(spec_row_source(row, n))
 
     def _show_direct(self) -> None:
         d = self.turn.direct
@@ -120,6 +130,7 @@ class TurnView(QWidget):
         where = self.tr("{0}, page {1}").format(d.manual, d.page) if d.page is not None else d.manual
         self.direct_where.setText(where.replace("&", "&&"))  # "&" would be a mnemonic
         self.direct_where.setAccessibleName(self.tr("Open {0}").format(where))
+        self.spec_table.show_rows(self.turn.spec_rows if d.kind == "spec_row" else [], d.row)
 
     def update_text(self) -> None:
         """Cheap update while tokens stream in: the answer text only."""

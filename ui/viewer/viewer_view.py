@@ -291,9 +291,11 @@ class ViewerView(QWidget):
         if not self.sizes or self.path is None:
             return
         scale = self._scale()
-        passage = self.source.text if (self.source and self.page == self.source.page) else None
+        here = bool(self.source and self.page == self.source.page)
+        passage = self.source.text if here else None
+        boxes = tuple(self.source.boxes) if here else ()  # a spec row: its box, not its text
         dpr = self.devicePixelRatioF() or 1.0
-        key = (self.page, round(scale, 3), dpr, bool(passage))
+        key = (self.page, round(scale, 3), dpr, bool(passage), boxes)
         self._request += 1
         req = self._request
         self._show_controls()
@@ -305,7 +307,7 @@ class ViewerView(QWidget):
             self._job.cancel()  # a page the user has already flipped past
         self._busy(True)
         self._job = self.services.render_page(
-            self.path, self.page, scale, dpr, passage,
+            self.path, self.page, scale, dpr, passage, boxes,
             on_result=lambda res, r=req, k=key: self._page_ready(r, k, *res),
             on_error=lambda e, r=req: self._failed(e) if r == self._request else None,
         )

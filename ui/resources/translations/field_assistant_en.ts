@@ -163,37 +163,37 @@
 <context>
     <name>CitationCard</name>
     <message>
-        <location filename="../../chat/cards.py" line="58"/>
+        <location filename="../../chat/cards.py" line="59"/>
         <source>page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="59"/>
+        <location filename="../../chat/cards.py" line="60"/>
         <source>Source {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="61"/>
+        <location filename="../../chat/cards.py" line="62"/>
         <source>Press Enter to open the manual at this passage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="75"/>
+        <location filename="../../chat/cards.py" line="76"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="76"/>
+        <location filename="../../chat/cards.py" line="77"/>
         <source>Open source {0} in the viewer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="85"/>
+        <location filename="../../chat/cards.py" line="86"/>
         <source> ({0:.0%} confidence)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="87"/>
+        <location filename="../../chat/cards.py" line="88"/>
         <source>Read by OCR{0}: check the page image</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1211,7 +1211,7 @@ Assistant</source>
 <context>
     <name>SafetyBanner</name>
     <message>
-        <location filename="../../chat/cards.py" line="136"/>
+        <location filename="../../chat/cards.py" line="137"/>
         <source>Show in manual</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1632,6 +1632,14 @@ Assistant</source>
     </message>
 </context>
 <context>
+    <name>SpecRowsTable</name>
+    <message>
+        <location filename="../../chat/spec_rows.py" line="41"/>
+        <source>Table rows from the manual</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SyncIndicator</name>
     <message>
         <location filename="../../notes/sync_indicator.py" line="96"/>
@@ -1743,152 +1751,152 @@ Assistant</source>
 <context>
     <name>TurnView</name>
     <message>
-        <location filename="../../chat/turn_view.py" line="38"/>
+        <location filename="../../chat/turn_view.py" line="39"/>
         <source>You asked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="40"/>
+        <location filename="../../chat/turn_view.py" line="41"/>
         <source>Question: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="50"/>
+        <location filename="../../chat/turn_view.py" line="51"/>
         <source>ANSWER</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="55"/>
+        <location filename="../../chat/turn_view.py" line="56"/>
         <source>Answer status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="61"/>
+        <location filename="../../chat/turn_view.py" line="62"/>
         <source>FROM THE MANUAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="64"/>
+        <location filename="../../chat/turn_view.py" line="65"/>
         <source>The manual says</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="75"/>
+        <location filename="../../chat/turn_view.py" line="79"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="120"/>
+        <location filename="../../chat/turn_view.py" line="130"/>
         <source>{0}, page {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="122"/>
+        <location filename="../../chat/turn_view.py" line="132"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="153"/>
+        <location filename="../../chat/turn_view.py" line="164"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="170"/>
+        <location filename="../../chat/turn_view.py" line="181"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="170"/>
+        <location filename="../../chat/turn_view.py" line="181"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="181"/>
+        <location filename="../../chat/turn_view.py" line="192"/>
         <source>, page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="182"/>
+        <location filename="../../chat/turn_view.py" line="193"/>
         <source>Start procedure: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="183"/>
+        <location filename="../../chat/turn_view.py" line="194"/>
         <source>Step by step, from {0}{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="184"/>
+        <location filename="../../chat/turn_view.py" line="195"/>
         <source>Start procedure {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="226"/>
+        <location filename="../../chat/turn_view.py" line="237"/>
         <source>Searching the manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="229"/>
+        <location filename="../../chat/turn_view.py" line="240"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="230"/>
+        <location filename="../../chat/turn_view.py" line="241"/>
         <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="230"/>
+        <location filename="../../chat/turn_view.py" line="241"/>
         <source>Reading the passages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="232"/>
+        <location filename="../../chat/turn_view.py" line="243"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="234"/>
+        <location filename="../../chat/turn_view.py" line="245"/>
         <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="240"/>
+        <location filename="../../chat/turn_view.py" line="251"/>
         <source>Nothing relevant found · {0:.1f} s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="242"/>
+        <location filename="../../chat/turn_view.py" line="253"/>
         <source>{0:.1f} s · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="247"/>
+        <location filename="../../chat/turn_view.py" line="258"/>
         <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="251"/>
+        <location filename="../../chat/turn_view.py" line="262"/>
         <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="258"/>
+        <location filename="../../chat/turn_view.py" line="269"/>
         <source>Generation was stopped. The text above is incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="261"/>
+        <location filename="../../chat/turn_view.py" line="272"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="265"/>
+        <location filename="../../chat/turn_view.py" line="276"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="267"/>
+        <location filename="../../chat/turn_view.py" line="278"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1967,7 +1975,7 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../viewer/viewer_view.py" line="401"/>
+        <location filename="../../viewer/viewer_view.py" line="403"/>
         <source>Page {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>

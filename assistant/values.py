@@ -25,7 +25,7 @@ _UNIT_ALIASES = {
     "wh": "Wh", "kwh": "kWh", "ah": "Ah", "mah": "mAh",
     "hz": "Hz", "khz": "kHz", "mhz": "MHz", "ghz": "GHz",
     "ω": "Ω", "ohm": "Ω", "ohms": "Ω", "kω": "kΩ", "kohm": "kΩ", "kohms": "kΩ", "mω": "MΩ", "mohm": "MΩ",
-    "f": "F", "farad": "F", "farads": "F", "henry": "H", "henries": "H", "uf": "µF", "µf": "µF", "nf": "nF", "pf": "pF", "h": "H", "mh": "mH", "uh": "µH", "µh": "µH",
+    "f": "F", "farad": "F", "farads": "F", "henry": "H", "henries": "H", "uf": "µF", "µf": "µF", "nf": "nF", "pf": "pF", "h": "h", "mh": "mH", "uh": "µH", "µh": "µH",
     "mm": "mm", "cm": "cm", "m": "m", "km": "km", "in": "in", "inch": "in", "inches": "in", "ft": "ft",
     "um": "µm", "µm": "µm",
     "g": "g", "kg": "kg", "lb": "lb", "lbs": "lb", "oz": "oz",

@@ -1,0 +1,93 @@
+"""Values in a table cell as (number, canonical unit, raw) records, so a row can be found by value.
+
+The unit spellings and the quantity/code reading are `assistant.values`' (one normalisation for
+the answer check and for spec rows). What a cell adds to a sentence: ranges ("10-12 Nm", "10 to
+12 Nm": both ends, with the unit written once), tolerances ("±0.05 mm") and a unit given only in
+the column header ("Torque (Nm)" over a cell "68").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.values import _UNIT_WORDS, canonical_unit, facts
+
+
+@dataclass(frozen=True)
+class Value:
+    """A quantity (`number` set, `unit` canonical or "") or a code (`number` None, `unit` "code",
+    `raw` compared as `key`)."""
+
+    number: float | None
+    unit: str
+    raw: str
+    key: str  # as `values.Fact.key`: "q:68 N·m", "q:0.5", "code:e07"
+
+
+_UNIT_RE = "|".join(_UNIT_WORDS)
+_NUM = r"\d+(?:\.\d+)?"
+_RANGE = re.compile(rf"(?<![\w.])({_NUM})\s*(?:-|–|to|\.\.)\s*({_NUM})\s?({_UNIT_RE})(?![\w])", re.IGNORECASE)
+_FRACTION = re.compile(r"(?<![\w./])(?:(\d+)\s+)?(\d+)/(\d+)(?=\s?[A-Za-z\"])")
+# "Torque (Nm)", "Gap [mm]", "Current, A", "Voltage / V": a unit the header gives its column.
+_HEADER_UNIT = re.compile(rf"(?:\(|\[|,\s*|/\s*|\bin\s+)({_UNIT_RE})\s*(?:\)|\]|$)", re.IGNORECASE)
+
+
+def _key(number: float, unit: str) -> str:
+    return "q:" + format(number, ".10g") + (f" {unit}" if unit else "")
+
+
+def _decimal(m: re.Match) -> str:
+    whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
+    if den == 0:
+        return m.group(0)
+    return format((int(whole) if whole else 0) + num / den, ".6g")
+
+
+def header_unit(header: str) -> str:
+    """The canonical unit a column header names for its cells, or ""."""
+    m = _HEADER_UNIT.search(header or "")
+    return canonical_unit(m.group(1)) if m else ""
+
+
+def parse_cell(cell: str, column_unit: str = "") -> list[Value]:
+    """The values in one cell; a bare number takes the column's unit when the header gives one."""
+    text = (cell or "").replace("±", " ").replace("+/-", " ")
+    text = _FRACTION.sub(_decimal, text)  # "1/2 in" -> "0.5 in"
+    out: dict[str, Value] = {}
+    for m in _RANGE.finditer(text):
+        unit = canonical_unit(m.group(3))
+        for num in (m.group(1), m.group(2)):
+            n = float(num)
+            out.setdefault(_key(n, unit), Value(n, unit, m.group(0), _key(n, unit)))
+    for f in facts(text):
+        if f.kind == "code":
+            out.setdefault(f.key, Value(None, "code", f.text, f.key))
+            continue
+        number, _, unit = f.key[2:].partition(" ")
+        if not unit and column_unit:
+            unit = column_unit
+        n = float(number)
+        key = _key(n, unit)
+        if any(v.number == n and (v.unit == unit or not unit) for v in out.values()):
+            continue  # the bare first end of a range, already read with the range's unit
+        out.setdefault(key, Value(n, unit, f.text, key))
+    # A single-digit bare number (a fuse of "5" A under "Fuse (A)") is skipped by facts(): a cell
+    # holding just that number is still the value.
+    bare = text.strip()
+    if not out and re.fullmatch(r"\d(?:\.\d+)?", bare):
+        n = float(bare)
+        out[_key(n, column_unit)] = Value(n, column_unit, bare, _key(n, column_unit))
+    return list(out.values())
+
+
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\b(?=\s+(?:{_UNIT_RE})\b)", re.IGNORECASE)
+
+
+def query_values(text: str) -> list[Value]:
+    """Values a question names ("what is set to 68 Nm?", "E-07", "every five hours"), as
+    `parse_cell` reads a cell."""
+    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+    return parse_cell(text)

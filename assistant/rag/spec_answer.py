@@ -1,0 +1,97 @@
+"""A spec row as the answer: the row shown as the direct answer, cited to its passage, and given to
+the model with its headers.
+
+The passage search ranks a table as one blob; the row that holds the torque asked for is found by
+`specs.search`. When one row clearly answers (`specs.direct_row`), it becomes the direct answer
+("Pump mounting bolts — Size: M12; Torque: 68 Nm"), its passage joins the retrieved ones if search
+missed it (so the citation and the viewer point at it), and the prompt gets the row with its
+headers before the passages.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from . import direct as directmod
+from . import specs
+from .search import Passage, _load, _passage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SpecMatch:
+    rows: list[specs.SpecRow] = field(default_factory=list)  # matching rows, best first (for the GUI)
+    row: specs.SpecRow | None = None  # the one that answers, when one clearly does
+    passage: Passage | None = None  # the passage holding `row`
+
+
+def lookup(db, question: str, k: int = 5, qvec=None) -> SpecMatch:
+    """The spec rows for `question` and the answering one; an empty match on any database error
+    (a library from before the spec tables' migration cannot exist, but rows are an extra).
+    `qvec`: the question's embedding from the passage search, compared with the rows' (None: words only)."""
+    try:
+        rows = specs.search(db, question, k=k, qvec=qvec)
+    except Exception:
+        log.warning("spec row lookup failed", exc_info=True)
+        return SpecMatch()
+    row = specs.direct_row(rows)
+    return SpecMatch(rows, row, _row_passage(db, row) if row else None)
+
+
+def _row_passage(db, row: specs.SpecRow) -> Passage | None:
+    """The stored passage that holds the row: the table chunk of its page (or section) containing
+    the row's label cell, else any chunk of that page."""
+    label = row.label()
+    sql = "SELECT id FROM chunks WHERE manual_id = ? AND page IS ? AND instr(text, ?) > 0 ORDER BY kind != 'table', ord LIMIT 1"
+    found = db.execute(sql, (row.manual_id, row.page, label)).fetchone() if label else None
+    if found is None:
+        found = db.execute("SELECT id FROM chunks WHERE manual_id = ? AND page IS ? ORDER BY ord LIMIT 1",
+                           (row.manual_id, row.page)).fetchone()
+    if found is None:
+        return None
+    r = _load(db, [found["id"]]).get(found["id"])
+    return _passage(r, 0.0) if r is not None else None
+
+
+def with_row_passage(match: SpecMatch, passages: list[Passage]) -> list[Passage]:
+    """`passages` with the answering row's passage first when search did not retrieve it."""
+    p = match.passage
+    if p is None or any(q.chunk_id == p.chunk_id for q in passages):
+        return passages
+    return [p, *passages]
+
+
+def answer_text(row: specs.SpecRow) -> str:
+    """"Pump mounting bolts — Size: M12; Torque: 68 Nm": the label, then the rest of the row with its headers."""
+    label = row.label()
+    if label and row.cells and row.cells[0] == label:
+        rest = specs.row_text(row.headers[1:], row.cells[1:])
+        return f"{label} — {rest}" if rest else label
+    return row.text()
+
+
+def direct(match: SpecMatch, passages: list[Passage]) -> directmod.Direct | None:
+    """The direct answer from the answering row, numbered as its passage among `passages`."""
+    row = match.row
+    if row is None:
+        return None
+    n, chunk_id = 0, 0
+    if match.passage is not None:
+        chunk_id = match.passage.chunk_id
+        n = next((i + 1 for i, q in enumerate(passages) if q.chunk_id == chunk_id), 0)
+    section = row.section or row.caption
+    return directmod.Direct(answer_text(row), n, row.manual_title, row.manual_path, row.page, section, chunk_id,
+                            round(row.score, 4), kind="spec_row", row=row.to_json())
+
+
+def prompt_block(match: SpecMatch, passages: list[Passage]) -> str:
+    """The row with its headers for the model, tied to its passage number when it has one."""
+    row = match.row
+    if row is None:
+        return ""
+    d = direct(match, passages)
+    where = f" (from passage [{d.n}])" if d and d.n else ""
+    caption = f"{row.caption}: " if row.caption else ""
+    return f"Table row{where}: {caption}{row.text()}"

@@ -1,0 +1,355 @@
+"""Spec rows for a question: the table row that holds the torque, fuse size or fault code asked for.
+
+Two ways in, scored together:
+- a value the question names ("what is set to 68 Nm?", "E-07", "M12") finds the rows holding it,
+  compared as values (`quantities.parse_cell`, the unit spellings of `values.canonical_unit`);
+- a thing and a quantity ("torque for the pump mounting bolts"): the quantity word (torque, fuse,
+  clearance, ...) must match the row's headers, caption, cells or the units of its values, and the
+  thing words ("pump mounting bolts") the row's cells (a row's label), with its table's caption,
+  heading and manual title as weaker context.
+- the question's meaning: its embedding against each row's (stored at ingest in `spec_rows_vec`,
+  "caption / section: Header: cell; ..."), so "how far apart should the coupling halves be" finds
+  the "Coupling gap" row. The similarity adds to the score above a base, and alone lets a row in
+  only from a floor up.
+A row is returned only when its thing words or a value match, or its meaning is close enough, so an
+unrelated question gets none. Without the embedding (no model) the words and values still work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.embedding import Embedder
+from assistant.library.quantities import Value, query_values
+from assistant.library.spec_store import row_text
+from assistant.values import facts
+
+log = logging.getLogger(__name__)
+
+# A quantity word -> (words that name it in a header, caption or label cell; canonical units).
+QUANTITY_WORDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _q(words: str, synonyms: str, units: str) -> None:
+    entry = (frozenset(synonyms.split()), frozenset(u for u in units.split("|") if u))
+    for w in words.split():
+        QUANTITY_WORDS[w] = entry
+
+
+_q("torque torques tighten tightening", "torque tightening nm", "N·m|lbf·ft|lbf·in")
+_q("fuse fuses fusing breaker", "fuse breaker", "A")
+_q("clearance clearances gap gaps play", "clearance gap play offset tolerance", "mm|µm|in")
+_q("voltage volts volt", "voltage", "V|V AC|V DC|kV|mV")
+_q("current amps amperage ampere", "current amps", "A|mA")
+_q("pressure pressures", "pressure", "bar|mbar|psi|kPa|MPa|Pa")
+_q("temperature temperatures temp", "temperature", "°C|°F|K")
+_q("power wattage", "power", "W|kW|VA|kVA")
+_q("weight mass", "weight mass", "kg|g|lb")
+_q("speed rpm", "speed", "rpm")
+_q("frequency", "frequency", "Hz|kHz|MHz")
+_q("flow", "flow", "")
+_q("charge", "charge", "kg|g")
+_q("interval often", "interval schedule every", "")
+_q("size sizes thread dimension dimensions diameter length width", "size thread dimension dimensions diameter "
+   "length width", "mm|in|cm|m")
+_q("code codes alarm alarms fault faults error errors", "code alarm fault error", "")
+_q("part partnumber", "part number item", "")
+_q("setting default factory", "setting default factory", "")
+_q("range", "range", "")
+_q("runtime", "runtime", "min|h")
+_q("capacity", "capacity", "Ah|kW|L")
+
+_STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
+how much many do does did i we you it its this that these those my our should shall must can could
+would will as if so set setting value values please tell me give show find need required use used using
+when where there their them than then into about per""".split()) - {"setting"}
+
+_WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
+GENERIC = frozenset("size sizes dimension dimensions setting default factory range code codes".split())
+THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev set's tune half)
+NAMED = 1.5  # the quantity asked for named by the row's label or its table's headers: the strongest sign
+VALUE_CELL = 30  # characters: a longer cell is prose that mentions values, not a value
+MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by words alone must hold
+# The question's embedding against each row's ("caption / section: Header: cell; ..."), tuned on
+# the dev set's tune half: a similarity above SIM_BASE adds VEC_WEIGHT per unit to the score, and a
+# row no word or value matched answers only from SIM_FLOOR up (unrelated questions stay below it).
+VEC_CANDIDATES = 50
+SIM_BASE = 0.3
+VEC_WEIGHT = 4.0
+SIM_FLOOR = 0.5
+
+
+@dataclass
+class SpecRow:
+    row_id: int
+    manual_id: int
+    manual_title: str
+    manual_path: str
+    page: int | None
+    section: str
+    caption: str
+    headers: list[str]
+    cells: list[str]
+    score: float
+    table_id: int = 0
+    row_index: int = 0
+    bbox: list[float] | None = None  # PDF points, origin bottom left (PDF only)
+    char_start: int | None = None
+    char_end: int | None = None
+    values: list[dict] = field(default_factory=list)  # {"number", "unit", "raw", "col"}
+    match: str = "words"  # "value" | "quantity" | "words" | "meaning" (its vector alone): why the row matched
+    similarity: float | None = None  # cosine of the question's and the row's embeddings, when compared
+
+    def text(self) -> str:
+        """The row with its headers: "Header: cell; Header: cell"."""
+        return row_text(self.headers, self.cells)
+
+    def label(self) -> str:
+        """The row's first filled cell: what it is about ("Pump mounting bolts ...")."""
+        return next((c for c in self.cells if c), "")
+
+    def to_json(self) -> dict:
+        return {"row_id": self.row_id, "manual": self.manual_title, "path": self.manual_path, "page": self.page,
+                "section": self.section, "caption": self.caption, "headers": self.headers, "cells": self.cells,
+                "values": self.values, "score": round(self.score, 4), "match": self.match,
+                "similarity": None if self.similarity is None else round(self.similarity, 4),
+                "bbox": self.bbox, "text": self.text(), "table_id": self.table_id, "row_index": self.row_index,
+                "char_start": self.char_start, "char_end": self.char_end}
+
+
+def _stem(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    for suffix in ("'s", "ies", "es", "s"):
+        if len(w) > 4 and w.endswith(suffix) and not w.endswith("ss"):
+            return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return w
+
+
+def _words(text: str) -> list[str]:
+    return [m.group(0).lower() for m in _WORD.finditer(text or "")]
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(w) for w in _words(text)}
+
+
+def _value_tokens(values: list[Value]) -> set[str]:
+    """The words of the question that are its values ("e", "07" of "E-07"; "68", "nm" of "68 Nm")."""
+    out: set[str] = set()
+    for v in values:
+        out |= {w for w in _words(v.raw)}
+    return out
+
+
+def _fts_query(words: list[str]) -> str:
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+
+
+def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
+           embedder: Embedder | None = None) -> list[SpecRow]:
+    """Spec rows answering `query`, best first; [] when none matches well enough.
+
+    Args:
+        qvec: the question's embedding (ask has it from the passage search); else `embedder`
+            computes it; with neither, rows are matched by words and values only.
+    """
+    if qvec is None and embedder is not None:
+        qvec = embedder.embed([query])[0]
+    values = query_values(query)
+    value_words = _value_tokens(values)
+    words = [w for w in _words(query) if w not in _STOP]
+    quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
+    if any(w not in GENERIC for w in quantity):
+        quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
+    thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
+    synonyms = set().union(*(QUANTITY_WORDS[w][0] for w in quantity)) if quantity else set()
+    units = set().union(*(QUANTITY_WORDS[w][1] for w in quantity)) if quantity else set()
+
+    candidates: dict[int, float] = {}  # row id -> bm25 (lower is better in SQLite)
+    search_words = thing + quantity + sorted(synonyms)
+    if search_words:
+        try:
+            for r in db.execute(
+                "SELECT rowid, bm25(spec_rows_fts, 1.0, 0.4, 0.4, 0.2) AS rank FROM spec_rows_fts"
+                " WHERE spec_rows_fts MATCH ? ORDER BY rank LIMIT 300", (_fts_query(search_words),)):
+                candidates[r["rowid"]] = r["rank"]
+        except Exception:  # an FTS syntax corner case must not cost the value lookup
+            candidates = {}
+    value_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, query value index)]
+    for i, v in enumerate(values):
+        if v.number is None or v.unit:
+            sql, args = "SELECT row_id, col FROM spec_values WHERE key = ?", (v.key,)
+        else:  # a bare number in the question: that number in any unit
+            sql, args = "SELECT row_id, col FROM spec_values WHERE number = ? AND unit != 'code'", (v.number,)
+        for r in db.execute(sql + " LIMIT 500", args):
+            value_rows.setdefault(r["row_id"], []).append((r["col"], i))
+            candidates.setdefault(r["row_id"], 0.0)
+    sims = _nearest(db, qvec) if qvec is not None else {}
+    if sims:  # the rows the words or values found get their similarity too, nearest or not
+        sims.update(_similarities(db, qvec, [r for r in candidates if r not in sims]))
+    for row_id in sims:
+        candidates.setdefault(row_id, 0.0)
+    if not candidates:
+        return []
+    rows = _load(db, list(candidates))
+    thing_stems = _weights(db, thing)
+    syn = {_stem(s) for s in synonyms}
+    out = []
+    for row in rows:
+        score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values)
+        score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
+        sim = sims.get(row.row_id, 0.0)
+        score += VEC_WEIGHT * max(0.0, sim - SIM_BASE)
+        if match is None and sim >= SIM_FLOOR:
+            match = "meaning"  # the row says what was asked in other words
+        if match is None or score < THRESHOLD:
+            continue
+        row.score, row.match = score, match
+        row.similarity = sims.get(row.row_id) if qvec is not None else None
+        out.append(row)
+    out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
+    return out[:k]
+
+
+def _nearest(db, qvec: np.ndarray) -> dict[int, float]:
+    """Row id -> cosine similarity of the rows nearest the question; {} for a library whose rows
+    have no vectors (the words and values still find them)."""
+    try:
+        found = db.execute("SELECT rowid, distance FROM spec_rows_vec WHERE embedding MATCH ? AND k = ?",
+                           (np.asarray(qvec, dtype=np.float32).tobytes(), VEC_CANDIDATES)).fetchall()
+    except Exception:  # noqa: BLE001 - no vector table (a database from before it): words only
+        log.warning("spec row vectors unavailable", exc_info=True)
+        return {}
+    return {r[0]: 1.0 - r[1] for r in found}
+
+
+def _similarities(db, qvec: np.ndarray, row_ids: list[int]) -> dict[int, float]:
+    """Row id -> cosine similarity for the given rows."""
+    out: dict[int, float] = {}
+    q = np.asarray(qvec, dtype=np.float32).tobytes()
+    for start in range(0, len(row_ids), 500):
+        ids = row_ids[start:start + 500]
+        for r in db.execute("SELECT rowid, vec_distance_cosine(embedding, ?) FROM spec_rows_vec"
+                            f" WHERE rowid IN ({','.join('?' * len(ids))})", [q, *ids]):
+            out[r[0]] = 1.0 - r[1]
+    return out
+
+
+def _weights(db, words: list[str]) -> dict[str, float]:
+    """Each thing word's stem with its weight: rarer in the spec rows weighs more (idf), so "MISO"
+    counts more than "card"; a word no row holds ("planet") weighs most: a question whose words the
+    tables lack is not about them."""
+    total = db.execute("SELECT count(*) FROM spec_rows").fetchone()[0] or 1
+    out: dict[str, float] = {}
+    for w in dict.fromkeys(words):
+        try:
+            df = db.execute("SELECT count(*) FROM spec_rows_fts WHERE spec_rows_fts MATCH ?", (f'"{w}"',)).fetchone()[0]
+        except Exception:
+            df = 0
+        out[_stem(w)] = math.log(1 + total / max(df, 1))
+    return out
+
+
+def _cover(weights: dict[str, float], stems: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for s, w in weights.items() if s in stems) / total if total else 0.0
+
+
+def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
+           hits: list[tuple[int, int]], values: list[Value]) -> tuple[float, str | None]:
+    """(score, why it matched) of one row; why is None when the row does not answer at all."""
+    cells = _stems(" ".join(row.cells))
+    label = _stems(row.label())
+    headers = _stems(" ".join(row.headers + [row.caption]))
+    context = _stems(" ".join([row.caption, row.section, row.manual_title] + row.headers))
+    cover_cells = _cover(thing, cells)
+    cover_label = _cover(thing, label)
+    cover_context = _cover(thing, context - cells)
+    # The quantity asked for: named by the table's headers or caption (a "Torque" column), carried by
+    # a value's unit (N·m), or only mentioned in a cell's prose (weakest).
+    q_score = 0.0
+    if asks_quantity:
+        if syn & (headers | label):  # a "Torque" column, or a row labelled "Recommended fuse"
+            q_score = NAMED
+        elif units and any(v["unit"] in units and len(row.cells[v["col"]]) <= VALUE_CELL for v in row.values
+                           if v["col"] < len(row.cells)):
+            q_score = 0.7  # a cell that is a value of that unit ("16 A"), not a sentence mentioning one
+        elif units and any(v["unit"] in units for v in row.values):
+            q_score = 0.3
+        elif syn & cells:
+            q_score = 0.4
+    # A value of the question found in this row: strongest as the row's key (a code in the first
+    # column) or as a cell of its own ("68 Nm" in the torque column, not inside a sentence).
+    v_score = 0.0
+    # A code that names the product ("P-200" in "Aqualine P-200 ... Manual") says which manual, not
+    # which row: "how do I prime the P-200?" is not about the model-code table's "P-200" row.
+    product = {f.key for f in facts(row.manual_title) if f.kind == "code"}
+    hits = [(c, i) for c, i in hits if values[i].key not in product]
+    for col, i in set(hits):
+        cell = row.cells[col] if col < len(row.cells) else ""
+        v_score += 1.0 + (0.6 if col == 0 else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0)
+    words = len(_words(" ".join(row.cells)))
+    long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
+    score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
+    if asks_quantity and q_score < 0.7 and not hits:
+        score -= 1.0  # the row holds no value of the kind asked for (at most mentions one in prose)
+    if not hits and values:
+        # The question names a value ("13 A", "M12") this row does not hold, in its cells or around
+        # them (a chip named in a column header, "I2C" in the caption).
+        around = {f.key for f in facts(" ".join(row.headers + [row.caption, row.section]))} | product
+        if any(v.key not in around for v in values):
+            score -= 1.0
+    # A row answers when the question's value is in it; or it is labelled with the quantity asked
+    # for and the thing is named in it or around it (caption, heading, headers, manual); or its
+    # cells hold the thing and, with what is around them, most of the question's weight (one
+    # shared common word, "known" or "years", is not an answer to an unrelated question).
+    cover_all = cover_cells + cover_context
+    if not hits and not (q_score >= NAMED and cover_all > 0) and not (cover_cells > 0 and cover_all >= MIN_COVER):
+        return score, None
+    return score, "value" if hits else ("quantity" if q_score >= NAMED or (q_score >= 0.7 and cover_label >= 0.5)
+                                               else "words")
+
+
+def _load(db, row_ids: list[int]) -> list[SpecRow]:
+    rows: list[SpecRow] = []
+    for start in range(0, len(row_ids), 500):
+        ids = row_ids[start:start + 500]
+        marks = ",".join("?" * len(ids))
+        found = db.execute(
+            "SELECT r.id, r.manual_id, r.table_id, r.row_index, r.cells, r.page, r.bbox, r.char_start, r.char_end,"
+            " t.section, t.caption, t.headers, m.title, m.path FROM spec_rows r"
+            " JOIN spec_tables t ON t.id = r.table_id JOIN manuals m ON m.id = r.manual_id"
+            f" WHERE r.id IN ({marks})", ids).fetchall()
+        vals: dict[int, list[dict]] = {}
+        for v in db.execute(f"SELECT row_id, col, number, unit, raw FROM spec_values WHERE row_id IN ({marks})", ids):
+            vals.setdefault(v["row_id"], []).append(
+                {"number": v["number"], "unit": v["unit"], "raw": v["raw"], "col": v["col"]})
+        for r in found:
+            rows.append(SpecRow(
+                row_id=r["id"], manual_id=r["manual_id"], manual_title=r["title"], manual_path=r["path"],
+                page=r["page"], section=r["section"], caption=r["caption"], headers=json.loads(r["headers"]),
+                cells=json.loads(r["cells"]), score=0.0, table_id=r["table_id"], row_index=r["row_index"],
+                bbox=json.loads(r["bbox"]) if r["bbox"] else None, char_start=r["char_start"],
+                char_end=r["char_end"], values=vals.get(r["id"], [])))
+    return rows
+
+
+LOOSE = ("words", "meaning")  # matches too loose to state as the answer
+
+
+def direct_row(rows: list[SpecRow]) -> SpecRow | None:
+    """The row to show as the direct answer: the best one when it matched by value or by the
+    quantity asked for and clearly leads the next (two rows as good are two answers, not one). A row
+    matched by words or by meaning alone is listed, not stated as the answer."""
+    if not rows or rows[0].match in LOOSE:
+        return None
+    best = rows[0]
+    if len(rows) > 1 and rows[1].score >= best.score - 0.25 and rows[1].match not in LOOSE:
+        return None if best.match != "value" else best
+    return best

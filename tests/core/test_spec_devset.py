@@ -1,0 +1,76 @@
+"""The spec-row dev set (bench/devsets/spec_values.json) keeps its shape: the benchmark that reads
+it (bench/spec_rows.py) runs on demand, so a broken entry would otherwise go unnoticed until then.
+Only the file is read here; its rows are checked in their sources by bench/spec_tables.py."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.no_models
+
+ROOT = Path(__file__).resolve().parents[2]
+DEVSET = ROOT / "bench" / "devsets" / "spec_values.json"
+DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
+DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
+RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
+FIELDS = {"id", "kind", "form", "paraphrased", "question", "manual", "row_contains", "half"}
+
+
+@pytest.fixture(scope="module")
+def questions() -> list[dict]:
+    return json.loads(DEVSET.read_text(encoding="utf-8"))["questions"]
+
+
+def source(manual: str) -> str:
+    """The unit the halves are balanced over: each demo manual, the Klipper docs, the Debian docs."""
+    root, _, rel = manual.partition("/")
+    return rel if root == "demo" else root
+
+
+def test_forty_value_questions_with_unique_ids_and_every_field(questions):
+    assert len(questions) == 40
+    ids = [q["id"] for q in questions]
+    assert len(set(ids)) == len(ids), [i for i, n in Counter(ids).items() if n > 1]
+    for q in questions:
+        assert FIELDS <= q.keys(), (q["id"], FIELDS - q.keys())
+        assert q["kind"] == "value"
+        assert q["form"] in ("thing_quantity", "value_lookup"), q["id"]
+        assert isinstance(q["paraphrased"], bool)
+        assert q["question"].strip().endswith("?"), q["id"]
+        assert 2 <= len(q["row_contains"]) <= 3 and all(s.strip() for s in q["row_contains"]), q["id"]
+        # a PDF row is located by its page, an HTML or Markdown row by its section heading
+        if q["manual"].endswith(".pdf"):
+            assert isinstance(q.get("page"), int) and q["page"] >= 1, q["id"]
+        else:
+            assert q.get("section"), q["id"]
+
+
+def test_halves_are_twenty_and_twenty_and_balanced_within_each_source(questions):
+    assert Counter(q["half"] for q in questions) == {"tune": 20, "report": 20}
+    per_source = Counter((source(q["manual"]), q["half"]) for q in questions)
+    for src in {source(q["manual"]) for q in questions}:
+        assert abs(per_source[(src, "tune")] - per_source[(src, "report")]) <= 1, src
+    for form in ("thing_quantity", "value_lookup"):
+        by_half = Counter(q["half"] for q in questions if q["form"] == form)
+        assert abs(by_half["tune"] - by_half["report"]) <= 2, form
+
+
+def test_every_manual_exists_and_none_is_reserved(questions):
+    debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
+    for q in questions:
+        root, _, rel = q["manual"].partition("/")
+        assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
+        if root == "demo":
+            assert (ROOT / "resources" / "demo" / rel).is_file(), q["manual"]
+        elif root == "debian":
+            # fetched by bench/devset_debian.py from the package its manifest names
+            assert rel in debian, q["manual"]
+            assert not any(name in debian[rel]["package"].lower() for name in RESERVED), q["manual"]
+        else:
+            assert root == "devdata", q["manual"]
+            if DEVDATA.is_dir():  # a clone without ../shared has no evaluation data
+                assert (DEVDATA / rel).is_file(), q["manual"]

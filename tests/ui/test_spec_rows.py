@@ -1,0 +1,54 @@
+"""A spec-table row as the direct answer in the app (offscreen): the row under its table's headers,
+and opening it shows its PDF page with the row's box highlighted."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from assistant.rag import spec_answer
+from assistant.rag.answer import Answer
+from assistant.rag.turn import Turn
+from tests.ui.conftest import wait_ready
+
+
+def test_spec_row_answer_shows_the_row_and_opens_it_highlighted(qtbot, make_window, library, session):
+    question = "fan bolt torque of the HX-400"
+    match = spec_answer.lookup(session.db, question)
+    assert match.row is not None and match.row.cells == ["Fan bolt torque", "24 Nm"]
+    passages = spec_answer.with_row_passage(match, [])
+    direct = spec_answer.direct(match, passages)
+    turn = Turn(question, state="done", passages=passages, direct=direct,
+                spec_rows=[r.to_json() for r in match.rows], text="24 Nm [1].")
+    turn.answer = Answer("24 Nm [1].", False, [], [], "test", {}, "none")
+    w = make_window()
+    wait_ready(qtbot, w)
+    w.go("ask")
+    w.ask.turns.append(turn)
+    w.ask.show_turn(turn)
+    tv = w.ask.turn_view
+    qtbot.waitUntil(tv.direct.isVisible, timeout=5_000)
+    assert tv.direct.isVisible() and tv.direct_text.text() == "Fan bolt torque — Value: 24 Nm"
+    table = tv.spec_table
+    assert table.isVisible() and table.columnCount() == 2
+    assert [table.horizontalHeaderItem(i).text() for i in range(2)] == ["Item", "Value"]
+    assert [table.item(0, i).text() for i in range(2)] == ["Fan bolt torque", "24 Nm"]
+    with qtbot.waitSignal(w.viewer.page_shown, timeout=20_000) as sig:
+        table.cellClicked.emit(0, 1)
+    assert w.page == "viewer" and sig.args[1] == 1
+    marks = w.viewer.canvas.highlights
+    assert len(marks) == 1  # the row's box, one rectangle across the table
+    mark = marks[0]
+    size = w.viewer.canvas.page_size()
+    assert mark.width() > size.width() * 0.2 and mark.height() < size.height() * 0.05
+    # The direct answer's page link opens the same row.
+    w.go("ask")
+    with qtbot.waitSignal(w.ask.open_source, timeout=5_000) as opened:
+        tv.direct_where.click()
+    assert opened.args[0].boxes and opened.args[0].page == 1
+    # A question with no row: the table stays hidden.
+    plain = Turn("what is the weather", state="done", text="Not found.")
+    plain.answer = Answer("Not found.", True, [], [], "test", {}, "none")
+    w.ask.turns.append(plain)
+    w.ask.show_turn(plain)
+    assert not w.ask.turn_view.spec_table.isVisible()
+    assert Qt.TextFormat.PlainText == w.ask.turn_view.direct_text.textFormat()

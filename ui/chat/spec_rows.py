@@ -1,0 +1,81 @@
+"""The table rows under a direct answer taken from a spec table: the answering row and the other
+matching rows of the same table, under that table's headers, each opening its page with the row marked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem
+
+from .cards import Source
+
+MAX_ROWS = 5
+
+
+def spec_row_source(row: dict, n: int = 0) -> Source:
+    """A Source for a spec row (`SpecRow.to_json()`): on a PDF page its box is highlighted; in other
+    formats its line of the table (char offsets) is the cited span."""
+    boxes = (tuple(row["bbox"]),) if row.get("bbox") else ()
+    text = " ".join(c for c in row.get("cells", []) if c)
+    return Source(n, row["manual"], row["path"], row.get("page"), row.get("section") or "", text,
+                  row.get("char_start") or 0, row.get("char_end") or 0, boxes)
+
+
+class SpecRowsTable(QTableWidget):
+    """Rows of one spec table (the direct answer's first, highlighted); a click opens the row."""
+
+    open_row = Signal(dict)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("SpecRows")
+        self.rows: list[dict] = []
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Its width follows the answer card (a wide table must not widen the page past the screen).
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName(self.tr("Table rows from the manual"))
+        self.cellActivated.connect(self._activated)
+        self.cellClicked.connect(self._activated)
+        self.hide()
+
+    def show_rows(self, rows: list[dict], best: dict | None) -> None:
+        """Show `best` and the other `rows` of its table; hidden when there is no table row."""
+        if not best:
+            self.rows = []
+            self.hide()
+            return
+        same = [r for r in rows if r.get("table_id") == best.get("table_id") and r["row_id"] != best["row_id"]]
+        self.rows = [best, *same][:MAX_ROWS]
+        headers = list(best.get("headers") or [])
+        width = max([len(headers)] + [len(r["cells"]) for r in self.rows])
+        headers += [""] * (width - len(headers))
+        self.clear()
+        self.setColumnCount(width)
+        self.setRowCount(len(self.rows))
+        self.setHorizontalHeaderLabels(headers)
+        # The label column takes the room left and wraps; the values keep their width, so "68 Nm"
+        # is never cut off on a narrow screen.
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for i, r in enumerate(self.rows):
+            for j in range(width):
+                cell = r["cells"][j] if j < len(r["cells"]) else ""
+                item = QTableWidgetItem(cell)  # plain text: manual text is data
+                item.setToolTip(cell)
+                if i == 0:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.setItem(i, j, item)
+        self.resizeRowsToContents()
+        height = self.horizontalHeader().height() + sum(self.rowHeight(i) for i in range(self.rowCount())) + 4
+        self.setFixedHeight(height)
+        self.show()
+
+    def _activated(self, row: int, _col: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.open_row.emit(self.rows[row])
