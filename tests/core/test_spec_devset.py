@@ -31,8 +31,8 @@ def source(manual: str) -> str:
     return rel if root == "demo" else root
 
 
-def test_forty_value_questions_with_unique_ids_and_every_field(questions):
-    assert len(questions) == 40
+def test_sixty_value_questions_with_unique_ids_and_every_field(questions):
+    assert len(questions) == 60
     ids = [q["id"] for q in questions]
     assert len(set(ids)) == len(ids), [i for i, n in Counter(ids).items() if n > 1]
     for q in questions:
@@ -49,8 +49,8 @@ def test_forty_value_questions_with_unique_ids_and_every_field(questions):
             assert q.get("section"), q["id"]
 
 
-def test_halves_are_twenty_and_twenty_and_balanced_within_each_source(questions):
-    assert Counter(q["half"] for q in questions) == {"tune": 20, "report": 20}
+def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(questions):
+    assert Counter(q["half"] for q in questions) == {"tune": 20, "report": 20, "heldout": 20}
     per_source = Counter((source(q["manual"]), q["half"]) for q in questions)
     for src in {source(q["manual"]) for q in questions}:
         assert abs(per_source[(src, "tune")] - per_source[(src, "report")]) <= 1, src
@@ -74,3 +74,24 @@ def test_every_manual_exists_and_none_is_reserved(questions):
             assert root == "devdata", q["manual"]
             if DEVDATA.is_dir():  # a clone without ../shared has no evaluation data
                 assert (DEVDATA / rel).is_file(), q["manual"]
+
+
+def test_heldout_half_has_the_sets_mix_and_its_own_rows(questions):
+    """The held-out half was written after the tuning, in the set's forms and mix, and asks for
+    rows the tune and report halves do not: a row seen during tuning is not held out. Two
+    questions on one row would name the same cell, so no held-out question shares a
+    row_contains string with a tune or report question at the same page or section."""
+    held = [q for q in questions if q["half"] == "heldout"]
+    assert all(q["id"].startswith("ho-") for q in held)
+    forms = Counter(q["form"] for q in held)
+    assert forms["thing_quantity"] >= 10 and forms["value_lookup"] >= 6, forms
+    tq = [q for q in held if q["form"] == "thing_quantity"]
+    assert 2 * sum(q["paraphrased"] for q in tq) >= len(tq)
+    assert sum(q["manual"].startswith("demo/") for q in held) <= 8
+
+    def cells(q: dict) -> set[tuple]:
+        where = q["manual"], q.get("page") or q.get("section")
+        return {(*where, s.strip().lower()) for s in q["row_contains"]}
+
+    seen = set().union(*(cells(q) for q in questions if q["half"] != "heldout"))
+    assert not [(q["id"], cells(q) & seen) for q in held if cells(q) & seen]
