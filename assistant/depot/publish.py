@@ -28,6 +28,22 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _signed(body: dict[str, Any], key: SigningKey) -> dict[str, Any]:
+    """Sign `body` as the server will give it back. CouchDB (and pouchdb-server) keep numbers as
+    JavaScript does, so 2.0 comes back as 2; a float with an integral value is written as an int, or
+    the signature made over "2.0" would not verify over the "2" a device receives."""
+    def plain(v):
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v
+
+    return fmt.sign(plain(body), key.private_key)
+
+
 def slug(text: str) -> str:
     """A name usable in a document id: lower case, no ':' or '/'."""
     s = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-.")
@@ -82,11 +98,11 @@ def publish_manual(depot: Depot, key: SigningKey, path: Path, revision: str, nam
         # The document landed but its file did not (an earlier run cut short): finish that run.
         depot.put_attachment(CONTENT_DB, did, existing["_rev"], path, md5, size, ctype)
         return _result(depot.get(CONTENT_DB, did) or existing, "completed")
-    doc = fmt.sign({
+    doc = _signed({
         "_id": did, "kind": "manual", "name": name, "revision": revision, "title": title or path.stem,
         "filename": path.name, "sha256": sha256, "size": size, "equipment": sorted(set(equipment)),
         "groups": sorted(set(groups)), "created": now_iso(), "withdrawn": False,
-    }, key.private_key)
+    }, key)
     rev = depot.put(CONTENT_DB, doc)
     depot.put_attachment(CONTENT_DB, did, rev, path, md5, size, ctype)
     return _result(depot.get(CONTENT_DB, did) or doc, "published")
@@ -116,12 +132,12 @@ def publish_model(depot: Depot, key: SigningKey, path: Path, version: str, name:
         uploaded = True
     if existing is not None:
         return _result(existing, "unchanged", blob=bid, blob_uploaded=uploaded)
-    doc = fmt.sign({
+    doc = _signed({
         "_id": did, "kind": "model", "name": name, "revision": version, "filename": path.name,
         "sha256": sha256, "size": size, "role": role, "min_ram_gb": min_ram_gb, "groups": sorted(set(groups)),
         "created": now_iso(), "withdrawn": False, "blob": bid,
         "architecture": meta.get("general.architecture"), "quantization": quantization(meta),
-    }, key.private_key)
+    }, key)
     depot.put(CONTENT_DB, doc)
     return _result(depot.get(CONTENT_DB, did) or doc, "published", blob=bid, blob_uploaded=uploaded)
 
@@ -144,7 +160,7 @@ def withdraw(depot: Depot, key: SigningKey, target: str) -> dict:
     _ours(doc, key)
     if doc.get("withdrawn") is True:
         return _result(doc, "unchanged")
-    changed = fmt.sign({**doc, "withdrawn": True, "withdrawn_at": now_iso()}, key.private_key)
+    changed = _signed({**doc, "withdrawn": True, "withdrawn_at": now_iso()}, key)
     depot.put(CONTENT_DB, changed)
     return _result(depot.get(CONTENT_DB, target) or changed, "withdrawn")
 
@@ -179,7 +195,7 @@ def rollout(depot: Depot, key: SigningKey, model: str, groups: list[str] = (), p
         if same and not existing.get("withdrawn"):
             return _result(existing, "unchanged", model=model_id)
         body["_rev"] = existing["_rev"]
-    doc = fmt.sign({**body, "created": now_iso(), "withdrawn": False}, key.private_key)
+    doc = _signed({**body, "created": now_iso(), "withdrawn": False}, key)
     depot.put(CONTENT_DB, doc)
     return _result(depot.get(CONTENT_DB, rid) or doc, "updated" if existing else "published", model=model_id,
                    groups=body.get("groups"), percent=body.get("percent"))
@@ -201,7 +217,7 @@ def add_job(depot: Depot, key: SigningKey, asset: str, serial: str, site: str | 
         body["device"] = device
     if groups:
         body["groups"] = sorted(set(groups))
-    doc = fmt.sign(body, key.private_key)
+    doc = _signed(body, key)
     depot.put(CONTENT_DB, doc)
     return _result(depot.get(CONTENT_DB, jid) or doc, "published", asset=body["asset"], serial=body["serial"],
                    device=device, groups=body.get("groups"))
