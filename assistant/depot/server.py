@@ -50,6 +50,11 @@ def file_digests(path: Path) -> tuple[str, str, int]:
     return sha.hexdigest(), base64.b64encode(md5.digest()).decode("ascii"), size
 
 
+def _content(doc: dict) -> dict:
+    """A document without the server's bookkeeping, to compare what we sent with what it holds."""
+    return {k: v for k, v in doc.items() if k not in ("_rev", "_attachments", "_revisions")}
+
+
 def _chunks(path: Path) -> Iterator[bytes]:
     with path.open("rb") as f:
         while chunk := f.read(CHUNK):
@@ -115,9 +120,7 @@ class Depot:
         body = {"_id": DESIGN_ID, "validate_doc_update": VALIDATE, "language": "javascript"}
         if current.get("_rev"):
             body["_rev"] = current["_rev"]
-        r = self._request(db, "PUT", DESIGN_ID, json=body, ok=(200, 201, 202))
-        if r.status_code >= 400:
-            self._fail(db, r)
+        self.put(db, body)
 
     # ---------------------------------------------------------------- documents
 
@@ -142,6 +145,11 @@ class Depot:
         """
         r = self._request(db, "PUT", doc["_id"], json=doc, ok=(200, 201, 202))
         if r.status_code == 409:
+            # Either our own write landed and only its answer was lost (CouchClient then sent it again),
+            # or someone else wrote in between. Ours, if the server holds exactly what we sent.
+            current = self.get(db, doc["_id"])
+            if current is not None and _content(current) == _content(doc):
+                return current["_rev"]
             raise DepotError(f"{doc['_id']} was changed on the server meanwhile; run the command again")
         if r.status_code >= 400:
             self._fail(db, r)
@@ -171,15 +179,19 @@ class Depot:
     # ---------------------------------------------------------------- attachments
 
     def put_attachment(self, db: str, doc_id: str, rev: str, path: Path, md5_b64: str, size: int,
-                       content_type: str, name: str = "file", attempts: int = 4) -> None:
+                       content_type: str, name: str = "file", attempts: int = 8) -> None:
         """Stream a file into a document's attachment and check the server stored exactly it.
 
         The body is a generator (httpx sends it as it reads, with the Content-Length we give), so a
         retry needs a fresh one: retries happen here, not in CouchClient. A retry after a dropped
         connection first looks whether the upload landed after all (its digest and length match).
+        CouchDB has no resumable upload (no Content-Range on a PUT), so a retry sends the whole file:
+        publishing a 1 GB model wants a steady link (devices' downloads, by contrast, resume with Range).
         """
         last: Exception | None = None
-        for _ in range(attempts):
+        for attempt in range(attempts):
+            if attempt:  # CouchDB cannot resume an attachment upload: the whole file goes again
+                self.clients[db]._sleep(min(8.0, 0.25 * 2 ** attempt))
             doc = self.get(db, doc_id)
             if doc is None:
                 raise DepotError(f"{doc_id} disappeared from the depot server during the upload")
