@@ -36,6 +36,8 @@ VALIDATE = """function (newDoc, oldDoc, userCtx, secObj) {
   }
 }"""
 DESIGN_ID = "_design/depot_admin"
+# The CouchDB role the depot's device accounts carry (in _users: "roles": ["fa_device"]).
+DEVICE_ROLE = "fa_device"
 
 
 def file_digests(path: Path) -> tuple[str, str, int]:
@@ -111,7 +113,30 @@ class Depot:
             made[db] = r.status_code != 412
         for db in (CONTENT_DB, BLOBS_DB):
             self._install_validation(db)
+        for db in self.clients:
+            self._let_devices_in(db)
         return made
+
+    def _let_devices_in(self, db: str) -> None:
+        """Give the device role access to a database whose _security names no members yet.
+
+        CouchDB 3 creates databases admin-only (`default_security = admin_only`): without members,
+        devices could not pull the depot nor push their health. Members read and write; writes to
+        the content and blob databases are then refused by the validate_doc_update function above,
+        so devices can only write health documents. An admin's own _security is left as it is."""
+        c = self.clients[db]
+        r = self._call(c.request, "GET", f"{c.dbpath}/_security")
+        if r.status_code >= 400:
+            self._fail(db, r)
+        current = r.json() if r.content else {}
+        members = current.get("members") or {}
+        if members.get("names") or members.get("roles"):
+            return
+        body = {"admins": current.get("admins") or {"names": [], "roles": []},
+                "members": {"names": [], "roles": [DEVICE_ROLE]}}
+        r = self._call(c.request, "PUT", f"{c.dbpath}/_security", json=body)
+        if r.status_code >= 400:
+            self._fail(db, r)
 
     def _install_validation(self, db: str) -> None:
         current = self.get(db, DESIGN_ID) or {}

@@ -101,6 +101,8 @@ def test_init_creates_the_databases_and_keeps_the_key_owner_only(server, home):
         assert httpx.get(f"{server.url}/{db}").status_code == 200
     for db in (CONTENT_DB, BLOBS_DB):  # writes by non-admins refused where the server enforces it
         assert "forbidden" in get(server.url, db, "_design/depot_admin")["validate_doc_update"]
+    for db in (CONTENT_DB, BLOBS_DB, HEALTH_DB):  # devices may read (CouchDB 3 makes databases admin-only)
+        assert httpx.get(f"{server.url}/{db}/_security").json()["members"]["roles"] == ["fa_device"]
     decode_public_key(out["public_key"])
     key_file = Path(out["private_key_in"])
     assert key_file.parent == home / "depot-admin"
