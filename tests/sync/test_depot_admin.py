@@ -300,3 +300,33 @@ def test_publishing_through_a_connection_that_drops_completes(server, tmp_path):
         assert attachment(server.url, CONTENT_DB, f"manual:manual:R{v}") == pdf.read_bytes()
     blobs = [r["id"] for r in httpx.get(f"{server.url}/{BLOBS_DB}/_all_docs").json()["rows"]]
     assert sorted(blobs) == sorted(["_design/depot_admin", blob_id(sha)])
+
+
+def test_with_an_admin_account_devices_read_but_cannot_publish(server, home, tmp_path):
+    """Out of admin party (a server admin exists), as on a real CouchDB 3: the admin's credentials
+    come from the URL, are kept in the keyring and never printed; a device account (role fa_device)
+    reads the depot and writes its health, but its writes to the depot are refused."""
+    secret = "B0ss-pass-7"
+    assert httpx.put(f"{server.url}/_config/admins/boss", json=secret).status_code == 200
+    env = {"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring", "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    r = cli("depot", "init", "--server", server.url.replace("http://", f"http://boss:{secret}@"), "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["credentials_in"] == "the OS keyring" and secret not in r.stdout + r.stderr
+    assert secret not in (home / "depot-admin" / "admin.json").read_text()
+    pdf = tmp_path / "m.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + os.urandom(5000))
+    r = cli("depot", "publish-manual", str(pdf), "--revision", "A", env=env)  # the saved server and password
+    assert r.returncode == 0, r.stderr
+    boss = ("boss", secret)
+    assert httpx.put(f"{server.url}/_users/org.couchdb.user:dev1", auth=boss, json={
+        "name": "dev1", "password": "d", "roles": ["fa_device"], "type": "user"}).status_code == 201
+    dev = ("dev1", "d")
+    verify(httpx.get(f"{server.url}/{CONTENT_DB}/manual:m:A", auth=dev).json(), decode_public_key(out["public_key"]))
+    forged = httpx.put(f"{server.url}/{CONTENT_DB}/manual:m:Z", auth=dev, json={"kind": "manual"})
+    assert forged.status_code == 403 and forged.json()["error"] == "forbidden"
+    assert httpx.put(f"{server.url}/{BLOBS_DB}/blob:x", auth=dev, json={}).status_code == 403
+    assert httpx.put(f"{server.url}/{HEALTH_DB}/device:dev1", auth=dev, json={"app_version": "1"}).status_code == 201
+    assert httpx.get(f"{server.url}/{CONTENT_DB}/_all_docs").status_code == 401  # anonymous: not a member
+    st = json.loads(cli("depot", "status", "--json", env=env).stdout)
+    assert [d["device"] for d in st["devices"]] == ["dev1"]
