@@ -151,6 +151,13 @@ def test_a_manual_is_published_signed_with_its_file_once(depot, tmp_path):
     assert "already published with other content" in msg and "new revision" in msg
     assert get(url, CONTENT_DB, "manual:p200-om:B")["_rev"] == doc["_rev"]
     assert ok_json("depot", "publish-manual", str(pdf), "--revision", "C", "--name", "p200-om")["action"] == "published"
+    # A run cut short after the document and before its file: status flags it, running again finishes it.
+    c = get(url, CONTENT_DB, "manual:p200-om:C")
+    assert httpx.delete(f"{url}/{CONTENT_DB}/manual:p200-om:C/file", params={"rev": c["_rev"]}).status_code == 200
+    st = {p["id"]: p for p in ok_json("depot", "status")["published"]}
+    assert st["manual:p200-om:C"]["file"] is False and st["manual:p200-om:B"]["file"] is True
+    assert ok_json("depot", "publish-manual", str(pdf), "--revision", "C", "--name", "p200-om")["action"] == "completed"
+    assert attachment(url, CONTENT_DB, "manual:p200-om:C") == pdf.read_bytes()
 
     w = ok_json("depot", "withdraw", "manual:p200-om:B")
     assert w["action"] == "withdrawn"
