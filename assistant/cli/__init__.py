@@ -16,6 +16,7 @@ from .. import __version__, logs
 from ..errors import AssistantError
 from .admin import cmd_doctor, cmd_models
 from .answers import cmd_ask, cmd_transcribe
+from .depot import register as add_depot_command
 from .library import cmd_ingest, cmd_library, cmd_remove, cmd_search
 from .notes import cmd_notes, cmd_sync, cmd_sync_setup
 from .output import fail
@@ -152,6 +153,7 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_sync_setup)
     add_watch_command(sub)
     add_procedures_command(sub)
+    add_depot_command(sub)
     for add in commands:
         add(sub)
     return p
