@@ -96,9 +96,10 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, _JsonFileSource(settings_cls))
 
 
-def wake_word_on(s: Settings) -> bool:
-    """The wake word setting with its default applied: on in kiosk mode (hands busy), off elsewhere."""
-    return s.kiosk if s.wake_word is None else s.wake_word
+def wake_word_on(s: Settings, kiosk: bool | None = None) -> bool:
+    """The wake word setting with its default applied: on in kiosk mode (hands busy), off elsewhere.
+    `kiosk`: whether the app runs as a kiosk now (e.g. `gui --kiosk`), if the caller knows."""
+    return (s.kiosk if kiosk is None else kiosk) if s.wake_word is None else s.wake_word
 
 
 def load() -> Settings:

@@ -28,6 +28,7 @@ from .notes.sync_indicator import SyncBridge, SyncIndicator
 from .services import Services
 from .settings_dialog import SettingsDialog
 from .viewer.viewer_view import ViewerView
+from .voice.hands_free import HandsFree
 from .widgets import Toast, accept_file_drag, box, dropped_paths, panel, refresh_icons, repolish
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
         self.watch = WatchPoller(self.services, self)
         self.watch.message.connect(lambda text: self.notify(text, 8000))
         self.ready.connect(self.watch.start)
+        # Read aloud and the wake word (issue 14): speaker, wake listener, level meter, barge-in.
+        self.hands_free = HandsFree(self)
         QGuiApplication.instance().installEventFilter(self)  # Space: push-to-talk on the Ask page
         services.model_state_changed.connect(self._model_state)
         services.library_changed.connect(self._library_changed)
@@ -416,6 +419,7 @@ class MainWindow(QMainWindow):
         if first:
             self._net_timer.stop()
             self.watch.stop()
+            self.hands_free.stop()
             self.ask.stop()
             self.notes.save_now()  # the note being written is never lost on close
             self.sync.stop()

@@ -60,6 +60,7 @@ class AskView(QWidget):
     busy_changed = Signal(bool)
     answer_finished = Signal(object)  # Turn
     save_to_notes = Signal(str, dict)  # question, Answer.to_json()
+    read_aloud = Signal(str)  # a turn's Read aloud buttons (ui/voice/hands_free.py speaks it)
 
     def __init__(self, services: Services, touch: bool = False, parent=None):
         super().__init__(parent)
@@ -351,6 +352,7 @@ class AskView(QWidget):
         if turn is not None:
             tv = self.turn_view = TurnView(turn, self.services)
             tv.open_source.connect(lambda src, tv=tv: self.open_source.emit(src, tv.terms))
+            tv.read_aloud.connect(self.read_aloud)
             self.content_layout.addWidget(self.turn_view)
         self.scroll.verticalScrollBar().setValue(0)
         self.set_busy(turn is not None and turn.busy)

@@ -24,7 +24,6 @@ from PySide6.QtCore import QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
-from assistant import settings as settingsmod
 from assistant.errors import AssistantError
 from assistant.speech.audio import DeviceAudio, _resample, level
 from assistant.speech.endpoint import Endpointer, StreamingVad
@@ -250,7 +249,3 @@ class WakeIndicator(QWidget):
         p.setBrush(QColor(theme.color(key)))
         p.drawRoundedRect(QRectF(r.left(), r.top(), w if self._state == "listening" else r.width(), r.height()), 4, 4)
         p.end()
-
-
-def wake_enabled(settings: settingsmod.Settings) -> bool:
-    return settingsmod.wake_word_on(settings)

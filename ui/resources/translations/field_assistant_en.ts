@@ -4,28 +4,28 @@
 <context>
     <name>AskView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="77"/>
         <location filename="../../chat/ask_view.py" line="78"/>
+        <location filename="../../chat/ask_view.py" line="79"/>
         <source>New question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="79"/>
+        <location filename="../../chat/ask_view.py" line="80"/>
         <source>Clear the answer and type a new question (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="82"/>
+        <location filename="../../chat/ask_view.py" line="83"/>
         <source>THIS SESSION</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="85"/>
+        <location filename="../../chat/ask_view.py" line="86"/>
         <source>Questions asked in this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="89"/>
+        <location filename="../../chat/ask_view.py" line="90"/>
         <source>Questions you ask appear here until the app is closed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -35,127 +35,127 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="110"/>
+        <location filename="../../chat/ask_view.py" line="111"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="118"/>
+        <location filename="../../chat/ask_view.py" line="119"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="118"/>
+        <location filename="../../chat/ask_view.py" line="119"/>
         <source>Ask the question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="121"/>
+        <location filename="../../chat/ask_view.py" line="122"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="121"/>
+        <location filename="../../chat/ask_view.py" line="122"/>
         <source>Stop the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="122"/>
+        <location filename="../../chat/ask_view.py" line="123"/>
         <source>Stop writing the answer (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="126"/>
+        <location filename="../../chat/ask_view.py" line="127"/>
         <source>Save to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="127"/>
+        <location filename="../../chat/ask_view.py" line="128"/>
         <source>Save this question and answer to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="128"/>
+        <location filename="../../chat/ask_view.py" line="129"/>
         <source>Keep the question, the answer and its sources as a job note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="173"/>
+        <location filename="../../chat/ask_view.py" line="174"/>
         <source>Ask the manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="177"/>
+        <location filename="../../chat/ask_view.py" line="178"/>
         <source>Add manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="180"/>
+        <location filename="../../chat/ask_view.py" line="181"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="188"/>
+        <location filename="../../chat/ask_view.py" line="189"/>
         <source>TRY ASKING</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="195"/>
+        <location filename="../../chat/ask_view.py" line="196"/>
         <source>How answers work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="197"/>
+        <location filename="../../chat/ask_view.py" line="198"/>
         <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="199"/>
+        <location filename="../../chat/ask_view.py" line="200"/>
         <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="200"/>
+        <location filename="../../chat/ask_view.py" line="201"/>
         <source>Safety warnings near the passages are shown above the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="201"/>
+        <location filename="../../chat/ask_view.py" line="202"/>
         <source>Everything runs on this device. Nothing is sent anywhere.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="215"/>
+        <location filename="../../chat/ask_view.py" line="216"/>
         <source>Opening the library…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="218"/>
+        <location filename="../../chat/ask_view.py" line="219"/>
         <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="221"/>
+        <location filename="../../chat/ask_view.py" line="222"/>
         <source>Answers come from the manuals on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="223"/>
+        <location filename="../../chat/ask_view.py" line="224"/>
         <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="231"/>
+        <location filename="../../chat/ask_view.py" line="232"/>
         <source>Ask: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="241"/>
+        <location filename="../../chat/ask_view.py" line="242"/>
         <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="246"/>
+        <location filename="../../chat/ask_view.py" line="247"/>
         <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -446,198 +446,198 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="87"/>
-        <location filename="../../main_window.py" line="89"/>
-        <location filename="../../main_window.py" line="163"/>
-        <location filename="../../main_window.py" line="310"/>
+        <location filename="../../main_window.py" line="88"/>
+        <location filename="../../main_window.py" line="90"/>
+        <location filename="../../main_window.py" line="166"/>
+        <location filename="../../main_window.py" line="313"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="108"/>
+        <location filename="../../main_window.py" line="109"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="108"/>
+        <location filename="../../main_window.py" line="109"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="109"/>
+        <location filename="../../main_window.py" line="110"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="109"/>
-        <location filename="../../main_window.py" line="176"/>
+        <location filename="../../main_window.py" line="110"/>
+        <location filename="../../main_window.py" line="179"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="110"/>
+        <location filename="../../main_window.py" line="111"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="165"/>
+        <location filename="../../main_window.py" line="168"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="174"/>
+        <location filename="../../main_window.py" line="177"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="174"/>
+        <location filename="../../main_window.py" line="177"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="175"/>
+        <location filename="../../main_window.py" line="178"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="175"/>
+        <location filename="../../main_window.py" line="178"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="176"/>
+        <location filename="../../main_window.py" line="179"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="177"/>
+        <location filename="../../main_window.py" line="180"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="177"/>
+        <location filename="../../main_window.py" line="180"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="186"/>
+        <location filename="../../main_window.py" line="189"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="186"/>
+        <location filename="../../main_window.py" line="189"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="189"/>
+        <location filename="../../main_window.py" line="192"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="190"/>
+        <location filename="../../main_window.py" line="193"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="212"/>
+        <location filename="../../main_window.py" line="215"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="260"/>
+        <location filename="../../main_window.py" line="263"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="262"/>
+        <location filename="../../main_window.py" line="265"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="265"/>
+        <location filename="../../main_window.py" line="268"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="267"/>
+        <location filename="../../main_window.py" line="270"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="272"/>
+        <location filename="../../main_window.py" line="275"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="279"/>
+        <location filename="../../main_window.py" line="282"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="280"/>
+        <location filename="../../main_window.py" line="283"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="299"/>
+        <location filename="../../main_window.py" line="302"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="301"/>
+        <location filename="../../main_window.py" line="304"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="303"/>
+        <location filename="../../main_window.py" line="306"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="322"/>
+        <location filename="../../main_window.py" line="325"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="349"/>
+        <location filename="../../main_window.py" line="352"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="355"/>
+        <location filename="../../main_window.py" line="358"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="357"/>
+        <location filename="../../main_window.py" line="360"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="385"/>
+        <location filename="../../main_window.py" line="388"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="389"/>
         <location filename="../../main_window.py" line="392"/>
+        <location filename="../../main_window.py" line="395"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="390"/>
+        <location filename="../../main_window.py" line="393"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="402"/>
+        <location filename="../../main_window.py" line="405"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="437"/>
+        <location filename="../../main_window.py" line="441"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -988,8 +988,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="75"/>
-        <location filename="../../settings_dialog.py" line="334"/>
-        <location filename="../../settings_dialog.py" line="339"/>
+        <location filename="../../settings_dialog.py" line="365"/>
+        <location filename="../../settings_dialog.py" line="370"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1089,267 +1089,353 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="129"/>
+        <location filename="../../settings_dialog.py" line="130"/>
         <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="133"/>
+        <location filename="../../settings_dialog.py" line="134"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="135"/>
+        <location filename="../../settings_dialog.py" line="136"/>
         <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="137"/>
+        <location filename="../../settings_dialog.py" line="138"/>
         <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="138"/>
+        <location filename="../../settings_dialog.py" line="139"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="141"/>
+        <location filename="../../settings_dialog.py" line="142"/>
         <source>Leave empty to keep the stored one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="142"/>
+        <location filename="../../settings_dialog.py" line="143"/>
         <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="143"/>
+        <location filename="../../settings_dialog.py" line="144"/>
         <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="145"/>
+        <location filename="../../settings_dialog.py" line="146"/>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="148"/>
+        <location filename="../../settings_dialog.py" line="149"/>
         <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="149"/>
+        <location filename="../../settings_dialog.py" line="150"/>
         <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="151"/>
+        <location filename="../../settings_dialog.py" line="152"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="151"/>
+        <location filename="../../settings_dialog.py" line="152"/>
         <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="154"/>
+        <location filename="../../settings_dialog.py" line="155"/>
         <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="157"/>
+        <location filename="../../settings_dialog.py" line="158"/>
         <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="160"/>
-        <location filename="../../settings_dialog.py" line="164"/>
+        <location filename="../../settings_dialog.py" line="161"/>
+        <location filename="../../settings_dialog.py" line="165"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="166"/>
-        <location filename="../../settings_dialog.py" line="170"/>
+        <location filename="../../settings_dialog.py" line="167"/>
+        <location filename="../../settings_dialog.py" line="171"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="168"/>
+        <location filename="../../settings_dialog.py" line="169"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="173"/>
-        <location filename="../../settings_dialog.py" line="176"/>
+        <location filename="../../settings_dialog.py" line="174"/>
+        <location filename="../../settings_dialog.py" line="177"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="175"/>
+        <location filename="../../settings_dialog.py" line="176"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="178"/>
+        <location filename="../../settings_dialog.py" line="179"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="182"/>
-        <location filename="../../settings_dialog.py" line="186"/>
+        <location filename="../../settings_dialog.py" line="183"/>
+        <location filename="../../settings_dialog.py" line="187"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="183"/>
+        <location filename="../../settings_dialog.py" line="184"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="184"/>
+        <location filename="../../settings_dialog.py" line="185"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="190"/>
+        <location filename="../../settings_dialog.py" line="191"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="192"/>
+        <location filename="../../settings_dialog.py" line="193"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="193"/>
+        <location filename="../../settings_dialog.py" line="194"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="195"/>
+        <location filename="../../settings_dialog.py" line="196"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="207"/>
+        <location filename="../../settings_dialog.py" line="208"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="208"/>
+        <location filename="../../settings_dialog.py" line="209"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="211"/>
+        <location filename="../../settings_dialog.py" line="212"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="211"/>
+        <location filename="../../settings_dialog.py" line="212"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="219"/>
+        <location filename="../../settings_dialog.py" line="220"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="220"/>
+        <location filename="../../settings_dialog.py" line="221"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="232"/>
+        <location filename="../../settings_dialog.py" line="233"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="236"/>
+        <location filename="../../settings_dialog.py" line="237"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="241"/>
+        <location filename="../../settings_dialog.py" line="242"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="282"/>
-        <source>recommended</source>
+        <location filename="../../settings_dialog.py" line="250"/>
+        <source>Offer to read answers and safety notes aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="284"/>
-        <source>unusable</source>
+        <location filename="../../settings_dialog.py" line="252"/>
+        <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="295"/>
-        <source>No chat model installed</source>
+        <location filename="../../settings_dialog.py" line="254"/>
+        <location filename="../../settings_dialog.py" line="261"/>
+        <source>Reading speed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="308"/>
-        <source>On this device: first word after {0} s, then {1} words a second.</source>
+        <location filename="../../settings_dialog.py" line="255"/>
+        <source>Slower</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="311"/>
-        <source>Recommended: the best model that answers within 8 s here.</source>
+        <location filename="../../settings_dialog.py" line="255"/>
+        <source>Normal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="255"/>
+        <source>Faster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="257"/>
+        <source>Custom ({0:+.1f})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="263"/>
+        <location filename="../../settings_dialog.py" line="268"/>
+        <source>Wake word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="264"/>
+        <source>On in kiosk mode only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="265"/>
+        <source>Always listen for it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="266"/>
+        <source>Off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="270"/>
+        <location filename="../../settings_dialog.py" line="274"/>
+        <source>Wake phrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="313"/>
+        <source>recommended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="315"/>
+        <source>unusable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="326"/>
+        <source>No chat model installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="339"/>
+        <source>On this device: first word after {0} s, then {1} words a second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="342"/>
+        <source>Recommended: the best model that answers within 8 s here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="344"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="316"/>
+        <location filename="../../settings_dialog.py" line="347"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="320"/>
+        <location filename="../../settings_dialog.py" line="351"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="322"/>
+        <location filename="../../settings_dialog.py" line="353"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="330"/>
+        <location filename="../../settings_dialog.py" line="361"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="345"/>
+        <location filename="../../settings_dialog.py" line="376"/>
         <source>Watch a folder of manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="393"/>
+        <location filename="../../settings_dialog.py" line="427"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="396"/>
+        <location filename="../../settings_dialog.py" line="430"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="419"/>
+        <location filename="../../settings_dialog.py" line="453"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="432"/>
+        <location filename="../../settings_dialog.py" line="466"/>
         <source>The settings could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Speaker</name>
+    <message>
+        <location filename="../../voice/speaker.py" line="73"/>
+        <source>Read aloud is not available: Qt&apos;s text-to-speech module is missing ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/speaker.py" line="77"/>
+        <source>Read aloud is not available: no speech engine on this device (on Linux, install speech-dispatcher and espeak-ng)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/speaker.py" line="82"/>
+        <source>Read aloud is not available: the speech engine did not start ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/speaker.py" line="154"/>
+        <source>Read aloud stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1465,132 +1551,148 @@ Assistant</source>
 <context>
     <name>TurnView</name>
     <message>
-        <location filename="../../chat/turn_view.py" line="37"/>
+        <location filename="../../chat/turn_view.py" line="39"/>
         <source>You asked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="39"/>
+        <location filename="../../chat/turn_view.py" line="41"/>
         <source>Question: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="49"/>
+        <location filename="../../chat/turn_view.py" line="51"/>
         <source>ANSWER</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="54"/>
+        <location filename="../../chat/turn_view.py" line="56"/>
         <source>Answer status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../chat/turn_view.py" line="59"/>
+        <location filename="../../chat/turn_view.py" line="200"/>
+        <source>Read aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../chat/turn_view.py" line="60"/>
+        <source>Read the answer aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="68"/>
         <source>FROM THE MANUAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="63"/>
+        <location filename="../../chat/turn_view.py" line="71"/>
         <source>The manual says</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="74"/>
+        <location filename="../../chat/turn_view.py" line="82"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="114"/>
+        <location filename="../../chat/turn_view.py" line="122"/>
         <source>{0}, page {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="116"/>
+        <location filename="../../chat/turn_view.py" line="124"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="147"/>
+        <location filename="../../chat/turn_view.py" line="156"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="163"/>
+        <location filename="../../chat/turn_view.py" line="172"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="163"/>
+        <location filename="../../chat/turn_view.py" line="172"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="204"/>
-        <source>Searching the manuals…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="207"/>
-        <source>Loading the chat model…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="208"/>
-        <source>Writing the answer…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="208"/>
-        <source>Reading the passages…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="210"/>
-        <source>Stopped</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="212"/>
-        <source>No answer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="218"/>
-        <source>Nothing relevant found · {0:.1f} s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="220"/>
-        <source>{0:.1f} s · {1}</source>
+        <location filename="../../chat/turn_view.py" line="201"/>
+        <source>Read the safety note aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../chat/turn_view.py" line="225"/>
-        <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
+        <source>Searching the manuals…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="228"/>
+        <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../chat/turn_view.py" line="229"/>
-        <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
+        <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="236"/>
-        <source>Generation was stopped. The text above is incomplete.</source>
+        <location filename="../../chat/turn_view.py" line="229"/>
+        <source>Reading the passages…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="231"/>
+        <source>Stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="233"/>
+        <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../chat/turn_view.py" line="239"/>
+        <source>Nothing relevant found · {0:.1f} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="241"/>
+        <source>{0:.1f} s · {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="246"/>
+        <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="250"/>
+        <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="257"/>
+        <source>Generation was stopped. The text above is incomplete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="260"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="243"/>
+        <location filename="../../chat/turn_view.py" line="264"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="245"/>
+        <location filename="../../chat/turn_view.py" line="266"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1675,6 +1777,52 @@ Assistant</source>
     </message>
 </context>
 <context>
+    <name>WakeIndicator</name>
+    <message>
+        <location filename="../../voice/wake.py" line="230"/>
+        <source>Listening for the wake word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="230"/>
+        <source>Listening: say the command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="231"/>
+        <source>Understanding the command…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="232"/>
+        <source>Wake word paused while you talk</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WakeListener</name>
+    <message>
+        <location filename="../../voice/wake.py" line="101"/>
+        <source>Wake word unavailable: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="156"/>
+        <source>Nothing heard after the wake word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="167"/>
+        <source>the spoken command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="183"/>
+        <source>Nothing was heard: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>WatchPoller</name>
     <message>
         <location filename="../../library/watch_poller.py" line="112"/>
@@ -1695,7 +1843,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="442"/>
+        <location filename="../../settings_dialog.py" line="476"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
