@@ -58,5 +58,8 @@ $PY bench/stt_latency.py
 step "push-to-talk in the app (offscreen Qt)"
 QT_QPA_PLATFORM=offscreen $PY bench/voice_gui_bench.py
 
+step "wake word: false accepts per hour, detection, CPU while listening"
+$PY bench/wake_word.py --devdata "$DEVDATA"
+
 step "sync throughput vs PouchDB"
 $PY bench/sync_throughput.py

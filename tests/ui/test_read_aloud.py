@@ -86,16 +86,13 @@ def test_speaker_is_heard_and_understood(qtbot, tmp_path, speech_env):
 
 def test_barge_in_stops_speech_at_once(qtbot, tmp_path, speech_env):
     """Pressing talk (the controller going to "recording") stops a long text mid-way."""
+    from ui.services import Services
     from ui.voice.speaker import connect_barge_in
     from ui.voice.talk import TalkController
 
-    class _Services:  # TalkController reads only .settings before a take; the take itself is not started
-        from assistant import settings as _s
-
-        settings = _s.load()
-
+    services = Services()
     sp = _speaker()
-    talk = TalkController(_Services())
+    talk = TalkController(services)
     connect_barge_in(sp, talk=talk)
     times = {}
 
@@ -108,7 +105,10 @@ def test_barge_in_stops_speech_at_once(qtbot, tmp_path, speech_env):
             talk.state_changed.emit("recording")
         qtbot.wait(1500)
 
-    audio = _recording(tmp_path, speech_env, speak)
+    try:
+        audio = _recording(tmp_path, speech_env, speak)
+    finally:
+        services.shutdown(2.0)
     # The long text takes about 40 s; what reached the sink is the 1.5 s before the barge-in and
     # nothing after it: the last 1 s of the recording (0.5 s + 1.5 s after the stop) is silent.
     tail = audio[-16000:]
