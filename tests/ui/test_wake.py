@@ -86,6 +86,34 @@ def test_wake_word_then_command_is_transcribed(qtbot, tmp_path, services):
     assert wl.state == "off" and wl.mic.buffer is None
 
 
+def test_device_in_its_own_format_is_converted(qtbot, tmp_path, services):
+    """A microphone that only gives 48 kHz stereo float (many USB headsets): chunks are converted
+    to 16 kHz mono s16 one by one, and the wake word is still heard."""
+    from assistant.speech.audio import DeviceAudio, decode_file
+    from ui.voice.wake import WakeListener
+
+    wl = WakeListener(services)
+    mic = wl.mic
+
+    def start():
+        mic.buffer, mic.sample_format, mic.device_name = DeviceAudio(48000, 2, "Float"), "Float", "headset"
+        return None
+
+    mic.start = start
+    woke = []
+    wl.woke.connect(lambda: woke.append(1))
+    wl.start()
+    x = decode_file(speak("okay nabu", tmp_path / "wake.wav")) * 0.5
+    x = np.concatenate([np.zeros(8000, np.float32), x, np.zeros(16000, np.float32)])
+    up = np.interp(np.arange(x.size * 3) / 3, np.arange(x.size), x).astype("<f4")  # 48 kHz
+    stereo = np.repeat(up, 2).tobytes()
+    step = 48000 // 25 * 8  # 40 ms of 48 kHz stereo float
+    for i in range(0, len(stereo), step):
+        mic.accept(stereo[i:i + step])
+    assert woke == [1] and wl.state == "recording"
+    wl.stop()
+
+
 def test_nothing_after_the_wake_word_is_one_message(qtbot, tmp_path, services):
     from ui.voice.wake import NO_SPEECH_S, WakeListener
 
