@@ -89,15 +89,25 @@ class Endpointer:
         # Two windows (64 ms) at least: a single click is not a voice.
         return self.speech_windows >= 2
 
+    @staticmethod
+    def _floats(chunk) -> np.ndarray:
+        if isinstance(chunk, np.ndarray):
+            return chunk.astype(np.float32) / 32768.0 if chunk.dtype == np.int16 else chunk.astype(np.float32)
+        raw = bytes(chunk)
+        return np.frombuffer(raw[: len(raw) - len(raw) % 2], dtype="<i2").astype(np.float32) / 32768.0
+
+    def prime(self, chunk: bytes | bytearray | memoryview | np.ndarray) -> None:
+        """Audio from just before the take (the end of the wake word, maybe the command's first
+        sound): kept in the take, but neither counted as the speaker talking nor on the clocks."""
+        x = self._floats(chunk)
+        self._chunks.append(x)
+        self.vad.probabilities(x)  # the model's state follows the audio, the counts do not
+
     def feed(self, chunk: bytes | bytearray | memoryview | np.ndarray) -> bool:
         """Add 16 kHz mono audio (s16 bytes or an array); True once the take is over."""
         if self.reason:
             return True
-        if isinstance(chunk, np.ndarray):
-            x = chunk.astype(np.float32) / 32768.0 if chunk.dtype == np.int16 else chunk.astype(np.float32)
-        else:
-            raw = bytes(chunk)
-            x = np.frombuffer(raw[: len(raw) - len(raw) % 2], dtype="<i2").astype(np.float32) / 32768.0
+        x = self._floats(chunk)
         self._chunks.append(x)
         self._n += x.size
         window_s = WINDOW / SAMPLE_RATE

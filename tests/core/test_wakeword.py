@@ -126,3 +126,16 @@ def test_endpoint_no_speech_and_max_length(tmp_path):
     ep = Endpointer(max_s=4.0)
     assert not ep.feed(b"")  # nothing fed: not over
     assert ep.samples().size == 0
+
+
+def test_primed_audio_is_kept_but_not_counted_as_the_speaker_talking(tmp_path):
+    """The pre-roll (end of the wake word) is in the take, yet silence after it is "no speech"."""
+    word = espeak("nabu", tmp_path)
+    ep = Endpointer(no_speech_s=2.0)
+    ep.prime(word[-3200:])
+    silence = np.zeros(3 * SAMPLE_RATE, np.float32)
+    for i in range(0, silence.size, 640):
+        if ep.feed(silence[i:i + 640]):
+            break
+    assert ep.reason == "no_speech" and ep.duration_s == pytest.approx(2.0, abs=0.1)
+    assert ep.samples().size == 3200 + int(ep.duration_s * SAMPLE_RATE)

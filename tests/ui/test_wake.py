@@ -86,6 +86,19 @@ def test_wake_word_then_command_is_transcribed(qtbot, tmp_path, services):
     assert wl.state == "off" and wl.mic.buffer is None
 
 
+def test_command_run_on_without_a_pause(qtbot, tmp_path, services):
+    """ "okay nabu next step" in one breath: the take starts a little before the detection fires,
+    so the first word of the command is not clipped."""
+    from ui.voice.wake import WakeListener
+
+    wl = WakeListener(services)
+    fake_device(wl)
+    wl.start()
+    with qtbot.waitSignal(wl.utterance, timeout=120_000) as got:
+        feed(wl, pcm(speak("okay nabu next step", tmp_path / "runon.wav")))
+    assert "next" in got.args[0].lower(), got.args
+
+
 def test_device_in_its_own_format_is_converted(qtbot, tmp_path, services):
     """A microphone that only gives 48 kHz stereo float (many USB headsets): chunks are converted
     to 16 kHz mono s16 one by one, and the wake word is still heard."""
@@ -166,12 +179,19 @@ def test_wake_word_through_a_virtual_microphone(tmp_path):
 
     require_tools(*pulse.TOOLS)
     wav = speak(COMMAND, tmp_path / "command.wav")
-    with pulse.virtual_microphone(tmp_path / "pulse") as client:
-        env = {**os.environ, **client, "QT_QPA_PLATFORM": "offscreen", "FA_TEST_WAV": str(wav)}
-        r = subprocess.run([sys.executable, "-m", "tests.ui.wake_mic_app"], env=env, capture_output=True,
-                           text=True, timeout=600, cwd=Path(__file__).resolve().parents[2])
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    out = json.loads(r.stdout.strip().splitlines()[-1])
-    assert out["events"][:1] == ["woke"], out
-    assert any("next" in e.lower() for e in out["events"][1:]), out
-    assert out["max_level"] > 0.05, out
+    outs = []
+    # As in test_voice.py: a sound server starved of CPU on a loaded machine can leave holes in the
+    # "microphone" signal, so a second take is allowed; a broken path (no wake, no words) fails both.
+    for take in range(2):
+        with pulse.virtual_microphone(tmp_path / f"pulse-{take}") as client:
+            env = {**os.environ, **client, "QT_QPA_PLATFORM": "offscreen", "FA_TEST_WAV": str(wav)}
+            r = subprocess.run([sys.executable, "-m", "tests.ui.wake_mic_app"], env=env, capture_output=True,
+                               text=True, timeout=600, cwd=Path(__file__).resolve().parents[2])
+        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+        outs.append(out)
+        assert out["max_level"] > 0.05, out  # the microphone heard the player
+        if out["events"][:1] == ["woke"] and any("next" in e.lower() for e in out["events"][1:]):
+            break
+    else:
+        raise AssertionError(f"expected woke, then an utterance with 'next', in one of two takes: {outs}")

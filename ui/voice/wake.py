@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 
 # After the wake word: the take ends after this much silence, at this length, or with no speech.
 SILENCE_S, MAX_S, NO_SPEECH_S = 0.7, 10.0, 5.0
+# The detector fires a little after the wake word ends (it averages its last few windows), and
+# people run on ("okay nabu next step"): the take starts this far back, or "next" is clipped and
+# heard as nothing. 0.2 s is best on espeak commands run on: 0.0 loses the first word, 0.3-0.5 s
+# brings back the end of the wake word as an extra word ("move next step").
+PRE_ROLL_S = 0.2
 
 
 class _Microphone(Recorder):
@@ -85,6 +90,7 @@ class WakeListener(QObject):
         self._vad: StreamingVad | None = None
         self.job = None
         self._talk_busy = False
+        self._recent = b""  # the last PRE_ROLL_S of audio while listening
 
     # -- control -------------------------------------------------------------------------------
 
@@ -138,6 +144,7 @@ class WakeListener(QObject):
     def accept_pcm(self, pcm: bytes) -> None:
         """16 kHz mono s16 from the microphone (also where tests feed synthesised speech)."""
         if self.state == "listening":
+            self._recent = (self._recent + pcm)[-int(PRE_ROLL_S * 16000) * 2:]
             if self.detector.feed(pcm):
                 self._woke()
         elif self.state == "recording" and self.endpointer is not None:
@@ -147,6 +154,8 @@ class WakeListener(QObject):
     def _woke(self) -> None:
         log.info("wake word heard")
         self.endpointer = Endpointer(SILENCE_S, MAX_S, NO_SPEECH_S, vad=self._vad)
+        self.endpointer.prime(self._recent)
+        self._recent = b""
         self._set("recording")
         self.woke.emit()
 
