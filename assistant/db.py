@@ -201,8 +201,98 @@ def m004_page_texts(db: sqlean.Connection) -> None:
         pages.store(db, manual_id, chunks)
 
 
+def m007_procedures(db: sqlean.Connection) -> None:
+    """Procedures found in the manuals at ingest (issue 14): step lists with their warnings, tools,
+    parts and torques, each step's page and offsets for highlighting, and full-text search over
+    title, section and steps. Manuals stored before this have none until they are re-indexed."""
+    utils(db).executescript(
+        """
+        CREATE TABLE procedures (
+            id INTEGER PRIMARY KEY,
+            manual_id INTEGER NOT NULL REFERENCES manuals(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            section TEXT NOT NULL DEFAULT '',
+            page INTEGER,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            tools TEXT NOT NULL DEFAULT '[]',
+            parts TEXT NOT NULL DEFAULT '[]',
+            torques TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX procedures_manual ON procedures(manual_id, ord);
+        CREATE TABLE procedure_steps (
+            procedure_id INTEGER NOT NULL REFERENCES procedures(id) ON DELETE CASCADE,
+            n INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            page INTEGER,
+            char_start INTEGER NOT NULL DEFAULT 0,
+            char_end INTEGER NOT NULL DEFAULT 0,
+            warning TEXT,
+            PRIMARY KEY (procedure_id, n)
+        ) WITHOUT ROWID;
+        -- Rowid = procedure id; filled by the store with the steps' text, cleared by the trigger.
+        CREATE VIRTUAL TABLE procedures_fts USING fts5(
+            title, section, steps, tokenize="unicode61 remove_diacritics 2"
+        );
+        CREATE TRIGGER procedures_ad AFTER DELETE ON procedures BEGIN
+            DELETE FROM procedures_fts WHERE rowid = old.id;
+        END;
+        """
+    )
+
+
+def m005_ocr(db: sqlean.Connection) -> None:
+    """Pages without a text layer read by OCR (issue 13). A passage says whether OCR read it, and
+    how sure it was; `ocr_pages` keeps each page's words with their boxes (fractions of the page),
+    keyed by the file's sha256: the resume point of a killed ingest (a page is committed as soon
+    as it is read) and the source of highlight boxes in the viewer."""
+    utils(db).executescript(
+        """
+        ALTER TABLE chunks ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE chunks ADD COLUMN ocr_confidence REAL;
+        CREATE TABLE ocr_pages (
+            content_hash TEXT NOT NULL,
+            page INTEGER NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            angle INTEGER NOT NULL DEFAULT 0,
+            words TEXT NOT NULL,
+            seconds REAL,
+            read_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            PRIMARY KEY (content_hash, page)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+def m008_depot(db: sqlean.Connection) -> None:
+    """What this device holds from the depot (issue 15): each verified depot document (manuals,
+    models, rollouts, jobs) with where its file stands, and which depot document and revision a
+    manual came from (NULL: added locally)."""
+    utils(db).executescript(
+        """
+        CREATE TABLE depot_docs (
+            id TEXT PRIMARY KEY,              -- the depot document's _id (assistant/depot/format.py)
+            kind TEXT NOT NULL,               -- manual | model | rollout | job
+            name TEXT NOT NULL,
+            revision TEXT,                    -- a manual's revision, a model's version
+            doc TEXT NOT NULL,                -- the verified document, signature included, as JSON
+            -- known | downloading | staged | active | previous | failed | withdrawn
+            state TEXT NOT NULL DEFAULT 'known',
+            error TEXT,
+            received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            updated_at TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX depot_docs_kind ON depot_docs(kind, name, state);
+        ALTER TABLE manuals ADD COLUMN depot_id TEXT;
+        ALTER TABLE manuals ADD COLUMN revision TEXT;
+        """
+    )
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
-    m001_library, m002_notes, m003_parked_direction, m004_page_texts,
+    m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr,
+    m007_procedures,  # m006 (spec rows) goes before it when merged
+    m008_depot,
 ]
 
 

@@ -1,7 +1,9 @@
 """What a page viewer needs from a manual, without any GUI toolkit.
 
 - `render_pdf_page()`: one PDF page as raw pixels plus the rectangles (in those pixels) of a
-  passage found on it, so a viewer can highlight the cited text on the real page.
+  passage found on it, so a viewer can highlight the cited text on the real page. Image files
+  (a photographed page, a multi-page TIFF) render through the same call, and a page read by OCR
+  takes its rectangles from the stored word boxes (`ocr=`, from `ocr_pages.page`).
 - `locate()`: where a passage's text sits inside a page's text, tolerant of the differences
   between the indexed text (joined lines, de-hyphenated words, tables as "a | b") and PDFium's.
 - `document()`: a non-PDF manual as blocks (headings, paragraphs, tables) with the blocks that
@@ -146,23 +148,43 @@ def _open_pdf(path: Path) -> Iterator:
             pdf.close()
 
 
+def _is_image(path: Path) -> bool:
+    from .library.parse_image import EXTENSIONS, is_image
+
+    if path.suffix.lower() in EXTENSIONS:
+        return True
+    with open(path, "rb") as fh:
+        return is_image(fh.read(8))
+
+
 def pdf_page_sizes(path: Path | str) -> list[tuple[float, float]]:
-    """Width and height (points) of every physical page of a PDF.
+    """Width and height (points) of every physical page of a PDF (pixels of an image file).
 
     Raises:
         ManualParseError: the file is gone or cannot be opened as a PDF.
     """
-    with _open_pdf(_existing(path)) as pdf:
+    path = _existing(path)
+    if _is_image(path):
+        from .library import parse_image
+
+        return [tuple(map(float, parse_image.size(path, n))) for n in range(1, parse_image.page_count(path) + 1)]
+    with _open_pdf(path) as pdf:
         return [tuple(pdf.get_page_size(i)) for i in range(len(pdf))]
 
 
-def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | None = None) -> PageImage:
+def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | None = None,
+                    ocr=None) -> PageImage:
     """Render physical page `page` (1-based) at `scale` pixels per point, locating `passage` on it.
 
+    `ocr` is the page's OCR reading (`ocr.OcrPage`) when OCR read it: the passage is then found
+    among its words. An image file renders at `scale` pixels per image pixel.
+
     Raises:
-        ManualParseError: the file is gone, is not a readable PDF, or has no such page.
+        ManualParseError: the file is gone, is not a readable PDF or image, or has no such page.
     """
     path = _existing(path)
+    if _is_image(path):
+        return _render_image(path, page, scale, passage, ocr)
     with _open_pdf(path) as pdf:
         pages = len(pdf)
         if not 1 <= page <= pages:
@@ -175,10 +197,46 @@ def render_pdf_page(path: Path | str, page: int, scale: float, passage: str | No
                 data = bytes(bitmap.buffer)
             finally:
                 bitmap.close()
-            rects = _passage_rects(pg, passage, scale) if passage else []
+            if passage and ocr is not None:
+                rects = ocr_rects(ocr, passage, width, height)
+            else:
+                rects = _passage_rects(pg, passage, scale) if passage else []
         finally:
             pg.close()
     return PageImage(page, pages, width, height, stride, data, scale, rects)
+
+
+def _render_image(path: Path, page: int, scale: float, passage: str | None, ocr) -> PageImage:
+    import numpy as np
+    from PIL import Image
+
+    from .library import parse_image
+
+    pages = parse_image.page_count(path)
+    if not 1 <= page <= pages:
+        raise ManualParseError(path, f"page {page} is out of range (the image has {pages} pages)")
+    rgb = parse_image.frame(path, page)
+    img = Image.fromarray(rgb)
+    if abs(scale - 1.0) > 1e-3:
+        img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))),
+                         Image.Resampling.LANCZOS)
+    bgrx = np.dstack([np.asarray(img)[:, :, ::-1], np.full((img.height, img.width), 255, np.uint8)])
+    rects = ocr_rects(ocr, passage, img.width, img.height) if passage and ocr is not None else []
+    return PageImage(page, pages, img.width, img.height, img.width * 4, bgrx.tobytes(), scale, rects)
+
+
+def ocr_rects(ocr, passage: str, width: int, height: int) -> list[tuple[float, float, float, float]]:
+    """Rectangles (pixels of a `width` x `height` rendering) of the OCR words holding `passage`."""
+    from .library.ocr import page_text
+
+    text, spans = page_text(ocr)
+    rects = []
+    for a, b in locate(text, passage):
+        for start, end, word in spans:
+            if start < b and end > a:
+                x0, y0, x1, y1 = word.box
+                rects.append((x0 * width, y0 * height, x1 * width, y1 * height))
+    return rects
 
 
 def _passage_rects(pg, passage: str, scale: float) -> list[tuple[float, float, float, float]]:

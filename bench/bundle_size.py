@@ -32,6 +32,8 @@ COMPONENTS = [
                                "docx", "markdown_it")),
     ("SQLite (sqlean, sqlite-vec)", ("sqlean", "sqlite_vec", "libsqlite3")),
     ("tokenizers", ("tokenizers",)),
+    ("OCR (rapidocr + its models, OpenCV, Shapely, pyclipper, OmegaConf)",
+     ("rapidocr", "cv2", "opencv_python_headless", "shapely", "pyclipper", "omegaconf", "antlr4")),
     ("cryptography + OpenSSL", ("cryptography", "libcrypto", "libssl", "_cffi")),
 ]
 

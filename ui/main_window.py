@@ -25,15 +25,17 @@ from .library.library_view import LibraryView
 from .library.watch_poller import WatchPoller
 from .notes.notes_view import NotesView
 from .notes.sync_indicator import SyncBridge, SyncIndicator
+from .procedure.procedure_view import ProcedureView
 from .services import Services
 from .settings_dialog import SettingsDialog
 from .viewer.viewer_view import ViewerView
 from .voice.hands_free import HandsFree
+from .voice.speaker import Speaker
 from .widgets import Toast, accept_file_drag, box, dropped_paths, panel, refresh_icons, repolish
 
 log = logging.getLogger(__name__)
 
-PAGES = ("ask", "viewer", "library", "notes")
+PAGES = ("ask", "viewer", "library", "notes", "procedure")
 
 
 class StatusItem(QWidget):
@@ -99,7 +101,10 @@ class MainWindow(QMainWindow):
         self.viewer = ViewerView(services)
         self.library = LibraryView(services)
         self.notes = NotesView(services)
-        for w in (self.ask, self.viewer, self.library, self.notes):
+        # Read aloud (issue 14): one Speaker for the window, given to procedure mode and HandsFree.
+        self.speaker = Speaker(lambda: services.settings, parent=self)
+        self.procedure = ProcedureView(services, speaker=self.speaker)
+        for w in (self.ask, self.viewer, self.library, self.notes, self.procedure):
             self.stack.addWidget(w)
         root.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -121,6 +126,7 @@ class MainWindow(QMainWindow):
         self.kiosk.changed.connect(self._kiosk_changed)
 
         self.ask.open_source.connect(self.open_source)
+        self.ask.start_procedure.connect(self.start_procedure)
         self.ask.add_manuals.connect(lambda: (self.go("library"), self.library.choose_files()))
         self.ask.load_demo.connect(lambda: (self.go("library"), self.library.load_demo()))
         self.viewer.back_requested.connect(lambda: self.go("ask"))
@@ -130,6 +136,9 @@ class MainWindow(QMainWindow):
         self.ask.save_to_notes.connect(self.notes.save_answer)
         self.notes.open_source.connect(self.open_source)
         self.notes.message.connect(self.notify)
+        self.procedure.message.connect(self.notify)
+        self.procedure.closed.connect(lambda: self.go(self._before_procedure))
+        self._before_procedure = "ask"
         # Notes sync runs on the `sync` lane once the window is ready; its status comes back queued.
         self.sync = SyncBridge(self.services, self)
         self.sync.status.connect(self._sync_status)
@@ -142,7 +151,7 @@ class MainWindow(QMainWindow):
         self.watch.message.connect(lambda text: self.notify(text, 8000))
         self.ready.connect(self.watch.start)
         # Read aloud and the wake word (issue 14): speaker, wake listener, level meter, barge-in.
-        self.hands_free = HandsFree(self)
+        self.hands_free = HandsFree(self, self.speaker)
         QGuiApplication.instance().installEventFilter(self)  # Space: push-to-talk on the Ask page
         services.model_state_changed.connect(self._model_state)
         services.library_changed.connect(self._library_changed)
@@ -232,7 +241,8 @@ class MainWindow(QMainWindow):
 
     def go(self, page: str) -> None:
         self.stack.setCurrentIndex(PAGES.index(page))
-        self.nav[page].setChecked(True)
+        if page in self.nav:  # procedure mode has no button of its own: an answer opens it
+            self.nav[page].setChecked(True)
         if page == "ask":
             self.ask.box.setFocus()
         elif page == "notes":
@@ -249,6 +259,33 @@ class MainWindow(QMainWindow):
     def open_manual(self, manual: dict) -> None:
         self.viewer.open_manual(manual)
         self.go("viewer")
+
+    def start_procedure(self, procedure_id: int, note_id: str | None = None) -> None:
+        """Procedure mode for stored procedure `procedure_id` (read on the pool lane by
+        `fetch_procedure(db, procedure_id)`), logged to note `note_id` (None: its own note)."""
+        log.info("start procedure %s requested", procedure_id)
+
+        def fetch(ctx):
+            return self.fetch_procedure(ctx.db, procedure_id)
+
+        self.services.submit(fetch, lane="pool", name="procedure-get", owner=self,
+                             on_result=lambda p: self.open_procedure(p, note_id),
+                             on_error=lambda e: self.notify(self.tr("This procedure cannot be opened: {0}").format(e),
+                                                            8000))
+
+    @staticmethod
+    def fetch_procedure(db, procedure_id: int):
+        """The stored procedure `procedure_id` (tests may put another reader in its place)."""
+        from assistant.procedures import store
+
+        return store.get(db, procedure_id)
+
+    def open_procedure(self, procedure, note_id: str | None = None) -> None:
+        """Procedure mode for a `Procedure` object: warnings, then its steps (or where it stopped)."""
+        if self.page != "procedure":
+            self._before_procedure = self.page
+        self.procedure.open(procedure, note_id)
+        self.go("procedure")
 
     # -- state -------------------------------------------------------------------------------
 
@@ -422,6 +459,7 @@ class MainWindow(QMainWindow):
             self.hands_free.stop()
             self.ask.stop()
             self.notes.save_now()  # the note being written is never lost on close
+            self.procedure.stop()  # nor a procedure's progress still queued for its note
             self.sync.stop()
         clean = self.services.shutdown(timeout)  # again: waits for what is still running
         if first:
@@ -449,6 +487,11 @@ class MainWindow(QMainWindow):
             if event.isAutoRepeat():
                 return self.ask.voice.state == "recording"  # holding Space: swallow the repeats
             return self.ask.voice_key(t == QEvent.Type.KeyPress)
+        if (t in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() == Qt.Key.Key_Space
+                and self.isActiveWindow() and self.page == "procedure"):
+            if event.isAutoRepeat():
+                return self.procedure.voice.state == "recording"
+            return self.procedure.voice_key(t == QEvent.Type.KeyPress)
         return super().eventFilter(obj, event)
 
     def dragEnterEvent(self, event) -> None:

@@ -244,9 +244,11 @@ class Services(QObject):
 
         def run(ctx: JobContext):
             from assistant import viewer
+            from assistant.library import ocr_pages
 
             ctx.check()
-            img = viewer.render_pdf_page(path, page, scale * dpr, passage)
+            reading = ocr_pages.page(ctx.db, path, page) if passage else None  # word boxes of an OCR page
+            img = viewer.render_pdf_page(path, page, scale * dpr, passage, ocr=reading)
             qimg = QImage(img.data, img.width, img.height, img.stride, QImage.Format.Format_RGB32).copy()
             qimg.setDevicePixelRatio(dpr)
             img.data = b""

@@ -88,6 +88,9 @@ class SettingsDialog(QDialog):
         self.passages.setValue(s.top_k)
         self.passages.setAccessibleName(self.tr("Passages given to the model"))
         self._row(form, self.tr("Passages per answer"), self.passages)
+        self.ocr = QCheckBox(self.tr("Read scanned pages and photos by OCR when adding manuals"))
+        self.ocr.setChecked(s.ocr)
+        self._row(form, self.tr("Scans"), self.ocr)
 
         # Library: watched folders
         lay.addWidget(label(self.tr("Library"), "H2"))
@@ -409,6 +412,7 @@ class SettingsDialog(QDialog):
                            ("read_aloud", self.read_aloud.isChecked()), ("speech_rate", self.speech_rate.currentData()),
                            ("wake_word", self.wake_word.currentData()),
                            ("wake_word_model", self.wake_model.currentData()),
+                           ("voice_auto_ask", self.auto_ask.currentData()), ("ocr", self.ocr.isChecked()),
                            ("sync_url", self.sync_url.text().strip() or None),
                            ("sync_db", self.sync_db.text().strip() or "field-notes"),
                            ("sync_user", self.sync_user.text().strip() or None),

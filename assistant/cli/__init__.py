@@ -19,6 +19,7 @@ from .answers import cmd_ask, cmd_transcribe
 from .library import cmd_ingest, cmd_library, cmd_remove, cmd_search
 from .notes import cmd_notes, cmd_sync, cmd_sync_setup
 from .output import fail
+from .procedures import register as add_procedures_command
 from .watch import register as add_watch_command
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", help="add manuals (files or folders) to the library")
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--no-ocr", action="store_true", help="leave pages without a text layer unread (no OCR)")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("library", help="list the manuals in the library")
@@ -146,6 +148,7 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     s.add_argument("--password-stdin", action="store_true", help="read the password or token from stdin")
     s.set_defaults(func=cmd_sync_setup)
     add_watch_command(sub)
+    add_procedures_command(sub)
     for add in commands:
         add(sub)
     return p

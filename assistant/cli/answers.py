@@ -124,9 +124,12 @@ def cmd_ask(args, session) -> int:
         for c in answer.citations:
             where = f", page {c.page}" if c.page is not None else ""
             sec = f" — {c.section}" if c.section else ""
+            sec += " (read by OCR: check the page image)" if c.ocr else ""
             print(f"[{c.n}] {c.manual}{where}{sec}\n    {c.text[:300].replace(chr(10), ' ')}")
         if answer.citation_source == "retrieved":
             print("(the model did not cite a passage; these are the passages it was given)")
+    for p in answer.procedures:
+        print(f"\nProcedure: [{p['id']}] {p['title']} — step by step: field-assistant procedures show {p['id']}")
     t = answer.timings
     if args.timings:
         print(json.dumps(t), file=sys.stderr)

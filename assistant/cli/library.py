@@ -16,9 +16,11 @@ def cmd_ingest(args, session) -> int:
 
     bar = Bar()
     report = None
-    for ev in ingest.ingest(session.db, session.embedder, args.paths):
+    for ev in ingest.ingest(session.db, session.embedder, args.paths, ocr=False if args.no_ocr else None):
         if ev.kind in ("file", "added", "skipped", "failed"):
             bar.show(ev.done, ev.total, Path(ev.path).name, force=ev.kind != "file")
+        elif ev.kind == "ocr":
+            bar.show(ev.done, ev.total, f"{ev.message}: {Path(ev.path).name}")
         if ev.kind == "failed" and not args.json:
             bar.end() if bar.tty else None
             print(f"failed: {ev.path}: {ev.message}", file=sys.stderr)
@@ -31,6 +33,8 @@ def cmd_ingest(args, session) -> int:
         for a in report.added:
             pages = f", {a['pages']} pages" if a.get("pages") else ""
             print(f"added   {a['path']} ({a['chunks']} chunks{pages})")
+            if a.get("ocr_pages"):
+                print(f"        read by OCR: {len(a['ocr_pages'])} page(s)")
             if a.get("warning"):
                 print(f"        note: {a['warning']}")
         for s in report.skipped:

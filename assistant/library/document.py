@@ -25,8 +25,9 @@ class Block:
 @dataclass
 class ParsedManual:
     title: str
-    format: str  # "pdf" | "html" | "md" | "txt" | "docx"
+    format: str  # "pdf" | "html" | "md" | "txt" | "docx" | "image"
     blocks: list[Block]
     pages: int | None = None  # physical pages (PDF); None where a format has none
     scanned_pages: list[int] = field(default_factory=list)  # PDF pages with no text layer
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: dict[int, float | None] = field(default_factory=dict)  # page read by OCR -> mean confidence

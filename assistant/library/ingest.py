@@ -22,7 +22,7 @@ import numpy as np
 from .. import db as dbmod
 from ..embedding import Embedder
 from ..errors import AssistantError, Cancelled, ManualParseError
-from . import pages
+from . import ocr_pages, pages
 from . import parse as parser
 from .chunk import chunk_manual
 
@@ -43,7 +43,7 @@ class IngestReport:
 class IngestEvent:
     """One step of an ingest run. `done`/`total` count files; `report` is set on the last event."""
 
-    kind: str  # "start" | "file" | "added" | "skipped" | "failed" | "finished"
+    kind: str  # "start" | "file" | "ocr" | "added" | "skipped" | "failed" | "finished"
     path: str = ""
     done: int = 0
     total: int = 0
@@ -81,10 +81,23 @@ def embed_text(title: str, section: str, text: str) -> str:
     return f"{title}\n{section}\n{text}" if section else f"{title}\n{text}"
 
 
-def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray) -> int:
+def _procedures(doc) -> list:
+    """The manual's procedures (issue 14). A fault in extraction costs the procedures, not the
+    manual: it is logged and the manual is still stored and searchable."""
+    from ..procedures.extract import extract
+
+    try:
+        return extract(doc)
+    except Exception:
+        log.exception("finding the procedures of %s failed", doc.title)
+        return []
+
+
+def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray, procedures=()) -> int:
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} passages")
     with dbmod.transaction(db):
+        old = db.execute("SELECT content_hash FROM manuals WHERE path = ?", (str(path),)).fetchone()
         # Deleting the old row cascades to its chunks; the chunk trigger cleans FTS and vectors.
         db.execute("DELETE FROM manuals WHERE path = ?", (str(path),))
         tables = dbmod.utils(db)
@@ -96,22 +109,35 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
         first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM chunks").fetchone()[0]
         tables["chunks"].insert_all(
             {"id": first + i, "manual_id": manual_id, "ord": c.ord, "page": c.page, "section": c.section_path,
-             "kind": c.kind, "text": c.text, "char_start": c.start, "char_end": c.end, "safety": c.safety}
+             "kind": c.kind, "text": c.text, "char_start": c.start, "char_end": c.end, "safety": c.safety,
+             "ocr": int(c.page in doc.ocr_pages), "ocr_confidence": doc.ocr_pages.get(c.page)}
             for i, c in enumerate(chunks))
         db.executemany("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)",
                        [(first + i, vec.tobytes()) for i, vec in enumerate(vectors)])
         pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
+        if old is not None and old["content_hash"] != digest:
+            ocr_pages.forget(db, old["content_hash"])
+        from ..procedures import store as procstore
+
+        procstore.save(db, manual_id, procedures)
     return manual_id
 
 
 def ingest(
-    db, embedder: Embedder, paths: Iterable[Path | str], cancel: threading.Event | None = None
+    db, embedder: Embedder, paths: Iterable[Path | str], cancel: threading.Event | None = None,
+    ocr: bool | None = None,
 ) -> Iterator[IngestEvent]:
     """Ingest files and folders; yields progress events, the last one of kind "finished".
 
     A bad file is reported in the report's `failed` list with a one-line reason and the batch
-    goes on. Cancelling stops between files (the file in progress is not stored).
+    goes on. Cancelling stops between files (the file in progress is not stored), or between
+    pages of OCR. Pages without text are read by OCR (events of kind "ocr", one per page) unless
+    `ocr` is False; None takes the `ocr` setting.
     """
+    if ocr is None:
+        from ..settings import load
+
+        ocr = load().ocr
     files = expand(paths)
     report = IngestReport()
     total = len(files)
@@ -139,14 +165,18 @@ def ingest(
                 yield IngestEvent("skipped", str(path), i + 1, total, reason)
                 continue
             replaced = bool(row and row["path"] == str(path))
-            doc = parser.parse(path)
+            doc = parser.parse(path, ocr=ocr)
+            if ocr and doc.scanned_pages:
+                for done, pages_total in ocr_pages.read_scanned(db, path, digest, doc, cancel):
+                    yield IngestEvent("ocr", str(path), i, total, f"OCR page {done} of {pages_total}")
             chunks = chunk_manual(doc)
             if not chunks:
                 raise ManualParseError(path, "no text found")
             vectors = embedder.embed([embed_text(doc.title, c.section_path, c.text) for c in chunks])
             if cancel is not None and cancel.is_set():
                 raise Cancelled("ingest cancelled")
-            _store(db, path, digest, size, doc, chunks, vectors)
+            procedures = _procedures(doc)
+            _store(db, path, digest, size, doc, chunks, vectors, procedures)
         except (ManualParseError, OSError) as e:
             reason = e.reason if isinstance(e, ManualParseError) else f"cannot read file: {e.strerror or e}"
             report.failed.append({"path": str(path), "error": reason})
@@ -156,14 +186,18 @@ def ingest(
             raise
         entry = {
             "path": str(path), "title": doc.title, "format": doc.format, "pages": doc.pages,
-            "chunks": len(chunks), "replaced": replaced, "seconds": round(time.perf_counter() - t0, 3),
+            "chunks": len(chunks), "procedures": len(procedures), "replaced": replaced, "seconds": round(time.perf_counter() - t0, 3),
         }
+        if doc.ocr_pages:
+            entry["ocr_pages"] = sorted(doc.ocr_pages)
         if doc.scanned_pages:
             entry["scanned_pages"] = doc.scanned_pages
             entry["warning"] = f"{len(doc.scanned_pages)} page(s) have no text layer (scanned): " \
-                               f"{_ranges(doc.scanned_pages)}; they are not searchable"
+                               f"{_ranges(doc.scanned_pages)}; " \
+                               + ("OCR found no text on them" if ocr else "they are not searchable (OCR is off)")
         report.added.append(entry)
         yield IngestEvent("added", str(path), i + 1, total, entry.get("warning", f"{len(chunks)} chunks"))
+    ocr_pages.forget_orphans(db)
     yield IngestEvent("finished", done=total, total=total, report=report)
 
 
@@ -188,7 +222,11 @@ def run(db, embedder: Embedder, paths: Iterable[Path | str], cancel=None) -> Ing
 
 def remove(db, path: str) -> bool:
     with dbmod.transaction(db):
-        return db.execute("DELETE FROM manuals WHERE path = ?", (path,)).rowcount > 0
+        old = db.execute("SELECT content_hash FROM manuals WHERE path = ?", (path,)).fetchone()
+        gone = db.execute("DELETE FROM manuals WHERE path = ?", (path,)).rowcount > 0
+        if old is not None:
+            ocr_pages.forget(db, old["content_hash"])
+        return gone
 
 
 def library(db) -> list[dict]:

@@ -23,12 +23,14 @@ from pathlib import Path
 
 from assistant.errors import Cancelled, ManualParseError
 from assistant.library.document import Block, ParsedManual
+from assistant.library.parse_image import EXTENSIONS as IMAGE_EXTENSIONS
+from assistant.library.parse_image import is_image
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = {".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx"}
 _BY_EXTENSION = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
-                 ".txt": "txt", ".text": "txt", ".docx": "docx"}
+                 ".txt": "txt", ".text": "txt", ".docx": "docx", **IMAGE_EXTENSIONS}
+SUPPORTED = set(_BY_EXTENSION)
 
 MAX_BLOCK_CHARS = 4000  # the chunker cuts further; this only keeps single blocks sane
 _LIST_MERGE_CHARS = 800  # consecutive list items up to this size become one block
@@ -70,6 +72,8 @@ def _detect(path: Path, head: bytes) -> str | None:
     ext = path.suffix.lower()
     if b"%PDF-" in head:  # readers accept the header anywhere in the first kilobyte
         return "pdf"
+    if is_image(head):
+        return "image"
     if head.startswith(b"PK\x03\x04") and ext != ".docx" and _is_word_zip(path):
         return "docx"
     return _BY_EXTENSION.get(ext)
@@ -108,15 +112,16 @@ def _snippet(head: bytes) -> str:
 
 
 def parse(path: Path, cancel: threading.Event | None = None,
-          progress: Callable[[int, int], None] | None = None) -> ParsedManual:
+          progress: Callable[[int, int], None] | None = None, ocr: bool = False) -> ParsedManual:
     """Parse one manual. Raises ManualParseError with a one-line reason (or Cancelled).
 
     `cancel` and `progress(done_pages, total_pages)` matter for long PDFs; other formats are
-    parsed in one go.
+    parsed in one go. With `ocr`, pages without text (all pages of an image file) are left in
+    `scanned_pages` for the OCR step (`ocr_pages.read_scanned`) instead of failing the manual.
     """
     path = Path(path)
     try:
-        return _parse(path, cancel, progress)
+        return _parse(path, cancel, progress, ocr)
     except (ManualParseError, Cancelled):
         raise
     except OSError as exc:
@@ -130,7 +135,7 @@ def parse(path: Path, cancel: threading.Event | None = None,
         raise ManualParseError(path, f"{type(exc).__name__}: {first}" if first else type(exc).__name__) from None
 
 
-def _parse(path: Path, cancel, progress) -> ParsedManual:
+def _parse(path: Path, cancel, progress, ocr: bool = False) -> ParsedManual:
     if not path.is_file():
         raise ManualParseError(path, "not a file" if path.exists() else "file not found")
     size = path.stat().st_size
@@ -146,7 +151,14 @@ def _parse(path: Path, cancel, progress) -> ParsedManual:
     if fmt == "pdf":
         from assistant.library.parse_pdf import parse_pdf
 
-        title, blocks, pages = parse_pdf(path, warnings, scanned, cancel, progress)
+        title, blocks, pages = parse_pdf(path, warnings, scanned, cancel, progress, ocr)
+    elif fmt == "image":
+        from assistant.library.parse_image import parse_image
+
+        if not ocr:
+            raise ManualParseError(path, "an image has no text layer and OCR is turned off")
+        title, pages = parse_image(path)
+        blocks, scanned = [], list(range(1, pages + 1))
     elif fmt == "docx":
         from assistant.library.parse_docx import parse_docx
 
@@ -164,7 +176,7 @@ def _parse(path: Path, cancel, progress) -> ParsedManual:
 
         title, blocks = parse_txt(path, path.read_bytes())
     blocks = finish_blocks(blocks)
-    if not blocks:
+    if not blocks and not (ocr and scanned):
         raise ManualParseError(path, "no text found")
     title = title or next((b.text for b in blocks if b.kind == "heading"), None) or path.stem
     return ParsedManual(title=title[:300], format=fmt, blocks=blocks, pages=pages,

@@ -68,7 +68,11 @@ class _Walker:
         self.tags = {"p": qn("w:p"), "tbl": qn("w:tbl"), "sdt": qn("w:sdt"),
                      "sdtContent": qn("w:sdtContent"), "customXml": qn("w:customXml"),
                      "tr": qn("w:tr"), "tc": qn("w:tc"), "outlineLvl": qn("w:outlineLvl"),
-                     "numPr": qn("w:numPr"), "val": qn("w:val")}
+                     "numPr": qn("w:numPr"), "val": qn("w:val"), "numId": qn("w:numId"), "ilvl": qn("w:ilvl")}
+        # Numbered list paragraphs keep their number in the text ("3. Remove the cover"), as PDF
+        # and plain text do, so a numbered procedure reads the same from every format.
+        self.counters: dict[tuple[str, int], int] = {}  # (numId, level) -> the last number given
+        self.formats: dict[tuple[str, int], tuple[str, int]] = {}  # (numId, level) -> (numFmt, start)
 
     def walk(self, element, depth: int) -> None:
         if depth > _MAX_DEPTH:
@@ -106,7 +110,66 @@ class _Walker:
             self.blocks.append(Block(text=text, page=None, section=self.section, kind="heading"))
             return
         is_list = style.lower().startswith("list") or p.find(f".//{self.tags['numPr']}") is not None
+        if is_list:
+            text = self._number(para, style) + text
         self.blocks.append(Block(text=text, page=None, section=self.section, kind="list" if is_list else "text"))
+
+    def _number(self, para, style: str) -> str:
+        """"3. " for a paragraph Word numbers 3 (decimal numbering on it or its style), else ""."""
+        num_id, level = self._num_pr(para)
+        if num_id is None:
+            # No numbering found: trust the style's name ("List Number", "List Number 2").
+            num_id, level = ("style:" + style, 0) if "number" in style.lower() else (None, 0)
+            fmt, start = ("decimal", 1) if num_id else ("bullet", 1)
+        else:
+            fmt, start = self._format(num_id, level)
+        if num_id is None or fmt != "decimal":
+            return ""
+        for key in [k for k in self.counters if k[0] == num_id and k[1] > level]:
+            del self.counters[key]  # a higher-level item restarts the levels below it
+        n = self.counters.get((num_id, level), start - 1) + 1
+        self.counters[(num_id, level)] = n
+        return f"{n}. "
+
+    def _num_pr(self, para) -> tuple[str | None, int]:
+        """The numbering (numId, level) on the paragraph or, failing that, its style chain."""
+        candidates = [para._p.pPr]
+        style_obj = _safe_style(para)
+        for _ in range(10):
+            if style_obj is None:
+                break
+            candidates.append(style_obj.element.pPr)
+            style_obj = style_obj.base_style
+        for ppr in candidates:
+            num_pr = ppr.find(self.tags["numPr"]) if ppr is not None else None
+            num_id = num_pr.find(self.tags["numId"]) if num_pr is not None else None
+            if num_id is not None:
+                ilvl = num_pr.find(self.tags["ilvl"])
+                level = ilvl.get(self.tags["val"], "0") if ilvl is not None else "0"
+                value = num_id.get(self.tags["val"])
+                return (value if value and value != "0" else None), int(level) if level.isdigit() else 0
+        return None, 0
+
+    def _format(self, num_id: str, level: int) -> tuple[str, int]:
+        """(numFmt, start) of a numbering level: "decimal", "bullet", ...; ("bullet", 1) if unknown."""
+        key = (num_id, level)
+        if key not in self.formats:
+            self.formats[key] = ("bullet", 1)
+            try:
+                root = self.document.part.numbering_part.element
+                w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+                num = next(n for n in root.iter(w + "num") if n.get(w + "numId") == num_id)
+                abstract = num.find(w + "abstractNumId").get(w + "val")
+                absnum = next(a for a in root.iter(w + "abstractNum") if a.get(w + "abstractNumId") == abstract)
+                lvl = next(v for v in absnum.iter(w + "lvl") if v.get(w + "ilvl") == str(level))
+                fmt = lvl.find(w + "numFmt")
+                start = lvl.find(w + "start")
+                start_val = start.get(w + "val") if start is not None else "1"
+                self.formats[key] = (fmt.get(w + "val") if fmt is not None else "decimal",
+                                     int(start_val) if start_val.isdigit() else 1)
+            except (AttributeError, KeyError, NotImplementedError, StopIteration, ValueError):
+                log.debug("numbering %s level %s not found", num_id, level)
+        return self.formats[key]
 
     def _heading_level(self, para, style: str) -> int | None:
         """"Heading N" styles; else an outline level on the paragraph or its style chain."""

@@ -122,6 +122,10 @@ class _Walker:
         self.buf: list[str] = []
         self.li_depth = 0
         self.level = 0  # of the last <h1>..<h6>: a reference entry (<dt> with an anchor) nests under it
+        # An <ol> item keeps its number in the text ("3. Remove the cover"), as PDF and plain text
+        # do, so numbered procedures read the same from every format (procedure extraction).
+        self.ol_next: dict[int, int] = {}  # <ol> mem_id -> the number of its next <li>
+        self.number = ""  # put before the next text emitted: the current <li>'s number
 
     def walk(self, root) -> list[Block]:
         stack: list[tuple[object, bool]] = [(root, False)]
@@ -176,14 +180,28 @@ class _Walker:
             self._flush()
             if tag == "li":
                 self.li_depth += 1
+                self.number = self._li_number(node)
             stack.append((node, True))
         children = list(node.iter(include_text=True))
         stack.extend((child, False) for child in reversed(children))
 
     def _flush(self) -> None:
         if self.buf:
-            self._emit(clean_inline("".join(self.buf)), "list" if self.li_depth else "text")
+            text = clean_inline("".join(self.buf))
+            if text and self.number:
+                text, self.number = self.number + text, ""
+            self._emit(text, "list" if self.li_depth else "text")
             self.buf = []
+
+    def _li_number(self, li) -> str:
+        """"3. " for the third item of an <ol> (its start and value attributes obeyed), else ""."""
+        parent = li.parent
+        if parent is None or parent.tag != "ol":
+            return ""
+        start = _int_attr(parent, "start", 1)
+        n = _int_attr(li, "value", self.ol_next.get(parent.mem_id, start))
+        self.ol_next[parent.mem_id] = n + 1
+        return f"{n}. "
 
     def _emit(self, text: str, kind: str) -> None:
         if text:
@@ -198,6 +216,11 @@ def _is_entry(dt) -> bool:
     if "id" in dt.attributes:
         return True
     return any("name" in a.attributes or "id" in a.attributes for a in dt.css("a"))
+
+
+def _int_attr(node, name: str, default: int) -> int:
+    value = (node.attributes.get(name) or "").strip()
+    return int(value) if value.lstrip("-").isdigit() else default
 
 
 def _hidden(node) -> bool:

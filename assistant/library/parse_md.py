@@ -40,6 +40,10 @@ def _md_blocks(tokens) -> list[Block]:
     blocks: list[Block] = []
     section: tuple[str, ...] = ()
     list_depth = 0
+    # Ordered lists keep their item numbers in the text ("3. Remove the cover"), as PDF and plain
+    # text do, so a numbered procedure reads the same from every format (procedure extraction).
+    numbers: list[int | None] = []  # per open list: the next item number, None for bullets
+    number = ""  # "3. " for the first paragraph of the current ordered item
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -54,14 +58,23 @@ def _md_blocks(tokens) -> list[Block]:
         if kind == "paragraph_open":
             text = _md_inline(tokens[i + 1])
             if text:
-                blocks.append(Block(text=text, page=None, section=section,
+                blocks.append(Block(text=number + text, page=None, section=section,
                                     kind="list" if list_depth else "text"))
+                number = ""
             i += 3
             continue
         if kind in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
+            start = tok.attrs.get("start", 1) if kind == "ordered_list_open" else None
+            numbers.append(int(start) if start is not None else None)
         elif kind in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
+            numbers.pop()
+        elif kind == "list_item_open" and numbers and numbers[-1] is not None:
+            number = f"{numbers[-1]}. "
+            numbers[-1] += 1
+        elif kind == "list_item_close":
+            number = ""
         elif kind in ("fence", "code_block"):
             code = clean_lines(tok.content, keep_indent=True)
             if code:

@@ -45,8 +45,11 @@ ProgressFn = Callable[[int, int], None]
 
 def parse_pdf(path: Path, warnings: list[str], scanned: list[int],
               cancel: threading.Event | None = None,
-              progress: ProgressFn | None = None) -> tuple[str | None, list[Block], int]:
-    """Blocks of a PDF, its metadata title (or None) and its physical page count."""
+              progress: ProgressFn | None = None, ocr: bool = False) -> tuple[str | None, list[Block], int]:
+    """Blocks of a PDF, its metadata title (or None) and its physical page count.
+
+    With `ocr`, pages without a text layer are only listed in `scanned` (OCR reads them next).
+    """
     import pypdfium2 as pdfium
 
     # The lock is held per page, not per document: a 300-page manual being indexed must not keep
@@ -67,6 +70,8 @@ def parse_pdf(path: Path, warnings: list[str], scanned: list[int],
                 pdf.close()
     _check_truncation(path, pages, warnings)
     blocks = build_blocks(pages, toc, scanned)
+    if ocr:
+        return title, blocks, len(pages)
     if pages and len(scanned) == len(pages):
         raise ManualParseError(path, "no text layer on any page (scanned PDF; OCR not available)")
     if scanned:

@@ -41,6 +41,13 @@ def build_blocks(pages: list[Page], toc: dict[int, list[tuple[str, tuple[str, ..
     return _Builder(pages, toc).build(scanned)
 
 
+_ALMOST_NO_TEXT = 20  # letters and digits: a scanned page with a stamped page number is a scan
+
+
+def _almost_no_text(page: Page) -> bool:
+    return sum(ch.isalnum() for ln in page.lines for ch in ln.text) < _ALMOST_NO_TEXT
+
+
 class _Builder:
     def __init__(self, pages: list[Page], toc: dict[int, list[tuple[str, tuple[str, ...]]]]) -> None:
         self.pages = pages
@@ -57,7 +64,7 @@ class _Builder:
             if page.failed:
                 continue
             page.lines = [ln for ln in page.lines if not _is_furniture(ln, page, furniture)]
-            if not page.has_text or (not page.lines and not page.tables and page.has_images):
+            if not page.has_text or (not page.tables and page.has_images and _almost_no_text(page)):
                 scanned.append(page.number)
                 continue
             self._page(page)
@@ -141,6 +148,9 @@ class _Builder:
         if abs(prev.size - cur.size) > 0.15 * max(prev.size, cur.size):
             return True
         gap = prev.y - cur.y
+        # Larger type has larger leading: a heading wrapped over two lines is one heading.
+        if self.body_size and cur.size > self.body_size:
+            gap_limit *= cur.size / self.body_size
         if gap < -0.5 * cur.size or gap > gap_limit:  # jumped up (new column) or a wide gap
             return True
         if prev.bold != cur.bold and heading_hint((prev if prev.bold else cur).text, allow_title_case=True):

@@ -246,6 +246,19 @@ class NoteStore:
         _check_edit(changes)
         return self._edit(note_id, lambda content: changes)
 
+    def append(self, note_id: str, line: str) -> Note:
+        """Add `line` at the end of a note's body: read and written in one transaction, so a log
+        written as things happen (procedure mode) never overwrites an edit made meanwhile.
+
+        Raises:
+            NoteNotFoundError: no such note.
+        """
+        def changes(content: dict) -> dict:
+            body = content.get("body") or ""
+            return {"body": (body if not body or body.endswith("\n") else body + "\n") + line.rstrip("\n")}
+
+        return self._edit(note_id, changes)
+
     def _edit(self, note_id: str, make_changes: Callable[[dict], dict[str, Any]], revive: bool = False) -> Note:
         """One new revision with the changes `make_changes(current content)` returns, read and written
         in one transaction (so a change computed from the body cannot overwrite an edit made meanwhile).

@@ -41,11 +41,14 @@ class Citation:
     chunk_id: int
     char_start: int
     char_end: int
+    ocr: bool = False  # the passage was read by OCR from a page image
+    ocr_confidence: float | None = None
 
     @classmethod
     def of(cls, n: int, p: Passage) -> Citation:
         """Passage `p` as citation number `n`."""
-        return cls(n, p.manual, p.path, p.page, p.section, p.text, p.chunk_id, p.char_start, p.char_end)
+        return cls(n, p.manual, p.path, p.page, p.section, p.text, p.chunk_id, p.char_start, p.char_end,
+                   p.ocr, p.ocr_confidence)
 
 
 def first_passages(passages: list[Passage]) -> list[Citation]:
@@ -86,6 +89,8 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     # The manual's own line that answers the question (`direct.find`), shown before the prose.
     direct: directmod.Direct | None = None
+    # Procedures whose steps lie in the best passages, offered to start: [{id, title, manual, page}].
+    procedures: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -101,6 +106,7 @@ class AnswerEvent:
     warnings: list[SafetyNote] = field(default_factory=list)
     answer: Answer | None = None
     direct: directmod.Direct | None = None  # with "retrieved"
+    procedures: list[dict] = field(default_factory=list)  # with "retrieved": see Answer.procedures
 
 
 KEYWORD_ONLY_COVERAGE = 0.5
@@ -202,6 +208,14 @@ def unverified_values(answer: str, passages: list[Passage]) -> list[str]:
     return values.unsupported(answer, [f"{p.manual}\n{p.section}\n{p.text}" for p in passages])
 
 
+def procedure_offers(db, passages: list[Passage]) -> list[dict]:
+    """The procedures whose steps lie in these passages, as {id, title, manual, page} ("Start
+    procedure" under the answer)."""
+    from ..procedures import store
+
+    return [store.offer(p) for p in store.for_chunks(db, [p.chunk_id for p in passages])]
+
+
 def _measured_cap(chat) -> int | None:
     """The prompt size this model reads within the latency budget here (`models bench`)."""
     from .. import model_bench  # here: model_bench loads llm, which a search-only caller never needs
@@ -241,7 +255,8 @@ def ask(
     warnings = safety_notes(near, close) if relevant else []
     direct = directmod.find(question, res.passages, embedder) if relevant else None
     timings["direct_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-    yield AnswerEvent("retrieved", passages=res.passages, warnings=warnings, direct=direct)
+    offers = procedure_offers(db, close) if relevant else []
+    yield AnswerEvent("retrieved", passages=res.passages, warnings=warnings, direct=direct, procedures=offers)
 
     if not relevant:
         timings["ttft_ms"] = timings["total_ms"] = round((time.perf_counter() - t0) * 1000, 1)
@@ -289,4 +304,5 @@ def ask(
         warnings = safety_notes(near, cited + [p for p in res.passages[:2] if p not in cited])
     unverified = [] if abstained else unverified_values(text, built.passages)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
-                                            source if citations else "none", unverified, res.passages, direct))
+                                            source if citations else "none", unverified, res.passages, direct,
+                                            offers))

@@ -99,6 +99,7 @@ class AskFlow:
         for ev in batch:
             if ev.kind == "retrieved":
                 turn.passages, turn.warnings, turn.direct = ev.passages, ev.warnings, ev.direct
+                turn.procedures = ev.procedures
                 turn.state = "writing"
                 full = True
             elif ev.kind == "token":

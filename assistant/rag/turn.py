@@ -18,6 +18,7 @@ class Turn:
     passages: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     direct: Direct | None = None  # the manual's own line, shown before the model's
+    procedures: list = field(default_factory=list)  # offered to start: [{id, title, manual, page}]
     text: str = ""
     answer: Answer | None = None
     error: BaseException | None = None  # why the turn failed

@@ -97,7 +97,7 @@ def test_doctor_loads_and_runs_every_model():
     r = subprocess.run([EXE, "doctor"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     for check in ("database", "embedding model", "search in the library", "search pipeline", "chat model",
-                  "speech model"):
+                  "speech model", "OCR"):
         assert f"ok   {check}:" in r.stdout, r.stdout
     # The decoder really ran on the clip's speech ("ok" above: within doctor's SPEECH_CHECK_MAX_WER).
     assert re.search(r"clip gave '.{60,}' in \d+ ms, word error rate 0\.\d\d", r.stdout), r.stdout

@@ -441,7 +441,8 @@ def test_sniff(tmp_path, manual_pdf):
         "f.pdf": "pdf", "~$lock.docx": None, ".~lock.a.docx#": None, "._apple.pdf": None, "noext": "pdf",
     }
     assert sniff(tmp_path / "missing.pdf") is None
-    assert SUPPORTED == {".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx"}
+    assert SUPPORTED == {".pdf", ".html", ".htm", ".md", ".markdown", ".txt", ".text", ".docx",
+                         ".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # images: read by OCR
 
 
 def test_unsupported_and_missing(tmp_path):

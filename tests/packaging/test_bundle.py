@@ -131,6 +131,20 @@ def test_ingest_then_a_cited_answer(sandbox):
     assert out["timings"]["total_ms"] > 0
 
 
+def test_reads_a_photographed_page(sandbox):
+    """OCR's models and config travel in the bundle: a page image is read with no network."""
+    from tests.core import scans
+
+    text_pdf = scans.build_text_pdf(sandbox.base / "original.pdf", scans.PAGES[1:2])
+    photo = scans.save_png(sandbox.base / "cwd" / "wiring.png", scans.render_pages(text_pdf, 150)[0])
+    r = sandbox("ingest", str(photo), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["added"][0]["ocr_pages"] == [1]
+    r = sandbox("search", "green and yellow wire earth stud", "--json")
+    top = json.loads(r.stdout)["results"][0]
+    assert top["path"] == str(photo) and top["ocr"] is True
+
+
 def test_transcribes_an_ogg_file(sandbox):
     clip = sandbox.base / "cwd" / "jfk.ogg"
     shutil.copy(ROOT / "assistant" / "resources" / "jfk.ogg", clip)

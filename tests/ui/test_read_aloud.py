@@ -146,6 +146,35 @@ def test_no_speech_dispatcher_is_said_once(qtbot, tmp_path, monkeypatch):
     told = []
     sp.unavailable.connect(told.append)
     sp.say(SENTENCE)
-    sp.say(SENTENCE)
+    sp.say(SENTENCE)  # while the daemon is probed: replaces the first
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    sp.say(SENTENCE)  # after: nothing more is said about it
+    qtbot.wait(200)
     assert len(told) == 1 and "speech engine did not start" in told[0], told
     assert not sp.available() and not sp.speaking
+
+
+def test_a_daemon_that_never_answers_does_not_freeze_the_window(qtbot, tmp_path, monkeypatch):
+    """speech-dispatcher wedged (seen without a sound device): it accepts the connection and never
+    replies. libspeechd would wait for ever in QTextToSpeech's constructor; the probe gives up."""
+    import socket
+
+    from ui.voice import speaker as spk
+
+    path = tmp_path / "wedged.sock"
+    mute = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    mute.bind(str(path))
+    mute.listen(4)
+    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{path}")
+    try:
+        assert "does not answer" in spk.speechd_problem(timeout=1.0)
+        sp = _speaker()
+        sp.probe_timeout = 1.0
+        told = []
+        sp.unavailable.connect(told.append)
+        sp.say(SENTENCE)  # returns at once: the probe runs on its own thread
+        assert not sp.speaking
+        qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+        assert "does not answer" in told[0] and not sp.available()
+    finally:
+        mute.close()

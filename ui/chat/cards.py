@@ -26,11 +26,14 @@ class Source:
     text: str
     char_start: int = 0
     char_end: int = 0
+    ocr: bool = False  # read by OCR from a page image
+    ocr_confidence: float | None = None
 
     @classmethod
     def of(cls, obj, n: int | None = None) -> Source:
         return cls(n if n is not None else getattr(obj, "n", 0), obj.manual, obj.path, obj.page, obj.section,
-                   obj.text, getattr(obj, "char_start", 0), getattr(obj, "char_end", 0))
+                   obj.text, getattr(obj, "char_start", 0), getattr(obj, "char_end", 0),
+                   getattr(obj, "ocr", False), getattr(obj, "ocr_confidence", None))
 
     @property
     def where(self) -> str:
@@ -77,6 +80,12 @@ class CitationCard(QFrame):
         if source.section:
             sec = label(source.section.replace(" > ", "  ›  "), "Caption", wrap=True)
             lay.addWidget(sec)
+        if source.ocr:
+            # The words came from a picture of the page: a misread digit is possible, so say so.
+            sure = (self.tr(" ({0:.0%} confidence)").format(source.ocr_confidence)
+                    if source.ocr_confidence is not None else "")
+            self.ocr_note = label(self.tr("Read by OCR{0}: check the page image").format(sure), "Caption", wrap=True)
+            lay.addWidget(self.ocr_note)
         text = label("", "Passage", wrap=True, selectable=False)
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setText(highlight(shorten(source.text, PASSAGE_CHARS), terms, theme.color("mark"),

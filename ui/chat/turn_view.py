@@ -26,6 +26,7 @@ class TurnView(QWidget):
 
     open_source = Signal(object)  # Source
     read_aloud = Signal(str)  # text to speak: the answer, or a safety note
+    start_procedure = Signal(int)  # a procedure id: the answer's passages hold its steps
 
     def __init__(self, turn: Turn, services: Services, parent=None):
         super().__init__(parent)
@@ -88,6 +89,11 @@ class TurnView(QWidget):
         self.notice = Notice("", "warn")
         self.notice.hide()
         cl.addWidget(self.notice)
+        # "Start procedure": the passages hold the steps of a procedure found in the manual.
+        self.procedures = QVBoxLayout()
+        self.procedures.setSpacing(6)
+        cl.addLayout(self.procedures)
+        self._shown_procedures: tuple = ()
         lay.addWidget(card)
 
         self.sources_title = label("", "H2")
@@ -158,6 +164,7 @@ class TurnView(QWidget):
             self.notice.show()
         else:
             self.notice.hide()
+        self._show_procedures()
         kind, cited = t.sources()
         sources = [Source.of(c) for c in cited]
         key = (kind, tuple((s.n, s.path, s.page, s.text[:40]) for s in sources))
@@ -172,6 +179,21 @@ class TurnView(QWidget):
                 self.tr("Sources") if kind == "cited" else self.tr("Closest passages") if kind else "")
             self.sources_title.setVisible(bool(kind))
             self._shown_sources = key
+
+    def _show_procedures(self) -> None:
+        offers = self.turn.answer.procedures if self.turn.answer is not None else self.turn.procedures
+        key = tuple(p["id"] for p in offers)
+        if key == self._shown_procedures:
+            return
+        clear_layout(self.procedures)
+        for p in offers:
+            where = self.tr(", page {0}").format(p["page"]) if p.get("page") is not None else ""
+            b = button(self.tr("Start procedure: {0}").format(p["title"]).replace("&", "&&"), "chevron-right",
+                       "Primary", tip=self.tr("Step by step, from {0}{1}").format(p["manual"], where),
+                       accessible=self.tr("Start procedure {0}").format(p["title"]))
+            b.clicked.connect(lambda _=False, pid=p["id"]: self.start_procedure.emit(pid))
+            self.procedures.addWidget(b, 0, Qt.AlignmentFlag.AlignLeft)
+        self._shown_procedures = key
 
     def _later(self, build) -> None:
         """Build a widget on a later event-loop turn, one per turn: creating and styling a banner

@@ -345,6 +345,11 @@ class LibraryView(QWidget):
                 self.progress.setValue(ev.done)
                 self.progress_label.setText(self.tr("Indexing {0} of {1}: {2}").format(
                     ev.done + 1, ev.total, Path(ev.path).name))
+            elif ev.kind == "ocr":  # a scanned page being read: "OCR page 3 of 200"
+                busy = {ev.path}
+                self.progress_label.setText(self.tr("Indexing {0} of {1}: {2}").format(
+                    ev.done + 1, ev.total, Path(ev.path).name))
+                self.progress_detail.setText(ev.message)
             elif ev.kind in ("added", "skipped", "failed"):
                 self.progress.setValue(ev.done)
                 if ev.kind == "failed":

@@ -4,7 +4,8 @@ WakeListener and connects them to the rest (kept out of main_window.py so its di
 - The Ask page's "Read aloud" buttons (answer, safety notes) go to the Speaker.
 - Barge-in: push-to-talk (Ask page or Notes) or the wake word stops the Speaker at once.
 - The wake listener gives the microphone to push-to-talk while its key is held.
-- A spoken command after the wake word is, until procedure mode takes it, a question on the Ask page.
+- What is said after the wake word is a command in procedure mode (`ProcedureView.hear`), else a
+  question on the Ask page.
 - Listening starts once the window is ready if the setting says so (default: in kiosk mode), and
   follows the setting when it is changed. The level meter sits in the status bar.
 """
@@ -24,15 +25,16 @@ log = logging.getLogger(__name__)
 
 
 class HandsFree(QObject):
-    def __init__(self, window):
+    def __init__(self, window, speaker: Speaker | None = None):
         super().__init__(window)
         self.window = window
         services = window.services
-        self.speaker = Speaker(lambda: services.settings, parent=self)
+        self.speaker = speaker or Speaker(lambda: services.settings, parent=self)
         self.wake = WakeListener(services, parent=self)
         self.indicator = WakeIndicator(self.wake)
         window.statusBar().addPermanentWidget(self.indicator)
-        for talk in (window.ask.voice, window.notes.voice):
+        procedure = getattr(window, "procedure", None)  # procedure mode: its own push-to-talk
+        for talk in (window.ask.voice, window.notes.voice) + ((procedure.voice,) if procedure is not None else ()):
             connect_barge_in(self.speaker, talk=talk)
             self.wake.follow(talk)
         connect_barge_in(self.speaker, wake=self.wake)
@@ -45,7 +47,10 @@ class HandsFree(QObject):
         window.kiosk.changed.connect(lambda _active: window.is_ready and self._settings(services.settings))
 
     def _utterance(self, text: str) -> None:
-        # Procedure mode (issue 14, "mode") will take commands first; for now a question to answer.
+        """A command in procedure mode; elsewhere a question for the Ask page."""
+        if self.window.page == "procedure":
+            self.window.procedure.hear(text)
+            return
         self.window.go("ask")
         self.window.ask._spoken(text)
 

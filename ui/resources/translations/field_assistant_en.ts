@@ -4,28 +4,28 @@
 <context>
     <name>AskView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="78"/>
         <location filename="../../chat/ask_view.py" line="79"/>
+        <location filename="../../chat/ask_view.py" line="80"/>
         <source>New question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="80"/>
+        <location filename="../../chat/ask_view.py" line="81"/>
         <source>Clear the answer and type a new question (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="83"/>
+        <location filename="../../chat/ask_view.py" line="84"/>
         <source>THIS SESSION</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="86"/>
+        <location filename="../../chat/ask_view.py" line="87"/>
         <source>Questions asked in this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="90"/>
+        <location filename="../../chat/ask_view.py" line="91"/>
         <source>Questions you ask appear here until the app is closed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -35,127 +35,127 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="111"/>
+        <location filename="../../chat/ask_view.py" line="112"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="119"/>
+        <location filename="../../chat/ask_view.py" line="120"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="119"/>
+        <location filename="../../chat/ask_view.py" line="120"/>
         <source>Ask the question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="122"/>
+        <location filename="../../chat/ask_view.py" line="123"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="122"/>
+        <location filename="../../chat/ask_view.py" line="123"/>
         <source>Stop the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="123"/>
+        <location filename="../../chat/ask_view.py" line="124"/>
         <source>Stop writing the answer (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="127"/>
+        <location filename="../../chat/ask_view.py" line="128"/>
         <source>Save to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="128"/>
+        <location filename="../../chat/ask_view.py" line="129"/>
         <source>Save this question and answer to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="129"/>
+        <location filename="../../chat/ask_view.py" line="130"/>
         <source>Keep the question, the answer and its sources as a job note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="174"/>
+        <location filename="../../chat/ask_view.py" line="175"/>
         <source>Ask the manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="178"/>
+        <location filename="../../chat/ask_view.py" line="179"/>
         <source>Add manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="181"/>
+        <location filename="../../chat/ask_view.py" line="182"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="189"/>
+        <location filename="../../chat/ask_view.py" line="190"/>
         <source>TRY ASKING</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="196"/>
+        <location filename="../../chat/ask_view.py" line="197"/>
         <source>How answers work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="198"/>
+        <location filename="../../chat/ask_view.py" line="199"/>
         <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="200"/>
+        <location filename="../../chat/ask_view.py" line="201"/>
         <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="201"/>
+        <location filename="../../chat/ask_view.py" line="202"/>
         <source>Safety warnings near the passages are shown above the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="202"/>
+        <location filename="../../chat/ask_view.py" line="203"/>
         <source>Everything runs on this device. Nothing is sent anywhere.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="216"/>
+        <location filename="../../chat/ask_view.py" line="217"/>
         <source>Opening the library…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="219"/>
+        <location filename="../../chat/ask_view.py" line="220"/>
         <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="222"/>
+        <location filename="../../chat/ask_view.py" line="223"/>
         <source>Answers come from the manuals on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="224"/>
+        <location filename="../../chat/ask_view.py" line="225"/>
         <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="232"/>
+        <location filename="../../chat/ask_view.py" line="233"/>
         <source>Ask: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="242"/>
+        <location filename="../../chat/ask_view.py" line="243"/>
         <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="247"/>
+        <location filename="../../chat/ask_view.py" line="248"/>
         <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -163,28 +163,38 @@
 <context>
     <name>CitationCard</name>
     <message>
-        <location filename="../../chat/cards.py" line="55"/>
+        <location filename="../../chat/cards.py" line="58"/>
         <source>page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="56"/>
+        <location filename="../../chat/cards.py" line="59"/>
         <source>Source {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="58"/>
+        <location filename="../../chat/cards.py" line="61"/>
         <source>Press Enter to open the manual at this passage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="72"/>
+        <location filename="../../chat/cards.py" line="75"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/cards.py" line="73"/>
+        <location filename="../../chat/cards.py" line="76"/>
         <source>Open source {0} in the viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="85"/>
+        <source> ({0:.0%} confidence)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/cards.py" line="87"/>
+        <source>Read by OCR{0}: check the page image</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -267,7 +277,7 @@
     </message>
     <message>
         <location filename="../../library/library_view.py" line="142"/>
-        <location filename="../../library/library_view.py" line="422"/>
+        <location filename="../../library/library_view.py" line="427"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -374,71 +384,72 @@
     </message>
     <message>
         <location filename="../../library/library_view.py" line="346"/>
+        <location filename="../../library/library_view.py" line="350"/>
         <source>Indexing {0} of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="360"/>
+        <location filename="../../library/library_view.py" line="365"/>
         <source>{0} added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="362"/>
+        <location filename="../../library/library_view.py" line="367"/>
         <source>{0} updated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="364"/>
+        <location filename="../../library/library_view.py" line="369"/>
         <source>{0} removed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="366"/>
+        <location filename="../../library/library_view.py" line="371"/>
         <source>{0} already in the library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="368"/>
+        <location filename="../../library/library_view.py" line="373"/>
         <source>{0} could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="375"/>
+        <location filename="../../library/library_view.py" line="380"/>
         <source>Indexing stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="378"/>
+        <location filename="../../library/library_view.py" line="383"/>
         <source>Indexing cancelled. Manuals indexed so far are kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="392"/>
+        <location filename="../../library/library_view.py" line="397"/>
         <source>Cancelling after the current file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="396"/>
+        <location filename="../../library/library_view.py" line="401"/>
         <source>Indexing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="400"/>
+        <location filename="../../library/library_view.py" line="405"/>
         <source>{0} file(s) could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="417"/>
+        <location filename="../../library/library_view.py" line="422"/>
         <source>Remove manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="418"/>
+        <location filename="../../library/library_view.py" line="423"/>
         <source>Remove these manuals from the library?&lt;br&gt;&lt;br&gt;{0}&lt;br&gt;&lt;br&gt;The files themselves are not deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="429"/>
+        <location filename="../../library/library_view.py" line="434"/>
         <source>{0} manual(s) removed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -446,198 +457,203 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="88"/>
         <location filename="../../main_window.py" line="90"/>
-        <location filename="../../main_window.py" line="166"/>
-        <location filename="../../main_window.py" line="313"/>
+        <location filename="../../main_window.py" line="92"/>
+        <location filename="../../main_window.py" line="175"/>
+        <location filename="../../main_window.py" line="350"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="109"/>
+        <location filename="../../main_window.py" line="114"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="109"/>
+        <location filename="../../main_window.py" line="114"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="110"/>
+        <location filename="../../main_window.py" line="115"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="110"/>
-        <location filename="../../main_window.py" line="179"/>
+        <location filename="../../main_window.py" line="115"/>
+        <location filename="../../main_window.py" line="188"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="111"/>
+        <location filename="../../main_window.py" line="116"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="168"/>
+        <location filename="../../main_window.py" line="177"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="177"/>
+        <location filename="../../main_window.py" line="186"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="177"/>
+        <location filename="../../main_window.py" line="186"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="178"/>
+        <location filename="../../main_window.py" line="187"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="178"/>
+        <location filename="../../main_window.py" line="187"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="179"/>
+        <location filename="../../main_window.py" line="188"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="180"/>
+        <location filename="../../main_window.py" line="189"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="180"/>
+        <location filename="../../main_window.py" line="189"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="189"/>
+        <location filename="../../main_window.py" line="198"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="189"/>
+        <location filename="../../main_window.py" line="198"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="192"/>
+        <location filename="../../main_window.py" line="201"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="193"/>
+        <location filename="../../main_window.py" line="202"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="215"/>
+        <location filename="../../main_window.py" line="224"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="263"/>
+        <location filename="../../main_window.py" line="273"/>
+        <source>This procedure cannot be opened: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="300"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="265"/>
+        <location filename="../../main_window.py" line="302"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="268"/>
+        <location filename="../../main_window.py" line="305"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="270"/>
+        <location filename="../../main_window.py" line="307"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="275"/>
+        <location filename="../../main_window.py" line="312"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="282"/>
+        <location filename="../../main_window.py" line="319"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="283"/>
+        <location filename="../../main_window.py" line="320"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="302"/>
+        <location filename="../../main_window.py" line="339"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="304"/>
+        <location filename="../../main_window.py" line="341"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="306"/>
+        <location filename="../../main_window.py" line="343"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="325"/>
+        <location filename="../../main_window.py" line="362"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="352"/>
+        <location filename="../../main_window.py" line="389"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="358"/>
+        <location filename="../../main_window.py" line="395"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="360"/>
+        <location filename="../../main_window.py" line="397"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="388"/>
+        <location filename="../../main_window.py" line="425"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="392"/>
-        <location filename="../../main_window.py" line="395"/>
+        <location filename="../../main_window.py" line="429"/>
+        <location filename="../../main_window.py" line="432"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="393"/>
+        <location filename="../../main_window.py" line="430"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="405"/>
+        <location filename="../../main_window.py" line="442"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="441"/>
+        <location filename="../../main_window.py" line="479"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -918,6 +934,258 @@ Assistant</source>
     </message>
 </context>
 <context>
+    <name>ProcedureView</name>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="104"/>
+        <source>Procedure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="111"/>
+        <source>Last command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="114"/>
+        <source>Leave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="115"/>
+        <source>Leave the procedure; it resumes at this step next time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="124"/>
+        <location filename="../../procedure/procedure_view.py" line="256"/>
+        <source>Opening the procedure…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="131"/>
+        <source>Before you start: read the warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="140"/>
+        <source>I have read the warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="141"/>
+        <source>Or say “acknowledged”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="153"/>
+        <source>Step counter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="155"/>
+        <source>Paused. Say “resume” or press Resume to go on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="167"/>
+        <source>Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="191"/>
+        <source>Procedure finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="197"/>
+        <source>Close the procedure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="217"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="217"/>
+        <source>The step before (say “back”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="218"/>
+        <source>Repeat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="218"/>
+        <source>Show this step again (say “repeat”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="219"/>
+        <source>Read aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="219"/>
+        <location filename="../../procedure/procedure_view.py" line="467"/>
+        <source>Read this step aloud (say “read it”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="220"/>
+        <location filename="../../procedure/procedure_view.py" line="453"/>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="220"/>
+        <source>Pause the procedure (say “pause”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="221"/>
+        <source>Finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="221"/>
+        <source>Finish the procedure (say “done”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="222"/>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="222"/>
+        <source>The next step (say “next”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="253"/>
+        <source>page {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="271"/>
+        <source>step {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="271"/>
+        <source>the warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="272"/>
+        <source>Resumed where you stopped: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="281"/>
+        <source>This procedure cannot be started: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="301"/>
+        <source>not a command: “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="315"/>
+        <source>paused: say “resume” first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="318"/>
+        <location filename="../../procedure/procedure_view.py" line="357"/>
+        <source>Step {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="326"/>
+        <source>this is the last step: say “done” to finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="327"/>
+        <source>this is the first step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="327"/>
+        <source>nothing to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="329"/>
+        <source>acknowledge the warnings first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="358"/>
+        <source>Paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="358"/>
+        <source>Finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="359"/>
+        <source>Warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="376"/>
+        <source>Last command: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="400"/>
+        <source>Step {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="427"/>
+        <source>Stopped at step {0} of {1}. The steps and times are in the job&apos;s note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="439"/>
+        <source>Step {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="453"/>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="463"/>
+        <source>Reading aloud is not available on this device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="468"/>
+        <source>Reading aloud is not available: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="468"/>
+        <source>no speech engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="547"/>
+        <source>The procedure&apos;s progress could not be written to the note: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Recorder</name>
     <message>
         <location filename="../../voice/recorder.py" line="97"/>
@@ -943,7 +1211,7 @@ Assistant</source>
 <context>
     <name>SafetyBanner</name>
     <message>
-        <location filename="../../chat/cards.py" line="127"/>
+        <location filename="../../chat/cards.py" line="136"/>
         <source>Show in manual</source>
         <translation type="unfinished"></translation>
     </message>
@@ -988,8 +1256,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="75"/>
-        <location filename="../../settings_dialog.py" line="365"/>
-        <location filename="../../settings_dialog.py" line="370"/>
+        <location filename="../../settings_dialog.py" line="368"/>
+        <location filename="../../settings_dialog.py" line="373"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1026,392 +1294,402 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../settings_dialog.py" line="91"/>
+        <source>Read scanned pages and photos by OCR when adding manuals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../settings_dialog.py" line="93"/>
-        <source>Library</source>
+        <source>Scans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="96"/>
+        <source>Library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../settings_dialog.py" line="99"/>
+        <location filename="../../settings_dialog.py" line="102"/>
         <source>Watched folders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="101"/>
+        <location filename="../../settings_dialog.py" line="104"/>
         <source>Manuals added, changed or deleted in these folders are indexed or removed automatically.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="103"/>
+        <location filename="../../settings_dialog.py" line="106"/>
         <source>Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="103"/>
+        <location filename="../../settings_dialog.py" line="106"/>
         <source>Watch a folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="106"/>
+        <location filename="../../settings_dialog.py" line="109"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="106"/>
+        <location filename="../../settings_dialog.py" line="109"/>
         <source>Stop watching the folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="115"/>
+        <location filename="../../settings_dialog.py" line="118"/>
         <source>Voice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="118"/>
-        <location filename="../../settings_dialog.py" line="120"/>
+        <location filename="../../settings_dialog.py" line="121"/>
+        <location filename="../../settings_dialog.py" line="123"/>
         <source>Microphone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="122"/>
-        <location filename="../../settings_dialog.py" line="126"/>
+        <location filename="../../settings_dialog.py" line="125"/>
+        <location filename="../../settings_dialog.py" line="129"/>
         <source>After speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="123"/>
+        <location filename="../../settings_dialog.py" line="126"/>
         <source>Ask the question at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="124"/>
+        <location filename="../../settings_dialog.py" line="127"/>
         <source>Let me check the words first, then tap Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="130"/>
+        <location filename="../../settings_dialog.py" line="133"/>
         <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="134"/>
+        <location filename="../../settings_dialog.py" line="137"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="136"/>
+        <location filename="../../settings_dialog.py" line="139"/>
         <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="138"/>
+        <location filename="../../settings_dialog.py" line="141"/>
         <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="139"/>
+        <location filename="../../settings_dialog.py" line="142"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="142"/>
+        <location filename="../../settings_dialog.py" line="145"/>
         <source>Leave empty to keep the stored one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="143"/>
+        <location filename="../../settings_dialog.py" line="146"/>
         <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="144"/>
+        <location filename="../../settings_dialog.py" line="147"/>
         <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="146"/>
+        <location filename="../../settings_dialog.py" line="149"/>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="149"/>
+        <location filename="../../settings_dialog.py" line="152"/>
         <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="150"/>
+        <location filename="../../settings_dialog.py" line="153"/>
         <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="152"/>
+        <location filename="../../settings_dialog.py" line="155"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="152"/>
+        <location filename="../../settings_dialog.py" line="155"/>
         <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="155"/>
+        <location filename="../../settings_dialog.py" line="158"/>
         <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="158"/>
+        <location filename="../../settings_dialog.py" line="161"/>
         <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="161"/>
-        <location filename="../../settings_dialog.py" line="165"/>
+        <location filename="../../settings_dialog.py" line="164"/>
+        <location filename="../../settings_dialog.py" line="168"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="167"/>
-        <location filename="../../settings_dialog.py" line="171"/>
+        <location filename="../../settings_dialog.py" line="170"/>
+        <location filename="../../settings_dialog.py" line="174"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="169"/>
+        <location filename="../../settings_dialog.py" line="172"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="174"/>
         <location filename="../../settings_dialog.py" line="177"/>
+        <location filename="../../settings_dialog.py" line="180"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="176"/>
+        <location filename="../../settings_dialog.py" line="179"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="179"/>
+        <location filename="../../settings_dialog.py" line="182"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="183"/>
-        <location filename="../../settings_dialog.py" line="187"/>
+        <location filename="../../settings_dialog.py" line="186"/>
+        <location filename="../../settings_dialog.py" line="190"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="184"/>
+        <location filename="../../settings_dialog.py" line="187"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="185"/>
+        <location filename="../../settings_dialog.py" line="188"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="191"/>
+        <location filename="../../settings_dialog.py" line="194"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="193"/>
+        <location filename="../../settings_dialog.py" line="196"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="194"/>
+        <location filename="../../settings_dialog.py" line="197"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="196"/>
+        <location filename="../../settings_dialog.py" line="199"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="208"/>
+        <location filename="../../settings_dialog.py" line="211"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="209"/>
+        <location filename="../../settings_dialog.py" line="212"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="212"/>
+        <location filename="../../settings_dialog.py" line="215"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="212"/>
+        <location filename="../../settings_dialog.py" line="215"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="220"/>
+        <location filename="../../settings_dialog.py" line="223"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="221"/>
+        <location filename="../../settings_dialog.py" line="224"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="233"/>
+        <location filename="../../settings_dialog.py" line="236"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="237"/>
+        <location filename="../../settings_dialog.py" line="240"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="242"/>
+        <location filename="../../settings_dialog.py" line="245"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="250"/>
+        <location filename="../../settings_dialog.py" line="253"/>
         <source>Offer to read answers and safety notes aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="252"/>
+        <location filename="../../settings_dialog.py" line="255"/>
         <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="254"/>
-        <location filename="../../settings_dialog.py" line="261"/>
+        <location filename="../../settings_dialog.py" line="257"/>
+        <location filename="../../settings_dialog.py" line="264"/>
         <source>Reading speed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="255"/>
+        <location filename="../../settings_dialog.py" line="258"/>
         <source>Slower</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="255"/>
+        <location filename="../../settings_dialog.py" line="258"/>
         <source>Normal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="255"/>
+        <location filename="../../settings_dialog.py" line="258"/>
         <source>Faster</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="257"/>
+        <location filename="../../settings_dialog.py" line="260"/>
         <source>Custom ({0:+.1f})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="263"/>
-        <location filename="../../settings_dialog.py" line="268"/>
+        <location filename="../../settings_dialog.py" line="266"/>
+        <location filename="../../settings_dialog.py" line="271"/>
         <source>Wake word</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="264"/>
+        <location filename="../../settings_dialog.py" line="267"/>
         <source>On in kiosk mode only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="265"/>
+        <location filename="../../settings_dialog.py" line="268"/>
         <source>Always listen for it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="266"/>
+        <location filename="../../settings_dialog.py" line="269"/>
         <source>Off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="270"/>
-        <location filename="../../settings_dialog.py" line="274"/>
+        <location filename="../../settings_dialog.py" line="273"/>
+        <location filename="../../settings_dialog.py" line="277"/>
         <source>Wake phrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="313"/>
+        <location filename="../../settings_dialog.py" line="316"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="315"/>
+        <location filename="../../settings_dialog.py" line="318"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="326"/>
+        <location filename="../../settings_dialog.py" line="329"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="339"/>
+        <location filename="../../settings_dialog.py" line="342"/>
         <source>On this device: first word after {0} s, then {1} words a second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="342"/>
+        <location filename="../../settings_dialog.py" line="345"/>
         <source>Recommended: the best model that answers within 8 s here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="344"/>
+        <location filename="../../settings_dialog.py" line="347"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="347"/>
+        <location filename="../../settings_dialog.py" line="350"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="351"/>
+        <location filename="../../settings_dialog.py" line="354"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="353"/>
+        <location filename="../../settings_dialog.py" line="356"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="361"/>
+        <location filename="../../settings_dialog.py" line="364"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="376"/>
+        <location filename="../../settings_dialog.py" line="379"/>
         <source>Watch a folder of manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="427"/>
+        <location filename="../../settings_dialog.py" line="431"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="430"/>
+        <location filename="../../settings_dialog.py" line="434"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="453"/>
+        <location filename="../../settings_dialog.py" line="457"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="466"/>
+        <location filename="../../settings_dialog.py" line="470"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1419,22 +1697,23 @@ Assistant</source>
 <context>
     <name>Speaker</name>
     <message>
-        <location filename="../../voice/speaker.py" line="73"/>
+        <location filename="../../voice/speaker.py" line="134"/>
         <source>Read aloud is not available: Qt&apos;s text-to-speech module is missing ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="77"/>
+        <location filename="../../voice/speaker.py" line="140"/>
         <source>Read aloud is not available: no speech engine on this device (on Linux, install speech-dispatcher and espeak-ng)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="82"/>
+        <location filename="../../voice/speaker.py" line="145"/>
+        <location filename="../../voice/speaker.py" line="243"/>
         <source>Read aloud is not available: the speech engine did not start ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="154"/>
+        <location filename="../../voice/speaker.py" line="273"/>
         <source>Read aloud stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1518,32 +1797,32 @@ Assistant</source>
 <context>
     <name>TalkController</name>
     <message>
-        <location filename="../../voice/talk.py" line="51"/>
+        <location filename="../../voice/talk.py" line="55"/>
         <source>No microphone: type your question instead</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="74"/>
+        <location filename="../../voice/talk.py" line="78"/>
         <source>Voice input unavailable: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="100"/>
+        <location filename="../../voice/talk.py" line="104"/>
         <source>Hold the button (or Space) while you speak, then let go.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="129"/>
+        <location filename="../../voice/talk.py" line="136"/>
         <source>the recording</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="157"/>
+        <location filename="../../voice/talk.py" line="164"/>
         <source>Nothing was heard: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="158"/>
+        <location filename="../../voice/talk.py" line="165"/>
         <source>no speech detected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1551,148 +1830,168 @@ Assistant</source>
 <context>
     <name>TurnView</name>
     <message>
-        <location filename="../../chat/turn_view.py" line="39"/>
+        <location filename="../../chat/turn_view.py" line="40"/>
         <source>You asked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="41"/>
+        <location filename="../../chat/turn_view.py" line="42"/>
         <source>Question: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="51"/>
+        <location filename="../../chat/turn_view.py" line="52"/>
         <source>ANSWER</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="56"/>
+        <location filename="../../chat/turn_view.py" line="57"/>
         <source>Answer status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="59"/>
-        <location filename="../../chat/turn_view.py" line="200"/>
+        <location filename="../../chat/turn_view.py" line="60"/>
+        <location filename="../../chat/turn_view.py" line="222"/>
         <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="60"/>
+        <location filename="../../chat/turn_view.py" line="61"/>
         <source>Read the answer aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="68"/>
+        <location filename="../../chat/turn_view.py" line="69"/>
         <source>FROM THE MANUAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="71"/>
+        <location filename="../../chat/turn_view.py" line="72"/>
         <source>The manual says</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="82"/>
+        <location filename="../../chat/turn_view.py" line="83"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="122"/>
+        <location filename="../../chat/turn_view.py" line="128"/>
         <source>{0}, page {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="124"/>
+        <location filename="../../chat/turn_view.py" line="130"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="156"/>
+        <location filename="../../chat/turn_view.py" line="162"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="172"/>
+        <location filename="../../chat/turn_view.py" line="179"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="172"/>
+        <location filename="../../chat/turn_view.py" line="179"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="201"/>
+        <location filename="../../chat/turn_view.py" line="190"/>
+        <source>, page {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="191"/>
+        <source>Start procedure: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="192"/>
+        <source>Step by step, from {0}{1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="193"/>
+        <source>Start procedure {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="223"/>
         <source>Read the safety note aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="225"/>
+        <location filename="../../chat/turn_view.py" line="247"/>
         <source>Searching the manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="228"/>
+        <location filename="../../chat/turn_view.py" line="250"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="229"/>
+        <location filename="../../chat/turn_view.py" line="251"/>
         <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="229"/>
+        <location filename="../../chat/turn_view.py" line="251"/>
         <source>Reading the passages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="231"/>
+        <location filename="../../chat/turn_view.py" line="253"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="233"/>
+        <location filename="../../chat/turn_view.py" line="255"/>
         <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="239"/>
+        <location filename="../../chat/turn_view.py" line="261"/>
         <source>Nothing relevant found · {0:.1f} s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="241"/>
+        <location filename="../../chat/turn_view.py" line="263"/>
         <source>{0:.1f} s · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="246"/>
+        <location filename="../../chat/turn_view.py" line="268"/>
         <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="250"/>
+        <location filename="../../chat/turn_view.py" line="272"/>
         <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="257"/>
+        <location filename="../../chat/turn_view.py" line="279"/>
         <source>Generation was stopped. The text above is incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="260"/>
+        <location filename="../../chat/turn_view.py" line="282"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="264"/>
+        <location filename="../../chat/turn_view.py" line="286"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="266"/>
+        <location filename="../../chat/turn_view.py" line="288"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1779,22 +2078,22 @@ Assistant</source>
 <context>
     <name>WakeIndicator</name>
     <message>
-        <location filename="../../voice/wake.py" line="230"/>
+        <location filename="../../voice/wake.py" line="239"/>
         <source>Listening for the wake word</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="230"/>
+        <location filename="../../voice/wake.py" line="239"/>
         <source>Listening: say the command</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="231"/>
+        <location filename="../../voice/wake.py" line="240"/>
         <source>Understanding the command…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="232"/>
+        <location filename="../../voice/wake.py" line="241"/>
         <source>Wake word paused while you talk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1802,22 +2101,22 @@ Assistant</source>
 <context>
     <name>WakeListener</name>
     <message>
-        <location filename="../../voice/wake.py" line="101"/>
+        <location filename="../../voice/wake.py" line="107"/>
         <source>Wake word unavailable: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="156"/>
+        <location filename="../../voice/wake.py" line="165"/>
         <source>Nothing heard after the wake word</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="167"/>
+        <location filename="../../voice/wake.py" line="176"/>
         <source>the spoken command</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="183"/>
+        <location filename="../../voice/wake.py" line="192"/>
         <source>Nothing was heard: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1843,7 +2142,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="476"/>
+        <location filename="../../settings_dialog.py" line="480"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>

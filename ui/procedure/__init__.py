@@ -1,0 +1,1 @@
+"""Procedure mode: warnings, one step per screen, voice commands."""
