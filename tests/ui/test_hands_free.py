@@ -89,3 +89,18 @@ def test_kiosk_listens_for_the_wake_word_by_default(qtbot, make_window, library)
     wl = w.hands_free.wake
     assert wl.state == "listening" or (wl.state == "off" and w.toast.isVisible())
     assert wl.detector is not None and wl.detector.model == "okay_nabu"
+
+
+def test_wake_word_command_goes_to_procedure_mode(qtbot, make_window, tmp_path):
+    """In procedure mode what is said after the wake word is a command for the step screen."""
+    from tests.ui.test_procedure_mode import make_pdf, seal
+
+    w = make_window(start=False)
+    v = w.procedure
+    w.open_procedure(seal(make_pdf(tmp_path / "p200.pdf")))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    v.hear("ok")  # the warnings acknowledged: step 1
+    with qtbot.waitSignal(v.step_shown, timeout=10_000) as shown:
+        w.hands_free.wake.utterance.emit("Next step.")  # as the listener emits a transcript
+    assert shown.args == [2] and w.page == "procedure"
+    assert w.ask.current is None  # not asked as a question
