@@ -61,6 +61,14 @@ class Settings(BaseSettings):
                                     "(`field-assistant gui` settings); None: the system's default input")
     voice_auto_ask: bool = Field(True, description="ask as soon as the spoken question is transcribed; "
                                  "False: put it in the question box and wait for Ask")
+    # Read aloud and the wake word (issue 14)
+    read_aloud: bool = Field(True, description="offer read-aloud of answers and steps (the system's speech "
+                             "engine: speech-dispatcher on Linux)")
+    speech_voice: str | None = Field(None, description="voice name for read aloud; None: the engine's default")
+    speech_rate: float = Field(0.0, ge=-1.0, le=1.0, description="read-aloud speed: -1 slowest, 0 normal, 1 fastest")
+    wake_word: bool | None = Field(None, description="listen for the wake word, then for a spoken command; "
+                                   "None: on in kiosk mode, off on the desktop")
+    wake_word_model: str = Field("okay_nabu", description="okay_nabu | hey_jarvis | hey_mycroft | alexa")
     # Scanned pages (issue 13)
     ocr: bool = Field(True, description="read pages without a text layer (scans, photos, image files) by OCR "
                       "while adding manuals; off: such pages are reported and left unsearchable")
@@ -89,6 +97,12 @@ class Settings(BaseSettings):
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings):
         return (init_settings, env_settings, _JsonFileSource(settings_cls))
+
+
+def wake_word_on(s: Settings, kiosk: bool | None = None) -> bool:
+    """The wake word setting with its default applied: on in kiosk mode (hands busy), off elsewhere.
+    `kiosk`: whether the app runs as a kiosk now (e.g. `gui --kiosk`), if the caller knows."""
+    return (s.kiosk if kiosk is None else kiosk) if s.wake_word is None else s.wake_word
 
 
 def load() -> Settings:

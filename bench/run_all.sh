@@ -58,6 +58,8 @@ $PY bench/stt_latency.py
 step "push-to-talk in the app (offscreen Qt)"
 QT_QPA_PLATFORM=offscreen $PY bench/voice_gui_bench.py
 
+step "wake word: false accepts per hour, detection, CPU while listening"
+$PY bench/wake_word.py --devdata "$DEVDATA"
 step "procedure mode by voice: speech end -> next step painted (offscreen Qt)"
 QT_QPA_PLATFORM=offscreen $PY bench/procedure_voice.py
 

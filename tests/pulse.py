@@ -65,3 +65,11 @@ def play(wav: Path, client: dict[str, str], delay: float = 0.0) -> subprocess.Po
     if delay:
         cmd = ["sh", "-c", f'sleep {delay} && exec "$@"', "sh", *cmd]
     return subprocess.Popen(cmd, env={**os.environ, **client})
+
+
+def record(wav: Path, client: dict[str, str], device: str = f"{SINK}.monitor") -> subprocess.Popen:
+    """Record what is played into the null sink (its monitor: everything any client plays to the
+    default sink) into `wav`, 16 kHz mono s16, until the process is terminated (parecord ends the
+    WAV file properly on SIGTERM)."""
+    return subprocess.Popen(["parecord", f"--device={device}", "--rate=16000", "--channels=1", "--format=s16le",
+                             "--file-format=wav", str(wav)], env={**os.environ, **client})

@@ -29,6 +29,8 @@ from .procedure.procedure_view import ProcedureView
 from .services import Services
 from .settings_dialog import SettingsDialog
 from .viewer.viewer_view import ViewerView
+from .voice.hands_free import HandsFree
+from .voice.speaker import Speaker
 from .widgets import Toast, accept_file_drag, box, dropped_paths, panel, refresh_icons, repolish
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,9 @@ class MainWindow(QMainWindow):
         self.viewer = ViewerView(services)
         self.library = LibraryView(services)
         self.notes = NotesView(services)
-        self.procedure = ProcedureView(services)
+        # Read aloud (issue 14): one Speaker for the window, given to procedure mode and HandsFree.
+        self.speaker = Speaker(lambda: services.settings, parent=self)
+        self.procedure = ProcedureView(services, speaker=self.speaker)
         for w in (self.ask, self.viewer, self.library, self.notes, self.procedure):
             self.stack.addWidget(w)
         root.addWidget(self.stack, 1)
@@ -146,6 +150,8 @@ class MainWindow(QMainWindow):
         self.watch = WatchPoller(self.services, self)
         self.watch.message.connect(lambda text: self.notify(text, 8000))
         self.ready.connect(self.watch.start)
+        # Read aloud and the wake word (issue 14): speaker, wake listener, level meter, barge-in.
+        self.hands_free = HandsFree(self, self.speaker)
         QGuiApplication.instance().installEventFilter(self)  # Space: push-to-talk on the Ask page
         services.model_state_changed.connect(self._model_state)
         services.library_changed.connect(self._library_changed)
@@ -450,6 +456,7 @@ class MainWindow(QMainWindow):
         if first:
             self._net_timer.stop()
             self.watch.stop()
+            self.hands_free.stop()
             self.ask.stop()
             self.notes.save_now()  # the note being written is never lost on close
             self.procedure.stop()  # nor a procedure's progress still queued for its note

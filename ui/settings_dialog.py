@@ -127,6 +127,7 @@ class SettingsDialog(QDialog):
         self.auto_ask.addItem(self.tr("Let me check the words first, then tap Ask"), False)
         self.auto_ask.setCurrentIndex(0 if s.voice_auto_ask else 1)
         self._row(form, self.tr("After speaking"), self.auto_ask)
+        self._voice_out_rows(form, s)
 
         # Notes sync
         lay.addWidget(label(self.tr("Notes sync"), "H2"))
@@ -244,6 +245,36 @@ class SettingsDialog(QDialog):
             self.microphone.addItem(self.tr("{0} (not connected)").format(current), current)
             idx = self.microphone.count() - 1
         self.microphone.setCurrentIndex(max(0, idx))
+
+    def _voice_out_rows(self, form: QFormLayout, s) -> None:
+        """Read aloud and the wake word (issue 14)."""
+        from assistant.speech.wakeword import MODELS, PHRASES
+
+        self.read_aloud = QCheckBox(self.tr("Offer to read answers and safety notes aloud"))
+        self.read_aloud.setChecked(s.read_aloud)
+        self._row(form, self.tr("Read aloud"), self.read_aloud)
+        self.speech_rate = QComboBox()
+        self.speech_rate.setAccessibleName(self.tr("Reading speed"))
+        rates = [(self.tr("Slower"), -0.3), (self.tr("Normal"), 0.0), (self.tr("Faster"), 0.3)]
+        if s.speech_rate not in [r for _, r in rates]:
+            rates.append((self.tr("Custom ({0:+.1f})").format(s.speech_rate), s.speech_rate))
+        for text, rate in rates:
+            self.speech_rate.addItem(text, rate)
+        self.speech_rate.setCurrentIndex(self.speech_rate.findData(s.speech_rate))
+        self._row(form, self.tr("Reading speed"), self.speech_rate)
+        self.wake_word = QComboBox()
+        self.wake_word.setAccessibleName(self.tr("Wake word"))
+        self.wake_word.addItem(self.tr("On in kiosk mode only"), None)
+        self.wake_word.addItem(self.tr("Always listen for it"), True)
+        self.wake_word.addItem(self.tr("Off"), False)
+        self.wake_word.setCurrentIndex({None: 0, True: 1, False: 2}[s.wake_word])
+        self._row(form, self.tr("Wake word"), self.wake_word)
+        self.wake_model = QComboBox()
+        self.wake_model.setAccessibleName(self.tr("Wake phrase"))
+        for m in MODELS:
+            self.wake_model.addItem(f"“{PHRASES[m].title()}”", m)
+        self.wake_model.setCurrentIndex(max(0, self.wake_model.findData(s.wake_word_model)))
+        self._row(form, self.tr("Wake phrase"), self.wake_model)
 
     def _row(self, form: QFormLayout, text: str, field) -> None:
         """A form row whose label column has the same width in every section."""
@@ -377,6 +408,10 @@ class SettingsDialog(QDialog):
         for key, value in (("max_answer_tokens", self.length.currentData()), ("top_k", self.passages.value()),
                            ("theme", self.theme.currentData()), ("text_size", self.text_size.currentData()),
                            ("kiosk", self.kiosk.isChecked()), ("voice_input", self.microphone.currentData()),
+                           ("voice_auto_ask", self.auto_ask.currentData()),
+                           ("read_aloud", self.read_aloud.isChecked()), ("speech_rate", self.speech_rate.currentData()),
+                           ("wake_word", self.wake_word.currentData()),
+                           ("wake_word_model", self.wake_model.currentData()),
                            ("voice_auto_ask", self.auto_ask.currentData()), ("ocr", self.ocr.isChecked()),
                            ("sync_url", self.sync_url.text().strip() or None),
                            ("sync_db", self.sync_db.text().strip() or "field-notes"),

@@ -33,6 +33,13 @@ pytest.importorskip("pytestqt")
 TEST_ANSWER_TOKENS = "24"
 
 
+@pytest.fixture(autouse=True)
+def _no_system_speech_dispatcher(tmp_path, monkeypatch):
+    """Read aloud talks to speech-dispatcher at SPEECHD_ADDRESS: here a socket nobody listens on,
+    so no test spawns or uses the machine's own daemon (test_read_aloud.py starts a private one)."""
+    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{tmp_path / 'no-speech-dispatcher.sock'}")
+
+
 @pytest.fixture(scope="session")
 def qapp_args():
     return ["field-assistant-tests"]

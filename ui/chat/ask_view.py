@@ -60,6 +60,7 @@ class AskView(QWidget):
     busy_changed = Signal(bool)
     answer_finished = Signal(object)  # Turn
     save_to_notes = Signal(str, dict)  # question, Answer.to_json()
+    read_aloud = Signal(str)  # a turn's Read aloud buttons (ui/voice/hands_free.py speaks it)
     start_procedure = Signal(int)  # a procedure id offered under an answer
 
     def __init__(self, services: Services, touch: bool = False, parent=None):
@@ -352,6 +353,7 @@ class AskView(QWidget):
         if turn is not None:
             tv = self.turn_view = TurnView(turn, self.services)
             tv.open_source.connect(lambda src, tv=tv: self.open_source.emit(src, tv.terms))
+            tv.read_aloud.connect(self.read_aloud)
             tv.start_procedure.connect(self.start_procedure)
             self.content_layout.addWidget(self.turn_view)
         self.scroll.verticalScrollBar().setValue(0)

@@ -4,6 +4,7 @@ streamed answer with its [n] links, notes on how far to trust it, and the source
 from __future__ import annotations
 
 import html
+import re
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -25,6 +26,7 @@ class TurnView(QWidget):
     """Renders one Turn: question, safety banners, answer, notes, source cards."""
 
     open_source = Signal(object)  # Source
+    read_aloud = Signal(str)  # text to speak: the answer, or a safety note
     start_procedure = Signal(int)  # a procedure id: the answer's passages hold its steps
 
     def __init__(self, turn: Turn, services: Services, parent=None):
@@ -55,6 +57,12 @@ class TurnView(QWidget):
         self.status = label("", "Caption")
         self.status.setAccessibleName(self.tr("Answer status"))
         head.addWidget(self.status)
+        # Read aloud (issue 14): the manual's line and the answer, without the [n] citation marks.
+        self.read_button = button(self.tr("Read aloud"), None, "Link")
+        self.read_button.setAccessibleName(self.tr("Read the answer aloud"))
+        self.read_button.clicked.connect(lambda: self.read_aloud.emit(self.speech_text()))
+        self.read_button.hide()
+        head.addWidget(self.read_button)
         cl.addLayout(head)
         # The manual's own line that answers the question, as soon as the search is done (no model
         # needed), with the page it is on; the model's prose follows under it.
@@ -150,6 +158,7 @@ class TurnView(QWidget):
         self._show_direct()
         self.update_text()
         self.update_status()
+        self.read_button.setVisible(self.services.settings.read_aloud and bool(self.speech_text()))
         if t.busy:
             self.spinner.start()
         else:
@@ -210,9 +219,21 @@ class TurnView(QWidget):
         if self._pending:
             QTimer.singleShot(0, self._build_next)
 
+    def speech_text(self) -> str:
+        """What "Read aloud" says: the manual's own line, then the answer's prose without [n] marks."""
+        t = self.turn
+        prose = t.answer.answer if t.answer is not None else ("" if t.busy else t.text)
+        prose = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", prose or "").strip()
+        return " ".join(x for x in ((t.direct.text if t.direct is not None else ""), prose) if x)
+
     def _add_banner(self, note) -> None:
         b = SafetyBanner(note)
         b.open_requested.connect(self.open_source)
+        if self.services.settings.read_aloud:
+            rb = button(self.tr("Read aloud"), None, "Link")
+            rb.setAccessibleName(self.tr("Read the safety note aloud"))
+            rb.clicked.connect(lambda: self.read_aloud.emit(f"{note.level.title()}. {note.text}"))
+            b.layout().addWidget(rb, 0, Qt.AlignmentFlag.AlignTop)
         self.banners.addWidget(b)
 
     def _add_card(self, source) -> None:

@@ -4,28 +4,28 @@
 <context>
     <name>AskView</name>
     <message>
-        <location filename="../../chat/ask_view.py" line="78"/>
         <location filename="../../chat/ask_view.py" line="79"/>
+        <location filename="../../chat/ask_view.py" line="80"/>
         <source>New question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="80"/>
+        <location filename="../../chat/ask_view.py" line="81"/>
         <source>Clear the answer and type a new question (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="83"/>
+        <location filename="../../chat/ask_view.py" line="84"/>
         <source>THIS SESSION</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="86"/>
+        <location filename="../../chat/ask_view.py" line="87"/>
         <source>Questions asked in this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="90"/>
+        <location filename="../../chat/ask_view.py" line="91"/>
         <source>Questions you ask appear here until the app is closed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -35,127 +35,127 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="111"/>
+        <location filename="../../chat/ask_view.py" line="112"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="119"/>
+        <location filename="../../chat/ask_view.py" line="120"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="119"/>
+        <location filename="../../chat/ask_view.py" line="120"/>
         <source>Ask the question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="122"/>
+        <location filename="../../chat/ask_view.py" line="123"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="122"/>
+        <location filename="../../chat/ask_view.py" line="123"/>
         <source>Stop the answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="123"/>
+        <location filename="../../chat/ask_view.py" line="124"/>
         <source>Stop writing the answer (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="127"/>
+        <location filename="../../chat/ask_view.py" line="128"/>
         <source>Save to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="128"/>
+        <location filename="../../chat/ask_view.py" line="129"/>
         <source>Save this question and answer to notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="129"/>
+        <location filename="../../chat/ask_view.py" line="130"/>
         <source>Keep the question, the answer and its sources as a job note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="174"/>
+        <location filename="../../chat/ask_view.py" line="175"/>
         <source>Ask the manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="178"/>
+        <location filename="../../chat/ask_view.py" line="179"/>
         <source>Add manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="181"/>
+        <location filename="../../chat/ask_view.py" line="182"/>
         <source>Load the demo manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="189"/>
+        <location filename="../../chat/ask_view.py" line="190"/>
         <source>TRY ASKING</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="196"/>
+        <location filename="../../chat/ask_view.py" line="197"/>
         <source>How answers work</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="198"/>
+        <location filename="../../chat/ask_view.py" line="199"/>
         <source>Every answer comes only from the manuals in your library, with the manual, page and passage it rests on. Tap a source to open the page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="200"/>
+        <location filename="../../chat/ask_view.py" line="201"/>
         <source>Part numbers, error codes and values are matched exactly: ask with them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="201"/>
+        <location filename="../../chat/ask_view.py" line="202"/>
         <source>Safety warnings near the passages are shown above the answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="202"/>
+        <location filename="../../chat/ask_view.py" line="203"/>
         <source>Everything runs on this device. Nothing is sent anywhere.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="216"/>
+        <location filename="../../chat/ask_view.py" line="217"/>
         <source>Opening the library…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="219"/>
+        <location filename="../../chat/ask_view.py" line="220"/>
         <source>Answers come from the {0} manuals on this device ({1} passages), with the page to check them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="222"/>
+        <location filename="../../chat/ask_view.py" line="223"/>
         <source>Answers come from the manuals on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="224"/>
+        <location filename="../../chat/ask_view.py" line="225"/>
         <source>&lt;b&gt;Your library is empty.&lt;/b&gt; Add the equipment manuals (PDF, Word, HTML, Markdown or text) to ask questions about them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="232"/>
+        <location filename="../../chat/ask_view.py" line="233"/>
         <source>Ask: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="242"/>
+        <location filename="../../chat/ask_view.py" line="243"/>
         <source>&lt;b&gt;No chat model is installed.&lt;/b&gt; You can still search: the passages that match your question are shown without a written answer. An administrator can add a GGUF model in Settings, or run &lt;i&gt;field-assistant models setup&lt;/i&gt;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/ask_view.py" line="247"/>
+        <location filename="../../chat/ask_view.py" line="248"/>
         <source>&lt;b&gt;The chat model could not be loaded.&lt;/b&gt; {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -457,203 +457,203 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="88"/>
         <location filename="../../main_window.py" line="90"/>
-        <location filename="../../main_window.py" line="169"/>
-        <location filename="../../main_window.py" line="344"/>
+        <location filename="../../main_window.py" line="92"/>
+        <location filename="../../main_window.py" line="175"/>
+        <location filename="../../main_window.py" line="350"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="110"/>
+        <location filename="../../main_window.py" line="114"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="110"/>
+        <location filename="../../main_window.py" line="114"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="111"/>
+        <location filename="../../main_window.py" line="115"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="111"/>
-        <location filename="../../main_window.py" line="182"/>
+        <location filename="../../main_window.py" line="115"/>
+        <location filename="../../main_window.py" line="188"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="112"/>
+        <location filename="../../main_window.py" line="116"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="171"/>
+        <location filename="../../main_window.py" line="177"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="180"/>
+        <location filename="../../main_window.py" line="186"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="180"/>
+        <location filename="../../main_window.py" line="186"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="187"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="187"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="182"/>
+        <location filename="../../main_window.py" line="188"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="183"/>
+        <location filename="../../main_window.py" line="189"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="183"/>
+        <location filename="../../main_window.py" line="189"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="192"/>
+        <location filename="../../main_window.py" line="198"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="192"/>
+        <location filename="../../main_window.py" line="198"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="195"/>
+        <location filename="../../main_window.py" line="201"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="196"/>
+        <location filename="../../main_window.py" line="202"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="218"/>
+        <location filename="../../main_window.py" line="224"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="267"/>
+        <location filename="../../main_window.py" line="273"/>
         <source>This procedure cannot be opened: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="294"/>
+        <location filename="../../main_window.py" line="300"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="296"/>
+        <location filename="../../main_window.py" line="302"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="299"/>
+        <location filename="../../main_window.py" line="305"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="301"/>
+        <location filename="../../main_window.py" line="307"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="306"/>
+        <location filename="../../main_window.py" line="312"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="313"/>
+        <location filename="../../main_window.py" line="319"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="314"/>
+        <location filename="../../main_window.py" line="320"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="333"/>
+        <location filename="../../main_window.py" line="339"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="335"/>
+        <location filename="../../main_window.py" line="341"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="337"/>
+        <location filename="../../main_window.py" line="343"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="356"/>
+        <location filename="../../main_window.py" line="362"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="383"/>
+        <location filename="../../main_window.py" line="389"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="389"/>
+        <location filename="../../main_window.py" line="395"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="391"/>
+        <location filename="../../main_window.py" line="397"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="419"/>
+        <location filename="../../main_window.py" line="425"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="423"/>
-        <location filename="../../main_window.py" line="426"/>
+        <location filename="../../main_window.py" line="429"/>
+        <location filename="../../main_window.py" line="432"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="424"/>
+        <location filename="../../main_window.py" line="430"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="436"/>
+        <location filename="../../main_window.py" line="442"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="472"/>
+        <location filename="../../main_window.py" line="479"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1256,8 +1256,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="75"/>
-        <location filename="../../settings_dialog.py" line="337"/>
-        <location filename="../../settings_dialog.py" line="342"/>
+        <location filename="../../settings_dialog.py" line="368"/>
+        <location filename="../../settings_dialog.py" line="373"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1367,267 +1367,354 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="132"/>
+        <location filename="../../settings_dialog.py" line="133"/>
         <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="136"/>
+        <location filename="../../settings_dialog.py" line="137"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="138"/>
+        <location filename="../../settings_dialog.py" line="139"/>
         <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="140"/>
+        <location filename="../../settings_dialog.py" line="141"/>
         <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="141"/>
+        <location filename="../../settings_dialog.py" line="142"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="144"/>
+        <location filename="../../settings_dialog.py" line="145"/>
         <source>Leave empty to keep the stored one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="145"/>
+        <location filename="../../settings_dialog.py" line="146"/>
         <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="146"/>
+        <location filename="../../settings_dialog.py" line="147"/>
         <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="148"/>
+        <location filename="../../settings_dialog.py" line="149"/>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="151"/>
+        <location filename="../../settings_dialog.py" line="152"/>
         <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="152"/>
+        <location filename="../../settings_dialog.py" line="153"/>
         <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="154"/>
+        <location filename="../../settings_dialog.py" line="155"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="154"/>
+        <location filename="../../settings_dialog.py" line="155"/>
         <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="157"/>
+        <location filename="../../settings_dialog.py" line="158"/>
         <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="160"/>
+        <location filename="../../settings_dialog.py" line="161"/>
         <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="163"/>
-        <location filename="../../settings_dialog.py" line="167"/>
+        <location filename="../../settings_dialog.py" line="164"/>
+        <location filename="../../settings_dialog.py" line="168"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="169"/>
-        <location filename="../../settings_dialog.py" line="173"/>
+        <location filename="../../settings_dialog.py" line="170"/>
+        <location filename="../../settings_dialog.py" line="174"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="171"/>
+        <location filename="../../settings_dialog.py" line="172"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="176"/>
-        <location filename="../../settings_dialog.py" line="179"/>
+        <location filename="../../settings_dialog.py" line="177"/>
+        <location filename="../../settings_dialog.py" line="180"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="178"/>
+        <location filename="../../settings_dialog.py" line="179"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="181"/>
+        <location filename="../../settings_dialog.py" line="182"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="185"/>
-        <location filename="../../settings_dialog.py" line="189"/>
+        <location filename="../../settings_dialog.py" line="186"/>
+        <location filename="../../settings_dialog.py" line="190"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="186"/>
+        <location filename="../../settings_dialog.py" line="187"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="187"/>
+        <location filename="../../settings_dialog.py" line="188"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="193"/>
+        <location filename="../../settings_dialog.py" line="194"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="195"/>
+        <location filename="../../settings_dialog.py" line="196"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="196"/>
+        <location filename="../../settings_dialog.py" line="197"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="198"/>
+        <location filename="../../settings_dialog.py" line="199"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="210"/>
+        <location filename="../../settings_dialog.py" line="211"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="211"/>
+        <location filename="../../settings_dialog.py" line="212"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="214"/>
+        <location filename="../../settings_dialog.py" line="215"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="214"/>
+        <location filename="../../settings_dialog.py" line="215"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="222"/>
+        <location filename="../../settings_dialog.py" line="223"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="223"/>
+        <location filename="../../settings_dialog.py" line="224"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="235"/>
+        <location filename="../../settings_dialog.py" line="236"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="239"/>
+        <location filename="../../settings_dialog.py" line="240"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="244"/>
+        <location filename="../../settings_dialog.py" line="245"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="285"/>
-        <source>recommended</source>
+        <location filename="../../settings_dialog.py" line="253"/>
+        <source>Offer to read answers and safety notes aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="287"/>
-        <source>unusable</source>
+        <location filename="../../settings_dialog.py" line="255"/>
+        <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="298"/>
-        <source>No chat model installed</source>
+        <location filename="../../settings_dialog.py" line="257"/>
+        <location filename="../../settings_dialog.py" line="264"/>
+        <source>Reading speed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="311"/>
-        <source>On this device: first word after {0} s, then {1} words a second.</source>
+        <location filename="../../settings_dialog.py" line="258"/>
+        <source>Slower</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="314"/>
-        <source>Recommended: the best model that answers within 8 s here.</source>
+        <location filename="../../settings_dialog.py" line="258"/>
+        <source>Normal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="258"/>
+        <source>Faster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="260"/>
+        <source>Custom ({0:+.1f})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="266"/>
+        <location filename="../../settings_dialog.py" line="271"/>
+        <source>Wake word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="267"/>
+        <source>On in kiosk mode only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="268"/>
+        <source>Always listen for it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="269"/>
+        <source>Off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="273"/>
+        <location filename="../../settings_dialog.py" line="277"/>
+        <source>Wake phrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="316"/>
+        <source>recommended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="318"/>
+        <source>unusable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="329"/>
+        <source>No chat model installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="342"/>
+        <source>On this device: first word after {0} s, then {1} words a second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="345"/>
+        <source>Recommended: the best model that answers within 8 s here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="347"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="319"/>
+        <location filename="../../settings_dialog.py" line="350"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="323"/>
+        <location filename="../../settings_dialog.py" line="354"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="325"/>
+        <location filename="../../settings_dialog.py" line="356"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="333"/>
+        <location filename="../../settings_dialog.py" line="364"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="348"/>
+        <location filename="../../settings_dialog.py" line="379"/>
         <source>Watch a folder of manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="396"/>
+        <location filename="../../settings_dialog.py" line="431"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="399"/>
+        <location filename="../../settings_dialog.py" line="434"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="422"/>
+        <location filename="../../settings_dialog.py" line="457"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="435"/>
+        <location filename="../../settings_dialog.py" line="470"/>
         <source>The settings could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Speaker</name>
+    <message>
+        <location filename="../../voice/speaker.py" line="134"/>
+        <source>Read aloud is not available: Qt&apos;s text-to-speech module is missing ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/speaker.py" line="140"/>
+        <source>Read aloud is not available: no speech engine on this device (on Linux, install speech-dispatcher and espeak-ng)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/speaker.py" line="145"/>
+        <location filename="../../voice/speaker.py" line="243"/>
+        <source>Read aloud is not available: the speech engine did not start ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/speaker.py" line="273"/>
+        <source>Read aloud stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1751,152 +1838,168 @@ Assistant</source>
 <context>
     <name>TurnView</name>
     <message>
-        <location filename="../../chat/turn_view.py" line="39"/>
+        <location filename="../../chat/turn_view.py" line="41"/>
         <source>You asked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="41"/>
+        <location filename="../../chat/turn_view.py" line="43"/>
         <source>Question: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="51"/>
+        <location filename="../../chat/turn_view.py" line="53"/>
         <source>ANSWER</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="56"/>
+        <location filename="../../chat/turn_view.py" line="58"/>
         <source>Answer status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../chat/turn_view.py" line="61"/>
+        <location filename="../../chat/turn_view.py" line="233"/>
+        <source>Read aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../chat/turn_view.py" line="62"/>
+        <source>Read the answer aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="70"/>
         <source>FROM THE MANUAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="65"/>
+        <location filename="../../chat/turn_view.py" line="73"/>
         <source>The manual says</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="79"/>
+        <location filename="../../chat/turn_view.py" line="87"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="130"/>
+        <location filename="../../chat/turn_view.py" line="138"/>
         <source>{0}, page {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="132"/>
+        <location filename="../../chat/turn_view.py" line="140"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="164"/>
+        <location filename="../../chat/turn_view.py" line="173"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="181"/>
+        <location filename="../../chat/turn_view.py" line="190"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="181"/>
+        <location filename="../../chat/turn_view.py" line="190"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="192"/>
+        <location filename="../../chat/turn_view.py" line="201"/>
         <source>, page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="193"/>
+        <location filename="../../chat/turn_view.py" line="202"/>
         <source>Start procedure: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="194"/>
+        <location filename="../../chat/turn_view.py" line="203"/>
         <source>Step by step, from {0}{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="195"/>
+        <location filename="../../chat/turn_view.py" line="204"/>
         <source>Start procedure {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="237"/>
-        <source>Searching the manuals…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="240"/>
-        <source>Loading the chat model…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="241"/>
-        <source>Writing the answer…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="241"/>
-        <source>Reading the passages…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="243"/>
-        <source>Stopped</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="245"/>
-        <source>No answer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="251"/>
-        <source>Nothing relevant found · {0:.1f} s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../chat/turn_view.py" line="253"/>
-        <source>{0:.1f} s · {1}</source>
+        <location filename="../../chat/turn_view.py" line="234"/>
+        <source>Read the safety note aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../chat/turn_view.py" line="258"/>
-        <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
+        <source>Searching the manuals…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="261"/>
+        <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../chat/turn_view.py" line="262"/>
-        <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
+        <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="269"/>
-        <source>Generation was stopped. The text above is incomplete.</source>
+        <location filename="../../chat/turn_view.py" line="262"/>
+        <source>Reading the passages…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="264"/>
+        <source>Stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="266"/>
+        <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../chat/turn_view.py" line="272"/>
+        <source>Nothing relevant found · {0:.1f} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="274"/>
+        <source>{0:.1f} s · {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="279"/>
+        <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="283"/>
+        <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="290"/>
+        <source>Generation was stopped. The text above is incomplete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="293"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="276"/>
+        <location filename="../../chat/turn_view.py" line="297"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="278"/>
+        <location filename="../../chat/turn_view.py" line="299"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1981,6 +2084,52 @@ Assistant</source>
     </message>
 </context>
 <context>
+    <name>WakeIndicator</name>
+    <message>
+        <location filename="../../voice/wake.py" line="239"/>
+        <source>Listening for the wake word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="239"/>
+        <source>Listening: say the command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="240"/>
+        <source>Understanding the command…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="241"/>
+        <source>Wake word paused while you talk</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WakeListener</name>
+    <message>
+        <location filename="../../voice/wake.py" line="107"/>
+        <source>Wake word unavailable: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="165"/>
+        <source>Nothing heard after the wake word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="176"/>
+        <source>the spoken command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/wake.py" line="192"/>
+        <source>Nothing was heard: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>WatchPoller</name>
     <message>
         <location filename="../../library/watch_poller.py" line="112"/>
@@ -2001,7 +2150,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="445"/>
+        <location filename="../../settings_dialog.py" line="480"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,0 +1,284 @@
+"""Read aloud: answers, safety notes and procedure steps spoken by the platform's speech engine.
+
+QtTextToSpeech drives whatever the system has: speech-dispatcher on Linux (its "speechd" plugin; the
+voice is espeak-ng or whichever module the system set up), SAPI/WinRT on Windows, AVSpeech on macOS.
+Nothing is bundled: Piper's neural voices would sound better, but its runtime (piper-phonemize with
+espeak-ng) is GPL-3.0, so it is not shipped with the app.
+
+Barge-in: the technician pressing talk or saying the wake word stops speech at once
+(`connect_barge_in`): they are about to speak, and the app must not talk over them nor hear itself.
+
+A device without an engine says so once (`unavailable(str)`), not on every button press.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from assistant import settings as settingsmod
+
+log = logging.getLogger(__name__)
+
+
+def platform_engine(engines: list[str]) -> str | None:
+    """The engine to use from those Qt found: speechd on Linux, the platform's default elsewhere.
+
+    Qt's "mock" engine speaks nothing (it exists for Qt's own tests): it is never chosen here.
+    None: no usable engine.
+    """
+    real = [e for e in engines if e != "mock"]
+    if not real:
+        return None
+    if sys.platform.startswith("linux"):
+        return "speechd" if "speechd" in real else None  # flite is the only other, rarely built
+    return ""  # QTextToSpeech's default for the platform (sapi/winrt, darwin, android)
+
+
+PROBE_TIMEOUT_S = 8.0
+
+
+def speechd_problem(timeout: float = PROBE_TIMEOUT_S) -> str | None:
+    """Ask speech-dispatcher for its voices over its socket (SSIP), with a timeout; None when it
+    answers, else why not. Qt's speechd engine makes the same request in its constructor through
+    libspeechd, which waits for ever: a daemon wedged without a sound device (seen: "Opening audio
+    failed") would freeze the window. Like libspeechd, a missing daemon is spawned first."""
+    address = os.environ.get("SPEECHD_ADDRESS", "")
+    if address and not address.startswith("unix_socket"):
+        return None  # inet_socket: not probed (not used on the devices)
+    if address:
+        path = Path(address.split(":", 1)[1]) if ":" in address else None
+    else:
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        base = Path(runtime) if runtime else Path.home() / ".cache"
+        path = base / "speech-dispatcher" / "speechd.sock"
+    if path is None:
+        return "no socket in SPEECHD_ADDRESS"
+    if not path.exists() and not address and shutil.which("speech-dispatcher"):
+        try:  # what libspeechd's autospawn runs
+            subprocess.run(["speech-dispatcher", "--spawn", "--communication-method", "unix_socket",
+                            "--socket-path", str(path)], capture_output=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return f"speech-dispatcher could not be started ({e})"
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            sock.connect(str(path))
+            f = sock.makefile("rwb")
+            for command in (b"SET SELF CLIENT_NAME user:field-assistant:probe", b"LIST SYNTHESIS_VOICES"):
+                f.write(command + b"\r\n")
+                f.flush()
+                while True:  # SSIP: "NNN-..." lines go on, "NNN ..." ends the reply
+                    line = f.readline()
+                    if not line:
+                        return "speech-dispatcher closed the connection"
+                    if line[3:4] != b"-":
+                        break
+                if not line[:1] == b"2":
+                    return f"speech-dispatcher refused: {line.decode(errors='replace').strip()}"
+            f.write(b"QUIT\r\n")
+            f.flush()
+    except TimeoutError:
+        return f"speech-dispatcher does not answer (waited {timeout:.0f} s)"
+    except OSError as e:
+        return f"speech-dispatcher is not running ({e.strerror or e})"
+    return None
+
+
+class Speaker(QObject):
+    """Says one text at a time; a new `say` replaces what is being said.
+
+    Signals: `started` when the engine begins speaking, `finished` when it stops (done or stopped),
+    `unavailable(str)` once, when there is no engine or it fails to start.
+    """
+
+    started = Signal()
+    finished = Signal()
+    unavailable = Signal(str)
+    _probed = Signal(object)  # str | None, from the probe's thread
+
+    def __init__(self, settings: Callable[[], settingsmod.Settings] | None = None, engine: str | None = None,
+                 parent=None):
+        """`settings`: the app's current settings (read at each `say`: on/off, voice, rate).
+        `engine`: an engine name to force (tests); None picks the platform's (`platform_engine`)."""
+        super().__init__(parent)
+        self._settings = settings or settingsmod.load
+        self._engine_name = engine
+        self._tts = None
+        self._problem: str | None = None
+        self._told = False  # `unavailable` was emitted (once per Speaker)
+        self.speaking = False
+        self._probe = "todo"  # speechd only: todo | running | ok | failed
+        self.probe_timeout = PROBE_TIMEOUT_S
+        self._pending: str | None = None  # said while the probe runs
+        self._probed.connect(self._probe_done)
+
+    # -- the engine ----------------------------------------------------------------------------
+
+    def _engine(self):
+        """The QTextToSpeech, created at first use (speech-dispatcher may be spawned by it)."""
+        if self._tts is not None or self._problem:
+            return self._tts
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except ImportError as e:
+            self._problem = self.tr("Read aloud is not available: Qt's text-to-speech module is missing ({0})").format(e)
+            return None
+        name = self._engine_name if self._engine_name is not None else platform_engine(QTextToSpeech.availableEngines())
+        if name == "speechd" and self._probe != "ok":
+            return None  # constructed once the probe says the daemon answers (see `say`)
+        if name is None:
+            self._problem = self.tr("Read aloud is not available: no speech engine on this device "
+                                    "(on Linux, install speech-dispatcher and espeak-ng)")
+            return None
+        tts = QTextToSpeech(name, self) if name else QTextToSpeech(self)
+        if tts.state() == QTextToSpeech.State.Error:
+            self._problem = self.tr("Read aloud is not available: the speech engine did not start ({0})").format(
+                tts.errorString() or tts.engine())
+            tts.deleteLater()
+            return None
+        # To a slot without arguments: the slot reads the state (see recorder.py on PySide6's enums).
+        tts.stateChanged.connect(self._state_changed)
+        self._tts = tts
+        log.info("read aloud with the %s engine", tts.engine())
+        return tts
+
+    def available(self) -> bool:
+        """An engine is there and has not failed. Cheap: it lists Qt's engine plugins without
+        starting one (connecting to speech-dispatcher, which may spawn it, takes seconds: that
+        happens at the first `say`, and a failure then is sent once as `unavailable`)."""
+        if self._problem:
+            return False
+        if self._tts is not None:
+            return True
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except ImportError:
+            return False
+        if self._engine_name is not None:
+            return self._engine_name in QTextToSpeech.availableEngines() or self._engine_name == ""
+        return platform_engine(QTextToSpeech.availableEngines()) is not None
+
+    @property
+    def problem(self) -> str | None:
+        return self._problem
+
+    # -- speaking ------------------------------------------------------------------------------
+
+    def enabled(self) -> bool:
+        return bool(self._settings().read_aloud)
+
+    def say(self, text: str) -> None:
+        """Speak `text`, replacing anything being said. Nothing happens when read aloud is off."""
+        text = " ".join(text.split())
+        if not text or not self.enabled():
+            return
+        if self._needs_probe():
+            # Off the GUI thread: the daemon may need spawning, or may hang (see speechd_problem).
+            self._pending = text
+            if self._probe == "todo":
+                self._probe = "running"
+                threading.Thread(target=self._run_probe, name="speechd-probe", daemon=True).start()
+            return
+        tts = self._engine()
+        if tts is None:
+            self._tell()
+            return
+        self._speak(tts, text)
+
+    def _needs_probe(self) -> bool:
+        if self._probe == "ok" or self._problem or self._tts is not None:
+            return False
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except ImportError:
+            return False
+        name = self._engine_name if self._engine_name is not None else platform_engine(QTextToSpeech.availableEngines())
+        return name == "speechd"
+
+    def _speak(self, tts, text: str) -> None:
+        s = self._settings()
+        tts.setRate(max(-1.0, min(1.0, float(s.speech_rate))))
+        if s.speech_voice:
+            for v in tts.availableVoices():
+                if v.name() == s.speech_voice:
+                    tts.setVoice(v)
+                    break
+        tts.stop()
+        tts.say(text)
+
+    def stop(self) -> None:
+        """Stop at once (barge-in); `finished` follows if something was being said."""
+        self._pending = None
+        if self._tts is not None:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+
+            self._tts.stop(QTextToSpeech.BoundaryHint.Immediate)
+
+    def voices(self) -> list[str]:
+        """Voice names the engine offers for the settings dialog (empty without an engine)."""
+        tts = self._engine()
+        return [v.name() for v in tts.availableVoices()] if tts is not None else []
+
+    def _run_probe(self) -> None:
+        problem = speechd_problem(self.probe_timeout)
+        try:
+            self._probed.emit(problem)  # queued to the GUI thread
+        except RuntimeError:  # the Speaker was deleted meanwhile (the window closed)
+            pass
+
+    @Slot(object)
+    def _probe_done(self, problem) -> None:
+        if problem:
+            self._probe = "failed"
+            self._problem = self.tr("Read aloud is not available: the speech engine did not start ({0})").format(problem)
+            self._tell()
+            return
+        self._probe = "ok"
+        text, self._pending = self._pending, None
+        tts = self._engine()
+        if tts is None:
+            self._tell()
+        elif text:
+            tts.stop()
+            self._speak(tts, text)
+
+    def _tell(self) -> None:
+        if not self._told and self._problem:
+            self._told = True
+            log.warning("%s", self._problem)
+            self.unavailable.emit(self._problem)
+
+    @Slot()
+    def _state_changed(self) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        st = self._tts.state()
+        if st == QTextToSpeech.State.Speaking and not self.speaking:
+            self.speaking = True
+            self.started.emit()
+        elif st in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error) and self.speaking:
+            self.speaking = False
+            self.finished.emit()
+        if st == QTextToSpeech.State.Error:
+            self._problem = self.tr("Read aloud stopped: {0}").format(self._tts.errorString())
+            self._tts.deleteLater()
+            self._tts = None
+            self._tell()
+
+
+def connect_barge_in(speaker: Speaker, talk=None, wake=None) -> None:
+    """Stop speech the moment the technician starts to talk: push-to-talk recording or the wake word."""
+    if talk is not None:
+        talk.state_changed.connect(lambda state: state == "recording" and speaker.stop())
+    if wake is not None:
+        wake.woke.connect(speaker.stop)
