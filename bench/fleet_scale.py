@@ -75,6 +75,7 @@ class Device:
     group: str
     since: str | int = 0
     got_at: float | None = None
+    asked_at: float | None = None  # when its first poll after the publication was sent
     bytes: dict = field(default_factory=lambda: {"catchup": 0, "idle": 0, "publish": 0, "health1": 0, "health2": 0})
     polls: dict = field(default_factory=lambda: {"catchup": 0, "idle": 0, "publish": 0})
 
@@ -117,6 +118,8 @@ class Fleet:
 
     async def poll(self, d: Device) -> None:
         phase = self.phase
+        if phase == "publish" and d.asked_at is None:
+            d.asked_at = time.monotonic()
         r = await self.client.get(f"/{fmt.CONTENT_DB}/_changes", params={"since": d.since, "include_docs": "true"})
         self._count(f"changes:{phase}")
         d.bytes[phase] += wire_bytes(r)
@@ -224,6 +227,16 @@ async def main_async(args, url: str, pid: int) -> dict:
                 "bytes_per_device": round(sum(d.bytes[name] for d in fleet.devices) / len(fleet.devices))}
 
     # 1. catch-up: one poll each, spread over one interval
+    # The peer for server CPU: requests that do nothing (GET /), measured in the same run.
+    c0 = cpu_seconds(pid)
+    sem = asyncio.Semaphore(args.connections)
+
+    async def root() -> None:
+        async with sem:
+            await fleet.client.get("/")
+
+    await asyncio.gather(*(root() for _ in range(args.devices * 2)))
+    results["noop_ms"] = round(1000 * (cpu_seconds(pid) - c0) / (args.devices * 2), 3)
     results["catchup"] = await phase("catchup", args.interval * 0.5, args.interval * 0.5)
     # 2. idle polling
     results["idle"] = await phase("idle", args.interval * 2, args.interval)
@@ -247,11 +260,14 @@ async def main_async(args, url: str, pid: int) -> dict:
     wall = time.monotonic() - t_pub
     cpu = cpu_seconds(pid) - c0
     got = [d.got_at for d in fleet.devices if d.got_at is not None]
+    asked = [d.asked_at for d in fleet.devices if d.asked_at is not None]
     polls = sum(d.polls["publish"] for d in fleet.devices)
     results["publish"] = {
         "reached": len(got), "t50_s": percentile_time(got, t_pub, len(fleet.devices), 50),
         "t95_s": percentile_time(got, t_pub, len(fleet.devices), 95),
         "t100_s": percentile_time(got, t_pub, len(fleet.devices), 100), "wall_s": round(wall, 1),
+        # the peer: when 95% of the devices had asked (polling alone, as if the transfer took no time)
+        "asked95_s": percentile_time(asked, t_pub, len(fleet.devices), 95),
         "server_cpu_s": round(cpu, 2), "server_cores": round(cpu / wall, 3), "polls": polls,
         "client_cores": round((client_cpu() - k0) / wall, 3),
         "attachments": fleet.requests.get("attachment", 0),
@@ -312,10 +328,14 @@ def main() -> None:
         h = res[slot]
         rows.append([f"{what} (95% / 100%)", f"{h['t95_s']} / {h['t100_s']} s", h["server_cores"],
                      h["client_cores"], h["server_ms_per_upsert"], h["bytes_per_device"]])
+    rows.append(["peer: GET / (does nothing)", "-", "-", "-", res["noop_ms"], "-"])
     print(table(["phase", "time to reach", "server cores (mean)", "devices' cores (mean)",
                  "server CPU ms per request*", "bytes per device"], rows))
     print("* per poll; for the manual: per device served (its poll + attachment); for health: per upsert "
           "(GET + PUT). Idle bytes: per poll.")
+    print(f"manual: 95% had asked after {p['asked95_s']} s (polling alone), verified it after {p['t95_s']} s: "
+          f"x{p['t95_s'] / p['asked95_s']:.2f}; idle poll = x{i['server_ms_per_poll'] / res['noop_ms']:.1f} "
+          f"a request that does nothing")
     print(f"reached: {p['reached']}/{args.devices}, errors: {res['errors']} {res['error_kinds'] or ''}")
     out = PROJECT_ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
