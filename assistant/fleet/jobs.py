@@ -117,10 +117,17 @@ def current(db, groups: list[str] | None = None) -> Job | None:
             w = json.loads(work)
             return Job("", w.get("asset"), w.get("serial"), None, None, None, [], None)
         return None
-    try:
-        return get(db, job_id, groups)
-    except JobError:
+    if groups is not None:
+        try:
+            return get(db, job_id, groups)
+        except JobError:
+            return None
+    # Without the device's groups (a note being saved): chosen with them by `use`, so only check
+    # that the job is still there and not withdrawn.
+    row = db.execute("SELECT doc, state FROM depot_docs WHERE id = ?", (f"job:{job_id}",)).fetchone()
+    if row is None or row[1] == "withdrawn" or json.loads(row[0]).get("withdrawn"):
         return None
+    return Job.of(json.loads(row[0]))
 
 
 @dataclass

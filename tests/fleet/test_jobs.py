@@ -138,6 +138,8 @@ def test_a_note_saved_while_a_job_is_current_gets_its_fields(fleet):
     assert (during.work_order, during.asset, during.serial) == ("WO-881", "P-200", "12345")
     assert given.work_order == "WO-2" and given.asset is None  # what the technician typed wins
     assert after.asset is None
+    jobs.use(fleet.db, "j2", ["north"])  # a job for this device's group: notes (which know no groups) get it too
+    assert store.add("group job").serial == "999"
 
 
 def test_cli_jobs_list_use_current(fleet, capsys):
