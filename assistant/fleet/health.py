@@ -78,7 +78,7 @@ def config_for(settings):
     return from_settings(settings, url=getattr(settings, "depot_url", None) or None, db=fmt.HEALTH_DB)
 
 
-def push(db, settings, config=None, cancel=None) -> dict:
+def push(db, settings, config=None, cancel=None, retries: int = 6) -> dict:
     """Upsert this device's health document; returns it with its new `_rev`.
 
     Raises:
@@ -89,7 +89,7 @@ def push(db, settings, config=None, cancel=None) -> dict:
 
     config = config or config_for(settings)
     doc = document(db, settings)
-    with CouchClient(config, cancel=cancel) as client:
+    with CouchClient(config, cancel=cancel, retries=retries) as client:
         client.ensure_db()
         path = f"{client.dbpath}/{quote_id(doc['_id'])}"
         for _ in range(PUT_ATTEMPTS):
@@ -109,11 +109,11 @@ def push(db, settings, config=None, cancel=None) -> dict:
         raise ServerError(f"the health document kept conflicting ({PUT_ATTEMPTS} attempts)")
 
 
-def push_quietly(db, settings, config=None, cancel=None) -> str | None:
+def push_quietly(db, settings, config=None, cancel=None, retries: int = 6) -> str | None:
     """`push`, for the sync round: a failure is logged and returned as text, never raised, so the
     notes sync and the health push never stop each other."""
     try:
-        push(db, settings, config, cancel)
+        push(db, settings, config, cancel, retries)
         return None
     except Exception as e:  # noqa: BLE001 - reported, the round goes on
         log.warning("health document not pushed: %s", e)

@@ -278,11 +278,16 @@ class SyncService:
         if self._settings is not None and not self._cancel.is_set():
             from ..fleet import counters, health
 
-            if self._status.state in ("error", "offline"):
+            offline = self._status.state == "offline"
+            if offline or self._status.state == "error":
                 counters.record(store.db, "sync_error")
             try:
                 settings = self._settings()
-                problem = health.push_quietly(store.db, settings, cancel=self._cancel)
+                if offline and not getattr(settings, "depot_url", None):
+                    problem = "the server is offline"  # the notes round just found it unreachable
+                else:
+                    # One attempt: the round must stay short, a "sync now" during it is not re-queued.
+                    problem = health.push_quietly(store.db, settings, cancel=self._cancel, retries=1)
             except Exception as e:  # noqa: BLE001 - settings unreadable: the notes round already said so
                 problem = str(e)
             if problem:
