@@ -350,9 +350,34 @@ def m006_spec_rows(db: sqlean.Connection) -> None:
     )
 
 
+def m010_fleet_counters(db: sqlean.Connection) -> None:
+    """What the health document reports (issue 15, assistant/fleet/health.py): one row per answer,
+    speech or sync event (kind: question | abstained | error | speech_error | sync_error) with the
+    answer's time to first token, and the technician's thumbs up/down on an answer."""
+    utils(db).executescript(
+        """
+        CREATE TABLE fleet_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            kind TEXT NOT NULL,
+            ttft_ms REAL
+        );
+        CREATE INDEX fleet_events_kind ON fleet_events(kind);
+        CREATE TABLE answer_feedback (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            thumb INTEGER NOT NULL CHECK (thumb IN (-1, 1)),
+            question TEXT NOT NULL,
+            citations TEXT NOT NULL DEFAULT '[]'  -- JSON [{manual, page, section}]
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr, m006_spec_rows,
     m007_procedures, m008_depot,
+    m010_fleet_counters,  # fleet-device's m009 goes before it when merged
 ]
 
 

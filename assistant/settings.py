@@ -87,6 +87,10 @@ class Settings(BaseSettings):
                                     "in the running app (network shares send no change events)")
     watch_settle_s: float = Field(2.0, ge=0, description="a file is indexed once its size and time have not "
                                   "changed for this long (a half-copied file is left alone)")
+    # Fleet (issue 15): device_groups is also fleet-device's (keep one at merge)
+    device_groups: list[str] = Field(default_factory=list, description="the depot groups this device is in")
+    share_feedback: bool = Field(False, description="send the thumbs up/down given to answers (with the "
+                                 "question and cited pages) in the health document; a company's choice")
     # Desktop app (issue 3)
     theme: str = Field("light", description="light | dark | contrast (high-contrast daylight)")
     text_size: float = Field(1.0, ge=0.8, le=2.0, description="text scale factor in the desktop app")

@@ -194,6 +194,15 @@ class MainWindow(QMainWindow):
             self.nav_group.addButton(b)
             self.nav[key] = b
             lay.addWidget(b)
+        # "Scan nameplate" (issue 15): a plate's QR code or barcode picks the job (ui/nameplate.py)
+        from .nameplate import NameplateScanner
+
+        self.scanner = NameplateScanner(self.services, self)
+        self.scanner.message.connect(lambda text: self.notify(text, 6000))
+        self.scan_button = self._nav_button(self.tr("Scan"), "search", self.tr("Scan a nameplate's code to pick the job"))
+        self.scan_button.setMenu(self.scanner.menu())
+        self.scan_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        lay.addWidget(self.scan_button)
         lay.addStretch(1)
         self.settings_button = self._nav_button(self.tr("Settings"), "settings", self.tr("Settings (Ctrl+,)"))
         self.settings_button.clicked.connect(self.open_settings)

@@ -236,6 +236,38 @@ class Services(QObject):
         # Tokens reach the GUI thread every 100 ms at most: smooth to read, cheap to render.
         return self.submit(run, lane="llm", name="ask", throttle=0.1, **callbacks)
 
+    # -- fleet (issue 15) ----------------------------------------------------------------
+
+    def answer_feedback(self, thumb: int, question: str, citations: list[dict], **callbacks) -> Job:
+        """A thumb up (+1) or down (-1) on an answer, kept on the device (sent only with share_feedback)."""
+
+        def run(ctx: JobContext):
+            from assistant.fleet import counters
+
+            counters.add_feedback(ctx.db, thumb, question, citations)
+
+        return self.submit(run, lane="notes", name="feedback", **callbacks)
+
+    def scan_nameplate(self, image, **callbacks) -> Job:
+        """Read a nameplate code from a photo file (path) or a camera frame (PIL image) and match it to
+        a job; the result is a `ScanResult` (its message says what happened, also when no code was found)."""
+        groups = list(self.settings.device_groups)
+
+        def run(ctx: JobContext):
+            from assistant.fleet import nameplate
+
+            if isinstance(image, (str, Path)):
+                return nameplate.scan_and_apply(ctx.db, image, groups)
+            codes = nameplate.read_image(image)
+            if not codes:
+                return nameplate.ScanResult(message="No QR code or barcode in the camera picture: hold the plate's "
+                                                    "code straight on, filling a third of the picture.")
+            res = nameplate.apply(ctx.db, [nameplate.parse(c, ctx.db, groups) for c in codes], groups)
+            res.codes = codes
+            return res
+
+        return self.submit(run, lane="notes", name="scan-nameplate", **callbacks)
+
     # -- viewer --------------------------------------------------------------------------
 
     def render_page(self, path: str, page: int, scale: float, dpr: float, passage: str | None,

@@ -17,6 +17,7 @@ from ..errors import AssistantError
 from .admin import cmd_doctor, cmd_models
 from .answers import cmd_ask, cmd_transcribe
 from .depot import register as add_depot_command
+from .jobs import register as add_jobs_command
 from .library import cmd_ingest, cmd_library, cmd_remove, cmd_search
 from .notes import cmd_notes, cmd_sync, cmd_sync_setup
 from .output import fail
@@ -70,6 +71,7 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     s.add_argument("--max-tokens", type=int)
     s.add_argument("--timings", action="store_true", help="print timings to stderr")
     s.add_argument("--verbose", action="store_true", help="with --json, include all retrieved passages")
+    s.add_argument("--all-manuals", action="store_true", help="search every manual, even while a job is current")
     s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("transcribe", help="speech to text (WAV, FLAC, MP3, OGG)")
@@ -154,6 +156,7 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     add_watch_command(sub)
     add_procedures_command(sub)
     add_depot_command(sub)
+    add_jobs_command(sub)
     for add in commands:
         add(sub)
     return p

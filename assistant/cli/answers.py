@@ -55,8 +55,14 @@ def _heard(args, session):
     """The spoken question of `ask --audio`, transcribed. Raises NoSpeechError if nothing was said."""
     from ..speech.transcription import transcribe_all
 
-    t = transcribe_all(Path(args.audio), settings=session.settings, prompt_terms=_speech_terms(session))
-    t.require_text()
+    try:
+        t = transcribe_all(Path(args.audio), settings=session.settings, prompt_terms=_speech_terms(session))
+        t.require_text()
+    except AssistantError:
+        from ..fleet import counters
+
+        counters.record(session.db, "speech_error")  # the health document's speech errors
+        raise
     return t
 
 
@@ -84,7 +90,13 @@ def cmd_ask(args, session) -> int:
     try:
         embedder = session.embedder_or_none()
         warn_keyword_only(session)
-        events = ask(session.db, embedder, lambda: session.chat(args.model), question, settings, cancel)
+        events = ask(session.db, embedder, lambda: session.chat(args.model), question, settings, cancel,
+                     all_manuals=args.all_manuals)
+        if stream and not args.all_manuals:
+            from ..fleet import jobs
+
+            if (scope := jobs.scope(session.db, settings.device_groups)) is not None:
+                print(scope.note.capitalize()[0] + scope.note[1:] + ":", flush=True)
         for ev in events:
             if ev.kind == "retrieved" and stream and (ev.warnings or ev.direct):
                 for w in ev.warnings:

@@ -113,6 +113,20 @@ def cmd_notes(args, session) -> int:
 
 
 def cmd_sync(args, session) -> int:
+    """The notes round, then the health document (each whatever became of the other)."""
+    code = _sync_notes(args, session)
+    from ..fleet import counters, health
+
+    if code:
+        counters.record(session.db, "sync_error")
+    problem = health.push_quietly(session.db, session.settings)
+    if problem:
+        counters.record(session.db, "sync_error")
+        print(f"field-assistant: health document not sent: {problem}", file=sys.stderr)
+    return code
+
+
+def _sync_notes(args, session) -> int:
     from ..sync import SyncError, from_settings, sync_once
 
     store = _note_store(session)

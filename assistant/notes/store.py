@@ -172,6 +172,11 @@ class NoteStore:
         if not title:
             raise AssistantError("a note needs a title")
         given, note_id = note_id is not None, note_id or uuid7()
+        if not (work_order or asset or serial):  # saved while a job is current: the job's fields
+            from ..fleet.jobs import note_fields
+
+            job = note_fields(self.db)
+            work_order, asset, serial = job.get("work_order"), job.get("asset"), job.get("serial")
         with dbmod.transaction(self.db):
             if given and self.exists(note_id):
                 raise NoteExistsError(f"a note with id {note_id} exists")

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from .. import values
 from ..embedding import Embedder
+from ..errors import Cancelled
 from ..library.safety import SAFETY_RE
 from ..settings import Settings
 from . import direct as directmod
@@ -93,6 +94,8 @@ class Answer:
     # Procedures whose steps lie in the best passages, offered to start: [{id, title, manual, page}].
     procedures: list[dict] = field(default_factory=list)
     spec_rows: list[dict] = field(default_factory=list)  # table rows matching the question (`specs`)
+    # The current job this answer is for (`assistant.fleet.jobs.Scope.to_json`), None without one.
+    job: dict | None = None
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -234,25 +237,46 @@ def ask(
     question: str,
     settings: Settings,
     cancel: threading.Event | None = None,
+    all_manuals: bool = False,
 ) -> Iterator[AnswerEvent]:
     """Answer `question` from the library; yields retrieved → token… → done.
 
     Args:
         chat_loader: returns the loaded ChatModel; called only when there is something to answer
             from, so abstaining or searching never needs the chat model.
+        all_manuals: search every manual even while a job is current (which otherwise scopes the
+            search to its asset's manuals: assistant/fleet/jobs.py).
     Raises:
         Cancelled: `cancel` was set during generation.
         ModelMissingError / ModelCorruptError: from `chat_loader`.
     """
+    from ..fleet import counters
+    from ..fleet import jobs as jobsmod
+
+    job = None if all_manuals else jobsmod.scope(db, settings.device_groups)
+    try:
+        for ev in _ask(db, embedder, chat_loader, question, settings, cancel, job.only if job else None):
+            if ev.kind == "done":
+                ev.answer.job = job.to_json() if job else None
+                counters.record_answer(db, ev.answer.abstained, ev.answer.timings.get("ttft_ms"))
+            yield ev
+    except Cancelled:
+        raise
+    except Exception:
+        counters.record(db, "error")
+        raise
+
+
+def _ask(db, embedder, chat_loader, question, settings, cancel, only) -> Iterator[AnswerEvent]:
     t0 = time.perf_counter()
-    res = search(db, embedder, question, k=settings.top_k)
+    res = search(db, embedder, question, k=settings.top_k, only=only)
     retrieve_ms = (time.perf_counter() - t0) * 1000
     timings = {"retrieve_ms": round(retrieve_ms, 1), "ttft_ms": None, "total_ms": None,
                "prompt_tokens": 0, "completion_tokens": 0, "decode_tokens_per_s": None,
                "best_similarity": round(res.best_similarity, 4)}
     # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
     # passage is cited even when the passage ranking missed it.
-    spec = spec_answer.lookup(db, question, qvec=res.qvec)
+    spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only)
     res.passages = spec_answer.with_row_passage(spec, res.passages)
     relevant = is_relevant(res, settings.min_relevance) or spec.row is not None
     # Before the model has cited anything, look for safety text around the passages that are

@@ -35,6 +35,9 @@ PAGE_CANDIDATES = 20
 # most of the passages using the word are in that manual, so "configuration" in a file name
 # such as configuration-guide.html does not scope anything.
 NAME_SHARE = 0.5
+# A search limited to some manuals (`only`) takes its vector candidates among this many times more
+# nearest chunks of the whole library, then drops those of other manuals.
+ONLY_FACTOR = 8
 
 STOPWORDS = frozenset(
     """a an and are as at be by can do does for from how i if in is it its my of on or should
@@ -105,20 +108,29 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join(phrases)
 
 
-def _bm25(db, expr: str, limit: int) -> list[tuple[int, float]]:
-    """(chunk id, BM25 score, higher is better) for an FTS5 expression; the heading path counts 0.6."""
-    if not expr:
+def _only(column: str, only: set[int] | None) -> tuple[str, list[int]]:
+    """The SQL condition keeping chunks of the manuals in `only` (None: every manual)."""
+    if only is None:
+        return "", []
+    return f" AND {column} IN (SELECT id FROM chunks WHERE manual_id IN ({','.join('?' * len(only))}))", sorted(only)
+
+
+def _bm25(db, expr: str, limit: int, only: set[int] | None = None) -> list[tuple[int, float]]:
+    """(chunk id, BM25 score, higher is better) for an FTS5 expression; the heading path counts 0.6.
+    `only`: the ids of the manuals to search (a job's asset, `assistant.fleet.jobs`), None = all."""
+    if not expr or (only is not None and not only):
         return []
+    cond, ids = _only("rowid", only)
     rows = db.execute(
         "SELECT rowid, bm25(chunks_fts, 1.0, 0.6) AS s FROM chunks_fts WHERE chunks_fts MATCH ?"
-        " ORDER BY s LIMIT ?",
-        (expr, limit),
+        f"{cond} ORDER BY s LIMIT ?",
+        (expr, *ids, limit),
     ).fetchall()
     return [(r[0], -r[1]) for r in rows]
 
 
-def keyword(db, query: str, limit: int = CANDIDATES) -> list[tuple[int, float]]:
-    return _bm25(db, fts_query(query_terms(query)), limit)
+def keyword(db, query: str, limit: int = CANDIDATES, only: set[int] | None = None) -> list[tuple[int, float]]:
+    return _bm25(db, fts_query(query_terms(query)), limit, only)
 
 
 def is_identifier(term: str) -> bool:
@@ -136,9 +148,9 @@ def is_identifier(term: str) -> bool:
     return has_alpha or (has_sep and len(term) >= 3) or len(term) >= 4
 
 
-def exact(db, terms: list[str], limit: int = CANDIDATES) -> list[tuple[int, float]]:
+def exact(db, terms: list[str], limit: int = CANDIDATES, only: set[int] | None = None) -> list[tuple[int, float]]:
     """Chunks containing every identifier of the query (as a phrase), best BM25 first."""
-    return _bm25(db, " AND ".join(fts_query([t]) for t in terms if is_identifier(t)), limit)
+    return _bm25(db, " AND ".join(fts_query([t]) for t in terms if is_identifier(t)), limit, only)
 
 
 def scoped_manuals(db, idents: list[str]) -> dict[str, set[int]]:
@@ -191,14 +203,15 @@ def named_manuals(db, terms: list[str]) -> dict[str, set[int]]:
     return out
 
 
-def pages_keyword(db, expr: str, limit: int = PAGE_CANDIDATES) -> list[tuple[tuple, float]]:
+def pages_keyword(db, expr: str, limit: int = PAGE_CANDIDATES, only: set[int] | None = None) -> list[tuple[tuple, float]]:
     """((manual id, page, section), BM25) of the best whole pages for an FTS5 expression."""
-    if not expr:
+    if not expr or (only is not None and not only):
         return []
+    cond = f" AND p.manual_id IN ({','.join('?' * len(only))})" if only is not None else ""
     rows = db.execute(
         "SELECT p.manual_id, p.page, p.section, bm25(page_texts_fts) AS s FROM page_texts_fts"
-        " JOIN page_texts p ON p.id = page_texts_fts.rowid WHERE page_texts_fts MATCH ? ORDER BY s LIMIT ?",
-        (expr, limit),
+        f" JOIN page_texts p ON p.id = page_texts_fts.rowid WHERE page_texts_fts MATCH ?{cond} ORDER BY s LIMIT ?",
+        (expr, *sorted(only or ()), limit),
     ).fetchall()
     return [(page_key(r[0], r[1], r[2]), -r[3]) for r in rows]
 
@@ -220,12 +233,23 @@ def page_key(manual_id: int, page: int | None, section: str) -> tuple:
     return (manual_id, *pages.key(page, section))
 
 
-def vector(db, qvec: np.ndarray, limit: int = CANDIDATES) -> list[tuple[int, float]]:
-    """Nearest chunks by cosine; returns (chunk id, similarity)."""
-    rows = db.execute(
-        "SELECT rowid, distance FROM chunks_vec WHERE embedding MATCH ? AND k = ?",
-        (np.asarray(qvec, dtype=np.float32).tobytes(), limit),
-    ).fetchall()
+def vector(db, qvec: np.ndarray, limit: int = CANDIDATES, only: set[int] | None = None) -> list[tuple[int, float]]:
+    """Nearest chunks by cosine; returns (chunk id, similarity).
+
+    `only` (manual ids): vec0 has no manual column to filter the KNN on, so the k nearest are taken
+    among more candidates (ONLY_FACTOR x) and those of other manuals dropped afterwards.
+    """
+    if only is not None and not only:
+        return []
+    k = limit * ONLY_FACTOR if only is not None else limit
+    qb = np.asarray(qvec, dtype=np.float32).tobytes()
+    rows = db.execute("SELECT rowid, distance FROM chunks_vec WHERE embedding MATCH ? AND k = ?", (qb, k)).fetchall()
+    if only is not None and rows:
+        ids = [r[0] for r in rows]
+        keep = {r[0] for r in db.execute(
+            f"SELECT id FROM chunks WHERE id IN ({','.join('?' * len(ids))}) AND manual_id IN ({','.join('?' * len(only))})",
+            (*ids, *sorted(only)))}
+        rows = [r for r in rows if r[0] in keep][:limit]
     return [(r[0], 1.0 - r[1]) for r in rows]
 
 
@@ -250,21 +274,23 @@ def _passage(r, score: float) -> Passage:
     )
 
 
-def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
+def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "hybrid",
+           only: set[int] | None = None) -> SearchResult:
     """Rank chunks for `query`.
 
     Args:
         mode: "hybrid" (RRF of both), "bm25" or "vector". Without an embedder only BM25 runs.
+        only: search these manuals (ids) alone: the current job's asset (`assistant.fleet.jobs`).
     Returns:
         SearchResult with the top `k` passages and the signals used to decide abstention.
     """
     terms = query_terms(query)
-    kw = keyword(db, query) if mode in ("hybrid", "bm25") else []
+    kw = keyword(db, query, only=only) if mode in ("hybrid", "bm25") else []
     vec: list[tuple[int, float]] = []
     qvec = None
     if mode in ("hybrid", "vector") and embedder is not None:
         qvec = embedder.embed([query])[0]
-        vec = vector(db, qvec)
+        vec = vector(db, qvec, only=only)
     # Identifiers that name a manual (a model number such as HX-400) scope the search to that
     # manual; the others (part numbers, codes) get a third ranking of chunks holding them exactly,
     # weighted up: without it RRF lets a near-duplicate passage with the wrong part number win.
@@ -272,12 +298,12 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     scope = scoped_manuals(db, idents) if mode == "hybrid" else {}
     if mode == "hybrid":
         scope.update(named_manuals(db, terms))
-    ex = exact(db, [t for t in idents if t not in scope]) if mode == "hybrid" else []
+    ex = exact(db, [t for t in idents if t not in scope], only=only) if mode == "hybrid" else []
     fused: dict[int, float] = {}
     for ranking, weight in ((kw, KEYWORD_WEIGHT), (vec, VECTOR_WEIGHT), (ex, EXACT_WEIGHT)):
         for rank, (cid, _) in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
-    page_boost = _page_boost(pages_keyword(db, fts_query(terms))) if mode == "hybrid" and PAGE_WEIGHT else {}
+    page_boost = _page_boost(pages_keyword(db, fts_query(terms), only=only)) if mode == "hybrid" and PAGE_WEIGHT else {}
     if (scope or page_boost) and fused:
         in_scope = set().union(*scope.values()) if scope else set()
         marks = ",".join("?" * len(fused))

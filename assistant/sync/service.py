@@ -125,8 +125,10 @@ class SyncService:
     def __init__(self, config: SyncConfig | Callable[[], SyncConfig], *, db_path=None,
                  interval_s: float = DEFAULT_INTERVAL_S, debounce_s: float = 2.0, watch_s: float = 5.0,
                  batch_size: int = DEFAULT_BATCH, on_status: Callable[[SyncStatus], None] | None = None,
-                 backoff: Backoff | None = None):
+                 backoff: Backoff | None = None, settings: Callable[[], Settings] | None = None):
         self._config = config
+        # With settings, every round also pushes the health document (assistant/fleet/health.py).
+        self._settings = settings
         self.db_path = db_path
         self.interval_s, self.debounce_s, self.watch_s = interval_s, debounce_s, watch_s
         self.batch_size = batch_size
@@ -140,6 +142,7 @@ class SyncService:
         self._status = SyncStatus("stopped")
         self._last_synced_at: str | None = None
         self.rounds = 0
+        self.health_error: str | None = None  # why the last health push failed (None: sent)
 
     @classmethod
     def from_settings(cls, settings: Settings | Callable[[], Settings], **kw) -> SyncService:
@@ -156,6 +159,7 @@ class SyncService:
         """
         current = settings if callable(settings) else (lambda: settings)
         kw.setdefault("interval_s", float(current().sync_interval_s))
+        kw.setdefault("settings", current)
         return cls(lambda: config_from_settings(current()), **kw)
 
     # ------------------------------------------------------------ control
@@ -268,6 +272,30 @@ class SyncService:
         return conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
 
     def _round(self, store: notesmod.NoteStore) -> float:
+        """One attempt at the notes, then the health document, independent of how the notes went
+        (its failure is counted and logged; the notes' status is what the indicator shows)."""
+        delay = self._notes_round(store)
+        if self._settings is not None and not self._cancel.is_set():
+            from ..fleet import counters, health
+
+            offline = self._status.state == "offline"
+            if offline or self._status.state == "error":
+                counters.record(store.db, "sync_error")
+            try:
+                settings = self._settings()
+                if offline and not getattr(settings, "depot_url", None):
+                    problem = "the server is offline"  # the notes round just found it unreachable
+                else:
+                    # One attempt: the round must stay short, a "sync now" during it is not re-queued.
+                    problem = health.push_quietly(store.db, settings, cancel=self._cancel, retries=1)
+            except Exception as e:  # noqa: BLE001 - settings unreadable: the notes round already said so
+                problem = str(e)
+            if problem:
+                counters.record(store.db, "sync_error")
+            self.health_error = problem
+        return delay
+
+    def _notes_round(self, store: notesmod.NoteStore) -> float:
         """One attempt; returns the delay until the next one."""
         self.rounds += 1
         try:

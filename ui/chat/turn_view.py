@@ -51,6 +51,11 @@ class TurnView(QWidget):
         card, cl = panel("Card", (20, 14, 20, 18), 10)
         head = QHBoxLayout()
         head.addWidget(label(self.tr("ANSWER"), "Eyebrow"))
+        # "for P-200 s/n 12345": the current job the answer is scoped to (assistant/fleet/jobs.py)
+        self.job_label = label("", "Caption")
+        self.job_label.setAccessibleName(self.tr("Answer for"))
+        self.job_label.hide()
+        head.addWidget(self.job_label)
         head.addStretch(1)
         self.spinner = Spinner()
         head.addWidget(self.spinner)
@@ -98,6 +103,19 @@ class TurnView(QWidget):
         self.procedures.setSpacing(6)
         cl.addLayout(self.procedures)
         self._shown_procedures: tuple = ()
+        # Thumbs up/down on a finished answer: kept on the device; sent to the depot only when the
+        # company turned share_feedback on (README, "What the device sends to the depot").
+        thumbs = QHBoxLayout()
+        self.thumb_up = button(self.tr("Helpful"), None, "Chip", accessible=self.tr("This answer was helpful"))
+        self.thumb_down = button(self.tr("Not helpful"), None, "Chip",
+                                 accessible=self.tr("This answer was not helpful"))
+        self.thumb_up.clicked.connect(lambda: self._thumb(1))
+        self.thumb_down.clicked.connect(lambda: self._thumb(-1))
+        thumbs.addWidget(self.thumb_up)
+        thumbs.addWidget(self.thumb_down)
+        thumbs.addStretch(1)
+        cl.addLayout(thumbs)
+        self.thumb: int | None = None
         lay.addWidget(card)
 
         self.sources_title = label("", "H2")
@@ -140,6 +158,30 @@ class TurnView(QWidget):
         self.direct_where.setAccessibleName(self.tr("Open {0}").format(where))
         self.spec_table.show_rows(self.turn.spec_rows if d.kind == "spec_row" else [], d.row)
 
+    def _thumb(self, value: int) -> None:
+        a = self.turn.answer
+        if a is None or self.thumb is not None:
+            return
+        self.thumb = value
+        cites = [{"manual": c.manual, "page": c.page, "section": c.section} for c in a.citations]
+        self.services.answer_feedback(value, self.turn.question, cites, owner=self)
+        self._show_thumbs()
+
+    def _show_thumbs(self) -> None:
+        a = self.turn.answer
+        shown = a is not None and not a.abstained and self.turn.state == "done"
+        for b, v in ((self.thumb_up, 1), (self.thumb_down, -1)):
+            b.setVisible(shown and self.thumb in (None, v))
+            b.setEnabled(self.thumb is None)
+
+    def _show_job(self) -> None:
+        a = self.turn.answer
+        job = a.job if a is not None else None
+        if job:
+            self.job_label.setText(self.tr("for {0}").format(job["label"]) if job.get("scoped") else
+                                   self.tr("for {0} (not scoped: no manual for this asset)").format(job["label"]))
+        self.job_label.setVisible(bool(job))
+
     def update_text(self) -> None:
         """Cheap update while tokens stream in: the answer text only."""
         n = len(self.turn.passages)
@@ -156,6 +198,8 @@ class TurnView(QWidget):
                 self._later(lambda w=w: self._add_banner(w))
             self._shown_warnings = len(warnings)
         self._show_direct()
+        self._show_job()
+        self._show_thumbs()
         self.update_text()
         self.update_status()
         self.read_button.setVisible(self.services.settings.read_aloud and bool(self.speech_text()))

@@ -13,6 +13,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
+from assistant.errors import Cancelled
 from assistant.speech.audio import PcmBuffer
 from assistant.speech.model import load, warm_up
 from assistant.speech.transcription import MIN_SECONDS, transcribe
@@ -132,11 +133,19 @@ class TalkController(QObject):
                     prompt_terms = terms.domain_terms(ctx.db)
                 except Exception as e:  # no library is no reason not to transcribe
                     log.warning("transcribing without the library's vocabulary: %s", e)
-            job = transcribe(buf, settings=settings, model=model, cancel=ctx.cancel, prompt_terms=prompt_terms,
-                             label=self.tr("the recording"))
-            for seg in job:
-                ctx.report(seg.text.strip(), flush=True)
-            return job.result()
+            try:
+                job = transcribe(buf, settings=settings, model=model, cancel=ctx.cancel, prompt_terms=prompt_terms,
+                                 label=self.tr("the recording"))
+                for seg in job:
+                    ctx.report(seg.text.strip(), flush=True)
+                return job.result()
+            except Cancelled:
+                raise
+            except Exception:
+                from assistant.fleet import counters
+
+                counters.record(ctx.db, "speech_error")  # the health document's speech errors
+                raise
 
         self._set("transcribing")
         job = self.services.submit(run, lane="stt", name="transcribe")

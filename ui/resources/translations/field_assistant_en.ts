@@ -460,7 +460,7 @@
         <location filename="../../main_window.py" line="90"/>
         <location filename="../../main_window.py" line="92"/>
         <location filename="../../main_window.py" line="175"/>
-        <location filename="../../main_window.py" line="350"/>
+        <location filename="../../main_window.py" line="359"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
@@ -532,128 +532,138 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="198"/>
-        <source>Settings</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../main_window.py" line="198"/>
-        <source>Settings (Ctrl+,)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../main_window.py" line="201"/>
-        <source>Admin</source>
+        <location filename="../../main_window.py" line="202"/>
+        <source>Scan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../main_window.py" line="202"/>
+        <source>Scan a nameplate&apos;s code to pick the job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="207"/>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="207"/>
+        <source>Settings (Ctrl+,)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="210"/>
+        <source>Admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="211"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="224"/>
+        <location filename="../../main_window.py" line="233"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="273"/>
+        <location filename="../../main_window.py" line="282"/>
         <source>This procedure cannot be opened: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="300"/>
+        <location filename="../../main_window.py" line="309"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="302"/>
+        <location filename="../../main_window.py" line="311"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="305"/>
+        <location filename="../../main_window.py" line="314"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="307"/>
+        <location filename="../../main_window.py" line="316"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="312"/>
+        <location filename="../../main_window.py" line="321"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="319"/>
+        <location filename="../../main_window.py" line="328"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="320"/>
+        <location filename="../../main_window.py" line="329"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="339"/>
+        <location filename="../../main_window.py" line="348"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="341"/>
+        <location filename="../../main_window.py" line="350"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="343"/>
+        <location filename="../../main_window.py" line="352"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="362"/>
+        <location filename="../../main_window.py" line="371"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="389"/>
+        <location filename="../../main_window.py" line="398"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="395"/>
+        <location filename="../../main_window.py" line="404"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="397"/>
+        <location filename="../../main_window.py" line="406"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="425"/>
+        <location filename="../../main_window.py" line="434"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="429"/>
-        <location filename="../../main_window.py" line="432"/>
+        <location filename="../../main_window.py" line="438"/>
+        <location filename="../../main_window.py" line="441"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="430"/>
+        <location filename="../../main_window.py" line="439"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="442"/>
+        <location filename="../../main_window.py" line="451"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="479"/>
+        <location filename="../../main_window.py" line="488"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -678,6 +688,29 @@ Assistant</source>
     <message>
         <location filename="../../library/library_view.py" line="74"/>
         <source>Indexed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NameplateScanner</name>
+    <message>
+        <location filename="../../nameplate.py" line="42"/>
+        <source>From a photo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nameplate.py" line="43"/>
+        <source>With the camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nameplate.py" line="47"/>
+        <source>Photo of the nameplate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nameplate.py" line="97"/>
+        <source>The camera did not give a picture ({0}); choose a photo instead.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1805,32 +1838,32 @@ Assistant</source>
 <context>
     <name>TalkController</name>
     <message>
-        <location filename="../../voice/talk.py" line="55"/>
+        <location filename="../../voice/talk.py" line="56"/>
         <source>No microphone: type your question instead</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="78"/>
+        <location filename="../../voice/talk.py" line="79"/>
         <source>Voice input unavailable: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="104"/>
+        <location filename="../../voice/talk.py" line="105"/>
         <source>Hold the button (or Space) while you speak, then let go.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="136"/>
+        <location filename="../../voice/talk.py" line="138"/>
         <source>the recording</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="164"/>
+        <location filename="../../voice/talk.py" line="173"/>
         <source>Nothing was heard: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="165"/>
+        <location filename="../../voice/talk.py" line="174"/>
         <source>no speech detected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1853,153 +1886,188 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="58"/>
+        <location filename="../../chat/turn_view.py" line="56"/>
+        <source>Answer for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="63"/>
         <source>Answer status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="61"/>
-        <location filename="../../chat/turn_view.py" line="233"/>
+        <location filename="../../chat/turn_view.py" line="66"/>
+        <location filename="../../chat/turn_view.py" line="277"/>
         <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="62"/>
+        <location filename="../../chat/turn_view.py" line="67"/>
         <source>Read the answer aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="70"/>
+        <location filename="../../chat/turn_view.py" line="75"/>
         <source>FROM THE MANUAL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="73"/>
+        <location filename="../../chat/turn_view.py" line="78"/>
         <source>The manual says</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="87"/>
+        <location filename="../../chat/turn_view.py" line="92"/>
         <source>Answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="138"/>
+        <location filename="../../chat/turn_view.py" line="109"/>
+        <source>Helpful</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="109"/>
+        <source>This answer was helpful</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="110"/>
+        <source>Not helpful</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="111"/>
+        <source>This answer was not helpful</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="156"/>
         <source>{0}, page {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="140"/>
+        <location filename="../../chat/turn_view.py" line="158"/>
         <source>Open {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="173"/>
+        <location filename="../../chat/turn_view.py" line="181"/>
+        <source>for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="182"/>
+        <source>for {0} (not scoped: no manual for this asset)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="217"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="190"/>
+        <location filename="../../chat/turn_view.py" line="234"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="190"/>
+        <location filename="../../chat/turn_view.py" line="234"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="201"/>
+        <location filename="../../chat/turn_view.py" line="245"/>
         <source>, page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="202"/>
+        <location filename="../../chat/turn_view.py" line="246"/>
         <source>Start procedure: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="203"/>
+        <location filename="../../chat/turn_view.py" line="247"/>
         <source>Step by step, from {0}{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="204"/>
+        <location filename="../../chat/turn_view.py" line="248"/>
         <source>Start procedure {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="234"/>
+        <location filename="../../chat/turn_view.py" line="278"/>
         <source>Read the safety note aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="258"/>
+        <location filename="../../chat/turn_view.py" line="302"/>
         <source>Searching the manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="261"/>
+        <location filename="../../chat/turn_view.py" line="305"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="262"/>
+        <location filename="../../chat/turn_view.py" line="306"/>
         <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="262"/>
+        <location filename="../../chat/turn_view.py" line="306"/>
         <source>Reading the passages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="264"/>
+        <location filename="../../chat/turn_view.py" line="308"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="266"/>
+        <location filename="../../chat/turn_view.py" line="310"/>
         <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="272"/>
+        <location filename="../../chat/turn_view.py" line="316"/>
         <source>Nothing relevant found · {0:.1f} s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="274"/>
+        <location filename="../../chat/turn_view.py" line="318"/>
         <source>{0:.1f} s · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="279"/>
+        <location filename="../../chat/turn_view.py" line="323"/>
         <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="283"/>
+        <location filename="../../chat/turn_view.py" line="327"/>
         <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="290"/>
+        <location filename="../../chat/turn_view.py" line="334"/>
         <source>Generation was stopped. The text above is incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="293"/>
+        <location filename="../../chat/turn_view.py" line="337"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="297"/>
+        <location filename="../../chat/turn_view.py" line="341"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="299"/>
+        <location filename="../../chat/turn_view.py" line="343"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>
