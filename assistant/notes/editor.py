@@ -163,7 +163,7 @@ class NoteEditor:
         self.view.show_state()
         # put: the save at close may have created the new note meanwhile; then this edits it.
         self.run(WRITE_LANE, "note-save", lambda store: store.put(note_id, **vals),
-                 lambda note: self._saved(note, then_open, edits), self._save_failed)
+                 lambda note: self._saved(note, then_open, edits, note_id), self._save_failed)
 
     def settle(self, index: int, keep: str) -> None:
         """Settle conflict `index` of the note shown ("first", "other", "both")."""
@@ -233,11 +233,23 @@ class NoteEditor:
             vals["title"] = untitled_title(vals["body"], self.untitled)
         return vals
 
-    def _saved(self, note, then_open: str | None, edits: int) -> None:
+    def _saved(self, note, then_open: str | None, edits: int, note_id: str) -> None:
         self.saving = False
         queued, self._queued = self._queued, []
         later = [t for t in queued if t is not None]
         then_open = later[-1] if later else then_open
+        if (self.note.id if self.note is not None else self._unsaved_id) != note_id:
+            # The editor moved to another note while this save ran (a save of unchanged text does
+            # not hold the editor: a new note was started or another opened). What was typed since
+            # belongs to that note: adopting the saved one here would write it into this one.
+            self._pending_settle = None
+            self.view.refresh()
+            self.view.said("saved", note)
+            if queued and self.dirty:
+                self.save(later[-1] if later else None)
+            else:
+                self.view.show_state()
+            return
         if self._edits != edits:
             # Typed while the save ran: keep the editor as it is (refilling it from the stored note
             # would drop those words), remember the note the save made, and save again.
