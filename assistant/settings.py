@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     sync_verify_tls: bool = True  # only ever off for a lab server; logged as a warning
     sync_ca_file: str | None = Field(None, description="pinned CA bundle for the sync server's TLS certificate")
     sync_interval_s: float = Field(300.0, ge=5, description="seconds between automatic sync rounds")
+    # Depot (issue 15): manuals and models published by the admin, signed with the depot key
+    depot_url: str | None = Field(None, description="the depot's CouchDB server (may equal sync_url)")
+    depot_key: str | None = Field(None, description="the depot's public key, ed25519:BASE64 (`depot init`)")
+    device_groups: list[str] = Field(default_factory=list, description="this device's groups (staged rollouts)")
     # Watch folders (issue 13): the library follows the manuals in these folders
     watch_folders: list[str] = Field(default_factory=list, description="absolute folders whose manuals are "
                                      "added, updated and removed automatically (`field-assistant watch add`)")
