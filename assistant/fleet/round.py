@@ -45,12 +45,13 @@ def configured(settings) -> bool:
 
 
 def run(db, settings, embedder: Callable[[], object], cancel: threading.Event | None = None,
-        bench_tokens: int | None = None, page: int = pull.PAGE) -> DepotReport:
+        bench_tokens: int | None = None, page: int = pull.PAGE, budget_s: float | None = None) -> DepotReport:
     """One round. Never raises for the depot's own failures: they are in `report.error`.
 
     Args:
         embedder: gives the embedder when a manual is to be ingested (loaded only then).
         bench_tokens: how long the on-device benchmark of a new model runs (short in tests).
+        budget_s: the first-token budget a new model must meet (default: model_bench.LATENCY_BUDGET_S).
     """
     report = DepotReport()
     try:
@@ -69,7 +70,8 @@ def run(db, settings, embedder: Callable[[], object], cancel: threading.Event | 
             report.manuals = manuals.apply(db, _Lazy(embedder), client, cancel)
             from . import models as fleet_models
 
-            report.models = fleet_models.apply(db, settings, tgt, device, cancel=cancel, bench_tokens=bench_tokens)
+            report.models = fleet_models.apply(db, settings, tgt, device, cancel=cancel, bench_tokens=bench_tokens,
+                                                   budget_s=budget_s)
     except Cancelled:
         report.error = "cancelled"
     except AssistantError as e:

@@ -77,7 +77,12 @@ class Depot:
     def model(self, name: str, version: str, data: bytes, filename: str | None = None, groups=()) -> dict:
         sha = hashlib.sha256(data).hexdigest()
         if not self.get(fmt.blob_id(sha), fmt.BLOBS_DB):
-            self.put({"_id": fmt.blob_id(sha), "sha256": sha, "size": len(data)}, data, db=fmt.BLOBS_DB, signed=False)
+            # The file as a standalone binary attachment: a model is too large to send as base64 JSON.
+            r = self.http.put(f"/{fmt.BLOBS_DB}/{fmt.blob_id(sha)}", json={"sha256": sha, "size": len(data)})
+            assert r.status_code == 201, r.text
+            r = self.http.put(f"/{fmt.BLOBS_DB}/{fmt.blob_id(sha)}/file", params={"rev": r.json()["rev"]},
+                              content=data, headers={"Content-Type": "application/octet-stream"})
+            assert r.status_code == 201, r.text
         doc = {"_id": fmt.doc_id("model", name, version), "kind": "model", "name": name, "revision": version,
                "filename": filename or f"{name}-{version}.gguf", "sha256": sha, "size": len(data), "role": "chat",
                "min_ram_gb": 1, "groups": list(groups), "created": self.created(), "withdrawn": False,

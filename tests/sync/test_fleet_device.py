@@ -208,3 +208,68 @@ def test_sync_setup_refuses_a_bad_key_and_stores_a_good_one(capsys):
         sys.stdin = old
     s = settingsmod.load()
     assert s.depot_key == public and s.device_groups == ["north", "east"]
+
+
+def bundled_chat(models_dir: Path) -> Path:
+    return models_dir / "chat" / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def test_model_that_fails_to_load_is_rolled_back(depot, conn, models_dir):
+    from assistant import models as modelsmod
+
+    setup_device(depot.url, depot.public, groups=["north"])
+    before = modelsmod.default("chat").name
+    broken = bundled_chat(models_dir).read_bytes()[:6_000_000]  # a valid GGUF header, its tensors cut off
+    doc = depot.model("fleetchat", "2", broken)
+    depot.rollout("fleetchat", doc["_id"], groups=["north"])
+    r = sync_depot(conn, bench_tokens=2)
+    assert r.models["rolled_back"] == "model:fleetchat:2"
+    assert "truncated" in r.models["reason"]
+    assert any("model model:fleetchat:2" in p for p in r.problems)
+    assert modelsmod.default("chat").name == before  # the previous model is still the one used
+    assert not (modelsmod.role_dir("chat") / "fleetchat-2.gguf").exists()
+    row = conn.execute("SELECT state, error FROM depot_docs WHERE id = 'model:fleetchat:2'").fetchone()
+    assert row[0] == "failed" and "truncated" in row[1]
+    from assistant.notes import state
+
+    assert json.loads(state.read(conn, "depot_model_status"))["rolled_back"] == "model:fleetchat:2"
+
+
+def test_staged_rollout_reaches_only_its_group(depot, home, tmp_path, models_dir, monkeypatch):
+    from assistant import models as modelsmod
+
+    data = bundled_chat(models_dir).read_bytes()
+    doc = depot.model("fleetchat", "3", data)
+    depot.rollout("fleetchat", doc["_id"], groups=["north"])
+    results = {}
+    for group in ("north", "south"):
+        h = tmp_path / f"home-{group}"
+        h.mkdir()
+        monkeypatch.setenv("FIELD_ASSISTANT_HOME", str(h))
+        setup_device(depot.url, depot.public, groups=[group])
+        c = dbmod.connect()
+        try:
+            r = sync_depot(c, bench_tokens=2, budget_s=3600)  # speed is bench/'s business, not a test's
+            results[group] = (r, modelsmod.default("chat").name,
+                              c.execute("SELECT state FROM depot_docs WHERE id = ?", (doc["_id"],)).fetchone()[0])
+        finally:
+            c.close()
+    north, south = results["north"], results["south"]
+    assert north[0].error is None and [i["id"] for i in north[0].models["installed"]] == [doc["_id"]]
+    assert north[1] == "fleetchat-3.gguf" and north[2] == "active"
+    assert (tmp_path / "home-north" / "models" / "chat" / "fleetchat-3.gguf").exists()
+    assert south[0].models["installed"] == [] and south[1] != "fleetchat-3.gguf" and south[2] == "known"
+    assert not (tmp_path / "home-south" / "models" / "chat" / "fleetchat-3.gguf").exists()
+
+
+def test_model_over_the_latency_budget_is_rolled_back(depot, conn, models_dir):
+    from assistant import models as modelsmod
+
+    setup_device(depot.url, depot.public)
+    before = modelsmod.default("chat").name
+    doc = depot.model("fleetchat", "4", bundled_chat(models_dir).read_bytes())
+    depot.rollout("fleetchat", doc["_id"], percent=100)  # every device's bucket is under 100
+    r = sync_depot(conn, bench_tokens=2, budget_s=0.0)  # a budget no model meets
+    assert r.models["rolled_back"] == doc["_id"] and "latency budget" in r.models["reason"]
+    assert modelsmod.default("chat").name == before
+    assert not (modelsmod.role_dir("chat") / "fleetchat-4.gguf").exists()
