@@ -273,3 +273,31 @@ def test_model_over_the_latency_budget_is_rolled_back(depot, conn, models_dir):
     assert r.models["rolled_back"] == doc["_id"] and "latency budget" in r.models["reason"]
     assert modelsmod.default("chat").name == before
     assert not (modelsmod.role_dir("chat") / "fleetchat-4.gguf").exists()
+
+
+def test_app_sync_service_runs_notes_and_depot_independently(couch, depot, tmp_path):
+    """The app's automatic sync: a notes server that is down does not stop the depot's round."""
+    import time
+
+    from assistant.sync import SyncService
+
+    name = uniq(tmp_path)
+    settingsmod.save(sync_url="http://127.0.0.1:9", depot_url=depot.url, depot_key=depot.public)  # notes: offline
+    depot.manual(name, "A", manual_text("A", 44))
+    svc = SyncService.from_settings(settingsmod.load, interval_s=3600)
+    statuses = []
+    svc.add_listener(statuses.append)
+    svc.start()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (svc.status.depot and svc.status.depot["manuals"]["activated"]):
+            time.sleep(0.1)
+    finally:
+        svc.stop()
+    assert svc.status.depot["manuals"]["activated"][0]["revision"] == "A"
+    assert any(s.state == "offline" for s in statuses)  # the notes server was reported unreachable
+    c = dbmod.connect()
+    try:
+        assert [m["revision"] for m in depot_manuals(c, name)] == ["A"]
+    finally:
+        c.close()
