@@ -19,7 +19,7 @@ def _note_store(session):
     return NoteStore(session.db)
 
 
-def _print_note(n) -> None:
+def _print_note(n, revisions=()) -> None:
     flags = " [CONFLICT: review the conflicting copy]" if n.conflict else ""
     print(f"{n.title}{flags}\n  id {n.id}  rev {n.rev}")
     meta = [f"{k}: {v}" for k, v in (("work order", n.work_order), ("asset", n.asset), ("serial", n.serial))
@@ -30,9 +30,13 @@ def _print_note(n) -> None:
     print("  " + "; ".join(meta))
     if n.body:
         print("\n" + n.body)
-    for c in n.citations:
+    from ..fleet.revisions import describe
+
+    for c, rev in zip(n.citations, list(revisions) or [None] * len(n.citations), strict=False):
         where = f", page {c['page']}" if c.get("page") is not None else ""
-        print(f"  [{c.get('n')}] {c.get('manual')}{where}")
+        print(f"  [{c.get('n')}] {c.get('manual')}{where}" + (f" ({describe(rev)})" if rev else ""))
+        if rev and rev["changed"]:
+            print(f"      cited: {rev['cited_path']}" + (f"\n      now:   {rev['current_path']}" if rev["current_path"] else ""))
 
 
 def cmd_notes(args, session) -> int:
@@ -84,11 +88,14 @@ def cmd_notes(args, session) -> int:
             print(f"({pending} not yet synced)")
         return 0
     if action == "show":
+        from ..fleet.revisions import citation_status
+
         n = store.get(args.id, include_deleted=True)
+        revisions = [citation_status(session.db, c) for c in n.citations]
         if args.json:
-            print_json(n.to_json())
+            print_json({**n.to_json(), "citation_revisions": revisions})
         else:
-            _print_note(n)
+            _print_note(n, revisions)
         return 0
     if action == "edit":
         changes = {"title": args.title, "body": args.body, "work_order": args.work_order, "asset": args.asset,

@@ -236,7 +236,10 @@ def test_model_that_fails_to_load_is_rolled_back(depot, conn, models_dir):
 
 
 def test_staged_rollout_reaches_only_its_group(depot, home, tmp_path, models_dir, monkeypatch):
+    from types import SimpleNamespace
+
     from assistant import models as modelsmod
+    from assistant.rag.answer import model_version
 
     data = bundled_chat(models_dir).read_bytes()
     doc = depot.model("fleetchat", "3", data)
@@ -251,12 +254,15 @@ def test_staged_rollout_reaches_only_its_group(depot, home, tmp_path, models_dir
         try:
             r = sync_depot(c, bench_tokens=2, budget_s=3600)  # speed is bench/'s business, not a test's
             results[group] = (r, modelsmod.default("chat").name,
-                              c.execute("SELECT state FROM depot_docs WHERE id = ?", (doc["_id"],)).fetchone()[0])
+                              c.execute("SELECT state FROM depot_docs WHERE id = ?", (doc["_id"],)).fetchone()[0],
+                              model_version(c, SimpleNamespace(name=modelsmod.default("chat").name,
+                                                               path=modelsmod.default("chat").path)))
         finally:
             c.close()
     north, south = results["north"], results["south"]
     assert north[0].error is None and [i["id"] for i in north[0].models["installed"]] == [doc["_id"]]
     assert north[1] == "fleetchat-3.gguf" and north[2] == "active"
+    assert north[3] == doc["_id"] and south[3].startswith("local:")  # what answers record as the model version
     assert (tmp_path / "home-north" / "models" / "chat" / "fleetchat-3.gguf").exists()
     assert south[0].models["installed"] == [] and south[1] != "fleetchat-3.gguf" and south[2] == "known"
     assert not (tmp_path / "home-south" / "models" / "chat" / "fleetchat-3.gguf").exists()
@@ -301,3 +307,32 @@ def test_app_sync_service_runs_notes_and_depot_independently(couch, depot, tmp_p
         assert [m["revision"] for m in depot_manuals(c, name)] == ["A"]
     finally:
         c.close()
+
+
+def test_answer_and_note_record_the_cited_revision(depot, conn, tmp_path, capsys):
+    from assistant.notes import NoteStore
+
+    name = uniq(tmp_path)
+    setup_device(depot.url, depot.public)
+    depot.manual(name, "B", manual_text("B", 47))
+    sync_depot(conn)
+    assert cli.main(["ask", "--json", "--max-tokens", "24", "What torque for the P-200 impeller nut?"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    from assistant import models as modelsmod
+
+    chat = modelsmod.default("chat")
+    assert answer["model"] == chat.name and answer["model_version"] == f"local:{chat.name}:{chat.size_bytes}"
+    cited = [c for c in answer["citations"] if c["depot_id"] == f"manual:{name}:B"]
+    assert cited and all(c["revision"] == "B" for c in cited)
+    note = NoteStore(conn).add_from_answer("What torque?", answer)
+    assert {c["revision"] for c in note.citations if c.get("depot_id")} == {"B"}
+
+    depot.manual(name, "C", manual_text("C", 52))
+    sync_depot(conn)
+    assert cli.main(["notes", "show", note.id]) == 0
+    out = capsys.readouterr().out
+    assert "cited revision B, now revision C" in out
+    assert cli.main(["notes", "show", note.id, "--json"]) == 0
+    revs = [r for r in json.loads(capsys.readouterr().out)["citation_revisions"] if r]
+    assert revs and all((r["cited"], r["current"]) == ("B", "C") for r in revs)
+    assert all(Path(r["cited_path"]).exists() and Path(r["current_path"]).exists() for r in revs)  # both kept
