@@ -336,3 +336,31 @@ def test_answer_and_note_record_the_cited_revision(depot, conn, tmp_path, capsys
     revs = [r for r in json.loads(capsys.readouterr().out)["citation_revisions"] if r]
     assert revs and all((r["cited"], r["current"]) == ("B", "C") for r in revs)
     assert all(Path(r["cited_path"]).exists() and Path(r["current_path"]).exists() for r in revs)  # both kept
+
+
+def test_cancelled_download_is_never_used_and_resumes_later(couch, depot, conn, tmp_path):
+    import threading
+
+    from assistant.depot import format as fmt
+    from assistant.errors import Cancelled
+    from assistant.fleet import download
+    from assistant.sync.config import SyncConfig
+    from assistant.sync.couch import CouchClient
+
+    name = uniq(tmp_path)
+    data = manual_text("A", 45, filler=2000)
+    doc = depot.manual(name, "A", data)
+    dest = tmp_path / "out" / "manual.md"
+    with RangeProxy(couch.url) as proxy, CouchClient(SyncConfig(url=proxy.url, db=fmt.CONTENT_DB)) as client:
+        cancel = threading.Event()
+        with pytest.raises(Cancelled):
+            download.fetch(client, fmt.CONTENT_DB, doc["_id"], dest, doc["sha256"], doc["size"], cancel=cancel,
+                           on_bytes=lambda n, have: cancel.set() if have >= len(data) // 3 else None)
+        part = download.staging_dir() / f"{doc['sha256']}.part"
+        kept = part.stat().st_size
+        assert 0 < kept < len(data) and not dest.exists()  # nothing half-downloaded in place
+        sent_before = proxy.attachment_bytes
+        download.fetch(client, fmt.CONTENT_DB, doc["_id"], dest, doc["sha256"], doc["size"])
+        assert proxy.ranges[-1] == f"bytes={kept}-"
+        assert proxy.attachment_bytes - sent_before == len(data) - kept
+    assert dest.read_bytes() == data and not part.exists()
