@@ -64,7 +64,15 @@ def check_shape(doc: dict) -> None:
         if doc.get(f) in (None, ""):
             raise fmt.DepotSignatureError(f"{doc.get('_id')}: the {kind} document has no {f}")
     if kind in ("manual", "model"):
-        expected = fmt.doc_id(kind, str(doc["name"]), str(doc["revision"]))
+        for part in (str(doc["name"]), str(doc["revision"])):  # they become folder names on the device
+            if part in (".", "..") or part.startswith(".") or "\\" in part:
+                raise fmt.DepotSignatureError(f"{doc.get('_id')}: unsafe name or revision {part!r}")
+        try:
+            expected = fmt.doc_id(kind, str(doc["name"]), str(doc["revision"]))
+        except ValueError as e:
+            raise fmt.DepotSignatureError(f"{doc.get('_id')}: {e}") from e
+        if kind == "model" and (not str(doc["filename"]).endswith(".gguf") or doc.get("blob") != fmt.blob_id(str(doc["sha256"]))):
+            raise fmt.DepotSignatureError(f"{doc.get('_id')}: a model is a .gguf file in blob:<its sha256>")
         if doc.get("_id") != expected:
             raise fmt.DepotSignatureError(f"{doc.get('_id')}: id does not match its name and revision ({expected})")
         if not isinstance(doc["size"], int) or doc["size"] < 0:

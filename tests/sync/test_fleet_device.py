@@ -364,3 +364,19 @@ def test_cancelled_download_is_never_used_and_resumes_later(couch, depot, conn, 
         assert proxy.ranges[-1] == f"bytes={kept}-"
         assert proxy.attachment_bytes - sent_before == len(data) - kept
     assert dest.read_bytes() == data and not part.exists()
+
+
+@pytest.mark.parametrize("change", [{"name": ".."}, {"revision": ".hidden"}, {"filename": "../../evil.md"},
+                                    {"name": "a/b"}, {"size": "12"}, {"_id": "manual:other:A"}])
+def test_a_signed_document_that_would_write_outside_its_folder_is_refused(change):
+    from assistant.depot import format as fmt
+    from assistant.fleet.pull import check_shape
+
+    doc = {"_id": "manual:p200:A", "kind": "manual", "name": "p200", "revision": "A", "filename": "m.md",
+           "sha256": "0" * 64, "size": 12, "groups": []}
+    check_shape(doc)
+    doc.update(change)
+    if "_id" not in change and "name" not in change or change.get("name") == "..":
+        doc["_id"] = f"manual:{doc['name']}:{doc['revision']}"
+    with pytest.raises(fmt.DepotSignatureError):
+        check_shape(doc)
