@@ -73,8 +73,10 @@ def prove(path: Path, db, bench_tokens: int = BENCH_TOKENS, budget_s: float = mo
 def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event | None = None,
           bench_tokens: int | None = None, budget_s: float | None = None) -> dict:
     """Install the model of each rollout that selects this device. Returns what happened:
-    {"active": model doc id or None, "installed": [...], "rolled_back": id, "reason": ...}."""
+    {"active": model doc id or None, "installed": [...], "rolled_back": id, "reason": ..., "kept": the model
+    still used, "withdrawn": id of an active model the depot withdrew}."""
     out: dict = {"installed": [], "active": None}
+    _withdraw_active(db, out)
     rows = db.execute("SELECT doc FROM depot_docs WHERE kind = 'rollout' ORDER BY id").fetchall()
     for (raw,) in rows:
         rollout = json.loads(raw)
@@ -119,6 +121,8 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
         os.replace(staged, dest)
         previous = _current_default(settings)
         settingsmod.save(chat_model=dest.name)
+        with dbmod.transaction(db):  # what to go back to if the depot withdraws this model
+            state.write(db, f"{STATUS_KEY}:previous:{model_id}", previous)
         with dbmod.transaction(db):
             db.execute("UPDATE depot_docs SET state = 'previous' WHERE kind = 'model' AND state = 'active' AND id != ?",
                        (model_id,))
@@ -128,6 +132,19 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
     with dbmod.transaction(db):
         state.write(db, STATUS_KEY, json.dumps(out))
     return out
+
+
+def _withdraw_active(db, out: dict) -> None:
+    """An active model whose document the depot withdrew: back to the model it replaced (kept on disk)."""
+    for model_id, raw in db.execute("SELECT id, doc FROM depot_docs WHERE kind = 'model' AND state = 'active'").fetchall():
+        if not json.loads(raw).get("withdrawn"):
+            continue
+        previous = state.read(db, f"{STATUS_KEY}:previous:{model_id}")
+        current = settingsmod.load().chat_model
+        if current == json.loads(raw).get("filename"):
+            settingsmod.save(chat_model=previous)  # None: the app's own choice (measured, else bundled)
+        _set_state(db, model_id, "withdrawn")
+        out.update(withdrawn=model_id, kept=previous)  # the depot's decision, not a failure to report
 
 
 def _current_default(settings) -> str | None:

@@ -267,6 +267,18 @@ def test_staged_rollout_reaches_only_its_group(depot, home, tmp_path, models_dir
     assert south[0].models["installed"] == [] and south[1] != "fleetchat-3.gguf" and south[2] == "known"
     assert not (tmp_path / "home-south" / "models" / "chat" / "fleetchat-3.gguf").exists()
 
+    # The depot withdraws the model: the north device goes back to the model it had.
+    depot.withdraw(doc["_id"])
+    monkeypatch.setenv("FIELD_ASSISTANT_HOME", str(tmp_path / "home-north"))
+    c = dbmod.connect()
+    try:
+        r = sync_depot(c, bench_tokens=2)
+        assert r.models["withdrawn"] == doc["_id"] and r.problems == []
+        assert modelsmod.default("chat").name == south[1]  # the same default as the device never given it
+        assert c.execute("SELECT state FROM depot_docs WHERE id = ?", (doc["_id"],)).fetchone()[0] == "withdrawn"
+    finally:
+        c.close()
+
 
 def test_model_over_the_latency_budget_is_rolled_back(depot, conn, models_dir):
     from assistant import models as modelsmod
