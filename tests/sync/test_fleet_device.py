@@ -99,6 +99,9 @@ def test_publish_then_next_revision_replaces_it_in_one_step(depot, conn, tmp_pat
     # A second round with nothing new changes nothing.
     r = sync_depot(conn)
     assert r.pulled.received == 0 and r.manuals.activated == []
+    from assistant.fleet import status
+
+    assert status.summary(conn)["manuals"] == {name: "B"}  # what the health document reports
 
 
 def test_withdrawn_manual_leaves_search(depot, conn, tmp_path):
@@ -225,6 +228,9 @@ def test_model_that_fails_to_load_is_rolled_back(depot, conn, models_dir):
     r = sync_depot(conn, bench_tokens=2)
     assert r.models["rolled_back"] == "model:fleetchat:2"
     assert "truncated" in r.models["reason"]
+    from assistant.fleet import status
+
+    assert status.summary(conn)["model"]["rolled_back"] == "model:fleetchat:2"
     assert any("model model:fleetchat:2" in p for p in r.problems)
     assert modelsmod.default("chat").name == before  # the previous model is still the one used
     assert not (modelsmod.role_dir("chat") / "fleetchat-2.gguf").exists()
