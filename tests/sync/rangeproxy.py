@@ -24,6 +24,7 @@ class RangeProxy:
         self.cut_at: float | None = None  # cut the next attachment answer after this fraction of the file
         self.attachment_bytes = 0  # attachment body bytes sent to clients
         self.ranges: list[str] = []  # Range headers of attachment requests
+        self.served: list[int] = []  # body bytes each attachment answer carries (recorded before sending)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -61,12 +62,15 @@ class RangeProxy:
                 if is_file and proxy.cut_at is not None and status in (200, 206):
                     n = int(len(data) * proxy.cut_at) if status == 200 else int(len(data) * proxy.cut_at)
                     proxy.cut_at = None
+                    proxy.served.append(n)
                     self.wfile.write(data[:n])
                     self.wfile.flush()
                     proxy.attachment_bytes += n
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
+                if is_file:
+                    proxy.served.append(len(data))
                 self.wfile.write(data)
                 if is_file:
                     proxy.attachment_bytes += len(data)

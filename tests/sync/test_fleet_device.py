@@ -133,8 +133,8 @@ def test_download_cut_then_resumed(couch, depot, conn, tmp_path, cut):
         first, resumed = proxy.ranges[0], proxy.ranges[1]
         assert first == "" and resumed == f"bytes={int(len(data) * cut)}-"
         # Fetched after the resume: only the rest, not the whole file again.
-        after_resume = proxy.attachment_bytes - int(len(data) * cut)
-        assert after_resume == len(data) - int(len(data) * cut) < len(data)
+        assert proxy.served == [int(len(data) * cut), len(data) - int(len(data) * cut)]
+        assert proxy.served[1] < len(data)
     held = depot_manuals(conn, name)
     assert len(held) == 1 and Path(held[0]["path"]).read_bytes() == data
     assert not list((Path(held[0]["path"]).parents[3] / "depot-staging").glob("*.part"))
@@ -366,7 +366,7 @@ def test_cancelled_download_is_never_used_and_resumes_later(couch, depot, conn, 
     from assistant.sync.couch import CouchClient
 
     name = uniq(tmp_path)
-    data = manual_text("A", 45, filler=2000)
+    data = manual_text("A", 45, filler=8000)
     doc = depot.manual(name, "A", data)
     dest = tmp_path / "out" / "manual.md"
     with RangeProxy(couch.url) as proxy, CouchClient(SyncConfig(url=proxy.url, db=fmt.CONTENT_DB)) as client:
@@ -377,10 +377,9 @@ def test_cancelled_download_is_never_used_and_resumes_later(couch, depot, conn, 
         part = download.staging_dir() / f"{doc['sha256']}.part"
         kept = part.stat().st_size
         assert 0 < kept < len(data) and not dest.exists()  # nothing half-downloaded in place
-        sent_before = proxy.attachment_bytes
         download.fetch(client, fmt.CONTENT_DB, doc["_id"], dest, doc["sha256"], doc["size"])
-        assert proxy.ranges[-1] == f"bytes={kept}-"
-        assert proxy.attachment_bytes - sent_before == len(data) - kept
+        assert proxy.ranges == ["", f"bytes={kept}-"]
+        assert proxy.served[-1] == len(data) - kept  # only the rest was fetched after the resume
     assert dest.read_bytes() == data and not part.exists()
 
 
