@@ -82,6 +82,27 @@ def run(session) -> Iterator[Check]:
         yield Check("chat model", False, str(e), essential=False)
     yield speech_check(session.settings)
     yield ocr_check(session.settings)
+    if session.settings.depot_key:
+        yield depot_check(session)
+
+
+def depot_check(session) -> Check:
+    """The depot (issue 15): the key parses; which manual revisions and model this device runs; failures."""
+    from .depot import format as fmt
+    from .fleet import status
+
+    try:
+        fmt.decode_public_key(session.settings.depot_key)
+    except AssistantError as e:
+        return Check("depot", False, f"depot key: {e}", essential=False)
+    s = status.summary(session.db)
+    model = s["model"].get("active") or "none from the depot"
+    detail = f"{len(s['manuals'])} depot manuals, model {model}"
+    if s["model"].get("rolled_back"):
+        detail += f"; rolled back {s['model']['rolled_back']} ({s['model'].get('reason')})"
+    if s["failed"]:
+        detail += "; failed: " + ", ".join(f"{f['id']} ({f['error']})" for f in s["failed"][:3])
+    return Check("depot", not s["failed"], detail, essential=False)
 
 
 OCR_CHECK_TEXT = "SEAL KIT HS-4471"

@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     sync_verify_tls: bool = True  # only ever off for a lab server; logged as a warning
     sync_ca_file: str | None = Field(None, description="pinned CA bundle for the sync server's TLS certificate")
     sync_interval_s: float = Field(300.0, ge=5, description="seconds between automatic sync rounds")
+    # Depot (issue 15): manuals and models published by the admin, signed with the depot key
+    depot_url: str | None = Field(None, description="the depot's CouchDB server (may equal sync_url)")
+    depot_key: str | None = Field(None, description="the depot's public key, ed25519:BASE64 (`depot init`)")
+    device_groups: list[str] = Field(default_factory=list, description="this device's groups (staged rollouts)")
     # Watch folders (issue 13): the library follows the manuals in these folders
     watch_folders: list[str] = Field(default_factory=list, description="absolute folders whose manuals are "
                                      "added, updated and removed automatically (`field-assistant watch add`)")
@@ -87,8 +91,7 @@ class Settings(BaseSettings):
                                     "in the running app (network shares send no change events)")
     watch_settle_s: float = Field(2.0, ge=0, description="a file is indexed once its size and time have not "
                                   "changed for this long (a half-copied file is left alone)")
-    # Fleet (issue 15): device_groups is also fleet-device's (keep one at merge)
-    device_groups: list[str] = Field(default_factory=list, description="the depot groups this device is in")
+    # Fleet health (issue 15): what the device sends to the depot (README "What the device sends")
     share_feedback: bool = Field(False, description="send the thumbs up/down given to answers (with the "
                                  "question and cited pages) in the health document; a company's choice")
     # Desktop app (issue 3)

@@ -57,7 +57,8 @@ def cmd_library(args, session) -> int:
     for m in manuals:
         pages = f"{m['pages']} pages, " if m["pages"] else ""
         scanned = f", {len(m['scanned_pages'])} scanned pages" if m["scanned_pages"] else ""
-        print(f"{m['title']}  [{m['format']}, {pages}{m['chunks']} chunks{scanned}]\n    {m['path']}")
+        depot = f", depot revision {m['revision']}" if m.get("source") == "depot" else ""
+        print(f"{m['title']}  [{m['format']}, {pages}{m['chunks']} chunks{scanned}{depot}]\n    {m['path']}")
     print("Tables: " + ", ".join(f"{t} {n}" for t, n in db.table_counts(session.db).items()))
     return 0
 

@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from ..errors import AssistantError
 from .output import fail, print_json
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ def _note_store(session):
     return NoteStore(session.db)
 
 
-def _print_note(n) -> None:
+def _print_note(n, revisions=()) -> None:
     flags = " [CONFLICT: review the conflicting copy]" if n.conflict else ""
     print(f"{n.title}{flags}\n  id {n.id}  rev {n.rev}")
     meta = [f"{k}: {v}" for k, v in (("work order", n.work_order), ("asset", n.asset), ("serial", n.serial))
@@ -29,9 +30,13 @@ def _print_note(n) -> None:
     print("  " + "; ".join(meta))
     if n.body:
         print("\n" + n.body)
-    for c in n.citations:
+    from ..fleet.revisions import describe
+
+    for c, rev in zip(n.citations, list(revisions) or [None] * len(n.citations), strict=False):
         where = f", page {c['page']}" if c.get("page") is not None else ""
-        print(f"  [{c.get('n')}] {c.get('manual')}{where}")
+        print(f"  [{c.get('n')}] {c.get('manual')}{where}" + (f" ({describe(rev)})" if rev else ""))
+        if rev and rev["changed"]:
+            print(f"      cited: {rev['cited_path']}" + (f"\n      now:   {rev['current_path']}" if rev["current_path"] else ""))
 
 
 def cmd_notes(args, session) -> int:
@@ -83,11 +88,14 @@ def cmd_notes(args, session) -> int:
             print(f"({pending} not yet synced)")
         return 0
     if action == "show":
+        from ..fleet.revisions import citation_status
+
         n = store.get(args.id, include_deleted=True)
+        revisions = [citation_status(session.db, c) for c in n.citations]
         if args.json:
-            print_json(n.to_json())
+            print_json({**n.to_json(), "citation_revisions": revisions})
         else:
-            _print_note(n)
+            _print_note(n, revisions)
         return 0
     if action == "edit":
         changes = {"title": args.title, "body": args.body, "work_order": args.work_order, "asset": args.asset,
@@ -113,7 +121,7 @@ def cmd_notes(args, session) -> int:
 
 
 def cmd_sync(args, session) -> int:
-    """The notes round, then the health document (each whatever became of the other)."""
+    """The notes and depot rounds, then the health document (each whatever became of the others)."""
     code = _sync_notes(args, session)
     from ..fleet import counters, health
 
@@ -127,25 +135,38 @@ def cmd_sync(args, session) -> int:
 
 
 def _sync_notes(args, session) -> int:
+    """Notes, then the depot (when configured): independent, both reported, either may fail alone."""
+    from ..fleet import round as depot_round
     from ..sync import SyncError, from_settings, sync_once
 
     store = _note_store(session)
     if args.retry_parked:
         store.retry_parked()
+    depot = None
     try:
         config = from_settings(session.settings, url=args.server, db=args.db)
         report = sync_once(config, store=store, batch_size=args.batch_size)
     except SyncError as e:
         # Nothing is lost: every change stays in the outbox for the next round.
+        if depot_round.configured(session.settings):
+            depot = depot_round.run(session.db, session.settings, lambda: session.embedder)
         if args.json:
             print_json({"pushed": 0, "pulled": 0, "conflicts_resolved": 0, "parked": len(store.parked()),
-                  "pending": store.pending_count(), "error": str(e)})
+                  "pending": store.pending_count(), "error": str(e),
+                  **({"depot": depot.to_json()} if depot else {})})
+        elif depot:
+            _print_depot(depot)
         return fail(f"{e} ({store.pending_count()} notes wait to be synced)")
+    if depot_round.configured(session.settings):
+        depot = depot_round.run(session.db, session.settings, lambda: session.embedder)
     pull_failed = (f"pulling from the server failed ({report.pull_error}); pushed {report.pushed}, "
                    f"the rest is pulled next time") if report.pull_error else None
+    depot_failed = f"depot: {'; '.join(depot.problems)}" if depot and depot.problems else None
     if args.json:
-        print_json(report.to_json())
-        return fail(pull_failed) if pull_failed else 0
+        print_json({**report.to_json(), **({"depot": depot.to_json()} if depot else {})})
+        if pull_failed or depot_failed:
+            return fail(pull_failed or depot_failed)
+        return 0
     print(f"pushed {report.pushed}, pulled {report.pulled}, merged {report.conflicts_resolved}, "
           f"parked {report.parked}, waiting {report.pending}")
     for p in report.parked_docs:
@@ -154,7 +175,21 @@ def _sync_notes(args, session) -> int:
     conflicts = store.conflict_count()
     if conflicts:
         print(f"{conflicts} notes hold a conflicting copy to review: field-assistant notes list --conflicts")
-    return fail(pull_failed) if pull_failed else 0
+    if depot:
+        _print_depot(depot)
+    if pull_failed or depot_failed:
+        return fail(pull_failed or depot_failed)
+    return 0
+
+
+def _print_depot(depot) -> None:
+    m = depot.manuals
+    print(f"depot: {depot.pulled.received} documents received, {len(m.activated)} manuals updated, "
+          f"{len(m.withdrawn)} withdrawn, {len(m.waiting)} downloads to resume")
+    for a in m.activated:
+        print(f"  manual {a['name']} now revision {a['revision']}")
+    if depot.models.get("active"):
+        print(f"  model {depot.models['active']}")
 
 
 def cmd_sync_setup(args, session) -> int:
@@ -166,7 +201,8 @@ def cmd_sync_setup(args, session) -> int:
 
     try:
         url, url_user, url_password = split_credentials(args.server)
-    except SyncConfigError as e:
+        depot = _depot_changes(args)  # a depot key that does not parse is refused before anything is saved
+    except (SyncConfigError, AssistantError) as e:
         return fail(str(e), 2)
     user = args.user or url_user
     if args.password_stdin:
@@ -177,7 +213,7 @@ def cmd_sync_setup(args, session) -> int:
         secret = getpass.getpass(f"password or token for {user or 'the token'} at {url}: ")
     else:
         return fail("no password given: use --password-stdin (or run in a terminal to be asked)", 2)
-    changes = {"sync_url": url, "sync_user": user or None}
+    changes = {"sync_url": url, "sync_user": user or None, **depot}
     if args.db:
         changes["sync_db"] = args.db
     where = "the OS keyring"
@@ -191,7 +227,31 @@ def cmd_sync_setup(args, session) -> int:
     settingsmod.save(**changes)
     print(f"sync server {url}, database {changes.get('sync_db') or session.settings.sync_db}, "
           f"user {user or '(token)'}; credentials kept in {where}")
+    if depot:
+        print(f"depot {depot.get('depot_url') or url}, key {depot['depot_key'][:20]}..., groups "
+              f"{', '.join(depot.get('device_groups') or session.settings.device_groups) or '(none)'}")
     return 0
+
+
+def _depot_changes(args) -> dict:
+    """The depot settings `sync-setup` was given (issue 15). Raises when the key or URL is unusable."""
+    from ..depot import format as fmt
+    from ..sync.config import split_credentials
+
+    changes: dict = {}
+    if getattr(args, "depot_key", None):
+        fmt.decode_public_key(args.depot_key)
+        changes["depot_key"] = args.depot_key.strip()
+    if getattr(args, "depot_url", None):
+        changes["depot_url"] = split_credentials(args.depot_url)[0]
+    if getattr(args, "groups", None) is not None:
+        changes["device_groups"] = [g for g in args.groups if g]
+    if changes and "depot_key" not in changes:
+        from .. import settings as settingsmod
+
+        if not settingsmod.load().depot_key:
+            raise AssistantError("--depot-url and --groups need the depot's public key: --depot-key ed25519:...")
+    return changes
 
 
 # ---------------------------------------------------------------- parser

@@ -93,18 +93,32 @@ def _procedures(doc) -> list:
         return []
 
 
+def _row_vectors(embedder: Embedder, doc) -> dict:
+    """The spec rows' own vectors (a table row is few words; its passage's vector is the table's)."""
+    rows = spec_store.row_texts(doc.blocks)
+    return dict(zip(rows, embedder.embed(list(rows.values())), strict=True))
+
+
 def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray, procedures=(),
-           row_vectors=None) -> int:
+           row_vectors=None, replaces: str | None = None, extra: dict | None = None) -> int:
+    """`replaces`: another manual's path removed in the same transaction (a depot manual's previous
+    revision), so search shows one of the two at every moment; `extra`: more manuals columns."""
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} passages")
     with dbmod.transaction(db):
+        if replaces and replaces != str(path):
+            gone = db.execute("SELECT content_hash FROM manuals WHERE path = ?", (replaces,)).fetchone()
+            db.execute("DELETE FROM manuals WHERE path = ?", (replaces,))
+            if gone is not None and gone["content_hash"] != digest:
+                ocr_pages.forget(db, gone["content_hash"])
         old = db.execute("SELECT content_hash FROM manuals WHERE path = ?", (str(path),)).fetchone()
         # Deleting the old row cascades to its chunks; the chunk trigger cleans FTS and vectors.
         db.execute("DELETE FROM manuals WHERE path = ?", (str(path),))
         tables = dbmod.utils(db)
         manual_id = tables["manuals"].insert(
             {"path": str(path), "title": doc.title, "format": doc.format, "content_hash": digest,
-             "size_bytes": size, "pages": doc.pages, "scanned_pages": json.dumps(doc.scanned_pages)}).last_pk
+             "size_bytes": size, "pages": doc.pages, "scanned_pages": json.dumps(doc.scanned_pages),
+             **(extra or {})}).last_pk
         # Passage ids are chosen here (we hold the write lock) so each vector gets its passage's id
         # as its rowid without reading ids back one insert at a time.
         first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM chunks").fetchone()[0]
@@ -175,9 +189,7 @@ def ingest(
             if not chunks:
                 raise ManualParseError(path, "no text found")
             vectors = embedder.embed([embed_text(doc.title, c.section_path, c.text) for c in chunks])
-            # The spec rows' own vectors (a table row is few words; its passage's vector is the table's).
-            rows = spec_store.row_texts(doc.blocks)
-            row_vectors = dict(zip(rows, embedder.embed(list(rows.values())), strict=True))
+            row_vectors = _row_vectors(embedder, doc)
             if cancel is not None and cancel.is_set():
                 raise Cancelled("ingest cancelled")
             procedures = _procedures(doc)
@@ -204,6 +216,27 @@ def ingest(
         yield IngestEvent("added", str(path), i + 1, total, entry.get("warning", f"{len(chunks)} chunks"))
     ocr_pages.forget_orphans(db)
     yield IngestEvent("finished", done=total, total=total, report=report)
+
+
+def ingest_replacing(db, embedder: Embedder, path: Path, replaces: str | None = None, extra: dict | None = None,
+                     ocr: bool = True, cancel: threading.Event | None = None) -> dict:
+    """One manual stored in place of another (`replaces`: its path) in one transaction: the depot's
+    next revision of a manual. Raises ManualParseError when the file cannot be read; nothing changes then."""
+    digest, size = file_hash(path), path.stat().st_size
+    doc = parser.parse(path, ocr=ocr)
+    if ocr and doc.scanned_pages:
+        for _ in ocr_pages.read_scanned(db, path, digest, doc, cancel):
+            pass
+    chunks = chunk_manual(doc)
+    if not chunks:
+        raise ManualParseError(path, "no text found")
+    vectors = embedder.embed([embed_text(doc.title, c.section_path, c.text) for c in chunks])
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("ingest cancelled")
+    row_vectors = _row_vectors(embedder, doc)
+    manual_id = _store(db, path, digest, size, doc, chunks, vectors, _procedures(doc), row_vectors,
+                       replaces=replaces, extra=extra)
+    return {"id": manual_id, "path": str(path), "title": doc.title, "chunks": len(chunks)}
 
 
 def _ranges(pages: list[int]) -> str:
@@ -237,7 +270,8 @@ def remove(db, path: str) -> bool:
 def library(db) -> list[dict]:
     rows = db.execute(
         "SELECT m.id, m.path, m.title, m.format, m.pages, m.size_bytes, m.added_at, m.updated_at,"
-        " m.scanned_pages, m.content_hash, (SELECT count(*) FROM chunks c WHERE c.manual_id = m.id) AS chunks"
+        " m.scanned_pages, m.content_hash, m.depot_id, m.revision,"
+        " CASE WHEN m.depot_id IS NULL THEN 'local' ELSE 'depot' END AS source, (SELECT count(*) FROM chunks c WHERE c.manual_id = m.id) AS chunks"
         " FROM manuals m ORDER BY m.title COLLATE NOCASE"
     ).fetchall()
     out = []

@@ -198,7 +198,7 @@ class NoteStore:
                         tags: Iterable[str] = (), work_order: str | None = None) -> Note:
         """"Save to notes" from an answer (`ask --json` output or `Answer.to_json()`): keeps the
         question, the answer text and the cited manual passages."""
-        cites = [{k: c.get(k) for k in ("n", "manual", "path", "page", "section", "text")}
+        cites = [{k: c.get(k) for k in ("n", "manual", "path", "page", "section", "text", "revision", "depot_id")}
                  for c in answer.get("citations") or []]
         for c in cites:  # the manual's identity, for the device that opens the citation later
             row = self.db.execute("SELECT content_hash FROM manuals WHERE path = ?", (c.get("path"),)).fetchone()
@@ -212,7 +212,8 @@ class NoteStore:
                       for c in cites]
         return self.add(title or question[:80], "\n".join(lines), tags=tags, work_order=work_order,
                         citations=cites, source={"kind": "answer", "question": question, "answer": text,
-                                                 "model": answer.get("model")})
+                                                 "model": answer.get("model"),
+                                                 "model_version": answer.get("model_version")})
 
     def exists(self, note_id: str) -> bool:
         """A note with this id is stored (live or deleted)."""

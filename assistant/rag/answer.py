@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from .. import values
 from ..embedding import Embedder
@@ -45,12 +46,14 @@ class Citation:
     char_end: int
     ocr: bool = False  # the passage was read by OCR from a page image
     ocr_confidence: float | None = None
+    revision: str | None = None  # the depot manual's revision cited (None: a local manual)
+    depot_id: str | None = None
 
     @classmethod
     def of(cls, n: int, p: Passage) -> Citation:
         """Passage `p` as citation number `n`."""
         return cls(n, p.manual, p.path, p.page, p.section, p.text, p.chunk_id, p.char_start, p.char_end,
-                   p.ocr, p.ocr_confidence)
+                   p.ocr, p.ocr_confidence, p.revision, p.depot_id)
 
 
 def first_passages(passages: list[Passage]) -> list[Citation]:
@@ -96,6 +99,9 @@ class Answer:
     spec_rows: list[dict] = field(default_factory=list)  # table rows matching the question (`specs`)
     # The current job this answer is for (`assistant.fleet.jobs.Scope.to_json`), None without one.
     job: dict | None = None
+    # Which version of the model wrote it (issue 15): the depot's model document id when the depot
+    # installed it, else "local:<file name>:<size in bytes>". None when no model wrote (abstained).
+    model_version: str | None = None
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -116,6 +122,23 @@ class AnswerEvent:
 
 
 KEYWORD_ONLY_COVERAGE = 0.5
+
+
+def model_version(db, chat) -> str | None:
+    """The version of the model that wrote an answer: its depot document when the depot installed
+    this file (matched by name and size), else the local file's name and size."""
+    name = getattr(chat, "name", None)
+    path = getattr(chat, "path", None)
+    if not name:
+        return None
+    try:
+        size = Path(path).stat().st_size if path else None
+    except OSError:
+        size = None
+    row = db.execute("SELECT id FROM depot_docs WHERE kind = 'model' AND state IN ('active', 'previous') "
+                     "AND json_extract(doc, '$.filename') = ? AND json_extract(doc, '$.size') = ?",
+                     (name, size)).fetchone()
+    return row[0] if row else f"local:{name}:{size}"
 
 
 def is_relevant(res: SearchResult, min_similarity: float) -> bool:
@@ -341,4 +364,4 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only) -> Iterato
     unverified = [] if abstained else unverified_values(text, built.passages)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
                                             source if citations else "none", unverified, res.passages, direct,
-                                            offers, spec_rows))
+                                            offers, spec_rows, model_version=model_version(db, chat)))

@@ -67,6 +67,8 @@ class Passage:
     similarity: float | None = None  # cosine similarity to the query, when vector search saw it
     ocr: bool = False  # read by OCR from a page image: the technician should check the picture
     ocr_confidence: float | None = None
+    revision: str | None = None  # a depot manual's revision (issue 15); None for a local manual
+    depot_id: str | None = None
 
     def to_json(self, rank: int) -> dict:
         d = asdict(self)
@@ -259,7 +261,7 @@ def _load(db, ids: list[int]) -> dict:
     marks = ",".join("?" * len(ids))
     rows = db.execute(
         f"SELECT c.id, c.manual_id, c.ord, c.page, c.section, c.kind, c.text, c.char_start, c.char_end,"
-        f" c.safety, c.ocr, c.ocr_confidence, m.title, m.path FROM chunks c JOIN manuals m ON m.id = c.manual_id WHERE c.id IN ({marks})",
+        f" c.safety, c.ocr, c.ocr_confidence, m.title, m.path, m.revision, m.depot_id FROM chunks c JOIN manuals m ON m.id = c.manual_id WHERE c.id IN ({marks})",
         ids,
     ).fetchall()
     return {r["id"]: r for r in rows}
@@ -271,6 +273,7 @@ def _passage(r, score: float) -> Passage:
         text=r["text"], score=round(score, 6), kind=r["kind"], safety=r["safety"], manual_id=r["manual_id"],
         ord=r["ord"], char_start=r["char_start"], char_end=r["char_end"],
         ocr=bool(r["ocr"]), ocr_confidence=None if r["ocr_confidence"] is None else round(r["ocr_confidence"], 3),
+        revision=r["revision"], depot_id=r["depot_id"],
     )
 
 
@@ -347,7 +350,7 @@ def neighbours(db, passage: Passage, radius: int = 2) -> list[Passage]:
     """Chunks of the same manual within `radius` positions of `passage` (same page or section)."""
     rows = db.execute(
         "SELECT c.id, c.manual_id, c.ord, c.page, c.section, c.kind, c.text, c.char_start, c.char_end,"
-        " c.safety, c.ocr, c.ocr_confidence, m.title, m.path FROM chunks c JOIN manuals m ON m.id = c.manual_id"
+        " c.safety, c.ocr, c.ocr_confidence, m.title, m.path, m.revision, m.depot_id FROM chunks c JOIN manuals m ON m.id = c.manual_id"
         " WHERE c.manual_id = ? AND c.ord BETWEEN ? AND ? ORDER BY c.ord",
         (passage.manual_id, passage.ord - radius, passage.ord + radius),
     ).fetchall()

@@ -53,6 +53,7 @@ class SyncStatus:
     next_attempt_in_s: float | None = None
     message: str = ""
     last_report: SyncReport | None = None
+    depot: dict | None = None  # the last depot round's report (issue 15), when a depot is configured
 
     @property
     def label(self) -> str:
@@ -74,6 +75,22 @@ class SyncStatus:
         if self.state == "stopped":
             return "Sync off"
         return "Synced"
+
+
+def _depot_round(conn, settings, cancel):
+    """One depot round when a depot is configured (None otherwise)."""
+    from ..fleet import round as depot_round
+
+    if not depot_round.configured(settings):
+        return None
+
+    def embedder():
+        from .. import models
+        from ..embedding import OnnxEmbedder
+
+        return OnnxEmbedder(models.default("embedding", settings).path)
+
+    return depot_round.run(conn, settings, embedder, cancel=cancel)
 
 
 def status_of(store: notesmod.NoteStore, state: str | None = None, **kw) -> SyncStatus:
@@ -125,10 +142,12 @@ class SyncService:
     def __init__(self, config: SyncConfig | Callable[[], SyncConfig], *, db_path=None,
                  interval_s: float = DEFAULT_INTERVAL_S, debounce_s: float = 2.0, watch_s: float = 5.0,
                  batch_size: int = DEFAULT_BATCH, on_status: Callable[[SyncStatus], None] | None = None,
-                 backoff: Backoff | None = None, settings: Callable[[], Settings] | None = None):
+                 backoff: Backoff | None = None, settings: Callable[[], Settings] | None = None,
+                 depot: Callable[[object, threading.Event], object] | None = None):
         self._config = config
         # With settings, every round also pushes the health document (assistant/fleet/health.py).
         self._settings = settings
+        self._depot = depot  # one depot round on the service's connection, after each notes round
         self.db_path = db_path
         self.interval_s, self.debounce_s, self.watch_s = interval_s, debounce_s, watch_s
         self.batch_size = batch_size
@@ -160,6 +179,7 @@ class SyncService:
         current = settings if callable(settings) else (lambda: settings)
         kw.setdefault("interval_s", float(current().sync_interval_s))
         kw.setdefault("settings", current)
+        kw.setdefault("depot", lambda conn, cancel: _depot_round(conn, current(), cancel))
         return cls(lambda: config_from_settings(current()), **kw)
 
     # ------------------------------------------------------------ control
@@ -235,6 +255,7 @@ class SyncService:
                     if self._stop.is_set():
                         break
                     delay = self._round(store)
+                    self._depot_round(conn)
                     last_seen = self._outbox_mark(conn)
                 except Exception as e:
                     log.exception("sync failed outside a round's own error handling")
@@ -250,6 +271,20 @@ class SyncService:
             if conn is not None:
                 conn.close()
             self._set_status(replace(self._status, state="stopped", next_attempt_in_s=None))
+
+    def _depot_round(self, conn) -> None:
+        """The depot's round, independent of the notes round: neither one's failure stops the other."""
+        if self._depot is None or self._stop.is_set():
+            return
+        try:
+            report = self._depot(conn, self._cancel)
+        except Exception as e:  # the depot's own errors are in its report; anything else is logged
+            log.exception("depot round failed")
+            report = {"error": str(e) or type(e).__name__}
+        if report is None:
+            return
+        data = report.to_json() if hasattr(report, "to_json") else report
+        self._set_status(replace(self._status, depot=data))
 
     def _wait_until_due(self, conn, last_seen: int) -> int:
         """Sleep until the next round is due (or stop); a change made by another process brings it

@@ -449,3 +449,34 @@ def test_random_interleavings_never_lose_or_duplicate_typed_text(qtbot, held_not
                                         stateful_step_count=12, deadline=None,
                                         suppress_health_check=list(HealthCheck))
     run_state_machine_as_test(Editor, settings=Editor.TestCase.settings)
+
+
+def test_a_note_citing_an_older_depot_revision_says_so(qtbot, make_window, home):
+    """Issue 15: the depot replaced the cited manual revision B by C since the note was saved."""
+    import json as jsonmod
+
+    from assistant import db as dbmod
+    from assistant.library import ingest
+    from assistant.session import Session
+
+    conn = dbmod.connect()
+    for rev in ("B", "C"):
+        doc = {"_id": f"manual:p200:{rev}", "kind": "manual", "name": "p200", "revision": rev, "filename": "p200.md"}
+        conn.execute("INSERT INTO depot_docs(id, kind, name, revision, doc, state) VALUES (?, 'manual', 'p200', ?, ?, ?)",
+                     (doc["_id"], rev, jsonmod.dumps(doc), "active" if rev == "C" else "previous"))
+    f = home / "depot-manuals" / "p200" / "C" / "p200.md"
+    f.parent.mkdir(parents=True)
+    f.write_text("# P-200\n\n## Impeller\n\nTighten the impeller nut to 52 Nm.\n")
+    s = Session()
+    ingest.ingest_replacing(conn, s.embedder, f, extra={"depot_id": "manual:p200:C", "revision": "C"})
+    s.close()
+    conn.close()
+    n = store().add("Torque", "52 or 47?", citations=[
+        {"n": 1, "manual": "P-200", "path": str(f), "page": None, "section": "", "text": "x",
+         "depot_id": "manual:p200:B", "revision": "B"}])
+    w, v = notes_window(qtbot, make_window)
+    show_note(qtbot, v, n.id)
+    from PySide6.QtWidgets import QLabel
+
+    qtbot.waitUntil(lambda: any("cited revision B, now revision C" in lab.text() for lab in v.findChildren(QLabel)),
+                    timeout=30_000)

@@ -306,6 +306,28 @@ class NotesView(QWidget):
             b.clicked.connect(lambda _=False, c=c: self.open_citation(c))
             self.citations.addWidget(b)
         self.citations_title.setVisible(bool(citations))
+        if any(c.get("depot_id") for c in citations):
+            self._show_revisions(citations)
+
+    def _show_revisions(self, citations: list[dict]) -> None:
+        """Under the sources: "cited revision B, now revision C" for a depot manual replaced since (#15)."""
+        shown = list(citations)
+
+        def run(ctx):
+            from assistant.fleet.revisions import citation_status
+
+            return [citation_status(ctx.db, c) for c in shown]
+
+        def done(statuses) -> None:
+            if self.editor.note is None or self.editor.note.citations != shown:
+                return  # another note is open by now
+            from assistant.fleet.revisions import describe
+
+            for c, st in zip(shown, statuses, strict=False):
+                if st and st["changed"]:
+                    self.citations.addWidget(label(f"[{c.get('n')}] " + describe(st), "Muted", wrap=True))
+
+        self.services.submit(run, lane="pool", name="citation-revisions", on_result=done, on_error=self.failed)
 
     def open_citation(self, c: dict) -> None:
         """Open a cited page: in the manual of this library the citation names, never at the path

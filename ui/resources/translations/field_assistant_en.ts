@@ -718,7 +718,7 @@ Assistant</source>
     <name>NotesView</name>
     <message>
         <location filename="../../notes/notes_view.py" line="110"/>
-        <location filename="../../notes/notes_view.py" line="350"/>
+        <location filename="../../notes/notes_view.py" line="372"/>
         <source>New note</source>
         <translation type="unfinished"></translation>
     </message>
@@ -820,7 +820,7 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../notes/notes_view.py" line="196"/>
-        <location filename="../../notes/notes_view.py" line="400"/>
+        <location filename="../../notes/notes_view.py" line="422"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -865,22 +865,22 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="320"/>
+        <location filename="../../notes/notes_view.py" line="342"/>
         <source>“{0}” is not in the library on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="332"/>
+        <location filename="../../notes/notes_view.py" line="354"/>
         <source>This note was changed on two devices at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="348"/>
+        <location filename="../../notes/notes_view.py" line="370"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="353"/>
+        <location filename="../../notes/notes_view.py" line="375"/>
         <source>Saved {0}{1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -890,32 +890,32 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="384"/>
+        <location filename="../../notes/notes_view.py" line="406"/>
         <source>Note saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="396"/>
+        <location filename="../../notes/notes_view.py" line="418"/>
         <source>Delete note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="397"/>
+        <location filename="../../notes/notes_view.py" line="419"/>
         <source>Delete “{0}”? It is deleted on every device at the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="384"/>
+        <location filename="../../notes/notes_view.py" line="406"/>
         <source>Note deleted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="385"/>
+        <location filename="../../notes/notes_view.py" line="407"/>
         <source>Conflict settled; the result syncs like any edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/notes_view.py" line="387"/>
+        <location filename="../../notes/notes_view.py" line="409"/>
         <source>Saved to notes: {0}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,0 +1,154 @@
+"""Model rollouts on the device: a rollout that selects this device (its groups, or its percent bucket)
+brings its model: the blob is downloaded from BLOBS_DB (Range, resume), verified, checked as doctor
+checks a chat model (GGUF header, then a real load), and timed on a short on-device benchmark against
+the latency budget (first token within `model_bench.LATENCY_BUDGET_S`). Only then is it installed in
+the models folder and made the default chat model.
+
+If it fails to load or misses the budget, the device rolls back: the default stays the previous model
+(which is never removed by a rollout), the new file is deleted, the model document is marked failed
+with the reason, and the reason is reported (sync report; `sync_state` "depot_model_status" for the
+health document). A model document without a rollout for this device is only available, not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from .. import db as dbmod
+from .. import gguf, llm, model_bench, paths
+from .. import models as modelsmod
+from .. import settings as settingsmod
+from ..depot import format as fmt
+from ..errors import AssistantError, Cancelled
+from ..notes import state
+from ..sync.couch import CouchClient
+from . import download
+from .settings import DepotTarget, rollout_applies
+
+log = logging.getLogger(__name__)
+
+STATUS_KEY = "depot_model_status"
+BENCH_TOKENS = 16
+
+
+def _set_state(db, doc_id: str, st: str, error: str | None = None) -> None:
+    with dbmod.transaction(db):
+        db.execute("UPDATE depot_docs SET state = ?, error = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+                   "WHERE id = ?", (st, error, doc_id))
+
+
+def prove(path: Path, db, bench_tokens: int = BENCH_TOKENS, budget_s: float = model_bench.LATENCY_BUDGET_S) -> dict:
+    """Load the model as the app does and time a first token on this library's typical prompt.
+
+    Raises:
+        AssistantError: the file is not a usable GGUF, does not load, or misses the latency budget.
+    """
+    gguf.read_metadata(path)  # header and size: a truncated file stops here
+    chat = llm.load(path)  # ModelCorruptError when its tensors do not load
+    try:
+        built = model_bench.typical_prompt(db, chat, top_k=3)
+        tokens = chat.tokenize(built.text)
+        chat._llm.reset()
+        t0 = time.perf_counter()
+        first, n = None, 0
+        for tok in chat.stream(tokens, max_tokens=max(1, bench_tokens), temperature=0.0):
+            first = first or tok.t
+            n += 1
+        if first is None:
+            raise AssistantError(f"{path.name} produced no token on the test prompt")
+        ttft = round(first - t0, 2)
+    finally:
+        llm.unload_all()  # the app loads its default again when it next answers
+    if ttft > budget_s:
+        raise AssistantError(f"first token after {ttft} s on a {len(tokens)}-token prompt, over the "
+                             f"{budget_s:g} s latency budget")
+    return {"first_token_s": ttft, "prompt_tokens": len(tokens), "tokens": n}
+
+
+def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event | None = None,
+          bench_tokens: int | None = None, budget_s: float | None = None) -> dict:
+    """Install the model of each rollout that selects this device. Returns what happened:
+    {"active": model doc id or None, "installed": [...], "rolled_back": id, "reason": ..., "kept": the model
+    still used, "withdrawn": id of an active model the depot withdrew}."""
+    out: dict = {"installed": [], "active": None}
+    _withdraw_active(db, out)
+    rows = db.execute("SELECT doc FROM depot_docs WHERE kind = 'rollout' ORDER BY id").fetchall()
+    for (raw,) in rows:
+        rollout = json.loads(raw)
+        if rollout.get("withdrawn") or not rollout_applies(rollout, device, tgt.groups):
+            continue
+        model_id = str(rollout.get("model"))
+        row = db.execute("SELECT state, doc FROM depot_docs WHERE id = ? AND kind = 'model'", (model_id,)).fetchone()
+        if row is None:
+            continue  # the model document has not arrived (or was refused): next round
+        st, doc = row[0], json.loads(row[1])
+        if st == "active":
+            out["active"] = model_id
+            continue
+        if st == "failed" or doc.get("withdrawn"):
+            continue
+        staged = paths.home() / "depot-models" / str(doc["filename"])
+        try:
+            _set_state(db, model_id, "downloading")
+            blobs = CouchClient(tgt.config.with_overrides(db=fmt.BLOBS_DB), cancel=cancel)
+            try:
+                download.fetch(blobs, fmt.BLOBS_DB, str(doc["blob"]), staged, str(doc["sha256"]), int(doc["size"]),
+                               cancel=cancel)
+            finally:
+                blobs.close()
+            _set_state(db, model_id, "staged")
+            measured = prove(staged, db, bench_tokens or BENCH_TOKENS,
+                             model_bench.LATENCY_BUDGET_S if budget_s is None else budget_s)
+        except download.DownloadInterrupted as e:
+            out.setdefault("waiting", []).append({"id": model_id, "error": str(e)})
+            continue
+        except Cancelled:
+            raise
+        except (AssistantError, OSError) as e:
+            reason = str(e)
+            staged.unlink(missing_ok=True)
+            _set_state(db, model_id, "failed", reason)
+            previous = _current_default(settings)
+            out.update(rolled_back=model_id, reason=reason, kept=previous)
+            log.warning("model %s rolled back (%s); keeping %s", model_id, reason, previous)
+            continue
+        dest = modelsmod.role_dir("chat") / staged.name
+        os.replace(staged, dest)
+        previous = _current_default(settings)
+        settingsmod.save(chat_model=dest.name)
+        with dbmod.transaction(db):  # what to go back to if the depot withdraws this model
+            state.write(db, f"{STATUS_KEY}:previous:{model_id}", previous)
+        with dbmod.transaction(db):
+            db.execute("UPDATE depot_docs SET state = 'previous' WHERE kind = 'model' AND state = 'active' AND id != ?",
+                       (model_id,))
+        _set_state(db, model_id, "active")
+        out["installed"].append({"id": model_id, "file": dest.name, "replaced": previous, **measured})
+        out["active"] = model_id
+    with dbmod.transaction(db):
+        state.write(db, STATUS_KEY, json.dumps(out))
+    return out
+
+
+def _withdraw_active(db, out: dict) -> None:
+    """An active model whose document the depot withdrew: back to the model it replaced (kept on disk)."""
+    for model_id, raw in db.execute("SELECT id, doc FROM depot_docs WHERE kind = 'model' AND state = 'active'").fetchall():
+        if not json.loads(raw).get("withdrawn"):
+            continue
+        previous = state.read(db, f"{STATUS_KEY}:previous:{model_id}")
+        current = settingsmod.load().chat_model
+        if current == json.loads(raw).get("filename"):
+            settingsmod.save(chat_model=previous)  # None: the app's own choice (measured, else bundled)
+        _set_state(db, model_id, "withdrawn")
+        out.update(withdrawn=model_id, kept=previous)  # the depot's decision, not a failure to report
+
+
+def _current_default(settings) -> str | None:
+    try:
+        return modelsmod.default("chat", settingsmod.load()).name
+    except AssistantError:
+        return None
