@@ -17,7 +17,7 @@ def spec_row_source(row: dict, n: int = 0) -> Source:
     boxes = (tuple(row["bbox"]),) if row.get("bbox") else ()
     text = " ".join(c for c in row.get("cells", []) if c)
     return Source(n, row["manual"], row["path"], row.get("page"), row.get("section") or "", text,
-                  row.get("char_start") or 0, row.get("char_end") or 0, boxes)
+                  row.get("char_start") or 0, row.get("char_end") or 0, boxes=boxes)
 
 
 class SpecRowsTable(QTableWidget):
