@@ -302,8 +302,11 @@ def test_cli_watch_run_follows_the_folder_until_stopped(home, tmp_path):
     folder.mkdir()
     assert subprocess.run([EXE, "watch", "add", str(folder)], capture_output=True).returncode == 0
     env = {**os.environ, "FIELD_ASSISTANT_WATCH_SETTLE_S": "0.2", "PYTHONUNBUFFERED": "1"}
+    # As from a terminal: SIGINT at its default. A runner that starts the suite in the background
+    # (a CI agent, `cmd &` in a script) passes SIGINT on ignored, and Python then rightly ignores it.
     proc = subprocess.Popen([EXE, "watch", "run", "--interval", "0.2"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env)
+                            stderr=subprocess.DEVNULL, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         _put(folder / "pump.md", corpus.PUMP_MD)
         line = proc.stdout.readline()  # blocks until the run prints its first change
