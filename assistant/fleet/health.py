@@ -90,7 +90,11 @@ def push(db, settings, config=None, cancel=None, retries: int = 6) -> dict:
     config = config or config_for(settings)
     doc = document(db, settings)
     with CouchClient(config, cancel=cancel, retries=retries) as client:
-        client.ensure_db()
+        # Not created here: `depot init` makes it (a device's account may not create databases on
+        # CouchDB 3, and pouchdb-server dies when a non-admin tries).
+        if client.request("GET", client.dbpath, ok=(200, 404)).status_code == 404:
+            raise ServerError(f"the depot has no {fmt.HEALTH_DB} database: its admin creates it with "
+                              "`field-assistant depot init`")
         path = f"{client.dbpath}/{quote_id(doc['_id'])}"
         for _ in range(PUT_ATTEMPTS):
             r = client.request("GET", path, ok=(200, 404))
@@ -111,7 +115,12 @@ def push(db, settings, config=None, cancel=None, retries: int = 6) -> dict:
 
 def push_quietly(db, settings, config=None, cancel=None, retries: int = 6) -> str | None:
     """`push`, for the sync round: a failure is logged and returned as text, never raised, so the
-    notes sync and the health push never stop each other."""
+    notes sync and the health push never stop each other. A device not pointed at a depot
+    (`sync-setup --depot-key`) has nobody to report to and sends nothing."""
+    from .round import configured
+
+    if not configured(settings):
+        return None
     try:
         push(db, settings, config, cancel, retries)
         return None

@@ -23,12 +23,24 @@ def documented_fields() -> set[str]:
     return set(re.findall(r"^- `([\w]+)`", section, re.M))
 
 
+def depot(couch) -> str:
+    """The depot's databases, as `depot init` makes them, and a depot public key for the device."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    for name in (fmt.CONTENT_DB, fmt.BLOBS_DB, fmt.HEALTH_DB):
+        assert httpx.put(f"{couch.url}/{name}").status_code in (201, 412)
+    raw = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
+                                                                 serialization.PublicFormat.Raw)
+    return fmt.encode_public_key(raw)
+
+
 def health_doc(couch, device_id) -> dict:
     return httpx.get(f"{couch.url}/{fmt.HEALTH_DB}/device:{device_id}").json()
 
 
 def test_sync_pushes_exactly_the_documented_fields(couch, session, dbname, capsys):
-    settingsmod.save(sync_url=couch.url, sync_db=dbname)
+    settingsmod.save(sync_url=couch.url, sync_db=dbname, depot_key=depot(couch))
     session.settings = settingsmod.load()
     counters.record_answer(session.db, False, 800.0)
     counters.record_answer(session.db, True, 120.0)
@@ -52,6 +64,7 @@ def test_sync_pushes_exactly_the_documented_fields(couch, session, dbname, capsy
 
 
 def test_a_changed_document_on_the_server_is_retried_not_lost(couch, session):
+    depot(couch)
     config = SyncConfig(url=couch.url, db=fmt.HEALTH_DB)
     first = health.push(session.db, session.settings, config)
     # someone else (an admin's tool, another push) wrote it meanwhile: our known _rev is stale
@@ -64,7 +77,7 @@ def test_a_changed_document_on_the_server_is_retried_not_lost(couch, session):
 
 
 def test_health_is_pushed_even_when_the_notes_round_fails(couch, session, capsys):
-    settingsmod.save(sync_url=couch.url)
+    settingsmod.save(sync_url=couch.url, depot_key=depot(couch))
     # the notes go to a server that is not there this time; the health document to the depot
     assert main(["sync", "--server", f"http://127.0.0.1:{free_port()}"]) == 1
     assert "cannot reach" in capsys.readouterr().err
@@ -77,7 +90,7 @@ def test_the_background_sync_service_pushes_it_every_round(couch, session, dbnam
 
     from assistant.sync.service import SyncService
 
-    settingsmod.save(sync_url=couch.url, sync_db=dbname)
+    settingsmod.save(sync_url=couch.url, sync_db=dbname, depot_key=depot(couch))
     svc = SyncService.from_settings(settingsmod.load(), debounce_s=0.2, watch_s=0.2)
     svc.start()
     try:
@@ -92,3 +105,21 @@ def test_the_background_sync_service_pushes_it_every_round(couch, session, dbnam
     finally:
         svc.stop()
     assert svc.health_error is None
+
+
+def test_no_depot_nothing_sent_and_no_database_made(couch, session, dbname):
+    """Notes sync alone (no depot key): no health document, and no database created on a server
+    where the device's account may not create one."""
+    httpx.delete(f"{couch.url}/{fmt.HEALTH_DB}")
+    settingsmod.save(sync_url=couch.url, sync_db=dbname)
+    session.settings = settingsmod.load()
+    assert main(["sync"]) == 0
+    assert httpx.get(f"{couch.url}/{fmt.HEALTH_DB}").status_code == 404
+
+
+def test_a_depot_without_its_health_database_is_one_clear_message(couch, session):
+    httpx.delete(f"{couch.url}/{fmt.HEALTH_DB}")
+    problem = health.push_quietly(session.db, session.settings.model_copy(
+        update={"sync_url": couch.url, "depot_key": "ed25519:x"}), SyncConfig(url=couch.url, db=fmt.HEALTH_DB))
+    assert problem and "depot init" in problem
+    assert httpx.get(f"{couch.url}/{fmt.HEALTH_DB}").status_code == 404
