@@ -92,6 +92,23 @@ def main() -> int:
         window.open_source(view.sources[0], view.terms)
         pump(15, lambda: window.viewer.stack.currentIndex() in (1, 2))
         shot("09-viewer-md")
+    from assistant import db as dbmod
+    from assistant.procedures import store as procstore
+
+    conn = dbmod.connect()
+    procs = procstore.search(conn, "replace seal", k=1) or procstore.search(conn, "replace", k=1)
+    conn.close()
+    if procs:
+        window.start_procedure(procs[0].id)
+        pump(5)
+        shot("10-procedure-warnings")
+        window.procedure.hear("acknowledged")
+        pump(3)
+        window.procedure.hear("next")
+        pump(10)
+        shot("11-procedure-step")
+        window.procedure.act("finish")
+        pump(2)
     window.force_close()
     window.shutdown()
     QApplication.quit()
