@@ -28,8 +28,10 @@ def depot(couch) -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    for name in (fmt.CONTENT_DB, fmt.BLOBS_DB, fmt.HEALTH_DB):
-        assert httpx.put(f"{couch.url}/{name}").status_code in (201, 412)
+    for name in (fmt.CONTENT_DB, fmt.BLOBS_DB):  # empty: the session's server is shared, and other
+        httpx.delete(f"{couch.url}/{name}")     # tests leave documents signed with their own keys
+        assert httpx.put(f"{couch.url}/{name}").status_code == 201
+    assert httpx.put(f"{couch.url}/{fmt.HEALTH_DB}").status_code in (201, 412)
     raw = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
                                                                  serialization.PublicFormat.Raw)
     return fmt.encode_public_key(raw)
