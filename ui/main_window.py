@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.library = LibraryView(services)
         self.notes = NotesView(services)
         # Read aloud (issue 14): one Speaker for the window, given to procedure mode and HandsFree.
-        self.speaker = Speaker(lambda: services.settings, parent=self)
+        self.speaker = Speaker(lambda: services.settings, parent=self, submit=services.submit)
         self.procedure = ProcedureView(services, speaker=self.speaker)
         for w in (self.ask, self.viewer, self.library, self.notes, self.procedure):
             self.stack.addWidget(w)

@@ -57,10 +57,15 @@ def _recording(tmp_path: Path, client, run) -> np.ndarray:
 
 
 def _speaker():
+    """A Speaker as the window makes it: its speech-dispatcher probe runs through a real Services."""
     from assistant import settings
+    from ui.services import Services
     from ui.voice.speaker import Speaker
 
-    return Speaker(settings.load)
+    services = Services()
+    sp = Speaker(settings.load, submit=services.submit)
+    sp.services = services  # kept alive with the speaker
+    return sp
 
 
 def test_speaker_is_heard_and_understood(qtbot, tmp_path, speech_env):

@@ -29,7 +29,7 @@ class HandsFree(QObject):
         super().__init__(window)
         self.window = window
         services = window.services
-        self.speaker = speaker or Speaker(lambda: services.settings, parent=self)
+        self.speaker = speaker or Speaker(lambda: services.settings, parent=self, submit=services.submit)
         self.wake = WakeListener(services, parent=self)
         self.indicator = WakeIndicator(self.wake)
         window.statusBar().addPermanentWidget(self.indicator)

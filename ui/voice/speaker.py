@@ -19,7 +19,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -104,13 +103,16 @@ class Speaker(QObject):
     started = Signal()
     finished = Signal()
     unavailable = Signal(str)
-    _probed = Signal(object)  # str | None, from the probe's thread
 
     def __init__(self, settings: Callable[[], settingsmod.Settings] | None = None, engine: str | None = None,
-                 parent=None):
+                 parent=None, submit: Callable | None = None):
         """`settings`: the app's current settings (read at each `say`: on/off, voice, rate).
-        `engine`: an engine name to force (tests); None picks the platform's (`platform_engine`)."""
+        `engine`: an engine name to force (tests); None picks the platform's (`platform_engine`).
+        `submit`: `Services.submit`, the one way the GUI works in the background: the speech-dispatcher
+        probe runs there. Without it speech-dispatcher is not probed and read aloud says it is not
+        available rather than risk a hang on the GUI thread."""
         super().__init__(parent)
+        self._submit = submit
         self._settings = settings or settingsmod.load
         self._engine_name = engine
         self._tts = None
@@ -120,7 +122,6 @@ class Speaker(QObject):
         self._probe = "todo"  # speechd only: todo | running | ok | failed
         self.probe_timeout = PROBE_TIMEOUT_S
         self._pending: str | None = None  # said while the probe runs
-        self._probed.connect(self._probe_done)
 
     # -- the engine ----------------------------------------------------------------------------
 
@@ -187,7 +188,13 @@ class Speaker(QObject):
             self._pending = text
             if self._probe == "todo":
                 self._probe = "running"
-                threading.Thread(target=self._run_probe, name="speechd-probe", daemon=True).start()
+                if self._submit is None:
+                    self._probe_done("no background worker to check the speech engine with")
+                    return
+                timeout = self.probe_timeout  # read here: the probe runs on a worker thread
+                self._submit(lambda ctx: speechd_problem(timeout), lane="pool", name="speechd-probe",
+                             owner=self, on_result=self._probe_done,
+                             on_error=lambda e: self._probe_done(str(e) or type(e).__name__))
             return
         tts = self._engine()
         if tts is None:
@@ -228,13 +235,6 @@ class Speaker(QObject):
         """Voice names the engine offers for the settings dialog (empty without an engine)."""
         tts = self._engine()
         return [v.name() for v in tts.availableVoices()] if tts is not None else []
-
-    def _run_probe(self) -> None:
-        problem = speechd_problem(self.probe_timeout)
-        try:
-            self._probed.emit(problem)  # queued to the GUI thread
-        except RuntimeError:  # the Speaker was deleted meanwhile (the window closed)
-            pass
 
     @Slot(object)
     def _probe_done(self, problem) -> None:
