@@ -10,7 +10,6 @@ answers 206 for attachments and the download continues where it stopped.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -22,6 +21,7 @@ import httpx
 
 from .. import paths
 from ..errors import AssistantError, Cancelled
+from ..library.ingest import file_hash  # the sha256 a manual's content hash is too
 from ..sync.couch import CouchClient
 
 log = logging.getLogger(__name__)
@@ -42,14 +42,6 @@ def staging_dir() -> Path:
     d = paths.home() / "depot-staging"
     d.mkdir(parents=True, exist_ok=True)
     return d
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _fsync_dir(d: Path) -> None:
@@ -76,7 +68,7 @@ def fetch(client: CouchClient, db: str, doc_id: str, dest: Path, sha256: str, si
         Cancelled: `cancel` was set (the part is kept; the next call resumes it).
     """
     cancel = cancel or client.cancel
-    if dest.exists() and dest.stat().st_size == size and sha256_of(dest) == sha256:
+    if dest.exists() and dest.stat().st_size == size and file_hash(dest) == sha256:
         return dest  # already in place (a previous round finished it)
     part = staging_dir() / f"{sha256}.part"
     from ..sync.config import quote_id
@@ -142,7 +134,7 @@ def fetch(client: CouchClient, db: str, doc_id: str, dest: Path, sha256: str, si
     if have != size:
         part.unlink(missing_ok=True)
         raise DownloadRejected(f"{doc_id}: the file is {have} bytes, the signed document says {size}; deleted")
-    digest = sha256_of(part)
+    digest = file_hash(part)
     if digest != sha256:
         part.unlink(missing_ok=True)
         raise DownloadRejected(f"{doc_id}: the file's SHA-256 is {digest[:12]}..., the signed document says "
