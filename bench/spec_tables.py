@@ -1,12 +1,15 @@
-"""The spec-row dev set (devsets/spec_values.json): where its manuals are, and their tables as the
-source shows them, read without the app's parsers, to check every question's row by hand.
+"""The spec-row dev sets (devsets/spec_values.json, and devsets/spec_values_fresh.json, the 20
+questions nobody tunes on): where their manuals are, and their tables as the source shows them,
+read without the app's parsers, to check every question's row by hand.
 
-    .venv/bin/python bench/spec_tables.py [DEVDATA]           # check every question's row
+    .venv/bin/python bench/spec_tables.py [DEVDATA]           # check every question's row, both sets
+    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh)
     .venv/bin/python bench/spec_tables.py [DEVDATA] --dump M  # print the tables of manual M
 
 A manual is named "ROOT/PATH": `demo/` is resources/demo in the checkout (the demo library),
 `devdata/` the evaluation data folder (../shared/devdata), `debian/` the manuals of
-devsets/debian_manuals.json, unpacked by bench/devset_debian.py into its cache.
+devsets/debian_manuals.json (its `extra` ones included), unpacked by bench/devset_debian.py into
+its cache.
 
 Tables are read with the tools a reader would use, not the app's: pdfplumber's `extract_tables`
 on every PDF page, every `<tr>` of every HTML `<table>` (section = the nearest heading before
@@ -28,6 +31,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parent
 DEVSET = HERE / "devsets" / "spec_values.json"
+FRESH = HERE / "devsets" / "spec_values_fresh.json"
+SETS = {"values": DEVSET, "fresh": FRESH}
 DEFAULT_DEVDATA = PROJECT_ROOT.parent / "shared" / "devdata"
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
 
@@ -70,7 +75,7 @@ def resolve(manual: str, devdata: Path = DEFAULT_DEVDATA, fetch_debian: bool = T
 
         if not fetch_debian:
             return devset_debian.cache_dir() / "manuals" / rel
-        return devset_debian.fetch()[rel]
+        return devset_debian.fetch(extra=True)[rel]
     raise ValueError(f"{manual}: the root must be demo/, devdata/ or debian/")
 
 
@@ -141,10 +146,11 @@ def rows_of(manual: str, devdata: Path = DEFAULT_DEVDATA) -> list[SourceRow]:
     raise ValueError(f"{manual}: no table reader for {suffix}")
 
 
-def check(devdata: Path) -> int:
-    data = load()
-    cache: dict[str, list[SourceRow]] = {}
+def check(devdata: Path, devset: Path = DEVSET, cache: dict[str, list[SourceRow]] | None = None) -> int:
+    data = load(devset)
+    cache = {} if cache is None else cache
     bad = 0
+    print(f"{devset.name}:")
     for q in data["questions"]:
         rows = cache.setdefault(q["manual"], rows_of(q["manual"], devdata))
         hits = [r for r in rows if holds(r.cells, q["row_contains"])]
@@ -169,12 +175,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("devdata", nargs="?", type=Path, default=DEFAULT_DEVDATA)
     ap.add_argument("--dump", metavar="MANUAL", help="print the tables of one manual (ROOT/PATH)")
+    ap.add_argument("--set", choices=(*SETS, "all"), default="all", help="which dev set to check (default: both)")
     args = ap.parse_args()
     if args.dump:
         for r in rows_of(args.dump, args.devdata):
             print(f"p{r.page} {r.section!r}: {r.cells}")
         return 0
-    return check(args.devdata)
+    cache: dict[str, list[SourceRow]] = {}
+    sets = list(SETS.values()) if args.set == "all" else [SETS[args.set]]
+    return max(check(args.devdata, path, cache) for path in sets)
 
 
 if __name__ == "__main__":
