@@ -1,6 +1,7 @@
-"""The spec-row dev set (bench/devsets/spec_values.json) keeps its shape: the benchmark that reads
-it (bench/spec_rows.py) runs on demand, so a broken entry would otherwise go unnoticed until then.
-Only the file is read here; its rows are checked in their sources by bench/spec_tables.py."""
+"""The spec-row dev sets (bench/devsets/spec_values.json, and spec_values_fresh.json, the 20
+questions nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
+runs on demand, so a broken entry would otherwise go unnoticed until then. Only the files are read
+here; their rows are checked in their sources by bench/spec_tables.py."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.no_models
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVSET = ROOT / "bench" / "devsets" / "spec_values.json"
+FRESH = ROOT / "bench" / "devsets" / "spec_values_fresh.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -25,6 +27,11 @@ def questions() -> list[dict]:
     return json.loads(DEVSET.read_text(encoding="utf-8"))["questions"]
 
 
+@pytest.fixture(scope="module")
+def fresh() -> list[dict]:
+    return json.loads(FRESH.read_text(encoding="utf-8"))["questions"]
+
+
 def source(manual: str) -> str:
     """The unit the halves are balanced over: each demo manual, the Klipper docs, the Debian docs."""
     root, _, rel = manual.partition("/")
@@ -33,6 +40,10 @@ def source(manual: str) -> str:
 
 def test_sixty_value_questions_with_unique_ids_and_every_field(questions):
     assert len(questions) == 60
+    check_fields(questions)
+
+
+def check_fields(questions: list[dict]) -> None:
     ids = [q["id"] for q in questions]
     assert len(set(ids)) == len(ids), [i for i, n in Counter(ids).items() if n > 1]
     for q in questions:
@@ -59,9 +70,9 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
         assert abs(by_half["tune"] - by_half["report"]) <= 2, form
 
 
-def test_every_manual_exists_and_none_is_reserved(questions):
+def test_every_manual_exists_and_none_is_reserved(questions, fresh):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
-    for q in questions:
+    for q in questions + fresh:
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -95,3 +106,26 @@ def test_heldout_half_has_the_sets_mix_and_its_own_rows(questions):
 
     seen = set().union(*(cells(q) for q in questions if q["half"] != "heldout"))
     assert not [(q["id"], cells(q) & seen) for q in held if cells(q) & seen]
+
+
+def test_fresh_set_is_twenty_in_the_sets_mix_on_rows_nobody_asked_before(questions, fresh):
+    """The fresh file: 20 questions of its own half, in the main set's forms and mix, spread over
+    manuals (at most 5 from one, at most 6 from the demo library), none on a row a question of
+    spec_values.json already names (same rule as the held-out half's)."""
+    assert len(fresh) == 20
+    check_fields(fresh)
+    assert not {q["id"] for q in fresh} & {q["id"] for q in questions}
+    assert all(q["half"] == "fresh" and q["id"].startswith("fr-") for q in fresh)
+    forms = Counter(q["form"] for q in fresh)
+    assert forms["thing_quantity"] >= 10 and forms["value_lookup"] >= 6, forms
+    tq = [q for q in fresh if q["form"] == "thing_quantity"]
+    assert 2 * sum(q["paraphrased"] for q in tq) >= len(tq)
+    assert sum(q["manual"].startswith("demo/") for q in fresh) <= 6
+    assert max(Counter(q["manual"] for q in fresh).values()) <= 5
+
+    def cells(q: dict) -> set[tuple]:
+        where = q["manual"], q.get("page") or q.get("section")
+        return {(*where, s.strip().lower()) for s in q["row_contains"]}
+
+    seen = set().union(*(cells(q) for q in questions))
+    assert not [(q["id"], cells(q) & seen) for q in fresh if cells(q) & seen]
