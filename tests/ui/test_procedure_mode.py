@@ -407,3 +407,40 @@ def test_resume_or_start_over_by_voice_only_on_the_choice_screen(qtbot, make_win
     assert v.run.step == 0
     settle(qtbot, w)
     assert "Started over, leaving step 3/3 (said: Uh, start over.)" in note_body()
+
+
+def test_the_notes_editor_keeps_log_lines_written_while_it_had_unsaved_edits(qtbot, make_window, tmp_path):
+    """The job's note open on the Notes page with words typed, not saved, while procedure mode logs
+    to it: the save merges, so the log lines and the words both stay."""
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtTest import QTest
+
+    pdf = make_pdf(tmp_path / "p200.pdf")
+    w = make_window(start=False)
+    v = w.procedure
+    w.open_procedure(seal(pdf))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    v.hear("Acknowledged.")
+    settle(qtbot, w)
+    note_id = v.run.note_id
+
+    w.go("notes")
+    n = w.notes
+    n.open_note(note_id)
+    qtbot.waitUntil(lambda: n.note is not None and n.note.id == note_id, timeout=30_000)
+    n.body.setFocus()
+    n.body.moveCursor(QTextCursor.MoveOperation.End)
+    QTest.keyClick(n.body, Qt.Key.Key_Return)
+    QTest.keyClicks(n.body, "Gland was dripping before the job.")
+    assert n.editor.dirty
+    v.hear("next")  # the run goes on (wake word or another screen): its lines reach the note
+    v.hear("next")
+    settle(qtbot, w)
+    assert "Step 3/3" in note_body() and "Gland was dripping" not in note_body()
+    QTest.keySequence(n.body, "Ctrl+S")
+    qtbot.waitUntil(lambda: not n.editor.dirty and not n.editor.saving, timeout=30_000)
+    body = note_body()
+    for text in ("Warnings acknowledged (said: Acknowledged.)", "Gland was dripping before the job.",
+                 "Step 2/3", "Step 3/3: Fit the new seal"):
+        assert text in body, body
+    assert n.body.toPlainText() == body  # the editor shows what is stored, log lines included
