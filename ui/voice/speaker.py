@@ -225,7 +225,8 @@ class Speaker(QObject):
         if tts is None:
             self.voices_listed.emit([], self._problem or self.tr("no speech engine"))
             return
-        self._listed = {v.name(): v for v in _voices_in_language(tts)}
+        if not self._listed:  # once: listing visits locales, which would cut off speech each time
+            self._listed = {v.name(): v for v in _voices_in_language(tts)}
         voices = []
         for name, v in self._listed.items():  # espeak-ng's names say their language: not said twice
             language = v.locale().nativeLanguageName()
