@@ -104,6 +104,8 @@ def test_voice_list_from_the_engine_test_voice_speaks_and_the_choice_is_saved(qt
     dlg2.voice_picker.combo.setCurrentIndex(0)
     dlg2.save()
     assert settings.load().speech_voice is None
+    # The engine's default under this test's "C" locale: an English voice, not the first one listed.
+    assert sp._default_voice.name().startswith("English"), sp._default_voice.name()
 
 
 def test_without_an_engine_the_list_is_disabled_and_says_why(qtbot, tmp_path, monkeypatch):

@@ -154,6 +154,7 @@ class Speaker(QObject):
             return None
         # To a slot without arguments: the slot reads the state (see recorder.py on PySide6's enums).
         tts.stateChanged.connect(self._state_changed)
+        _app_language_if_none(tts)
         self._default_voice = tts.voice()
         self._tts = tts
         log.info("read aloud with the %s engine", tts.engine())
@@ -326,6 +327,19 @@ class Speaker(QObject):
             self._tts.deleteLater()
             self._tts = None
             self._tell()
+
+
+def _app_language_if_none(tts) -> None:
+    """A system locale that names no language ("C", as services and kiosk users often run) leaves
+    speech-dispatcher on the first voice it lists (seen: Bishnupriya Manipuri): then take an English
+    voice, the app's language, as the default."""
+    from PySide6.QtCore import QLocale
+
+    if tts.locale().language() not in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+        return
+    english = [loc for loc in tts.availableLocales() if loc.language() == QLocale.Language.English]
+    if english:
+        tts.setLocale(next((loc for loc in english if loc.name() == "en_US"), english[0]))
 
 
 def _voices_in_language(tts) -> list:

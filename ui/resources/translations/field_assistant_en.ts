@@ -1812,22 +1812,22 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../voice/speaker.py" line="151"/>
-        <location filename="../../voice/speaker.py" line="290"/>
+        <location filename="../../voice/speaker.py" line="292"/>
         <source>Read aloud is not available: the speech engine did not start ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="226"/>
+        <location filename="../../voice/speaker.py" line="227"/>
         <source>no speech engine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="235"/>
+        <location filename="../../voice/speaker.py" line="237"/>
         <source>the speech engine offers no voices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="324"/>
+        <location filename="../../voice/speaker.py" line="326"/>
         <source>Read aloud stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
