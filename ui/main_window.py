@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         return self._settings_dialog()
 
     def _settings_dialog(self) -> SettingsDialog:
-        dlg = SettingsDialog(self.services, self.kiosk.active, self)
+        dlg = SettingsDialog(self.services, self.kiosk.active, self, speaker=self.speaker)
         dlg.saved.connect(self._settings_saved)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         scale = 1.3 if self.kiosk.active else 1.0

@@ -38,9 +38,12 @@ class SettingsDialog(QDialog):
 
     saved = Signal(dict)
 
-    def __init__(self, services: Services, kiosk_active: bool = False, parent=None):
+    def __init__(self, services: Services, kiosk_active: bool = False, parent=None, speaker=None):
+        """`speaker`: the app's `ui.voice.speaker.Speaker`, whose engine lists the voices (None: one
+        of the dialog's own)."""
         super().__init__(parent)
         self.services = services
+        self._speaker = speaker
         self.setWindowTitle(self.tr("Settings"))
         self.setAccessibleName(self.tr("Settings"))
         self.setModal(True)
@@ -262,6 +265,12 @@ class SettingsDialog(QDialog):
             self.speech_rate.addItem(text, rate)
         self.speech_rate.setCurrentIndex(self.speech_rate.findData(s.speech_rate))
         self._row(form, self.tr("Reading speed"), self.speech_rate)
+        from .voice.speaker import Speaker
+        from .voice.voice_picker import VoicePicker
+
+        speaker = self._speaker or Speaker(lambda: self.services.settings, parent=self, submit=self.services.submit)
+        self.voice_picker = VoicePicker(speaker, s.speech_voice, lambda: self.speech_rate.currentData(), self)
+        self._row(form, self.tr("Reading voice"), self.voice_picker)
         self.wake_word = QComboBox()
         self.wake_word.setAccessibleName(self.tr("Wake word"))
         self.wake_word.addItem(self.tr("On in kiosk mode only"), None)
@@ -410,6 +419,7 @@ class SettingsDialog(QDialog):
                            ("kiosk", self.kiosk.isChecked()), ("voice_input", self.microphone.currentData()),
                            ("voice_auto_ask", self.auto_ask.currentData()),
                            ("read_aloud", self.read_aloud.isChecked()), ("speech_rate", self.speech_rate.currentData()),
+                           ("speech_voice", self.voice_picker.voice()),
                            ("wake_word", self.wake_word.currentData()),
                            ("wake_word_model", self.wake_model.currentData()),
                            ("voice_auto_ask", self.auto_ask.currentData()), ("ocr", self.ocr.isChecked()),

@@ -86,6 +86,9 @@ class NoteEditor:
         self._pending_settle: tuple[int, str] | None = None
         self._unsaved_id: str | None = None
         self._opens = 0  # counts open requests: a read that finishes late is not shown
+        # The stored body the editor's text was written from (None: a note not saved yet). A save
+        # merges against it, so lines added to the note meanwhile (procedure mode's log) are kept.
+        self._base: str | None = None
 
     # ------------------------------------------------------------ what the technician did
 
@@ -132,6 +135,7 @@ class NoteEditor:
         A read asked for before this will not replace it."""
         self._opens += 1
         self.note = note
+        self._base = note.body if note is not None else None
         self._unsaved_id = None
         self.dirty = False
         self.view.fill(note)
@@ -158,12 +162,12 @@ class NoteEditor:
             self.dirty = False
             self._after_save(then_open)
             return
-        note_id, edits = self.draft_id, self._edits
+        note_id, edits, base = self.draft_id, self._edits, self._base
         self.saving = True
         self.view.show_state()
         # put: the save at close may have created the new note meanwhile; then this edits it.
-        self.run(WRITE_LANE, "note-save", lambda store: store.put(note_id, **vals),
-                 lambda note: self._saved(note, then_open, edits, note_id), self._save_failed)
+        self.run(WRITE_LANE, "note-save", lambda store: store.put(note_id, base_body=base, **vals),
+                 lambda note: self._saved(note, then_open, edits, note_id, vals["body"]), self._save_failed)
 
     def settle(self, index: int, keep: str) -> None:
         """Settle conflict `index` of the note shown ("first", "other", "both")."""
@@ -218,7 +222,7 @@ class NoteEditor:
         try:
             # A new note's first save may still be running: it has this id, so the note is edited
             # if that save got in first, and created once if not.
-            store.put(self.draft_id, **vals)
+            store.put(self.draft_id, base_body=self._base, **vals)
             self.dirty = False
         except Exception as e:
             log.error("could not save the note being edited: %s", e)
@@ -233,7 +237,7 @@ class NoteEditor:
             vals["title"] = untitled_title(vals["body"], self.untitled)
         return vals
 
-    def _saved(self, note, then_open: str | None, edits: int, note_id: str) -> None:
+    def _saved(self, note, then_open: str | None, edits: int, note_id: str, body: str) -> None:
         self.saving = False
         queued, self._queued = self._queued, []
         later = [t for t in queued if t is not None]
@@ -250,6 +254,9 @@ class NoteEditor:
             else:
                 self.view.show_state()
             return
+        # The editor's text now descends from the body just saved (not from the merged one stored,
+        # which may hold lines the editor never showed): the next save merges against it.
+        self._base = body
         if self._edits != edits:
             # Typed while the save ran: keep the editor as it is (refilling it from the stored note
             # would drop those words), remember the note the save made, and save again.

@@ -224,13 +224,18 @@ class NoteStore:
         """An id for a note not saved yet (see `put`)."""
         return uuid7()
 
-    def put(self, note_id: str, **fields: Any) -> Note:
+    def put(self, note_id: str, base_body: str | None = None, **fields: Any) -> Note:
         """Edit note `note_id`, or create it with that id if it is not stored yet: what a writer that
         may save the same new note twice (the editor's save, and its save at close) calls.
 
         A note deleted meanwhile (on another device, synced in while it was open here) comes back
         with these fields: the text in the editor is the technician's and is never dropped (as in
         the merge, an edit beats a delete).
+
+        Args:
+            base_body: the body the editor's text was written from. Given, the body is merged three
+                ways (`merge.merge_text`, as sync merges) with the body stored now, so lines written
+                to the note meanwhile (procedure mode's log, a synced edit) are kept, not replaced.
         """
         if not self.exists(note_id):
             try:
@@ -238,7 +243,7 @@ class NoteStore:
             except NoteExistsError:  # another connection created it in between
                 pass
         _check_edit(fields)
-        return self._edit(note_id, lambda content: fields, revive=True)
+        return self._edit(note_id, lambda content: fields, revive=True, base_body=base_body)
 
     def edit(self, note_id: str, **changes: Any) -> Note:
         """Change some of title, body, tags, work_order, asset, serial; one new revision.
@@ -265,10 +270,12 @@ class NoteStore:
 
         return self._edit(note_id, changes)
 
-    def _edit(self, note_id: str, make_changes: Callable[[dict], dict[str, Any]], revive: bool = False) -> Note:
+    def _edit(self, note_id: str, make_changes: Callable[[dict], dict[str, Any]], revive: bool = False,
+              base_body: str | None = None) -> Note:
         """One new revision with the changes `make_changes(current content)` returns, read and written
         in one transaction (so a change computed from the body cannot overwrite an edit made meanwhile).
-        With `revive`, a deleted note gets a live revision on top of its deletion."""
+        With `revive`, a deleted note gets a live revision on top of its deletion. With `base_body`, a
+        new body is merged with the stored one against that base (see `put`)."""
         note_id = self.get(note_id, include_deleted=revive).id
         with dbmod.transaction(self.db):
             row = self.db.execute("SELECT rev, deleted FROM notes WHERE id = ?", (note_id,)).fetchone()
@@ -284,6 +291,11 @@ class NoteStore:
             else:
                 content = json.loads(self.tree.content(note_id, parent) or "{}")
             changes = make_changes(content)
+            if base_body is not None and not reviving and changes.get("body") is not None:
+                stored = content.get("body") or ""
+                marker = merge.MARK_START.format(who=content.get("device_name") or "another device",
+                                                 when=content.get("edited_at") or "?")
+                changes = {**changes, "body": merge.merge_text(base_body, changes["body"], stored, marker)[0]}
             ts = self._tick()
             clock = dict(content.get("clock") or {})
             if reviving:  # every field is written now, as in `add`

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from .model import Procedure
 
-# The kinds of command; "unknown" is anything else (shown as "not a command").
-KINDS = ("next", "back", "repeat", "read", "pause", "resume", "finish", "ack", "question", "unknown")
+# The kinds of command; "unknown" is anything else (shown as "not a command"). "over" (start over)
+# is one only while the run's choice screen asks "resume or start over?" (`match(..., choosing=True)`).
+KINDS = ("next", "back", "repeat", "read", "pause", "resume", "finish", "ack", "over", "question", "unknown")
 
 # Whole phrases, after normalising (lower case, no punctuation, fillers and mis-hearings fixed).
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -34,6 +35,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "finish": ("done", "finish", "finished", "all done", "i am done", "im done", "we are done",
                "were done", "finish procedure", "finish the procedure", "end procedure", "complete",
                "procedure complete", "job done"),
+    "over": ("start over", "start again", "start from the beginning", "start from the start", "begin again",
+             "from the beginning", "from the start", "restart", "restart the procedure", "start it over",
+             "start the procedure again", "start over again"),
     "ack": ("ok", "okay", "acknowledged", "acknowledge", "understood", "confirmed", "confirm", "got it",
             "i have read the warnings", "ive read the warnings", "warnings read",
             "roger", "yes", "yep", "ready", "start"),
@@ -61,7 +65,7 @@ MISHEARD = {
 # terms): the commands themselves, so "go back" is not heard as "Go Mac".
 VOCABULARY = ["next", "next step", "go back", "previous", "repeat", "say again", "read it", "pause",
               "hold on", "resume", "continue", "done", "finish", "okay", "acknowledged", "what torque",
-              "which tool", "what size"]
+              "which tool", "what size", "start over"]
 
 # Questions: an opening word, then what it is about.
 QUESTION_OPENERS = ("what", "whats", "which", "how much", "how tight", "how many", "tell me", "torque",
@@ -96,8 +100,20 @@ def normalise(text: str) -> list[str]:
 _PHRASE_KIND = {p: kind for kind, phrases in PHRASES.items() for p in phrases}
 
 
-def match(transcript: str) -> Command:
-    """The command a transcript is, or kind "unknown"."""
+def match(transcript: str, choosing: bool = False) -> Command:
+    """The command a transcript is, or kind "unknown".
+
+    Args:
+        choosing: the screen asks whether to resume an unfinished run or start over: only then is
+            "start over" a command (on a step it would throw away the run's place).
+    """
+    cmd = _match(transcript)
+    if cmd.kind == "over" and not choosing:
+        return Command("unknown", transcript)
+    return cmd
+
+
+def _match(transcript: str) -> Command:
     words = normalise(transcript)
     if not words:
         return Command("unknown", transcript)

@@ -100,14 +100,37 @@ def store_sink(store: NoteStore, note_id: str) -> Sink:
     return lambda line: store.append(note_id, line)
 
 
+def unfinished(store: NoteStore, procedure: Procedure, note_id: str | None = None) -> RunState | None:
+    """The unfinished run of `procedure` that `start` would resume (in note `note_id`, or the one
+    `find_note` finds), or None: what the technician is asked about before resuming or starting over.
+
+    Raises:
+        NoteNotFoundError: `note_id` names no note.
+    """
+    key = procedure_key(procedure)
+    note_id = note_id if note_id is not None else find_note(store, key)
+    if note_id is None:
+        return None
+    state = read_log(store.get(note_id).body, key)
+    return state if _resumable(state, procedure) else None
+
+
+def _resumable(state: RunState | None, procedure: Procedure) -> bool:
+    # A run recorded with another number of steps is of an older extraction: its step numbers lie.
+    return state is not None and not state.finished_at and state.total == len(procedure.steps)
+
+
 def start(store: NoteStore, procedure: Procedure, note_id: str | None = None, work_order: str | None = None,
-          wall: Callable[[], float] = time.time) -> Run:
+          wall: Callable[[], float] = time.time, over: bool = False, how: str | None = None) -> Run:
     """Begin a run of `procedure`, or go on with the unfinished one its note records.
 
     Args:
         note_id: the job's note to log into; None: the note of an unfinished run of this procedure,
             else a new note for this run.
         work_order: given to a new note.
+        over: start over even if a run is unfinished: the note says so ("Started over, leaving step
+            2/9"), then a new run begins at the warnings, in the same note.
+        how: how the technician asked to start over (a button's "pressed ..." or what was said).
     Returns:
         The run, writing to the note through `store` until the caller gives it another sink.
     Raises:
@@ -129,7 +152,11 @@ def start(store: NoteStore, procedure: Procedure, note_id: str | None = None, wo
     state = read_log(body, key)
     now = time.localtime(wall())
     stamp = time.strftime("%Y-%m-%d %H:%M", now)
-    if state is not None and not state.finished_at and state.total == total:
+    if over and _resumable(state, procedure):
+        where = f"step {state.step}/{total}" if state.step else "the warnings"
+        store.append(note_id, f"{time.strftime('%H:%M', now)} Started over, leaving {where}{_how(how)}")
+        state = None
+    if _resumable(state, procedure):
         state.resumed = True
         where = f" at step {state.step}/{total}" if state.step else " at the warnings"
         line = f"{stamp} Procedure resumed: {_one_line(procedure.title)} [procedure {key}, {total} steps]{where}"

@@ -95,3 +95,15 @@ def test_tool_size_and_part_answers_come_from_the_procedure():
 def test_a_procedure_that_does_not_say_is_answered_so():
     p = Procedure("Clean the filter", [Step(1, "Take out the filter and rinse it.", None)])
     assert answer(p, 1, "torque") == "This procedure does not say (torque)."
+
+
+@pytest.mark.parametrize("text", ["Start over.", "start over", "Uh, start again.", "Restart.",
+                                  "From the beginning.", "Okay, start over please."])
+def test_start_over_is_a_command_only_while_choosing(text):
+    assert match(text, choosing=True).kind == "over"
+    assert match(text).kind == "unknown"  # on a step, it would throw the run's place away
+
+
+def test_resume_and_start_stay_apart_while_choosing():
+    assert match("Resume.", choosing=True).kind == "resume"
+    assert match("Start.", choosing=True).kind == "ack"  # "start" alone is not "start over"

@@ -148,3 +148,32 @@ def test_a_procedure_whose_steps_changed_starts_over(home):
     r2 = runmod.start(store, longer, wall=clock())
     assert r2.note_id == r.note_id and (r2.step, r2.state.resumed, r2.total) == (0, False, 5)
     assert store.get(r.note_id).body.splitlines()[-1].endswith("[procedure 7, 5 steps]")
+
+
+def test_start_over_logs_it_and_begins_a_new_run_in_the_same_note(home):
+    store = NoteStore(dbmod.connect())
+    job = store.add("WO-9 pump", "Leak at the gland.", work_order="WO-9")
+    r = runmod.start(store, seal(), note_id=job.id, wall=clock())
+    r.acknowledge("ok")
+    r.next("next")
+    assert runmod.unfinished(store, seal(), note_id=job.id).step == 2  # what the choice screen asks about
+    assert runmod.unfinished(store, seal(pid=8), note_id=job.id) is None  # another procedure has none
+
+    r2 = runmod.start(store, seal(), job.id, wall=clock(1_764_950_000.0), over=True, how="start over")
+    assert r2.note_id == job.id
+    assert (r2.step, r2.state.acknowledged, r2.state.resumed) == (0, False, False)
+    lines = store.get(job.id).body.splitlines()
+    assert lines[0] == "Leak at the gland."
+    assert lines[-2].endswith("Started over, leaving step 2/4 (said: start over)")
+    assert lines[-1].endswith("Procedure started: 8.3 Replacing the mechanical seal [procedure 7, 4 steps]")
+    assert runmod.read_log(store.get(job.id).body, "7").step == 0  # the note now records the new run
+    r2.acknowledge("ok")
+    assert runmod.unfinished(store, seal(), note_id=job.id).step == 1
+    # Starting over with nothing unfinished is an ordinary start: nothing about starting over.
+    r2.finish("done")
+    assert runmod.unfinished(store, seal(), note_id=job.id) is None
+    r3 = runmod.start(store, seal(), wall=clock(), over=True)
+    assert r3.note_id != job.id and "Started over" not in store.get(r3.note_id).body
+    # The procedure's own note (no job note given) is found the same way.
+    r3.acknowledge("ok")
+    assert runmod.unfinished(store, seal()).step == 1 and runmod.unfinished(store, seal(pid=8)) is None

@@ -253,6 +253,60 @@ def test_an_empty_new_note_is_not_saved(editor):
     assert stored(lanes) == [] and not ed.dirty
 
 
+def test_a_procedure_log_line_written_while_the_note_is_edited_survives_the_save(editor):
+    """The job's note open with unsaved words while procedure mode appends its log: the save merges
+    (base: the body the editor loaded) instead of replacing the body."""
+    from assistant.procedures import run as runmod
+    from assistant.procedures.model import Procedure, Step
+
+    ed, view, lanes = editor
+    s = lanes.stores[WRITE_LANE]
+    proc = Procedure("Replace the seal", [Step(1, "Drain the casing.", None), Step(2, "Fit the seal.", None)], id=7)
+    run = runmod.start(s, proc)  # the procedure path: its note, its log lines through NoteStore.append
+    ed.open(run.note_id)
+    lanes.drain()
+    loaded = view.text["body"]
+    assert "Procedure started" in loaded
+    type_into(ed, view, "body", "\nCustomer reports a drip at the gland.")
+    run.acknowledge("pressed I have read the warnings")  # written while the editor holds its words
+    run.next("next")
+    ed.save()
+    lanes.drain()
+    got = s.get(run.note_id)
+    assert "Customer reports a drip at the gland." in got.body
+    assert "No warnings (pressed I have read the warnings)" in got.body and "Step 2/2: Fit the seal. (said: next)" in got.body
+    assert not merge.has_conflict_marker(got.body), got.body
+    assert view.text["body"] == got.body and not ed.dirty  # the editor shows the merged note
+    # Typed again and saved while the log keeps going: merged against what was saved, not the log.
+    type_into(ed, view, "body", "\nDrip gone after the new seal.")
+    ed.save()
+    run.finish("done")
+    lanes.drain()
+    assert lanes.stores[READ_LANE].get(run.note_id).body.count("Customer reports a drip") == 1
+    type_into(ed, view, "body", "\nSigned off.")
+    ed.save()
+    lanes.drain()
+    body = s.get(run.note_id).body
+    for text in ("Customer reports", "Drip gone", "Signed off.", "Finished at step 2/2 (said: done)"):
+        assert text in body, body
+
+
+def test_an_edit_that_changes_the_log_line_it_also_had_keeps_both_versions(editor):
+    """Both sides changed the same line: nothing dropped, a conflicting copy the technician settles."""
+    ed, view, lanes = editor
+    s = lanes.stores[WRITE_LANE]
+    n = s.add("Pump", "Torque 45 N·m.\n")
+    ed.open(n.id)
+    lanes.drain()
+    view.text["body"] = "Torque 46 N·m.\n"
+    ed.edited()
+    s.edit(n.id, body="Torque 47 N·m.\n")  # written meanwhile
+    ed.save()
+    lanes.drain()
+    got = s.get(n.id)
+    assert "Torque 46" in got.body and "Torque 47" in got.body and got.conflict
+
+
 def test_random_interleavings_never_lose_or_duplicate_typed_text(home):
     """Hypothesis state machine over the editor and a real store: typing in any field, saving,
     new notes, switching notes, saves held and run in any order against reads, failed writes,

@@ -107,6 +107,12 @@ def main() -> int:
         window.procedure.hear("next")
         pump(10)
         shot("11-procedure-step")
+        window.procedure.leave()  # and opened again: resume at step 2, or start over
+        window.start_procedure(procs[0].id)
+        pump(5)
+        shot("12-procedure-resume-or-start-over")
+        window.procedure.hear("resume")
+        pump(5)
         window.procedure.act("finish")
         pump(2)
     window.force_close()

@@ -174,8 +174,13 @@ def test_closing_and_reopening_resumes_at_the_step(qtbot, make_window, tmp_path)
 
     w2 = make_window(start=False)
     v2 = w2.procedure
+    w2.open_procedure(seal(pdf))
+    # An unfinished run: asked first, "Resume at step 3" the default (focused, the large button).
+    qtbot.waitUntil(lambda: v2.stack.currentIndex() == 4, timeout=30_000)
+    assert v2.resume_button.text() == "Resume at step 3" and v2.resume_button.hasFocus()
+    assert v2.resume_button.height() > v2.over_button.height() or v2.resume_button.width() > v2.over_button.width()
     with qtbot.waitSignal(v2.step_shown, timeout=30_000) as shown_sig:
-        w2.open_procedure(seal(pdf))
+        qtbot.mouseClick(v2.resume_button, Qt.MouseButton.LeftButton)
     assert shown_sig.args == [3]
     assert v2.run.state.resumed and v2.counter.text() == "Step 3 of 3" and v2.stack.currentIndex() == 2
     v2.hear("back")
@@ -337,3 +342,105 @@ def test_read_aloud_goes_to_the_speaker_and_talking_stops_it(qtbot, make_window,
     assert speaker.stops == stops + 1
     v.voice.cancel()
     v.stop()
+
+
+def test_start_over_by_button_logs_it_and_begins_at_the_warnings(qtbot, make_window, tmp_path):
+    from assistant.procedures import run
+
+    pdf = make_pdf(tmp_path / "p200.pdf")
+    w = make_window(start=False)
+    v = w.procedure
+    w.open_procedure(seal(pdf))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    v.hear("Acknowledged.")
+    v.hear("next")
+    assert v.hear("start over").kind == "unknown"  # on a step it is not a command: the place is kept
+    assert v.run.step == 2
+    v.leave()
+    settle(qtbot, w)
+
+    w.open_procedure(seal(pdf))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 4, timeout=30_000)
+    assert v.resume_button.text() == "Resume at step 2" and v.over_button.isEnabled()
+    qtbot.mouseClick(v.over_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)  # the warnings again
+    assert v.run.step == 0 and not v.run.state.acknowledged and not v.run.state.resumed
+    v.hear("ok")
+    assert v.counter.text() == "Step 1 of 3"
+    settle(qtbot, w)
+    body = note_body()
+    assert "Started over, leaving step 2/3 (pressed Start over)" in body
+    after = body[body.index("Started over"):]
+    assert "Procedure started: 8.3 Replacing the mechanical seal [procedure 41, 3 steps]" in after
+    assert "Step 1/3" in after and "Step 2/3" not in after
+    state = run.read_log(body, "41")
+    assert (state.step, state.resumed, state.finished_at) == (1, False, None)
+
+
+def test_resume_or_start_over_by_voice_only_on_the_choice_screen(qtbot, make_window, tmp_path):
+    pdf = make_pdf(tmp_path / "p200.pdf")
+    w = make_window(start=False)
+    v = w.procedure
+    w.open_procedure(seal(pdf))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    v.hear("okay")
+    v.hear("next")
+    v.hear("next")
+    v.leave()
+    settle(qtbot, w)
+
+    w.open_procedure(seal(pdf))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 4, timeout=30_000)
+    assert v.hear("next").kind == "next" and v.stack.currentIndex() == 4  # not here: still asking
+    assert "start over" in v.heard_label.text()
+    with qtbot.waitSignal(v.step_shown, timeout=30_000) as shown:
+        assert v.hear("Resume.").kind == "resume"
+    assert shown.args == [3] and v.run.state.resumed
+    v.leave()
+    settle(qtbot, w)
+
+    w.open_procedure(seal(pdf))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 4, timeout=30_000)
+    assert v.resume_button.text() == "Resume at step 3"
+    assert v.hear("Uh, start over.").kind == "over"
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1 and v.run is not None, timeout=30_000)
+    assert v.run.step == 0
+    settle(qtbot, w)
+    assert "Started over, leaving step 3/3 (said: Uh, start over.)" in note_body()
+
+
+def test_the_notes_editor_keeps_log_lines_written_while_it_had_unsaved_edits(qtbot, make_window, tmp_path):
+    """The job's note open on the Notes page with words typed, not saved, while procedure mode logs
+    to it: the save merges, so the log lines and the words both stay."""
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtTest import QTest
+
+    pdf = make_pdf(tmp_path / "p200.pdf")
+    w = make_window(start=False)
+    v = w.procedure
+    w.open_procedure(seal(pdf))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    v.hear("Acknowledged.")
+    settle(qtbot, w)
+    note_id = v.run.note_id
+
+    w.go("notes")
+    n = w.notes
+    n.open_note(note_id)
+    qtbot.waitUntil(lambda: n.note is not None and n.note.id == note_id, timeout=30_000)
+    n.body.setFocus()
+    n.body.moveCursor(QTextCursor.MoveOperation.End)
+    QTest.keyClick(n.body, Qt.Key.Key_Return)
+    QTest.keyClicks(n.body, "Gland was dripping before the job.")
+    assert n.editor.dirty
+    v.hear("next")  # the run goes on (wake word or another screen): its lines reach the note
+    v.hear("next")
+    settle(qtbot, w)
+    assert "Step 3/3" in note_body() and "Gland was dripping" not in note_body()
+    QTest.keySequence(n.body, "Ctrl+S")
+    qtbot.waitUntil(lambda: not n.editor.dirty and not n.editor.saving, timeout=30_000)
+    body = note_body()
+    for text in ("Warnings acknowledged (said: Acknowledged.)", "Gland was dripping before the job.",
+                 "Step 2/3", "Step 3/3: Fit the new seal"):
+        assert text in body, body
+    assert n.body.toPlainText() == body  # the editor shows what is stored, log lines included

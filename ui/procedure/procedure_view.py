@@ -5,7 +5,9 @@ Built for a technician with gloves on and eyes on the machine: every control is 
 every command can be spoken ("next", "back", "what torque?"), and what was heard and what it did
 is shown ("next → Step 4"). The run's state lives in `assistant.procedures.run.Run`; its log lines
 go to the job's note on the `notes` writer lane, in order, and any still queued when the window
-closes are written on the spot (`stop`), so a run reopened later resumes at its step.
+closes are written on the spot (`stop`). A procedure opened again with a run unfinished asks first:
+"Resume at step N" (the default) or "Start over" (logged in the note; the new run begins at the
+warnings), by button or by voice.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ class ProcedureView(QWidget):
         self.procedure: Procedure | None = None
         self.run: runmod.Run | None = None
         self._opening = 0
+        self._choice: tuple | None = None  # (note id, work order) while asking resume or start over
         self._shown_pending: int | None = None  # the step whose painting step_shown waits for
         self._queue: list[tuple[str, str]] = []  # (note id, line) not written yet
         self._queue_lock = threading.Lock()  # taking from the queue
@@ -112,7 +115,7 @@ class ProcedureView(QWidget):
         _big(self.heard_label, "heard")
         hl.addWidget(self.heard_label)
         self.leave_button = button(self.tr("Leave"), "back", None,
-                                   tip=self.tr("Leave the procedure; it resumes at this step next time"))
+                                   tip=self.tr("Leave the procedure; next time it offers to resume at this step"))
         self.leave_button.clicked.connect(self.leave)
         hl.addWidget(self.leave_button)
         root.addWidget(header)
@@ -199,6 +202,29 @@ class ProcedureView(QWidget):
         dl.addWidget(self.done_button)
         dl.addStretch(1)
         self.stack.addWidget(done)
+        # 4: an unfinished run: resume it (the default) or start over
+        choice = QWidget()
+        chl = box(choice, (40, 32, 40, 32), 16)
+        self.choice_title = label(self.tr("This procedure was not finished"), "H1")
+        _big(self.choice_title, "heading")
+        chl.addWidget(self.choice_title)
+        self.choice_caption = label("", None, wrap=True)
+        _big(self.choice_caption, "answer")
+        chl.addWidget(self.choice_caption)
+        self.resume_button = button(self.tr("Resume"), "chevron-right", "Primary",
+                                    tip=self.tr("Go on where the run stopped (say “resume”)"))
+        self.resume_button.setAutoDefault(True)
+        self.resume_button.clicked.connect(lambda: self.choose(False, "pressed " + self.resume_button.text()))
+        _big(self.resume_button, "ack")
+        chl.addWidget(self.resume_button)
+        self.over_button = button(self.tr("Start over"), "refresh", None,
+                                  tip=self.tr("Begin again at the warnings; the note keeps the earlier run "
+                                              "(say “start over”)"))
+        self.over_button.clicked.connect(lambda: self.choose(True, "pressed " + self.over_button.text()))
+        _big(self.over_button, "control")
+        chl.addWidget(self.over_button, 0, Qt.AlignmentFlag.AlignLeft)
+        chl.addStretch(1)
+        self.stack.addWidget(choice)
         root.addWidget(self.stack, 1)
 
         # Glove-sized controls, always in the same places; push-to-talk at the right hand's end.
@@ -242,11 +268,12 @@ class ProcedureView(QWidget):
     # -- opening -------------------------------------------------------------------------
 
     def open(self, procedure: Procedure, note_id: str | None = None, work_order: str | None = None) -> None:
-        """Start a run of `procedure` (or resume its unfinished one), logged to note `note_id`
-        (None: the procedure's own note; see `assistant.procedures.run.start`)."""
+        """Start a run of `procedure`, logged to note `note_id` (None: the procedure's own note; see
+        `assistant.procedures.run.start`). With a run unfinished, ask first: resume it or start over."""
         self.flush()
         self.procedure = procedure
         self.run = None
+        self._choice = None
         self._opening += 1
         ticket = self._opening
         self.title.setText(procedure.title)
@@ -258,7 +285,52 @@ class ProcedureView(QWidget):
         self._update_controls()
 
         def start(ctx):
-            return runmod.start(NoteStore(ctx.db), procedure, note_id, work_order)
+            store = NoteStore(ctx.db)
+            unfinished = runmod.unfinished(store, procedure, note_id)
+            return unfinished if unfinished is not None else runmod.start(store, procedure, note_id, work_order)
+
+        self.services.submit(start, lane="notes", name="procedure-start", owner=self,
+                             on_result=lambda r: ticket == self._opening and self._opened(r, note_id, work_order),
+                             on_error=lambda e: ticket == self._opening and self._open_failed(e))
+
+    def _opened(self, result, note_id: str | None, work_order: str | None) -> None:
+        if isinstance(result, runmod.Run):
+            self._started(result)
+        else:
+            self._offer_choice(result, note_id, work_order)
+
+    def _offer_choice(self, state: runmod.RunState, note_id: str | None, work_order: str | None) -> None:
+        """An unfinished run: "Resume at step N" (the default, the large button) or "Start over"."""
+        self._choice = (note_id, work_order)
+        at = self.tr("Resume at step {0}").format(state.step) if state.step else self.tr("Resume at the warnings")
+        self.resume_button.setText(at)
+        self.resume_button.setAccessibleName(at)
+        started = self.tr(" (started {0})").format(state.started_at) if state.started_at else ""
+        where = (self.tr("It stopped at step {0} of {1}").format(state.step, state.total) if state.step
+                 else self.tr("It stopped at the warnings"))
+        self.choice_caption.setText(where + started + ". " + self.tr("Say “resume” or “start over”."))
+        for b in (self.resume_button, self.over_button):
+            b.setEnabled(True)
+        self.stack.setCurrentIndex(4)
+        self._update_controls()
+        self.resume_button.setFocus()
+        if self.speaker is not None and self.speaker.available():
+            self.speaker.say(f"{at}, {self.tr('or start over?')}")
+
+    def choose(self, over: bool, how: str | None = None) -> None:
+        """On the choice screen: resume the unfinished run, or start over (logged to the note)."""
+        if self._choice is None or self.procedure is None:
+            return
+        (note_id, work_order), self._choice = self._choice, None
+        if self.speaker is not None:
+            self.speaker.stop()
+        for b in (self.resume_button, self.over_button):
+            b.setEnabled(False)
+        self._say_heard(f"{self._spoken_word(how)} → " + (self.tr("Starting over") if over else self.tr("Resuming")))
+        procedure, ticket = self.procedure, self._opening
+
+        def start(ctx):
+            return runmod.start(NoteStore(ctx.db), procedure, note_id, work_order, over=over, how=how)
 
         self.services.submit(start, lane="notes", name="procedure-start", owner=self,
                              on_result=lambda r: ticket == self._opening and self._started(r),
@@ -291,8 +363,17 @@ class ProcedureView(QWidget):
 
     def hear(self, transcript: str) -> commands.Command:
         """A transcript from push-to-talk or the wake word: act on it if it is a command."""
-        cmd = commands.match(transcript)
         said = " ".join(transcript.split())
+        if self._choice is not None:  # "resume or start over?": only those two are commands here
+            cmd = commands.match(transcript, choosing=True)
+            if cmd.kind in ("resume", "over"):
+                self.choose(cmd.kind == "over", said)
+                self.heard.emit(cmd.kind, "")
+            else:
+                self._say_heard(self.tr("“{0}”: say “resume” or “start over”").format(said))
+                self.heard.emit("unknown", "")
+            return cmd
+        cmd = commands.match(transcript)
         if cmd.kind == "question":
             self._question(cmd)
         elif cmd.kind == "unknown":

@@ -103,6 +103,8 @@ class Speaker(QObject):
     started = Signal()
     finished = Signal()
     unavailable = Signal(str)
+    # Answers `list_voices`: [(name, language)] and "" , or [] and why there are none.
+    voices_listed = Signal(list, str)
 
     def __init__(self, settings: Callable[[], settingsmod.Settings] | None = None, engine: str | None = None,
                  parent=None, submit: Callable | None = None):
@@ -121,7 +123,10 @@ class Speaker(QObject):
         self.speaking = False
         self._probe = "todo"  # speechd only: todo | running | ok | failed
         self.probe_timeout = PROBE_TIMEOUT_S
-        self._pending: str | None = None  # said while the probe runs
+        self._pending: tuple[str, tuple | None] | None = None  # (text, voice and rate) said while the probe runs
+        self._want_voices = False  # `list_voices` asked while the probe runs
+        self._default_voice = None  # the engine's own voice, for "the default" after another was used
+        self._listed: dict = {}  # voice name -> QVoice, from `list_voices` (voices of other locales too)
 
     # -- the engine ----------------------------------------------------------------------------
 
@@ -149,6 +154,8 @@ class Speaker(QObject):
             return None
         # To a slot without arguments: the slot reads the state (see recorder.py on PySide6's enums).
         tts.stateChanged.connect(self._state_changed)
+        _app_language_if_none(tts)
+        self._default_voice = tts.voice()
         self._tts = tts
         log.info("read aloud with the %s engine", tts.engine())
         return tts
@@ -180,27 +187,68 @@ class Speaker(QObject):
 
     def say(self, text: str) -> None:
         """Speak `text`, replacing anything being said. Nothing happens when read aloud is off."""
+        if self.enabled():
+            self._say(text, None)
+
+    def preview(self, text: str, voice: str | None, rate: float) -> None:
+        """Speak `text` with `voice` (None: the engine's default) and `rate`, not the saved ones, even
+        with read aloud off: the settings dialog's "Test voice"."""
+        self._say(text, (voice, rate))
+
+    def _say(self, text: str, override: tuple | None) -> None:
         text = " ".join(text.split())
-        if not text or not self.enabled():
+        if not text:
             return
         if self._needs_probe():
-            # Off the GUI thread: the daemon may need spawning, or may hang (see speechd_problem).
-            self._pending = text
-            if self._probe == "todo":
-                self._probe = "running"
-                if self._submit is None:
-                    self._probe_done("no background worker to check the speech engine with")
-                    return
-                timeout = self.probe_timeout  # read here: the probe runs on a worker thread
-                self._submit(lambda ctx: speechd_problem(timeout), lane="pool", name="speechd-probe",
-                             owner=self, on_result=self._probe_done,
-                             on_error=lambda e: self._probe_done(str(e) or type(e).__name__))
+            self._pending = (text, override)
+            self._start_probe()
             return
         tts = self._engine()
         if tts is None:
             self._tell()
             return
-        self._speak(tts, text)
+        self._speak(tts, text, override)
+
+    def list_voices(self) -> None:
+        """Ask for the engine's voices: `voices_listed` answers, at once or once speech-dispatcher
+        has been probed off the GUI thread (as for the first `say`)."""
+        if self._needs_probe():
+            self._want_voices = True
+            self._start_probe()
+            return
+        self._send_voices()
+
+    def _send_voices(self) -> None:
+        from PySide6.QtCore import QLocale
+
+        self._want_voices = False
+        tts = self._engine()
+        if tts is None:
+            self.voices_listed.emit([], self._problem or self.tr("no speech engine"))
+            return
+        if not self._listed:  # once: listing visits locales, which would cut off speech each time
+            self._listed = {v.name(): v for v in _voices_in_language(tts)}
+        voices = []
+        for name, v in self._listed.items():  # espeak-ng's names say their language: not said twice
+            language = v.locale().nativeLanguageName()
+            english = QLocale.languageToString(v.locale().language())
+            said = any(x and x.casefold() in name.casefold() for x in (language, english))
+            voices.append((name, "" if said or v.locale().language() == QLocale.Language.C else language))
+        self.voices_listed.emit(voices, "" if voices else self.tr("the speech engine offers no voices"))
+
+    def _start_probe(self) -> None:
+        """Ask speech-dispatcher whether it answers, off the GUI thread: the daemon may need
+        spawning, or may hang (see `speechd_problem`). `_probe_done` goes on from there."""
+        if self._probe != "todo":
+            return
+        self._probe = "running"
+        if self._submit is None:
+            self._probe_done("no background worker to check the speech engine with")
+            return
+        timeout = self.probe_timeout  # read here: the probe runs on a worker thread
+        self._submit(lambda ctx: speechd_problem(timeout), lane="pool", name="speechd-probe",
+                     owner=self, on_result=self._probe_done,
+                     on_error=lambda e: self._probe_done(str(e) or type(e).__name__))
 
     def _needs_probe(self) -> bool:
         if self._probe == "ok" or self._problem or self._tts is not None:
@@ -212,14 +260,20 @@ class Speaker(QObject):
         name = self._engine_name if self._engine_name is not None else platform_engine(QTextToSpeech.availableEngines())
         return name == "speechd"
 
-    def _speak(self, tts, text: str) -> None:
-        s = self._settings()
-        tts.setRate(max(-1.0, min(1.0, float(s.speech_rate))))
-        if s.speech_voice:
-            for v in tts.availableVoices():
-                if v.name() == s.speech_voice:
-                    tts.setVoice(v)
-                    break
+    def _speak(self, tts, text: str, override: tuple | None = None) -> None:
+        if override is None:
+            s = self._settings()
+            voice, rate = s.speech_voice, s.speech_rate
+        else:
+            voice, rate = override
+        tts.setRate(max(-1.0, min(1.0, float(rate))))
+        chosen = None
+        if voice:
+            chosen = self._listed.get(voice) or next((v for v in tts.availableVoices() if v.name() == voice), None)
+        if chosen is None and self._default_voice is not None:
+            chosen = self._default_voice  # no voice chosen (or not on this device): the engine's own
+        if chosen is not None and chosen.name() != tts.voice().name():
+            tts.setVoice(chosen)
         tts.stop()
         tts.say(text)
 
@@ -231,26 +285,25 @@ class Speaker(QObject):
 
             self._tts.stop(QTextToSpeech.BoundaryHint.Immediate)
 
-    def voices(self) -> list[str]:
-        """Voice names the engine offers for the settings dialog (empty without an engine)."""
-        tts = self._engine()
-        return [v.name() for v in tts.availableVoices()] if tts is not None else []
-
     @Slot(object)
     def _probe_done(self, problem) -> None:
         if problem:
             self._probe = "failed"
             self._problem = self.tr("Read aloud is not available: the speech engine did not start ({0})").format(problem)
+            if self._want_voices:
+                self._send_voices()
             self._tell()
             return
         self._probe = "ok"
-        text, self._pending = self._pending, None
+        pending, self._pending = self._pending, None
+        if self._want_voices:
+            self._send_voices()
         tts = self._engine()
         if tts is None:
             self._tell()
-        elif text:
+        elif pending:
             tts.stop()
-            self._speak(tts, text)
+            self._speak(tts, *pending)
 
     def _tell(self) -> None:
         if not self._told and self._problem:
@@ -274,6 +327,47 @@ class Speaker(QObject):
             self._tts.deleteLater()
             self._tts = None
             self._tell()
+
+
+def _app_language_if_none(tts) -> None:
+    """A system locale that names no language ("C", as services and kiosk users often run) leaves
+    speech-dispatcher on the first voice it lists (seen: Bishnupriya Manipuri): then take an English
+    voice, the app's language, as the default."""
+    from PySide6.QtCore import QLocale
+
+    if tts.locale().language() not in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+        return
+    english = [loc for loc in tts.availableLocales() if loc.language() == QLocale.Language.English]
+    if english:
+        tts.setLocale(next((loc for loc in english if loc.name() == "en_US"), english[0]))
+
+
+def _voices_in_language(tts) -> list:
+    """The engine's voices in the app's language (English when the system locale names none, "C").
+
+    QTextToSpeech lists the voices of its current locale, which is the system's: under "C" that is
+    every voice espeak-ng has (1,500, most for languages the technician does not read), on a device
+    set to en_US only the US ones. So the locales of the app's language are visited in turn, and the
+    engine is put back as it was."""
+    from PySide6.QtCore import QLocale
+
+    lang = QLocale().language()
+    if lang in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+        lang = QLocale.Language.English  # the app's source language
+    locales = [loc for loc in tts.availableLocales() if loc.language() == lang]
+    if not locales:
+        return list(tts.availableVoices())
+    locale, voice = tts.locale(), tts.voice()
+    found: dict = {}
+    try:
+        for loc in locales:
+            tts.setLocale(loc)
+            for v in tts.availableVoices():
+                found.setdefault(v.name(), v)
+    finally:
+        tts.setLocale(locale)
+        tts.setVoice(voice)
+    return list(found.values())
 
 
 def connect_barge_in(speaker: Speaker, talk=None, wake=None) -> None:

@@ -969,251 +969,317 @@ Assistant</source>
 <context>
     <name>ProcedureView</name>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="104"/>
+        <location filename="../../procedure/procedure_view.py" line="107"/>
         <source>Procedure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="111"/>
+        <location filename="../../procedure/procedure_view.py" line="114"/>
         <source>Last command</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="114"/>
+        <location filename="../../procedure/procedure_view.py" line="117"/>
         <source>Leave</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="115"/>
-        <source>Leave the procedure; it resumes at this step next time</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../procedure/procedure_view.py" line="124"/>
-        <location filename="../../procedure/procedure_view.py" line="256"/>
+        <location filename="../../procedure/procedure_view.py" line="127"/>
+        <location filename="../../procedure/procedure_view.py" line="283"/>
         <source>Opening the procedure…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="131"/>
+        <location filename="../../procedure/procedure_view.py" line="134"/>
         <source>Before you start: read the warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="140"/>
+        <location filename="../../procedure/procedure_view.py" line="143"/>
         <source>I have read the warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="141"/>
+        <location filename="../../procedure/procedure_view.py" line="144"/>
         <source>Or say “acknowledged”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="153"/>
+        <location filename="../../procedure/procedure_view.py" line="156"/>
         <source>Step counter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="155"/>
+        <location filename="../../procedure/procedure_view.py" line="158"/>
         <source>Paused. Say “resume” or press Resume to go on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="167"/>
+        <location filename="../../procedure/procedure_view.py" line="170"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="191"/>
+        <location filename="../../procedure/procedure_view.py" line="194"/>
         <source>Procedure finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="197"/>
+        <location filename="../../procedure/procedure_view.py" line="200"/>
         <source>Close the procedure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="217"/>
+        <location filename="../../procedure/procedure_view.py" line="208"/>
+        <source>This procedure was not finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="215"/>
+        <source>Go on where the run stopped (say “resume”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="220"/>
+        <source>Start over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="221"/>
+        <source>Begin again at the warnings; the note keeps the earlier run (say “start over”)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="243"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="217"/>
+        <location filename="../../procedure/procedure_view.py" line="243"/>
         <source>The step before (say “back”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="218"/>
+        <location filename="../../procedure/procedure_view.py" line="244"/>
         <source>Repeat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="218"/>
+        <location filename="../../procedure/procedure_view.py" line="244"/>
         <source>Show this step again (say “repeat”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="219"/>
+        <location filename="../../procedure/procedure_view.py" line="245"/>
         <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="219"/>
-        <location filename="../../procedure/procedure_view.py" line="467"/>
+        <location filename="../../procedure/procedure_view.py" line="245"/>
+        <location filename="../../procedure/procedure_view.py" line="548"/>
         <source>Read this step aloud (say “read it”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="220"/>
-        <location filename="../../procedure/procedure_view.py" line="453"/>
+        <location filename="../../procedure/procedure_view.py" line="246"/>
+        <location filename="../../procedure/procedure_view.py" line="534"/>
         <source>Pause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="220"/>
+        <location filename="../../procedure/procedure_view.py" line="246"/>
         <source>Pause the procedure (say “pause”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="221"/>
+        <location filename="../../procedure/procedure_view.py" line="247"/>
         <source>Finish</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="221"/>
+        <location filename="../../procedure/procedure_view.py" line="247"/>
         <source>Finish the procedure (say “done”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="222"/>
+        <location filename="../../procedure/procedure_view.py" line="248"/>
         <source>Next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="222"/>
+        <location filename="../../procedure/procedure_view.py" line="248"/>
         <source>The next step (say “next”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="253"/>
+        <location filename="../../procedure/procedure_view.py" line="280"/>
         <source>page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="271"/>
-        <source>step {0}</source>
+        <location filename="../../procedure/procedure_view.py" line="305"/>
+        <source>Resume at step {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="271"/>
-        <source>the warnings</source>
+        <location filename="../../procedure/procedure_view.py" line="305"/>
+        <source>Resume at the warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="272"/>
-        <source>Resumed where you stopped: {0}</source>
+        <location filename="../../procedure/procedure_view.py" line="308"/>
+        <source> (started {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="281"/>
-        <source>This procedure cannot be started: {0}</source>
+        <location filename="../../procedure/procedure_view.py" line="309"/>
+        <source>It stopped at step {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="301"/>
-        <source>not a command: “{0}”</source>
+        <location filename="../../procedure/procedure_view.py" line="310"/>
+        <source>It stopped at the warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="315"/>
-        <source>paused: say “resume” first</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../procedure/procedure_view.py" line="318"/>
-        <location filename="../../procedure/procedure_view.py" line="357"/>
-        <source>Step {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../procedure/procedure_view.py" line="326"/>
-        <source>this is the last step: say “done” to finish</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../procedure/procedure_view.py" line="327"/>
-        <source>this is the first step</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../procedure/procedure_view.py" line="327"/>
-        <source>nothing to do</source>
+        <location filename="../../procedure/procedure_view.py" line="311"/>
+        <source>Say “resume” or “start over”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../procedure/procedure_view.py" line="329"/>
+        <source>Starting over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="329"/>
+        <source>Resuming</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="343"/>
+        <source>step {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="343"/>
+        <source>the warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="344"/>
+        <source>Resumed where you stopped: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="353"/>
+        <source>This procedure cannot be started: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="373"/>
+        <source>“{0}”: say “resume” or “start over”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="382"/>
+        <source>not a command: “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="396"/>
+        <source>paused: say “resume” first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="399"/>
+        <location filename="../../procedure/procedure_view.py" line="438"/>
+        <source>Step {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="407"/>
+        <source>this is the last step: say “done” to finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="408"/>
+        <source>this is the first step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="408"/>
+        <source>nothing to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="410"/>
         <source>acknowledge the warnings first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="358"/>
+        <location filename="../../procedure/procedure_view.py" line="439"/>
         <source>Paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="358"/>
+        <location filename="../../procedure/procedure_view.py" line="439"/>
         <source>Finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="359"/>
+        <location filename="../../procedure/procedure_view.py" line="440"/>
         <source>Warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="376"/>
+        <location filename="../../procedure/procedure_view.py" line="457"/>
         <source>Last command: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="400"/>
+        <location filename="../../procedure/procedure_view.py" line="481"/>
         <source>Step {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="427"/>
+        <location filename="../../procedure/procedure_view.py" line="508"/>
         <source>Stopped at step {0} of {1}. The steps and times are in the job&apos;s note.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="439"/>
+        <location filename="../../procedure/procedure_view.py" line="520"/>
         <source>Step {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="453"/>
+        <location filename="../../procedure/procedure_view.py" line="214"/>
+        <location filename="../../procedure/procedure_view.py" line="534"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="463"/>
+        <location filename="../../procedure/procedure_view.py" line="118"/>
+        <source>Leave the procedure; next time it offers to resume at this step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../procedure/procedure_view.py" line="544"/>
         <source>Reading aloud is not available on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="468"/>
+        <location filename="../../procedure/procedure_view.py" line="549"/>
         <source>Reading aloud is not available: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="468"/>
+        <location filename="../../procedure/procedure_view.py" line="549"/>
         <source>no speech engine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="547"/>
+        <location filename="../../procedure/procedure_view.py" line="628"/>
         <source>The procedure&apos;s progress could not be written to the note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1265,464 +1331,469 @@ Assistant</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../settings_dialog.py" line="44"/>
-        <location filename="../../settings_dialog.py" line="45"/>
-        <location filename="../../settings_dialog.py" line="57"/>
+        <location filename="../../settings_dialog.py" line="47"/>
+        <location filename="../../settings_dialog.py" line="48"/>
+        <location filename="../../settings_dialog.py" line="60"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="60"/>
+        <location filename="../../settings_dialog.py" line="63"/>
         <source>Answers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="63"/>
-        <location filename="../../settings_dialog.py" line="70"/>
+        <location filename="../../settings_dialog.py" line="66"/>
+        <location filename="../../settings_dialog.py" line="73"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="64"/>
+        <location filename="../../settings_dialog.py" line="67"/>
         <source>Looking for models…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="75"/>
-        <location filename="../../settings_dialog.py" line="368"/>
-        <location filename="../../settings_dialog.py" line="373"/>
+        <location filename="../../settings_dialog.py" line="78"/>
+        <location filename="../../settings_dialog.py" line="377"/>
+        <location filename="../../settings_dialog.py" line="382"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="76"/>
+        <location filename="../../settings_dialog.py" line="79"/>
         <source>Add a GGUF chat model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="72"/>
+        <location filename="../../settings_dialog.py" line="75"/>
         <source>Any GGUF chat model in the models folder. A larger model writes better answers but needs more memory and time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="81"/>
-        <location filename="../../settings_dialog.py" line="85"/>
+        <location filename="../../settings_dialog.py" line="84"/>
+        <location filename="../../settings_dialog.py" line="88"/>
         <source>Answer length</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="83"/>
+        <location filename="../../settings_dialog.py" line="86"/>
         <source>{0} (up to {1} tokens)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="89"/>
+        <location filename="../../settings_dialog.py" line="92"/>
         <source>Passages given to the model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="49"/>
-        <location filename="../../settings_dialog.py" line="90"/>
+        <location filename="../../settings_dialog.py" line="52"/>
+        <location filename="../../settings_dialog.py" line="93"/>
         <source>Passages per answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="91"/>
+        <location filename="../../settings_dialog.py" line="94"/>
         <source>Read scanned pages and photos by OCR when adding manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="93"/>
+        <location filename="../../settings_dialog.py" line="96"/>
         <source>Scans</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="96"/>
+        <location filename="../../settings_dialog.py" line="99"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="99"/>
         <location filename="../../settings_dialog.py" line="102"/>
+        <location filename="../../settings_dialog.py" line="105"/>
         <source>Watched folders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="104"/>
+        <location filename="../../settings_dialog.py" line="107"/>
         <source>Manuals added, changed or deleted in these folders are indexed or removed automatically.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="106"/>
+        <location filename="../../settings_dialog.py" line="109"/>
         <source>Add folder…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="106"/>
+        <location filename="../../settings_dialog.py" line="109"/>
         <source>Watch a folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="109"/>
+        <location filename="../../settings_dialog.py" line="112"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="109"/>
+        <location filename="../../settings_dialog.py" line="112"/>
         <source>Stop watching the folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="118"/>
+        <location filename="../../settings_dialog.py" line="121"/>
         <source>Voice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="121"/>
-        <location filename="../../settings_dialog.py" line="123"/>
+        <location filename="../../settings_dialog.py" line="124"/>
+        <location filename="../../settings_dialog.py" line="126"/>
         <source>Microphone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="125"/>
-        <location filename="../../settings_dialog.py" line="129"/>
+        <location filename="../../settings_dialog.py" line="128"/>
+        <location filename="../../settings_dialog.py" line="132"/>
         <source>After speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="126"/>
+        <location filename="../../settings_dialog.py" line="129"/>
         <source>Ask the question at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="127"/>
+        <location filename="../../settings_dialog.py" line="130"/>
         <source>Let me check the words first, then tap Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="133"/>
+        <location filename="../../settings_dialog.py" line="136"/>
         <source>Notes sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="137"/>
+        <location filename="../../settings_dialog.py" line="140"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="139"/>
+        <location filename="../../settings_dialog.py" line="142"/>
         <source>Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="141"/>
+        <location filename="../../settings_dialog.py" line="144"/>
         <source>empty: the password is a token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="142"/>
+        <location filename="../../settings_dialog.py" line="145"/>
         <source>User</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="145"/>
+        <location filename="../../settings_dialog.py" line="148"/>
         <source>Leave empty to keep the stored one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="146"/>
+        <location filename="../../settings_dialog.py" line="149"/>
         <source>Password or token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="147"/>
+        <location filename="../../settings_dialog.py" line="150"/>
         <source>Check the server&apos;s certificate (turn off only for a lab server)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="149"/>
+        <location filename="../../settings_dialog.py" line="152"/>
         <source>TLS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="152"/>
+        <location filename="../../settings_dialog.py" line="155"/>
         <source>optional: the depot&apos;s CA certificate (PEM)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="153"/>
+        <location filename="../../settings_dialog.py" line="156"/>
         <source>Pinned CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="155"/>
+        <location filename="../../settings_dialog.py" line="158"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="155"/>
+        <location filename="../../settings_dialog.py" line="158"/>
         <source>Choose the CA file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="158"/>
+        <location filename="../../settings_dialog.py" line="161"/>
         <source>Pinned CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="161"/>
+        <location filename="../../settings_dialog.py" line="164"/>
         <source>Appearance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="164"/>
-        <location filename="../../settings_dialog.py" line="168"/>
+        <location filename="../../settings_dialog.py" line="167"/>
+        <location filename="../../settings_dialog.py" line="171"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="170"/>
-        <location filename="../../settings_dialog.py" line="174"/>
+        <location filename="../../settings_dialog.py" line="173"/>
+        <location filename="../../settings_dialog.py" line="177"/>
         <source>Text size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="172"/>
+        <location filename="../../settings_dialog.py" line="175"/>
         <source>{0} ({1} %)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="177"/>
         <location filename="../../settings_dialog.py" line="180"/>
+        <location filename="../../settings_dialog.py" line="183"/>
         <source>Kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="179"/>
+        <location filename="../../settings_dialog.py" line="182"/>
         <source>Run full screen, locked, with large touch targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="182"/>
+        <location filename="../../settings_dialog.py" line="185"/>
         <source>Kiosk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="186"/>
-        <location filename="../../settings_dialog.py" line="190"/>
+        <location filename="../../settings_dialog.py" line="189"/>
+        <location filename="../../settings_dialog.py" line="193"/>
         <source>New admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="187"/>
+        <location filename="../../settings_dialog.py" line="190"/>
         <source>Leave empty to keep the current PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="188"/>
+        <location filename="../../settings_dialog.py" line="191"/>
         <source>{0} to {1} digits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="194"/>
+        <location filename="../../settings_dialog.py" line="197"/>
         <source>Repeat the new admin PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="196"/>
+        <location filename="../../settings_dialog.py" line="199"/>
         <source>Repeat PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="197"/>
+        <location filename="../../settings_dialog.py" line="200"/>
         <source>An admin PIN is set. It is needed to leave kiosk mode and to open Settings there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="199"/>
+        <location filename="../../settings_dialog.py" line="202"/>
         <source>No admin PIN is set: anyone can leave kiosk mode. Set one before handing out a tablet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="211"/>
+        <location filename="../../settings_dialog.py" line="214"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="212"/>
+        <location filename="../../settings_dialog.py" line="215"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="215"/>
+        <location filename="../../settings_dialog.py" line="218"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="215"/>
+        <location filename="../../settings_dialog.py" line="218"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="223"/>
+        <location filename="../../settings_dialog.py" line="226"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="224"/>
+        <location filename="../../settings_dialog.py" line="227"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="236"/>
+        <location filename="../../settings_dialog.py" line="239"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="240"/>
+        <location filename="../../settings_dialog.py" line="243"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="245"/>
+        <location filename="../../settings_dialog.py" line="248"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="253"/>
+        <location filename="../../settings_dialog.py" line="256"/>
         <source>Offer to read answers and safety notes aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="255"/>
+        <location filename="../../settings_dialog.py" line="258"/>
         <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="257"/>
-        <location filename="../../settings_dialog.py" line="264"/>
+        <location filename="../../settings_dialog.py" line="260"/>
+        <location filename="../../settings_dialog.py" line="267"/>
         <source>Reading speed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="258"/>
+        <location filename="../../settings_dialog.py" line="261"/>
         <source>Slower</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="258"/>
+        <location filename="../../settings_dialog.py" line="261"/>
         <source>Normal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="258"/>
+        <location filename="../../settings_dialog.py" line="261"/>
         <source>Faster</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="260"/>
+        <location filename="../../settings_dialog.py" line="263"/>
         <source>Custom ({0:+.1f})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="266"/>
-        <location filename="../../settings_dialog.py" line="271"/>
+        <location filename="../../settings_dialog.py" line="273"/>
+        <source>Reading voice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="275"/>
+        <location filename="../../settings_dialog.py" line="280"/>
         <source>Wake word</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="267"/>
+        <location filename="../../settings_dialog.py" line="276"/>
         <source>On in kiosk mode only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="268"/>
+        <location filename="../../settings_dialog.py" line="277"/>
         <source>Always listen for it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="269"/>
+        <location filename="../../settings_dialog.py" line="278"/>
         <source>Off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="273"/>
-        <location filename="../../settings_dialog.py" line="277"/>
+        <location filename="../../settings_dialog.py" line="282"/>
+        <location filename="../../settings_dialog.py" line="286"/>
         <source>Wake phrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="316"/>
+        <location filename="../../settings_dialog.py" line="325"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="318"/>
+        <location filename="../../settings_dialog.py" line="327"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="329"/>
+        <location filename="../../settings_dialog.py" line="338"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="342"/>
+        <location filename="../../settings_dialog.py" line="351"/>
         <source>On this device: first word after {0} s, then {1} words a second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="345"/>
+        <location filename="../../settings_dialog.py" line="354"/>
         <source>Recommended: the best model that answers within 8 s here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="347"/>
+        <location filename="../../settings_dialog.py" line="356"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="350"/>
+        <location filename="../../settings_dialog.py" line="359"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="354"/>
+        <location filename="../../settings_dialog.py" line="363"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="356"/>
+        <location filename="../../settings_dialog.py" line="365"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="364"/>
+        <location filename="../../settings_dialog.py" line="373"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="379"/>
+        <location filename="../../settings_dialog.py" line="388"/>
         <source>Watch a folder of manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="431"/>
+        <location filename="../../settings_dialog.py" line="441"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="434"/>
+        <location filename="../../settings_dialog.py" line="444"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="457"/>
+        <location filename="../../settings_dialog.py" line="467"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="470"/>
+        <location filename="../../settings_dialog.py" line="480"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1730,23 +1801,33 @@ Assistant</source>
 <context>
     <name>Speaker</name>
     <message>
-        <location filename="../../voice/speaker.py" line="134"/>
+        <location filename="../../voice/speaker.py" line="140"/>
         <source>Read aloud is not available: Qt&apos;s text-to-speech module is missing ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="140"/>
+        <location filename="../../voice/speaker.py" line="146"/>
         <source>Read aloud is not available: no speech engine on this device (on Linux, install speech-dispatcher and espeak-ng)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="145"/>
-        <location filename="../../voice/speaker.py" line="243"/>
+        <location filename="../../voice/speaker.py" line="151"/>
+        <location filename="../../voice/speaker.py" line="292"/>
         <source>Read aloud is not available: the speech engine did not start ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="273"/>
+        <location filename="../../voice/speaker.py" line="227"/>
+        <source>no speech engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/speaker.py" line="237"/>
+        <source>the speech engine offers no voices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/speaker.py" line="326"/>
         <source>Read aloud stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2152,6 +2233,59 @@ Assistant</source>
     </message>
 </context>
 <context>
+    <name>VoicePicker</name>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="35"/>
+        <source>Reading voice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="38"/>
+        <source>Looking for voices…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="41"/>
+        <source>Test voice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="42"/>
+        <source>Read a sentence with this voice and speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="58"/>
+        <source>This is how answers and procedure steps are read aloud.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="66"/>
+        <source>No voices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="69"/>
+        <source>The speech engine offers no voices.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="72"/>
+        <source>The engine&apos;s default voice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="77"/>
+        <source>{0} (not on this device)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../voice/voice_picker.py" line="79"/>
+        <source>The engine&apos;s default voice is used here</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>WakeIndicator</name>
     <message>
         <location filename="../../voice/wake.py" line="239"/>
@@ -2218,7 +2352,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="480"/>
+        <location filename="../../settings_dialog.py" line="490"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
