@@ -36,6 +36,26 @@ VALIDATE = """function (newDoc, oldDoc, userCtx, secObj) {
   }
 }"""
 DESIGN_ID = "_design/depot_admin"
+# Health documents: a device account writes only `device:<id>` documents, and only the ones it
+# claimed. The device id is the device's own random id (notes sync), not its account name, so the
+# tie is the document's `account` field: the device writes its CouchDB user name there, the first
+# write claims the id, and from then on only that account (or an admin) may change or delete it. A
+# document written before `account` existed is claimed by the next account that writes it.
+HEALTH_VALIDATE = """function (newDoc, oldDoc, userCtx, secObj) {
+  var roles = userCtx.roles || [];
+  if (roles.indexOf('_admin') !== -1 || roles.indexOf('depot_admin') !== -1) { return; }
+  var name = userCtx.name;
+  if (!name) { throw({unauthorized: 'health documents are written by a device account'}); }
+  if (newDoc._id.indexOf('device:') !== 0) {
+    throw({forbidden: 'a device writes only its device:<id> health document'});
+  }
+  if (oldDoc && oldDoc.account && oldDoc.account !== name) {
+    throw({forbidden: newDoc._id + ' belongs to the account ' + oldDoc.account});
+  }
+  if (!newDoc._deleted && newDoc.account !== name) {
+    throw({forbidden: 'the health document must name its account (' + name + ') in account'});
+  }
+}"""
 # The CouchDB role the depot's device accounts carry (in _users: "roles": ["fa_device"]).
 DEVICE_ROLE = "fa_device"
 
@@ -113,6 +133,7 @@ class Depot:
             made[db] = r.status_code != 412
         for db in (CONTENT_DB, BLOBS_DB):
             self._install_validation(db)
+        self._install_validation(HEALTH_DB, HEALTH_VALIDATE)
         for db in self.clients:
             self._let_devices_in(db)
         return made
@@ -138,11 +159,11 @@ class Depot:
         if r.status_code >= 400:
             self._fail(db, r)
 
-    def _install_validation(self, db: str) -> None:
+    def _install_validation(self, db: str, function: str = VALIDATE) -> None:
         current = self.get(db, DESIGN_ID) or {}
-        if current.get("validate_doc_update") == VALIDATE:
+        if current.get("validate_doc_update") == function:
             return
-        body = {"_id": DESIGN_ID, "validate_doc_update": VALIDATE, "language": "javascript"}
+        body = {"_id": DESIGN_ID, "validate_doc_update": function, "language": "javascript"}
         if current.get("_rev"):
             body["_rev"] = current["_rev"]
         self.put(db, body)
@@ -248,4 +269,4 @@ class Depot:
         return isinstance(att, dict) and att.get("length") == size and att.get("digest") == f"md5-{md5_b64}"
 
 
-__all__ = ["Depot", "DepotError", "ServerError", "file_digests", "VALIDATE", "DESIGN_ID"]
+__all__ = ["Depot", "DepotError", "ServerError", "file_digests", "VALIDATE", "HEALTH_VALIDATE", "DESIGN_ID"]
