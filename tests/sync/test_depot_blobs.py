@@ -6,7 +6,6 @@ nothing needs and keeps the ones published, rolled out, or the previous version 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 import subprocess
