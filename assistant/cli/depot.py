@@ -1,5 +1,5 @@
 """`field-assistant depot ...`: the depot admin's commands (init, publish-manual, publish-model,
-withdraw, rollout, jobs add, status). Run on the admin's machine, which holds the signing key."""
+withdraw, rollout, jobs add, status, gc). Run on the admin's machine, which holds the signing key."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--name", help="default: from the file name")
     a.add_argument("--role", default="chat", choices=["chat"])
     a.add_argument("--min-ram-gb", type=float)
+    a.add_argument("--part-mb", type=float, metavar="MB",
+                   help="upload a model larger than this as parts of this size (default 64; a re-run resumes at the first missing part)")
     a.add_argument("--group", action="append", default=[], metavar="G")
     a = action("withdraw", "withdraw a manual revision, model version, rollout or job (devices drop it)")
     a.add_argument("id", metavar="ID", help="e.g. manual:p200-om:B")
@@ -46,6 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--groups", nargs="+", default=[], metavar="G")
     a.add_argument("--percent", type=int, metavar="P", help="0-100")
     a = action("status", "devices (versions, last seen, health) and what is published")
+    a = action("gc", "delete model blobs no published model, rollout or rollback needs")
+    a.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
+    a.add_argument("--min-age-hours", type=float, default=1.0, metavar="H",
+                   help="keep blobs written less than H hours ago (a publish may be under way; default 1)")
     j = ds.add_parser("jobs", help="jobs for devices: `depot jobs add`")
     js = j.add_subparsers(dest="jobs_action", metavar="ACTION", required=True)
     a = js.add_parser("add", help="assign a job (asset model, serial, site, work order) to a device or group")
@@ -103,13 +109,31 @@ def cmd_depot(args, session) -> int:
             else:
                 _print_status(result)
             return 0
+        if act == "gc":
+            from ..depot import gc
+
+            result = gc.collect(depot, dry_run=args.dry_run, min_age_s=max(0.0, args.min_age_hours) * 3600)
+            if args.json:
+                print_json(result)
+            else:
+                verb = "would delete" if result["dry_run"] else "deleted"
+                for d in result["deleted"]:
+                    print(f"{verb} {d['id']} ({d['filename'] or '?'}, {d['size'] or '?'} bytes)")
+                for k in result["kept"]:
+                    print(f"kept {k['id']}: {'; '.join(k['why'])}")
+                print(f"{len(result['deleted'])} blobs {verb}, {result['freed_bytes']} bytes"
+                      + (f"; compaction {result['compaction']}" if result["compaction"] else ""))
+            return 0
         key = keys.require_key(config.url)
         if act == "publish-manual":
             result = publish.publish_manual(depot, key, args.file, args.revision, name=args.name, title=args.title,
                                             equipment=args.equipment, groups=args.group)
         elif act == "publish-model":
+            if args.part_mb is not None and not args.part_mb * 2**20 >= 1024:
+                return fail("depot publish-model: --part-mb must be at least 1 KB (0.001)", 2)
             result = publish.publish_model(depot, key, args.file, args.version, name=args.name, role=args.role,
-                                           min_ram_gb=args.min_ram_gb, groups=args.group)
+                                           min_ram_gb=args.min_ram_gb, groups=args.group,
+                                           part_size=int(args.part_mb * 2**20) if args.part_mb else None)
         elif act == "withdraw":
             result = publish.withdraw(depot, key, args.id)
         elif act == "rollout":

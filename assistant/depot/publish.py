@@ -21,7 +21,7 @@ from ..gguf import quantization, read_metadata
 from . import format as fmt
 from .format import BLOBS_DB, CONTENT_DB, HEALTH_DB, DepotSignatureError, doc_id
 from .keys import DepotError, SigningKey
-from .server import Depot, file_digests
+from .server import Depot, blob_complete, file_digests, part_digests
 
 
 def now_iso() -> str:
@@ -109,7 +109,8 @@ def publish_manual(depot: Depot, key: SigningKey, path: Path, revision: str, nam
 
 
 def publish_model(depot: Depot, key: SigningKey, path: Path, version: str, name: str | None = None,
-                  role: str = "chat", min_ram_gb: float | None = None, groups: list[str] = ()) -> dict:
+                  role: str = "chat", min_ram_gb: float | None = None, groups: list[str] = (),
+                  part_size: int | None = None) -> dict:
     """Publish a GGUF model: the file once in BLOBS_DB as `blob:<sha256>`, then the signed model doc."""
     path = _existing_file(path)
     version = _check_part("--version", version)
@@ -121,17 +122,11 @@ def publish_model(depot: Depot, key: SigningKey, path: Path, version: str, name:
     if existing is not None:
         _same_or_refuse(existing, sha256, size, "version")
     bid = fmt.blob_id(sha256)
-    blob = depot.get(BLOBS_DB, bid)
-    uploaded = False
-    if blob is None or not depot._attachment_matches(blob, "file", md5, size):
-        if blob is None:
-            rev = depot.put(BLOBS_DB, {"_id": bid, "sha256": sha256, "size": size, "filename": path.name})
-        else:
-            rev = blob["_rev"]
-        depot.put_attachment(BLOBS_DB, bid, rev, path, md5, size, "application/octet-stream")
-        uploaded = True
+    up = upload_blob(depot, path, sha256, md5, size, part_size or PART_SIZE)
+    uploaded = up["parts_uploaded"] > 0
+    extra = {"blob": bid, "blob_uploaded": uploaded, "blob_parts": up["parts"], "parts_uploaded": up["parts_uploaded"]}
     if existing is not None:
-        return _result(existing, "unchanged", blob=bid, blob_uploaded=uploaded)
+        return _result(existing, "unchanged", **extra)
     doc = _signed({
         "_id": did, "kind": "model", "name": name, "revision": version, "filename": path.name,
         "sha256": sha256, "size": size, "role": role, "min_ram_gb": min_ram_gb, "groups": sorted(set(groups)),
@@ -139,7 +134,52 @@ def publish_model(depot: Depot, key: SigningKey, path: Path, version: str, name:
         "architecture": meta.get("general.architecture"), "quantization": quantization(meta),
     }, key)
     depot.put(CONTENT_DB, doc)
-    return _result(depot.get(CONTENT_DB, did) or doc, "published", blob=bid, blob_uploaded=uploaded)
+    return _result(depot.get(CONTENT_DB, did) or doc, "published", **extra)
+
+
+# Models larger than this go up as parts of this size, one attachment each (docs/depot.md: why 64 MB).
+PART_SIZE = 64 * 2**20
+OCTETS = "application/octet-stream"
+
+
+def upload_blob(depot: Depot, path: Path, sha256: str, md5: str, size: int, part_size: int = PART_SIZE) -> dict:
+    """Put the file in BLOBS_DB as `blob:<sha256>`, sending only what the server does not hold yet.
+
+    Up to `part_size`: one attachment `file`. Larger: the blob document lists its parts
+    (`parts`: [{"name": "part-00000", "length", "md5"}], `part_size`) and each part is its own
+    attachment, uploaded and checked (server's MD5 and length) one after the other; a run cut short
+    leaves the parts that arrived, and the next run sends from the first missing one. A blob is
+    complete only when every listed part is there with its digest (server.blob_complete); the model
+    document, which devices follow, is written after that. Returns {"parts", "parts_uploaded"}.
+    """
+    bid = fmt.blob_id(sha256)
+    blob = depot.get(BLOBS_DB, bid)
+    if blob is not None and depot._attachment_matches(blob, "file", md5, size):
+        return {"parts": 1, "parts_uploaded": 0}  # held whole (also a blob published before parts existed)
+    base = {"_id": bid, "sha256": sha256, "size": size, "filename": path.name, "created": now_iso()}
+    if size <= part_size:
+        rev = blob["_rev"] if blob is not None else depot.put(BLOBS_DB, base)
+        depot.put_attachment(BLOBS_DB, bid, rev, path, md5, size, OCTETS)
+        return {"parts": 1, "parts_uploaded": 1}
+    layout = part_digests(path, part_size)
+    want = [{"name": f"part-{i:05d}", "length": n, "md5": m} for i, (_, n, m) in enumerate(layout)]
+    if blob is not None and blob.get("parts") != want:
+        # Begun with another part size (or as one file) and not finished: start it again.
+        depot.delete(BLOBS_DB, bid, blob["_rev"])
+        blob = None
+    if blob is None:
+        depot.put(BLOBS_DB, {**base, "part_size": part_size, "parts": want})
+        blob = depot.get(BLOBS_DB, bid) or {}
+    sent = 0
+    for (offset, n, m), p in zip(layout, want, strict=True):
+        if depot._attachment_matches(blob, p["name"], m, n):
+            continue
+        depot.put_attachment(BLOBS_DB, bid, blob.get("_rev", ""), path, m, n, OCTETS, name=p["name"], offset=offset)
+        sent += 1
+    final = depot.get(BLOBS_DB, bid)
+    if final is None or not blob_complete(final):
+        raise DepotError(f"{bid}: the server does not hold every part after the upload; run the command again")
+    return {"parts": len(want), "parts_uploaded": sent}
 
 
 def _ours(doc: dict, key: SigningKey) -> None:
@@ -246,7 +286,8 @@ def status(depot: Depot, key: SigningKey | None) -> dict[str, Any]:
             except DepotSignatureError:
                 item["verified"] = False
         published.append(item)
-    blobs = [{"id": b["_id"], "size": b.get("size"), "file": "file" in (b.get("_attachments") or {})}
+    blobs = [{"id": b["_id"], "size": b.get("size"), "file": blob_complete(b),
+              "parts": len(b["parts"]) if isinstance(b.get("parts"), list) else None}
              for b in depot.all_docs(BLOBS_DB)]
     devices = []
     for h in depot.all_docs(HEALTH_DB):

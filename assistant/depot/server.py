@@ -36,6 +36,26 @@ VALIDATE = """function (newDoc, oldDoc, userCtx, secObj) {
   }
 }"""
 DESIGN_ID = "_design/depot_admin"
+# Health documents: a device account writes only `device:<id>` documents, and only the ones it
+# claimed. The device id is the device's own random id (notes sync), not its account name, so the
+# tie is the document's `account` field: the device writes its CouchDB user name there, the first
+# write claims the id, and from then on only that account (or an admin) may change or delete it. A
+# document written before `account` existed is claimed by the next account that writes it.
+HEALTH_VALIDATE = """function (newDoc, oldDoc, userCtx, secObj) {
+  var roles = userCtx.roles || [];
+  if (roles.indexOf('_admin') !== -1 || roles.indexOf('depot_admin') !== -1) { return; }
+  var name = userCtx.name;
+  if (!name) { throw({unauthorized: 'health documents are written by a device account'}); }
+  if (newDoc._id.indexOf('device:') !== 0) {
+    throw({forbidden: 'a device writes only its device:<id> health document'});
+  }
+  if (oldDoc && oldDoc.account && oldDoc.account !== name) {
+    throw({forbidden: newDoc._id + ' belongs to the account ' + oldDoc.account});
+  }
+  if (!newDoc._deleted && newDoc.account !== name) {
+    throw({forbidden: 'the health document must name its account (' + name + ') in account'});
+  }
+}"""
 # The CouchDB role the depot's device accounts carry (in _users: "roles": ["fa_device"]).
 DEVICE_ROLE = "fa_device"
 
@@ -57,10 +77,50 @@ def _content(doc: dict) -> dict:
     return {k: v for k, v in doc.items() if k not in ("_rev", "_attachments", "_revisions")}
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
+def _chunks(path: Path, offset: int = 0, length: int | None = None) -> Iterator[bytes]:
+    """The file's bytes [offset, offset + length) in 1 MB pieces (all of it from `offset` by default)."""
+    left = length
     with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
+        f.seek(offset)
+        while left is None or left > 0:
+            chunk = f.read(CHUNK if left is None else min(CHUNK, left))
+            if not chunk:
+                return
+            if left is not None:
+                left -= len(chunk)
             yield chunk
+
+
+def part_digests(path: Path, part_size: int) -> list[tuple[int, int, str]]:
+    """(offset, length, md5 base64) of each fixed-size part of a file: what CouchDB will report as
+    each part attachment's digest."""
+    out = []
+    offset = 0
+    with path.open("rb") as f:
+        while True:
+            md5, n = hashlib.md5(usedforsecurity=False), 0
+            while n < part_size and (chunk := f.read(min(CHUNK, part_size - n))):
+                md5.update(chunk)
+                n += len(chunk)
+            if n == 0:
+                return out
+            out.append((offset, n, base64.b64encode(md5.digest()).decode("ascii")))
+            offset += n
+
+
+def blob_complete(blob: dict) -> bool:
+    """Whether a `blob:<sha256>` document holds its whole file: attachment `file` of its `size`, or
+    every part it lists, each of its length and MD5. A cut upload leaves a blob that says False."""
+    atts = blob.get("_attachments") or {}
+    parts = blob.get("parts")
+    if isinstance(parts, list) and parts:
+        for p in parts:
+            att = atts.get(p.get("name")) if isinstance(p, dict) else None
+            if not isinstance(att, dict) or att.get("length") != p.get("length") or att.get("digest") != f"md5-{p.get('md5')}":
+                return False
+        return sum(p.get("length") or 0 for p in parts) == blob.get("size")
+    att = atts.get("file")
+    return isinstance(att, dict) and att.get("length") == blob.get("size")
 
 
 class Depot:
@@ -113,6 +173,7 @@ class Depot:
             made[db] = r.status_code != 412
         for db in (CONTENT_DB, BLOBS_DB):
             self._install_validation(db)
+        self._install_validation(HEALTH_DB, HEALTH_VALIDATE)
         for db in self.clients:
             self._let_devices_in(db)
         return made
@@ -138,11 +199,11 @@ class Depot:
         if r.status_code >= 400:
             self._fail(db, r)
 
-    def _install_validation(self, db: str) -> None:
+    def _install_validation(self, db: str, function: str = VALIDATE) -> None:
         current = self.get(db, DESIGN_ID) or {}
-        if current.get("validate_doc_update") == VALIDATE:
+        if current.get("validate_doc_update") == function:
             return
-        body = {"_id": DESIGN_ID, "validate_doc_update": VALIDATE, "language": "javascript"}
+        body = {"_id": DESIGN_ID, "validate_doc_update": function, "language": "javascript"}
         if current.get("_rev"):
             body["_rev"] = current["_rev"]
         self.put(db, body)
@@ -180,6 +241,21 @@ class Depot:
             self._fail(db, r)
         return r.json()["rev"]
 
+    def delete(self, db: str, doc_id: str, rev: str) -> None:
+        """Delete one revision; already gone (404) is fine, someone else's newer revision (409) is not."""
+        r = self._request(db, "DELETE", doc_id, params={"rev": rev}, ok=(200, 202, 404))
+        if r.status_code == 409:
+            raise DepotError(f"{doc_id} was changed on the server meanwhile; run the command again")
+        if r.status_code >= 400 and r.status_code != 404:
+            self._fail(db, r)
+
+    def compact(self, db: str) -> str:
+        """Ask the server to compact a database (deleted attachments take disk space until then).
+        Returns "started", or why not: compaction is housekeeping, its failure is reported, not raised."""
+        c = self.clients[db]
+        r = self._call(c.request, "POST", f"{c.dbpath}/_compact", json={}, ok=(200, 202))
+        return "started" if r.status_code in (200, 202) else f"not started (HTTP {r.status_code})"
+
     def all_docs(self, db: str, page: int = 500) -> Iterator[dict]:
         """Every document of a database (design documents left out), a page at a time."""
         c = self.clients[db]
@@ -204,7 +280,7 @@ class Depot:
     # ---------------------------------------------------------------- attachments
 
     def put_attachment(self, db: str, doc_id: str, rev: str, path: Path, md5_b64: str, size: int,
-                       content_type: str, name: str = "file", attempts: int = 8) -> None:
+                       content_type: str, name: str = "file", attempts: int = 8, offset: int = 0) -> None:
         """Stream a file into a document's attachment and check the server stored exactly it.
 
         The body is a generator (httpx sends it as it reads, with the Content-Length we give), so a
@@ -212,6 +288,7 @@ class Depot:
         connection first looks whether the upload landed after all (its digest and length match).
         CouchDB has no resumable upload (no Content-Range on a PUT), so a retry sends the whole file:
         publishing a 1 GB model wants a steady link (devices' downloads, by contrast, resume with Range).
+        That is why large models go up as parts (`offset`, `size`: this part of the file; publish.py).
         """
         last: Exception | None = None
         for attempt in range(attempts):
@@ -225,7 +302,7 @@ class Depot:
             rev = doc["_rev"]
             try:
                 r = self._request(db, "PUT", doc_id, f"/{name}", params={"rev": rev}, retries=1,
-                                  content=_chunks(path),
+                                  content=_chunks(path, offset, size),
                                   headers={"Content-Type": content_type, "Content-Length": str(size)},
                                   ok=(201, 202))
             except DepotError as e:
@@ -248,4 +325,4 @@ class Depot:
         return isinstance(att, dict) and att.get("length") == size and att.get("digest") == f"md5-{md5_b64}"
 
 
-__all__ = ["Depot", "DepotError", "ServerError", "file_digests", "VALIDATE", "DESIGN_ID"]
+__all__ = ["Depot", "DepotError", "ServerError", "file_digests", "part_digests", "blob_complete", "VALIDATE", "HEALTH_VALIDATE", "DESIGN_ID"]

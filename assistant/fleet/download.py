@@ -6,6 +6,11 @@ Nothing half-downloaded is ever used: the final path only ever holds a verified 
 size or hash is wrong is deleted and `DownloadRejected` says why. A server that ignores Range (answers
 200, as pouchdb-server 4.2 does) makes the download start over from the first byte; CouchDB 3
 answers 206 for attachments and the download continues where it stopped.
+
+A large model is stored as fixed-size parts, one attachment each (`part-00000`, ... listed in the
+blob document, see depot/server.py): they are read one after the other into the same `.part` file,
+each from where the file stops (Range within the part; a server that ignores Range costs at most
+that part again), and the whole file is then checked as above.
 """
 
 from __future__ import annotations
@@ -57,14 +62,45 @@ def _fsync_dir(d: Path) -> None:
         os.close(fd)
 
 
+def segments_of(blob: dict | None, size: int) -> list[tuple[str, int]]:
+    """The attachments a file is read from, in order: [("file", size)], or a large model's parts as
+    the blob document lists them (`parts`: [{"name", "length"}], see depot/server.py). The list is not
+    signed; the whole file's size and SHA-256 are, and are checked after the last part."""
+    parts = (blob or {}).get("parts")
+    if not isinstance(parts, list) or not parts:
+        return [("file", size)]
+    out = []
+    for p in parts:
+        if not (isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("length"), int)
+                and p["length"] > 0 and re.fullmatch(r"part-\d{5}", p["name"])):
+            raise DownloadRejected("the blob's list of parts is not well formed")
+        out.append((p["name"], p["length"]))
+    if sum(n for _, n in out) != size:
+        raise DownloadRejected(f"the blob's parts add up to {sum(n for _, n in out)} bytes, the signed document "
+                               f"says {size}")
+    return out
+
+
+def _locate(segments: list[tuple[str, int]], have: int) -> tuple[str, int, int]:
+    """(attachment, where it starts in the file, its length) of the byte at `have`."""
+    start = 0
+    for name, length in segments:
+        if have < start + length:
+            return name, start, length
+        start += length
+    return segments[-1][0], start - segments[-1][1], segments[-1][1]
+
+
 def fetch(client: CouchClient, db: str, doc_id: str, dest: Path, sha256: str, size: int,
           cancel: threading.Event | None = None, attempts: int = ATTEMPTS,
-          on_bytes: Callable[[int, int], None] | None = None) -> Path:
-    """Download attachment "file" of `db/doc_id` to `dest`, verified. Returns `dest`.
+          on_bytes: Callable[[int, int], None] | None = None,
+          segments: list[tuple[str, int]] | None = None) -> Path:
+    """Download attachment "file" of `db/doc_id` (or its `segments`, one attachment after the other)
+    to `dest`, verified. Returns `dest`.
 
     Raises:
         DownloadRejected: wrong size or hash (the staged file is deleted).
-        DownloadInterrupted: still incomplete after `attempts` connections (the part is kept).
+        DownloadInterrupted: still incomplete after `attempts` failed connections (the part is kept).
         Cancelled: `cancel` was set (the part is kept; the next call resumes it).
     """
     cancel = cancel or client.cancel
@@ -73,9 +109,10 @@ def fetch(client: CouchClient, db: str, doc_id: str, dest: Path, sha256: str, si
     part = staging_dir() / f"{sha256}.part"
     from ..sync.config import quote_id
 
-    url = f"/{quote_id(db)}/{quote_id(doc_id)}/file"
+    segments = segments or [("file", size)]
     last: Exception | None = None
-    for _ in range(max(1, attempts)):
+    failures = 0
+    while failures < max(1, attempts):
         have = part.stat().st_size if part.exists() else 0
         if have > size:  # not ours, or the document changed: start over
             part.unlink()
@@ -84,7 +121,10 @@ def fetch(client: CouchClient, db: str, doc_id: str, dest: Path, sha256: str, si
             break
         if cancel.is_set():
             raise Cancelled("download cancelled")
-        headers = {"Range": f"bytes={have}-", "Accept": "*/*"} if have else {"Accept": "*/*"}
+        name, seg_start, seg_len = _locate(segments, have)
+        offset = have - seg_start
+        url = f"/{quote_id(db)}/{quote_id(doc_id)}/{name}"
+        headers = {"Range": f"bytes={offset}-", "Accept": "*/*"} if offset else {"Accept": "*/*"}
         try:
             with client.http.stream("GET", url, headers=headers) as r:
                 if r.status_code == 404:
@@ -93,24 +133,28 @@ def fetch(client: CouchClient, db: str, doc_id: str, dest: Path, sha256: str, si
                     raise DownloadRejected(f"{doc_id}: the server refused access to the file (HTTP {r.status_code})")
                 if r.status_code not in (200, 206):
                     last = AssistantError(f"{doc_id}: HTTP {r.status_code}")
+                    failures += 1
                     continue
-                mode = "ab"
                 if r.status_code == 206:
                     m = re.match(r"bytes (\d+)-", r.headers.get("Content-Range", ""))
-                    if not m or int(m.group(1)) != have:
-                        mode, have = "wb", 0  # not the range asked for: do not splice it in
+                    if not m or int(m.group(1)) != offset:
+                        have = seg_start  # not the range asked for: do not splice it in
                         if m:
                             last = AssistantError(f"{doc_id}: the server sent another range")
+                            failures += 1
                             continue
                 else:
-                    mode, have = "wb", 0  # the server ignored Range: the whole file again
-                with part.open(mode) as f:
+                    have = seg_start  # the server ignored Range: this attachment again from its start
+                with part.open("r+b" if part.exists() else "wb") as f:
+                    f.seek(have)
+                    f.truncate()
+                    end = seg_start + seg_len
                     for chunk in r.iter_bytes():  # as received: a chunk size would hold back bytes a drop then loses
                         f.write(chunk)
                         have += len(chunk)
                         if on_bytes:
                             on_bytes(len(chunk), have)
-                        if have > size:
+                        if have > end:
                             break  # longer than signed: verification below rejects it
                         if cancel.is_set():
                             f.flush()
@@ -119,13 +163,13 @@ def fetch(client: CouchClient, db: str, doc_id: str, dest: Path, sha256: str, si
                     os.fsync(f.fileno())
         except httpx.TransportError as e:
             last = e
+            failures += 1
             log.info("download of %s dropped at %d of %d bytes; resuming", doc_id, have, size)
             continue
-        if have != size:  # the answer ended cleanly: this is all the server holds
+        if have != seg_start + seg_len:  # the answer ended cleanly: this is all the server holds
             part.unlink(missing_ok=True)
-            raise DownloadRejected(f"{doc_id}: the server's file is {'shorter' if have < size else 'longer'} "
+            raise DownloadRejected(f"{doc_id}: the server's file is {'shorter' if have < seg_start + seg_len else 'longer'} "
                                    f"than the signed document says ({size} bytes); nothing was used")
-        break
     have = part.stat().st_size if part.exists() else 0
     if have < size:
         if last is not None and not isinstance(last, httpx.TransportError):

@@ -20,7 +20,7 @@ from . import counters, local
 
 log = logging.getLogger(__name__)
 
-FIELDS = ("_id", "type", "device", "updated", "app_version", "model", "library", "disk_free_mb", "ram_free_mb",
+FIELDS = ("_id", "type", "device", "account", "updated", "app_version", "model", "library", "disk_free_mb", "ram_free_mb",
           "questions", "abstentions", "errors", "ttft_ms", "speech_errors", "sync_errors", "feedback")
 PUT_ATTEMPTS = 4
 
@@ -39,8 +39,9 @@ def _model(db, settings) -> dict:
         return {"name": None, "version": None}
 
 
-def document(db, settings) -> dict:
-    """The health document as it is pushed (without `_rev`)."""
+def document(db, settings, account: str | None = None) -> dict:
+    """The health document as it is pushed (without `_rev`). `account` is the CouchDB user the device
+    pushes as: the depot's validation function lets only that account write this document."""
     c = counters.counts(db)
     revisions = {r[0]: r[1] for r in db.execute(
         "SELECT d.name, d.revision FROM manuals m JOIN depot_docs d ON d.id = m.depot_id ORDER BY d.name")}
@@ -54,6 +55,7 @@ def document(db, settings) -> dict:
         "_id": f"device:{me}",
         "type": "health",
         "device": me,
+        "account": account,
         "updated": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "app_version": __version__,
         "model": _model(db, settings),
@@ -88,7 +90,7 @@ def push(db, settings, config=None, cancel=None, retries: int = 6) -> dict:
     from ..sync.couch import CouchClient, ServerError
 
     config = config or config_for(settings)
-    doc = document(db, settings)
+    doc = document(db, settings, account=config.user)
     with CouchClient(config, cancel=cancel, retries=retries) as client:
         # Not created here: `depot init` makes it (a device's account may not create databases on
         # CouchDB 3, and pouchdb-server dies when a non-admin tries).

@@ -98,7 +98,7 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
             blobs = CouchClient(tgt.config.with_overrides(db=fmt.BLOBS_DB), cancel=cancel)
             try:
                 download.fetch(blobs, fmt.BLOBS_DB, str(doc["blob"]), staged, str(doc["sha256"]), int(doc["size"]),
-                               cancel=cancel)
+                               cancel=cancel, segments=_segments(blobs, str(doc["blob"]), int(doc["size"])))
             finally:
                 blobs.close()
             _set_state(db, model_id, "staged")
@@ -132,6 +132,26 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
     with dbmod.transaction(db):
         state.write(db, STATUS_KEY, json.dumps(out))
     return out
+
+
+def _segments(blobs: CouchClient, blob_id: str, size: int) -> list[tuple[str, int]]:
+    """The attachments the model's file is in: one `file`, or a large model's parts in order."""
+    from ..sync.config import quote_id
+    from ..sync.couch import RetryLater, ServerError, ServerUnreachable
+
+    try:
+        r = blobs.request("GET", f"{blobs.dbpath}/{quote_id(blob_id)}", ok=(200, 404))
+    except (ServerUnreachable, RetryLater, ServerError) as e:  # the network, not the model: next round
+        raise download.DownloadInterrupted(f"{blob_id}: {e}") from e
+    if r.status_code == 404:
+        raise download.DownloadRejected(f"{blob_id}: the depot has no such blob")
+    if r.status_code >= 400:
+        blobs._raise_for(r)
+    try:
+        blob = r.json()
+    except ValueError as e:
+        raise download.DownloadRejected(f"{blob_id}: the blob document is not JSON") from e
+    return download.segments_of(blob if isinstance(blob, dict) else None, size)
 
 
 def _withdraw_active(db, out: dict) -> None:

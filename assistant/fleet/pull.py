@@ -4,12 +4,13 @@ The feed is read page by page (`_changes?include_docs=true`, `style=main_only`: 
 writer, so the winning revision is the document) from a checkpoint kept in `sync_state`; each page
 is stored with its checkpoint in one transaction, so an interrupted pull resumes at the last page.
 
-Filtering is done here, on the device, after fetching: pouchdb-server 4.2 (the test server) does not
-implement `filter=_selector` (it looks for a design document named `_selector` and its process
-crashes), and a server-side filter would also need a design document per device group. The cost: the
-device reads every depot document's JSON (a few hundred bytes each, attachments only as stubs), not
-just its own; 10,000 documents are about 5 MB once, then only what changed. Files are never fetched
-for documents that are not this device's.
+The feed is filtered to this device's groups on the server where the server can (selector.py: a Mango
+`_selector` on CouchDB >= 2, PouchDB's `selector` parameter on pouchdb-server), decided from the
+server's welcome (`GET /`) each round; a server that refuses the filter (400, 404, 501) is remembered
+in `sync_state` until its welcome changes and filtered on the device instead. The device also runs
+`selects` over what it receives in every mode. The checkpoint belongs to the device's groups: a device
+moved to other groups reads the feed again from the start, or it would never see the documents of
+its new groups that went past before.
 
 A document whose signature does not verify with the device's depot key is refused: it is not stored,
 the report names it, and its id is kept to be fetched again next round (a tampering proxy or a
@@ -30,6 +31,7 @@ from ..errors import Cancelled
 from ..notes import state
 from ..sync.config import quote_id
 from ..sync.couch import CouchClient, ProtocolError
+from . import selector as selmod
 from .settings import DepotTarget, selects
 
 log = logging.getLogger(__name__)
@@ -45,13 +47,29 @@ class PullReport:
     received: int = 0  # verified documents stored (new ones and new revisions)
     skipped: int = 0  # documents for other devices or groups
     refused: list[dict] = field(default_factory=list)  # {id, error}
+    filter: str = selmod.CLIENT  # where the feed was filtered: "couchdb" / "pouchdb" (server), "client"
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
+def _server_hash(target: DepotTarget) -> str:
+    return hashlib.sha256(f"{target.config.url}|{target.config.db}".encode()).hexdigest()[:16]
+
+
 def checkpoint_key(target: DepotTarget) -> str:
-    return "depot_since:" + hashlib.sha256(f"{target.config.url}|{target.config.db}".encode()).hexdigest()[:16]
+    groups = json.dumps(sorted(set(target.groups)))
+    return f"depot_since:{_server_hash(target)}:" + hashlib.sha256(groups.encode()).hexdigest()[:8]
+
+
+def refused_filter_key(target: DepotTarget) -> str:
+    """sync_state: the welcome of a server that refused the server-side filter (it is not asked again
+    while its welcome stays the same)."""
+    return f"depot_filter_refused:{_server_hash(target)}"
+
+
+# Answers of a server that does not take the filter (CouchDB 1.x: 404/400 for an unknown filter).
+FILTER_REFUSED = (400, 404, 501)
 
 
 def check_shape(doc: dict) -> None:
@@ -132,6 +150,18 @@ class DepotPuller:
             report.received += 1
         return True
 
+    def filter_mode(self) -> str:
+        """How to filter this round: from the server's welcome, unless this same server build refused."""
+        try:
+            welcome = self.client.ping(timeout=self.client.config.timeout_s)
+        except ProtocolError:
+            welcome = {}
+        self._welcome_key = selmod.welcome_key(welcome)
+        mode = selmod.mode_for(welcome)
+        if mode != selmod.CLIENT and state.read(self.db, refused_filter_key(self.target)) == self._welcome_key:
+            return selmod.CLIENT
+        return mode
+
     def run(self) -> PullReport:
         report = PullReport()
         refused = set(json.loads(state.read(self.db, self.retry_key) or "[]"))
@@ -149,11 +179,29 @@ class DepotPuller:
                 with dbmod.transaction(self.db):
                     self._accept(doc, report, refused)
         since = state.read(self.db, self.key) or "0"
+        mode = self.filter_mode()
+        report.filter = mode
+        sel = selmod.selector(self.device, self.target.groups)
         while True:
             if self.cancel.is_set():
                 raise Cancelled("depot pull cancelled")
-            page = self.client._json("GET", f"{self.client.dbpath}/_changes", params={
-                "since": since, "limit": self.page, "include_docs": "true", "style": "main_only", "feed": "normal"})
+            params = {"since": since, "limit": self.page, "include_docs": "true", "style": "main_only",
+                      "feed": "normal"}
+            method, kw = selmod.request_args(mode, sel, params)
+            r = self.client.request(method, f"{self.client.dbpath}/_changes", **kw)
+            if mode != selmod.CLIENT and r.status_code in FILTER_REFUSED:
+                log.warning("the depot server refused the selector filter (HTTP %d); filtering on the device",
+                            r.status_code)
+                with dbmod.transaction(self.db):
+                    state.write(self.db, refused_filter_key(self.target), self._welcome_key)
+                mode = report.filter = selmod.CLIENT
+                continue
+            if r.status_code >= 400:
+                self.client._raise_for(r)
+            try:
+                page = r.json()
+            except ValueError as e:
+                raise ProtocolError("depot _changes: the answer is not JSON") from e
             results = page.get("results") if isinstance(page, dict) else None
             if not isinstance(results, list) or not isinstance(page.get("last_seq"), (str, int)):
                 raise ProtocolError("depot _changes: the answer is not a page of results with a last_seq")

@@ -69,17 +69,22 @@ def selects(doc: dict, device: str, groups: tuple[str, ...]) -> bool:
     Manuals and jobs are filtered by groups (and a job by its device id). Model and rollout documents
     are small and always kept: whether a rollout applies is decided when it is applied (`rollout_applies`),
     so a rollout widened later to this device finds its model document already here.
+    `groups` missing or null reads as [] (every device); any other non-list selects nothing. The
+    server-side filter (selector.selector) is the same rule in Mango: keep the two in step.
     """
     kind = doc.get("kind")
-    doc_groups = doc.get("groups") or []
+    doc_groups = doc.get("groups")
+    if doc_groups is None:
+        doc_groups = []
     if not isinstance(doc_groups, list):
         return False
+    mine = any(isinstance(g, str) and g in groups for g in doc_groups)
     if kind in ("model", "rollout"):
         return True
     if kind == "job":
-        return doc.get("device") == device or bool(set(doc_groups) & set(groups))
+        return doc.get("device") == device or mine
     if kind == "manual":
-        return not doc_groups or bool(set(doc_groups) & set(groups))
+        return not doc_groups or mine
     return False
 
 

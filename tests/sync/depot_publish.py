@@ -81,7 +81,8 @@ class Depot:
             r = self.http.put(f"/{fmt.BLOBS_DB}/{fmt.blob_id(sha)}", json={"sha256": sha, "size": len(data)})
             assert r.status_code == 201, r.text
             r = self.http.put(f"/{fmt.BLOBS_DB}/{fmt.blob_id(sha)}/file", params={"rev": r.json()["rev"]},
-                              content=data, headers={"Content-Type": "application/octet-stream"})
+                              content=data, headers={"Content-Type": "application/octet-stream"},
+                              timeout=600)  # pouchdb-server takes ~1 min for the 100 MB model, more on a busy machine
             assert r.status_code == 201, r.text
         doc = {"_id": fmt.doc_id("model", name, version), "kind": "model", "name": name, "revision": version,
                "filename": filename or f"{name}-{version}.gguf", "sha256": sha, "size": len(data), "role": "chat",

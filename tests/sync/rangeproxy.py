@@ -41,7 +41,7 @@ class RangeProxy:
                 data = r.content
                 status = r.status_code
                 extra = {}
-                is_file = self.command == "GET" and re.match(r"^/[^/_][^/]*/[^/]+/file(\?|$)", self.path)
+                is_file = self.command == "GET" and re.match(r"^/[^/_][^/]*/[^/]+/(file|part-\d{5})(\?|$)", self.path)
                 rng = self.headers.get("Range")
                 if is_file and status == 200:
                     proxy.ranges.append(rng or "")

@@ -333,7 +333,8 @@ def test_with_an_admin_account_devices_read_but_cannot_publish(server, home, tmp
     forged = httpx.put(f"{server.url}/{CONTENT_DB}/manual:m:Z", auth=dev, json={"kind": "manual"})
     assert forged.status_code == 403 and forged.json()["error"] == "forbidden"
     assert httpx.put(f"{server.url}/{BLOBS_DB}/blob:x", auth=dev, json={}).status_code == 403
-    assert httpx.put(f"{server.url}/{HEALTH_DB}/device:dev1", auth=dev, json={"app_version": "1"}).status_code == 201
+    health = {"account": "dev1", "app_version": "1"}  # a device names its account (test_depot_health_owner.py)
+    assert httpx.put(f"{server.url}/{HEALTH_DB}/device:dev1", auth=dev, json=health).status_code == 201
     assert httpx.get(f"{server.url}/{CONTENT_DB}/_all_docs").status_code == 401  # anonymous: not a member
     st = json.loads(cli("depot", "status", "--json", env=env).stdout)
     assert [d["device"] for d in st["devices"]] == ["dev1"]
