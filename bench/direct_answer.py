@@ -1,6 +1,7 @@
 """The direct answer (assistant.rag.direct): does the line shown before the model speak hold the answer?
 
     .venv/bin/python bench/direct_answer.py [DEVDATA] [--half tune|report] [--grid] [--json OUT.json]
+        [--home DIR] [--show]
 
 For each question the app's own search runs (hybrid, the app's k), then `direct.find` picks a unit.
 A direct answer is right when it restates the reference answer: its content tokens overlap one
@@ -19,7 +20,9 @@ Figures: right / answerable (the issue's target: >= 0.70), from an answering pas
 a chunk that holds the answer: E-Manual, the answering section's; Klipper, a key-sentence hit as in
 bench/retrieval_quality.py; lenient where "right" is strict about short sentences), shown (a direct answer at all), right
 among shown (precision), and the time of `direct.find` alone (median, p95) beside the search it
-follows, both measured in this run.
+follows, both measured in this run. `--home DIR` keeps the ingested libraries in DIR and reuses them
+next time (ingest skips the files it already holds); `--show` prints every answerable question's
+direct answer, marked right (ok) or not (--).
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ def questions(devdata: Path, home: Path, embedder) -> list[tuple[str, object, st
     out = []
     src = devdata / "emanualqa"
     mdir = home / "emanual-src"
-    mdir.mkdir()
+    mdir.mkdir(exist_ok=True)
     manuals = write_emanual(src, mdir)
     db = dbmod.connect(home / "emanual.sqlite3")
     rep = ingest.run(db, embedder, list(manuals))
@@ -162,13 +165,14 @@ def main() -> int:
     ap.add_argument("--no-embedder", action="store_true", help="keyword search and term overlap only")
     ap.add_argument("--show", action="store_true", help="print each question's direct answer")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--home", type=Path, help="keep the libraries here and reuse them next time")
     args = ap.parse_args()
     devdata = args.devdata.resolve()
     if not (devdata / "emanualqa").is_dir():
         print(f"no devdata at {devdata}", file=sys.stderr)
         return 2
     banner(f"direct answer ({args.half} half)")
-    with temp_home() as home:
+    with temp_home(at=args.home) as home:
         embedder = load_embedder()
         items = [x for x in questions(devdata, home, embedder) if half_of(x[2]) == args.half]
         rows = run(items, embedder, Settings().top_k)
