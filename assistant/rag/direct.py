@@ -133,7 +133,12 @@ def pieces(passage: Passage) -> list[Piece]:
             if _is_title(s, headings):
                 block += 1
                 continue  # a heading repeated in the text, or a question (an FAQ's): not an answer
-            out.extend(Piece(x.strip(), "sentence", block) for x in _SENTENCE_END.split(s) if x.strip())
+            for x in _SENTENCE_END.split(s):
+                x = x.strip()
+                if x.endswith("?"):
+                    block += 1  # "What is Remote Support?" inside a PDF's run-on text: a heading too
+                elif x:
+                    out.append(Piece(x, "sentence", block))
     # A sentence split at a line break inside it reads badly alone: long units are cut, short
     # fragments (a heading line, "Note:") are dropped.
     return [Piece(p.text[:MAX_UNIT_CHARS], p.kind, p.block) for p in out if len(_terms(p.text)) >= 2]
