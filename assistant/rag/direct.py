@@ -23,12 +23,14 @@ from .search import STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
 W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.4, 0.3, 0.0, 0.04
-W_RUN = 0.0  # per piece beyond the first in a run
+W_RUN = 0.02  # per piece beyond the first in a run
 MAX_RUN = 3
 MIN_SCORE = 0.30
 MAX_PASSAGES = 5
 MAX_EMBEDDED = 32
 MAX_UNIT_CHARS = 400
+LONG_PIECE = 200  # a sentence longer than this may be a run-on enumeration (`excerpt`)
+EXCERPT_TAIL = 3  # words kept after the question's item, to show where it ends
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9_\-./]*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
@@ -99,9 +101,10 @@ class Piece:
     """One sentence, list item or table row of a passage. Pieces of one `block` may be shown
     together as a run; a table, a heading or a question line between them ends the block."""
 
-    text: str
-    kind: str  # "row" | "item" | "sentence"
+    text: str  # cut to MAX_UNIT_CHARS
+    kind: str  # "row" | "item" | "sentence" | "excerpt" (see `excerpt`)
     block: int
+    full: str = ""  # the whole sentence when `text` was cut
 
 
 def pieces(passage: Passage) -> list[Piece]:
@@ -141,7 +144,51 @@ def pieces(passage: Passage) -> list[Piece]:
                     out.append(Piece(x, "sentence", block))
     # A sentence split at a line break inside it reads badly alone: long units are cut, short
     # fragments (a heading line, "Note:") are dropped.
-    return [Piece(p.text[:MAX_UNIT_CHARS], p.kind, p.block) for p in out if len(_terms(p.text)) >= 2]
+    return [Piece(p.text[:MAX_UNIT_CHARS], p.kind, p.block, p.text) for p in out if len(_terms(p.text)) >= 2]
+
+
+def excerpt(text: str, q_terms: set[str]) -> str | None:
+    """The question's item out of a long run-on enumeration, with the lead-in that says what the
+    items are: "Configure the screen settings ... following functions: … Reset Picture Try Now".
+    A PDF's table or menu list often comes out as one endless sentence, lead-in, colon, then
+    every item with nothing between them; a question names one item ("Can I configure Reset
+    Picture?"), which may sit a thousand characters past the cut of a unit. The item is the
+    longest run of the question's words after the colon, and the few words after it, up to a
+    sentence end. None when the text is short, has no lead-in, or no such run."""
+    if len(text) <= LONG_PIECE:
+        return None
+    colon = text.find(": ")
+    if not 0 < colon < LONG_PIECE:
+        return None
+    lead = text[: colon + 1]
+    lead_terms = _terms(lead)
+    words = list(re.finditer(r"\S+", text[colon + 2:]))
+    hit = [_stem(w.group()) in q_terms and w.group().lower() not in STOPWORDS for w in words]
+    best: tuple[int, int] | None = None  # (start, end) word indices of the longest run of hits
+    i = 0
+    while i < len(words):
+        if not hit[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and hit[j]:
+            j += 1
+        if (best is None or j - i > best[1] - best[0]) and \
+                {_stem(w.group()) for w in words[i:j]} - lead_terms:
+            best = (i, j)
+        i = j
+    if best is None:
+        return None
+    start, end = best
+    end = min(len(words), end + EXCERPT_TAIL)
+    for k in range(best[1] - 1, end):
+        if words[k].group().endswith((".", "!", "?")):
+            end = k + 1
+            break
+    rest = text[colon + 2:]
+    item = rest[words[start].start(): words[end - 1].end()]
+    return f"{lead} {item}" if start == 0 else f"{lead} … {item}"
+
 
 
 def units(passage: Passage) -> list[str]:
@@ -180,6 +227,9 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     for rank, p in enumerate(passages[:MAX_PASSAGES]):
         heading = _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
         ps = pieces(p)
+        for x in list(ps):
+            if ex := excerpt(x.full, q_terms):
+                ps.append(Piece(ex, "excerpt", -len(ps)))  # its own block: never part of a run
         ts = [_terms(x.text) for x in ps]
         per_passage.append((p, ps, ts))
         for i, t in enumerate(ts):
