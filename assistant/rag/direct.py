@@ -24,6 +24,9 @@ from .search import STOPWORDS, Passage, is_identifier
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
 W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.4, 0.3, 0.0, 0.04
 W_RUN = 0.02  # per piece beyond the first in a run
+# A unit of few words ("Edit the channels stored on your TV.") names the answer more than it
+# gives it: the run with the sentence after it is the better quote, unless it holds a value.
+W_SHORT, SHORT_TERMS = 0.1, 5
 MAX_RUN = 3
 MIN_SCORE = 0.30
 MAX_PASSAGES = 5
@@ -209,6 +212,7 @@ class Candidate:
     has_value: bool
     remedy: str | None = None  # the passage's first instruction after this unit, within REMEDY_AHEAD
     length: int = 1  # how many pieces
+    n_terms: int = 0  # its content words
 
 
 def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None) -> list[Candidate]:
@@ -265,7 +269,7 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
                     if got:
                         v = np.sum(got, axis=0)
                         sim = float(v @ qv / (np.linalg.norm(v) or 1.0))
-                out.append(Candidate(rank, p, text, cover, sim, bool(values.facts(text)), remedy, n))
+                out.append(Candidate(rank, p, text, cover, sim, bool(values.facts(text)), remedy, n, len(ut)))
     return out
 
 
@@ -277,6 +281,8 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         score = W_TERMS * c.cover + W_SIMILARITY * c.similarity - W_RANK * c.rank - W_RUN * (c.length - 1)
         if wants_value and c.has_value:
             score += W_VALUE
+        if c.n_terms < SHORT_TERMS and not c.has_value:
+            score -= W_SHORT
         if not embedded:
             score /= W_TERMS + W_VALUE  # keyword-only: the same floor means the same share of terms
         if best is None or score > best[0]:
