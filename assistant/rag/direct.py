@@ -3,11 +3,14 @@ question, shown verbatim with its citation before (and without) the chat model.
 
 A technician asking "what torque for the mounting bolts?" wants the manual's own line, "Tighten to
 31 N·m", not a paraphrase; and it must come at once, with no chat model at all. So: split the top
-passages into units (sentences, list items, table rows with their header), score each by how much
-of the question it holds (content words, with the question's identifiers, values and codes
-counting double), by its embedding similarity to the question when the embedding model is there,
-and by the rank of its passage; when the question asks for a value, a unit that carries one ranks
-higher. The best unit above a floor is the direct answer.
+passages into pieces (sentences, list items, table rows with their header); a unit is one piece or
+a run of up to three of one block (a feature's description and the step that opens it), or, out
+of a PDF's run-on enumeration, the question's item with the lead-in that says what the items are
+(`excerpt`). Score each unit by how much of the question it holds (content words, with the
+question's identifiers, values and codes counting double), by its embedding similarity to the
+question when the embedding model is there, and by the rank of its passage; a longer run and a
+unit of few words weigh a little less; when the question asks for a value, a unit that carries
+one may rank higher. The best unit above a floor is the direct answer.
 """
 
 from __future__ import annotations
@@ -30,7 +33,10 @@ W_SHORT, SHORT_TERMS = 0.1, 5
 MAX_RUN = 3
 MIN_SCORE = 0.30
 MAX_PASSAGES = 5
-MAX_EMBEDDED = 32
+# Embedding is most of `find`'s time: 8 pieces of at most 200 characters scored as well on the
+# tuning half as 32 of 400, in about a third of the time (bench/direct_answer.py prints it).
+MAX_EMBEDDED = 8
+EMBED_CHARS = 200
 MAX_UNIT_CHARS = 400
 LONG_PIECE = 200  # a sentence longer than this may be a run-on enumeration (`excerpt`)
 EXCERPT_TAIL = 3  # words kept after the question's item, to show where it ends
@@ -242,7 +248,7 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     qv = None
     if embedder is not None and flat:
         chosen = sorted(flat, key=lambda x: (-x[2], x[0]))[:MAX_EMBEDDED]
-        vs = embedder.embed([question] + [per_passage[r][1][i].text for r, i, _ in chosen])
+        vs = embedder.embed([question] + [per_passage[r][1][i].text[:EMBED_CHARS] for r, i, _ in chosen])
         qv = vs[0]
         vec = {(r, i): vs[j + 1] for j, (r, i, _) in enumerate(chosen)}
     out: list[Candidate] = []
