@@ -237,9 +237,10 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     for rank, p in enumerate(passages[:MAX_PASSAGES]):
         heading = _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
         ps = pieces(p)
-        for x in list(ps):
+        for k, x in enumerate(ps):
             if ex := excerpt(x.full, q_terms):
-                ps.append(Piece(ex, "excerpt", -len(ps)))  # its own block: never part of a run
+                # In place of the cut-off enumeration, in a block of its own: never part of a run.
+                ps[k] = Piece(ex, "excerpt", -1 - k)
         ts = [_terms(x.text) for x in ps]
         per_passage.append((p, ps, ts))
         for i, t in enumerate(ts):
