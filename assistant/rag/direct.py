@@ -3,11 +3,14 @@ question, shown verbatim with its citation before (and without) the chat model.
 
 A technician asking "what torque for the mounting bolts?" wants the manual's own line, "Tighten to
 31 N·m", not a paraphrase; and it must come at once, with no chat model at all. So: split the top
-passages into units (sentences, list items, table rows with their header), score each by how much
-of the question it holds (content words, with the question's identifiers, values and codes
-counting double), by its embedding similarity to the question when the embedding model is there,
-and by the rank of its passage; when the question asks for a value, a unit that carries one ranks
-higher. The best unit above a floor is the direct answer.
+passages into pieces (sentences, list items, table rows with their header); a unit is one piece or
+a run of up to three of one block (a feature's description and the step that opens it), or, out
+of a PDF's run-on enumeration, the question's item with the lead-in that says what the items are
+(`excerpt`). Score each unit by how much of the question it holds (content words, with the
+question's identifiers, values and codes counting double), by its embedding similarity to the
+question when the embedding model is there, and by the rank of its passage; a longer run and a
+unit of few words weigh a little less; when the question asks for a value, a unit that carries
+one may rank higher. The best unit above a floor is the direct answer.
 """
 
 from __future__ import annotations
@@ -15,21 +18,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import values
 from ..embedding import Embedder
 from .search import STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
 W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.4, 0.3, 0.0, 0.04
+W_RUN = 0.02  # per piece beyond the first in a run
+# A unit of few words ("Edit the channels stored on your TV.") names the answer more than it
+# gives it: the run with the sentence after it is the better quote, unless it holds a value.
+W_SHORT, SHORT_TERMS = 0.1, 5
+MAX_RUN = 3
 MIN_SCORE = 0.30
 MAX_PASSAGES = 5
-MAX_EMBEDDED = 32
+# Embedding is most of `find`'s time: 8 pieces of at most 200 characters scored as well on the
+# tuning half as 32 of 400, in about a third of the time (bench/direct_answer.py prints it).
+MAX_EMBEDDED = 8
+EMBED_CHARS = 200
 MAX_UNIT_CHARS = 400
+LONG_PIECE = 200  # a sentence longer than this may be a run-on enumeration (`excerpt`)
+EXCERPT_TAIL = 3  # words kept after the question's item, to show where it ends
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9_\-./]*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+# A page number left in the text by a PDF's footer ("... Color Try Now - 88 - Tint ..."): noise.
+_PAGE_MARK = re.compile(r"(?:^|\s)-\s\d{1,4}\s-(?=\s|$)")
 # Questions that want a value: a number, a setting, a code.
 _WANTS_VALUE = re.compile(r"\b(what|which|how (much|many|long|far|often|tight|high|low)|torque|voltage|current|"
                           r"pressure|temperature|size|value|setting|port|speed|rate|limit|capacity|"
@@ -88,15 +105,27 @@ def _is_title(line: str, headings: set[str]) -> bool:
     return len(s.split()) <= 6 and not s.endswith((".", "!", ":", ";")) and not any(ch.isdigit() for ch in s)
 
 
-def units(passage: Passage) -> list[str]:
+@dataclass
+class Piece:
+    """One sentence, list item or table row of a passage. Pieces of one `block` may be shown
+    together as a run; a table, a heading or a question line between them ends the block."""
+
+    text: str  # cut to MAX_UNIT_CHARS
+    kind: str  # "row" | "item" | "sentence" | "excerpt" (see `excerpt`)
+    block: int
+    full: str = ""  # the whole sentence when `text` was cut
+
+
+def pieces(passage: Passage) -> list[Piece]:
     """The answerable pieces of a passage: table rows (with the header row before them), list
     items, and sentences of the other lines."""
-    out: list[str] = []
+    out: list[Piece] = []
     header: str | None = None
+    block = 0
     headings = {_norm(h) for h in passage.section.split(" > ") if h.strip()}
     for para in re.split(r"\n\s*\n", passage.text):
         for line in para.splitlines():
-            s = line.strip()
+            s = _PAGE_MARK.sub(" ", line).strip()
             if not s:
                 continue
             if s.startswith("|") and s.count("|") >= 2:
@@ -104,24 +133,82 @@ def units(passage: Passage) -> list[str]:
                     continue
                 if header is None:
                     header = s
+                    block += 1
                     continue
-                out.append(f"{header}\n{s}")
+                out.append(Piece(f"{header}\n{s}", "row", block))
+                block += 1  # a row stands alone: the next row is another item, not more of this one
                 continue
             header = None
             if _LIST_ITEM.match(s):
-                out.append(_LIST_ITEM.sub("", s))
+                out.append(Piece(_LIST_ITEM.sub("", s), "item", block))
                 continue
             if _is_title(s, headings):
+                block += 1
                 continue  # a heading repeated in the text, or a question (an FAQ's): not an answer
-            out.extend(x.strip() for x in _SENTENCE_END.split(s) if x.strip())
+            for x in _SENTENCE_END.split(s):
+                x = x.strip()
+                if x.endswith("?"):
+                    block += 1  # "What is Remote Support?" inside a PDF's run-on text: a heading too
+                elif x:
+                    out.append(Piece(x, "sentence", block))
     # A sentence split at a line break inside it reads badly alone: long units are cut, short
     # fragments (a heading line, "Note:") are dropped.
-    return [u[:MAX_UNIT_CHARS] for u in out if len(_terms(u)) >= 2]
+    return [Piece(p.text[:MAX_UNIT_CHARS], p.kind, p.block, p.text) for p in out if len(_terms(p.text)) >= 2]
+
+
+def excerpt(text: str, q_terms: set[str]) -> str | None:
+    """The question's item out of a long run-on enumeration, with the lead-in that says what the
+    items are: "Configure the screen settings ... following functions: … Reset Picture Try Now".
+    A PDF's table or menu list often comes out as one endless sentence, lead-in, colon, then
+    every item with nothing between them; a question names one item ("Can I configure Reset
+    Picture?"), which may sit a thousand characters past the cut of a unit. The item is the
+    longest run of the question's words after the colon, and the few words after it, up to a
+    sentence end. None when the text is short, has no lead-in, or no such run."""
+    if len(text) <= LONG_PIECE:
+        return None
+    colon = text.find(": ")
+    if not 0 < colon < LONG_PIECE:
+        return None
+    lead = text[: colon + 1]
+    lead_terms = _terms(lead)
+    words = list(re.finditer(r"\S+", text[colon + 2:]))
+    hit = [_stem(w.group()) in q_terms and w.group().lower() not in STOPWORDS for w in words]
+    best: tuple[int, int] | None = None  # (start, end) word indices of the longest run of hits
+    i = 0
+    while i < len(words):
+        if not hit[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and hit[j]:
+            j += 1
+        if (best is None or j - i > best[1] - best[0]) and \
+                {_stem(w.group()) for w in words[i:j]} - lead_terms:
+            best = (i, j)
+        i = j
+    if best is None:
+        return None
+    start, end = best
+    end = min(len(words), end + EXCERPT_TAIL)
+    for k in range(best[1] - 1, end):
+        if words[k].group().endswith((".", "!", "?")):
+            end = k + 1
+            break
+    rest = text[colon + 2:]
+    item = rest[words[start].start(): words[end - 1].end()]
+    return f"{lead} {item}" if start == 0 else f"{lead} … {item}"
+
+
+
+def units(passage: Passage) -> list[str]:
+    """The text of each of the passage's `pieces`."""
+    return [p.text for p in pieces(passage)]
 
 
 @dataclass
 class Candidate:
-    """A unit with what scoring needs (computed once; `pick` weighs it)."""
+    """A unit (one piece, or a run of up to `MAX_RUN` pieces) with what scoring needs
+    (computed once; `pick` weighs it)."""
 
     rank: int
     passage: Passage
@@ -130,33 +217,66 @@ class Candidate:
     similarity: float  # cosine to the question (0 without the embedding model)
     has_value: bool
     remedy: str | None = None  # the passage's first instruction after this unit, within REMEDY_AHEAD
+    length: int = 1  # how many pieces
+    n_terms: int = 0  # its content words
 
 
 def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None) -> list[Candidate]:
-    """Every unit of the first `MAX_PASSAGES` passages, scored against the question. Only the
-    `MAX_EMBEDDED` units sharing most terms with the question are embedded: embedding every line
-    of five long passages would take longer than the search itself."""
+    """Every unit of the first `MAX_PASSAGES` passages, scored against the question: each piece,
+    and each run of up to `MAX_RUN` pieces of one block (the manual's description of a feature
+    and the step that opens it; a symptom and its remedy). Only the `MAX_EMBEDDED` pieces sharing
+    most terms with the question are embedded (embedding every line of five long passages would
+    take longer than the search itself); a run's vector is the sum of its pieces'."""
     q_terms = _terms(question)
     if not q_terms or not passages:
         return []
     weight = {t: (2.0 if is_identifier(t) else 1.0) for t in q_terms}
     total = sum(weight.values())
-    out: list[Candidate] = []
+    per_passage: list[tuple[Passage, list[Piece], list[set[str]]]] = []
+    flat: list[tuple[int, int, float]] = []  # (passage index, piece index, piece cover) for embedding
     for rank, p in enumerate(passages[:MAX_PASSAGES]):
         heading = _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
-        us = units(p)
-        for i, u in enumerate(us):
-            ut = _terms(u)
-            if len(ut - q_terms) <= 1:
-                continue  # says back what was asked ("The TV smells of plastic."): not an answer
-            cover = sum(weight[t] for t in q_terms & (ut | heading)) / total
-            remedy = next((x for x in us[i + 1:i + 1 + REMEDY_AHEAD] if _INSTRUCTION.match(x)), None)
-            out.append(Candidate(rank, p, u, cover, 0.0, bool(values.facts(u)), remedy))
-    if embedder is not None and out:
-        chosen = sorted(range(len(out)), key=lambda i: (-out[i].cover, out[i].rank))[:MAX_EMBEDDED]
-        vecs = embedder.embed([question] + [out[i].text for i in chosen])
-        for j, i in enumerate(chosen):
-            out[i].similarity = float(vecs[j + 1] @ vecs[0])
+        ps = pieces(p)
+        for k, x in enumerate(ps):
+            if ex := excerpt(x.full, q_terms):
+                # In place of the cut-off enumeration, in a block of its own: never part of a run.
+                ps[k] = Piece(ex, "excerpt", -1 - k)
+        ts = [_terms(x.text) for x in ps]
+        per_passage.append((p, ps, ts))
+        for i, t in enumerate(ts):
+            flat.append((rank, i, sum(weight[w] for w in q_terms & (t | heading)) / total))
+    vec: dict[tuple[int, int], np.ndarray] = {}
+    qv = None
+    if embedder is not None and flat:
+        chosen = sorted(flat, key=lambda x: (-x[2], x[0]))[:MAX_EMBEDDED]
+        vs = embedder.embed([question] + [per_passage[r][1][i].text[:EMBED_CHARS] for r, i, _ in chosen])
+        qv = vs[0]
+        vec = {(r, i): vs[j + 1] for j, (r, i, _) in enumerate(chosen)}
+    out: list[Candidate] = []
+    for rank, (p, ps, ts) in enumerate(per_passage):
+        heading = _terms(p.section.split(" > ")[-1])
+        for i in range(len(ps)):
+            for n in range(1, MAX_RUN + 1):
+                j = i + n
+                if j > len(ps) or ps[j - 1].block != ps[i].block:
+                    break
+                if n > 1 and (ps[j - 1].kind == "row" or ps[j - 1].text.endswith(":")):
+                    continue  # rows stand alone; a run does not end on a lead-in without what it leads to
+                text = " ".join(x.text for x in ps[i:j])
+                if n > 1 and len(text) > MAX_UNIT_CHARS:
+                    break
+                ut = set().union(*ts[i:j])
+                if len(ut - q_terms) <= 1:
+                    continue  # says back what was asked ("The TV smells of plastic."): not an answer
+                cover = sum(weight[t] for t in q_terms & (ut | heading)) / total
+                remedy = next((x.text for x in ps[j:j + REMEDY_AHEAD] if _INSTRUCTION.match(x.text)), None)
+                sim = 0.0
+                if qv is not None:
+                    got = [vec[(rank, k)] for k in range(i, j) if (rank, k) in vec]
+                    if got:
+                        v = np.sum(got, axis=0)
+                        sim = float(v @ qv / (np.linalg.norm(v) or 1.0))
+                out.append(Candidate(rank, p, text, cover, sim, bool(values.facts(text)), remedy, n, len(ut)))
     return out
 
 
@@ -165,9 +285,11 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
     wants_value = bool(_WANTS_VALUE.search(question))
     best: tuple[float, Candidate] | None = None
     for c in cands:
-        score = W_TERMS * c.cover + W_SIMILARITY * c.similarity - W_RANK * c.rank
+        score = W_TERMS * c.cover + W_SIMILARITY * c.similarity - W_RANK * c.rank - W_RUN * (c.length - 1)
         if wants_value and c.has_value:
             score += W_VALUE
+        if c.n_terms < SHORT_TERMS and not c.has_value:
+            score -= W_SHORT
         if not embedded:
             score /= W_TERMS + W_VALUE  # keyword-only: the same floor means the same share of terms
         if best is None or score > best[0]:

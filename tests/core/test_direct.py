@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.rag.direct import find, units
+from assistant.rag.direct import _terms, candidates, excerpt, find, pieces, units
 from assistant.rag.search import Passage
 
 pytestmark = pytest.mark.no_models
@@ -40,3 +40,63 @@ def test_keyword_only_direct_answer_picks_the_line_with_the_value():
 def test_no_direct_answer_when_nothing_holds_the_question():
     assert find("How do I bake sourdough bread?", [passage(STEPS)]) is None
     assert find("", [passage(STEPS)]) is None and find("torque", []) is None
+
+
+FLAT = ("Settings Picture Expert Settings Configure the screen settings to your taste by using the "
+        "following functions: Backlight Brightness Contrast Sharpness Color - 88 - Tint (G/R) Digital Clean "
+        "View Motion Smoothing Local Dimming Contrast Enhancer Film Mode Color Tone White Balance Gamma "
+        "Shadow Detail Color Space Settings Reset Picture")
+
+
+def test_excerpt_is_the_named_item_with_the_lead_in_that_says_what_the_items_are():
+    got = excerpt(FLAT, _terms("Can I configure Shadow Detail?"))
+    assert got.startswith("Settings Picture Expert Settings Configure the screen settings")
+    assert got.endswith("following functions: … Shadow Detail Color Space Settings")
+    assert excerpt(FLAT, _terms("Can I configure Backlight?")).endswith("functions: Backlight Brightness Contrast Sharpness")
+    # short text, no lead-in, or the lead-in alone holding the question's words: nothing to cut out
+    assert excerpt("Configure these functions: Backlight Sharpness", _terms("configure sharpness")) is None
+    assert excerpt(FLAT.replace(":", ""), _terms("Can I configure Shadow Detail?")) is None
+    assert excerpt(FLAT, _terms("Can I configure the screen settings?")) is None
+
+
+def test_find_shows_the_item_out_of_a_run_on_enumeration_and_drops_page_numbers():
+    d = find("Can I configure Shadow Detail?", [passage(FLAT, section="Configuring advanced picture settings")])
+    assert d is not None and "… Shadow Detail" in d.text and "Gamma" not in d.text
+    assert all("- 88 -" not in u for u in units(passage(FLAT)))
+
+
+def test_a_question_inside_run_on_text_is_neither_a_unit_nor_joined_to_the_text_around_it():
+    text = ("This function requires an Internet connection. What is Remote Support? Samsung Remote Support "
+            "offers you one-on-one support with a technician. How does Remote Support work? Open the menu "
+            "on your TV and go to the Support section.")
+    ps = pieces(passage(text, section="Remote Support"))
+    assert [p.text for p in ps] == ["This function requires an Internet connection.",
+                                    "Samsung Remote Support offers you one-on-one support with a technician.",
+                                    "Open the menu on your TV and go to the Support section."]
+    assert len({p.block for p in ps}) == 3
+
+
+SECTION = ("Link contacts\n\nConsolidate contact information from multiple sources into one contact.\n\n"
+           "From Contacts, tap the contact to select it.\n\nTap More options > Link to another contact.\n\n"
+           "To unlink contacts:\n\nTap Unlink beside contacts to unlink them from the main contact.")
+
+
+def test_a_unit_may_be_a_run_of_sentences_of_one_block_but_not_end_on_a_lead_in():
+    cs = candidates("How can I link a contact?", [passage(SECTION, section="Contacts > Link contacts")])
+    texts = {c.text: c.length for c in cs}
+    assert texts["Consolidate contact information from multiple sources into one contact. From Contacts, tap the "
+                 "contact to select it. Tap More options > Link to another contact."] == 3
+    assert not any(t.endswith("To unlink contacts:") for t, n in texts.items() if n > 1)
+    assert max(texts.values()) == 3
+
+
+def test_a_short_line_gives_way_to_the_run_that_goes_on_to_the_answer():
+    # The short line holds every word of the question; the one after it says how.
+    text = "Edit the channels stored on your TV.\n\nThe Live TV > Channel List screen moves, locks and deletes channels."
+    d = find("How do I edit channels?", [passage(text, section="TV > Channels")])
+    assert d is not None and d.text == text.replace("\n\n", " ")
+
+
+def test_table_rows_are_never_joined_into_a_run():
+    cs = candidates("What torque for the impeller nut?", [passage(TABLE)])
+    assert cs and all(c.length == 1 for c in cs)
