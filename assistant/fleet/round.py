@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from ..errors import AssistantError, Cancelled
 from ..sync.couch import CouchClient
 from . import manuals, pull
-from .settings import DepotNotConfigured, device_id, target
+from .local import device_id
+from .settings import DepotNotConfigured, target
 
 log = logging.getLogger(__name__)
 

@@ -255,7 +255,6 @@ class SyncService:
                     if self._stop.is_set():
                         break
                     delay = self._round(store)
-                    self._depot_round(conn)
                     last_seen = self._outbox_mark(conn)
                 except Exception as e:
                     log.exception("sync failed outside a round's own error handling")
@@ -307,9 +306,11 @@ class SyncService:
         return conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
 
     def _round(self, store: notesmod.NoteStore) -> float:
-        """One attempt at the notes, then the health document, independent of how the notes went
-        (its failure is counted and logged; the notes' status is what the indicator shows)."""
+        """One attempt at the notes, then the depot, then the health document, each whatever became of
+        the others (a failure is counted and logged; the notes' status is what the indicator shows).
+        Health goes last so that it reports what this round installed, not the state before it."""
         delay = self._notes_round(store)
+        self._depot_round(store.db)
         if self._settings is not None and not self._cancel.is_set():
             from ..fleet import counters, health
 
