@@ -13,6 +13,7 @@ from assistant.cli import main
 from assistant.depot import format as fmt
 from assistant.fleet import local
 from assistant.notes import NoteStore
+from assistant.sync.config import SyncConfig
 from assistant.sync.service import SyncService
 
 from .depot_publish import Depot
@@ -94,3 +95,26 @@ def test_health_is_sent_when_the_depot_round_fails(couch, depot, dbname, conn):
     assert svc.status.depot["error"].startswith("depot key:")
     assert svc.health_error is None
     assert health_doc(couch, local.device_id(conn))["library"]["depot_revisions"] == {}
+
+
+def test_sync_now_during_a_round_is_not_lost(couch, dbname, conn):
+    """The GUI shows the depot's state before the round's health push ends: a click on it then
+    ("check again") must bring the next round forward, not be overwritten by the round's interval."""
+    import threading
+
+    asked = threading.Event()
+
+    def depot(_conn, _cancel, _progress):
+        if not asked.is_set():
+            asked.set()
+            svc.sync_now()  # as the GUI thread would, while this round is still running
+        return None
+
+    svc = SyncService(SyncConfig(url=couch.url, db=dbname), interval_s=3600, depot=depot)
+    second = threading.Event()
+    svc.add_listener(lambda st: svc.rounds >= 2 and st.state == "synced" and second.set())
+    svc.start()
+    try:
+        assert second.wait(60), f"no second round within a minute (interval 1 h); status {svc.status}"
+    finally:
+        svc.stop()
