@@ -123,7 +123,7 @@ class DepotIndicator(QToolButton):
                 detailed=True)
         elif models.get("rolled_back"):
             name = str(models["rolled_back"]).removeprefix("model:").replace(":", " ")
-            self._set("rolled_back", short(self.tr("New model {0} rolled back: {1}").format(name, models.get("reason"))),
+            self._set("rolled_back", self.tr("New model {0} rolled back: {1}").format(name, self._brief(models.get("reason"))),
                       self.tr("The new chat model {0} did not pass its check on this device, so the model in use "
                               "stays {1}.\n\nReason: {2}").format(name, models.get("kept") or self.tr("the previous one"),
                                                                  models.get("reason")), detailed=True)
@@ -136,6 +136,17 @@ class DepotIndicator(QToolButton):
         else:
             self._set("up_to_date", self.tr("Depot up to date (last checked {0})").format(clock(r.get("checked_at"))),
                       self.tr("Manuals and models are the depot's latest for this device."))
+
+    def _brief(self, reason) -> str:
+        """A rollback's reason in a few words for the status bar (the whole of it is in the details)."""
+        r = str(reason or "")
+        if "latency budget" in r:
+            return self.tr("too slow on this device")
+        if "could not load" in r or "GGUF" in r or "truncated" in r or "no token" in r:
+            return self.tr("does not load")
+        if "SHA-256" in r or "signed document says" in r:
+            return self.tr("file damaged in transfer")
+        return short(r, 40)
 
     def _set(self, state: str, text: str, tip: str, detailed: bool = False) -> None:
         icon, key = STATES[state]
@@ -156,6 +167,7 @@ class DepotIndicator(QToolButton):
             return None
         box = QMessageBox(QMessageBox.Icon.Information if self.state == "unset" else QMessageBox.Icon.Warning,
                           self.tr("Depot"), self.text(), QMessageBox.StandardButton.Close, self.window())
+        box.setObjectName("DepotDetails")
         box.setInformativeText(self.details)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

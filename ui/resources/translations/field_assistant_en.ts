@@ -382,17 +382,32 @@ Reason: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="145"/>
-        <source>Click for details</source>
+        <location filename="../../depot_indicator.py" line="144"/>
+        <source>too slow on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../depot_indicator.py" line="146"/>
+        <source>does not load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="148"/>
+        <source>file damaged in transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="156"/>
+        <source>Click for details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="157"/>
         <source>Depot: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="158"/>
+        <location filename="../../depot_indicator.py" line="169"/>
         <source>Depot</source>
         <translation type="unfinished"></translation>
     </message>
