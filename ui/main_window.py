@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from . import theme
 from .chat.ask_view import AskView
+from .depot_indicator import DepotIndicator
 from .kiosk import KioskController, PinDialog
 from .library.library_view import LibraryView
 from .library.watch_poller import WatchPoller
@@ -119,6 +120,9 @@ class MainWindow(QMainWindow):
         self.sync_status = SyncIndicator()
         self.sync_status.clicked.connect(self._sync_clicked)
         sb.addPermanentWidget(self.sync_status)
+        self.depot_status = DepotIndicator()  # issue 15: manuals and models from the depot
+        self.depot_status.clicked.connect(self._depot_clicked)
+        sb.addPermanentWidget(self.depot_status)
         sb.addPermanentWidget(self.net_status)
         self.toast = Toast(self)
 
@@ -392,7 +396,7 @@ class MainWindow(QMainWindow):
                 self.kiosk.leave()
         if {"theme", "text_size"} & set(changes) and "kiosk" not in changes:
             self.apply_theme()
-        if any(k.startswith("sync_") for k in changes):
+        if any(k.startswith(("sync_", "depot_")) or k == "device_groups" for k in changes):
             self.sync.start()  # a new server or credentials: start over with them
         if changes.get("sync_password"):
             self.notify(self.tr("No OS keyring on this device: the sync password is kept in the app's "
@@ -478,9 +482,17 @@ class MainWindow(QMainWindow):
     # -- drag and drop anywhere ----------------------------------------------------------------
 
     def _sync_status(self, st) -> None:
+        self.depot_status.show_status(st, self.sync.depot_configured())
+        if st is not None and not self.sync.configured():
+            return  # the service runs for the depot alone: the notes indicator stays "not set up"
         self.sync_status.show_status(st)
         if st is not None and st.state in ("synced", "conflict") and self.page == "notes":
             self.notes.refresh()  # notes pulled from the server show up
+
+    def _depot_clicked(self) -> None:
+        if self.depot_status.show_details() is None and self.sync.depot_configured():
+            self.sync.sync_now()
+            self.notify(self.tr("Checking the depot…"))
 
     def _sync_clicked(self) -> None:
         if self.sync.configured():

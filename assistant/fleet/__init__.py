@@ -8,7 +8,8 @@ their files with HTTP Range resume, verify them, and switch manuals and models o
 - `models.py`: rollouts: the model downloaded, checked, benchmarked, kept or rolled back.
 - `local.py`, `jobs.py`, `nameplate.py`: verified documents kept here, jobs and the current job, nameplate codes.
 - `counters.py`, `health.py`: what the health document reports, and its push.
-- `round.py`: one depot round (pull, then files), as `field-assistant sync` and the SyncService run it.
+- `round.py`: one depot round (pull, then files), as `field-assistant sync` and the SyncService run it;
+  `progress.py`: what the round is doing meanwhile (checking, downloading N%, installing, proving).
 
 No Qt here; this package depends on assistant.library, assistant.sync and assistant.depot.
 """

@@ -4,12 +4,11 @@ sides read and write them: fleet-device's pull stores what it fetched, jobs and 
 from __future__ import annotations
 
 import json
-import secrets
 from typing import Any
 
 from .. import db as dbmod
 from ..depot import format as fmt
-from ..notes import state
+from ..notes.state import device_id  # noqa: F401 - the one device id, as fleet code names it
 
 
 def store_verified(db, doc: dict[str, Any], public_key) -> None:
@@ -42,8 +41,3 @@ def docs(db, kind: str) -> list[dict[str, Any]]:
     """The held documents of one kind, each with its local `_state` added."""
     rows = db.execute("SELECT doc, state FROM depot_docs WHERE kind = ? ORDER BY id", (kind,)).fetchall()
     return [{**json.loads(r[0]), "_state": r[1]} for r in rows]
-
-
-def device_id(db) -> str:
-    """This device's id: the notes sync's (`sync_state.device_id`, as NoteStore creates it)."""
-    return state.read(db, "device_id") or state.read_or_init(db, "device_id", secrets.token_hex(6))

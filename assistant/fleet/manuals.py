@@ -21,6 +21,7 @@ from ..errors import Cancelled, ManualParseError
 from ..library import ingest
 from ..sync.couch import CouchClient
 from . import download
+from .progress import Progress, bytes_hook, emit
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ def _revisions(db, name: str) -> list[tuple[str, str, dict]]:
     return out
 
 
-def apply(db, embedder, client: CouchClient, cancel: threading.Event | None = None) -> ApplyReport:
+def apply(db, embedder, client: CouchClient, cancel: threading.Event | None = None,
+          progress: Progress | None = None) -> ApplyReport:
     """Bring every depot manual this device holds to its newest revision (or out, if withdrawn)."""
     report = ApplyReport()
     names = [r[0] for r in db.execute("SELECT DISTINCT name FROM depot_docs WHERE kind = 'manual' ORDER BY name")]
@@ -88,10 +90,13 @@ def apply(db, embedder, client: CouchClient, cancel: threading.Event | None = No
         try:
             with dbmod.transaction(db):
                 _set_state(db, newest_id, "downloading")
-            download.fetch(client, client.config.db,
-                           newest_id, dest, str(newest["sha256"]), int(newest["size"]), cancel=cancel)
+            what = {"kind": "manual", "name": str(name), "revision": str(newest["revision"])}
+            emit(progress, "downloading", **what, total=int(newest["size"]))
+            download.fetch(client, client.config.db, newest_id, dest, str(newest["sha256"]), int(newest["size"]),
+                           cancel=cancel, on_bytes=bytes_hook(progress, **what, total=int(newest["size"])))
             with dbmod.transaction(db):
                 _set_state(db, newest_id, "staged")
+            emit(progress, "installing", **what)
             ingest.ingest_replacing(db, embedder, dest, replaces=current["path"] if current else None,
                                     extra={"depot_id": newest_id, "revision": str(newest["revision"])}, cancel=cancel)
         except download.DownloadInterrupted as e:

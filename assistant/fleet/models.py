@@ -28,6 +28,7 @@ from ..errors import AssistantError, Cancelled
 from ..notes import state
 from ..sync.couch import CouchClient
 from . import download
+from .progress import Progress, bytes_hook, emit
 from .settings import DepotTarget, rollout_applies
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def prove(path: Path, db, bench_tokens: int = BENCH_TOKENS, budget_s: float = mo
 
 
 def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event | None = None,
-          bench_tokens: int | None = None, budget_s: float | None = None) -> dict:
+          bench_tokens: int | None = None, budget_s: float | None = None, progress: Progress | None = None) -> dict:
     """Install the model of each rollout that selects this device. Returns what happened:
     {"active": model doc id or None, "installed": [...], "rolled_back": id, "reason": ..., "kept": the model
     still used, "withdrawn": id of an active model the depot withdrew}."""
@@ -95,13 +96,17 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
         staged = paths.home() / "depot-models" / str(doc["filename"])
         try:
             _set_state(db, model_id, "downloading")
+            what = {"kind": "model", "name": str(doc.get("name")), "revision": str(doc.get("revision"))}
+            emit(progress, "downloading", **what, total=int(doc["size"]))
             blobs = CouchClient(tgt.config.with_overrides(db=fmt.BLOBS_DB), cancel=cancel)
             try:
                 download.fetch(blobs, fmt.BLOBS_DB, str(doc["blob"]), staged, str(doc["sha256"]), int(doc["size"]),
-                               cancel=cancel, segments=_segments(blobs, str(doc["blob"]), int(doc["size"])))
+                               cancel=cancel, segments=_segments(blobs, str(doc["blob"]), int(doc["size"])),
+                               on_bytes=bytes_hook(progress, **what, total=int(doc["size"])))
             finally:
                 blobs.close()
             _set_state(db, model_id, "staged")
+            emit(progress, "proving", **what)
             measured = prove(staged, db, bench_tokens or BENCH_TOKENS,
                              model_bench.LATENCY_BUDGET_S if budget_s is None else budget_s)
         except download.DownloadInterrupted as e:

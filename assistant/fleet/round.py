@@ -10,13 +10,20 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from .. import db as dbmod
 from ..errors import AssistantError, Cancelled
-from ..sync.couch import CouchClient
+from ..notes import state
+from ..sync.couch import CouchClient, RetryLater, ServerUnreachable
 from . import manuals, pull
-from .settings import DepotNotConfigured, device_id, target
+from .local import device_id
+from .progress import Progress, emit
+from .settings import DepotNotConfigured, target
 
 log = logging.getLogger(__name__)
+
+LAST_SEEN_KEY = "depot_last_seen"  # sync_state: when a round last reached the depot (UTC, ISO 8601)
 
 
 @dataclass
@@ -25,10 +32,14 @@ class DepotReport:
     manuals: manuals.ApplyReport = field(default_factory=manuals.ApplyReport)
     models: dict = field(default_factory=dict)
     error: str | None = None
+    unreachable: bool = False  # the depot could not be reached (the error says how)
+    checked_at: str | None = None  # when this round read the depot's documents (None: it did not)
+    last_seen: str | None = None  # when a round last did (this one, or an earlier one)
 
     def to_json(self) -> dict:
         return {"pulled": self.pulled.to_json(), "manuals": self.manuals.to_json(), "models": self.models,
-                "error": self.error}
+                "error": self.error, "unreachable": self.unreachable, "checked_at": self.checked_at,
+                "last_seen": self.last_seen, "problems": self.problems}
 
     @property
     def problems(self) -> list[str]:
@@ -45,13 +56,15 @@ def configured(settings) -> bool:
 
 
 def run(db, settings, embedder: Callable[[], object], cancel: threading.Event | None = None,
-        bench_tokens: int | None = None, page: int = pull.PAGE, budget_s: float | None = None) -> DepotReport:
+        bench_tokens: int | None = None, page: int = pull.PAGE, budget_s: float | None = None,
+        progress: Progress | None = None) -> DepotReport:
     """One round. Never raises for the depot's own failures: they are in `report.error`.
 
     Args:
         embedder: gives the embedder when a manual is to be ingested (loaded only then).
         bench_tokens: how long the on-device benchmark of a new model runs (short in tests).
         budget_s: the first-token budget a new model must meet (default: model_bench.LATENCY_BUDGET_S).
+        progress: called (on this thread) with a `DepotProgress` as the round moves on.
     """
     report = DepotReport()
     try:
@@ -66,19 +79,25 @@ def run(db, settings, embedder: Callable[[], object], cancel: threading.Event | 
     device = device_id(db)
     try:
         with CouchClient(tgt.config, cancel=cancel) as client:
+            emit(progress, "checking")
             report.pulled = pull.DepotPuller(db, client, tgt, device, page=page, cancel=cancel).run()
-            report.manuals = manuals.apply(db, _Lazy(embedder), client, cancel)
+            report.checked_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+            with dbmod.transaction(db):
+                state.write(db, LAST_SEEN_KEY, report.checked_at)
+            report.manuals = manuals.apply(db, _Lazy(embedder), client, cancel, progress=progress)
             from . import models as fleet_models
 
             report.models = fleet_models.apply(db, settings, tgt, device, cancel=cancel, bench_tokens=bench_tokens,
-                                                   budget_s=budget_s)
+                                                   budget_s=budget_s, progress=progress)
     except Cancelled:
         report.error = "cancelled"
     except AssistantError as e:
         report.error = f"depot: {e}"
+        report.unreachable = isinstance(e, ServerUnreachable | RetryLater)
     except Exception as e:  # keep notes sync and the app running; the log has the trace
         log.exception("depot round failed")
         report.error = f"depot: {type(e).__name__}: {e}"
+    report.last_seen = state.read(db, LAST_SEEN_KEY)
     return report
 
 

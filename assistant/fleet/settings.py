@@ -47,13 +47,6 @@ def target(settings, db: str = fmt.CONTENT_DB) -> DepotTarget:
     return DepotTarget(config, key, tuple(settings.device_groups or ()))
 
 
-def device_id(db) -> str:
-    """The notes sync device id (one id per device for notes, depot and health)."""
-    from ..notes import NoteStore
-
-    return NoteStore(db).device_id
-
-
 def in_percent(device: str, rollout_id: str, percent) -> bool:
     """The contract's bucket: int(sha256(device_id + rollout _id), 16) % 100 < percent."""
     try:

@@ -3,6 +3,8 @@ hybrid logical clock, the replication checkpoints). Callers own the transaction.
 
 from __future__ import annotations
 
+import secrets
+
 from .. import db as dbmod
 
 
@@ -24,3 +26,9 @@ def read_or_init(db, key: str, value: str) -> str:
     processes opening a new database agree on one device id."""
     db.execute("INSERT OR IGNORE INTO sync_state(key, value) VALUES (?, ?)", (key, value))
     return read(db, key) or value
+
+
+def device_id(db) -> str:
+    """This device's one id: the notes' (`device` of every note revision), the depot's (job addressing,
+    rollout buckets) and the health document's (`device:<id>`). Made on first use by whichever asks first."""
+    return read(db, "device_id") or read_or_init(db, "device_id", secrets.token_hex(6))

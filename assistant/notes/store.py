@@ -10,7 +10,6 @@ from __future__ import annotations
 import getpass
 import json
 import logging
-import secrets
 import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -33,8 +32,8 @@ from .model import (
 )
 from .outbox import Outbox, Parked
 from .revs import HybridClock, rev_id, revisions_path, uuid7, winner_key
+from .state import device_id, read_or_init
 from .state import read as read_state
-from .state import read_or_init
 from .state import write as write_state
 from .tree import RevisionTree
 
@@ -55,7 +54,7 @@ class NoteStore:
         self.wall = wall
         self.tree = RevisionTree(db)
         self.outbox = Outbox(db)
-        self.device_id = read_state(db, "device_id") or read_or_init(db, "device_id", secrets.token_hex(6))
+        self.device_id = device_id(db)
         self.device_name = (read_state(db, "device_name")
                             or read_or_init(db, "device_name", socket.gethostname()))
         self.author = author or _user()

@@ -54,6 +54,7 @@ class SyncStatus:
     message: str = ""
     last_report: SyncReport | None = None
     depot: dict | None = None  # the last depot round's report (issue 15), when a depot is configured
+    depot_progress: object | None = None  # fleet.progress.DepotProgress while a depot round runs
 
     @property
     def label(self) -> str:
@@ -77,7 +78,7 @@ class SyncStatus:
         return "Synced"
 
 
-def _depot_round(conn, settings, cancel):
+def _depot_round(conn, settings, cancel, progress=None):
     """One depot round when a depot is configured (None otherwise)."""
     from ..fleet import round as depot_round
 
@@ -90,7 +91,7 @@ def _depot_round(conn, settings, cancel):
 
         return OnnxEmbedder(models.default("embedding", settings).path)
 
-    return depot_round.run(conn, settings, embedder, cancel=cancel)
+    return depot_round.run(conn, settings, embedder, cancel=cancel, progress=progress)
 
 
 def status_of(store: notesmod.NoteStore, state: str | None = None, **kw) -> SyncStatus:
@@ -143,11 +144,12 @@ class SyncService:
                  interval_s: float = DEFAULT_INTERVAL_S, debounce_s: float = 2.0, watch_s: float = 5.0,
                  batch_size: int = DEFAULT_BATCH, on_status: Callable[[SyncStatus], None] | None = None,
                  backoff: Backoff | None = None, settings: Callable[[], Settings] | None = None,
-                 depot: Callable[[object, threading.Event], object] | None = None):
+                 depot: Callable[[object, threading.Event, Callable], object] | None = None):
         self._config = config
         # With settings, every round also pushes the health document (assistant/fleet/health.py).
         self._settings = settings
-        self._depot = depot  # one depot round on the service's connection, after each notes round
+        # One depot round on the service's connection after each notes round: (conn, cancel, progress).
+        self._depot = depot
         self.db_path = db_path
         self.interval_s, self.debounce_s, self.watch_s = interval_s, debounce_s, watch_s
         self.batch_size = batch_size
@@ -179,7 +181,7 @@ class SyncService:
         current = settings if callable(settings) else (lambda: settings)
         kw.setdefault("interval_s", float(current().sync_interval_s))
         kw.setdefault("settings", current)
-        kw.setdefault("depot", lambda conn, cancel: _depot_round(conn, current(), cancel))
+        kw.setdefault("depot", lambda conn, cancel, progress: _depot_round(conn, current(), cancel, progress))
         return cls(lambda: config_from_settings(current()), **kw)
 
     # ------------------------------------------------------------ control
@@ -229,6 +231,9 @@ class SyncService:
         return self._config if isinstance(self._config, SyncConfig) else self._config()
 
     def _set_status(self, status: SyncStatus) -> None:
+        if status.depot is None and self._status.depot is not None:
+            # A notes status carries the last depot report on: it stands until the next depot round.
+            status = replace(status, depot=self._status.depot)
         self._status = status
         for fn in list(self._listeners):
             try:
@@ -254,8 +259,9 @@ class SyncService:
                     last_seen = self._wait_until_due(conn, last_seen)
                     if self._stop.is_set():
                         break
+                    with self._wake:  # a "sync now" (or a note change) during the round lowers it again
+                        self._due = float("inf")
                     delay = self._round(store)
-                    self._depot_round(conn)
                     last_seen = self._outbox_mark(conn)
                 except Exception as e:
                     log.exception("sync failed outside a round's own error handling")
@@ -264,8 +270,8 @@ class SyncService:
                                                 next_attempt_in_s=round(delay, 1), last_synced_at=self._last_synced_at))
                     if store is not None and not _usable(conn):
                         conn, store = None, None  # open it again next time
-                with self._wake:
-                    self._due = time.monotonic() + delay
+                with self._wake:  # the next round: after `delay`, or sooner if asked for during this one
+                    self._due = min(self._due, time.monotonic() + delay)
         finally:
             notesmod.remove_listener(self._on_note_changed)
             if conn is not None:
@@ -276,15 +282,18 @@ class SyncService:
         """The depot's round, independent of the notes round: neither one's failure stops the other."""
         if self._depot is None or self._stop.is_set():
             return
+        def progress(p) -> None:
+            self._set_status(replace(self._status, depot_progress=p))
+
         try:
-            report = self._depot(conn, self._cancel)
+            report = self._depot(conn, self._cancel, progress)
         except Exception as e:  # the depot's own errors are in its report; anything else is logged
             log.exception("depot round failed")
             report = {"error": str(e) or type(e).__name__}
         if report is None:
             return
         data = report.to_json() if hasattr(report, "to_json") else report
-        self._set_status(replace(self._status, depot=data))
+        self._set_status(replace(self._status, depot=data, depot_progress=None))
 
     def _wait_until_due(self, conn, last_seen: int) -> int:
         """Sleep until the next round is due (or stop); a change made by another process brings it
@@ -307,9 +316,11 @@ class SyncService:
         return conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
 
     def _round(self, store: notesmod.NoteStore) -> float:
-        """One attempt at the notes, then the health document, independent of how the notes went
-        (its failure is counted and logged; the notes' status is what the indicator shows)."""
+        """One attempt at the notes, then the depot, then the health document, each whatever became of
+        the others (a failure is counted and logged; the notes' status is what the indicator shows).
+        Health goes last so that it reports what this round installed, not the state before it."""
         delay = self._notes_round(store)
+        self._depot_round(store.db)
         if self._settings is not None and not self._cancel.is_set():
             from ..fleet import counters, health
 

@@ -64,6 +64,10 @@ def main() -> int:
 
     pump(60, lambda: window.is_ready)
     shot("01-ask-empty")
+    if window.sync.depot_configured():  # the depot's state once its first round has settled
+        pump(120, lambda: window.depot_status.state not in ("pending", "checking", "downloading", "installing",
+                                                             "proving"))
+    shot("01b-status-bar", window.statusBar())
     turn = window.ask.ask(args.question)
     pump(5, lambda: bool(turn.text))
     shot("02-ask-streaming")

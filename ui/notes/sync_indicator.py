@@ -44,10 +44,15 @@ class SyncBridge(QObject):
     def configured(self) -> bool:
         return bool(self.services.settings.sync_url)
 
+    def depot_configured(self) -> bool:
+        from assistant.fleet.round import configured
+
+        return configured(self.services.settings)
+
     def start(self) -> None:
         """Start (or restart, after the settings changed) the background sync."""
         self.stop()
-        if not self.configured():
+        if not self.configured() and not self.depot_configured():
             self.status.emit(None)
             return
         from assistant.sync.service import SyncService
@@ -56,7 +61,16 @@ class SyncBridge(QObject):
         service = SyncService.from_settings(lambda: self.services.settings)
 
         def rounds(ctx):
-            service.add_listener(lambda st: ctx.report(st, flush=True))
+            shown = [None]
+
+            def report(st):
+                # A state change goes to the GUI at once; a download's next percent waits for the throttle.
+                p = st.depot_progress
+                step = None if p is None else (p.phase, p.kind, p.name, p.revision)
+                ctx.report(st, flush=step is None or step != shown[0])
+                shown[0] = step
+
+            service.add_listener(report)
             ctx.on_cancel(lambda: service.stop(0))
             service.run()
             ctx.check()  # stopped by a cancel: the job ends as cancelled

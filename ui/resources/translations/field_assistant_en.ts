@@ -232,6 +232,187 @@
     </message>
 </context>
 <context>
+    <name>DepotIndicator</name>
+    <message>
+        <location filename="../../depot_indicator.py" line="70"/>
+        <source>Depot not set up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="71"/>
+        <source>No depot is set up on this device: manuals and models come only from this device&apos;s own library.
+An administrator sets one up with: field-assistant sync-setup --server URL --depot-key KEY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="76"/>
+        <source>Depot: not checked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="76"/>
+        <source>The depot is checked with the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="84"/>
+        <source>Downloading {0}, {1}%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="85"/>
+        <source>{0} of {1} KB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="87"/>
+        <source>Installing {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="88"/>
+        <source>The new revision replaces the old one in search when it is fully indexed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="90"/>
+        <source>Trying the new {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="91"/>
+        <source>A new chat model is loaded and timed on this device before it is used; the current model stays in use if it fails.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="94"/>
+        <source>Checking the depot…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="94"/>
+        <source>Reading what the depot has for this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="98"/>
+        <source>model {0} version {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="99"/>
+        <source>manual {0} rev {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="110"/>
+        <source>Depot unreachable (last seen {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="111"/>
+        <source>Depot unreachable (never reached)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="112"/>
+        <source>Manuals and models stay as they are; the depot is tried again with the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="116"/>
+        <source>Depot error: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="118"/>
+        <source>Depot document refused: bad signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="119"/>
+        <source>{0} depot documents refused: bad signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="121"/>
+        <source>A document from the depot is not signed with this device&apos;s depot key, or was changed after signing. Nothing from it was used; tell your depot administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="126"/>
+        <source>New model {0} rolled back: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="127"/>
+        <source>The new chat model {0} did not pass its check on this device, so the model in use stays {1}.
+
+Reason: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="128"/>
+        <source>the previous one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="131"/>
+        <source>Depot: {0} file(s) rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="134"/>
+        <source>Depot: {0} download(s) to resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="135"/>
+        <source>The connection dropped; the downloads go on from where they stopped with the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="137"/>
+        <source>Depot up to date (last checked {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="138"/>
+        <source>Manuals and models are the depot&apos;s latest for this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="144"/>
+        <source>too slow on this device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="146"/>
+        <source>does not load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="148"/>
+        <source>file damaged in transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="156"/>
+        <source>Click for details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="157"/>
+        <source>Depot: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../depot_indicator.py" line="169"/>
+        <source>Depot</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LibraryView</name>
     <message>
         <location filename="../../library/library_view.py" line="134"/>
@@ -457,213 +638,218 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../main_window.py" line="90"/>
-        <location filename="../../main_window.py" line="92"/>
-        <location filename="../../main_window.py" line="175"/>
-        <location filename="../../main_window.py" line="359"/>
+        <location filename="../../main_window.py" line="91"/>
+        <location filename="../../main_window.py" line="93"/>
+        <location filename="../../main_window.py" line="179"/>
+        <location filename="../../main_window.py" line="363"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="114"/>
+        <location filename="../../main_window.py" line="115"/>
         <source>Chat model: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="114"/>
+        <location filename="../../main_window.py" line="115"/>
         <source>Chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="115"/>
+        <location filename="../../main_window.py" line="116"/>
         <source>Library: opening…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="115"/>
-        <location filename="../../main_window.py" line="188"/>
+        <location filename="../../main_window.py" line="116"/>
+        <location filename="../../main_window.py" line="192"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="116"/>
+        <location filename="../../main_window.py" line="117"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="177"/>
+        <location filename="../../main_window.py" line="181"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="186"/>
+        <location filename="../../main_window.py" line="190"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="186"/>
+        <location filename="../../main_window.py" line="190"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="187"/>
+        <location filename="../../main_window.py" line="191"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="187"/>
+        <location filename="../../main_window.py" line="191"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="188"/>
+        <location filename="../../main_window.py" line="192"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="189"/>
+        <location filename="../../main_window.py" line="193"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="189"/>
+        <location filename="../../main_window.py" line="193"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="202"/>
+        <location filename="../../main_window.py" line="206"/>
         <source>Scan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="202"/>
+        <location filename="../../main_window.py" line="206"/>
         <source>Scan a nameplate&apos;s code to pick the job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="207"/>
+        <location filename="../../main_window.py" line="211"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="207"/>
+        <location filename="../../main_window.py" line="211"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="210"/>
+        <location filename="../../main_window.py" line="214"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="211"/>
+        <location filename="../../main_window.py" line="215"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="233"/>
+        <location filename="../../main_window.py" line="237"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="282"/>
+        <location filename="../../main_window.py" line="286"/>
         <source>This procedure cannot be opened: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="309"/>
+        <location filename="../../main_window.py" line="313"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="311"/>
+        <location filename="../../main_window.py" line="315"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="314"/>
+        <location filename="../../main_window.py" line="318"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="316"/>
+        <location filename="../../main_window.py" line="320"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="321"/>
+        <location filename="../../main_window.py" line="325"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="328"/>
+        <location filename="../../main_window.py" line="332"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="329"/>
+        <location filename="../../main_window.py" line="333"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="348"/>
+        <location filename="../../main_window.py" line="352"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="350"/>
+        <location filename="../../main_window.py" line="354"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="352"/>
+        <location filename="../../main_window.py" line="356"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="371"/>
+        <location filename="../../main_window.py" line="375"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="398"/>
+        <location filename="../../main_window.py" line="402"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="404"/>
+        <location filename="../../main_window.py" line="408"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="406"/>
+        <location filename="../../main_window.py" line="410"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="434"/>
+        <location filename="../../main_window.py" line="438"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="438"/>
-        <location filename="../../main_window.py" line="441"/>
+        <location filename="../../main_window.py" line="442"/>
+        <location filename="../../main_window.py" line="445"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="439"/>
+        <location filename="../../main_window.py" line="443"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="451"/>
+        <location filename="../../main_window.py" line="455"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="488"/>
+        <location filename="../../main_window.py" line="495"/>
+        <source>Checking the depot…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../main_window.py" line="500"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1843,27 +2029,27 @@ Assistant</source>
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="96"/>
+        <location filename="../../notes/sync_indicator.py" line="110"/>
         <source>Sync not set up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="97"/>
+        <location filename="../../notes/sync_indicator.py" line="111"/>
         <source>Notes stay on this device. Click to set up a sync server in Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="104"/>
+        <location filename="../../notes/sync_indicator.py" line="118"/>
         <source>Last synced {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="105"/>
+        <location filename="../../notes/sync_indicator.py" line="119"/>
         <source>Click to sync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="109"/>
+        <location filename="../../notes/sync_indicator.py" line="123"/>
         <source>Notes sync: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2360,47 +2546,47 @@ Assistant</source>
 <context>
     <name>w</name>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="114"/>
+        <location filename="../../notes/sync_indicator.py" line="128"/>
         <source>{0} waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="116"/>
+        <location filename="../../notes/sync_indicator.py" line="130"/>
         <source>Offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="118"/>
+        <location filename="../../notes/sync_indicator.py" line="132"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="120"/>
+        <location filename="../../notes/sync_indicator.py" line="134"/>
         <source>{0} conflict(s) to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="124"/>
+        <location filename="../../notes/sync_indicator.py" line="138"/>
         <source>{0} rejected by the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="125"/>
+        <location filename="../../notes/sync_indicator.py" line="139"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="127"/>
+        <location filename="../../notes/sync_indicator.py" line="141"/>
         <source>Sync error: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="129"/>
+        <location filename="../../notes/sync_indicator.py" line="143"/>
         <source>Sync off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="130"/>
+        <location filename="../../notes/sync_indicator.py" line="144"/>
         <source>Synced</source>
         <translation type="unfinished"></translation>
     </message>
