@@ -49,9 +49,12 @@ def cmd_library(args, session) -> int:
 
     if getattr(args, "library_action", None) == "upgrade":
         return cmd_upgrade(args, session)
+    from ..library import backfill
+
     manuals = ingest.library(session.db)
+    pending = backfill.needed(session.db)  # manuals stored by an older version, to bring up to date
     if args.json:
-        print_json({"manuals": manuals, "tables": db.table_counts(session.db)})
+        print_json({"manuals": manuals, "tables": db.table_counts(session.db), "upgrade_pending": pending})
         return 0
     if not manuals:
         print("The library is empty. Add manuals with: field-assistant ingest FILE_OR_FOLDER")
@@ -62,6 +65,9 @@ def cmd_library(args, session) -> int:
         depot = f", depot revision {m['revision']}" if m.get("source") == "depot" else ""
         print(f"{m['title']}  [{m['format']}, {pages}{m['chunks']} chunks{scanned}{depot}]\n    {m['path']}")
     print("Tables: " + ", ".join(f"{t} {n}" for t, n in db.table_counts(session.db).items()))
+    if pending:
+        print(f"{pending} manual(s) stored by an older version lack tables as rows, procedures or OCR: "
+              "run `field-assistant library upgrade` (the app does it at start)")
     return 0
 
 
@@ -90,8 +96,10 @@ def cmd_upgrade(args, session) -> int:
         if report.waiting:
             print(f"{len(report.waiting)} manual(s) still wait (said before): "
                   + "; ".join(f"{w['title']}: {w['error']}" for w in report.waiting))
-        print(f"{len(report.upgraded)} upgraded, {len(report.problems)} could not be" if report.upgraded
-              or report.problems else "The library is up to date.")
+        if report.upgraded or report.problems:
+            print(f"{len(report.upgraded)} upgraded, {len(report.problems)} could not be")
+        else:
+            print("Nothing to upgrade now." if report.waiting else "The library is up to date.")
     return 1 if report.problems else 0
 
 

@@ -152,8 +152,8 @@ def upgrade(db, embedder: Embedder, cancel: threading.Event | None = None,
                 report.problems.append(item)
                 yield IngestEvent("failed", t.path, i + 1, total, problem)
             continue
-        if entry is None:  # re-indexed or removed meanwhile: ingest did it all
-            yield IngestEvent("skipped", t.path, i + 1, total, "indexed again meanwhile")
+        if entry is None:  # re-indexed, removed or upgraded by another run meanwhile
+            yield IngestEvent("skipped", t.path, i + 1, total, "brought up to date meanwhile")
             continue
         entry["seconds"] = round(time.perf_counter() - t0, 3)
         report.upgraded.append(entry)
