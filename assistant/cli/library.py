@@ -78,7 +78,9 @@ def cmd_upgrade(args, session) -> int:
 
     bar = Bar()
     report = None
-    for ev in backfill.upgrade(session.db, session.embedder):
+    # The embedding model only when there is work (a waiting manual alone needs none).
+    embedder = session.embedder if backfill.needed(session.db) else None
+    for ev in backfill.upgrade(session.db, embedder):
         if ev.kind in ("file", "added", "skipped", "failed"):
             bar.show(ev.done, ev.total, Path(ev.path).name, force=ev.kind != "file")
         elif ev.kind == "ocr":

@@ -116,7 +116,7 @@ def _ocr_setting(ocr: bool | None) -> bool:
     return ocr
 
 
-def upgrade(db, embedder: Embedder, cancel: threading.Event | None = None,
+def upgrade(db, embedder: Embedder | None, cancel: threading.Event | None = None,
             ocr: bool | None = None) -> Iterator[IngestEvent]:
     """Run the missing extractions on every manual that lacks one; yields progress events like
     ingest's ("start", "file", "ocr", then "added" for a manual upgraded, "failed" for a problem said
@@ -124,9 +124,12 @@ def upgrade(db, embedder: Embedder, cancel: threading.Event | None = None,
 
     Pages without text are read by OCR only when `ocr` (None: the `ocr` setting) is on; otherwise a
     manual lacking only OCR is left for later. Cancelling stops between manuals or OCR pages.
+    `embedder` may be None only when `needed()` is 0 (nothing to embed).
     """
     ocr = _ocr_setting(ocr)
     run, wait = _todo(db, ocr)
+    if run and embedder is None:
+        raise ValueError("upgrade: the embedding model is needed for the manuals to bring up to date")
     report = UpgradeReport(waiting=[{"path": t.path, "title": t.title, "error": t.problem} for t in wait])
     total = len(run)
     yield IngestEvent("start", total=total)
