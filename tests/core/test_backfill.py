@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
+
+import pytest
 
 from assistant import db as dbmod
+from assistant.errors import Cancelled
 from assistant.library import backfill, extractions, ingest
 from assistant.procedures import store as procstore
 from tests.conftest import EXE
@@ -200,22 +204,27 @@ def test_migration_m011_marks_what_stored_manuals_already_hold(session, tmp_path
     db.close()
 
 
+def _mixed_pdf(tmp_path, scanned: int):
+    """Page 1 with its text layer, then `scanned` pages that are pictures of the next pages."""
+    from pypdf import PdfReader, PdfWriter
+
+    text_pdf = scans.build_text_pdf(tmp_path / "text.pdf")
+    scan_only = scans.save_image_pdf(tmp_path / "scan.pdf", scans.render_pages(text_pdf)[1:1 + scanned])
+    w = PdfWriter()
+    w.add_page(PdfReader(text_pdf).pages[0])
+    for page in PdfReader(scan_only).pages:
+        w.add_page(page)
+    mixed = tmp_path / "mixed.pdf"
+    with mixed.open("wb") as f:
+        w.write(f)
+    return mixed
+
+
 def test_pages_without_text_are_read_by_ocr_and_added_beside_the_stored_passages(session, tmp_path):
     """A manual stored with OCR off (as before m005): its text page's passages stay, the scanned
     page's passages are added, read once (a second run reads nothing)."""
     db = session.db
-    text_pdf = scans.build_text_pdf(tmp_path / "text.pdf")
-    images = scans.render_pages(text_pdf)
-    # Page 1 keeps its text layer; page 2 is an image of the second page (no text layer).
-    from pypdf import PdfReader, PdfWriter
-
-    scan_only = scans.save_image_pdf(tmp_path / "scan.pdf", images[1:2])
-    w = PdfWriter()
-    w.add_page(PdfReader(text_pdf).pages[0])
-    w.add_page(PdfReader(scan_only).pages[0])
-    mixed = tmp_path / "mixed.pdf"
-    with mixed.open("wb") as f:
-        w.write(f)
+    mixed = _mixed_pdf(tmp_path, scanned=1)
     events = list(ingest.ingest(db, session.embedder, [mixed], ocr=False))
     (added,) = events[-1].report.added
     assert added["scanned_pages"] == [2]
@@ -243,6 +252,30 @@ def test_pages_without_text_are_read_by_ocr_and_added_beside_the_stored_passages
     assert db.execute("SELECT count(*) FROM page_texts WHERE page = 2").fetchone()[0] == 1
     assert backfill.needed(db, ocr=True) == 0
     assert _passages(db) == after
+
+
+def test_cancelled_in_the_middle_of_ocr_it_resumes_without_reading_a_page_twice(session, tmp_path):
+    db = session.db
+    mixed = _mixed_pdf(tmp_path, scanned=2)
+    list(ingest.ingest(db, session.embedder, [mixed], ocr=False))
+    passages = _passages(db)
+    cancel = threading.Event()
+    with pytest.raises(Cancelled):
+        for ev in backfill.upgrade(db, session.embedder, cancel, ocr=True):
+            if ev.kind == "ocr":
+                cancel.set()  # the app closes after the first page is read
+    # Nothing of the manual changed; the page read is kept for the next run.
+    assert _passages(db) == passages and backfill.needed(db, ocr=True) == 1
+    (first,) = [tuple(r) for r in db.execute("SELECT page, words FROM ocr_pages")]
+    with dbmod.transaction(db):  # a mark a second reading would replace
+        db.execute("UPDATE ocr_pages SET seconds = -1")
+    events = list(backfill.upgrade(db, session.embedder, ocr=True))
+    assert [e.message for e in events if e.kind == "ocr"] == ["OCR page 1 of 2", "OCR page 2 of 2"]
+    (up,) = events[-1].report.upgraded
+    assert up["ocr_pages"] == [2, 3]
+    read = [tuple(r) for r in db.execute("SELECT page, words, seconds FROM ocr_pages ORDER BY page")]
+    assert read[0] == (*first, -1) and len(read) == 2 and read[1][2] > 0  # page 2 was not read again
+    assert {p[3] for p in _passages(db)} == {1, 2, 3}
 
 
 def test_cli_library_upgrade_json(home, tmp_path):
