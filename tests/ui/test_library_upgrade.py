@@ -39,6 +39,8 @@ def test_old_library_is_upgraded_at_start_with_progress_on_the_library_page(qtbo
                                              cards.append(w.library.progress_card.isVisibleTo(w.library))))
 
     w.services.ingest_started.connect(started)
+    messages = []
+    w.library.message.connect(messages.append)
     w.go("library")
     wait_ready(qtbot, w)
     qtbot.waitUntil(lambda: any(j.name == "upgrade" for j in jobs), timeout=30_000)
@@ -50,6 +52,7 @@ def test_old_library_is_upgraded_at_start_with_progress_on_the_library_page(qtbo
     assert job.state == "succeeded"
     assert any(t.startswith("Bringing up to date") and f"of {manuals}:" in t for t in labels), labels
     assert cards and all(cards)
+    assert f"{manuals - 1} manual(s) brought up to date: tables as rows and procedures added" in messages
 
     # The manual whose file is gone: said once, in the errors card, and kept as it was.
     assert w.library.errors_card.isVisibleTo(w.library)

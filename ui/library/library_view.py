@@ -361,8 +361,10 @@ class LibraryView(QWidget):
             return
         if job.name == "upgrade":  # an UpgradeReport: its problems are in the errors card already
             if report.upgraded:
-                text = self.tr("{0} manual(s) brought up to date: tables as rows, procedures and scanned "
-                               "pages added").format(len(report.upgraded))
+                text = self.tr("{0} manual(s) brought up to date: tables as rows and procedures added").format(
+                    len(report.upgraded))
+                if scanned := sum(len(u.get("ocr_pages", ())) for u in report.upgraded):
+                    text += self.tr(", {0} scanned page(s) read").format(scanned)
                 self.message.emit(text)
                 self.progress_detail.setText(text)
             return
