@@ -220,6 +220,57 @@ def _mixed_pdf(tmp_path, scanned: int):
     return mixed
 
 
+def test_a_library_at_the_level_before_ocr_rows_and_procedures_catches_up(home, tmp_path):
+    """A database made by the first four migrations only (what a version before OCR, spec rows and
+    procedures wrote), holding a manual stored as that version's ingest stored it: its passages,
+    their vectors and pages. Opening it migrates to this version; the upgrade adds the rest."""
+    import sqlean
+    import sqlite_vec
+
+    from assistant import models
+    from assistant.embedding import OnnxEmbedder
+    from assistant.library import pages
+    from assistant.library.chunk import chunk_manual
+    from assistant.library.parse import parse
+
+    manual = tmp_path / "pump.md"
+    manual.write_text(MANUAL, encoding="utf-8")
+    doc = parse(manual)
+    chunks = chunk_manual(doc)
+    embedder = OnnxEmbedder(models.default("embedding").path)
+    vectors = embedder.embed([ingest.embed_text(doc.title, c.section_path, c.text) for c in chunks])
+    path = home / "library.sqlite3"
+    old = sqlean.connect(str(path), isolation_level=None)
+    old.row_factory = sqlean.Row
+    old.enable_load_extension(True)
+    sqlite_vec.load(old)
+    for n, migration in enumerate(dbmod.MIGRATIONS[:4], start=1):
+        migration(old)
+        old.execute(f"PRAGMA user_version = {n}")
+    old.execute("INSERT INTO manuals(id, path, title, format, content_hash, size_bytes) VALUES (1, ?, ?, 'md', ?, ?)",
+                (str(manual.resolve()), doc.title, ingest.file_hash(manual), manual.stat().st_size))
+    for i, (c, v) in enumerate(zip(chunks, vectors, strict=True)):
+        old.execute("INSERT INTO chunks(id, manual_id, ord, page, section, kind, text, char_start, char_end, safety)"
+                    " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (i + 1, c.ord, c.page, c.section_path, c.kind, c.text, c.start, c.end, c.safety))
+        old.execute("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)", (i + 1, v.tobytes()))
+    pages.store(old, 1, ((c.page, c.section_path, c.text) for c in chunks))
+    old.close()
+
+    db = dbmod.connect(path)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(dbmod.MIGRATIONS)
+        assert extractions.missing(db) == {1: {extractions.SPEC_ROWS, extractions.PROCEDURES}}
+        passages = _passages(db)
+        (up,) = backfill.run(db, embedder, ocr=True).upgraded
+        assert (up["spec_rows"], up["procedures"]) == (5, 1)
+        assert _passages(db) == passages
+        assert db.execute("SELECT count(*) FROM spec_rows_vec").fetchone()[0] == 5
+        assert backfill.needed(db, ocr=True) == 0
+    finally:
+        db.close()
+
+
 def test_pages_without_text_are_read_by_ocr_and_added_beside_the_stored_passages(session, tmp_path):
     """A manual stored with OCR off (as before m005): its text page's passages stay, the scanned
     page's passages are added, read once (a second run reads nothing)."""
