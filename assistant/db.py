@@ -374,10 +374,40 @@ def m010_fleet_counters(db: sqlean.Connection) -> None:
     )
 
 
+def m011_extractions(db: sqlean.Connection) -> None:
+    """Which extractions each manual has had (spec rows, procedures, OCR of pages without text), so
+    an upgraded library catches up by itself (`assistant/library/backfill.py`) instead of waiting
+    for each manual to be re-indexed by hand. Ingest records them; for the manuals already stored,
+    what they hold tells: tables stored as rows, procedures found, or OCR readings (or no page
+    without text). A manual with none of a kind is extracted once more (it may just have none).
+    `upgrade_problem`: why the backfill could not read a manual's file (gone, changed), said once."""
+    utils(db).executescript(
+        """
+        CREATE TABLE manual_extractions (
+            manual_id INTEGER NOT NULL REFERENCES manuals(id) ON DELETE CASCADE,
+            extractor TEXT NOT NULL,           -- spec_rows | procedures | ocr
+            version INTEGER NOT NULL,          -- assistant.library.extractions.CURRENT
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            PRIMARY KEY (manual_id, extractor)
+        ) WITHOUT ROWID;
+        ALTER TABLE manuals ADD COLUMN upgrade_problem TEXT;
+        INSERT INTO manual_extractions(manual_id, extractor, version)
+            SELECT id, 'spec_rows', 1 FROM manuals m WHERE EXISTS (SELECT 1 FROM spec_tables t WHERE t.manual_id = m.id);
+        INSERT INTO manual_extractions(manual_id, extractor, version)
+            SELECT id, 'procedures', 1 FROM manuals m WHERE EXISTS (SELECT 1 FROM procedures p WHERE p.manual_id = m.id);
+        INSERT INTO manual_extractions(manual_id, extractor, version)
+            SELECT id, 'ocr', 1 FROM manuals m WHERE m.scanned_pages = '[]'
+                OR EXISTS (SELECT 1 FROM ocr_pages o WHERE o.content_hash = m.content_hash)
+                OR EXISTS (SELECT 1 FROM chunks c WHERE c.manual_id = m.id AND c.ocr = 1);
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr, m006_spec_rows,
     m007_procedures, m008_depot,
     m010_fleet_counters,  # fleet-device's m009 goes before it when merged
+    m011_extractions,
 ]
 
 

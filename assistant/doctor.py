@@ -59,6 +59,7 @@ def run(session) -> Iterator[Check]:
         yield Check("database", ok, f"{paths.db_path()} ({counts.get('manuals', 0)} manuals, "
                     f"{counts.get('chunks', 0)} chunks; sqlite-vec {vec}; integrity {'ok' if ok else 'FAILED'})")
         yield Check("tables", True, ", ".join(f"{t} {n}" for t, n in counts.items()), essential=False)
+        yield _upgrade_check(db, session.settings)
     except AssistantError as e:
         yield Check("database", False, str(e))
         return
@@ -84,6 +85,21 @@ def run(session) -> Iterator[Check]:
     yield ocr_check(session.settings)
     if session.settings.depot_key:
         yield depot_check(session)
+
+
+def _upgrade_check(db, settings: Settings) -> Check:
+    """Manuals stored by an older version that still lack tables as rows, procedures or OCR."""
+    from .library import backfill
+
+    pending = backfill.needed(db, settings.ocr)
+    waiting = db.execute("SELECT count(*) FROM manuals WHERE upgrade_problem IS NOT NULL").fetchone()[0]
+    if pending:
+        detail = f"{pending} manual(s) to bring up to date: run `field-assistant library upgrade` (the app does it at start)"
+    else:
+        detail = "nothing to bring up to date"
+    if waiting:
+        detail += f"; {waiting} manual(s) could not be (file gone or changed: `field-assistant library upgrade` says which)"
+    return Check("library upgrade", not pending, detail, essential=False)
 
 
 def depot_check(session) -> Check:

@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self.watch = WatchPoller(self.services, self)
         self.watch.message.connect(lambda text: self.notify(text, 8000))
         self.ready.connect(self.watch.start)
+        # Manuals stored by an older version get what they lack (rows, procedures, OCR) in the background.
+        self.ready.connect(self.services.upgrade_if_needed)
         # Read aloud and the wake word (issue 14): speaker, wake listener, level meter, barge-in.
         self.hands_free = HandsFree(self, self.speaker)
         QGuiApplication.instance().installEventFilter(self)  # Space: push-to-talk on the Ask page

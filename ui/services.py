@@ -191,6 +191,44 @@ class Services(QObject):
         self.ingest_started.emit(job)
         return job
 
+    def upgrade_library(self, **callbacks) -> Job:
+        """Run the extractions that manuals stored by an older version lack (assistant.library.backfill)
+        on the db-writer lane, one manual at a time; announced like an ingest, so the Library page
+        shows its progress. The result is an UpgradeReport."""
+        ocr = self.settings.ocr
+
+        def run(ctx: JobContext):
+            from assistant.library import backfill
+
+            report = None
+            for ev in backfill.upgrade(ctx.db, self.session.embedder, ctx.cancel, ocr=ocr):
+                ctx.report(ev, flush=ev.kind in ("start", "failed", "added", "finished"))
+                if ev.report is not None:
+                    report = ev.report
+            return report
+
+        job = self.submit(run, lane="db-writer", name="upgrade", **callbacks)
+        job.finished.connect(self.refresh_library)
+        self.ingest_started.emit(job)
+        return job
+
+    def upgrade_if_needed(self) -> Job:
+        """At start: look (pool lane) whether a manual lacks an extraction, and upgrade if so. Not
+        without the embedding model (the rows' vectors need it): the next start tries again."""
+        ocr = self.settings.ocr
+
+        def look(ctx: JobContext):
+            from assistant.library import backfill
+
+            return backfill.needed(ctx.db, ocr)
+
+        def looked(n: int) -> None:
+            if n and self.embedder_state != "missing":
+                log.info("library upgrade: %d manual(s) stored by an older version to bring up to date", n)
+                self.upgrade_library()
+
+        return self.submit(look, lane="pool", name="upgrade-check", on_result=looked)
+
     def remove(self, paths: list[str], **callbacks) -> Job:
         def run(ctx: JobContext):
             from assistant.library import ingest

@@ -45,9 +45,13 @@ def build_parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     s.add_argument("--no-ocr", action="store_true", help="leave pages without a text layer unread (no OCR)")
     s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("library", help="list the manuals in the library")
+    s = sub.add_parser("library", help="list the manuals in the library; `library upgrade`")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_library)
+    ls = s.add_subparsers(dest="library_action", metavar="ACTION")
+    a = ls.add_parser("upgrade", help="add what manuals stored by an older version lack (tables as rows, "
+                                      "procedures, OCR of pages without text) from their files")
+    a.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
 
     s = sub.add_parser("remove", help="remove manuals from the library")
     s.add_argument("paths", nargs="+", metavar="PATH")

@@ -47,9 +47,14 @@ def cmd_library(args, session) -> int:
     from .. import db
     from ..library import ingest
 
+    if getattr(args, "library_action", None) == "upgrade":
+        return cmd_upgrade(args, session)
+    from ..library import backfill
+
     manuals = ingest.library(session.db)
+    pending = backfill.needed(session.db)  # manuals stored by an older version, to bring up to date
     if args.json:
-        print_json({"manuals": manuals, "tables": db.table_counts(session.db)})
+        print_json({"manuals": manuals, "tables": db.table_counts(session.db), "upgrade_pending": pending})
         return 0
     if not manuals:
         print("The library is empty. Add manuals with: field-assistant ingest FILE_OR_FOLDER")
@@ -60,7 +65,44 @@ def cmd_library(args, session) -> int:
         depot = f", depot revision {m['revision']}" if m.get("source") == "depot" else ""
         print(f"{m['title']}  [{m['format']}, {pages}{m['chunks']} chunks{scanned}{depot}]\n    {m['path']}")
     print("Tables: " + ", ".join(f"{t} {n}" for t, n in db.table_counts(session.db).items()))
+    if pending:
+        print(f"{pending} manual(s) stored by an older version lack tables as rows, procedures or OCR: "
+              "run `field-assistant library upgrade` (the app does it at start)")
     return 0
+
+
+def cmd_upgrade(args, session) -> int:
+    """`library upgrade`: run the extractions manuals stored by an older version lack. Exit 1 when a
+    manual could not be upgraded now (its file gone, changed or unreadable); it is kept as it is."""
+    from ..library import backfill
+
+    bar = Bar()
+    report = None
+    # The embedding model only when there is work (a waiting manual alone needs none).
+    embedder = session.embedder if backfill.needed(session.db) else None
+    for ev in backfill.upgrade(session.db, embedder):
+        if ev.kind in ("file", "added", "skipped", "failed"):
+            bar.show(ev.done, ev.total, Path(ev.path).name, force=ev.kind != "file")
+        elif ev.kind == "ocr":
+            bar.show(ev.done, ev.total, f"{ev.message}: {Path(ev.path).name}")
+        if ev.report is not None:
+            report = ev.report
+    bar.end()
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for u in report.upgraded:
+            print(f"upgraded {u['path']} ({backfill._summary(u)})")
+        for p in report.problems:
+            print(f"not upgraded: {p['path']}: {p['error']}", file=sys.stderr)
+        if report.waiting:
+            print(f"{len(report.waiting)} manual(s) still wait (said before): "
+                  + "; ".join(f"{w['title']}: {w['error']}" for w in report.waiting))
+        if report.upgraded or report.problems:
+            print(f"{len(report.upgraded)} upgraded, {len(report.problems)} could not be")
+        else:
+            print("Nothing to upgrade now." if report.waiting else "The library is up to date.")
+    return 1 if report.problems else 0
 
 
 def cmd_remove(args, session) -> int:

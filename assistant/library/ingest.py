@@ -22,7 +22,7 @@ import numpy as np
 from .. import db as dbmod
 from ..embedding import Embedder
 from ..errors import AssistantError, Cancelled, ManualParseError
-from . import ocr_pages, pages, spec_store
+from . import extractions, ocr_pages, pages, spec_store
 from . import parse as parser
 from .chunk import chunk_manual
 
@@ -100,9 +100,10 @@ def _row_vectors(embedder: Embedder, doc) -> dict:
 
 
 def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray, procedures=(),
-           row_vectors=None, replaces: str | None = None, extra: dict | None = None) -> int:
+           row_vectors=None, replaces: str | None = None, extra: dict | None = None, ocr: bool = True) -> int:
     """`replaces`: another manual's path removed in the same transaction (a depot manual's previous
-    revision), so search shows one of the two at every moment; `extra`: more manuals columns."""
+    revision), so search shows one of the two at every moment; `extra`: more manuals columns;
+    `ocr`: OCR was on (else a manual with pages without text still lacks it, for the backfill)."""
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} passages")
     with dbmod.transaction(db):
@@ -136,6 +137,8 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
 
         procstore.save(db, manual_id, procedures)
         spec_store.store(db, manual_id, doc.blocks, doc.warnings, row_vectors)
+        extractions.record(db, manual_id, [extractions.SPEC_ROWS, extractions.PROCEDURES]
+                           + ([extractions.OCR] if ocr or not doc.scanned_pages else []))
     return manual_id
 
 
@@ -193,7 +196,7 @@ def ingest(
             if cancel is not None and cancel.is_set():
                 raise Cancelled("ingest cancelled")
             procedures = _procedures(doc)
-            _store(db, path, digest, size, doc, chunks, vectors, procedures, row_vectors)
+            _store(db, path, digest, size, doc, chunks, vectors, procedures, row_vectors, ocr=ocr)
         except (ManualParseError, OSError) as e:
             reason = e.reason if isinstance(e, ManualParseError) else f"cannot read file: {e.strerror or e}"
             report.failed.append({"path": str(path), "error": reason})
@@ -235,7 +238,7 @@ def ingest_replacing(db, embedder: Embedder, path: Path, replaces: str | None = 
         raise Cancelled("ingest cancelled")
     row_vectors = _row_vectors(embedder, doc)
     manual_id = _store(db, path, digest, size, doc, chunks, vectors, _procedures(doc), row_vectors,
-                       replaces=replaces, extra=extra)
+                       replaces=replaces, extra=extra, ocr=ocr)
     return {"id": manual_id, "path": str(path), "title": doc.title, "chunks": len(chunks)}
 
 

@@ -117,7 +117,16 @@ def _add_blocks(doc: ParsedManual, readings: dict[int, ocr.OcrPage]) -> None:
                         key=lambda b: b.page or 0)  # stable: each page's order is kept
     doc.blocks = blocks
     doc.ocr_pages = {n: r.confidence for n, r in readings.items() if r.words}
-    doc.scanned_pages = [n for n in doc.scanned_pages if not readings[n].words]
+    doc.scanned_pages = [n for n in doc.scanned_pages if n not in readings or not readings[n].words]
+
+
+def add_cached(db, digest: str, doc: ParsedManual) -> None:
+    """Add the stored readings of `doc`'s pages without text (none is read now): the blocks the
+    manual was indexed with, for an extraction run again on it (`backfill`)."""
+    have = cached(db, digest)
+    readings = {n: have[n] for n in doc.scanned_pages if n in have}
+    if readings:
+        _add_blocks(doc, readings)
 
 
 def render(path: Path, fmt: str, number: int) -> np.ndarray:

@@ -339,25 +339,34 @@ class LibraryView(QWidget):
             if ev.kind == "start":
                 self.progress.setRange(0, max(1, ev.total))
                 self.progress.setValue(0)
-            elif ev.kind == "file":
+            elif ev.kind in ("file", "ocr"):  # "ocr": a scanned page being read: "OCR page 3 of 200"
                 busy = {ev.path}
-                self.progress.setRange(0, max(1, ev.total))
-                self.progress.setValue(ev.done)
-                self.progress_label.setText(self.tr("Indexing {0} of {1}: {2}").format(
-                    ev.done + 1, ev.total, Path(ev.path).name))
-            elif ev.kind == "ocr":  # a scanned page being read: "OCR page 3 of 200"
-                busy = {ev.path}
-                self.progress_label.setText(self.tr("Indexing {0} of {1}: {2}").format(
-                    ev.done + 1, ev.total, Path(ev.path).name))
-                self.progress_detail.setText(ev.message)
+                if ev.kind == "file":
+                    self.progress.setRange(0, max(1, ev.total))
+                    self.progress.setValue(ev.done)
+                else:
+                    self.progress_detail.setText(ev.message)
+                # An upgrade (assistant.library.backfill) adds what an older version's manuals lack.
+                text = self.tr("Bringing up to date {0} of {1}: {2}") if job.name == "upgrade" \
+                    else self.tr("Indexing {0} of {1}: {2}")
+                self.progress_label.setText(text.format(ev.done + 1, ev.total, Path(ev.path).name))
             elif ev.kind in ("added", "skipped", "failed"):
                 self.progress.setValue(ev.done)
                 if ev.kind == "failed":
-                    self._add_error(ev.path, ev.message)
+                    self._add_error(ev.path, ev.message, upgrade=job.name == "upgrade")
         self.model.set_busy(busy)
 
     def _done(self, job, report) -> None:
         if report is None:
+            return
+        if job.name == "upgrade":  # an UpgradeReport: its problems are in the errors card already
+            if report.upgraded:
+                text = self.tr("{0} manual(s) brought up to date: tables as rows and procedures added").format(
+                    len(report.upgraded))
+                if scanned := sum(len(u.get("ocr_pages", ())) for u in report.upgraded):
+                    text += self.tr(", {0} scanned page(s) read").format(scanned)
+                self.message.emit(text)
+                self.progress_detail.setText(text)
             return
         added, skipped, failed = len(report.added), len(report.skipped), len(report.failed)
         # A watch-folder round (assistant.library.watch.WatchReport) also replaces and removes.
@@ -396,13 +405,15 @@ class LibraryView(QWidget):
             j.cancel()
         self.progress_label.setText(self.tr("Cancelling after the current file…"))
 
-    def _add_error(self, path: str, reason: str) -> None:
-        self.failed.append({"path": path, "error": reason})
+    def _add_error(self, path: str, reason: str, upgrade: bool = False) -> None:
+        self.failed.append({"path": path, "error": reason, "upgrade": upgrade})
         name = Path(path).name if path else self.tr("Indexing")
         self.errors.addItem(f"{name} — {reason}")
         self.errors.item(self.errors.count() - 1).setToolTip(path)
         n = len(self.failed)
-        self.errors_title.setText(self.tr("{0} file(s) could not be added").format(n))
+        self.errors_title.setText(
+            self.tr("{0} manual(s) could not be brought up to date").format(n)
+            if all(f["upgrade"] for f in self.failed) else self.tr("{0} file(s) could not be added").format(n))
         row_h = self.errors.sizeHintForRow(0) if self.errors.count() else 24
         self.errors.setFixedHeight(min(160, row_h * self.errors.count() + 10))
         self.errors_card.show()

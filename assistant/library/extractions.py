@@ -1,0 +1,44 @@
+"""Which extractions each manual has had (table `manual_extractions`, migration m011).
+
+Ingest records every extractor it ran for a manual (`record`, inside its transaction); the
+backfill (`backfill.py`) finds the manuals that lack one (`missing`), stored by an older version of
+the app, and runs just that. Raising an extractor's number in `CURRENT` (its output changed enough
+to be worth redoing) makes every manual with an older one catch up the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SPEC_ROWS, PROCEDURES, OCR = "spec_rows", "procedures", "ocr"
+CURRENT = {SPEC_ROWS: 1, PROCEDURES: 1, OCR: 1}
+
+
+def record(db, manual_id: int, extractors: Iterable[str]) -> None:
+    """Mark `extractors` as run at their current version for a manual (inside the caller's transaction)."""
+    db.executemany(
+        "INSERT OR REPLACE INTO manual_extractions(manual_id, extractor, version) VALUES (?, ?, ?)",
+        [(manual_id, name, CURRENT[name]) for name in extractors])
+
+
+def had(db, manual_id: int) -> dict[str, int]:
+    """The extractions a manual has had: extractor -> version."""
+    return {r[0]: r[1] for r in db.execute(
+        "SELECT extractor, version FROM manual_extractions WHERE manual_id = ?", (manual_id,))}
+
+
+def missing(db, wanted: Iterable[str] = tuple(CURRENT)) -> dict[int, set[str]]:
+    """Manuals lacking one of `wanted` at its current version: manual id -> the extractors to run."""
+    wanted = list(wanted)
+    out: dict[int, set[str]] = {}
+    if not wanted:
+        return out
+    have: dict[int, dict[str, int]] = {}
+    for r in db.execute("SELECT manual_id, extractor, version FROM manual_extractions"):
+        have.setdefault(r[0], {})[r[1]] = r[2]
+    for (manual_id,) in db.execute("SELECT id FROM manuals ORDER BY title COLLATE NOCASE, id"):
+        done = have.get(manual_id, {})
+        todo = {name for name in wanted if done.get(name, 0) < CURRENT[name]}
+        if todo:
+            out[manual_id] = todo
+    return out
