@@ -406,7 +406,7 @@ def m011_extractions(db: sqlean.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr, m006_spec_rows,
     m007_procedures, m008_depot,
-    m010_fleet_counters,  # fleet-device's m009 goes before it when merged
+    m010_fleet_counters,  # there is no m009 (a branch that would have held one was merged without it)
     m011_extractions,
 ]
 

@@ -458,7 +458,7 @@ Reason: {2}</source>
     </message>
     <message>
         <location filename="../../library/library_view.py" line="142"/>
-        <location filename="../../library/library_view.py" line="427"/>
+        <location filename="../../library/library_view.py" line="438"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -564,73 +564,92 @@ Reason: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="346"/>
         <location filename="../../library/library_view.py" line="350"/>
+        <source>Bringing up to date {0} of {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="351"/>
         <source>Indexing {0} of {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="365"/>
-        <source>{0} added</source>
+        <location filename="../../library/library_view.py" line="364"/>
+        <source>{0} manual(s) brought up to date: tables as rows and procedures added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../library/library_view.py" line="367"/>
+        <source>, {0} scanned page(s) read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="374"/>
+        <source>{0} added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="376"/>
         <source>{0} updated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="369"/>
+        <location filename="../../library/library_view.py" line="378"/>
         <source>{0} removed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="371"/>
+        <location filename="../../library/library_view.py" line="380"/>
         <source>{0} already in the library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="373"/>
+        <location filename="../../library/library_view.py" line="382"/>
         <source>{0} could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="380"/>
+        <location filename="../../library/library_view.py" line="389"/>
         <source>Indexing stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="383"/>
+        <location filename="../../library/library_view.py" line="392"/>
         <source>Indexing cancelled. Manuals indexed so far are kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="397"/>
+        <location filename="../../library/library_view.py" line="406"/>
         <source>Cancelling after the current file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="401"/>
+        <location filename="../../library/library_view.py" line="410"/>
         <source>Indexing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="405"/>
+        <location filename="../../library/library_view.py" line="415"/>
+        <source>{0} manual(s) could not be brought up to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="416"/>
         <source>{0} file(s) could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="422"/>
+        <location filename="../../library/library_view.py" line="433"/>
         <source>Remove manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="423"/>
+        <location filename="../../library/library_view.py" line="434"/>
         <source>Remove these manuals from the library?&lt;br&gt;&lt;br&gt;{0}&lt;br&gt;&lt;br&gt;The files themselves are not deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="434"/>
+        <location filename="../../library/library_view.py" line="445"/>
         <source>{0} manual(s) removed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -640,8 +659,8 @@ Reason: {2}</source>
     <message>
         <location filename="../../main_window.py" line="91"/>
         <location filename="../../main_window.py" line="93"/>
-        <location filename="../../main_window.py" line="179"/>
-        <location filename="../../main_window.py" line="363"/>
+        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="365"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
@@ -662,7 +681,7 @@ Reason: {2}</source>
     </message>
     <message>
         <location filename="../../main_window.py" line="116"/>
-        <location filename="../../main_window.py" line="192"/>
+        <location filename="../../main_window.py" line="194"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
@@ -672,184 +691,184 @@ Reason: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="181"/>
+        <location filename="../../main_window.py" line="183"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="190"/>
+        <location filename="../../main_window.py" line="192"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="190"/>
+        <location filename="../../main_window.py" line="192"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="191"/>
+        <location filename="../../main_window.py" line="193"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="191"/>
+        <location filename="../../main_window.py" line="193"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="192"/>
+        <location filename="../../main_window.py" line="194"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="193"/>
+        <location filename="../../main_window.py" line="195"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="193"/>
+        <location filename="../../main_window.py" line="195"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="206"/>
+        <location filename="../../main_window.py" line="208"/>
         <source>Scan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="206"/>
+        <location filename="../../main_window.py" line="208"/>
         <source>Scan a nameplate&apos;s code to pick the job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="211"/>
+        <location filename="../../main_window.py" line="213"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="211"/>
+        <location filename="../../main_window.py" line="213"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="214"/>
+        <location filename="../../main_window.py" line="216"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="215"/>
+        <location filename="../../main_window.py" line="217"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="237"/>
+        <location filename="../../main_window.py" line="239"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="286"/>
+        <location filename="../../main_window.py" line="288"/>
         <source>This procedure cannot be opened: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="313"/>
+        <location filename="../../main_window.py" line="315"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="315"/>
+        <location filename="../../main_window.py" line="317"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="318"/>
+        <location filename="../../main_window.py" line="320"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="320"/>
+        <location filename="../../main_window.py" line="322"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="325"/>
+        <location filename="../../main_window.py" line="327"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="332"/>
+        <location filename="../../main_window.py" line="334"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="333"/>
+        <location filename="../../main_window.py" line="335"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="352"/>
+        <location filename="../../main_window.py" line="354"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="354"/>
+        <location filename="../../main_window.py" line="356"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="356"/>
+        <location filename="../../main_window.py" line="358"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="375"/>
+        <location filename="../../main_window.py" line="377"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="402"/>
+        <location filename="../../main_window.py" line="404"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="408"/>
+        <location filename="../../main_window.py" line="410"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="410"/>
+        <location filename="../../main_window.py" line="412"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="438"/>
+        <location filename="../../main_window.py" line="440"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="442"/>
-        <location filename="../../main_window.py" line="445"/>
+        <location filename="../../main_window.py" line="444"/>
+        <location filename="../../main_window.py" line="447"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="443"/>
+        <location filename="../../main_window.py" line="445"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="455"/>
+        <location filename="../../main_window.py" line="457"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="495"/>
+        <location filename="../../main_window.py" line="497"/>
         <source>Checking the depot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="500"/>
+        <location filename="../../main_window.py" line="502"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
