@@ -172,8 +172,18 @@ def _words(text: str) -> list[str]:
     return [m.group(0).lower() for m in _WORD.finditer(text or "")]
 
 
+_PREFIX = re.compile(r"^(?:re|pre|over|under)(?=[a-z]{5,})")
+
+
 def _stems(text: str) -> set[str]:
-    return {_stem(w) for w in _words(text)}
+    """The stems of a text's words, a prefixed word also without its prefix ("recharge" holds
+    "charge", "overload" "load"), so a question's plain word finds the row's compound one."""
+    out = set()
+    for w in _words(text):
+        out.add(_stem(w))
+        if _PREFIX.match(w):
+            out.add(_stem(_PREFIX.sub("", w)))
+    return out
 
 
 def _value_tokens(values: list[Value]) -> set[str]:
