@@ -49,8 +49,8 @@ _q("voltage volts volt", "voltage", "V|V AC|V DC|kV|mV")
 _q("current amps amperage ampere", "current amps", "A|mA")
 _q("pressure pressures", "pressure", "bar|mbar|psi|kPa|MPa|Pa")
 _q("temperature temperatures temp", "temperature", "°C|°F|K")
-_q("power wattage", "power", "W|kW|VA|kVA")
-_q("weight mass", "weight mass", "kg|g|lb")
+_q("power wattage watts", "power", "W|kW|VA|kVA")
+_q("weight mass kilos kilograms pounds", "weight mass", "kg|g|lb")
 _q("speed rpm", "speed", "rpm")
 _q("frequency", "frequency", "Hz|kHz|MHz")
 _q("flow", "flow", "")
@@ -80,9 +80,11 @@ def _k(pattern: str, synonyms: str, units: str) -> None:
 _k(r"\bhow heavy\b|\bweighs?\b", "weight mass", "kg|g|lb")
 _k(r"\bhow (?:far(?: apart)?|wide|deep|thick|tall|high|big)\b", "gap clearance distance length width depth "
    "height thickness size dimension dimensions", "mm|µm|cm|m|in")
-_k(r"\bhow long\b", "time duration runtime period interval length", "s|min|h|ms")
+_k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "time duration runtime period interval "
+   "length", "s|min|h|ms")
 _k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
 _k(r"\bhow fast\b", "speed rate", "rpm")
+_k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
 
