@@ -102,6 +102,7 @@ _KEY_ASKED = re.compile(
 # A digit standing alone ("smtpd_tls_loglevel set to 1"): a value the number reader leaves out
 # (list numbering), matched only as a whole cell and only as a hint, never as an answer alone.
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
+CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
 
 _STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
@@ -423,10 +424,16 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
     if asks_quantity and q_score < 0.7 and not hits:
         score -= 1.0  # the row holds no value of the kind asked for (at most mentions one in prose)
+    if values:
+        # The question's value named around the row (a chip in the table's heading, "STM32F103 step
+        # rate benchmark") says the row is about it, less than holding it in a cell does.
+        around = {f.key for f in facts(" ".join(row.headers + [row.caption, row.section]))}
+        score += CONTEXT_VALUE * sum(weights[i] for i, v in enumerate(values)
+                                     if v.key in around and v.key not in product and i not in held)
     if not hits and values:
         # The question names a value ("13 A", "M12") this row does not hold, in its cells or around
         # them (a chip named in a column header, "I2C" in the caption).
-        around = {f.key for f in facts(" ".join(row.headers + [row.caption, row.section]))} | product
+        around |= product
         score -= max((min(1.0, 2 * weights[i]) for i, v in enumerate(values) if v.key not in around and i not in held),
                      default=0.0)
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
