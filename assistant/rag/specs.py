@@ -220,8 +220,9 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     values += [Value(float(m.group(0)), "", m.group(0), "q:" + m.group(0)) for m in _DIGIT.finditer(query)
                if "q:" + m.group(0) not in seen]
     value_words |= {v.raw for v in values if v.unit == ""}
-    # The kind asked by a phrase ("how heavy"): its words are not thing words, and a quantity word
-    # beside it is then the thing ("how long do the batteries take to charge": a time, not a charge).
+    # The kind asked by a phrase ("how heavy"). With a quantity word beside it either may be what is
+    # asked ("how high is the pressure"; "how long do the batteries take to charge": a time), so the
+    # row may name or carry either, and the quantity word counts as a thing word too.
     synonyms: set[str] = set()
     units: set[str] = set()
     phrase_words: set[str] = set()
@@ -231,16 +232,16 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             units |= unit
             phrase_words |= set(_words(m.group(0)))
     words = [w for w in _words(query) if w not in _STOP and w not in phrase_words]
-    if synonyms:
-        quantity = ["(phrase)"]
-        thing = [w for w in words if w not in value_words]
-    else:
-        quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
-        if any(w not in GENERIC for w in quantity):
-            quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
-        thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
-        synonyms = set().union(*(QUANTITY_WORDS[w][0] for w in quantity)) if quantity else set()
-        units = set().union(*(QUANTITY_WORDS[w][1] for w in quantity)) if quantity else set()
+    quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
+    if any(w not in GENERIC for w in quantity):
+        quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
+    thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
+    for w in quantity:
+        synonyms |= QUANTITY_WORDS[w][0]
+        units |= QUANTITY_WORDS[w][1]
+    if phrase_words:  # the quantity word may be the thing too ("how long do the batteries take to charge")
+        thing += [w for w in quantity if w not in GENERIC]
+        quantity = quantity or ["(phrase)"]
 
     candidates: dict[int, float] = {}  # row id -> bm25 (lower is better in SQLite)
     search_words = thing + [w for w in quantity if w in QUANTITY_WORDS] + sorted(synonyms)

@@ -385,6 +385,7 @@ def _datasheet(path: Path) -> Path:
 | Gap between belt pulleys | 4 mm |
 | Recharge time | 3 h |
 | Supply voltage | 400 V |
+| Discharge pressure, maximum | 28 bar |
 
 ## Display hotkeys
 
@@ -428,6 +429,9 @@ def test_a_question_by_quantity_kind_finds_a_row_it_shares_no_quantity_word_with
     # prefixed word in the row ("Recharge") holds it.
     rows = specs.search(db, "How long does a compressor charge take?")
     assert rows[0].cells == ["Recharge time", "3 h"]
+    # A vague phrase ("how high") beside a quantity word: the quantity word is still asked.
+    assert specs.search(db, "How high can the discharge pressure go?")[0].cells == \
+        ["Discharge pressure, maximum", "28 bar"]
 
 
 def test_a_key_question_finds_key_cells(session, tmp_path):
