@@ -13,6 +13,14 @@ Two ways in, scored together:
   only from a floor up.
 A row is returned only when its thing words or a value match, or its meaning is close enough, so an
 unrelated question gets none. Without the embedding (no model) the words and values still work.
+
+The quantity may be asked without its word: "how heavy" asks a weight, "how far apart" a distance,
+"how long" a time, "charge level" a percentage, "which key" a key combination (`KIND_PHRASES`), so
+the "Weight (pump, motor, baseplate) | 98 kg" row answers "how heavy is the set". A key the
+question names ("the Q key", "pressing J", "Ctrl+Shift+M") is looked up as a whole cell. A value
+many rows hold ("3D" of "the 3D viewer") and a lone digit ("set to 1") only rank the rows the words
+found (`_value_weight`); a value named in a row's caption or heading counts for it, less than in
+a cell.
 """
 
 from __future__ import annotations
@@ -393,8 +401,15 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     if asks_quantity and KEY in units:
         # A key asked for: a row with a key combination in a cell, best under a "Hotkey" header;
         # a hotkey table's row without one (an action with no default key) does not answer.
-        if any(_KEY_CELL.fullmatch(c.strip()) for c in row.cells if c):
-            q_score = NAMED if syn & (headers | label) else 0.7
+        # A lone letter or "-" is a key only under a header naming keys; "Ctrl+S" or "F8" anywhere.
+        for col, cell in enumerate(row.cells):
+            if not cell or not _KEY_CELL.fullmatch(cell.strip()):
+                continue
+            if syn & _stems(row.headers[col] if col < len(row.headers) else ""):
+                q_score = NAMED
+                break
+            if "+" in cell or re.fullmatch(r"F\d{1,2}", cell.strip()):
+                q_score = 0.7
     elif asks_quantity:
         if syn & (headers | label):  # a "Torque" column, or a row labelled "Recommended fuse"
             q_score = NAMED
