@@ -13,6 +13,14 @@ Two ways in, scored together:
   only from a floor up.
 A row is returned only when its thing words or a value match, or its meaning is close enough, so an
 unrelated question gets none. Without the embedding (no model) the words and values still work.
+
+The quantity may be asked without its word: "how heavy" asks a weight, "how far apart" a distance,
+"how long" a time, "charge level" a percentage, "which key" a key combination (`KIND_PHRASES`), so
+the "Weight (pump, motor, baseplate) | 98 kg" row answers "how heavy is the set". A key the
+question names ("the Q key", "pressing J", "Ctrl+Shift+M") is looked up as a whole cell. A value
+many rows hold ("3D" of "the 3D viewer") and a lone digit ("set to 1") only rank the rows the words
+found (`_value_weight`); a value named in a row's caption or heading counts for it, less than in
+a cell.
 """
 
 from __future__ import annotations
@@ -49,8 +57,8 @@ _q("voltage volts volt", "voltage", "V|V AC|V DC|kV|mV")
 _q("current amps amperage ampere", "current amps", "A|mA")
 _q("pressure pressures", "pressure", "bar|mbar|psi|kPa|MPa|Pa")
 _q("temperature temperatures temp", "temperature", "°C|°F|K")
-_q("power wattage", "power", "W|kW|VA|kVA")
-_q("weight mass", "weight mass", "kg|g|lb")
+_q("power wattage watts", "power", "W|kW|VA|kVA")
+_q("weight mass kilos kilograms pounds", "weight mass", "kg|g|lb")
 _q("speed rpm", "speed", "rpm")
 _q("frequency", "frequency", "Hz|kHz|MHz")
 _q("flow", "flow", "")
@@ -64,6 +72,46 @@ _q("setting default factory", "setting default factory", "")
 _q("range", "range", "")
 _q("runtime", "runtime", "min|h")
 _q("capacity", "capacity", "Ah|kW|L")
+
+# The same kinds asked by a phrase rather than named ("how heavy" asks a weight, "how far apart" a
+# distance, "charge level" a percentage, "which key" a key combination): (pattern, the synonyms the
+# row's label or headers may name it by, its units). KEY stands for a cell that is a key combination.
+KEY = "key"
+KIND_PHRASES: list[tuple[re.Pattern, frozenset[str], frozenset[str]]] = []
+
+
+def _k(pattern: str, synonyms: str, units: str) -> None:
+    KIND_PHRASES.append((re.compile(pattern, re.IGNORECASE), frozenset(synonyms.split()),
+                         frozenset(u for u in units.split("|") if u)))
+
+
+_k(r"\bhow heavy\b|\bweighs?\b", "weight mass", "kg|g|lb")
+_k(r"\bhow (?:far(?: apart)?|wide|deep|thick|tall|high|big)\b", "gap clearance distance length width depth "
+   "height thickness size dimension dimensions", "mm|µm|cm|m|in")
+_k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "time duration runtime period interval "
+   "length", "s|min|h|ms")
+_k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
+_k(r"\bhow fast\b", "speed rate", "rpm")
+_k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
+_k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
+_k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
+
+# A key combination ("Q", "Shift+Z", "Ctrl+Shift+M", "F8"): a cell of a hotkey table, and a key a
+# question names ("the Q key", "pressing J", "Ctrl+S").
+_MOD = r"(?i:ctrl|control|shift|alt|option|cmd|command|meta|super)"
+_KEY_NAME = (r"(?i:[a-z0-9]|f\d{1,2}|tab|space|enter|return|esc|escape|del|delete|ins|insert|home|end|pgup|pgdn"
+             r"|page ?up|page ?down|up|down|left|right|backspace|[`~!@#$%^&*()\-_=+\[\]{};:'\",.<>/?\\|])")
+_KEY_CELL = re.compile(rf"(?:{_MOD}\s*\+\s*)*{_KEY_NAME}|{_MOD}")
+_KEY_ASKED = re.compile(
+    rf"\b(?:the\s+)?((?:{_MOD}\s*\+\s*)*(?:[A-Z0-9]|F\d{{1,2}}|Tab|Space|Enter|Esc|Del|Delete|Insert|Home|End"
+    rf"|Backspace))\s+(?:key|hotkey|shortcut)\b"
+    rf"|\b(?:press(?:es|ing)?|hit(?:ting)?|hold(?:ing)?)\s+((?:{_MOD}\s*\+\s*)*(?:[A-Z0-9]|F\d{{1,2}}|{_MOD}))(?![\w+])"
+    rf"|\b((?:{_MOD}\s*\+\s*)+{_KEY_NAME})(?![\w+])")
+# A digit standing alone ("smtpd_tls_loglevel set to 1"): a value the number reader leaves out
+# (list numbering), matched only as a whole cell and only as a hint, never as an answer alone.
+_DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
+CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
+COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
 
 _STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
 how much many do does did i we you it its this that these those my our should shall must can could
@@ -135,8 +183,18 @@ def _words(text: str) -> list[str]:
     return [m.group(0).lower() for m in _WORD.finditer(text or "")]
 
 
+_PREFIX = re.compile(r"^(?:re|pre|over|under)(?=[a-z]{5,})")
+
+
 def _stems(text: str) -> set[str]:
-    return {_stem(w) for w in _words(text)}
+    """The stems of a text's words, a prefixed word also without its prefix ("recharge" holds
+    "charge", "overload" "load"), so a question's plain word finds the row's compound one."""
+    out = set()
+    for w in _words(text):
+        out.add(_stem(w))
+        if _PREFIX.match(w):
+            out.add(_stem(_PREFIX.sub("", w)))
+    return out
 
 
 def _value_tokens(values: list[Value]) -> set[str]:
@@ -163,16 +221,38 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         qvec = embedder.embed([query])[0]
     values = query_values(query)
     value_words = _value_tokens(values)
-    words = [w for w in _words(query) if w not in _STOP]
+    keys = _asked_keys(query)
+    values += [Value(None, KEY, k, "key:" + _key_norm(k)) for k in keys]
+    value_words |= {w for k in keys for w in _words(k)}
+    seen = {v.key for v in values}
+    values += [Value(float(m.group(0)), "", m.group(0), "q:" + m.group(0)) for m in _DIGIT.finditer(query)
+               if "q:" + m.group(0) not in seen]
+    value_words |= {v.raw for v in values if v.unit == ""}
+    # The kind asked by a phrase ("how heavy"). With a quantity word beside it either may be what is
+    # asked ("how high is the pressure"; "how long do the batteries take to charge": a time), so the
+    # row may name or carry either, and the quantity word counts as a thing word too.
+    synonyms: set[str] = set()
+    units: set[str] = set()
+    phrase_words: set[str] = set()
+    for pattern, syn, unit in KIND_PHRASES:
+        for m in pattern.finditer(query):
+            synonyms |= syn
+            units |= unit
+            phrase_words |= set(_words(m.group(0)))
+    words = [w for w in _words(query) if w not in _STOP and w not in phrase_words]
     quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
     if any(w not in GENERIC for w in quantity):
         quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
     thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
-    synonyms = set().union(*(QUANTITY_WORDS[w][0] for w in quantity)) if quantity else set()
-    units = set().union(*(QUANTITY_WORDS[w][1] for w in quantity)) if quantity else set()
+    for w in quantity:
+        synonyms |= QUANTITY_WORDS[w][0]
+        units |= QUANTITY_WORDS[w][1]
+    if phrase_words:  # the quantity word may be the thing too ("how long do the batteries take to charge")
+        thing += [w for w in quantity if w not in GENERIC]
+        quantity = quantity or ["(phrase)"]
 
     candidates: dict[int, float] = {}  # row id -> bm25 (lower is better in SQLite)
-    search_words = thing + quantity + sorted(synonyms)
+    search_words = thing + [w for w in quantity if w in QUANTITY_WORDS] + sorted(synonyms)
     if search_words:
         try:
             for r in db.execute(
@@ -182,14 +262,13 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         except Exception:  # an FTS syntax corner case must not cost the value lookup
             candidates = {}
     value_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, query value index)]
+    counts: list[int] = []  # rows holding each value of the question
     for i, v in enumerate(values):
-        if v.number is None or v.unit:
-            sql, args = "SELECT row_id, col FROM spec_values WHERE key = ?", (v.key,)
-        else:  # a bare number in the question: that number in any unit
-            sql, args = "SELECT row_id, col FROM spec_values WHERE number = ? AND unit != 'code'", (v.number,)
-        for r in db.execute(sql + " LIMIT 500", args):
-            value_rows.setdefault(r["row_id"], []).append((r["col"], i))
-            candidates.setdefault(r["row_id"], 0.0)
+        found = _value_rows(db, v)
+        counts.append(len({row_id for row_id, _col in found}))
+        for row_id, col in found:
+            value_rows.setdefault(row_id, []).append((col, i))
+            candidates.setdefault(row_id, 0.0)
     sims = _nearest(db, qvec) if qvec is not None else {}
     if sims:  # the rows the words or values found get their similarity too, nearest or not
         sims.update(_similarities(db, qvec, [r for r in candidates if r not in sims]))
@@ -198,11 +277,15 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     if not candidates:
         return []
     rows = _load(db, list(candidates))
-    thing_stems = _weights(db, thing)
     syn = {_stem(s) for s in synonyms}
     out = []
+    weights = [_value_weight(v, n) for v, n in zip(values, counts, strict=True)]
+    # A value many rows hold names where to look ("3D" of "the 3D viewer"), as a thing word does.
+    thing_stems = _weights(db, thing + [w for v, wt in zip(values, weights, strict=True) if wt < 0.5 and v.number is None
+                                        for w in _words(v.raw)])
     for row in rows:
-        score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values)
+        score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
+                              weights)
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
         sim = sims.get(row.row_id, 0.0)
         score += VEC_WEIGHT * max(0.0, sim - SIM_BASE)
@@ -215,6 +298,46 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         out.append(row)
     out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
     return out[:k]
+
+
+def _key_norm(key: str) -> str:
+    return re.sub(r"\s+", "", key).lower()
+
+
+def _asked_keys(query: str) -> list[str]:
+    """The keys a question names: "the Q key", "pressing J", "Ctrl+Shift+M"."""
+    return list(dict.fromkeys(next(g for g in m.groups() if g) for m in _KEY_ASKED.finditer(query)))
+
+
+def _value_rows(db, v: Value) -> list[tuple[int, int]]:
+    """(row id, column) of the cells holding the question's value `v` (at most 500)."""
+    if v.unit == KEY:  # a key: a cell that is exactly it, among the rows holding its words
+        words = _words(v.raw)
+        sql = ("SELECT r.id, CAST(j.key AS INTEGER) FROM spec_rows r, json_each(r.cells) j WHERE r.id IN"
+               " (SELECT rowid FROM spec_rows_fts WHERE spec_rows_fts MATCH ?)"
+               " AND lower(replace(j.value, ' ', '')) = ? LIMIT 500")
+        args: tuple = (" AND ".join(f'"{w}"' for w in words), _key_norm(v.raw))
+        if not words:
+            return []
+    elif v.number is None or v.unit:
+        sql, args = "SELECT row_id, col FROM spec_values WHERE key = ? LIMIT 500", (v.key,)
+    else:  # a bare number in the question: that number in any unit
+        sql, args = "SELECT row_id, col FROM spec_values WHERE number = ? AND unit != 'code' LIMIT 500", (v.number,)
+    try:
+        return [(r[0], r[1]) for r in db.execute(sql, args)]
+    except Exception:  # noqa: BLE001 - an FTS syntax corner case: no rows by this value
+        return []
+
+
+def _value_weight(v: Value, rows: int) -> float:
+    """How much a row holding the question's value `v` counts: fully for a value few rows hold
+    (a fault code, a torque), less for one many hold ("3D" all over a 3D viewer's hotkeys) and
+    little for a lone digit. Below 0.5 a value is a hint: it ranks rows the words found but does
+    not make a row an answer."""
+    w = min(1.0, COMMON_VALUE / rows) if rows else 1.0
+    if v.unit == "" and v.number is not None and len(v.raw) == 1:
+        w = min(w, 0.4)
+    return w
 
 
 def _nearest(db, qvec: np.ndarray) -> dict[int, float]:
@@ -262,8 +385,9 @@ def _cover(weights: dict[str, float], stems: set[str]) -> float:
 
 
 def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
-           hits: list[tuple[int, int]], values: list[Value]) -> tuple[float, str | None]:
-    """(score, why it matched) of one row; why is None when the row does not answer at all."""
+           hits: list[tuple[int, int]], values: list[Value], weights: list[float]) -> tuple[float, str | None]:
+    """(score, why it matched) of one row; why is None when the row does not answer at all.
+    `weights`: how much each of the question's `values` counts (`_value_weight`)."""
     cells = _stems(" ".join(row.cells))
     label = _stems(row.label())
     headers = _stems(" ".join(row.headers + [row.caption]))
@@ -274,7 +398,19 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # The quantity asked for: named by the table's headers or caption (a "Torque" column), carried by
     # a value's unit (N·m), or only mentioned in a cell's prose (weakest).
     q_score = 0.0
-    if asks_quantity:
+    if asks_quantity and KEY in units:
+        # A key asked for: a row with a key combination in a cell, best under a "Hotkey" header;
+        # a hotkey table's row without one (an action with no default key) does not answer.
+        # A lone letter or "-" is a key only under a header naming keys; "Ctrl+S" or "F8" anywhere.
+        for col, cell in enumerate(row.cells):
+            if not cell or not _KEY_CELL.fullmatch(cell.strip()):
+                continue
+            if syn & _stems(row.headers[col] if col < len(row.headers) else ""):
+                q_score = NAMED
+                break
+            if "+" in cell or re.fullmatch(r"F\d{1,2}", cell.strip()):
+                q_score = 0.7
+    elif asks_quantity:
         if syn & (headers | label):  # a "Torque" column, or a row labelled "Recommended fuse"
             q_score = NAMED
         elif units and any(v["unit"] in units and len(row.cells[v["col"]]) <= VALUE_CELL for v in row.values
@@ -293,18 +429,29 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     hits = [(c, i) for c, i in hits if values[i].key not in product]
     for col, i in set(hits):
         cell = row.cells[col] if col < len(row.cells) else ""
-        v_score += 1.0 + (0.6 if col == 0 else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0)
+        if weights[i] >= 0.5:
+            v_score += weights[i] * (1.0 + (0.6 if col == 0 else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
+        elif len(cell) <= len(values[i].raw) + 2:
+            v_score += weights[i]  # a common value ranks only the rows holding it as a cell of its own
+    held = {i for _c, i in hits}
+    hits = [(c, i) for c, i in hits if weights[i] >= 0.5]  # a common value or a lone digit only ranks
     words = len(_words(" ".join(row.cells)))
     long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
     score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
     if asks_quantity and q_score < 0.7 and not hits:
         score -= 1.0  # the row holds no value of the kind asked for (at most mentions one in prose)
+    if values:
+        # The question's value named around the row (a chip in the table's heading, "STM32F103 step
+        # rate benchmark") says the row is about it, less than holding it in a cell does.
+        around = {f.key for f in facts(" ".join(row.headers + [row.caption, row.section]))}
+        score += CONTEXT_VALUE * sum(weights[i] for i, v in enumerate(values)
+                                     if v.key in around and v.key not in product and i not in held)
     if not hits and values:
         # The question names a value ("13 A", "M12") this row does not hold, in its cells or around
         # them (a chip named in a column header, "I2C" in the caption).
-        around = {f.key for f in facts(" ".join(row.headers + [row.caption, row.section]))} | product
-        if any(v.key not in around for v in values):
-            score -= 1.0
+        around |= product
+        score -= max((min(1.0, 2 * weights[i]) for i, v in enumerate(values) if v.key not in around and i not in held),
+                     default=0.0)
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
     # for and the thing is named in it or around it (caption, heading, headers, manual); or its
     # cells hold the thing and, with what is around them, most of the question's weight (one

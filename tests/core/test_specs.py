@@ -372,3 +372,92 @@ def test_a_library_without_the_row_vector_table_still_stores_and_finds_rows(sess
     assert _row(db, "Main fuse") is not None
     rows = specs.search(db, "main fuse rating of the boiler", embedder=session.embedder)
     assert rows[0].cells == ["Main fuse", "10 A"] and rows[0].similarity is None
+
+
+def _datasheet(path: Path) -> Path:
+    path.write_text("""# Compressor CX-9 data sheet
+
+## Technical data
+
+| Parameter | Value |
+|---|---|
+| Weight (compressor, frame) | 98 kg |
+| Gap between belt pulleys | 4 mm |
+| Recharge time | 3 h |
+| Supply voltage | 400 V |
+| Discharge pressure, maximum | 28 bar |
+
+## Display hotkeys
+
+| Action | Default Hotkey | Description |
+|---|---|---|
+| View Bottom | Shift+Z | Show the drawing from underneath |
+| Zoom In | F1 | Zoom in on the drawing |
+| Open Help |  | Show the help window |
+| Toggle Grid | G | Show or hide the grid |
+
+## Log levels
+
+What the controller's log_level setting records:
+
+| Level | Logged |
+|---|---|
+| 0 | Log nothing |
+| 1 | Log a summary line per start |
+| 2 | Log every sensor reading |
+""", encoding="utf-8")
+    return path
+
+
+def _datasheet_library(session, tmp_path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    _datasheet(docs / "cx9.md")
+    report = ingest.run(session.db, session.embedder, [docs])
+    assert not report.failed and len(report.added) == 1
+
+
+def test_a_question_by_quantity_kind_finds_a_row_it_shares_no_quantity_word_with(session, tmp_path):
+    _datasheet_library(session, tmp_path)
+    db = session.db
+    # Words and values only (no vectors): "how heavy" asks a weight, the row says "Weight ... 98 kg".
+    rows = specs.search(db, "How heavy is the compressor on its frame?")
+    assert rows[0].cells == ["Weight (compressor, frame)", "98 kg"] and rows[0].match == "quantity"
+    rows = specs.search(db, "How far apart should the belt pulleys be?")
+    assert rows[0].cells == ["Gap between belt pulleys", "4 mm"] and rows[0].match == "quantity"
+    # "how long" asks a time; the quantity word beside it ("charge") is then the thing, and a
+    # prefixed word in the row ("Recharge") holds it.
+    rows = specs.search(db, "How long does a compressor charge take?")
+    assert rows[0].cells == ["Recharge time", "3 h"]
+    # A vague phrase ("how high") beside a quantity word: the quantity word is still asked.
+    assert specs.search(db, "How high can the discharge pressure go?")[0].cells == \
+        ["Discharge pressure, maximum", "28 bar"]
+
+
+def test_a_key_question_finds_key_cells(session, tmp_path):
+    _datasheet_library(session, tmp_path)
+    db = session.db
+    # A key the question names is looked up as a whole cell, however short.
+    rows = specs.search(db, "What does the G key do?")
+    assert rows[0].cells[0] == "Toggle Grid" and rows[0].match == "value"
+    assert specs.search(db, "what does pressing Shift+Z do")[0].cells[0] == "View Bottom"
+    assert specs.search(db, "What does Shift + z do in the drawing?")[0].cells[0] == "View Bottom"
+    # "which key" asks for a key combination: the action with no default key is not the answer.
+    rows = specs.search(db, "Which key shows the drawing from underneath?")
+    assert rows[0].cells[:2] == ["View Bottom", "Shift+Z"] and rows[0].match == "quantity"
+    rows = specs.search(db, "Which hotkey opens the help window?")
+    assert all(r.match in specs.LOOSE for r in rows if r.cells[0] == "Open Help")
+    assert specs.direct_row(rows) is None or specs.direct_row(rows).cells[0] != "Open Help"
+
+
+def test_a_lone_digit_ranks_rows_but_answers_nothing_alone(session, tmp_path):
+    _datasheet_library(session, tmp_path)
+    db = session.db
+    # "set to 1": the row whose cell is exactly 1, in the table the words found.
+    rows = specs.search(db, "What does the controller log with log_level set to 1?")
+    assert rows[0].cells == ["1", "Log a summary line per start"]
+    assert specs.search(db, "What does the controller log with log_level set to 2?")[0].cells[0] == "2"
+    # A digit alone is a hint: the rows holding it do not answer an unrelated question.
+    for q in ["Which element has atomic number 1?", "What is 2 plus 2?"]:
+        assert specs.search(db, q) == [], q
+        assert specs.search(db, q, embedder=session.embedder) == [], q
