@@ -127,6 +127,34 @@ def test_device_in_its_own_format_is_converted(qtbot, tmp_path, services):
     wl.stop()
 
 
+def test_chime_heard_over_the_command_is_filtered_out(qtbot, tmp_path, services):
+    """The microphone hears the app's own chime over the start of the command ("okay nabu",
+    chime, "next step" while it still sounds): the take is still "next step", nothing more."""
+    from assistant.speech.audio import decode_file
+    from assistant.speech.chime import chime_samples
+    from ui.voice.wake import WakeListener
+
+    wake = decode_file(speak("okay nabu", tmp_path / "wake.wav")) * 0.5
+    command = decode_file(speak("next step", tmp_path / "next.wav")) * 0.5
+    z = lambda s: np.zeros(int(s * 16000), np.float32)  # noqa: E731
+    audio = np.concatenate([z(0.5), wake, z(0.15), command, z(2.0)])
+    at = int((0.5 + 0.05) * 16000) + wake.size  # the chime starts just after the wake word, over "next"
+    chime = chime_samples(16000, volume=0.5)
+    audio[at:at + chime.size] += chime
+    for chime_on in (True, False):
+        services.settings = services.settings.model_copy(update={"wake_chime": chime_on})
+        wl = WakeListener(services)
+        fake_device(wl)
+        wl.start()
+        with qtbot.waitSignal(wl.utterance, timeout=120_000) as got:
+            feed(wl, (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+        wl.stop()
+        if chime_on:
+            from assistant.procedures.commands import match
+
+            assert match(got.args[0]).kind == "next", got.args
+
+
 def test_nothing_after_the_wake_word_is_one_message(qtbot, tmp_path, services):
     from ui.voice.wake import NO_SPEECH_S, WakeListener
 
@@ -174,24 +202,40 @@ def test_unknown_model_is_a_message(qtbot, services, monkeypatch):
 
 def test_wake_word_through_a_virtual_microphone(tmp_path):
     """The real QAudioSource recording from PulseAudio: "okay nabu, next step" played into the
-    virtual microphone; the listener emits woke, then an utterance with "next"."""
+    virtual microphone; the listener emits woke, plays the chime (QSoundEffect, to the sink the
+    microphone records: it hears its own chime, over the command), then an utterance with "next"."""
+    from assistant.speech.audio import decode_file
+    from assistant.speech.chime import NOTE_S, tone_level_db
     from tests import pulse
 
-    require_tools(*pulse.TOOLS)
+    require_tools(*pulse.TOOLS, "parecord")
     wav = speak(COMMAND, tmp_path / "command.wav")
+
+    def chime_peak(x: np.ndarray) -> float:
+        """The loudest the chime's tones are in any stretch of the chime's length."""
+        n = int(2 * NOTE_S * 16000)
+        return max(tone_level_db(x[i:i + n]) for i in range(0, max(1, x.size - n), n // 4))
+
     outs = []
     # As in test_voice.py: a sound server starved of CPU on a loaded machine can leave holes in the
     # "microphone" signal, so a second take is allowed; a broken path (no wake, no words) fails both.
     for take in range(2):
         with pulse.virtual_microphone(tmp_path / f"pulse-{take}") as client:
+            heard = tmp_path / f"heard-{take}.wav"
+            rec = pulse.record(heard, client)
             env = {**os.environ, **client, "QT_QPA_PLATFORM": "offscreen", "FA_TEST_WAV": str(wav)}
             r = subprocess.run([sys.executable, "-m", "tests.ui.wake_mic_app"], env=env, capture_output=True,
                                text=True, timeout=600, cwd=Path(__file__).resolve().parents[2])
+            rec.terminate()
+            rec.wait(10)
         assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
         out = json.loads(r.stdout.strip().splitlines()[-1])
         outs.append(out)
         assert out["max_level"] > 0.05, out  # the microphone heard the player
+        assert out["chime_problem"] is None and out["chimes"] == 1, out  # the chime played, once
         if out["events"][:1] == ["woke"] and any("next" in e.lower() for e in out["events"][1:]):
             break
     else:
         raise AssertionError(f"expected woke, then an utterance with 'next', in one of two takes: {outs}")
+    # What the microphone heard had the chime in it, far louder than the speech alone has those tones.
+    assert chime_peak(decode_file(heard)) > chime_peak(decode_file(wav)) + 10

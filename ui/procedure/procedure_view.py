@@ -207,6 +207,7 @@ class ProcedureView(QWidget):
         self.voice = TalkController(services, parent=self)
         self.voice.vocabulary = commands.VOCABULARY  # primed for commands, decoded greedily: fast
         self.voice.beam_size = 1
+        self.voice.short = True  # a command: the short window (assistant.speech.transcription)
         self.voice.transcribed.connect(self.hear)
         self.voice.message.connect(self.message)
         self.voice.state_changed.connect(self._voice_state)
