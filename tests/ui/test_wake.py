@@ -99,6 +99,26 @@ def test_command_run_on_without_a_pause(qtbot, tmp_path, services):
     assert "next" in got.args[0].lower(), got.args
 
 
+def test_command_in_procedure_mode_is_decoded_as_its_push_to_talk(qtbot, tmp_path, services):
+    """While procedure mode is on screen the take after the wake word is decoded as its talk
+    button's (the command words, greedy, the short window): "what torque" is a question, which
+    the Ask page's decoding hears as "What's tork?" in espeak's voice."""
+    from assistant.procedures import commands
+    from ui.voice.talk import TalkController
+    from ui.voice.wake import WakeListener
+
+    talk = TalkController(services)
+    talk.vocabulary, talk.beam_size, talk.short = commands.VOCABULARY, 1, True
+    wl = WakeListener(services)
+    wl.command_talk = lambda: talk
+    fake_device(wl)
+    wl.start()
+    with qtbot.waitSignal(wl.utterance, timeout=120_000) as got:
+        feed(wl, pcm(speak("okay nabu, what torque", tmp_path / "q.wav")))
+    wl.stop()
+    assert commands.match(got.args[0]).kind == "question", got.args
+
+
 def test_device_in_its_own_format_is_converted(qtbot, tmp_path, services):
     """A microphone that only gives 48 kHz stereo float (many USB headsets): chunks are converted
     to 16 kHz mono s16 one by one, and the wake word is still heard."""

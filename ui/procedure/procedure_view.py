@@ -14,7 +14,7 @@ import logging
 import math
 import threading
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -531,8 +531,11 @@ class ProcedureView(QWidget):
     def _log(self, note_id: str, line: str) -> None:
         with self._queue_lock:
             self._queue.append((note_id, line))
-        self.services.submit(lambda ctx: self._write(NoteStore(ctx.db)), lane="notes", name="procedure-log",
-                             on_error=self._log_failed)
+        # Written once the new step is painted (Qt paints pending updates before a zero timer):
+        # the write's thread would otherwise compete with the repaint for the CPU.
+        # (None left by then: `flush` wrote them at close.)
+        QTimer.singleShot(0, self, lambda: self.pending and self.services.submit(
+            lambda ctx: self._write(NoteStore(ctx.db)), lane="notes", name="procedure-log", on_error=self._log_failed))
 
     def _write(self, store: NoteStore) -> int:
         """Write the queued lines, oldest first (a worker, or `flush` at close). Returns how many."""

@@ -99,6 +99,10 @@ class WakeListener(QObject):
         self.job = None
         self._talk_busy = False
         self._recent = b""  # the last PRE_ROLL_S of audio while listening
+        # Procedure mode's push-to-talk while its page is on screen (HandsFree sets this), else None:
+        # the take is then a command, decoded as that controller decodes its own (command words,
+        # its beam width, the short window).
+        self.command_talk: Callable[[], object | None] = lambda: None
         self.chime = Chime(self)
         self._chime_filter: ChimeFilter | None = None  # while a take that the chime may be in is recorded
 
@@ -183,11 +187,17 @@ class WakeListener(QObject):
 
     def _transcribe(self, samples: np.ndarray) -> None:
         settings = self.services.settings
+        talk, vocabulary, short = self.command_talk(), None, False
+        if talk is not None:
+            if talk.beam_size:
+                settings = settings.model_copy(update={"stt_beam_size": talk.beam_size})
+            vocabulary = list(talk.vocabulary) if talk.vocabulary is not None else None
+            short = talk.short
 
         def run(ctx):
             model = load(threads=settings.stt_threads, cfg=settings)
-            return transcribe(samples, settings=settings, model=model, cancel=ctx.cancel,
-                              label=self.tr("the spoken command")).result()
+            return transcribe(samples, settings=settings, model=model, cancel=ctx.cancel, prompt_terms=vocabulary,
+                              label=self.tr("the spoken command"), short=short).result()
 
         self._set("transcribing")
         job = self.services.submit(run, lane="stt", name="wake-utterance")

@@ -1652,6 +1652,16 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../settings_dialog.py" line="278"/>
+        <source>Chime when the wake word is heard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="280"/>
+        <source>Chime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../settings_dialog.py" line="316"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
