@@ -27,6 +27,7 @@ class Chime(QObject):
         super().__init__(parent)
         self.effect = None
         self.problem: str | None = None
+        self.asked = 0  # how many times play() was called (with or without a sound device)
         self._pending = False
         try:
             from PySide6.QtMultimedia import QSoundEffect
@@ -42,6 +43,7 @@ class Chime(QObject):
             log.warning("no chime after the wake word: %s", e)
 
     def play(self) -> None:
+        self.asked += 1
         if self.effect is None:
             return
         if self.effect.status() == self.effect.Status.Loading:
