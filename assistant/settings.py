@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     wake_word: bool | None = Field(None, description="listen for the wake word, then for a spoken command; "
                                    "None: on in kiosk mode, off on the desktop")
     wake_word_model: str = Field("okay_nabu", description="okay_nabu | hey_jarvis | hey_mycroft | alexa")
+    wake_chime: bool = Field(True, description="a short chime when the wake word is heard: say the command")
     # Scanned pages (issue 13)
     ocr: bool = Field(True, description="read pages without a text layer (scans, photos, image files) by OCR "
                       "while adding manuals; off: such pages are reported and left unsearchable")

@@ -10,13 +10,15 @@ in the real main window) is held, the audio is fed to the recorder in 40 ms chun
 does, the button is released (t0), and the clock stops when the view reports the new step painted
 (its `step_shown` signal, emitted from the step text's paint event) or, for a command it did not
 take as a step move, when it reported what it heard. Everything in between is the app: the
-TalkController, the `stt` lane (tiny.en, VAD, primed with the command words and decoded greedily as
-procedure mode does), the command grammar,
+TalkController, the `stt` lane (tiny.en, VAD, primed with the command words and decoded greedily in
+the short window as procedure mode does), the command grammar,
 the run's log line queued on the notes lane, the repaint.
 
 The peer: `assistant.speech.transcription.transcribe` on the same audio with the same model,
-settings, prompt and beam width, called directly (no GUI, no lanes) — so the ratio shows what the command
-path adds to the transcription itself. Target: median and p90 <= 800 ms on the 2-core machine.
+settings, prompt, beam width and window, called directly (no GUI, no lanes) — so the ratio shows what
+the command path adds to the transcription itself. A second peer, the same call with Whisper's 30 s
+window (`short=False`, as every command was decoded before), shows what the short window saves, and
+how many commands each gets right. Target: median and p90 <= 800 ms on the 2-core machine.
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ def main() -> int:
         shown: list[int] = []
         v.heard.connect(lambda kind, what: heard.append((kind, what)))
         v.step_shown.connect(shown.append)
-        app_ms, peer_ms, rows_out, right = [], [], [], 0
+        app_ms, peer_ms, long_ms, rows_out, right, long_right = [], [], [], [], 0, 0
         for name, text, kind, how, audio in clips:
             data = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
             heard.clear()
@@ -164,25 +166,37 @@ def main() -> int:
             if moved:
                 app_ms.append((t1 - t0) * 1000)
             p0 = time.perf_counter()
-            said = transcribe(audio, settings=settings, model=model, prompt_terms=prompt_terms).result().text.strip()
+            said = transcribe(audio, settings=settings, model=model, prompt_terms=prompt_terms,
+                              short=voice.short).result().text.strip()
             peer_ms.append((time.perf_counter() - p0) * 1000)
+            p0 = time.perf_counter()
+            said_long = transcribe(audio, settings=settings, model=model, prompt_terms=prompt_terms).result().text.strip()
+            long_ms.append((time.perf_counter() - p0) * 1000)
+            long_right += match(said_long).kind == kind
             rows_out.append([name, how, text, said or "-", got, "ok" if ok else "MISS",
-                             f"{app_ms[-1]:.0f}" if moved else "-", f"{peer_ms[-1]:.0f}"])
+                             f"{app_ms[-1]:.0f}" if moved else "-", f"{peer_ms[-1]:.0f}", said_long or "-",
+                             f"{long_ms[-1]:.0f}"])
             print(f"   {name} {how:16} {text!r:22} heard {said!r:28} -> {got:8} {'ok' if ok else 'MISS':4} "
-                  f"app {rows_out[-1][6]:>5} ms  transcribe {peer_ms[-1]:5.0f} ms", flush=True)
+                  f"app {rows_out[-1][6]:>5} ms  transcribe {peer_ms[-1]:5.0f} ms  "
+                  f"30 s window {long_ms[-1]:5.0f} ms {said_long!r}", flush=True)
         print()
-        print(table(["clip", "voice", "said", "transcript", "command", "", "app ms", "transcribe ms"], rows_out))
+        print(table(["clip", "voice", "said", "transcript", "command", "", "app ms", "transcribe ms",
+                     "30 s window", "ms"], rows_out))
         print()
         n = len(clips)
         summary = [
             ["app: release -> step painted", len(app_ms), f"{median(app_ms):.0f} ms", f"{percentile(app_ms, 90):.0f} ms"],
             ["peer: transcribe() alone", len(peer_ms), f"{median(peer_ms):.0f} ms",
              f"{percentile(peer_ms, 90):.0f} ms"],
+            ["peer: transcribe(), 30 s window", len(long_ms), f"{median(long_ms):.0f} ms",
+             f"{percentile(long_ms, 90):.0f} ms"],
         ]
         print(table(["path", "commands", "median", "p90"], summary))
         ratio = median(app_ms) / median(peer_ms) if peer_ms and app_ms else float("nan")
         print(f"command accuracy (right command, and it moved a step): {right}/{n} = {right / n:.0%}")
         print(f"app / transcription-alone (medians): {ratio:.2f}; target: median and p90 <= 800 ms")
+        print(f"app / 30 s-window transcription (medians): {median(app_ms) / median(long_ms):.2f}; "
+              f"the 30 s window's transcripts: {long_right}/{n} right commands (grammar)")
         print(f"grammar alone on the {n} transcripts: "
               f"{sum(match(r[3]).kind == k for r, (_n, _t, k, _h, _a) in zip(rows_out, clips, strict=True))}/{n}")
         w.force_close()

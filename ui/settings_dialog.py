@@ -284,6 +284,9 @@ class SettingsDialog(QDialog):
             self.wake_model.addItem(f"“{PHRASES[m].title()}”", m)
         self.wake_model.setCurrentIndex(max(0, self.wake_model.findData(s.wake_word_model)))
         self._row(form, self.tr("Wake phrase"), self.wake_model)
+        self.wake_chime = QCheckBox(self.tr("Chime when the wake word is heard"))
+        self.wake_chime.setChecked(s.wake_chime)
+        self._row(form, self.tr("Chime"), self.wake_chime)
 
     def _row(self, form: QFormLayout, text: str, field) -> None:
         """A form row whose label column has the same width in every section."""
@@ -422,6 +425,7 @@ class SettingsDialog(QDialog):
                            ("speech_voice", self.voice_picker.voice()),
                            ("wake_word", self.wake_word.currentData()),
                            ("wake_word_model", self.wake_model.currentData()),
+                           ("wake_chime", self.wake_chime.isChecked()),
                            ("voice_auto_ask", self.auto_ask.currentData()), ("ocr", self.ocr.isChecked()),
                            ("sync_url", self.sync_url.text().strip() or None),
                            ("sync_db", self.sync_db.text().strip() or "field-notes"),

@@ -111,10 +111,23 @@ def load(name: str | None = None, threads: int | None = None, cfg: Settings | No
         return _loaded[key]
 
 
-def warm_up(model: SpeechModel) -> None:
-    """Run the model once on a short tone so the first real request is not slowed by lazy set-up."""
+def warm_up(model: SpeechModel, short: bool = False) -> None:
+    """Run the model once on a short tone so the first real request is not slowed by lazy set-up
+    (`short`: through the short window spoken commands are decoded in, instead of the 30 s one)."""
     t = np.arange(SAMPLE_RATE // 2) / SAMPLE_RATE
     tone = (0.1 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    if short:
+        import ctranslate2
+
+        from .transcription import SHORT_WINDOW_S
+
+        fx = model.whisper.feature_extractor
+        frames = int(SHORT_WINDOW_S * fx.sampling_rate) // fx.hop_length
+        x = np.zeros(frames * fx.hop_length, np.float32)
+        x[:tone.size] = tone
+        feats = np.ascontiguousarray(fx(x, padding=0)[None, :, :frames])
+        model.whisper.model.encode(ctranslate2.StorageView.from_array(feats))
+        return
     segments, _ = model.whisper.transcribe(tone, language="en", beam_size=1, vad_filter=False,
                                            without_timestamps=True)
     for _ in segments:

@@ -21,6 +21,13 @@ from .vocabulary import build_prompt
 log = logging.getLogger(__name__)
 
 MIN_SECONDS = 0.3  # shorter than a single short word: a slip of the talk key
+# A spoken command (`short=True`) is encoded in a window of this length instead of Whisper's 30 s:
+# the encoder's cost grows with its input (attention more than linearly), and on tiny.en it is
+# nearly all of a command's transcription (bench/procedure_voice.py). 15 s of which 2 s are speech
+# decoded the 50 bench commands as well as 30 s; 10 s and less made Whisper repeat itself ("back,
+# back, back"): it learned where speech ends from a long stretch of silence after it.
+SHORT_WINDOW_S = 15.0
+SHORT_MAX_TOKENS = 32  # a command, or a question about the step, is a handful of words
 SILENT_PEAK = 10 ** (-60 / 20)  # below -60 dBFS everywhere: nothing was recorded
 
 
@@ -77,8 +84,9 @@ class Transcription:
 
     def __init__(self, audio, *, settings: Settings, model: SpeechModel | str | None = None,
                  cancel: threading.Event | None = None, prompt_terms: Sequence | None = None,
-                 label: str | None = None):
+                 label: str | None = None, short: bool = False):
         self.audio = audio
+        self.short = short
         self.model_arg = model
         self.cancel = cancel
         self.prompt_terms = prompt_terms
@@ -153,6 +161,22 @@ class Transcription:
         if bias != "off":
             self.prompt = build_prompt(self.prompt_terms, self.model.count_tokens)
         language = None if self.model.multilingual and not s.stt_language else (s.stt_language or "en")
+        if self.short and language is not None:
+            voiced, speech = self._speech_only(samples)
+            self.speech_s = voiced.size / SAMPLE_RATE
+            if self.speech_s <= 0:
+                self.message = (f"no speech detected in {self.label}: {self.duration_s:.1f} s of audio "
+                                "without a voice")
+                self._finish(t0)
+                return
+            if self.speech_s <= SHORT_WINDOW_S - 1.0:  # room for the silence that ends it
+                out = self._decode_short(voiced, speech, language, bias)
+                if out is not False:  # False: it went round in circles; the 30 s window below
+                    if out is not None:
+                        self.timings["first_segment_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+                        yield out
+                    self._finish(t0)
+                    return
         try:
             gen, info = self.model.whisper.transcribe(
                 samples, language=language, beam_size=s.stt_beam_size, vad_filter=True,
@@ -186,6 +210,72 @@ class Transcription:
                             f"({self.speech_s:.1f} s that sounded like a voice)")
         self._finish(t0)
 
+    def _speech_only(self, samples: np.ndarray) -> tuple[np.ndarray, list[dict]]:
+        """The voiced parts of `samples` (Silero VAD, as `WhisperModel.transcribe` does it: a few
+        ms for a command) and where they were."""
+        from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+        speech = get_speech_timestamps(samples, VadOptions())
+        if not speech:
+            return np.zeros(0, np.float32), []
+        chunks, _ = collect_chunks(samples, speech)
+        return np.concatenate(chunks), speech
+
+    def _decode_short(self, samples: np.ndarray, speech: list[dict], language: str,
+                      bias: str) -> Segment | None | bool:
+        """One pass (no temperature fallback, no timestamps, a few tokens) over the speech padded
+        with silence to SHORT_WINDOW_S: what `WhisperModel.transcribe` does for one 30 s window,
+        minus what a command never needs. Returns the segment, None (nothing said), or False when
+        the decoder went round in circles ("what torque, what torque, ..." until the token limit,
+        which the short window does now and then and the 30 s one does not): the caller then
+        transcribes the usual way, as faster-whisper falls back to a higher temperature."""
+        import ctranslate2
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
+
+        whisper = self.model.whisper
+        fx = whisper.feature_extractor
+        frames = int(SHORT_WINDOW_S * fx.sampling_rate) // fx.hop_length
+        # Padded as audio, not as features: the silence then has the log-mel floor Whisper was
+        # trained on (faster-whisper pads the features with zeros, a different value).
+        padded = np.zeros(frames * fx.hop_length, np.float32)
+        padded[:samples.size] = samples
+        features = fx(padded, padding=0)[:, :frames]
+        tok = Tokenizer(whisper.hf_tokenizer, self.model.multilingual, task="transcribe", language=language)
+        prompt: list[int] = []
+        if bias != "off" and self.prompt:
+            # Sent as faster-whisper sends an initial prompt (and hotwords, which differ only in
+            # where a long list is cut).
+            prompt = [tok.sot_prev] + tok.encode(" " + self.prompt.strip())[-(whisper.max_length // 2 - 1):]
+        prompt += [*tok.sot_sequence, tok.no_timestamps]
+        self._check_cancel()
+        try:
+            enc = whisper.model.encode(ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])))
+            self._check_cancel()
+            r = whisper.model.generate(
+                enc, [prompt], beam_size=self.settings.stt_beam_size, max_length=len(prompt) + SHORT_MAX_TOKENS,
+                return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+                suppress_tokens=list(get_suppressed_tokens(tok, [-1])))[0]
+        except RuntimeError as e:  # CTranslate2 failures surface as RuntimeError
+            raise ModelCorruptError(f"speech model {self.model.name} failed: {str(e).splitlines()[0][:160]}") from e
+        tokens = [t for t in r.sequences_ids[0] if t < tok.eot]
+        avg_logprob = r.scores[0] * len(tokens) / (len(tokens) + 1)  # as faster-whisper recovers it
+        text = tok.decode(tokens).strip()
+        if len(r.sequences_ids[0]) >= SHORT_MAX_TOKENS or get_compression_ratio(text) > 2.4:
+            log.debug("short window went round in circles (%d tokens): the 30 s window", len(tokens))
+            return False
+        # faster-whisper's defaults: "no speech" is believed unless the words were likely anyway.
+        if r.no_speech_prob > 0.6 and avg_logprob < -1.0:
+            text = ""
+        start, end = speech[0]["start"] / SAMPLE_RATE, speech[-1]["end"] / SAMPLE_RATE
+        seg = Segment(start, end, text, avg_logprob, r.no_speech_prob)
+        if not any(ch.isalnum() for ch in text) or self._is_prompt_echo(seg):
+            self.message = (f"no speech detected in {self.label}: only noise or unintelligible sound "
+                            f"({self.speech_s:.1f} s that sounded like a voice)")
+            return None
+        self.segments.append(seg)
+        return seg
+
     def _is_prompt_echo(self, seg) -> bool:
         """Whisper sometimes answers noise by reciting its prompt: drop a segment made only of prompt terms."""
         if not self.prompt or seg.no_speech_prob < 0.2:
@@ -206,7 +296,7 @@ class Transcription:
 
 def transcribe(audio, *, settings: Settings, model: SpeechModel | str | None = None,
                cancel: threading.Event | None = None, prompt_terms: Sequence | None = None,
-               label: str | None = None) -> Transcription:
+               label: str | None = None, short: bool = False) -> Transcription:
     """Transcribe `audio` (a path, PCM bytes/array or a PcmBuffer) as a stream of segments.
 
     Args:
@@ -217,11 +307,14 @@ def transcribe(audio, *, settings: Settings, model: SpeechModel | str | None = N
         prompt_terms: the domain vocabulary, best first (`assistant.library.terms.domain_terms`);
             the decoder is biased toward it as settings.stt_bias says. None: no bias.
         label: how messages name the audio (default: the file name, or "the recording").
+        short: a spoken command (push-to-talk in procedure mode): its speech is decoded in one
+            greedy-or-beam pass over a SHORT_WINDOW_S window, a few tokens at most; speech longer
+            than the window is transcribed the usual way.
     Returns:
         A Transcription: iterate it for segments, then call `.result()`.
     """
     return Transcription(audio, settings=settings, model=model, cancel=cancel, prompt_terms=prompt_terms,
-                         label=label)
+                         label=label, short=short)
 
 
 def transcribe_all(audio, **kwargs) -> Transcript:

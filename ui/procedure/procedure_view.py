@@ -16,7 +16,7 @@ import logging
 import math
 import threading
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -233,6 +233,7 @@ class ProcedureView(QWidget):
         self.voice = TalkController(services, parent=self)
         self.voice.vocabulary = commands.VOCABULARY  # primed for commands, decoded greedily: fast
         self.voice.beam_size = 1
+        self.voice.short = True  # a command: the short window (assistant.speech.transcription)
         self.voice.transcribed.connect(self.hear)
         self.voice.message.connect(self.message)
         self.voice.state_changed.connect(self._voice_state)
@@ -611,8 +612,11 @@ class ProcedureView(QWidget):
     def _log(self, note_id: str, line: str) -> None:
         with self._queue_lock:
             self._queue.append((note_id, line))
-        self.services.submit(lambda ctx: self._write(NoteStore(ctx.db)), lane="notes", name="procedure-log",
-                             on_error=self._log_failed)
+        # Written once the new step is painted (Qt paints pending updates before a zero timer):
+        # the write's thread would otherwise compete with the repaint for the CPU.
+        # (None left by then: `flush` wrote them at close.)
+        QTimer.singleShot(0, self, lambda: self.pending and self.services.submit(
+            lambda ctx: self._write(NoteStore(ctx.db)), lane="notes", name="procedure-log", on_error=self._log_failed))
 
     def _write(self, store: NoteStore) -> int:
         """Write the queued lines, oldest first (a worker, or `flush` at close). Returns how many."""

@@ -38,6 +38,8 @@ class HandsFree(QObject):
             connect_barge_in(self.speaker, talk=talk)
             self.wake.follow(talk)
         connect_barge_in(self.speaker, wake=self.wake)
+        if procedure is not None:  # on its page, a take is a command: decoded as its push-to-talk's
+            self.wake.command_talk = lambda: procedure.voice if window.page == "procedure" else None
         window.ask.read_aloud.connect(self.speaker.say)
         self.speaker.unavailable.connect(lambda text: window.notify(text, 8000))
         self.wake.message.connect(window.notify)

@@ -46,6 +46,9 @@ class TalkController(QObject):
         # library's, and a greedy decode (beam 1), make them both faster and better heard.
         self.vocabulary: list[str] | None = None
         self.beam_size: int | None = None
+        # Takes are short commands: decoded in a short window, a few tokens (transcribe's `short`).
+        self.short = False
+        self._warmed = False  # the short window warmed up (on the first press, while the user speaks)
         self.refresh()
 
     # -- availability --------------------------------------------------------------------
@@ -62,13 +65,16 @@ class TalkController(QObject):
 
     def preload(self):
         """Load and warm up the speech model on the `stt` lane, so the first question is not slowed
-        by it. Called once the window is ready (after the chat model: both compete for the CPU)."""
+        by it. Called once the window is ready (after the chat model: both compete for the CPU).
+        A controller for short commands warms up the short window instead (and does it by itself
+        on its first press, while the technician speaks, if this was not called)."""
         settings = self.services.settings
+        short = self._warmed = self.short
 
         def run(ctx):
             model = load(threads=settings.stt_threads, cfg=settings)
             ctx.check()
-            warm_up(model)
+            warm_up(model, short=short)
             return model.name
 
         return self.services.submit(run, lane="stt", name="speech-model",
@@ -95,6 +101,10 @@ class TalkController(QObject):
             self.refresh()
             return
         self._set("recording")
+        if self.short and not self._warmed:
+            # The stt lane is idle while the technician speaks: load the model (if the Ask page's
+            # preload has not) and run the short window once, so the first command is as fast as the rest.
+            self.preload()
 
     def release(self) -> None:
         if self.state != "recording":
@@ -121,6 +131,7 @@ class TalkController(QObject):
         if self.beam_size:
             settings = settings.model_copy(update={"stt_beam_size": self.beam_size})
         vocabulary = list(self.vocabulary) if self.vocabulary is not None else None
+        short = self.short
         self._words = []
 
         def run(ctx):
@@ -135,7 +146,7 @@ class TalkController(QObject):
                     log.warning("transcribing without the library's vocabulary: %s", e)
             try:
                 job = transcribe(buf, settings=settings, model=model, cancel=ctx.cancel, prompt_terms=prompt_terms,
-                                 label=self.tr("the recording"))
+                                 label=self.tr("the recording"), short=short)
                 for seg in job:
                     ctx.report(seg.text.strip(), flush=True)
                 return job.result()

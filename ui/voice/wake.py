@@ -10,6 +10,12 @@ right here on the GUI thread: both together cost well under a millisecond per ch
 (bench/wake_word.py measures the listening CPU share), less than posting the chunk to a thread.
 Transcription runs on the `stt` lane, like push-to-talk's.
 
+Once the wake word is heard a short chime plays (setting `wake_chime`), so the technician knows
+the app is listening. The microphone hears it too, over the command's first word if they do not
+wait for it: every sample of the take goes through a band-stop at the chime's two tones
+(`assistant.speech.chime.ChimeFilter`), so neither the end-pointer nor Whisper hears it, however
+late the sound server plays it.
+
 Push-to-talk and the wake word never fight for the microphone: `follow(talk)` pauses listening
 (closes the device) while the talk key is held and resumes it once the take is transcribed.
 """
@@ -26,11 +32,13 @@ from PySide6.QtWidgets import QWidget
 
 from assistant.errors import AssistantError
 from assistant.speech.audio import DeviceAudio, _resample, level
+from assistant.speech.chime import ChimeFilter
 from assistant.speech.endpoint import Endpointer, StreamingVad
 from assistant.speech.model import load
 from assistant.speech.transcription import MIN_SECONDS, transcribe
 from assistant.speech.wakeword import WakeWordDetector
 
+from .chime import Chime
 from .recorder import Recorder
 
 log = logging.getLogger(__name__)
@@ -91,6 +99,12 @@ class WakeListener(QObject):
         self.job = None
         self._talk_busy = False
         self._recent = b""  # the last PRE_ROLL_S of audio while listening
+        # Procedure mode's push-to-talk while its page is on screen (HandsFree sets this), else None:
+        # the take is then a command, decoded as that controller decodes its own (command words,
+        # its beam width, the short window).
+        self.command_talk: Callable[[], object | None] = lambda: None
+        self.chime = Chime(self)
+        self._chime_filter: ChimeFilter | None = None  # while a take that the chime may be in is recorded
 
     # -- control -------------------------------------------------------------------------------
 
@@ -148,15 +162,19 @@ class WakeListener(QObject):
             if self.detector.feed(pcm):
                 self._woke()
         elif self.state == "recording" and self.endpointer is not None:
-            if self.endpointer.feed(pcm):
+            if self.endpointer.feed(self._chime_filter.pcm(pcm) if self._chime_filter else pcm):
                 self._take_over()
 
     def _woke(self) -> None:
         log.info("wake word heard")
         self.endpointer = Endpointer(SILENCE_S, MAX_S, NO_SPEECH_S, vad=self._vad)
-        self.endpointer.prime(self._recent)
+        chime = self.services.settings.wake_chime
+        self._chime_filter = ChimeFilter() if chime else None
+        self.endpointer.prime(self._chime_filter.pcm(self._recent) if chime else self._recent)
         self._recent = b""
         self._set("recording")
+        if chime:
+            self.chime.play()
         self.woke.emit()
 
     def _take_over(self) -> None:
@@ -169,11 +187,17 @@ class WakeListener(QObject):
 
     def _transcribe(self, samples: np.ndarray) -> None:
         settings = self.services.settings
+        talk, vocabulary, short = self.command_talk(), None, False
+        if talk is not None:
+            if talk.beam_size:
+                settings = settings.model_copy(update={"stt_beam_size": talk.beam_size})
+            vocabulary = list(talk.vocabulary) if talk.vocabulary is not None else None
+            short = talk.short
 
         def run(ctx):
             model = load(threads=settings.stt_threads, cfg=settings)
-            return transcribe(samples, settings=settings, model=model, cancel=ctx.cancel,
-                              label=self.tr("the spoken command")).result()
+            return transcribe(samples, settings=settings, model=model, cancel=ctx.cancel, prompt_terms=vocabulary,
+                              label=self.tr("the spoken command"), short=short).result()
 
         self._set("transcribing")
         job = self.services.submit(run, lane="stt", name="wake-utterance")

@@ -1190,7 +1190,7 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../procedure/procedure_view.py" line="127"/>
-        <location filename="../../procedure/procedure_view.py" line="283"/>
+        <location filename="../../procedure/procedure_view.py" line="284"/>
         <source>Opening the procedure…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1255,211 +1255,211 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="243"/>
+        <location filename="../../procedure/procedure_view.py" line="244"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="243"/>
+        <location filename="../../procedure/procedure_view.py" line="244"/>
         <source>The step before (say “back”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="244"/>
+        <location filename="../../procedure/procedure_view.py" line="245"/>
         <source>Repeat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="244"/>
+        <location filename="../../procedure/procedure_view.py" line="245"/>
         <source>Show this step again (say “repeat”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="245"/>
+        <location filename="../../procedure/procedure_view.py" line="246"/>
         <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="245"/>
-        <location filename="../../procedure/procedure_view.py" line="548"/>
+        <location filename="../../procedure/procedure_view.py" line="246"/>
+        <location filename="../../procedure/procedure_view.py" line="549"/>
         <source>Read this step aloud (say “read it”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="246"/>
-        <location filename="../../procedure/procedure_view.py" line="534"/>
+        <location filename="../../procedure/procedure_view.py" line="247"/>
+        <location filename="../../procedure/procedure_view.py" line="535"/>
         <source>Pause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="246"/>
+        <location filename="../../procedure/procedure_view.py" line="247"/>
         <source>Pause the procedure (say “pause”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="247"/>
+        <location filename="../../procedure/procedure_view.py" line="248"/>
         <source>Finish</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="247"/>
+        <location filename="../../procedure/procedure_view.py" line="248"/>
         <source>Finish the procedure (say “done”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="248"/>
+        <location filename="../../procedure/procedure_view.py" line="249"/>
         <source>Next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="248"/>
+        <location filename="../../procedure/procedure_view.py" line="249"/>
         <source>The next step (say “next”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="280"/>
+        <location filename="../../procedure/procedure_view.py" line="281"/>
         <source>page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="305"/>
+        <location filename="../../procedure/procedure_view.py" line="306"/>
         <source>Resume at step {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="305"/>
+        <location filename="../../procedure/procedure_view.py" line="306"/>
         <source>Resume at the warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="308"/>
+        <location filename="../../procedure/procedure_view.py" line="309"/>
         <source> (started {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="309"/>
+        <location filename="../../procedure/procedure_view.py" line="310"/>
         <source>It stopped at step {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="310"/>
+        <location filename="../../procedure/procedure_view.py" line="311"/>
         <source>It stopped at the warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="311"/>
+        <location filename="../../procedure/procedure_view.py" line="312"/>
         <source>Say “resume” or “start over”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="329"/>
+        <location filename="../../procedure/procedure_view.py" line="330"/>
         <source>Starting over</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="329"/>
+        <location filename="../../procedure/procedure_view.py" line="330"/>
         <source>Resuming</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="343"/>
+        <location filename="../../procedure/procedure_view.py" line="344"/>
         <source>step {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="343"/>
+        <location filename="../../procedure/procedure_view.py" line="344"/>
         <source>the warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="344"/>
+        <location filename="../../procedure/procedure_view.py" line="345"/>
         <source>Resumed where you stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="353"/>
+        <location filename="../../procedure/procedure_view.py" line="354"/>
         <source>This procedure cannot be started: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="373"/>
+        <location filename="../../procedure/procedure_view.py" line="374"/>
         <source>“{0}”: say “resume” or “start over”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="382"/>
+        <location filename="../../procedure/procedure_view.py" line="383"/>
         <source>not a command: “{0}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="396"/>
+        <location filename="../../procedure/procedure_view.py" line="397"/>
         <source>paused: say “resume” first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="399"/>
-        <location filename="../../procedure/procedure_view.py" line="438"/>
+        <location filename="../../procedure/procedure_view.py" line="400"/>
+        <location filename="../../procedure/procedure_view.py" line="439"/>
         <source>Step {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="407"/>
+        <location filename="../../procedure/procedure_view.py" line="408"/>
         <source>this is the last step: say “done” to finish</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="408"/>
+        <location filename="../../procedure/procedure_view.py" line="409"/>
         <source>this is the first step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="408"/>
+        <location filename="../../procedure/procedure_view.py" line="409"/>
         <source>nothing to do</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="410"/>
+        <location filename="../../procedure/procedure_view.py" line="411"/>
         <source>acknowledge the warnings first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="439"/>
+        <location filename="../../procedure/procedure_view.py" line="440"/>
         <source>Paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="439"/>
+        <location filename="../../procedure/procedure_view.py" line="440"/>
         <source>Finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="440"/>
+        <location filename="../../procedure/procedure_view.py" line="441"/>
         <source>Warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="457"/>
+        <location filename="../../procedure/procedure_view.py" line="458"/>
         <source>Last command: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="481"/>
+        <location filename="../../procedure/procedure_view.py" line="482"/>
         <source>Step {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="508"/>
+        <location filename="../../procedure/procedure_view.py" line="509"/>
         <source>Stopped at step {0} of {1}. The steps and times are in the job&apos;s note.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="520"/>
+        <location filename="../../procedure/procedure_view.py" line="521"/>
         <source>Step {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../procedure/procedure_view.py" line="214"/>
-        <location filename="../../procedure/procedure_view.py" line="534"/>
+        <location filename="../../procedure/procedure_view.py" line="535"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1469,22 +1469,22 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="544"/>
+        <location filename="../../procedure/procedure_view.py" line="545"/>
         <source>Reading aloud is not available on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="549"/>
+        <location filename="../../procedure/procedure_view.py" line="550"/>
         <source>Reading aloud is not available: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="549"/>
+        <location filename="../../procedure/procedure_view.py" line="550"/>
         <source>no speech engine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="628"/>
+        <location filename="../../procedure/procedure_view.py" line="632"/>
         <source>The procedure&apos;s progress could not be written to the note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1560,8 +1560,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="78"/>
-        <location filename="../../settings_dialog.py" line="377"/>
-        <location filename="../../settings_dialog.py" line="382"/>
+        <location filename="../../settings_dialog.py" line="380"/>
+        <location filename="../../settings_dialog.py" line="385"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1928,77 +1928,87 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="325"/>
+        <location filename="../../settings_dialog.py" line="287"/>
+        <source>Chime when the wake word is heard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="289"/>
+        <source>Chime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../settings_dialog.py" line="328"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="327"/>
+        <location filename="../../settings_dialog.py" line="330"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="338"/>
+        <location filename="../../settings_dialog.py" line="341"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="351"/>
+        <location filename="../../settings_dialog.py" line="354"/>
         <source>On this device: first word after {0} s, then {1} words a second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="354"/>
+        <location filename="../../settings_dialog.py" line="357"/>
         <source>Recommended: the best model that answers within 8 s here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="356"/>
+        <location filename="../../settings_dialog.py" line="359"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="359"/>
+        <location filename="../../settings_dialog.py" line="362"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="363"/>
+        <location filename="../../settings_dialog.py" line="366"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="365"/>
+        <location filename="../../settings_dialog.py" line="368"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="373"/>
+        <location filename="../../settings_dialog.py" line="376"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="388"/>
+        <location filename="../../settings_dialog.py" line="391"/>
         <source>Watch a folder of manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="441"/>
+        <location filename="../../settings_dialog.py" line="445"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="444"/>
+        <location filename="../../settings_dialog.py" line="448"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="467"/>
+        <location filename="../../settings_dialog.py" line="471"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="480"/>
+        <location filename="../../settings_dialog.py" line="484"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2124,32 +2134,32 @@ Assistant</source>
 <context>
     <name>TalkController</name>
     <message>
-        <location filename="../../voice/talk.py" line="56"/>
+        <location filename="../../voice/talk.py" line="59"/>
         <source>No microphone: type your question instead</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="79"/>
+        <location filename="../../voice/talk.py" line="85"/>
         <source>Voice input unavailable: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="105"/>
+        <location filename="../../voice/talk.py" line="115"/>
         <source>Hold the button (or Space) while you speak, then let go.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="138"/>
+        <location filename="../../voice/talk.py" line="149"/>
         <source>the recording</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="173"/>
+        <location filename="../../voice/talk.py" line="184"/>
         <source>Nothing was heard: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/talk.py" line="174"/>
+        <location filename="../../voice/talk.py" line="185"/>
         <source>no speech detected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2493,22 +2503,22 @@ Assistant</source>
 <context>
     <name>WakeIndicator</name>
     <message>
-        <location filename="../../voice/wake.py" line="239"/>
+        <location filename="../../voice/wake.py" line="263"/>
         <source>Listening for the wake word</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="239"/>
+        <location filename="../../voice/wake.py" line="263"/>
         <source>Listening: say the command</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="240"/>
+        <location filename="../../voice/wake.py" line="264"/>
         <source>Understanding the command…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="241"/>
+        <location filename="../../voice/wake.py" line="265"/>
         <source>Wake word paused while you talk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2516,22 +2526,22 @@ Assistant</source>
 <context>
     <name>WakeListener</name>
     <message>
-        <location filename="../../voice/wake.py" line="107"/>
+        <location filename="../../voice/wake.py" line="121"/>
         <source>Wake word unavailable: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="165"/>
+        <location filename="../../voice/wake.py" line="183"/>
         <source>Nothing heard after the wake word</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="176"/>
+        <location filename="../../voice/wake.py" line="200"/>
         <source>the spoken command</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="192"/>
+        <location filename="../../voice/wake.py" line="216"/>
         <source>Nothing was heard: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2557,7 +2567,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="490"/>
+        <location filename="../../settings_dialog.py" line="494"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
