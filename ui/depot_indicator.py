@@ -113,7 +113,11 @@ class DepotIndicator(QToolButton):
                                                    "again with the next sync.") + "\n\n" + str(r.get("error") or ""),
                       detailed=True)
         elif r.get("error"):
-            self._set("error", short(self.tr("Depot error: {0}").format(r["error"])), listing, detailed=True)
+            # The round's error reads "depot: ..." (as on the command line): said once here. The
+            # whole of it is in the details even when the report lists no problems.
+            error = str(r["error"]).removeprefix("depot: ")
+            self._set("error", short(self.tr("Depot error: {0}").format(error)), listing or str(r["error"]),
+                      detailed=True)
         elif refused:
             text = (self.tr("Depot document refused: bad signature") if len(refused) == 1
                     else self.tr("{0} depot documents refused: bad signature").format(len(refused)))
