@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QToolButton
 
 from . import theme
+from .widgets import status_button
 
 STATES = {  # state -> icon, colour key
     "unset": ("offline", "muted"), "pending": ("refresh", "muted"), "checking": ("refresh", "accent"),
@@ -50,10 +51,7 @@ class DepotIndicator(QToolButton):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("StatusButton")
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setAutoRaise(True)
+        status_button(self)
         self.state = ""
         self.details = ""  # what the click shows, for the states in DETAILED
         self.dialog: QMessageBox | None = None
