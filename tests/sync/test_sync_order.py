@@ -142,3 +142,17 @@ def test_a_depot_round_stopped_midway_leaves_the_last_report_not_an_error(couch,
     assert seen == ["checking"]
     assert svc.status.depot == first
     assert svc.status.depot_progress is None
+
+
+def test_cli_sync_without_a_notes_server_still_runs_the_depot_round(couch, depot, conn, capsys):
+    """A device set up for the depot alone (depot_url, no sync_url): `field-assistant sync` says the notes
+    have no server, and the depot round runs all the same (as the app's background sync does)."""
+    import json
+
+    settingsmod.save(depot_url=couch.url, depot_key=depot.public)
+    depot.manual("solo-p500", "A", b"# P-500 pump\n\n## Seal\n\nInspect the seal every 250 hours.\n")
+    capsys.readouterr()
+    assert main(["sync", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert "no sync server configured" in out["error"]
+    assert out["depot"]["manuals"]["activated"][0]["name"] == "solo-p500"
