@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QToolButton
 
 from . import theme
+from .widgets import status_button
 
 STATES = {  # state -> icon, colour key
     "unset": ("offline", "muted"), "pending": ("refresh", "muted"), "checking": ("refresh", "accent"),
@@ -50,10 +51,7 @@ class DepotIndicator(QToolButton):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("StatusButton")
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setAutoRaise(True)
+        status_button(self)
         self.state = ""
         self.details = ""  # what the click shows, for the states in DETAILED
         self.dialog: QMessageBox | None = None
@@ -113,7 +111,11 @@ class DepotIndicator(QToolButton):
                                                    "again with the next sync.") + "\n\n" + str(r.get("error") or ""),
                       detailed=True)
         elif r.get("error"):
-            self._set("error", short(self.tr("Depot error: {0}").format(r["error"])), listing, detailed=True)
+            # The round's error reads "depot: ..." (as on the command line): said once here. The
+            # whole of it is in the details even when the report lists no problems.
+            error = str(r["error"]).removeprefix("depot: ")
+            self._set("error", short(self.tr("Depot error: {0}").format(error)), listing or str(r["error"]),
+                      detailed=True)
         elif refused:
             text = (self.tr("Depot document refused: bad signature") if len(refused) == 1
                     else self.tr("{0} depot documents refused: bad signature").format(len(refused)))

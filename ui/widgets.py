@@ -68,6 +68,14 @@ def tool(icon: str, tip: str, checkable: bool = False) -> QToolButton:
     return b
 
 
+def status_button(b: QToolButton) -> None:
+    """Make `b` a status bar item: icon and short text, flat, a pointing hand (it opens details)."""
+    b.setObjectName("StatusButton")
+    b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    b.setAutoRaise(True)
+
+
 def set_icon(b, name: str, color_key: str | None = None) -> None:
     kind = b.objectName()
     key = color_key or ("on_accent" if kind == "Primary" else "danger_text" if kind == "Stop"

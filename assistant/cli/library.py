@@ -14,19 +14,8 @@ log = logging.getLogger(__name__)
 def cmd_ingest(args, session) -> int:
     from ..library import ingest
 
-    bar = Bar()
-    report = None
-    for ev in ingest.ingest(session.db, session.embedder, args.paths, ocr=False if args.no_ocr else None):
-        if ev.kind in ("file", "added", "skipped", "failed"):
-            bar.show(ev.done, ev.total, Path(ev.path).name, force=ev.kind != "file")
-        elif ev.kind == "ocr":
-            bar.show(ev.done, ev.total, f"{ev.message}: {Path(ev.path).name}")
-        if ev.kind == "failed" and not args.json:
-            bar.end() if bar.tty else None
-            print(f"failed: {ev.path}: {ev.message}", file=sys.stderr)
-        if ev.report is not None:
-            report = ev.report
-    bar.end()
+    report = _follow(ingest.ingest(session.db, session.embedder, args.paths, ocr=False if args.no_ocr else None),
+                     say_failed=not args.json)
     if args.json:
         print_json(report.to_json())
     else:
@@ -76,18 +65,9 @@ def cmd_upgrade(args, session) -> int:
     manual could not be upgraded now (its file gone, changed or unreadable); it is kept as it is."""
     from ..library import backfill
 
-    bar = Bar()
-    report = None
     # The embedding model only when there is work (a waiting manual alone needs none).
     embedder = session.embedder if backfill.needed(session.db) else None
-    for ev in backfill.upgrade(session.db, embedder):
-        if ev.kind in ("file", "added", "skipped", "failed"):
-            bar.show(ev.done, ev.total, Path(ev.path).name, force=ev.kind != "file")
-        elif ev.kind == "ocr":
-            bar.show(ev.done, ev.total, f"{ev.message}: {Path(ev.path).name}")
-        if ev.report is not None:
-            report = ev.report
-    bar.end()
+    report = _follow(backfill.upgrade(session.db, embedder))
     if args.json:
         print_json(report.to_json())
     else:
@@ -103,6 +83,25 @@ def cmd_upgrade(args, session) -> int:
         else:
             print("Nothing to upgrade now." if report.waiting else "The library is up to date.")
     return 1 if report.problems else 0
+
+
+def _follow(events, say_failed: bool = False):
+    """Show ingest-style progress events (ingest, library upgrade) on a progress bar; returns the
+    report of the "finished" event. `say_failed`: print each failure on stderr as it happens."""
+    bar = Bar()
+    report = None
+    for ev in events:
+        if ev.kind in ("file", "added", "skipped", "failed"):
+            bar.show(ev.done, ev.total, Path(ev.path).name, force=ev.kind != "file")
+        elif ev.kind == "ocr":
+            bar.show(ev.done, ev.total, f"{ev.message}: {Path(ev.path).name}")
+        if ev.kind == "failed" and say_failed:
+            bar.end() if bar.tty else None
+            print(f"failed: {ev.path}: {ev.message}", file=sys.stderr)
+        if ev.report is not None:
+            report = ev.report
+    bar.end()
+    return report
 
 
 def cmd_remove(args, session) -> int:

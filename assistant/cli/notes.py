@@ -138,6 +138,7 @@ def _sync_notes(args, session) -> int:
     """Notes, then the depot (when configured): independent, both reported, either may fail alone."""
     from ..fleet import round as depot_round
     from ..sync import SyncError, from_settings, sync_once
+    from ..sync.config import SyncConfigError
 
     store = _note_store(session)
     if args.retry_parked:
@@ -146,8 +147,9 @@ def _sync_notes(args, session) -> int:
     try:
         config = from_settings(session.settings, url=args.server, db=args.db)
         report = sync_once(config, store=store, batch_size=args.batch_size)
-    except SyncError as e:
-        # Nothing is lost: every change stays in the outbox for the next round.
+    except (SyncError, SyncConfigError) as e:
+        # Nothing is lost: every change stays in the outbox for the next round. No notes server set
+        # (a device that takes only manuals and models from a depot): the depot round still runs.
         if depot_round.configured(session.settings):
             depot = depot_round.run(session.db, session.settings, lambda: session.embedder)
         if args.json:

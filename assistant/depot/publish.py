@@ -158,6 +158,11 @@ def upload_blob(depot: Depot, path: Path, sha256: str, md5: str, size: int, part
         return {"parts": 1, "parts_uploaded": 0}  # held whole (also a blob published before parts existed)
     base = {"_id": bid, "sha256": sha256, "size": size, "filename": path.name, "created": now_iso()}
     if size <= part_size:
+        if blob is not None and blob.get("parts"):
+            # Begun as parts (a smaller --part-mb) and not finished: its list of parts would still
+            # say what devices read (download.segments_of), so it starts again as one file.
+            depot.delete(BLOBS_DB, bid, blob["_rev"])
+            blob = None
         rev = blob["_rev"] if blob is not None else depot.put(BLOBS_DB, base)
         depot.put_attachment(BLOBS_DB, bid, rev, path, md5, size, OCTETS)
         return {"parts": 1, "parts_uploaded": 1}

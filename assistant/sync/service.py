@@ -282,6 +282,7 @@ class SyncService:
         """The depot's round, independent of the notes round: neither one's failure stops the other."""
         if self._depot is None or self._stop.is_set():
             return
+
         def progress(p) -> None:
             self._set_status(replace(self._status, depot_progress=p))
 
@@ -291,6 +292,11 @@ class SyncService:
             log.exception("depot round failed")
             report = {"error": str(e) or type(e).__name__}
         if report is None:
+            return
+        if self._cancel.is_set():
+            # Stopped (settings changed, app closing): not a depot problem, so the last round's
+            # report stands rather than a "depot: cancelled" error.
+            self._set_status(replace(self._status, depot_progress=None))
             return
         data = report.to_json() if hasattr(report, "to_json") else report
         self._set_status(replace(self._status, depot=data, depot_progress=None))

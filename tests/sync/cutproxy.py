@@ -12,15 +12,13 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-import httpx
-
-HOP = {"host", "content-length", "connection", "accept-encoding", "transfer-encoding"}
+from .localproxy import HOP, LocalProxy, forward
 
 
-class CutProxy:
+class CutProxy(LocalProxy):
     def __init__(self, target: str, cut: Callable[[str, str], bool]):
         self.target = target.rstrip("/")
         self.cut = cut
@@ -47,8 +45,7 @@ class CutProxy:
                     proxy.stopping.wait()  # no answer: the client waits until it is killed
                     self.close_connection = True
                     return
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
-                r = httpx.request(self.command, proxy.target + self.path, content=body, headers=headers, timeout=120)
+                r = forward(self, proxy.target, body, timeout=120)
                 self.send_response(r.status_code)
                 for k, v in r.headers.items():
                     if k.lower() not in HOP and k.lower() != "content-encoding":
@@ -59,9 +56,7 @@ class CutProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="cutproxy", daemon=True)
+        self._serve(Handler, "cutproxy")
 
     def _send_half(self, method: str, raw_path: str, headers: dict, body: bytes) -> None:
         u = urlsplit(self.target)
@@ -71,16 +66,3 @@ class CutProxy:
             lines += [f"{k}: {v}" for k, v in headers.items() if k.lower() not in HOP]
             s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body[: len(body) // 2])
             # closed here, half the body sent: what the server makes of a cut upload is what is tested
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> CutProxy:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()

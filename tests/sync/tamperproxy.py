@@ -11,9 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-import httpx
+from .localproxy import LocalProxy, forward
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Answer:
 Tamper = Callable[[str, str], "Answer | tuple[int, bytes] | None"]
 
 
-class TamperProxy:
+class TamperProxy(LocalProxy):
     def __init__(self, target: str, tamper: Tamper):
         self.target = target.rstrip("/")
         self.tamper = tamper
@@ -49,10 +49,7 @@ class TamperProxy:
                 if isinstance(fake, tuple):
                     fake = Answer(*fake)
                 if fake is None:
-                    headers = {k: v for k, v in self.headers.items()
-                               if k.lower() not in ("host", "content-length", "connection", "accept-encoding")}
-                    r = httpx.request(self.command, proxy.target + self.path, content=body, headers=headers,
-                                      timeout=60)
+                    r = forward(self, proxy.target, body, timeout=60)
                     fake = Answer(r.status_code, r.content, {"Content-Type": r.headers.get("content-type") or "application/json"})
                 self.send_response(fake.status)
                 for k, v in {"Content-Type": "application/json", **fake.headers}.items():
@@ -74,19 +71,4 @@ class TamperProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="tamperproxy", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> TamperProxy:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stopping.set()
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler, "tamperproxy")

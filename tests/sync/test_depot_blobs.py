@@ -95,6 +95,26 @@ def test_a_cut_upload_is_not_complete_and_a_rerun_sends_only_the_missing_parts(s
     assert dest.read_bytes() == data
 
 
+def test_a_blob_begun_as_parts_and_published_again_as_one_file_lists_no_parts(server, home, tmp_path):
+    # A cut upload with a small --part-mb, then the same model published with the default part size
+    # (larger than the model): the blob must not keep the old list, which devices would read parts by.
+    model = write_gguf(tmp_path / "small.gguf", n_floats=100_000)
+    data = model.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    ok_json("depot", "init", "--server", server.url)
+    parts = [{"name": "part-00000", "length": PART, "md5": "x"},
+             {"name": "part-00001", "length": len(data) - PART, "md5": "y"}]
+    assert httpx.put(f"{server.url}/{BLOBS_DB}/{blob_id(sha)}",
+                     json={"sha256": sha, "size": len(data), "filename": "small.gguf", "part_size": PART,
+                           "parts": parts}).status_code == 201
+    out = ok_json("depot", "publish-model", str(model), "--version", "1", "--name", "small")
+    assert out["action"] == "published" and out["blob_parts"] == 1
+    whole = blob(server.url, sha)
+    assert "parts" not in whole and blob_complete(whole)
+    assert download.segments_of(whole, len(data)) == [("file", len(data))]
+    assert httpx.get(f"{server.url}/{BLOBS_DB}/{blob_id(sha)}/file").content == data
+
+
 def test_parts_that_do_not_add_up_are_refused():
     with pytest.raises(download.DownloadRejected):
         download.segments_of({"parts": [{"name": "part-00000", "length": 10}]}, 11)

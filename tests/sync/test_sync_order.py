@@ -118,3 +118,41 @@ def test_sync_now_during_a_round_is_not_lost(couch, dbname, conn):
         assert second.wait(60), f"no second round within a minute (interval 1 h); status {svc.status}"
     finally:
         svc.stop()
+
+
+def test_a_depot_round_stopped_midway_leaves_the_last_report_not_an_error(couch, depot, dbname, conn):
+    """The service stopped during a depot round (settings saved, app closing) is no depot problem: the
+    status keeps the last round's report, not "depot error: cancelled"."""
+    from assistant.sync import service as servicemod
+
+    settingsmod.save(sync_url=couch.url, sync_db=dbname, depot_key=depot.public)
+    depot.manual("stop-p400", "A", b"# P-400 pump\n\n## Seal\n\nInspect the seal every 500 hours.\n")
+    svc = one_round(conn)
+    first = svc.status.depot
+    assert first["error"] is None and first["manuals"]["activated"][0]["name"] == "stop-p400"
+
+    seen = []
+
+    def stop_at_once(p):
+        seen.append(p.phase)
+        svc.stop(0)  # as SyncBridge.start does when the settings change
+
+    svc._depot = lambda c, cancel, _progress: servicemod._depot_round(c, settingsmod.load(), cancel, stop_at_once)
+    svc._round(NoteStore(conn))
+    assert seen == ["checking"]
+    assert svc.status.depot == first
+    assert svc.status.depot_progress is None
+
+
+def test_cli_sync_without_a_notes_server_still_runs_the_depot_round(couch, depot, conn, capsys):
+    """A device set up for the depot alone (depot_url, no sync_url): `field-assistant sync` says the notes
+    have no server, and the depot round runs all the same (as the app's background sync does)."""
+    import json
+
+    settingsmod.save(depot_url=couch.url, depot_key=depot.public)
+    depot.manual("solo-p500", "A", b"# P-500 pump\n\n## Seal\n\nInspect the seal every 250 hours.\n")
+    capsys.readouterr()
+    assert main(["sync", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert "no sync server configured" in out["error"]
+    assert out["depot"]["manuals"]["activated"][0]["name"] == "solo-p500"

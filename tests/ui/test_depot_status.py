@@ -118,3 +118,34 @@ def test_depot_states_through_real_rounds(qtbot, make_window, pouch, tmp_path, c
     w.sync.sync_now()
     wait_state(qtbot, w, "unreachable")
     assert re.fullmatch(r"Depot unreachable \(last seen \d\d:\d\d\)", w.depot_status.text())
+
+
+def test_a_failed_round_says_its_error_once_with_the_whole_of_it_in_the_details(qtbot, pouch, home, capsys,
+                                                                                 monkeypatch):
+    """A real round against a depot whose content database is gone: "Depot error: ..." (not "Depot
+    error: depot: ..."), and the click shows the whole error."""
+    from assistant import db as dbmod
+    from assistant.notes import NoteStore
+    from assistant.sync.service import SyncService
+    from ui.depot_indicator import DepotIndicator
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    public = admin(capsys, "init", "--server", pouch.url)["public_key"]
+    assert httpx.delete(f"{pouch.url}/{fmt.CONTENT_DB}").status_code == 200
+    settingsmod.save(sync_url=pouch.url, sync_db="ui-depot-error", depot_key=public)
+    conn = dbmod.connect()
+    try:
+        svc = SyncService.from_settings(settingsmod.load())
+        svc._round(NoteStore(conn))  # one round of the background service, on this thread
+    finally:
+        conn.close()
+    error = svc.status.depot["error"]
+    assert error.startswith("depot: ")
+    ind = DepotIndicator()
+    qtbot.addWidget(ind)
+    ind.show_status(svc.status, configured=True)
+    assert ind.state == "error"
+    assert ind.text().startswith("Depot error: ") and not ind.text().startswith("Depot error: depot:"), ind.text()
+    box = ind.show_details()
+    assert box is not None and error in box.informativeText()
+    box.close()

@@ -64,6 +64,16 @@ def settle(qtbot, w) -> None:
     qtbot.waitUntil(lambda: w.procedure.pending == 0 and not w.services.workers.active("notes"), timeout=30_000)
 
 
+def at_the_warnings(qtbot, make_window, tmp_path):
+    """The seal procedure opened in a new window, on its warnings screen: (pdf, window, view)."""
+    pdf = make_pdf(tmp_path / "p200.pdf")
+    w = make_window(start=False)
+    v = w.procedure
+    w.open_procedure(seal(pdf))
+    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    return pdf, w, v
+
+
 def test_procedure_mode_steps_buttons_voice_page_and_log(qtbot, make_window, tmp_path):
     from ui.procedure.procedure_view import glove_target_px
 
@@ -157,11 +167,7 @@ def test_procedure_mode_steps_buttons_voice_page_and_log(qtbot, make_window, tmp
 
 
 def test_closing_and_reopening_resumes_at_the_step(qtbot, make_window, tmp_path):
-    pdf = make_pdf(tmp_path / "p200.pdf")
-    w = make_window(start=False)
-    v = w.procedure
-    w.open_procedure(seal(pdf))
-    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    pdf, w, v = at_the_warnings(qtbot, make_window, tmp_path)
     v.hear("Acknowledged.")
     v.hear("next")
     v.hear("Next step.")
@@ -347,11 +353,7 @@ def test_read_aloud_goes_to_the_speaker_and_talking_stops_it(qtbot, make_window,
 def test_start_over_by_button_logs_it_and_begins_at_the_warnings(qtbot, make_window, tmp_path):
     from assistant.procedures import run
 
-    pdf = make_pdf(tmp_path / "p200.pdf")
-    w = make_window(start=False)
-    v = w.procedure
-    w.open_procedure(seal(pdf))
-    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    pdf, w, v = at_the_warnings(qtbot, make_window, tmp_path)
     v.hear("Acknowledged.")
     v.hear("next")
     assert v.hear("start over").kind == "unknown"  # on a step it is not a command: the place is kept
@@ -378,11 +380,7 @@ def test_start_over_by_button_logs_it_and_begins_at_the_warnings(qtbot, make_win
 
 
 def test_resume_or_start_over_by_voice_only_on_the_choice_screen(qtbot, make_window, tmp_path):
-    pdf = make_pdf(tmp_path / "p200.pdf")
-    w = make_window(start=False)
-    v = w.procedure
-    w.open_procedure(seal(pdf))
-    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    pdf, w, v = at_the_warnings(qtbot, make_window, tmp_path)
     v.hear("okay")
     v.hear("next")
     v.hear("next")
@@ -415,11 +413,7 @@ def test_the_notes_editor_keeps_log_lines_written_while_it_had_unsaved_edits(qtb
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
 
-    pdf = make_pdf(tmp_path / "p200.pdf")
-    w = make_window(start=False)
-    v = w.procedure
-    w.open_procedure(seal(pdf))
-    qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)
+    _, w, v = at_the_warnings(qtbot, make_window, tmp_path)
     v.hear("Acknowledged.")
     settle(qtbot, w)
     note_id = v.run.note_id

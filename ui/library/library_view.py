@@ -361,8 +361,10 @@ class LibraryView(QWidget):
             return
         if job.name == "upgrade":  # an UpgradeReport: its problems are in the errors card already
             if report.upgraded:
-                text = self.tr("{0} manual(s) brought up to date: tables as rows and procedures added").format(
-                    len(report.upgraded))
+                # Rows and procedures only when they were extracted (a manual may have lacked OCR alone).
+                extracted = any("spec_rows" in u or "procedures" in u for u in report.upgraded)
+                text = (self.tr("{0} manual(s) brought up to date: tables as rows and procedures added") if extracted
+                        else self.tr("{0} manual(s) brought up to date")).format(len(report.upgraded))
                 if scanned := sum(len(u.get("ocr_pages", ())) for u in report.upgraded):
                     text += self.tr(", {0} scanned page(s) read").format(scanned)
                 self.message.emit(text)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QToolButton
 
 from .. import theme
+from ..widgets import status_button
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +97,7 @@ class SyncIndicator(QToolButton):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("StatusButton")
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setAutoRaise(True)
+        status_button(self)
         self.state = "unset"
         self.show_status(None)
 

@@ -458,7 +458,7 @@ Reason: {2}</source>
     </message>
     <message>
         <location filename="../../library/library_view.py" line="142"/>
-        <location filename="../../library/library_view.py" line="438"/>
+        <location filename="../../library/library_view.py" line="440"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -574,82 +574,87 @@ Reason: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="364"/>
+        <location filename="../../library/library_view.py" line="366"/>
         <source>{0} manual(s) brought up to date: tables as rows and procedures added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../library/library_view.py" line="367"/>
+        <source>{0} manual(s) brought up to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../library/library_view.py" line="369"/>
         <source>, {0} scanned page(s) read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="374"/>
+        <location filename="../../library/library_view.py" line="376"/>
         <source>{0} added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="376"/>
+        <location filename="../../library/library_view.py" line="378"/>
         <source>{0} updated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="378"/>
+        <location filename="../../library/library_view.py" line="380"/>
         <source>{0} removed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="380"/>
+        <location filename="../../library/library_view.py" line="382"/>
         <source>{0} already in the library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="382"/>
+        <location filename="../../library/library_view.py" line="384"/>
         <source>{0} could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="389"/>
+        <location filename="../../library/library_view.py" line="391"/>
         <source>Indexing stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="392"/>
+        <location filename="../../library/library_view.py" line="394"/>
         <source>Indexing cancelled. Manuals indexed so far are kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="406"/>
+        <location filename="../../library/library_view.py" line="408"/>
         <source>Cancelling after the current file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="410"/>
+        <location filename="../../library/library_view.py" line="412"/>
         <source>Indexing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="415"/>
+        <location filename="../../library/library_view.py" line="417"/>
         <source>{0} manual(s) could not be brought up to date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="416"/>
+        <location filename="../../library/library_view.py" line="418"/>
         <source>{0} file(s) could not be added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="433"/>
+        <location filename="../../library/library_view.py" line="435"/>
         <source>Remove manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="434"/>
+        <location filename="../../library/library_view.py" line="436"/>
         <source>Remove these manuals from the library?&lt;br&gt;&lt;br&gt;{0}&lt;br&gt;&lt;br&gt;The files themselves are not deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../library/library_view.py" line="445"/>
+        <location filename="../../library/library_view.py" line="447"/>
         <source>{0} manual(s) removed</source>
         <translation type="unfinished"></translation>
     </message>
