@@ -234,180 +234,180 @@
 <context>
     <name>DepotIndicator</name>
     <message>
-        <location filename="../../depot_indicator.py" line="70"/>
+        <location filename="../../depot_indicator.py" line="68"/>
         <source>Depot not set up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="71"/>
+        <location filename="../../depot_indicator.py" line="69"/>
         <source>No depot is set up on this device: manuals and models come only from this device&apos;s own library.
 An administrator sets one up with: field-assistant sync-setup --server URL --depot-key KEY</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="76"/>
+        <location filename="../../depot_indicator.py" line="74"/>
         <source>Depot: not checked yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="76"/>
+        <location filename="../../depot_indicator.py" line="74"/>
         <source>The depot is checked with the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="84"/>
+        <location filename="../../depot_indicator.py" line="82"/>
         <source>Downloading {0}, {1}%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="85"/>
+        <location filename="../../depot_indicator.py" line="83"/>
         <source>{0} of {1} KB</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="87"/>
+        <location filename="../../depot_indicator.py" line="85"/>
         <source>Installing {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="88"/>
+        <location filename="../../depot_indicator.py" line="86"/>
         <source>The new revision replaces the old one in search when it is fully indexed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="90"/>
+        <location filename="../../depot_indicator.py" line="88"/>
         <source>Trying the new {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="91"/>
+        <location filename="../../depot_indicator.py" line="89"/>
         <source>A new chat model is loaded and timed on this device before it is used; the current model stays in use if it fails.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="94"/>
+        <location filename="../../depot_indicator.py" line="92"/>
         <source>Checking the depot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="94"/>
+        <location filename="../../depot_indicator.py" line="92"/>
         <source>Reading what the depot has for this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="98"/>
+        <location filename="../../depot_indicator.py" line="96"/>
         <source>model {0} version {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="99"/>
+        <location filename="../../depot_indicator.py" line="97"/>
         <source>manual {0} rev {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="110"/>
+        <location filename="../../depot_indicator.py" line="108"/>
         <source>Depot unreachable (last seen {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="111"/>
+        <location filename="../../depot_indicator.py" line="109"/>
         <source>Depot unreachable (never reached)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="112"/>
+        <location filename="../../depot_indicator.py" line="110"/>
         <source>Manuals and models stay as they are; the depot is tried again with the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="116"/>
+        <location filename="../../depot_indicator.py" line="117"/>
         <source>Depot error: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="118"/>
+        <location filename="../../depot_indicator.py" line="120"/>
         <source>Depot document refused: bad signature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="119"/>
+        <location filename="../../depot_indicator.py" line="121"/>
         <source>{0} depot documents refused: bad signature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="121"/>
+        <location filename="../../depot_indicator.py" line="123"/>
         <source>A document from the depot is not signed with this device&apos;s depot key, or was changed after signing. Nothing from it was used; tell your depot administrator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="126"/>
+        <location filename="../../depot_indicator.py" line="128"/>
         <source>New model {0} rolled back: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="127"/>
+        <location filename="../../depot_indicator.py" line="129"/>
         <source>The new chat model {0} did not pass its check on this device, so the model in use stays {1}.
 
 Reason: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="128"/>
+        <location filename="../../depot_indicator.py" line="130"/>
         <source>the previous one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="131"/>
+        <location filename="../../depot_indicator.py" line="133"/>
         <source>Depot: {0} file(s) rejected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="134"/>
+        <location filename="../../depot_indicator.py" line="136"/>
         <source>Depot: {0} download(s) to resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="135"/>
+        <location filename="../../depot_indicator.py" line="137"/>
         <source>The connection dropped; the downloads go on from where they stopped with the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="137"/>
+        <location filename="../../depot_indicator.py" line="139"/>
         <source>Depot up to date (last checked {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="138"/>
+        <location filename="../../depot_indicator.py" line="140"/>
         <source>Manuals and models are the depot&apos;s latest for this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="144"/>
+        <location filename="../../depot_indicator.py" line="146"/>
         <source>too slow on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="146"/>
+        <location filename="../../depot_indicator.py" line="148"/>
         <source>does not load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="148"/>
+        <location filename="../../depot_indicator.py" line="150"/>
         <source>file damaged in transfer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="156"/>
+        <location filename="../../depot_indicator.py" line="158"/>
         <source>Click for details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="157"/>
+        <location filename="../../depot_indicator.py" line="159"/>
         <source>Depot: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="169"/>
+        <location filename="../../depot_indicator.py" line="171"/>
         <source>Depot</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2063,27 +2063,27 @@ Assistant</source>
 <context>
     <name>SyncIndicator</name>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="110"/>
+        <location filename="../../notes/sync_indicator.py" line="108"/>
         <source>Sync not set up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="111"/>
+        <location filename="../../notes/sync_indicator.py" line="109"/>
         <source>Notes stay on this device. Click to set up a sync server in Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="118"/>
+        <location filename="../../notes/sync_indicator.py" line="116"/>
         <source>Last synced {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="119"/>
+        <location filename="../../notes/sync_indicator.py" line="117"/>
         <source>Click to sync now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="123"/>
+        <location filename="../../notes/sync_indicator.py" line="121"/>
         <source>Notes sync: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2580,47 +2580,47 @@ Assistant</source>
 <context>
     <name>w</name>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="128"/>
+        <location filename="../../notes/sync_indicator.py" line="126"/>
         <source>{0} waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="130"/>
+        <location filename="../../notes/sync_indicator.py" line="128"/>
         <source>Offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="132"/>
+        <location filename="../../notes/sync_indicator.py" line="130"/>
         <source>Syncing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="134"/>
+        <location filename="../../notes/sync_indicator.py" line="132"/>
         <source>{0} conflict(s) to review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="138"/>
+        <location filename="../../notes/sync_indicator.py" line="136"/>
         <source>{0} rejected by the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="139"/>
+        <location filename="../../notes/sync_indicator.py" line="137"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="141"/>
+        <location filename="../../notes/sync_indicator.py" line="139"/>
         <source>Sync error: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="143"/>
+        <location filename="../../notes/sync_indicator.py" line="141"/>
         <source>Sync off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../notes/sync_indicator.py" line="144"/>
+        <location filename="../../notes/sync_indicator.py" line="142"/>
         <source>Synced</source>
         <translation type="unfinished"></translation>
     </message>
