@@ -403,11 +403,17 @@ def m011_extractions(db: sqlean.Connection) -> None:
     )
 
 
+def m012_problem_versions(db: sqlean.Connection) -> None:
+    """The extractor versions (JSON of `extractions.CURRENT`) a manual's `upgrade_problem` was said
+    with: a manual that did not parse is tried again once an app upgrade raises one of them."""
+    db.execute("ALTER TABLE manuals ADD COLUMN upgrade_problem_versions TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr, m006_spec_rows,
     m007_procedures, m008_depot,
     m010_fleet_counters,  # there is no m009 (a branch that would have held one was merged without it)
-    m011_extractions,
+    m011_extractions, m012_problem_versions,
 ]
 
 

@@ -12,7 +12,8 @@ the missing extractions:
   manual it stopped in (an OCR page is kept as soon as it is read) and a finished one is never
   done twice; rows and procedures are replaced, never added beside old ones.
 - A manual whose file is gone, has changed since it was indexed, or no longer parses is left as
-  it is and said once (`manuals.upgrade_problem`); a gone file is tried again once it is back. A
+  it is and said once (`manuals.upgrade_problem`); a gone file is tried again once it is back, any
+  other problem once the app's extractors have changed (`upgrade_problem_versions`, m012). A
   changed file is for ingest (re-index it, or the watch folder does), not for a backfill.
 """
 
@@ -75,6 +76,7 @@ class _Todo:
     content_hash: str
     problem: str | None
     extractors: set[str]
+    problem_versions: str | None = None  # JSON of extractions.CURRENT when the problem was said
 
 
 def _wanted(ocr: bool) -> list[str]:
@@ -87,16 +89,19 @@ def _todo(db, ocr: bool) -> tuple[list[_Todo], list[_Todo]]:
     if not missing:
         return [], []
     rows = {r["id"]: r for r in db.execute(
-        "SELECT id, path, title, content_hash, upgrade_problem FROM manuals")}
+        "SELECT id, path, title, content_hash, upgrade_problem, upgrade_problem_versions FROM manuals")}
     run, wait = [], []
     for manual_id, names in missing.items():
         r = rows.get(manual_id)
         if r is None:
             continue
-        t = _Todo(manual_id, r["path"], r["title"], r["content_hash"], r["upgrade_problem"], names)
-        # A manual said before is tried again only when its gone file is back: a changed file
-        # or one that does not parse would give the same answer every run.
-        if t.problem is None or (t.problem == GONE and Path(t.path).is_file()):
+        t = _Todo(manual_id, r["path"], r["title"], r["content_hash"], r["upgrade_problem"], names,
+                  r["upgrade_problem_versions"])
+        # A manual said before is tried again when its gone file is back, or when the extractors
+        # are not those that failed on it (an app upgrade may parse it now); otherwise a changed
+        # file or one that does not parse would give the same answer every run.
+        if t.problem is None or (t.problem == GONE and Path(t.path).is_file()) \
+                or (t.problem != GONE and t.problem_versions != _versions()):
             run.append(t)
         else:
             wait.append(t)
@@ -147,7 +152,7 @@ def upgrade(db, embedder: Embedder | None, cancel: threading.Event | None = None
             else:
                 log.warning("upgrade: %s: %s", t.path, problem)
             item = {"path": t.path, "title": t.title, "error": problem}
-            if problem == t.problem:  # a gone file still gone after all: said already
+            if problem == t.problem and t.problem_versions == _versions():  # still so: said already
                 report.waiting.append(item)
                 yield IngestEvent("skipped", t.path, i + 1, total, problem)
             else:
@@ -180,9 +185,14 @@ def _summary(entry: dict) -> str:
     return ", ".join(p for p in parts if p) or "up to date"
 
 
+def _versions() -> str:
+    return json.dumps(extractions.CURRENT, sort_keys=True)
+
+
 def _set_problem(db, manual_id: int, problem: str) -> None:
     with dbmod.transaction(db):
-        db.execute("UPDATE manuals SET upgrade_problem = ? WHERE id = ?", (problem, manual_id))
+        db.execute("UPDATE manuals SET upgrade_problem = ?, upgrade_problem_versions = ? WHERE id = ?",
+                   (problem, _versions(), manual_id))
 
 
 def _upgrade_one(db, embedder: Embedder, t: _Todo, i: int, total: int, ocr: bool,
@@ -240,10 +250,12 @@ def _upgrade_one(db, embedder: Embedder, t: _Todo, i: int, total: int, ocr: bool
         if procs:
             from ..procedures import store as procstore
 
+            reuse = procstore.ids_by_content(db, [t.manual_id])  # an unfinished run finds its procedure again
             db.execute("DELETE FROM procedures WHERE manual_id = ?", (t.manual_id,))
-            entry["procedures"] = len(procstore.save(db, t.manual_id, procedures))
+            entry["procedures"] = len(procstore.save(db, t.manual_id, procedures, reuse))
         extractions.record(db, t.manual_id, todo)
-        db.execute("UPDATE manuals SET upgrade_problem = NULL WHERE id = ?", (t.manual_id,))
+        db.execute("UPDATE manuals SET upgrade_problem = NULL, upgrade_problem_versions = NULL WHERE id = ?",
+                   (t.manual_id,))
     log.info("upgrade: %s: %s", t.path, _summary(entry))
     return entry
 

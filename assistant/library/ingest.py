@@ -106,7 +106,12 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
     `ocr`: OCR was on (else a manual with pages without text still lacks it, for the backfill)."""
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} passages")
+    from ..procedures import store as procstore
+
     with dbmod.transaction(db):
+        # Unchanged procedures keep their ids: an unfinished run's log names its procedure by id.
+        reuse = procstore.ids_by_content(db, [r[0] for r in db.execute(
+            "SELECT id FROM manuals WHERE path IN (?, ?)", (str(path), replaces or str(path)))])
         if replaces and replaces != str(path):
             gone = db.execute("SELECT content_hash FROM manuals WHERE path = ?", (replaces,)).fetchone()
             db.execute("DELETE FROM manuals WHERE path = ?", (replaces,))
@@ -133,9 +138,7 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
         pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
         if old is not None and old["content_hash"] != digest:
             ocr_pages.forget(db, old["content_hash"])
-        from ..procedures import store as procstore
-
-        procstore.save(db, manual_id, procedures)
+        procstore.save(db, manual_id, procedures, reuse)
         spec_store.store(db, manual_id, doc.blocks, doc.warnings, row_vectors)
         extractions.record(db, manual_id, [extractions.SPEC_ROWS, extractions.PROCEDURES]
                            + ([extractions.OCR] if ocr or not doc.scanned_pages else []))

@@ -15,16 +15,42 @@ class ProcedureNotFound(AssistantError):
     """No stored procedure has that id."""
 
 
-def save(db, manual_id: int, procedures: Iterable[Procedure]) -> list[int]:
+Reuse = dict[tuple, list[int]]
+
+
+def _same(title: str, steps: Iterable[str]) -> tuple:
+    return (title, tuple(steps))
+
+
+def ids_by_content(db, manual_ids: Iterable[int]) -> Reuse:
+    """The ids of these manuals' stored procedures by title and step texts, read before they are
+    replaced (re-index, backfill) so `save` gives an unchanged procedure its id again: a run's log
+    names its procedure by id (procedures/run.py), and an unfinished run must find it after."""
+    out: Reuse = {}
+    for m in manual_ids:
+        for r in db.execute("SELECT id, title FROM procedures WHERE manual_id = ? ORDER BY ord", (m,)).fetchall():
+            steps = [s[0] for s in db.execute("SELECT text FROM procedure_steps WHERE procedure_id = ? ORDER BY n",
+                                              (r["id"],))]
+            out.setdefault(_same(r["title"], steps), []).append(r["id"])
+    return out
+
+
+def save(db, manual_id: int, procedures: Iterable[Procedure], reuse: Reuse | None = None) -> list[int]:
     """Store a manual's procedures (inside the caller's transaction, with the manual's passages, so
     the manual is stored whole or not at all); returns their ids. The old ones went with the old
-    manual row (ON DELETE CASCADE)."""
-    ids = []
-    for ord_, p in enumerate(procedures):
+    manual row (ON DELETE CASCADE) or were deleted by the caller; `reuse` (`ids_by_content`, read
+    before that) gives each unchanged procedure its old id."""
+    procedures = list(procedures)
+    reuse = {k: list(v) for k, v in (reuse or {}).items()}
+    kept = [(reuse.get(_same(p.title, (s.text for s in p.steps))) or [None]).pop(0) for p in procedures]
+    ids: list[int] = [0] * len(procedures)
+    # Kept ids first: a new id is max(id) + 1 and could otherwise take one an unchanged procedure is owed.
+    for ord_ in sorted(range(len(procedures)), key=lambda i: kept[i] is None):
+        p = procedures[ord_]
         cur = db.execute(
-            "INSERT INTO procedures(manual_id, ord, title, section, page, warnings, tools, parts, torques)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (manual_id, ord_, p.title, p.section, p.page, json.dumps(p.warnings), json.dumps(p.tools),
+            "INSERT INTO procedures(id, manual_id, ord, title, section, page, warnings, tools, parts, torques)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (kept[ord_], manual_id, ord_, p.title, p.section, p.page, json.dumps(p.warnings), json.dumps(p.tools),
              json.dumps(p.parts), json.dumps(p.torques)))
         pid = cur.lastrowid
         db.executemany(
@@ -33,7 +59,7 @@ def save(db, manual_id: int, procedures: Iterable[Procedure]) -> list[int]:
             [(pid, s.n, s.text, s.page, s.char_start, s.char_end, s.warning) for s in p.steps])
         db.execute("INSERT INTO procedures_fts(rowid, title, section, steps) VALUES (?, ?, ?, ?)",
                    (pid, p.title, p.section, "\n".join(s.text for s in p.steps)))
-        ids.append(pid)
+        ids[ord_] = pid
     return ids
 
 

@@ -191,8 +191,9 @@ def test_migration_m011_marks_what_stored_manuals_already_hold(session, tmp_path
     procedure_ids = [r[0] for r in db.execute("SELECT id FROM procedures")]
     with dbmod.transaction(db):  # undo m011, as a library written before it is
         db.execute("DROP TABLE manual_extractions")
+        db.execute("ALTER TABLE manuals DROP COLUMN upgrade_problem_versions")
         db.execute("ALTER TABLE manuals DROP COLUMN upgrade_problem")
-        db.execute(f"PRAGMA user_version = {len(dbmod.MIGRATIONS) - 1}")
+        db.execute(f"PRAGMA user_version = {dbmod.MIGRATIONS.index(dbmod.m011_extractions)}")
     db = dbmod.connect()  # a new connection migrates, as the upgraded app's first start does
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(dbmod.MIGRATIONS)
     assert extractions.had(db, pump) == extractions.CURRENT
@@ -202,6 +203,83 @@ def test_migration_m011_marks_what_stored_manuals_already_hold(session, tmp_path
     assert [u["title"] for u in report.upgraded] == ["Valve V-7 notes"]
     assert [r[0] for r in db.execute("SELECT id FROM procedures")] == procedure_ids
     db.close()
+
+
+FAN = """# Fan F-2 manual
+
+## To replace the fan belt
+
+1. Isolate the fan.
+2. Slacken the motor bolts and lift the belt off.
+3. Fit the new belt and tension it.
+"""
+
+
+def _seal_run_at_step_2(session, tmp_path):
+    db = session.db
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "fan.md").write_text(FAN, encoding="utf-8")
+    assert len(ingest.run(db, session.embedder, [tmp_path / "more"]).added) == 1
+    from assistant.notes import NoteStore
+    from assistant.procedures import run as runmod
+
+    (seal,) = procstore.search(db, "mechanical seal")
+    # The fan's procedure was stored after the seal's: without its id kept, the seal's comes back as a new one.
+    assert seal.id < procstore.search(db, "fan belt")[0].id
+    store = NoteStore(db)
+    r = runmod.start(store, seal)
+    r.acknowledge()
+    r.next()
+    assert r.step == 2
+    return seal.id, r.note_id, store, runmod
+
+
+def test_a_run_resumes_after_its_manual_is_indexed_again(session, tmp_path):
+    """Re-indexing a changed manual stores its procedures again: an unchanged one keeps its id, so
+    the unfinished run's log (which names it by id) still resumes at its step."""
+    db = session.db
+    docs = _library(session, tmp_path)
+    pid, note_id, store, runmod = _seal_run_at_step_2(session, tmp_path)
+    (docs / "pump.md").write_text(MANUAL.replace("68 Nm", "70 Nm"), encoding="utf-8")
+    assert [a["replaced"] for a in ingest.run(db, session.embedder, [docs]).added] == [True]
+    again = procstore.get(db, pid)
+    assert again.title == "To replace the mechanical seal"
+    r = runmod.start(store, again)
+    assert r.note_id == note_id and r.state.resumed and r.step == 2
+
+
+def test_a_run_resumes_after_the_backfill_extracts_procedures_again(session, tmp_path, monkeypatch):
+    """An app upgrade raises the procedure extractor's version: the backfill replaces the manual's
+    procedures, and the unfinished run still finds its own and resumes at its step."""
+    db = session.db
+    _library(session, tmp_path)
+    pid, note_id, store, runmod = _seal_run_at_step_2(session, tmp_path)
+    monkeypatch.setitem(extractions.CURRENT, extractions.PROCEDURES, extractions.CURRENT[extractions.PROCEDURES] + 1)
+    report = backfill.run(db, session.embedder, ocr=True)
+    assert [u["procedures"] for u in report.upgraded if u["title"].startswith("Pump")] == [1]
+    r = runmod.start(store, procstore.get(db, pid))
+    assert r.note_id == note_id and r.state.resumed and r.step == 2
+
+
+def test_a_manual_that_did_not_parse_is_tried_again_after_an_extractor_upgrade(session, tmp_path, monkeypatch):
+    """A parse failure is said once and left while the extractors stay as they are; once an app
+    upgrade raises one, the manual is tried again (and here, parses)."""
+    db = session.db
+    _library(session, tmp_path)
+    _make_old(db)
+    pump = db.execute("SELECT id FROM manuals WHERE path LIKE '%pump.md'").fetchone()[0]
+    backfill._set_problem(db, pump, "cannot parse: the table is broken")  # as an older extractor's run left it
+    first = backfill.run(db, session.embedder, ocr=True)
+    assert [u["title"] for u in first.upgraded] == ["Valve V-7 notes"]
+    assert [w["error"] for w in first.waiting] == ["cannot parse: the table is broken"]
+    assert backfill.needed(db, ocr=True) == 0
+    monkeypatch.setitem(extractions.CURRENT, extractions.SPEC_ROWS, extractions.CURRENT[extractions.SPEC_ROWS] + 1)
+    assert backfill.needed(db, ocr=True) == 2  # the pump is tried again, beside the valve's new spec rows
+    second = backfill.run(db, session.embedder, ocr=True)
+    assert sorted(u["title"] for u in second.upgraded) == ["Pump P-40 service manual", "Valve V-7 notes"]
+    assert not second.waiting and not second.problems
+    assert db.execute("SELECT upgrade_problem, upgrade_problem_versions FROM manuals WHERE id = ?",
+                      (pump,)).fetchone()[:] == (None, None)
 
 
 def _mixed_pdf(tmp_path, scanned: int):
