@@ -9,7 +9,8 @@ A blob `blob:<sha256>` is kept when
   (`created`), the first one not withdrawn is the current, the one after it the previous (devices
   roll back to it, and a device that never had it may need it after a rollback);
 - it was written less than `min_age_s` ago: a `publish-model` running right now uploads the blob
-  before it writes the model document that names it.
+  before it writes the model document that names it. Written = its last write (`touched`, set
+  before each part goes up), not its creation: a cut upload resumed hours later is under way too.
 Everything else is deleted (a new revision marked `_deleted`; the attachment goes with it). The
 disk space comes back when the database is compacted: gc asks for it (`POST /fa_blobs/_compact`).
 """
@@ -26,14 +27,15 @@ MIN_AGE_S = 3600.0
 
 
 def _age_s(doc: dict, now: datetime) -> float | None:
-    created = doc.get("created")
-    if not isinstance(created, str):
-        return None  # written before blobs carried `created`: old
-    try:
-        t = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-    return (now - t).total_seconds()
+    """Seconds since the blob's last write (None: no date, written before blobs carried one: old)."""
+    ages = []
+    for name in ("touched", "created"):
+        try:
+            t = datetime.strptime(doc.get(name), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except (TypeError, ValueError):
+            continue
+        ages.append((now - t).total_seconds())
+    return min(ages, default=None)
 
 
 def needed(content: list[dict]) -> dict[str, list[str]]:

@@ -163,7 +163,7 @@ def upload_blob(depot: Depot, path: Path, sha256: str, md5: str, size: int, part
             # say what devices read (download.segments_of), so it starts again as one file.
             depot.delete(BLOBS_DB, bid, blob["_rev"])
             blob = None
-        rev = blob["_rev"] if blob is not None else depot.put(BLOBS_DB, base)
+        rev = _touch(depot, bid) if blob is not None else depot.put(BLOBS_DB, base)
         depot.put_attachment(BLOBS_DB, bid, rev, path, md5, size, OCTETS)
         return {"parts": 1, "parts_uploaded": 1}
     layout = part_digests(path, part_size)
@@ -179,12 +179,23 @@ def upload_blob(depot: Depot, path: Path, sha256: str, md5: str, size: int, part
     for (offset, n, m), p in zip(layout, want, strict=True):
         if depot._attachment_matches(blob, p["name"], m, n):
             continue
-        depot.put_attachment(BLOBS_DB, bid, blob.get("_rev", ""), path, m, n, OCTETS, name=p["name"], offset=offset)
+        rev = _touch(depot, bid)
+        depot.put_attachment(BLOBS_DB, bid, rev, path, m, n, OCTETS, name=p["name"], offset=offset)
         sent += 1
     final = depot.get(BLOBS_DB, bid)
     if final is None or not blob_complete(final):
         raise DepotError(f"{bid}: the server does not hold every part after the upload; run the command again")
     return {"parts": len(want), "parts_uploaded": sent}
+
+
+def _touch(depot: Depot, bid: str) -> str:
+    """Mark the blob written now (`touched`) before a part of it goes up: `depot gc` keeps a blob
+    written in the last hour, and an upload resumed long after it was begun is under way too.
+    Returns the new revision; the attachments already there stay (their stubs go back with it)."""
+    doc = depot.get(BLOBS_DB, bid)
+    if doc is None:
+        raise DepotError(f"{bid} disappeared from the depot server during the upload")
+    return depot.put(BLOBS_DB, {**doc, "touched": now_iso()})
 
 
 def _ours(doc: dict, key: SigningKey) -> None:

@@ -180,3 +180,34 @@ def test_gc_deletes_only_the_blobs_nothing_needs(server, home, tmp_path):
     assert ids(out["kept"]) == sorted([blob_id(shas["tiny:2"]), blob_id(shas["tiny:3"])])
     r = cli("depot", "gc", "--min-age-hours", "0")
     assert r.returncode == 0 and "0 blobs deleted" in r.stdout
+
+
+def test_gc_keeps_an_upload_resumed_long_after_it_began(server, home, tmp_path):
+    """A publish cut two hours ago after its first part, resumed now: gc, run before the model
+    document is written, counts the hour from the blob's last write, not from its creation."""
+    from assistant.depot.publish import upload_blob
+    from assistant.depot.server import Depot, file_digests, part_digests
+
+    url = server.url
+    ok_json("depot", "init", "--server", url)
+    model = write_gguf(tmp_path / "big.gguf", n_floats=300_000)
+    data = model.read_bytes()
+    sha, md5, size = file_digests(model)
+    bid = blob_id(sha)
+    parts = [{"name": f"part-{i:05d}", "length": n, "md5": m} for i, (_, n, m) in enumerate(part_digests(model, PART))]
+    begun = datetime.fromtimestamp(datetime.now(UTC).timestamp() - 7200, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rev = httpx.put(f"{url}/{BLOBS_DB}/{bid}", json={"sha256": sha, "size": size, "filename": model.name,
+                                                     "created": begun, "part_size": PART, "parts": parts}).json()["rev"]
+    assert httpx.put(f"{url}/{BLOBS_DB}/{bid}/part-00000", params={"rev": rev}, content=data[:PART],
+                     headers={"Content-Type": "application/octet-stream"}).status_code == 201
+
+    with Depot(SyncConfig(url=url)) as depot:
+        up = upload_blob(depot, model, sha, md5, size, PART)  # the resumed run, up to its last part
+    assert up["parts_uploaded"] == len(parts) - 1
+    out = ok_json("depot", "gc")  # before publish-model writes the model document
+    assert bid not in [d["id"] for d in out["deleted"]]
+    (kept,) = [k for k in out["kept"] if k["id"] == bid]
+    assert "ago" in " ".join(kept["why"])
+    whole = blob(url, sha)
+    assert blob_complete(whole) and whole["created"] == begun
+    assert b"".join(httpx.get(f"{url}/{BLOBS_DB}/{bid}/{p['name']}").content for p in whole["parts"]) == data
