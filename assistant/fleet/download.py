@@ -3,7 +3,8 @@ resumed after a dropped connection (within the call, and at the next round: the 
 verified (size, then SHA-256: the signed document names both), then renamed into place atomically.
 
 Nothing half-downloaded is ever used: the final path only ever holds a verified file. A file whose
-size or hash is wrong is deleted and `DownloadRejected` says why. A server that ignores Range (answers
+size or hash is wrong is deleted and `DownloadRejected` says why (a part shorter or longer than the
+blob's list says costs only that part: the ones before it stay staged). A server that ignores Range (answers
 200, as pouchdb-server 4.2 does) makes the download start over from the first byte; CouchDB 3
 answers 206 for attachments and the download continues where it stopped.
 
@@ -36,7 +37,8 @@ ATTEMPTS = 6
 
 
 class DownloadRejected(AssistantError):
-    """The file is not the one the signed document describes (wrong size or SHA-256); it is deleted."""
+    """The file is not the one the signed document describes (wrong size or SHA-256; it is deleted),
+    or a large model's part is not as the blob lists it (the parts before it are kept)."""
 
 
 class DownloadInterrupted(AssistantError):
@@ -166,6 +168,17 @@ def fetch(client: CouchClient, db: str, doc_id: str, dest: Path, sha256: str, si
             failures += 1
             log.info("download of %s dropped at %d of %d bytes; resuming", doc_id, have, size)
             continue
+        if have != seg_start + seg_len and len(segments) > 1:
+            # The server's part does not match the blob's list of parts (unsigned; the signed SHA-256
+            # of the whole decides at the end): the server's fault, not the signed document's. The
+            # parts before it, whole by length, are kept for when the server holds this one whole.
+            if part.exists():
+                with part.open("r+b") as f:
+                    f.truncate(seg_start)
+            raise DownloadRejected(
+                f"{doc_id}: the server's {name} is {'shorter' if have < seg_start + seg_len else 'longer'} than the "
+                f"blob's list of parts says ({seg_len} bytes); the {segments.index((name, seg_len))} part(s) "
+                "before it are kept, nothing was used")
         if have != seg_start + seg_len:  # the answer ended cleanly: this is all the server holds
             part.unlink(missing_ok=True)
             raise DownloadRejected(f"{doc_id}: the server's file is {'shorter' if have < seg_start + seg_len else 'longer'} "

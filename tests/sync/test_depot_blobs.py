@@ -211,3 +211,44 @@ def test_gc_keeps_an_upload_resumed_long_after_it_began(server, home, tmp_path):
     whole = blob(url, sha)
     assert blob_complete(whole) and whole["created"] == begun
     assert b"".join(httpx.get(f"{url}/{BLOBS_DB}/{bid}/{p['name']}").content for p in whole["parts"]) == data
+
+
+def test_a_part_shorter_than_the_blob_lists_is_named_and_the_parts_before_it_are_kept(server, home, tmp_path):
+    """The server holds part-00002 cut short (its list of parts, which is not signed, says more):
+    the device says which part is wrong, keeps the two parts before it, and once the server holds
+    the part whole, goes on from it; the signed SHA-256 of the whole still decides."""
+    from assistant.depot.server import part_digests
+
+    model = write_gguf(tmp_path / "big.gguf", n_floats=300_000)
+    data = model.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    bid, url = blob_id(sha), server.url
+    layout = part_digests(model, PART)
+    parts = [{"name": f"part-{i:05d}", "length": n, "md5": m} for i, (_, n, m) in enumerate(layout)]
+    httpx.put(f"{url}/{BLOBS_DB}")
+
+    def put_part(name: str, body: bytes) -> None:
+        rev = httpx.get(f"{url}/{BLOBS_DB}/{bid}").json()["_rev"]
+        assert httpx.put(f"{url}/{BLOBS_DB}/{bid}/{name}", params={"rev": rev}, content=body,
+                         headers={"Content-Type": "application/octet-stream"}).status_code == 201
+
+    assert httpx.put(f"{url}/{BLOBS_DB}/{bid}", json={"sha256": sha, "size": len(data), "part_size": PART,
+                                                      "parts": parts}).status_code == 201
+    for (offset, n, _), p in zip(layout, parts, strict=True):
+        put_part(p["name"], data[offset:offset + n] if p["name"] != "part-00002" else data[offset:offset + n - 100])
+
+    segments = download.segments_of(blob(url, sha), len(data))
+    dest = tmp_path / "device" / "big.gguf"
+    staged = download.staging_dir() / f"{sha}.part"
+    with RangeProxy(url) as rp, CouchClient(SyncConfig(url=rp.url, db=BLOBS_DB)) as client:
+        with pytest.raises(download.DownloadRejected) as e:
+            download.fetch(client, BLOBS_DB, bid, dest, sha, len(data), segments=segments)
+        assert "part-00002 is shorter than the blob's list of parts says" in str(e.value)
+        assert "signed document" not in str(e.value)
+        assert not dest.exists() and staged.read_bytes() == data[:2 * PART]  # the good parts stay
+
+        put_part("part-00002", data[2 * PART:3 * PART])  # the server mended
+        rp.ranges.clear()
+        download.fetch(client, BLOBS_DB, bid, dest, sha, len(data), segments=segments)
+        assert len(rp.ranges) == len(parts) - 2  # from part-00002 on, nothing fetched twice
+    assert dest.read_bytes() == data
