@@ -261,6 +261,34 @@ def test_a_run_resumes_after_the_backfill_extracts_procedures_again(session, tmp
     assert r.note_id == note_id and r.state.resumed and r.step == 2
 
 
+def test_a_run_resumes_after_ocr_adds_passages_to_its_manual(session, tmp_path):
+    """A PDF stored with OCR off, its procedure on the text page being run; the backfill reads the
+    scanned page, which brings new passages and so extracts the procedures again: the run goes on."""
+    from pypdf import PdfReader, PdfWriter
+
+    db = session.db
+    text_pdf = scans.build_text_pdf(tmp_path / "text.pdf", [
+        ("To replace the mechanical seal", ["1. Isolate the pump and drain the casing.",
+                                            "2. Remove the coupling guard screws.",
+                                            "3. Pull the impeller off the shaft.",
+                                            "4. Fit the new seal and refit the impeller."]),
+        scans.PAGES[1]])
+    scan_only = scans.save_image_pdf(tmp_path / "scan.pdf", scans.render_pages(text_pdf)[1:])
+    w = PdfWriter()
+    w.add_page(PdfReader(text_pdf).pages[0])
+    w.add_page(PdfReader(scan_only).pages[0])
+    mixed = tmp_path / "docs" / "mixed.pdf"
+    mixed.parent.mkdir()
+    with mixed.open("wb") as f:
+        w.write(f)
+    assert list(ingest.ingest(db, session.embedder, [mixed], ocr=False))[-1].report.added
+    pid, note_id, store, runmod = _seal_run_at_step_2(session, tmp_path)
+    (up,) = [u for u in backfill.run(db, session.embedder, ocr=True).upgraded if u.get("ocr_pages")]
+    assert up["ocr_pages"] == [2] and up["passages_added"] >= 1 and up["procedures"] >= 1
+    r = runmod.start(store, procstore.get(db, pid))
+    assert r.note_id == note_id and r.state.resumed and r.step == 2
+
+
 def test_a_manual_that_did_not_parse_is_tried_again_after_an_extractor_upgrade(session, tmp_path, monkeypatch):
     """A parse failure is said once and left while the extractors stay as they are; once an app
     upgrade raises one, the manual is tried again (and here, parses)."""
