@@ -1,6 +1,6 @@
 """Answer speed: the app's ask() beside raw llama-cpp-python on the same GGUF and the same prompt.
 
-    .venv/bin/python bench/ask_speed.py [DEVDATA] [--repeats 3] [--model FILE.gguf] [--serial] [--tokens N]
+    .venv/bin/python bench/ask_speed.py [DEVDATA] [--repeats 3] [--model FILE.gguf] [--other-order] [--tokens N]
 
 (DEVDATA is accepted for symmetry with the other benchmarks but not needed: the questions are
 about the demo library, resources/demo/, ingested into a temporary FIELD_ASSISTANT_HOME.)
@@ -27,9 +27,9 @@ Targets printed: app decode / raw decode >= 0.9; app TTFT <= (raw TTFT + retriev
 and the direct answer (`timings["direct_ms"]`, from the start of ask to the "retrieved" event)
 <= 300 ms.
 
---serial adds a third side to the rotation: the app with answer.HEAD_START off (the direct answer
-found before the model starts reading the prompt, as before head_start), so both orders are
-compared against the same raw runs. --tokens N caps the answer (both sides) to shorten a run
+--other-order adds a third side to the rotation: the app with answer.HEAD_START flipped (on: the
+model starts reading the prompt on a thread while the direct answer is found; off: the direct
+answer first, then the model), so both orders are compared against the same raw runs. --tokens N caps the answer (both sides) to shorten a run
 when only the first token matters. Also printed: `direct.find` alone, with the search's question
 vector (`qvec=`, as ask passes it) and without (the question embedded again), medians of 5 calls
 per question.
@@ -64,16 +64,16 @@ QUESTIONS = [
 ]
 
 
-def run_app(db, embedder, chat, question: str, settings: Settings, head_start: bool = True) -> dict:
+def run_app(db, embedder, chat, question: str, settings: Settings, head_start: bool = answermod.HEAD_START) -> dict:
     chat._llm.reset()
     answer = None
-    answermod.HEAD_START = head_start
+    default, answermod.HEAD_START = answermod.HEAD_START, head_start
     try:
         for ev in ask(db, embedder, lambda: chat, question, settings):
             if ev.kind == "done":
                 answer = ev.answer
     finally:
-        answermod.HEAD_START = True
+        answermod.HEAD_START = default
     t = answer.timings
     return {"ttft_ms": t["ttft_ms"], "retrieve_ms": t["retrieve_ms"], "decode": t["decode_tokens_per_s"],
             "direct_ms": t.get("direct_ms"),
@@ -106,7 +106,7 @@ def main() -> int:
     ap.add_argument("--model", type=Path, help="GGUF file (default: the app's default chat model)")
     ap.add_argument("--threads", type=int, help="n_threads for both sides (default: the app's setting,"
                                                 " i.e. assistant.llm.default_threads())")
-    ap.add_argument("--serial", action="store_true", help="also run the app with answer.HEAD_START off")
+    ap.add_argument("--other-order", action="store_true", help="also run the app with answer.HEAD_START flipped")
     ap.add_argument("--tokens", type=int, help="max_answer_tokens for both sides (default: the app's setting)")
     args = ap.parse_args()
     banner("ask speed: app ask() vs raw llama-cpp-python")
@@ -164,15 +164,16 @@ def main() -> int:
 
         app_runs: dict[str, list[dict]] = {q: [] for q in QUESTIONS}
         raw_runs: dict[str, list[dict]] = {q: [] for q in QUESTIONS}
-        serial_runs: dict[str, list[dict]] = {q: [] for q in QUESTIONS}
-        runs = {"app": app_runs, "raw": raw_runs, "serial": serial_runs}
+        other_runs: dict[str, list[dict]] = {q: [] for q in QUESTIONS}
+        runs = {"app": app_runs, "raw": raw_runs, "other": other_runs}
         turn = 0
         for _ in range(args.repeats):
             for q in QUESTIONS:
                 sides = [("app", lambda q=q: run_app(db, embedder, chat, q, settings)),
                          ("raw", lambda q=q: run_raw(raw, prompts[q].text, settings))]
-                if args.serial:
-                    sides.append(("serial", lambda q=q: run_app(db, embedder, chat, q, settings, head_start=False)))
+                if args.other_order:
+                    sides.append(("other", lambda q=q: run_app(db, embedder, chat, q, settings,
+                                                               head_start=not answermod.HEAD_START)))
                 k = turn % len(sides)  # rotate which side goes first
                 sides = sides[k:] + sides[:k]
                 turn += 1
@@ -209,9 +210,10 @@ def main() -> int:
     print(f"app TTFT {am['ttft_ms']:.0f} ms vs (raw TTFT {rm['ttft_ms']:.0f} + retrieve {am['retrieve_ms']:.0f})"
           f" * 1.1 = {budget:.0f} ms  (target: {'OK' if am['ttft_ms'] <= budget else 'MISSED'});"
           f" app overhead besides retrieval: {am['ttft_ms'] - am['retrieve_ms'] - rm['ttft_ms']:.0f} ms")
-    sides = [("head start", all_app)]
-    if args.serial:
-        sides.append(("serial", [x for q in QUESTIONS for x in serial_runs[q]]))
+    order = {True: "head start", False: "serial"}
+    sides = [(order[answermod.HEAD_START], all_app)]
+    if args.other_order:
+        sides.append((order[not answermod.HEAD_START], [x for q in QUESTIONS for x in other_runs[q]]))
     for name, xs in sides:
         ttft = median([x["ttft_ms"] for x in xs if x["ttft_ms"] is not None])
         retr = median([x["retrieve_ms"] for x in xs])

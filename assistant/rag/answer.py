@@ -124,9 +124,12 @@ class AnswerEvent:
 
 
 KEYWORD_ONLY_COVERAGE = 0.5
-# Start the model reading the prompt before the direct answer is found (head_start); False: one
-# after the other, as bench/ask_speed.py --serial compares.
-HEAD_START = True
+# Start the model reading the prompt before the direct answer is found (head_start). Off: on this
+# loaded 2-core machine the overlap did not shorten the first token (1.060x raw vs 0.996x serial,
+# within the run's noise) and the direct answer came out later (median 458 vs 312 ms), its
+# embedding sharing a core with the prefill (bench/README.md). bench/ask_speed.py --other-order
+# measures both; worth trying on an idle device.
+HEAD_START = False
 
 
 def model_version(db, chat) -> str | None:

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.errors import Cancelled
 from assistant.library import ingest
-from assistant.rag import direct
+from assistant.rag import answer, direct
 from assistant.rag.answer import NOT_FOUND, ask
 from assistant.rag.search import search
 from tests.conftest import EXE, bundle_without, can_unshare
@@ -99,11 +99,13 @@ def test_the_direct_answer_is_the_same_with_the_search_s_question_vector(library
     assert any(c.similarity > 0.3 for c in b)
 
 
-def test_an_answer_left_after_the_direct_answer_frees_the_model_for_the_next(library):
+@pytest.mark.parametrize("head_start", [True, False])
+def test_an_answer_left_after_the_direct_answer_frees_the_model_for_the_next(library, monkeypatch, head_start):
     s = library
+    monkeypatch.setattr(answer, "HEAD_START", head_start)
     q = "What torque for the compressor mounting bolts on the HX-400?"
     events = ask(s.db, s.embedder, s.chat, q, s.settings)
-    first = next(events)  # the model is reading the prompt on its own thread now
+    first = next(events)  # with head_start the model is reading the prompt on its own thread now
     assert first.kind == "retrieved" and first.direct is not None
     events.close()
     ans, _ = _answer(s, q)
