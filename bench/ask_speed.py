@@ -1,6 +1,6 @@
 """Answer speed: the app's ask() beside raw llama-cpp-python on the same GGUF and the same prompt.
 
-    .venv/bin/python bench/ask_speed.py [DEVDATA] [--repeats 3] [--model FILE.gguf]
+    .venv/bin/python bench/ask_speed.py [DEVDATA] [--repeats 3] [--model FILE.gguf] [--other-order] [--tokens N]
 
 (DEVDATA is accepted for symmetry with the other benchmarks but not needed: the questions are
 about the demo library, resources/demo/, ingested into a temporary FIELD_ASSISTANT_HOME.)
@@ -23,7 +23,16 @@ Measured:
     retrieve_ms;
   - decode tokens/s on both sides as the app computes it: (tokens - 1) / (last - first token
     time), one token per streamed part.
-Targets printed: app decode / raw decode >= 0.9; app TTFT <= (raw TTFT + retrieve_ms) * 1.1.
+Targets printed: app decode / raw decode >= 0.9; app TTFT <= (raw TTFT + retrieve_ms) * 1.1;
+and the direct answer (`timings["direct_ms"]`, from the start of ask to the "retrieved" event)
+<= 300 ms.
+
+--other-order adds a third side to the rotation: the app with answer.HEAD_START flipped (on: the
+model starts reading the prompt on a thread while the direct answer is found; off: the direct
+answer first, then the model), so both orders are compared against the same raw runs. --tokens N caps the answer (both sides) to shorten a run
+when only the first token matters. Also printed: `direct.find` alone, with the search's question
+vector (`qvec=`, as ask passes it) and without (the question embedded again), medians of 5 calls
+per question.
 """
 
 from __future__ import annotations
@@ -38,7 +47,10 @@ from _common import PROJECT_ROOT, banner, load_embedder, loadavg, median, table,
 from assistant import db as dbmod
 from assistant import llm, models
 from assistant.library import ingest
+from assistant.rag import answer as answermod
+from assistant.rag import direct as directmod
 from assistant.rag import prompt as promptmod
+from assistant.rag import spec_answer
 from assistant.rag.answer import ask
 from assistant.rag.search import search
 from assistant.settings import Settings
@@ -52,14 +64,19 @@ QUESTIONS = [
 ]
 
 
-def run_app(db, embedder, chat, question: str, settings: Settings) -> dict:
+def run_app(db, embedder, chat, question: str, settings: Settings, head_start: bool = answermod.HEAD_START) -> dict:
     chat._llm.reset()
     answer = None
-    for ev in ask(db, embedder, lambda: chat, question, settings):
-        if ev.kind == "done":
-            answer = ev.answer
+    default, answermod.HEAD_START = answermod.HEAD_START, head_start
+    try:
+        for ev in ask(db, embedder, lambda: chat, question, settings):
+            if ev.kind == "done":
+                answer = ev.answer
+    finally:
+        answermod.HEAD_START = default
     t = answer.timings
     return {"ttft_ms": t["ttft_ms"], "retrieve_ms": t["retrieve_ms"], "decode": t["decode_tokens_per_s"],
+            "direct_ms": t.get("direct_ms"),
             "tokens": t["completion_tokens"], "prompt_tokens": t["prompt_tokens"], "abstained": answer.abstained}
 
 
@@ -89,6 +106,8 @@ def main() -> int:
     ap.add_argument("--model", type=Path, help="GGUF file (default: the app's default chat model)")
     ap.add_argument("--threads", type=int, help="n_threads for both sides (default: the app's setting,"
                                                 " i.e. assistant.llm.default_threads())")
+    ap.add_argument("--other-order", action="store_true", help="also run the app with answer.HEAD_START flipped")
+    ap.add_argument("--tokens", type=int, help="max_answer_tokens for both sides (default: the app's setting)")
     args = ap.parse_args()
     banner("ask speed: app ask() vs raw llama-cpp-python")
 
@@ -96,6 +115,8 @@ def main() -> int:
 
     with temp_home():
         settings = Settings() if args.threads is None else Settings(n_threads=args.threads)
+        if args.tokens:
+            settings.max_answer_tokens = args.tokens
         embedder = load_embedder()
         db = dbmod.connect()
         rep = ingest.run(db, embedder, [PROJECT_ROOT / "resources" / "demo"])
@@ -110,13 +131,31 @@ def main() -> int:
 
         prompts = {}
         for q in QUESTIONS:
+            # As answer._ask builds it: the model family's system text and a spec row's lead.
             res = search(db, embedder, q, k=settings.top_k)
-            built = promptmod.build(q, res.passages, chat.render, chat.count,
-                                    budget=chat.n_ctx - settings.max_answer_tokens - 8)
+            spec = spec_answer.lookup(db, q, qvec=res.qvec)
+            passages = spec_answer.with_row_passage(spec, res.passages)
+            built = promptmod.build(q, passages, chat.render, chat.count,
+                                    budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
+                                               settings.max_prompt_tokens or answermod._measured_cap(chat)
+                                               or chat.n_ctx),
+                                    system=promptmod.system_for(chat.family),
+                                    lead=spec_answer.prompt_block(spec, passages))
             prompts[q] = built
             raw_tokens = len(raw.tokenize(built.text.encode("utf-8"), add_bos=False, special=True))
             print(f"   {q[:50]!r}: {len(built.passages)} passages, prompt {built.tokens} tokens"
                   f" (raw tokenizer {raw_tokens}), best_similarity {res.best_similarity:.2f}")
+
+        find_ms: dict[str, list[float]] = {"qvec": [], "embed": []}
+        for q in QUESTIONS:
+            res = search(db, embedder, q, k=settings.top_k)
+            for _ in range(5):
+                for how in find_ms:
+                    t = time.perf_counter()
+                    directmod.find(q, res.passages, embedder, qvec=res.qvec if how == "qvec" else None)
+                    find_ms[how].append((time.perf_counter() - t) * 1000)
+        print(f"   direct.find: {median(find_ms['qvec']):.0f} ms with the search's qvec,"
+              f" {median(find_ms['embed']):.0f} ms embedding the question again (medians)")
 
         # Warm-up: one run each (first-call costs: graph allocation, page faults).
         run_app(db, embedder, chat, QUESTIONS[0], settings)
@@ -125,16 +164,24 @@ def main() -> int:
 
         app_runs: dict[str, list[dict]] = {q: [] for q in QUESTIONS}
         raw_runs: dict[str, list[dict]] = {q: [] for q in QUESTIONS}
+        other_runs: dict[str, list[dict]] = {q: [] for q in QUESTIONS}
+        runs = {"app": app_runs, "raw": raw_runs, "other": other_runs}
         turn = 0
         for _ in range(args.repeats):
             for q in QUESTIONS:
                 sides = [("app", lambda q=q: run_app(db, embedder, chat, q, settings)),
                          ("raw", lambda q=q: run_raw(raw, prompts[q].text, settings))]
-                if turn % 2:
-                    sides.reverse()
+                if args.other_order:
+                    sides.append(("other", lambda q=q: run_app(db, embedder, chat, q, settings,
+                                                               head_start=not answermod.HEAD_START)))
+                k = turn % len(sides)  # rotate which side goes first
+                sides = sides[k:] + sides[:k]
                 turn += 1
                 for side, fn in sides:
-                    (app_runs if side == "app" else raw_runs)[q].append(fn())
+                    r = fn()
+                    runs[side][q].append(r)
+                    print(f"   {side:6} {q[:30]!r}: TTFT {r['ttft_ms']:.0f} ms"
+                          + (f", direct at {r['direct_ms']:.0f} ms" if r.get("direct_ms") else ""), flush=True)
         print(f"   done        [{loadavg()}]")
         db.close()
 
@@ -147,6 +194,9 @@ def main() -> int:
         if any(x["abstained"] for x in a):
             print(f"   note: the app abstained on {q!r} in {sum(x['abstained'] for x in a)} run(s)")
         rows.append(_row(q[:40], a, r))
+        if {x["prompt_tokens"] for x in a} != {prompts[q].tokens}:
+            print(f"   note: the app's prompt for {q!r} was {sorted({x['prompt_tokens'] for x in a})} tokens,"
+                  f" raw's {prompts[q].tokens}")
     rows.append(_row("ALL (medians over every run)", all_app, all_raw))
     print()
     print(table(["question", "retrieve ms", "app TTFT ms", "app TTFT - retr.", "raw TTFT ms",
@@ -160,6 +210,16 @@ def main() -> int:
     print(f"app TTFT {am['ttft_ms']:.0f} ms vs (raw TTFT {rm['ttft_ms']:.0f} + retrieve {am['retrieve_ms']:.0f})"
           f" * 1.1 = {budget:.0f} ms  (target: {'OK' if am['ttft_ms'] <= budget else 'MISSED'});"
           f" app overhead besides retrieval: {am['ttft_ms'] - am['retrieve_ms'] - rm['ttft_ms']:.0f} ms")
+    order = {True: "head start", False: "serial"}
+    sides = [(order[answermod.HEAD_START], all_app)]
+    if args.other_order:
+        sides.append((order[not answermod.HEAD_START], [x for q in QUESTIONS for x in other_runs[q]]))
+    for name, xs in sides:
+        ttft = median([x["ttft_ms"] for x in xs if x["ttft_ms"] is not None])
+        retr = median([x["retrieve_ms"] for x in xs])
+        dms = median([x["direct_ms"] for x in xs if x["direct_ms"] is not None])
+        print(f"  {name:10}: TTFT {ttft:.0f} ms = {ttft / (rm['ttft_ms'] + retr):.3f} x (raw TTFT + retrieve);"
+              f" direct answer out at {dms:.0f} ms (target <= 300: {'OK' if dms <= 300 else 'MISSED'})")
     return 0
 
 

@@ -8,6 +8,7 @@ was given, so every answer carries its citations (manual, page, passage) and any
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -24,6 +25,7 @@ from ..settings import Settings
 from . import direct as directmod
 from . import markers, spec_answer
 from . import prompt as promptmod
+from .head_start import HeadStart
 from .search import STOPWORDS, Passage, SearchResult, neighbours, search
 
 log = logging.getLogger(__name__)
@@ -122,6 +124,12 @@ class AnswerEvent:
 
 
 KEYWORD_ONLY_COVERAGE = 0.5
+# Start the model reading the prompt before the direct answer is found (head_start). Off: on this
+# loaded 2-core machine the overlap did not shorten the first token (1.060x raw vs 0.996x serial,
+# within the run's noise) and the direct answer came out later (median 458 vs 312 ms), its
+# embedding sharing a core with the prefill (bench/README.md). bench/ask_speed.py --other-order
+# measures both; worth trying on an idle device.
+HEAD_START = False
 
 
 def model_version(db, chat) -> str | None:
@@ -277,8 +285,9 @@ def ask(
     from ..fleet import jobs as jobsmod
 
     job = None if all_manuals else jobsmod.scope(db, settings.device_groups)
+    started: list[HeadStart] = []
     try:
-        for ev in _ask(db, embedder, chat_loader, question, settings, cancel, job.only if job else None):
+        for ev in _ask(db, embedder, chat_loader, question, settings, cancel, job.only if job else None, started):
             if ev.kind == "done":
                 ev.answer.job = job.to_json() if job else None
                 counters.record_answer(db, ev.answer.abstained, ev.answer.timings.get("ttft_ms"))
@@ -288,9 +297,13 @@ def ask(
     except Exception:
         counters.record(db, "error")
         raise
+    finally:
+        # Stopped listening early, or failed: the prefill ends before the model is used again.
+        for head in started:
+            head.close()
 
 
-def _ask(db, embedder, chat_loader, question, settings, cancel, only) -> Iterator[AnswerEvent]:
+def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -> Iterator[AnswerEvent]:
     t0 = time.perf_counter()
     res = search(db, embedder, question, k=settings.top_k, only=only)
     retrieve_ms = (time.perf_counter() - t0) * 1000
@@ -302,13 +315,29 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only) -> Iterato
     spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only)
     res.passages = spec_answer.with_row_passage(spec, res.passages)
     relevant = is_relevant(res, settings.min_relevance) or spec.row is not None
+    lead = spec_answer.prompt_block(spec, res.passages)
+
+    def start_writing():
+        chat = chat_loader()
+        built = promptmod.build(question, res.passages, chat.render, chat.count,
+                                budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
+                                           settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
+                                system=promptmod.system_for(getattr(chat, "family", None)), lead=lead)
+        tokens = chat.stream(built.text, settings.max_answer_tokens, settings.temperature, cancel,
+                             stop=promptmod.STOP)
+        return chat, built, tokens, next(tokens, None)
+
+    # The model reads the prompt while the direct answer and the safety notes are found (they
+    # need neither the model nor its prompt): see head_start.
+    if relevant and HEAD_START:
+        started.append(HeadStart(start_writing, close=lambda out: out[2].close()))
     # Before the model has cited anything, look for safety text around the passages that are
     # close to the best match (not around every passage that made the top k).
     close = [p for p in res.passages[:3] if p.keyword_rank == 1 or (p.similarity or 0) >= res.best_similarity - 0.12]
     near = safety_near(db, res.passages) if relevant else {}
     warnings = safety_notes(near, close) if relevant else []
     direct = spec_answer.direct(spec, res.passages) or (
-        directmod.find(question, res.passages, embedder) if relevant else None)
+        directmod.find(question, res.passages, embedder, qvec=res.qvec) if relevant else None)
     spec_rows = [r.to_json() for r in spec.rows]
     timings["direct_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     offers = procedure_offers(db, close) if relevant else []
@@ -322,23 +351,19 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only) -> Iterato
                                                 spec_rows=spec_rows))
         return
 
-    chat = chat_loader()
-    built = promptmod.build(question, res.passages, chat.render, chat.count,
-                            budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
-                                       settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
-                            system=promptmod.system_for(getattr(chat, "family", None)),
-                            lead=spec_answer.prompt_block(spec, res.passages))
+    chat, built, tokens, first = started[0].result() if started else start_writing()
     timings["prompt_tokens"] = built.tokens
     pieces: list[str] = []
     t_first = t_last = None
     n_tokens = 0
-    for tok in chat.stream(built.text, settings.max_answer_tokens, settings.temperature, cancel,
-                           stop=promptmod.STOP):
+    for tok in itertools.chain([first] if first is not None else [], tokens):
         n_tokens += 1
         t_last = tok.t
         if t_first is None:
-            t_first = tok.t
-            timings["ttft_ms"] = round((tok.t - t0) * 1000, 1)
+            # Read ahead (head_start), the first token may be decoded before the direct answer is
+            # out: it reaches the caller now, and that is what counts.
+            t_first = t_last = max(tok.t, time.perf_counter())
+            timings["ttft_ms"] = round((t_first - t0) * 1000, 1)
         if tok.text:
             pieces.append(tok.text)
             yield AnswerEvent("token", text=tok.text)

@@ -221,12 +221,15 @@ class Candidate:
     n_terms: int = 0  # its content words
 
 
-def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None) -> list[Candidate]:
+def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None,
+               qvec: np.ndarray | None = None) -> list[Candidate]:
     """Every unit of the first `MAX_PASSAGES` passages, scored against the question: each piece,
     and each run of up to `MAX_RUN` pieces of one block (the manual's description of a feature
     and the step that opens it; a symptom and its remedy). Only the `MAX_EMBEDDED` pieces sharing
     most terms with the question are embedded (embedding every line of five long passages would
-    take longer than the search itself); a run's vector is the sum of its pieces'."""
+    take longer than the search itself); a run's vector is the sum of its pieces'. `qvec`: the
+    question's embedding when the search already computed it (`SearchResult.qvec`), so it is not
+    embedded again."""
     q_terms = _terms(question)
     if not q_terms or not passages:
         return []
@@ -249,9 +252,10 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     qv = None
     if embedder is not None and flat:
         chosen = sorted(flat, key=lambda x: (-x[2], x[0]))[:MAX_EMBEDDED]
-        vs = embedder.embed([question] + [per_passage[r][1][i].text[:EMBED_CHARS] for r, i, _ in chosen])
-        qv = vs[0]
-        vec = {(r, i): vs[j + 1] for j, (r, i, _) in enumerate(chosen)}
+        head = [] if qvec is not None else [question]
+        vs = embedder.embed(head + [per_passage[r][1][i].text[:EMBED_CHARS] for r, i, _ in chosen])
+        qv = vs[0] if qvec is None else np.asarray(qvec, dtype=np.float32)
+        vec = {(r, i): vs[j + len(head)] for j, (r, i, _) in enumerate(chosen)}
     out: list[Candidate] = []
     for rank, (p, ps, ts) in enumerate(per_passage):
         heading = _terms(p.section.split(" > ")[-1])
@@ -309,7 +313,9 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
     return Direct(text, c.rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
 
 
-def find(question: str, passages: list[Passage], embedder: Embedder | None = None) -> Direct | None:
+def find(question: str, passages: list[Passage], embedder: Embedder | None = None,
+         qvec: np.ndarray | None = None) -> Direct | None:
     """The best answering unit of the first `MAX_PASSAGES` passages, or None when none holds enough
-    of the question."""
-    return pick(question, candidates(question, passages, embedder), embedder is not None)
+    of the question. `qvec`: the question's embedding by the same `embedder`, when the search has
+    it (`SearchResult.qvec`); without it the question is embedded here."""
+    return pick(question, candidates(question, passages, embedder, qvec), embedder is not None)

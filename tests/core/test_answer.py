@@ -13,7 +13,9 @@ import pytest
 
 from assistant.errors import Cancelled
 from assistant.library import ingest
+from assistant.rag import answer, direct
 from assistant.rag.answer import NOT_FOUND, ask
+from assistant.rag.search import search
 from tests.conftest import EXE, bundle_without, can_unshare
 from tests.core import corpus
 
@@ -79,6 +81,35 @@ def test_the_prompt_is_sized_to_what_the_model_reads_within_the_budget_here(libr
     assert model_bench.prompt_cap(chat.path) == 400  # never below two passages' worth
     s.settings.max_prompt_tokens = 2000  # the user's own setting wins
     assert _answer(s, q)[0].timings["prompt_tokens"] == full.timings["prompt_tokens"]
+
+
+def test_the_direct_answer_is_the_same_with_the_search_s_question_vector(library):
+    s = library
+    q = "What torque for the compressor mounting bolts on the HX-400?"
+    res = search(s.db, s.embedder, q, k=s.settings.top_k)
+    assert res.qvec is not None
+    alone = direct.find(q, res.passages, s.embedder)
+    reused = direct.find(q, res.passages, s.embedder, qvec=res.qvec)
+    assert alone is not None and "31 Nm" in alone.text
+    assert reused == alone
+    # Each unit's similarity, not only the winner: a vector paired with the wrong piece would show.
+    a, b = direct.candidates(q, res.passages, s.embedder), direct.candidates(q, res.passages, s.embedder, res.qvec)
+    assert [c.text for c in a] == [c.text for c in b]
+    assert [c.similarity for c in b] == pytest.approx([c.similarity for c in a], abs=1e-5)
+    assert any(c.similarity > 0.3 for c in b)
+
+
+@pytest.mark.parametrize("head_start", [True, False])
+def test_an_answer_left_after_the_direct_answer_frees_the_model_for_the_next(library, monkeypatch, head_start):
+    s = library
+    monkeypatch.setattr(answer, "HEAD_START", head_start)
+    q = "What torque for the compressor mounting bolts on the HX-400?"
+    events = ask(s.db, s.embedder, s.chat, q, s.settings)
+    first = next(events)  # with head_start the model is reading the prompt on its own thread now
+    assert first.kind == "retrieved" and first.direct is not None
+    events.close()
+    ans, _ = _answer(s, q)
+    assert not ans.abstained and ans.answer and ans.timings["completion_tokens"] > 0
 
 
 def test_abstains_on_unrelated_question(library):
