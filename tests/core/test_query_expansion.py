@@ -4,6 +4,7 @@ technician's words finds the passage that only uses the manual's."""
 from __future__ import annotations
 
 from assistant.library import ingest
+from assistant.rag import expansion
 from assistant.rag import search as searchmod
 from assistant.rag.expansion import expansion_terms
 from assistant.rag.search import STOPWORDS, query_terms, search
@@ -72,10 +73,24 @@ def test_a_question_in_other_words_finds_the_manuals_passage_through_the_expansi
     answer = db.execute("SELECT text FROM chunks WHERE section LIKE '%Zone priority'").fetchone()["text"].lower()
     assert not set(query_terms(QUESTION)) & set(answer.replace(".", " ").replace(",", " ").split())
     # Keyword ranking alone (no embedder), so only the expansion can reach the passage.
-    found = _sections(search(db, None, QUESTION, k=5).passages)
-    assert "Zone priority" in found[:3]
     monkeypatch.setattr(searchmod, "PRF_WEIGHT", 0.0)
     assert "Zone priority" not in _sections(search(db, None, QUESTION, k=5).passages)
+    monkeypatch.setattr(searchmod, "PRF_WEIGHT", 1.0)
+    found = _sections(search(db, None, QUESTION, k=5).passages)
+    assert "Zone priority" in found[:3]
+
+
+def test_the_coverage_gate_expands_only_a_question_the_best_passages_do_not_cover(session, tmp_path, monkeypatch):
+    db = _library(session, tmp_path)
+    texts = [r["text"] for r in db.execute("SELECT text FROM chunks WHERE section LIKE '%Glossary'"
+                                           " OR section LIKE '%clearance'")]
+    monkeypatch.setattr(expansion, "GATE", "coverage")
+    # "wins", "two", "overlap": half the question's plain words are in neither passage.
+    assert expansion.needed(db, texts, query_terms(QUESTION))
+    assert not expansion.needed(db, texts, query_terms("copper pour clearance between nets"))
+    monkeypatch.setattr(expansion, "GATE", "missing")
+    assert expansion.needed(db, texts, query_terms(QUESTION))  # "wins" is in no passage
+    assert not expansion.needed(db, texts, query_terms("zone priority level"))
 
 
 def test_no_expansion_without_shared_words(session, tmp_path):
