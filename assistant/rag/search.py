@@ -15,6 +15,7 @@ import numpy as np
 
 from ..embedding import Embedder
 from ..library import pages
+from . import expansion
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,11 @@ PAGE_CANDIDATES = 20
 # most of the passages using the word are in that manual, so "configuration" in a file name
 # such as configuration-guide.html does not scope anything.
 NAME_SHARE = 0.5
+# Query expansion (`expansion.py`): a second BM25 ranking of the question plus the words the first
+# pass's best passages share joins the fusion with this weight (0: off). Off: on the tuning halves
+# (bench/README.md, "Query expansion") weight 1 gained one question at 5 on the independent set
+# but lost one on the Smart TV set; weight 0.5 gained none.
+PRF_WEIGHT = 0.0
 # A search limited to some manuals (`only`) takes its vector candidates among this many times more
 # nearest chunks of the whole library, then drops those of other manuals.
 ONLY_FACTOR = 8
@@ -277,6 +283,20 @@ def _passage(r, score: float) -> Passage:
     )
 
 
+def _boosts(db, fused: dict[int, float], in_scope: set[int], page_boost: dict[tuple, float]) -> dict[int, float]:
+    """What a named manual and the best pages add to each candidate passage."""
+    if not (in_scope or page_boost) or not fused:
+        return {}
+    out: dict[int, float] = {}
+    marks = ",".join("?" * len(fused))
+    for cid, mid, page, section in db.execute(
+            f"SELECT id, manual_id, page, section FROM chunks WHERE id IN ({marks})", list(fused)):
+        b = (1.0 / (RRF_K + 1) if mid in in_scope else 0.0) + page_boost.get(page_key(mid, page, section), 0.0)
+        if b:
+            out[cid] = b
+    return out
+
+
 def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "hybrid",
            only: set[int] | None = None) -> SearchResult:
     """Rank chunks for `query`.
@@ -307,14 +327,20 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
         for rank, (cid, _) in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
     page_boost = _page_boost(pages_keyword(db, fts_query(terms), only=only)) if mode == "hybrid" and PAGE_WEIGHT else {}
-    if (scope or page_boost) and fused:
-        in_scope = set().union(*scope.values()) if scope else set()
-        marks = ",".join("?" * len(fused))
-        for cid, mid, page, section in db.execute(
-                f"SELECT id, manual_id, page, section FROM chunks WHERE id IN ({marks})", list(fused)):
-            if mid in in_scope:
-                fused[cid] += 1.0 / (RRF_K + 1)
-            fused[cid] += page_boost.get(page_key(mid, page, section), 0.0)
+    in_scope = set().union(*scope.values()) if scope else set()
+    boosts = _boosts(db, fused, in_scope, page_boost)
+    if mode == "hybrid" and PRF_WEIGHT and fused:
+        first = sorted(fused, key=lambda c: -(fused[c] + boosts.get(c, 0.0)))[:expansion.FEEDBACK_PASSAGES]
+        texts = _load(db, first)
+        feedback = [(texts[c]["text"], fused[c] + boosts.get(c, 0.0)) for c in first if c in texts]
+        extra = expansion.expansion_terms(db, feedback, terms, STOPWORDS) if expansion.needed(
+            db, [t for t, _ in feedback], terms) else []
+        if extra:
+            for rank, (cid, _) in enumerate(_bm25(db, fts_query(terms + extra), CANDIDATES, only)):
+                fused[cid] = fused.get(cid, 0.0) + PRF_WEIGHT / (RRF_K + rank + 1)
+            boosts = _boosts(db, fused, in_scope, page_boost)
+    for cid, b in boosts.items():
+        fused[cid] += b
     order = sorted(fused, key=lambda c: -fused[c])[:k]
     rows = _load(db, order)
     kw_rank = {cid: i + 1 for i, (cid, _) in enumerate(kw)}
