@@ -1,16 +1,26 @@
 """1,000 simulated devices against one pouchdb-server: a new manual reaching them, and their health
-documents coming back (issue 15).
+documents coming back (issue 15), with the depot feed filtered on the server as the app does, and
+the old device-side filter as the peer.
 
     .venv/bin/python bench/fleet_scale.py [--devices 1000] [--interval 20] [--size-mb 2] [--groups 10]
+                                          [--client-filter | --server-filter]
 
 Starts a pouchdb-server (tools/node, 127.0.0.1, LevelDB in a temporary folder) and, in this process,
 `--devices` lightweight clients (asyncio + one httpx.AsyncClient, at most --connections sockets at
-once). Each device is in one of --groups groups and polls `fa_depot/_changes?since=<its checkpoint>
-&include_docs=true` every --interval seconds x uniform(0.5, 1.5) (jitter, so polls do not come in
-waves), keeps the documents the contract's selector picks (kind manual, `groups` empty or holding
-its group: evaluated on the device, as assistant/fleet/pull.py does, because pouchdb-server 4.2 has
-no `filter=_selector`: it answers 404 and its process dies), verifies the Ed25519 signature,
-downloads the attachment "file", checks sha256 and size.
+once). Each device is in one of --groups groups and polls `fa_depot/_changes` every --interval
+seconds x uniform(0.5, 1.5) (jitter, so polls do not come in waves), from its checkpoint, page by
+page, with the parameters of assistant/fleet/pull.py (`limit`, `include_docs`, `style=main_only`).
+The filter's form comes from the server's welcome (assistant.fleet.selector.mode_for: "pouchdb" for
+pouchdb-server, whose changes route hands `selector` to PouchDB's changes(); 4.2 has no
+`filter=_selector`) and the request from selector.request_args with the device's
+selector.selector(id, [group]): `GET _changes?selector=<JSON>`. As in the app, the device still runs
+settings.selects over what it receives, then verifies the Ed25519 signature of the new manual,
+downloads its attachment "file", checks sha256 and size.
+
+By default the whole run is done twice, back to back, each on a fresh server with the same
+arguments: first with the server-side selector, then with `--client-filter` (the old way: every
+change sent, the device keeps what `selects` takes), and a last table puts bytes per device and
+server CPU of the two side by side. `--client-filter` or `--server-filter` runs one of them only.
 
 Phases, each measured for server CPU (utime+stime of the server process from /proc, i.e. cores
 used) and bytes per device (response bodies + headers, as a device would pay on its link):
@@ -20,8 +30,9 @@ used) and bytes per device (response bodies + headers, as a device would pay on 
      it is verified on 50 / 95 / 100% of devices, from the moment it is written;
   4. health: every device upserts `device:<id>` in fa_health (GET _rev + PUT) at a jittered time
      within one interval: twice, the first creates, the second is the steady-state upsert.
-Results also go to bench/out/fleet_scale.json. Server CPU per request (ms) is what the CouchDB 3
-cluster arithmetic in docs/fleet-scale.md scales from.
+Results also go to bench/out/fleet_scale.json ({filter: results}, with the load average before and
+after each run). Server CPU per request (ms) is what the CouchDB 3 cluster arithmetic in
+docs/fleet-scale.md scales from.
 """
 
 from __future__ import annotations
@@ -45,6 +56,9 @@ from _common import PROJECT_ROOT, banner, table
 from sync_throughput import start_server
 
 from assistant.depot import format as fmt
+from assistant.fleet import selector as selmod
+from assistant.fleet.pull import PAGE
+from assistant.fleet.settings import selects
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -88,17 +102,16 @@ def wire_bytes(r: httpx.Response) -> int:
     return len(r.content) + sum(len(k) + len(v) + 4 for k, v in r.headers.raw) + 17
 
 
-def selected(doc: dict, group: str) -> bool:
-    """The contract's selector: {"kind": "manual", "$or": [{"groups": []}, {"groups": {"$elemMatch": {"$eq": g}}}]}."""
-    return doc.get("kind") == "manual" and (not doc.get("groups") or group in doc["groups"])
-
-
 class Fleet:
-    def __init__(self, url: str, devices: int, groups: int, interval: float, connections: int, public_key):
+    def __init__(self, url: str, devices: int, groups: int, interval: float, connections: int, public_key,
+                 mode: str):
         self.url = url
+        self.mode = mode  # selmod.SERVER_QUERY (the app on pouchdb-server) or selmod.CLIENT (--client-filter)
         self.interval = interval
         self.public_key = public_key
         self.devices = [Device(i, f"g{i % groups}") for i in range(devices)]
+        # Each device's selector, as DepotPuller builds it (its id and its one group).
+        self.selectors = {d.n: selmod.selector(d.id, [d.group]) for d in self.devices}
         self.client = httpx.AsyncClient(base_url=url, timeout=120,
                                         limits=httpx.Limits(max_connections=connections,
                                                             max_keepalive_connections=connections))
@@ -108,6 +121,7 @@ class Fleet:
         self.errors = 0
         self.error_kinds: dict[str, int] = {}
         self.requests: dict[str, int] = {}
+        self.skipped: dict[str, int] = {}  # documents received and dropped by the device-side check
 
     def error(self, kind: str) -> None:
         self.errors += 1
@@ -120,17 +134,33 @@ class Fleet:
         phase = self.phase
         if phase == "publish" and d.asked_at is None:
             d.asked_at = time.monotonic()
-        r = await self.client.get(f"/{fmt.CONTENT_DB}/_changes", params={"since": d.since, "include_docs": "true"})
-        self._count(f"changes:{phase}")
-        d.bytes[phase] += wire_bytes(r)
         d.polls[phase] += 1
-        if r.status_code != 200:
-            self.error(f"changes: HTTP {r.status_code}")
-            return
-        body = r.json()
-        for row in body["results"]:
+        # One poll reads the feed page by page as DepotPuller.run does (same parameters, same
+        # selmod.request_args form); a poll may take several requests.
+        while True:
+            params = {"since": d.since, "limit": PAGE, "include_docs": "true", "style": "main_only",
+                      "feed": "normal"}
+            method, kw = selmod.request_args(self.mode, self.selectors[d.n], params)
+            r = await self.client.request(method, f"/{fmt.CONTENT_DB}/_changes", **kw)
+            self._count(f"changes:{phase}")
+            d.bytes[phase] += wire_bytes(r)
+            if r.status_code != 200:
+                self.error(f"changes: HTTP {r.status_code}")
+                return
+            body = r.json()
+            await self.take(d, body["results"], phase)
+            d.since = body["last_seq"]
+            if len(body["results"]) < PAGE:
+                return
+
+    async def take(self, d: Device, results: list, phase: str) -> None:
+        for row in results:
             doc = row.get("doc") or {}
-            if not selected(doc, d.group) or doc["_id"] != self.target or d.got_at is not None:
+            # The device-side check runs in every mode, as in the app (a server may ignore the selector).
+            if not selects(doc, d.id, (d.group,)):
+                self.skipped[phase] = self.skipped.get(phase, 0) + 1
+                continue
+            if doc["_id"] != self.target or d.got_at is not None:
                 continue
             fmt.verify(doc, self.public_key)
             a = await self.client.get(f"/{fmt.CONTENT_DB}/{doc['_id']}/file")
@@ -141,7 +171,6 @@ class Fleet:
                 self.error(f"attachment: HTTP {a.status_code}, {len(a.content)} bytes")
                 continue
             d.got_at = time.monotonic()
-        d.since = body["last_seq"]
 
     async def run_polls(self, d: Device, until: float, first_delay: float) -> None:
         """Polls from `first_delay` on, the first one whatever the time, then until `until`."""
@@ -192,7 +221,7 @@ def percentile_time(times: list[float], start: float, total: int, p: float) -> f
     return round(times[int(need) - 1] - start, 2) if len(times) >= need else None
 
 
-async def main_async(args, url: str, pid: int) -> dict:
+async def main_async(args, url: str, pid: int, client_filter: bool) -> dict:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     key = Ed25519PrivateKey.generate()
@@ -211,8 +240,12 @@ async def main_async(args, url: str, pid: int) -> dict:
     if backlog:
         await admin.post(f"/{fmt.CONTENT_DB}/_bulk_docs", json={"docs": backlog})
 
-    fleet = Fleet(url, args.devices, args.groups, args.interval, args.connections, key.public_key())
-    results: dict = {"args": vars(args)}
+    # The filter's form from the server's welcome, as DepotPuller.filter_mode decides it.
+    mode = selmod.CLIENT if client_filter else selmod.mode_for((await admin.get("/")).json())
+    if not client_filter and mode != selmod.SERVER_QUERY:
+        sys.exit(f"this server's welcome does not take the selector ({mode}): use --client-filter")
+    fleet = Fleet(url, args.devices, args.groups, args.interval, args.connections, key.public_key(), mode)
+    results: dict = {"args": vars(args), "filter": mode, "load_start": [round(x, 2) for x in os.getloadavg()]}
 
     async def phase(name: str, seconds: float, spread: float) -> dict:
         fleet.phase = name
@@ -289,31 +322,15 @@ async def main_async(args, url: str, pid: int) -> dict:
     results["errors"] = fleet.errors
     results["error_kinds"] = fleet.error_kinds
     results["requests"] = fleet.requests
+    results["skipped_on_device"] = fleet.skipped
+    results["load_end"] = [round(x, 2) for x in os.getloadavg()]
     await fleet.client.aclose()
     await admin.aclose()
     return results
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--devices", type=int, default=1000)
-    ap.add_argument("--groups", type=int, default=10)
-    ap.add_argument("--interval", type=float, default=20.0, help="mean seconds between a device's polls")
-    ap.add_argument("--size-mb", type=float, default=2.0, help="the published manual's size")
-    ap.add_argument("--backlog", type=int, default=200, help="documents the depot holds before the run")
-    ap.add_argument("--connections", type=int, default=256, help="sockets open at once (all devices share them)")
-    ap.add_argument("--timeout", type=float, default=120.0, help="extra seconds to wait for the last devices")
-    args = ap.parse_args()
-    banner(f"fleet_scale: {args.devices} devices, poll every {args.interval:g} s (x0.5-1.5), "
-           f"{args.size_mb:g} MB manual, {args.groups} groups")
-    work = Path(tempfile.mkdtemp(prefix="fa-fleet-"))
-    proc, url = start_server(work)
-    try:
-        res = asyncio.run(main_async(args, url, server_pid(proc)))
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        shutil.rmtree(work, ignore_errors=True)
+def report(res: dict, args) -> None:
+    """One run's table."""
     c, i, p = res["catchup"], res["idle"], res["publish"]
     rows = [
         [f"catch-up poll (backlog of {args.backlog} docs)", "-", c["server_cores"], c["client_cores"],
@@ -329,6 +346,8 @@ def main() -> None:
         rows.append([f"{what} (95% / 100%)", f"{h['t95_s']} / {h['t100_s']} s", h["server_cores"],
                      h["client_cores"], h["server_ms_per_upsert"], h["bytes_per_device"]])
     rows.append(["peer: GET / (does nothing)", "-", "-", "-", res["noop_ms"], "-"])
+    where = "server (selector)" if res["filter"] != selmod.CLIENT else "device only (--client-filter)"
+    print(f"\nfilter: {res['filter']}, {where}; load average {res['load_start']} -> {res['load_end']}")
     print(table(["phase", "time to reach", "server cores (mean)", "devices' cores (mean)",
                  "server CPU ms per request*", "bytes per device"], rows))
     print("* per poll; for the manual: per device served (its poll + attachment); for health: per upsert "
@@ -336,10 +355,69 @@ def main() -> None:
     print(f"manual: 95% had asked after {p['asked95_s']} s (polling alone), verified it after {p['t95_s']} s: "
           f"x{p['t95_s'] / p['asked95_s']:.2f}; idle poll = x{i['server_ms_per_poll'] / res['noop_ms']:.1f} "
           f"a request that does nothing")
-    print(f"reached: {p['reached']}/{args.devices}, errors: {res['errors']} {res['error_kinds'] or ''}")
+    print(f"reached: {p['reached']}/{args.devices}, errors: {res['errors']} {res['error_kinds'] or ''}; "
+          f"documents dropped by the device-side check: {res['skipped_on_device'] or 0}")
+
+
+def compare(runs: dict, args) -> None:
+    """The two filters side by side: bytes per device and server CPU."""
+    s, c = runs[selmod.SERVER_QUERY], runs[selmod.CLIENT]
+    rows = []
+    for phase, what in (("catchup", f"catch-up poll ({args.backlog} docs)"), ("idle", "idle polls"),
+                        ("publish", f"new manual ({args.size_mb:g} MB)")):
+        a, b = s[phase], c[phase]
+        # idle: per poll (the phase's poll count differs between runs); publish: per device served
+        per = (lambda r: r["bytes_per_device"] / max(1, r["polls"] / args.devices)) if phase == "idle" else \
+            (lambda r: r["bytes_per_device"])
+        ms = (lambda r: round(1000 * r["server_cpu_s"] / max(1, r["attachments"]), 2)) if phase == "publish" else \
+            (lambda r: r["server_ms_per_poll"])
+        rows.append([what, round(per(a)), round(per(b)), f"x{per(b) / max(1, per(a)):.2f}", ms(a), ms(b),
+                     a["server_cores"], b["server_cores"]])
+    print("\nserver-side selector vs --client-filter (same arguments, back to back, a fresh server each):")
+    print(table(["phase", "bytes/device, selector", "bytes/device, client", "client / selector",
+                 "server ms*, selector", "server ms*, client", "server cores, selector",
+                 "server cores, client"], rows))
+    print("* server CPU per poll; for the manual per device served. Idle bytes: per poll.")
+
+
+def run_once(args, client_filter: bool) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="fa-fleet-"))
+    proc, url = start_server(work)
+    try:
+        return asyncio.run(main_async(args, url, server_pid(proc), client_filter))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--devices", type=int, default=1000)
+    ap.add_argument("--groups", type=int, default=10)
+    ap.add_argument("--interval", type=float, default=20.0, help="mean seconds between a device's polls")
+    ap.add_argument("--size-mb", type=float, default=2.0, help="the published manual's size")
+    ap.add_argument("--backlog", type=int, default=200, help="documents the depot holds before the run")
+    ap.add_argument("--connections", type=int, default=256, help="sockets open at once (all devices share them)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="extra seconds to wait for the last devices")
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--client-filter", action="store_true",
+                       help="only the old way: every change sent, filtered on the device")
+    which.add_argument("--server-filter", action="store_true", help="only the app's way: the server's selector")
+    args = ap.parse_args()
+    modes = [True] if args.client_filter else [False] if args.server_filter else [False, True]
+    banner(f"fleet_scale: {args.devices} devices, poll every {args.interval:g} s (x0.5-1.5), "
+           f"{args.size_mb:g} MB manual, {args.groups} groups")
+    runs = {}
+    for client_filter in modes:
+        res = run_once(args, client_filter)
+        runs[res["filter"]] = res
+        report(res, args)
+    if selmod.SERVER_QUERY in runs and selmod.CLIENT in runs:
+        compare(runs, args)
     out = PROJECT_ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    (out / "fleet_scale.json").write_text(json.dumps(res, indent=2))
+    (out / "fleet_scale.json").write_text(json.dumps(runs, indent=2))
 
 
 if __name__ == "__main__":
