@@ -171,10 +171,9 @@ class Transcription:
                 return
             if self.speech_s <= SHORT_WINDOW_S - 1.0:  # room for the silence that ends it
                 out = self._decode_short(voiced, speech, language, bias)
-                if out is not False:  # False: it went round in circles; the 30 s window below
-                    if out is not None:
-                        self.timings["first_segment_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-                        yield out
+                if out is not False:  # False: no words or round in circles; the 30 s window below
+                    self.timings["first_segment_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+                    yield out
                     self._finish(t0)
                     return
         try:
@@ -222,13 +221,14 @@ class Transcription:
         return np.concatenate(chunks), speech
 
     def _decode_short(self, samples: np.ndarray, speech: list[dict], language: str,
-                      bias: str) -> Segment | None | bool:
+                      bias: str) -> Segment | bool:
         """One pass (no temperature fallback, no timestamps, a few tokens) over the speech padded
         with silence to SHORT_WINDOW_S: what `WhisperModel.transcribe` does for one 30 s window,
-        minus what a command never needs. Returns the segment, None (nothing said), or False when
-        the decoder went round in circles ("what torque, what torque, ..." until the token limit,
-        which the short window does now and then and the 30 s one does not): the caller then
-        transcribes the usual way, as faster-whisper falls back to a higher temperature."""
+        minus what a command never needs. Returns the segment, or False when the decoder went round
+        in circles ("what torque, what torque, ..." until the token limit, which the short window
+        does now and then and the 30 s one does not) or heard no words in what the VAD took for a
+        voice: the caller then transcribes the usual way, as faster-whisper falls back to a higher
+        temperature."""
         import ctranslate2
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
@@ -270,9 +270,11 @@ class Transcription:
         start, end = speech[0]["start"] / SAMPLE_RATE, speech[-1]["end"] / SAMPLE_RATE
         seg = Segment(start, end, text, avg_logprob, r.no_speech_prob)
         if not any(ch.isalnum() for ch in text) or self._is_prompt_echo(seg):
-            self.message = (f"no speech detected in {self.label}: only noise or unintelligible sound "
-                            f"({self.speech_s:.1f} s that sounded like a voice)")
-            return None
+            # The VAD heard a voice and the short window made nothing of it (seen: a clean "previous
+            # step" decoded as no words once the prompt gained "start over"): the 30 s window
+            # decides, and says "no speech" itself if it hears nothing either.
+            log.debug("short window heard no words in %.1f s of voice: the 30 s window", self.speech_s)
+            return False
         self.segments.append(seg)
         return seg
 
