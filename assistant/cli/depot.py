@@ -158,6 +158,9 @@ def _print_status(s: dict) -> None:
     for d in s["devices"]:
         facts = "; ".join(f"{k} {d[k]}" for k in HEALTH_SUMMARY if d.get(k) not in (None, "", [], {}))
         print(f"  {d['device']}: {facts or '(no health figures)'}")
+        for f in d.get("rolled_back") or []:  # why this device is not on a model it was offered
+            if isinstance(f, dict):
+                print(f"    rolled back {f.get('model')}: {f.get('reason')}")
     print(f"{len(s['published'])} published")
     for p in s["published"]:
         flags = [f for f, on in (("withdrawn", p.get("withdrawn")), ("NOT VERIFIED", p.get("verified") is False),

@@ -20,8 +20,9 @@ from . import counters, local
 
 log = logging.getLogger(__name__)
 
-FIELDS = ("_id", "type", "device", "account", "updated", "app_version", "model", "library", "disk_free_mb", "ram_free_mb",
-          "questions", "abstentions", "errors", "ttft_ms", "speech_errors", "sync_errors", "feedback")
+FIELDS = ("_id", "type", "device", "account", "updated", "app_version", "model", "rolled_back", "library",
+          "disk_free_mb", "ram_free_mb", "questions", "abstentions", "errors", "ttft_ms", "speech_errors",
+          "sync_errors", "feedback")
 PUT_ATTEMPTS = 4
 
 
@@ -37,6 +38,13 @@ def _model(db, settings) -> dict:
         return {"name": models.default("chat", settings).name, "version": None}
     except Exception:  # noqa: BLE001 - no model is a fact to report, not a failure
         return {"name": None, "version": None}
+
+
+def _rolled_back(db) -> list[dict]:
+    """The depot models this device tried and rolled back, with why (the admin's answer to "why is
+    half the fleet still on the old model?"). Kept until the depot withdraws the model."""
+    return [{"model": r[0], "reason": r[1], "at": r[2]} for r in db.execute(
+        "SELECT id, error, updated_at FROM depot_docs WHERE kind = 'model' AND state = 'failed' ORDER BY id")]
 
 
 def document(db, settings, account: str | None = None) -> dict:
@@ -59,6 +67,7 @@ def document(db, settings, account: str | None = None) -> dict:
         "updated": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "app_version": __version__,
         "model": _model(db, settings),
+        "rolled_back": _rolled_back(db),
         "library": {"manuals": db.execute("SELECT count(*) FROM manuals").fetchone()[0],
                     "depot_revisions": revisions},
         "disk_free_mb": None if disk is None else round(disk),

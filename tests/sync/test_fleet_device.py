@@ -239,6 +239,12 @@ def test_model_that_fails_to_load_is_rolled_back(depot, conn, models_dir):
     from assistant.notes import state
 
     assert json.loads(state.read(conn, "depot_model_status"))["rolled_back"] == "model:fleetchat:2"
+    from assistant import settings as settingsmod
+    from assistant.fleet import health
+
+    # ...and the depot hears why, in the device's health document.
+    sent = health.document(conn, settingsmod.load())["rolled_back"]
+    assert [f["model"] for f in sent] == ["model:fleetchat:2"] and "truncated" in sent[0]["reason"]
 
 
 def test_staged_rollout_reaches_only_its_group(depot, home, tmp_path, models_dir, monkeypatch):
