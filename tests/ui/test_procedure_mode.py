@@ -364,8 +364,10 @@ def test_start_over_by_button_logs_it_and_begins_at_the_warnings(qtbot, make_win
     w.open_procedure(seal(pdf))
     qtbot.waitUntil(lambda: v.stack.currentIndex() == 4, timeout=30_000)
     assert v.resume_button.text() == "Resume at step 2" and v.over_button.isEnabled()
+    assert v.controls.isHidden()  # the step controls of the run shown before act on nothing here
     qtbot.mouseClick(v.over_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: v.stack.currentIndex() == 1, timeout=30_000)  # the warnings again
+    assert not v.controls.isHidden()
     assert v.run.step == 0 and not v.run.state.acknowledged and not v.run.state.resumed
     v.hear("ok")
     assert v.counter.text() == "Step 1 of 3"

@@ -525,7 +525,9 @@ class ProcedureView(QWidget):
         r = self.run
         on_step = r is not None and r.state.acknowledged and bool(r.step) and not r.finished
         paused = bool(r and r.state.paused)
-        self.controls.setVisible(r is None or not r.finished)
+        # The resume-or-start-over screen has its own two buttons: the step controls (of the run shown
+        # before, if any) would act on a run the technician has not chosen yet.
+        self.controls.setVisible(self._choice is None and (r is None or not r.finished))
         b = self.buttons
         b["next"].setEnabled(on_step and not paused and r.step < r.total)
         b["back"].setEnabled(on_step and not paused and r.step > 1)
