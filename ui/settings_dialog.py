@@ -209,6 +209,7 @@ class SettingsDialog(QDialog):
         lay.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+        self._scroll = scroll
 
         bar, bl = panel("PageHeader", (28, 12, 28, 12), None, row=True)
         bl.addWidget(label(self.tr("Settings are saved on this device."), "Caption"), 1)
@@ -221,6 +222,18 @@ class SettingsDialog(QDialog):
         bl.addWidget(self.save_button)
         outer.addWidget(bar)
         self._load_models()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # Check box texts do not wrap, so the widest row sets the width the body needs; below it the
+        # body scrolled sideways and cut off the right edge (seen at 720 px). Sized once it is
+        # polished (the style sheet's fonts and paddings count), never wider than the screen.
+        body = self._scroll.widget()
+        need = (body.minimumSizeHint().width() + self._scroll.verticalScrollBar().sizeHint().width()
+                + 2 * self._scroll.frameWidth() + self.layout().contentsMargins().left()
+                + self.layout().contentsMargins().right())
+        screen = self.screen().availableGeometry().width() if self.screen() else need
+        self.setMinimumWidth(max(640, min(need, screen)))
+        super().showEvent(event)
 
     def _choose_ca(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("The sync server's CA certificate"), "",

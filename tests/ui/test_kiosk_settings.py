@@ -98,6 +98,9 @@ def test_settings_persist_and_apply(qtbot, make_window, library):
     qtbot.waitUntil(lambda: dlg.model.isEnabled(), timeout=10_000)
     assert "SmolLM2" in dlg.model.currentText() and "Q4_1" in dlg.model.currentText()
     assert "not measured on this device" in dlg.model_note.text().lower()
+    scroll = dlg._scroll
+    assert not scroll.horizontalScrollBar().isVisible()  # the widest row fits: no edge cut off
+    assert scroll.viewport().width() >= scroll.widget().minimumSizeHint().width()
     dlg.theme.setCurrentIndex(dlg.theme.findData("dark"))
     dlg.text_size.setCurrentIndex(dlg.text_size.findData(1.3))
     dlg.length.setCurrentIndex(dlg.length.findData(400))
