@@ -29,6 +29,17 @@ class Chime(QObject):
         self.problem: str | None = None
         self.asked = 0  # how many times play() was called (with or without a sound device)
         self._pending = False
+        self._prepared = False
+
+    def prepare(self) -> None:
+        """Load the sound (once): when the wake word starts listening, not when the window is made.
+        A QSoundEffect opens the sound output as it loads, and on PulseAudio that can change what the
+        microphone path records (seen: a virtual microphone on a null sink's monitor, push-to-talk
+        heard "Let's talk for the bump" for "What torque for the pump" once the chime was loaded at
+        start), so a device that never listens for the wake word never opens it."""
+        if self._prepared:
+            return
+        self._prepared = True
         try:
             from PySide6.QtMultimedia import QSoundEffect
 
@@ -44,6 +55,7 @@ class Chime(QObject):
 
     def play(self) -> None:
         self.asked += 1
+        self.prepare()
         if self.effect is None:
             return
         if self.effect.status() == self.effect.Status.Loading:

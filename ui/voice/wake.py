@@ -129,6 +129,7 @@ class WakeListener(QObject):
             self._set("off")
             return
         self.detector.reset()
+        self.chime.prepare()  # loaded while listening, so the first wake word's chime is not late
         self._set("listening")
 
     def stop(self) -> None:
