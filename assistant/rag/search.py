@@ -15,7 +15,6 @@ import numpy as np
 
 from ..embedding import Embedder
 from ..library import pages
-from . import expansion
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +35,6 @@ PAGE_CANDIDATES = 20
 # most of the passages using the word are in that manual, so "configuration" in a file name
 # such as configuration-guide.html does not scope anything.
 NAME_SHARE = 0.5
-# Query expansion (`expansion.py`): a second BM25 ranking of the question plus the words the first
-# pass's best passages share joins the fusion with this weight (0: off). Off: on the tuning halves
-# (bench/README.md, "Query expansion") weight 1 gained one question at 5 on the independent set
-# but lost one on the Smart TV set; weight 0.5 gained none.
-PRF_WEIGHT = 0.0
 # A search limited to some manuals (`only`) takes its vector candidates among this many times more
 # nearest chunks of the whole library, then drops those of other manuals.
 ONLY_FACTOR = 8
@@ -329,16 +323,6 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     page_boost = _page_boost(pages_keyword(db, fts_query(terms), only=only)) if mode == "hybrid" and PAGE_WEIGHT else {}
     in_scope = set().union(*scope.values()) if scope else set()
     boosts = _boosts(db, fused, in_scope, page_boost)
-    if mode == "hybrid" and PRF_WEIGHT and fused:
-        first = sorted(fused, key=lambda c: -(fused[c] + boosts.get(c, 0.0)))[:expansion.FEEDBACK_PASSAGES]
-        texts = _load(db, first)
-        feedback = [(texts[c]["text"], fused[c] + boosts.get(c, 0.0)) for c in first if c in texts]
-        extra = expansion.expansion_terms(db, feedback, terms, STOPWORDS) if expansion.needed(
-            db, [t for t, _ in feedback], terms) else []
-        if extra:
-            for rank, (cid, _) in enumerate(_bm25(db, fts_query(terms + extra), CANDIDATES, only)):
-                fused[cid] = fused.get(cid, 0.0) + PRF_WEIGHT / (RRF_K + rank + 1)
-            boosts = _boosts(db, fused, in_scope, page_boost)
     for cid, b in boosts.items():
         fused[cid] += b
     order = sorted(fused, key=lambda c: -fused[c])[:k]
