@@ -8,7 +8,9 @@ espeak-ng) is GPL-3.0, so it is not shipped with the app.
 Barge-in: the technician pressing talk or saying the wake word stops speech at once
 (`connect_barge_in`): they are about to speak, and the app must not talk over them nor hear itself.
 
-A device without an engine says so once (`unavailable(str)`), not on every button press.
+A device without an engine says so once (`unavailable(str)`), not on every button press, and only
+to a technician who reads aloud: Settings lists the voices at each opening, read aloud on or off, and
+its voice list shows the reason itself.
 """
 
 from __future__ import annotations
@@ -97,7 +99,8 @@ class Speaker(QObject):
     """Says one text at a time; a new `say` replaces what is being said.
 
     Signals: `started` when the engine begins speaking, `finished` when it stops (done or stopped),
-    `unavailable(str)` once, when there is no engine or it fails to start.
+    `unavailable(str)` once per reason, when there is no engine or it fails to start, while read aloud
+    is on (or for "Test voice").
     """
 
     started = Signal()
@@ -119,7 +122,8 @@ class Speaker(QObject):
         self._engine_name = engine
         self._tts = None
         self._problem: str | None = None
-        self._told = False  # `unavailable` was emitted (once per Speaker)
+        self._told: set[str] = set()  # reasons `unavailable` was emitted for (once each per Speaker)
+        self._logged: set[str] = set()
         self.speaking = False
         self._probe = "todo"  # speechd only: todo | running | ok | failed
         self.probe_timeout = PROBE_TIMEOUT_S
@@ -205,7 +209,7 @@ class Speaker(QObject):
             return
         tts = self._engine()
         if tts is None:
-            self._tell()
+            self._tell(asked=override is not None)
             return
         self._speak(tts, text, override)
 
@@ -290,9 +294,10 @@ class Speaker(QObject):
         if problem:
             self._probe = "failed"
             self._problem = self.tr("Read aloud is not available: the speech engine did not start ({0})").format(problem)
+            pending, self._pending = self._pending, None  # never to be said
             if self._want_voices:
                 self._send_voices()
-            self._tell()
+            self._tell(asked=bool(pending and pending[1] is not None))
             return
         self._probe = "ok"
         pending, self._pending = self._pending, None
@@ -300,16 +305,25 @@ class Speaker(QObject):
             self._send_voices()
         tts = self._engine()
         if tts is None:
-            self._tell()
+            self._tell(asked=bool(pending and pending[1] is not None))
         elif pending:
             tts.stop()
             self._speak(tts, *pending)
 
-    def _tell(self) -> None:
-        if not self._told and self._problem:
-            self._told = True
-            log.warning("%s", self._problem)
-            self.unavailable.emit(self._problem)
+    def _tell(self, asked: bool = False) -> None:
+        """Log why read aloud is unavailable and send `unavailable`, each once per reason. The signal
+        (the window's toast) waits until read aloud is on, or `asked` ("Test voice"): with it off,
+        Settings listing the voices must not show it, as the voice list says why itself."""
+        problem = self._problem
+        if not problem:
+            return
+        if problem not in self._logged:
+            self._logged.add(problem)
+            log.warning("%s", problem)
+        if problem in self._told or not (asked or self.enabled()):
+            return
+        self._told.add(problem)
+        self.unavailable.emit(problem)
 
     @Slot()
     def _state_changed(self) -> None:
