@@ -3,7 +3,10 @@
 Fed by the SyncService's status (the SyncBridge re-emits it on the GUI thread): `depot_progress` while a
 depot round runs (checking, downloading with its percentage, installing a manual, proving a new model),
 then `depot`, the round's report. A problem (depot unreachable, a refused document, a model rolled
-back, a file that failed) stays shown until a later round clears it; clicking shows the details.
+back, a file that failed) stays shown until a later round clears it; clicking shows the details. A
+model rolled back stays in view after that round too ("Depot up to date, rolled back ..."), as the
+device keeps it (fleet.models.last_rollback), until the technician opens its details (`rollback_seen`)
+or a newer model is installed.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class DepotIndicator(QToolButton):
     """One short text and an icon for the depot's state; `state` names it for tests and styling."""
 
     changed = Signal(str)  # the new text, whenever it changes
+    rollback_seen = Signal(str)  # the model id whose rollback the technician opened the details of
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -55,6 +59,8 @@ class DepotIndicator(QToolButton):
         self.state = ""
         self.details = ""  # what the click shows, for the states in DETAILED
         self.dialog: QMessageBox | None = None
+        self._rollback: str | None = None  # the model id of the rollback shown
+        self._seen: set[str] = set()  # rollbacks whose details were opened (the device forgets them too)
         self.show_status(None, configured=False)
 
     # -- what it shows -----------------------------------------------------------------------
@@ -64,6 +70,7 @@ class DepotIndicator(QToolButton):
         server are set (fleet.round.configured)."""
         progress = getattr(st, "depot_progress", None) if st is not None else None
         report = getattr(st, "depot", None) if st is not None else None
+        self._rollback = None
         if not configured:
             self._set("unset", self.tr("Depot not set up"), self.tr(
                 "No depot is set up on this device: manuals and models come only from this device's own library.\n"
@@ -126,18 +133,28 @@ class DepotIndicator(QToolButton):
         elif models.get("rolled_back"):
             name = str(models["rolled_back"]).removeprefix("model:").replace(":", " ")
             self._set("rolled_back", self.tr("New model {0} rolled back: {1}").format(name, self._brief(models.get("reason"))),
-                      self.tr("The new chat model {0} did not pass its check on this device, so the model in use "
-                              "stays {1}.\n\nReason: {2}").format(name, models.get("kept") or self.tr("the previous one"),
-                                                                 models.get("reason")), detailed=True)
+                      self._rollback_details(name, models.get("kept"), models.get("reason")), detailed=True)
+            self._rollback = str(models["rolled_back"])
         elif failed:
             self._set("failed", self.tr("Depot: {0} file(s) rejected").format(len(failed)), listing, detailed=True)
         elif waiting or models.get("waiting"):
             n = len(waiting) + len(models.get("waiting") or [])
             self._set("waiting", self.tr("Depot: {0} download(s) to resume").format(n),
                       self.tr("The connection dropped; the downloads go on from where they stopped with the next sync."))
+        elif (rb := models.get("last_rollback")) and rb.get("id") not in self._seen:
+            # An earlier round's rollback the technician has not looked at: up to date, and still said.
+            name = f"{rb.get('name')} {rb.get('revision')}"
+            self._set("rolled_back", self.tr("Depot up to date, rolled back {0} at {1}: {2}").format(
+                name, clock(rb.get("at")), self._brief(rb.get("reason"))),
+                self._rollback_details(name, rb.get("kept"), rb.get("reason")), detailed=True)
+            self._rollback = str(rb.get("id"))
         else:
             self._set("up_to_date", self.tr("Depot up to date (last checked {0})").format(clock(r.get("checked_at"))),
                       self.tr("Manuals and models are the depot's latest for this device."))
+
+    def _rollback_details(self, name: str, kept, reason) -> str:
+        return self.tr("The new chat model {0} did not pass its check on this device, so the model in use "
+                       "stays {1}.\n\nReason: {2}").format(name, kept or self.tr("the previous one"), reason)
 
     def _brief(self, reason) -> str:
         """A rollback's reason in a few words for the status bar (the whole of it is in the details)."""
@@ -174,4 +191,7 @@ class DepotIndicator(QToolButton):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         self.dialog = box
+        if self.state == "rolled_back" and self._rollback:
+            self._seen.add(self._rollback)
+            self.rollback_seen.emit(self._rollback)
         return box

@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.sync_status)
         self.depot_status = DepotIndicator()  # issue 15: manuals and models from the depot
         self.depot_status.clicked.connect(self._depot_clicked)
+        self.depot_status.rollback_seen.connect(self._rollback_seen)
         sb.addPermanentWidget(self.depot_status)
         sb.addPermanentWidget(self.net_status)
         self.toast = Toast(self)
@@ -495,6 +496,14 @@ class MainWindow(QMainWindow):
         if self.depot_status.show_details() is None and self.sync.depot_configured():
             self.sync.sync_now()
             self.notify(self.tr("Checking the depot…"))
+
+    def _rollback_seen(self, model_id: str) -> None:
+        """The technician opened a rollback's details: the device stops reporting it (the notes lane:
+        a small sync_state write; the sync lane is the service's for as long as it runs)."""
+        from assistant.fleet.models import acknowledge_rollback
+
+        self.services.submit(lambda ctx: acknowledge_rollback(ctx.db, model_id), lane="notes",
+                             name="depot-rollback-seen")
 
     def _sync_clicked(self) -> None:
         if self.sync.configured():

@@ -7,7 +7,9 @@ the models folder and made the default chat model.
 If it fails to load or misses the budget, the device rolls back: the default stays the previous model
 (which is never removed by a rollout), the new file is deleted, the model document is marked failed
 with the reason, and the reason is reported (sync report; `sync_state` "depot_model_status" for the
-health document). A model document without a rollout for this device is only available, not installed.
+health document). The last rollback is also kept for the technician (`last_rollback`, reported by every
+round) until they open its details in the app (`acknowledge_rollback`) or a newer model is installed.
+A model document without a rollout for this device is only available, not installed.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .settings import DepotTarget, rollout_applies
 log = logging.getLogger(__name__)
 
 STATUS_KEY = "depot_model_status"
+ROLLBACK_KEY = "depot_model_rollback"  # sync_state: the last rollback the technician has not looked at
 BENCH_TOKENS = 16
 
 
@@ -75,7 +78,8 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
           bench_tokens: int | None = None, budget_s: float | None = None, progress: Progress | None = None) -> dict:
     """Install the model of each rollout that selects this device. Returns what happened:
     {"active": model doc id or None, "installed": [...], "rolled_back": id, "reason": ..., "kept": the model
-    still used, "withdrawn": id of an active model the depot withdrew}."""
+    still used, "withdrawn": id of an active model the depot withdrew, "last_rollback": the last rollback
+    not yet seen (`last_rollback`), this round's or an earlier one's}."""
     out: dict = {"installed": [], "active": None}
     _withdraw_active(db, out)
     rows = db.execute("SELECT doc FROM depot_docs WHERE kind = 'rollout' ORDER BY id").fetchall()
@@ -120,6 +124,10 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
             _set_state(db, model_id, "failed", reason)
             previous = _current_default(settings)
             out.update(rolled_back=model_id, reason=reason, kept=previous)
+            rollback = {"id": model_id, "name": str(doc.get("name")), "revision": str(doc.get("revision")),
+                        "reason": reason, "kept": previous, "at": _now()}
+            with dbmod.transaction(db):
+                state.write(db, ROLLBACK_KEY, json.dumps(rollback))
             log.warning("model %s rolled back (%s); keeping %s", model_id, reason, previous)
             continue
         dest = modelsmod.role_dir("chat") / staged.name
@@ -128,15 +136,46 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
         settingsmod.save(chat_model=dest.name)
         with dbmod.transaction(db):  # what to go back to if the depot withdraws this model
             state.write(db, f"{STATUS_KEY}:previous:{model_id}", previous)
+            state.write(db, ROLLBACK_KEY, None)  # a newer model is in use: an earlier rollback is past
         with dbmod.transaction(db):
             db.execute("UPDATE depot_docs SET state = 'previous' WHERE kind = 'model' AND state = 'active' AND id != ?",
                        (model_id,))
         _set_state(db, model_id, "active")
         out["installed"].append({"id": model_id, "file": dest.name, "replaced": previous, **measured})
         out["active"] = model_id
+    rollback = last_rollback(db)
+    if rollback is not None:
+        out["last_rollback"] = rollback
     with dbmod.transaction(db):
         state.write(db, STATUS_KEY, json.dumps(out))
     return out
+
+
+def last_rollback(db) -> dict | None:
+    """The last model rolled back on this device, while the technician has not opened its details and
+    no newer model was installed: {"id", "name", "revision", "reason", "kept", "at" (UTC ISO 8601)}."""
+    try:
+        rollback = json.loads(state.read(db, ROLLBACK_KEY) or "null")
+    except ValueError:
+        return None
+    return rollback if isinstance(rollback, dict) else None
+
+
+def acknowledge_rollback(db, model_id: str) -> bool:
+    """The technician has seen why `model_id` was rolled back: rounds stop reporting it. A later
+    rollback (of another model) recorded in the meantime stays. Returns whether one was cleared."""
+    with dbmod.transaction(db):
+        rollback = last_rollback(db)
+        if rollback is None or rollback.get("id") != model_id:
+            return False
+        state.write(db, ROLLBACK_KEY, None)
+    return True
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _segments(blobs: CouchClient, blob_id: str, size: int) -> list[tuple[str, int]]:

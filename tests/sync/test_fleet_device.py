@@ -305,6 +305,37 @@ def test_model_over_the_latency_budget_is_rolled_back(depot, conn, models_dir):
     assert not (modelsmod.role_dir("chat") / "fleetchat-4.gguf").exists()
 
 
+def test_a_rollback_is_kept_until_seen_or_a_newer_model_is_installed(depot, conn, models_dir):
+    """The app shows the last rollback beside "up to date" until the technician opens its details
+    (acknowledge_rollback) or a newer model is installed: every round reports it until then."""
+    from assistant.fleet import models as fleet_models
+
+    setup_device(depot.url, depot.public)
+    data = bundled_chat(models_dir).read_bytes()
+    doc = depot.model("fleetchat", "5", data[:6_000_000])  # a valid header, its tensors cut off
+    depot.rollout("fleetchat", doc["_id"], percent=100)
+    r = sync_depot(conn, bench_tokens=2)
+    assert r.models["rolled_back"] == doc["_id"] and r.models["last_rollback"]["id"] == doc["_id"]
+    r = sync_depot(conn, bench_tokens=2)  # nothing new: no rollback this round, the last one still there
+    last = r.models["last_rollback"]
+    assert "rolled_back" not in r.models and r.problems == []  # not this round's problem
+    assert last["id"] == doc["_id"] and (last["name"], last["revision"]) == ("fleetchat", "5")
+    assert "truncated" in last["reason"] and last["at"].endswith("Z") and last["kept"]
+    assert not fleet_models.acknowledge_rollback(conn, "model:fleetchat:4")  # not the one shown: kept
+    assert fleet_models.acknowledge_rollback(conn, doc["_id"])
+    assert "last_rollback" not in sync_depot(conn, bench_tokens=2).models
+
+    # Another rollback, not looked at, then a newer model that passes: installed, the rollback is past.
+    doc = depot.model("fleetchat", "6", data[:5_000_000])
+    depot.rollout("fleetchat", doc["_id"], percent=100)
+    assert sync_depot(conn, bench_tokens=2).models["last_rollback"]["id"] == doc["_id"]
+    good = depot.model("fleetchat", "7", data)
+    depot.rollout("fleetchat", good["_id"], percent=100)
+    r = sync_depot(conn, bench_tokens=2, budget_s=3600)  # speed is bench/'s business, not a test's
+    assert [i["id"] for i in r.models["installed"]] == [good["_id"]] and "last_rollback" not in r.models
+    assert fleet_models.last_rollback(conn) is None
+
+
 def test_app_sync_service_runs_notes_and_depot_independently(couch, depot, tmp_path):
     """The app's automatic sync: a notes server that is down does not stop the depot's round."""
     import time

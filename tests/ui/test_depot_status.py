@@ -149,3 +149,58 @@ def test_a_failed_round_says_its_error_once_with_the_whole_of_it_in_the_details(
     box = ind.show_details()
     assert box is not None and error in box.informativeText()
     box.close()
+
+
+def test_a_rollback_stays_in_view_until_its_details_are_opened(qtbot, make_window, pouch, tmp_path, capsys,
+                                                                monkeypatch):
+    """Real depot rounds: a model that does not load is rolled back; the rounds after it (and a restart
+    of the app) still say so beside "up to date", with the reason one click away; once the technician
+    has opened the details the device forgets it and the next round reads plain "up to date"."""
+    from tests.sync.test_depot_admin import write_gguf
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    public = admin(capsys, "init", "--server", pouch.url)["public_key"]
+    settingsmod.save(sync_url=pouch.url, sync_db="ui-depot-rollback", depot_key=public)
+    admin(capsys, "publish-model", str(write_gguf(tmp_path / "tiny.gguf", n_floats=1 << 16)), "--version", "2",
+          "--name", "tiny")
+    admin(capsys, "rollout", "model:tiny:2", "--percent", "100")
+
+    w = make_window()
+    wait_ready(qtbot, w)
+    wait_state(qtbot, w, "rolled_back")
+    assert w.depot_status.text() == "New model tiny 2 rolled back: does not load"
+
+    # The next round finds nothing new: up to date, and the rollback still said.
+    kept = re.compile(r"Depot up to date, rolled back tiny 2 at \d\d:\d\d: does not load")
+    w.sync.sync_now()
+    qtbot.waitUntil(lambda: kept.fullmatch(w.depot_status.text()) is not None, timeout=120_000)
+    assert w.depot_status.state == "rolled_back"
+
+    # The app restarts: the device kept it.
+    w.force_close()
+    w.shutdown(10.0)
+    w = make_window()
+    wait_ready(qtbot, w)
+    qtbot.waitUntil(lambda: kept.fullmatch(w.depot_status.text()) is not None, timeout=120_000)
+    qtbot.mouseClick(w.depot_status, Qt.MouseButton.LeftButton)
+    box = w.depot_status.dialog
+    assert box is not None and box.isVisible()
+    assert "Reason: llama.cpp could not load tiny.gguf" in box.informativeText()
+    box.close()
+
+    # Seen: the next round (and the next start) read plain "up to date".
+    def reported(win):
+        depot = win.sync.service.status.depot
+        return "no round yet" if depot is None else (depot.get("models") or {}).get("last_rollback")
+
+    before = w.sync.service.status.depot
+    w.sync.sync_now()
+    qtbot.waitUntil(lambda: w.sync.service.status.depot is not before and reported(w) is None, timeout=120_000)
+    wait_state(qtbot, w, "up_to_date")
+    assert re.fullmatch(r"Depot up to date \(last checked \d\d:\d\d\)", w.depot_status.text())
+    w.force_close()
+    w.shutdown(10.0)
+    w = make_window()
+    wait_ready(qtbot, w)
+    qtbot.waitUntil(lambda: reported(w) != "no round yet", timeout=120_000)
+    assert reported(w) is None and w.depot_status.state == "up_to_date", w.depot_status.text()

@@ -345,6 +345,11 @@ An administrator sets one up with: field-assistant sync-setup --server URL --dep
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../depot_indicator.py" line="147"/>
+        <source>Depot up to date, rolled back {0} at {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../depot_indicator.py" line="129"/>
         <source>The new chat model {0} did not pass its check on this device, so the model in use stays {1}.
 
