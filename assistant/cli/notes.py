@@ -139,6 +139,7 @@ def _sync_notes(args, session) -> int:
     from ..fleet import round as depot_round
     from ..sync import SyncError, from_settings, sync_once
     from ..sync.config import SyncConfigError
+    from .sync_progress import ProgressLines  # downloads on stderr: stdout keeps the report
 
     store = _note_store(session)
     if args.retry_parked:
@@ -151,7 +152,7 @@ def _sync_notes(args, session) -> int:
         # Nothing is lost: every change stays in the outbox for the next round. No notes server set
         # (a device that takes only manuals and models from a depot): the depot round still runs.
         if depot_round.configured(session.settings):
-            depot = depot_round.run(session.db, session.settings, lambda: session.embedder)
+            depot = depot_round.run(session.db, session.settings, lambda: session.embedder, progress=ProgressLines())
         if args.json:
             print_json({"pushed": 0, "pulled": 0, "conflicts_resolved": 0, "parked": len(store.parked()),
                   "pending": store.pending_count(), "error": str(e),
@@ -160,7 +161,7 @@ def _sync_notes(args, session) -> int:
             _print_depot(depot)
         return fail(f"{e} ({store.pending_count()} notes wait to be synced)")
     if depot_round.configured(session.settings):
-        depot = depot_round.run(session.db, session.settings, lambda: session.embedder)
+        depot = depot_round.run(session.db, session.settings, lambda: session.embedder, progress=ProgressLines())
     pull_failed = (f"pulling from the server failed ({report.pull_error}); pushed {report.pushed}, "
                    f"the rest is pulled next time") if report.pull_error else None
     depot_failed = f"depot: {'; '.join(depot.problems)}" if depot and depot.problems else None
