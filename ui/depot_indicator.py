@@ -61,6 +61,7 @@ class DepotIndicator(QToolButton):
         self.dialog: QMessageBox | None = None
         self._rollback: str | None = None  # the model id of the rollback shown
         self._seen: set[str] = set()  # rollbacks whose details were opened (the device forgets them too)
+        self._last: tuple = (None, False)  # what `show_status` was given last
         self.show_status(None, configured=False)
 
     # -- what it shows -----------------------------------------------------------------------
@@ -71,6 +72,7 @@ class DepotIndicator(QToolButton):
         progress = getattr(st, "depot_progress", None) if st is not None else None
         report = getattr(st, "depot", None) if st is not None else None
         self._rollback = None
+        self._last = (st, configured)
         if not configured:
             self._set("unset", self.tr("Depot not set up"), self.tr(
                 "No depot is set up on this device: manuals and models come only from this device's own library.\n"
@@ -130,7 +132,7 @@ class DepotIndicator(QToolButton):
                 "A document from the depot is not signed with this device's depot key, or was changed after "
                 "signing. Nothing from it was used; tell your depot administrator.") + "\n\n" + listing,
                 detailed=True)
-        elif models.get("rolled_back"):
+        elif models.get("rolled_back") and models["rolled_back"] not in self._seen:
             name = str(models["rolled_back"]).removeprefix("model:").replace(":", " ")
             self._set("rolled_back", self.tr("New model {0} rolled back: {1}").format(name, self._brief(models.get("reason"))),
                       self._rollback_details(name, models.get("kept"), models.get("reason")), detailed=True)
@@ -194,4 +196,5 @@ class DepotIndicator(QToolButton):
         if self.state == "rolled_back" and self._rollback:
             self._seen.add(self._rollback)
             self.rollback_seen.emit(self._rollback)
+            self.show_status(*self._last)  # seen: the bar goes back to what else there is to say
         return box

@@ -187,6 +187,7 @@ def test_a_rollback_stays_in_view_until_its_details_are_opened(qtbot, make_windo
     assert box is not None and box.isVisible()
     assert "Reason: llama.cpp could not load tiny.gguf" in box.informativeText()
     box.close()
+    assert re.fullmatch(r"Depot up to date \(last checked \d\d:\d\d\)", w.depot_status.text())  # seen
 
     # Seen: the next round (and the next start) read plain "up to date".
     def reported(win):
