@@ -1,9 +1,10 @@
-"""The spec-row dev sets (devsets/spec_values.json, and devsets/spec_values_fresh.json, the 20
-questions nobody tunes on): where their manuals are, and their tables as the source shows them,
-read without the app's parsers, to check every question's row by hand.
+"""The spec-row dev sets (devsets/spec_values.json, and devsets/spec_values_fresh.json and
+spec_values_fresh2.json, 20 questions each that nobody tunes on): where their manuals are, and
+their tables as the source shows them, read without the app's parsers, to check every
+question's row by hand.
 
-    .venv/bin/python bench/spec_tables.py [DEVDATA]           # check every question's row, both sets
-    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh)
+    .venv/bin/python bench/spec_tables.py [DEVDATA]           # check every question's row, every set
+    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh | fresh2)
     .venv/bin/python bench/spec_tables.py [DEVDATA] --dump M  # print the tables of manual M
 
 A manual is named "ROOT/PATH": `demo/` is resources/demo in the checkout (the demo library),
@@ -32,7 +33,8 @@ HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parent
 DEVSET = HERE / "devsets" / "spec_values.json"
 FRESH = HERE / "devsets" / "spec_values_fresh.json"
-SETS = {"values": DEVSET, "fresh": FRESH}
+FRESH2 = HERE / "devsets" / "spec_values_fresh2.json"
+SETS = {"values": DEVSET, "fresh": FRESH, "fresh2": FRESH2}
 DEFAULT_DEVDATA = PROJECT_ROOT.parent / "shared" / "devdata"
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
 
@@ -175,7 +177,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("devdata", nargs="?", type=Path, default=DEFAULT_DEVDATA)
     ap.add_argument("--dump", metavar="MANUAL", help="print the tables of one manual (ROOT/PATH)")
-    ap.add_argument("--set", choices=(*SETS, "all"), default="all", help="which dev set to check (default: both)")
+    ap.add_argument("--set", choices=(*SETS, "all"), default="all", help="which dev set to check (default: all of them)")
     args = ap.parse_args()
     if args.dump:
         for r in rows_of(args.dump, args.devdata):

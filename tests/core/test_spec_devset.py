@@ -1,5 +1,5 @@
-"""The spec-row dev sets (bench/devsets/spec_values.json, and spec_values_fresh.json, the 20
-questions nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
+"""The spec-row dev sets (bench/devsets/spec_values.json, and spec_values_fresh.json and
+spec_values_fresh2.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
 runs on demand, so a broken entry would otherwise go unnoticed until then. Only the files are read
 here; their rows are checked in their sources by bench/spec_tables.py."""
 
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.no_models
 ROOT = Path(__file__).resolve().parents[2]
 DEVSET = ROOT / "bench" / "devsets" / "spec_values.json"
 FRESH = ROOT / "bench" / "devsets" / "spec_values_fresh.json"
+FRESH2 = ROOT / "bench" / "devsets" / "spec_values_fresh2.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -30,6 +31,11 @@ def questions() -> list[dict]:
 @pytest.fixture(scope="module")
 def fresh() -> list[dict]:
     return json.loads(FRESH.read_text(encoding="utf-8"))["questions"]
+
+
+@pytest.fixture(scope="module")
+def fresh2() -> list[dict]:
+    return json.loads(FRESH2.read_text(encoding="utf-8"))["questions"]
 
 
 def source(manual: str) -> str:
@@ -70,9 +76,9 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
         assert abs(by_half["tune"] - by_half["report"]) <= 2, form
 
 
-def test_every_manual_exists_and_none_is_reserved(questions, fresh):
+def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
-    for q in questions + fresh:
+    for q in questions + fresh + fresh2:
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -129,3 +135,31 @@ def test_fresh_set_is_twenty_in_the_sets_mix_on_rows_nobody_asked_before(questio
 
     seen = set().union(*(cells(q) for q in questions))
     assert not [(q["id"], cells(q) & seen) for q in fresh if cells(q) & seen]
+
+
+def test_second_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(questions, fresh, fresh2):
+    """The second fresh file: 20 questions of its own half, in the main set's forms and mix, at
+    most 5 from one manual, PDF and HTML or Markdown both, and on manuals neither earlier file
+    uses, but for at most 3 demo-library questions, on rows no earlier question names."""
+    assert len(fresh2) == 20
+    check_fields(fresh2)
+    assert not {q["id"] for q in fresh2} & {q["id"] for q in questions + fresh}
+    assert all(q["half"] == "fresh2" and q["id"].startswith("f2-") for q in fresh2)
+    forms = Counter(q["form"] for q in fresh2)
+    assert forms["thing_quantity"] >= 10 and forms["value_lookup"] >= 6, forms
+    tq = [q for q in fresh2 if q["form"] == "thing_quantity"]
+    assert 2 * sum(q["paraphrased"] for q in tq) >= len(tq)
+    assert max(Counter(q["manual"] for q in fresh2).values()) <= 5
+    assert any(q["manual"].endswith(".pdf") for q in fresh2)
+    assert any(q["manual"].endswith((".html", ".md")) for q in fresh2)
+    demo = [q for q in fresh2 if q["manual"].startswith("demo/")]
+    assert len(demo) <= 3
+    earlier = {q["manual"] for q in questions + fresh}
+    assert not [q["id"] for q in fresh2 if q not in demo and q["manual"] in earlier]
+
+    def cells(q: dict) -> set[tuple]:
+        where = q["manual"], q.get("page") or q.get("section")
+        return {(*where, s.strip().lower()) for s in q["row_contains"]}
+
+    seen = set().union(*(cells(q) for q in questions + fresh))
+    assert not [(q["id"], cells(q) & seen) for q in fresh2 if cells(q) & seen]
