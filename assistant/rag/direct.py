@@ -31,7 +31,10 @@ W_RUN = 0.02  # per piece beyond the first in a run
 # gives it: the run with the sentence after it is the better quote, unless it holds a value.
 W_SHORT, SHORT_TERMS = 0.1, 5
 MAX_RUN = 3
-MIN_SCORE = 0.30
+# The floor was 0.30 on the E-Manual and Klipper sets, whose questions reuse the manual's words
+# (every one got a direct answer either way); the Debian set's are paraphrased ("bounce notice" for
+# "non-delivery notification"), and 0.22-0.25 showed two more right answers there, none lost.
+MIN_SCORE = 0.25
 MAX_PASSAGES = 5
 # Embedding is most of `find`'s time: 8 pieces of at most 200 characters scored as well on the
 # tuning half as 32 of 400, in about a third of the time (bench/direct_answer.py prints it).
