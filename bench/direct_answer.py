@@ -223,6 +223,7 @@ def load_peer(rev: str):
     path.write_text(src, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("assistant.rag.direct_peer", path)
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # its dataclasses look their module up there
     spec.loader.exec_module(mod)
     return mod
 
