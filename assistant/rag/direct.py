@@ -10,7 +10,9 @@ of a PDF's run-on enumeration, the question's item with the lead-in that says wh
 question's identifiers, values and codes counting double), by its embedding similarity to the
 question when the embedding model is there, and by the rank of its passage; a longer run and a
 unit of few words weigh a little less; when the question asks for a value, a unit that carries
-one may rank higher. The best unit above a floor is the direct answer.
+one may rank higher. A lead-in ("an example is:") is a unit only with what it leads to. The best
+unit above a floor is the direct answer; when the question asks for a fix and that unit only
+states the symptom, the remedy after it (an instruction, or what must be done) is shown with it.
 """
 
 from __future__ import annotations
