@@ -134,3 +134,23 @@ def test_a_remedy_that_says_what_must_be_done_follows_the_symptom():
     d = find("The board runs a slow firmware clock and programming fails. Fix?",
              [passage(CLOCK, section="Troubleshooting")])
     assert d is not None and d.text.startswith("Solution: Even though") and d.text.endswith("with the -B option.")
+
+
+PIRATE = "What receive timeout does the serial programmer use by default in ascii mode on the bus pirate firmware?"
+
+
+def test_a_later_passage_s_line_that_holds_more_of_the_question_wins():
+    # A paraphrased question often finds the answering passage second: rank weighs less than the
+    # question's words a line holds (11 words: 7 in the first passage's line, 8 in the second's).
+    first = passage("The serial programmer uses ascii mode with older bus pirate firmware versions only.", n=1)
+    second = passage("The serial receive timeout defaults to 100 ms in ascii mode on a bus pirate, and 10 ms "
+                     "might work.", section="Options", n=2)
+    d = find(PIRATE, [first, second])
+    assert d is not None and d.n == 2 and "100 ms" in d.text
+
+
+def test_a_line_holding_a_quarter_of_a_paraphrased_question_is_shown():
+    # 3 of the question's 11 words: above the floor (0.25), which the 0.30 floor was not.
+    d = find(PIRATE, [passage("Older bus pirate firmware versions differ in their wiring.")])
+    assert d is not None and d.text.startswith("Older bus pirate firmware")
+    assert find(PIRATE, [passage("Older bus pirate boards differ in their wiring.")]) is None  # 2 of 11
