@@ -1,7 +1,7 @@
 """The direct answer (assistant.rag.direct): does the line shown before the model speak hold the answer?
 
     .venv/bin/python bench/direct_answer.py [DEVDATA] [--half tune|report] [--grid] [--json OUT.json]
-        [--home DIR] [--show]
+        [--home DIR] [--show] [--sets S10,TV,Klipper,Debian] [--peer REV]
 
 For each question the app's own search runs (hybrid, the app's k), then `direct.find` picks a unit.
 A direct answer is right when it restates the reference answer: its content tokens overlap one
@@ -13,7 +13,13 @@ Clock, tap ..."), which makes one key "sentence" of several; the "(unglued)" col
 same direct answers with the space put back. The strict column is the one quoted.
 
 Sets: E-Manual QA (the S10 and Smart TV 50-question sets; the reference is the answering section's
-text), Klipper FAQ (all docs, FAQ.md included; the reference is the FAQ's answer). Each set is cut
+text), Klipper FAQ (all docs, FAQ.md included; the reference is the FAQ's answer), and the
+independent Debian set (bench/devset_debian.py: 79 questions over 12 Debian manuals, fetched with
+apt-get and cached). A Debian question's reference is its writer's verbatim evidence quote and the
+facts the writer listed: the direct answer is right when it holds one of those facts (as written,
+case and spacing aside, not inside a longer word) or restates the quote by the same Dice rule (its
+key sentences, or the whole quote); it comes from an answering passage when that passage answers
+by `devset_debian.answers` (half the quote's word bigrams). Each set is cut
 in two halves by a hash of the question id: `--half tune` is where the weights and the floor in
 assistant/rag/direct.py were chosen (`--grid` prints the grid), `--half report` (default) is the
 half that never influenced them.
@@ -24,21 +30,29 @@ bench/retrieval_quality.py; lenient where "right" is strict about short sentence
 among shown (precision), and the time of `direct.find` alone (median, p95) beside the search it
 follows, both measured in this run. `--home DIR` keeps the ingested libraries in DIR and reuses them
 next time (ingest skips the files it already holds); `--show` prints every answerable question's
-direct answer, marked right (ok) or not (--).
+direct answer, marked right (ok) or not (--). `--peer REV` times `direct.find` as it was at git
+revision REV against the working tree's, interleaved over the same passages in this run (the
+order flipped every other question), and scores the peer's answers too.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import itertools
 import json
 import re
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from _common import DEFAULT_DEVDATA, banner, half_of, load_embedder, median, percentile, table, temp_home
+from devset_debian import answers as debian_answers
+from devset_debian import fetch as debian_fetch
+from devset_debian import questions as debian_questions
 from retrieval_quality import (
     chunk_sections,
     content_tokens,
@@ -69,16 +83,48 @@ def reference(answer: str, unglue: bool = False) -> tuple[list[set[str]], set[st
     return key_sentences(text), {f.key for f in values.facts(text)}
 
 
-def is_right(unit: str, keys: list[set[str]], facts: set[str]) -> bool:
+def _spaced(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def holds_fact(unit: str, fact: str) -> bool:
+    """The writer's fact as written in the unit, case and spacing aside, not inside a longer word
+    ("-U" in "-U flash:w:...", not in "-Uflash"; "root" not in "rootfs")."""
+    f = re.escape(_spaced(fact))
+    return re.search(rf"(?<![\w]){f}(?![\w])", _spaced(unit)) is not None
+
+
+def is_right(unit: str, keys: list[set[str]], facts: set[str], literal: list[str] = ()) -> bool:
     u = content_tokens(normalise_md(unit))
     if any(2 * len(k & u) >= 0.6 * (len(k) + len(u)) for k in keys):
+        return True
+    if any(holds_fact(unit, f) for f in literal):
         return True
     return bool(facts & {f.key for f in values.facts(unit)})
 
 
-def questions(devdata: Path, home: Path, embedder) -> list[tuple[str, object, str, str, str]]:
-    """(set, db, qid, question, reference answer) for every question, libraries ingested."""
+def debian_items(home: Path, embedder) -> list[tuple]:
+    """The Debian set's questions over its 12 manuals, ingested into home/debian.sqlite3. The
+    reference is the evidence quote, whose sentences (and the whole quote) are the keys."""
+    files = debian_fetch()
+    db = dbmod.connect(home / "debian.sqlite3")
+    rep = ingest.run(db, embedder, list(files.values()))
+    if rep.failed:
+        raise SystemExit(f"ingest failed: {rep.failed}")
+    chunks = db.execute("SELECT c.id, c.text, m.path FROM chunks c JOIN manuals m ON m.id = c.manual_id").fetchall()
     out = []
+    for q in debian_questions():
+        rel = {c["id"] for c in chunks if debian_answers(q, c["path"], c["text"])}
+        out.append(("Debian", db, q["id"], q["question"], q["evidence"], rel, q["facts"]))
+    return out
+
+
+def questions(devdata: Path, home: Path, embedder, sets: tuple[str, ...] = ()) -> list[tuple]:
+    """(set, db, qid, question, reference answer, answering chunk ids, literal facts) for every
+    question of the sets named (all by default), libraries ingested."""
+    out = []
+    if sets and "Debian" in sets and len(sets) == 1:
+        return debian_items(home, embedder)
     src = devdata / "emanualqa"
     mdir = home / "emanual-src"
     mdir.mkdir(exist_ok=True)
@@ -94,7 +140,7 @@ def questions(devdata: Path, home: Path, embedder) -> list[tuple[str, object, st
         with open(src / fname, newline="", encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
                 out.append((name, db, f"{name}:{r['question_id']}", r["question"].strip(), r["answer"],
-                            relevant[(name, r["question_id"])]))
+                            relevant[(name, r["question_id"])], []))
     kdb = dbmod.connect(home / "klipper.sqlite3")
     rep = ingest.run(kdb, embedder, ingest.expand([devdata / "klipper" / "docs"]))
     if rep.failed:
@@ -106,22 +152,27 @@ def questions(devdata: Path, home: Path, embedder) -> list[tuple[str, object, st
             if line.strip():
                 d = json.loads(line)
                 out.append(("Klipper FAQ", kdb, d["id"], d["question"], d["answer"],
-                            klipper_relevant(d["answer"], chunks)))
-    return out
+                            klipper_relevant(d["answer"], chunks), []))
+    if not sets or "Debian" in sets:
+        out += debian_items(home, embedder)
+    return [x for x in out if not sets or any(n in x[0] for n in sets)]
 
 
 def run(items, embedder, k: int) -> list[dict]:
     """Search once per question; keep the passages so the grid re-scores without searching again."""
     rows = []
-    for name, db, qid, q, ans, rel in items:
+    for name, db, qid, q, ans, rel, literal in items:
         keys, facts = reference(ans)
         keys_u, facts_u = reference(ans, unglue=True)
+        if literal:  # the Debian set: the evidence quote is a key as a whole too
+            whole = content_tokens(normalise_md(ans))
+            keys, keys_u = keys + [whole], keys_u + [whole]
         t0 = time.perf_counter()
         res = search(db, embedder, q, k=k)
         search_ms = (time.perf_counter() - t0) * 1000
         rows.append({"set": name, "qid": qid, "q": q, "keys": keys, "facts": facts, "keys_u": keys_u,
                      "facts_u": facts_u, "passages": res.passages,
-                     "search_ms": search_ms, "answerable": bool(keys or facts),
+                     "search_ms": search_ms, "answerable": bool(keys or facts or literal), "literal": literal,
                      "relevant": rel})
     return rows
 
@@ -147,11 +198,12 @@ def score(rows: list[dict], embedder) -> dict[str, dict]:
         s["answerable"] += 1
         if d is not None:
             s["shown"] += 1
-            r["right"] = is_right(d.text, r["keys"], r["facts"])
+            r["right"] = is_right(d.text, r["keys"], r["facts"], r["literal"])
             s["right"] += r["right"]
-            s["right_u"] += is_right(d.text, r["keys_u"], r["facts_u"])
+            s["right_u"] += is_right(d.text, r["keys_u"], r["facts_u"], r["literal"])
             s["in_answer"] += d.chunk_id in r["relevant"]
             r["direct"] = d.text
+            r["direct_n"] = d.n
     total = {"n": 0, "answerable": 0, "shown": 0, "right": 0, "right_u": 0, "in_answer": 0, "find_ms": [],
              "search_ms": []}
     for s in by_set.values():
@@ -159,6 +211,39 @@ def score(rows: list[dict], embedder) -> dict[str, dict]:
             total[key] += s[key]
     by_set["all"] = total
     return by_set
+
+
+def load_peer(rev: str):
+    """assistant/rag/direct.py as it was at git revision `rev`, as a module of the package (its
+    relative imports resolve to today's search and values)."""
+    root = Path(__file__).resolve().parents[1]
+    src = subprocess.run(["git", "show", f"{rev}:assistant/rag/direct.py"], cwd=root, check=True,
+                         capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp(prefix="direct-peer-")) / "direct_peer.py"
+    path.write_text(src, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("assistant.rag.direct_peer", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # its dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def time_peer(rows: list[dict], peer, embedder) -> list[list[object]]:
+    """find ms p50 / p95 of the peer and of today's `direct`, interleaved, and the peer's right."""
+    ms: dict[str, list[float]] = {"peer": [], "now": []}
+    right = {"peer": 0, "now": 0}
+    answerable = 0
+    for i, r in enumerate(rows):
+        order = (("peer", peer), ("now", direct)) if i % 2 == 0 else (("now", direct), ("peer", peer))
+        for name, mod in order:
+            t0 = time.perf_counter()
+            d = mod.find(r["q"], r["passages"], embedder)
+            ms[name].append((time.perf_counter() - t0) * 1000)
+            if r["answerable"] and d is not None:
+                right[name] += is_right(d.text, r["keys"], r["facts"], r["literal"])
+        answerable += r["answerable"]
+    return [[name, f"{right[name] / max(1, answerable):.2f}", f"{median(v):.0f}", f"{percentile(v, 95):.0f}"]
+            for name, v in ms.items()]
 
 
 def _summary(by_set: dict[str, dict]) -> list[list[object]]:
@@ -181,6 +266,8 @@ def main() -> int:
     ap.add_argument("--show", action="store_true", help="print each question's direct answer")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--home", type=Path, help="keep the libraries here and reuse them next time")
+    ap.add_argument("--peer", metavar="REV", help="time direct.find at git revision REV against today's")
+    ap.add_argument("--sets", default="", help="only these sets, comma-separated (S10,TV,Klipper,Debian)")
     args = ap.parse_args()
     devdata = args.devdata.resolve()
     if not (devdata / "emanualqa").is_dir():
@@ -189,7 +276,8 @@ def main() -> int:
     banner(f"direct answer ({args.half} half)")
     with temp_home(at=args.home) as home:
         embedder = load_embedder()
-        items = [x for x in questions(devdata, home, embedder) if half_of(x[2]) == args.half]
+        sets = tuple(x.strip() for x in args.sets.split(",") if x.strip())
+        items = [x for x in questions(devdata, home, embedder, sets) if half_of(x[2]) == args.half]
         rows = run(items, embedder, Settings().top_k)
         used = None if args.no_embedder else embedder
         by_set = score(rows, used)
@@ -200,7 +288,15 @@ def main() -> int:
             for r in rows:
                 if r["answerable"]:
                     mark = "ok " if r.get("right") else "-- "
-                    print(f"{mark}{r['set']}: {r['q']}\n     direct: {r.get('direct', '')[:200]!r}")
+                    ranks = [i + 1 for i, p in enumerate(r["passages"]) if p.chunk_id in r["relevant"]]
+                    where = f"from passage {r.get('direct_n')}, answering passages at {ranks[:3]}"
+                    print(f"{mark}{r['set']} {r['qid']}: {r['q']}\n     direct ({where}): {r.get('direct', '')[:240]!r}")
+                    if not r.get("right") and r["literal"]:
+                        print(f"     facts: {r['literal']}")
+        if args.peer:
+            print(f"\n   direct.find at {args.peer} vs the working tree, interleaved ({len(rows)} questions):")
+            print(table(["find", "right/answerable", "find ms p50", "find ms p95"],
+                        time_peer(rows, load_peer(args.peer), used)))
         if args.grid:
             grid = []
             base = (direct.W_TERMS, direct.W_SIMILARITY, direct.W_VALUE, direct.MIN_SCORE)

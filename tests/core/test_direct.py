@@ -100,3 +100,57 @@ def test_a_short_line_gives_way_to_the_run_that_goes_on_to_the_answer():
 def test_table_rows_are_never_joined_into_a_run():
     cs = candidates("What torque for the impeller nut?", [passage(TABLE)])
     assert cs and all(c.length == 1 for c in cs)
+
+
+LEAD_IN = ("The command line for a BOM exporter defines what the editor runs.\n\n"
+           "For a BOM exporter using Python, an example is:\n\n"
+           "/usr/bin/python3 /usr/share/editor/plugins/make_parts_list.py \"%I\" \"%O.csv\"")
+
+
+def test_a_lead_in_is_a_unit_only_with_what_it_leads_to():
+    cs = candidates("Which example command runs a Python exporter?", [passage(LEAD_IN, section="Editor > BOM")])
+    assert not any(c.text.endswith("an example is:") for c in cs)
+    (run,) = [c for c in cs if c.text.startswith("For a BOM exporter using Python, an example is: /usr/bin")]
+    assert run.length == 1  # what a lead-in leads to does not count as a longer run
+    # a lead-in with nothing after it in the passage stays a unit of its own
+    alone = candidates("Which example command runs a Python exporter?",
+                       [passage(LEAD_IN.rsplit("\n\n", 1)[0], section="Editor > BOM")])
+    assert any(c.text.endswith("an example is:") for c in alone)
+
+
+def test_an_abbreviation_s_full_stop_does_not_end_the_sentence():
+    got = units(passage("Set rshunt to a high resistance (e.g. 1000 MOhm or greater) so nothing changes. "
+                        "See Fig. 3 for the layout, i.e. The one on page 4. Done now."))
+    assert got == ["Set rshunt to a high resistance (e.g. 1000 MOhm or greater) so nothing changes.",
+                   "See Fig. 3 for the layout, i.e. The one on page 4.", "Done now."]
+
+
+CLOCK = ("Solution: Even though programming starts by pulling the reset line low, the board keeps running at "
+         "the slow firmware clock.\n\nTherefore, the programming clock speed must be reduced to less than 1/4 of "
+         "the board clock with the -B option.")
+
+
+def test_a_remedy_that_says_what_must_be_done_follows_the_symptom():
+    d = find("The board runs a slow firmware clock and programming fails. Fix?",
+             [passage(CLOCK, section="Troubleshooting")])
+    assert d is not None and d.text.startswith("Solution: Even though") and d.text.endswith("with the -B option.")
+
+
+PIRATE = "What receive timeout does the serial programmer use by default in ascii mode on the bus pirate firmware?"
+
+
+def test_a_later_passage_s_line_that_holds_more_of_the_question_wins():
+    # A paraphrased question often finds the answering passage second: rank weighs less than the
+    # question's words a line holds (11 words: 7 in the first passage's line, 8 in the second's).
+    first = passage("The serial programmer uses ascii mode with older bus pirate firmware versions only.", n=1)
+    second = passage("The serial receive timeout defaults to 100 ms in ascii mode on a bus pirate, and 10 ms "
+                     "might work.", section="Options", n=2)
+    d = find(PIRATE, [first, second])
+    assert d is not None and d.n == 2 and "100 ms" in d.text
+
+
+def test_a_line_holding_a_quarter_of_a_paraphrased_question_is_shown():
+    # 3 of the question's 11 words: above the floor (0.25), which the 0.30 floor was not.
+    d = find(PIRATE, [passage("Older bus pirate firmware versions differ in their wiring.")])
+    assert d is not None and d.text.startswith("Older bus pirate firmware")
+    assert find(PIRATE, [passage("Older bus pirate boards differ in their wiring.")]) is None  # 2 of 11
