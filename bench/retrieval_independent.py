@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from _common import EMBEDDING_FILE_HELP, banner, half_of, load_embedder, table, temp_home
 from devset_debian import answers, fetch, questions
-from late_interaction import setting
+from late_interaction import CANDIDATE, setting
 
 from assistant import db as dbmod
 from assistant.library import ingest
@@ -120,8 +120,8 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write per-question ranks to this file")
     ap.add_argument("--embedding-file", default="model.onnx", help=EMBEDDING_FILE_HELP)
     ap.add_argument("--home", type=Path, help="keep the library here and reuse it next time")
-    ap.add_argument("--modes", default="hybrid,plain,bm25,vector",
-                    help="app search modes to score (plain: hybrid without late interaction)")
+    ap.add_argument("--modes", default="hybrid,late,bm25,vector",
+                    help="app search modes to score (late: hybrid with late interaction at late_interaction.CANDIDATE)")
     args = ap.parse_args()
     files = fetch()
     qs = [q for q in questions() if args.half == "all" or half_of(q["id"]) == args.half]
@@ -147,8 +147,8 @@ def main() -> int:
             # Interleaved, the first mode taking turns, so the modes' times are measured alike.
             for mode in (modes if n % 2 == 0 else modes[::-1]):
                 t1 = time.perf_counter()
-                if mode == "plain":
-                    with setting(0):
+                if mode == "late":
+                    with setting(*CANDIDATE):
                         res = search(db, embedder, q["question"], k=K, mode="hybrid")
                 else:
                     res = search(db, embedder, q["question"], k=K, mode=mode)
@@ -177,12 +177,12 @@ def main() -> int:
     mrows = []
     for name, group in sorted(by_manual.items()):
         cells = [name, len(group)]
-        for m in ("hybrid", "BM25 pages", "RRF pages"):
+        for m in ("hybrid", "late", "BM25 pages", "RRF pages"):
             if m in ranks:
                 r5, mrr = summary([g.get(m) for g in group])
                 cells.append(f"{r5:.2f} / {mrr:.2f}")
         mrows.append(cells)
-    print(table(["manual", "n", "app R@5 / MRR", "BM25 pages", "RRF pages"], mrows))
+    print(table(["manual", "n", "app R@5 / MRR", "late", "BM25 pages", "RRF pages"], mrows))
     kinds = Counter(q["kind"] for q in qs)
     print("\n   kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     if any(search_ms.values()):

@@ -86,7 +86,7 @@ from _common import (
     table,
     temp_home,
 )
-from late_interaction import FULL, grid, label, memo_tokens, setting
+from late_interaction import CANDIDATE, FULL, grid, label, memo_tokens, setting
 
 from assistant import db as dbmod
 from assistant.library import ingest, token_store
@@ -95,8 +95,8 @@ from assistant.rag.answer import is_relevant
 from assistant.rag.search import STOPWORDS, fts_query, page_key, pages_keyword, query_terms, search
 from assistant.settings import Settings
 
-# "plain": the hybrid search with late interaction off (`assistant.rag.late_interaction`), beside the app's.
-MODES = ("hybrid", "plain", "bm25", "vector")
+# "late": the hybrid search with late interaction at `late_interaction.CANDIDATE`, beside the app's.
+MODES = ("hybrid", "late", "bm25", "vector")
 K = 10
 
 UNRELATED = [
@@ -402,8 +402,8 @@ def token_bytes(db) -> str:
 
 
 def app_search(db, embedder, text: str, mode: str):
-    if mode == "plain":
-        with setting(0):
+    if mode == "late":
+        with setting(*CANDIDATE):
             return search(db, embedder, text, k=K, mode="hybrid")
     return search(db, embedder, text, k=K, mode=mode)
 
@@ -471,6 +471,7 @@ def main() -> int:
     ap.add_argument("--late-sweep", action="store_true",
                     help="also score the hybrid search under each late-interaction setting (bench/late_interaction.py)")
     args = ap.parse_args()
+    token_store.STORE = True  # ingest keeps token vectors, as with late interaction on
     if args.late_sweep:
         token_store.TOKEN_CAP = FULL  # store whole passages; the sweep cuts them to each cap
     results_sweep: dict = {}
@@ -566,17 +567,18 @@ def _klipper(args, devdata, home, embedder, min_rel, results, real_sims, real_an
 def _report(args, results, real_sims, real_answered, unrel, misses, min_rel):
     rows = []
     for name, r in results["datasets"].items():
-        h, b, v, pl = r["hybrid"], r["bm25"], r["vector"], r["plain"]
+        h, b, v, pl = r["hybrid"], r["bm25"], r["vector"], r["late"]
         pg = r["pages"]
         rows.append([name, f"{r['n']}" + (f" (+{r['unanswerable']} unanswerable)" if r["unanswerable"] else ""),
                      f"{h[0]:.2f} / {b[0]:.2f} / {v[0]:.2f}", f"{h[1]:.2f} / {b[1]:.2f} / {v[1]:.2f}",
                      f"{h[2]:.2f} / {b[2]:.2f} / {v[2]:.2f}", f"{pl[0]:.2f} / {pl[1]:.2f}", f"{pg[0]:.2f} / {pg[1]:.2f}",
                      f"{h[0] / b[0]:.2f}" if b[0] else "n/a", f"{h[3]:.0f} / {pl[3]:.0f} / {b[3]:.0f} / {v[3]:.0f}"])
     print()
-    print("Recall@5, MRR@10, nDCG@10 as hybrid / BM25 / vector over passages; plain hybrid: the hybrid"
-          " without late interaction, R@5 / MRR; peer: BM25 over whole pages (sections), R@5 / MRR;"
-          " ratio = hybrid R@5 / BM25 R@5; ms/query (median, interleaved): hybrid / plain / BM25 / vector")
-    print(table(["dataset", "questions", "Recall@5", "MRR@10", "nDCG@10", "plain hybrid", "BM25 pages", "ratio",
+    print("Recall@5, MRR@10, nDCG@10 as hybrid / BM25 / vector over passages (hybrid: the app's search);"
+          f" late: the hybrid with late interaction {CANDIDATE} (depth, weight, cap), R@5 / MRR;"
+          " peer: BM25 over whole pages (sections), R@5 / MRR; ratio = hybrid R@5 / BM25 R@5;"
+          " ms/query (median, interleaved): hybrid / late / BM25 / vector")
+    print(table(["dataset", "questions", "Recall@5", "MRR@10", "nDCG@10", "late", "BM25 pages", "ratio",
                  "ms/query"], rows))
     if getattr(args, "sweeps", None):
         names = list(next(iter(args.sweeps.values())))

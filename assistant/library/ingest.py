@@ -203,7 +203,8 @@ def ingest(
             if cancel is not None and cancel.is_set():
                 raise Cancelled("ingest cancelled")
             procedures = _procedures(doc)
-            _store(db, path, digest, size, doc, chunks, vectors, procedures, row_vectors, ocr=ocr, tokens=tokens)
+            _store(db, path, digest, size, doc, chunks, vectors, procedures, row_vectors, ocr=ocr,
+                   tokens=tokens if token_store.STORE else None)
         except (ManualParseError, OSError) as e:
             reason = e.reason if isinstance(e, ManualParseError) else f"cannot read file: {e.strerror or e}"
             report.failed.append({"path": str(path), "error": reason})
@@ -245,7 +246,8 @@ def ingest_replacing(db, embedder: Embedder, path: Path, replaces: str | None = 
         raise Cancelled("ingest cancelled")
     row_vectors = _row_vectors(embedder, doc)
     manual_id = _store(db, path, digest, size, doc, chunks, vectors, _procedures(doc), row_vectors,
-                       replaces=replaces, extra=extra, ocr=ocr, tokens=tokens)
+                       replaces=replaces, extra=extra, ocr=ocr,
+                       tokens=tokens if token_store.STORE else None)
     return {"id": manual_id, "path": str(path), "title": doc.title, "chunks": len(chunks)}
 
 

@@ -24,9 +24,12 @@ from ..library import token_store
 
 log = logging.getLogger(__name__)
 
-# Passages of the hybrid order reordered (0: off). Chosen on the tuning halves (bench/README.md).
-DEPTH = 20
-WEIGHT = 1.0  # MaxSim's order in the fusion, the hybrid order's being 1
+# Passages of the hybrid order reordered; 0: off. Off, because no setting of the sweep won on every
+# tuning half: the best (depth 20, weight 0.5, whole passages) raised MRR on the independent, S10
+# and Smart TV halves but cost Klipper's one question a rank (bench/README.md, "Late interaction
+# in the app"). Switch it on with `token_store.STORE`, which has ingest keep the vectors.
+DEPTH = 0
+WEIGHT = 0.5  # MaxSim's order in the fusion, the hybrid order's being 1
 FUSE_K = 60  # reciprocal-rank constant of this fusion
 
 
