@@ -3,7 +3,7 @@
 A passage's token vectors are the embedding model's own (all-MiniLM-L6-v2 before pooling), L2
 normalised, at most TOKEN_CAP of them (the first ones: title, heading path, start of the text).
 Each vector is kept as int8 with its own float32 scale (max |x| / 127): 388 bytes a token instead
-of 1,536; a passage's cosines with the full-precision vectors stay above 0.999.
+of 1,536; each vector's cosine with its full-precision self stays above 0.995.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def test_ingest_stores_each_passage_token_vectors_capped_and_in_int8(pump):
     fresh = s.embedder.token_vectors([ingest.embed_text(title, section, text)])[0][: token_store.TOKEN_CAP]
     stored = token_store.load(s.db, [cid], s.embedder.dim)[cid]
     assert stored.shape == fresh.shape
-    assert np.min(np.sum(stored * fresh, axis=1)) > 0.999
+    assert np.min(np.sum(stored * fresh, axis=1)) > 0.995  # a cosine: 1 within int8 rounding
 
 
 def test_maxsim_lifts_a_passage_the_plain_hybrid_ranks_lower(pump, monkeypatch):
