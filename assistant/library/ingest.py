@@ -93,6 +93,14 @@ def _procedures(doc) -> list:
         return []
 
 
+def _embed(embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray] | None]:
+    """The passages' vectors, and their token vectors when ingest stores them (`token_store.STORE`):
+    a large manual's token vectors take ~400 KB a passage in memory, so only then."""
+    if token_store.STORE:
+        return embedder.embed_with_tokens(texts)
+    return embedder.embed(texts), None
+
+
 def _row_vectors(embedder: Embedder, doc) -> dict:
     """The spec rows' own vectors (a table row is few words; its passage's vector is the table's)."""
     rows = spec_store.row_texts(doc.blocks)
@@ -198,13 +206,13 @@ def ingest(
             chunks = chunk_manual(doc)
             if not chunks:
                 raise ManualParseError(path, "no text found")
-            vectors, tokens = embedder.embed_with_tokens([embed_text(doc.title, c.section_path, c.text) for c in chunks])
+            vectors, tokens = _embed(embedder, [embed_text(doc.title, c.section_path, c.text) for c in chunks])
             row_vectors = _row_vectors(embedder, doc)
             if cancel is not None and cancel.is_set():
                 raise Cancelled("ingest cancelled")
             procedures = _procedures(doc)
             _store(db, path, digest, size, doc, chunks, vectors, procedures, row_vectors, ocr=ocr,
-                   tokens=tokens if token_store.STORE else None)
+                   tokens=tokens)
         except (ManualParseError, OSError) as e:
             reason = e.reason if isinstance(e, ManualParseError) else f"cannot read file: {e.strerror or e}"
             report.failed.append({"path": str(path), "error": reason})
@@ -241,13 +249,13 @@ def ingest_replacing(db, embedder: Embedder, path: Path, replaces: str | None = 
     chunks = chunk_manual(doc)
     if not chunks:
         raise ManualParseError(path, "no text found")
-    vectors, tokens = embedder.embed_with_tokens([embed_text(doc.title, c.section_path, c.text) for c in chunks])
+    vectors, tokens = _embed(embedder, [embed_text(doc.title, c.section_path, c.text) for c in chunks])
     if cancel is not None and cancel.is_set():
         raise Cancelled("ingest cancelled")
     row_vectors = _row_vectors(embedder, doc)
     manual_id = _store(db, path, digest, size, doc, chunks, vectors, _procedures(doc), row_vectors,
                        replaces=replaces, extra=extra, ocr=ocr,
-                       tokens=tokens if token_store.STORE else None)
+                       tokens=tokens)
     return {"id": manual_id, "path": str(path), "title": doc.title, "chunks": len(chunks)}
 
 

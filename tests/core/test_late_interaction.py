@@ -99,3 +99,12 @@ def test_keyword_only_mode_searches_as_before(pump, monkeypatch):
     without = search(s.db, None, QUESTION, k=10)
     assert not with_late.vector_used and with_late.passages
     assert [(p.chunk_id, p.score) for p in with_late.passages] == [(p.chunk_id, p.score) for p in without.passages]
+
+
+def test_shipped_off_ingest_stores_no_token_vectors(session, tmp_path):
+    assert late_interaction.DEPTH == 0 and not token_store.STORE  # the tuning halves' verdict
+    doc = tmp_path / "pump.md"
+    doc.write_text("# Pump\n\n## Priming\n\nFill and vent the pump completely before the first start.\n")
+    assert not ingest.run(session.db, session.embedder, [doc]).failed
+    assert session.db.execute("SELECT count(*) FROM chunk_tokens").fetchone()[0] == 0
+    assert search(session.db, session.embedder, "prime the pump", k=3).passages
