@@ -40,6 +40,16 @@ def maxsim(q: np.ndarray, d: np.ndarray) -> float:
     return float((q @ d.T).max(axis=1).mean())
 
 
+def maxsims(q: np.ndarray, docs: list[np.ndarray]) -> list[float]:
+    """`maxsim` of the question against each passage, in one matrix product: twenty small ones
+    cost ~250 ms on two loaded cores (BLAS threads started per call), one ~5-20 ms."""
+    if not len(q) or not docs or any(not len(d) for d in docs):
+        return [maxsim(q, d) for d in docs]
+    sims = q @ np.concatenate(docs).T
+    starts = np.cumsum([0] + [len(d) for d in docs[:-1]])
+    return [float(x) for x in np.maximum.reduceat(sims, starts, axis=1).mean(axis=0)]
+
+
 def query_tokens(tokens: np.ndarray) -> np.ndarray:
     """The question's token vectors without [CLS] and [SEP], which stand for no word of it."""
     return tokens[1:-1] if len(tokens) > 2 else tokens
@@ -75,7 +85,7 @@ def rerank(db, embedder: Embedder, qtokens: np.ndarray, order: list[int]) -> lis
     vecs = passage_tokens(db, embedder, top)
     if len(vecs) < len(top):
         return None
-    scores = [maxsim(q, vecs[cid]) for cid in top]
+    scores = maxsims(q, [vecs[cid] for cid in top])
     fused = [1.0 / (FUSE_K + rank + 1) for rank in range(len(top))]
     for rank, i in enumerate(sorted(range(len(top)), key=lambda i: -scores[i])):
         fused[i] += WEIGHT / (FUSE_K + rank + 1)

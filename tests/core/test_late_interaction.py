@@ -108,3 +108,11 @@ def test_shipped_off_ingest_stores_no_token_vectors(session, tmp_path):
     assert not ingest.run(session.db, session.embedder, [doc]).failed
     assert session.db.execute("SELECT count(*) FROM chunk_tokens").fetchone()[0] == 0
     assert search(session.db, session.embedder, "prime the pump", k=3).passages
+
+
+def test_maxsims_in_one_product_equal_each_maxsim():
+    rng = np.random.default_rng(0)
+    q = rng.standard_normal((7, 16)).astype(np.float32)
+    docs = [rng.standard_normal((n, 16)).astype(np.float32) for n in (1, 5, 30, 2)]
+    assert np.allclose(late_interaction.maxsims(q, docs), [late_interaction.maxsim(q, d) for d in docs], atol=1e-5)
+    assert late_interaction.maxsims(q, [docs[0], np.zeros((0, 16), np.float32)])[1] == 0.0
