@@ -412,9 +412,10 @@ def m012_problem_versions(db: sqlean.Connection) -> None:
 def m013_token_vectors(db: sqlean.Connection) -> None:
     """Each passage's token vectors for late interaction (`assistant.rag.late_interaction`): int8
     with one float32 scale per token, first the scales then the rows. A passage stored before this
-    has no row; search computes its vectors when it needs them, and `late_interaction.fill` stores them."""
+    has no row; search computes its vectors when it needs them, and `token_store.fill` stores them.
+    IF NOT EXISTS: a library set back to an earlier version (test_backfill's m011 case) runs it again."""
     db.execute(
-        "CREATE TABLE chunk_tokens (chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,"
+        "CREATE TABLE IF NOT EXISTS chunk_tokens (chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,"
         " vectors BLOB NOT NULL)"
     )
 
