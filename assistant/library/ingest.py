@@ -96,7 +96,7 @@ def _procedures(doc) -> list:
 def _embed(embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray] | None]:
     """The passages' vectors, and their token vectors when ingest stores them (`token_store.STORE`):
     a large manual's token vectors take ~400 KB a passage in memory, so only then."""
-    if token_store.STORE:
+    if token_store.STORE and hasattr(embedder, "embed_with_tokens"):  # the depot's lazy one has only embed
         return embedder.embed_with_tokens(texts)
     return embedder.embed(texts), None
 

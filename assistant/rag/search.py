@@ -307,7 +307,7 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     vec: list[tuple[int, float]] = []
     qvec = qtokens = None
     if mode in ("hybrid", "vector") and embedder is not None:
-        if mode == "hybrid" and late_interaction.DEPTH:
+        if mode == "hybrid" and late_interaction.DEPTH and hasattr(embedder, "embed_with_tokens"):
             # One run of the model gives the question's vector and its token vectors.
             qvecs, tokens = embedder.embed_with_tokens([query])
             qvec, qtokens = qvecs[0], (tokens[0] if tokens else None)
