@@ -409,22 +409,11 @@ def m012_problem_versions(db: sqlean.Connection) -> None:
     db.execute("ALTER TABLE manuals ADD COLUMN upgrade_problem_versions TEXT")
 
 
-def m013_token_vectors(db: sqlean.Connection) -> None:
-    """Each passage's token vectors for late interaction (`assistant.rag.late_interaction`): int8
-    with one float32 scale per token, first the scales then the rows. A passage stored before this
-    has no row; search computes its vectors when it needs them, and `token_store.fill` stores them.
-    IF NOT EXISTS: a library set back to an earlier version (test_backfill's m011 case) runs it again."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS chunk_tokens (chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,"
-        " vectors BLOB NOT NULL)"
-    )
-
-
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr, m006_spec_rows,
     m007_procedures, m008_depot,
     m010_fleet_counters,  # there is no m009 (a branch that would have held one was merged without it)
-    m011_extractions, m012_problem_versions, m013_token_vectors,
+    m011_extractions, m012_problem_versions,
 ]
 
 

@@ -46,11 +46,6 @@ class Embedder(ABC):
             out[idx] = self.embed_batch([texts[i] for i in idx])
         return out
 
-    def embed_with_tokens(self, texts: Sequence[str], batch_size: int = 32) -> tuple[np.ndarray, list[np.ndarray] | None]:
-        """Pooled rows as `embed`, and each text's token vectors when the backend has them (else
-        None): ingest stores both from one run of the model (late interaction, `rag.late_interaction`)."""
-        return self.embed(texts, batch_size), None
-
 
 class OnnxEmbedder(Embedder):
     """all-MiniLM-L6-v2 exported to ONNX, tokenised with the model's own tokenizer.json."""
@@ -116,20 +111,6 @@ class OnnxEmbedder(Embedder):
             raise ModelCorruptError("this embedding graph pools inside; re-run `field-assistant models setup`")
         out, mask = self._run(texts)
         return [_unit(tokens[m.astype(bool)]) for tokens, m in zip(out, mask, strict=True)]
-
-    def embed_with_tokens(self, texts: Sequence[str], batch_size: int = 32) -> tuple[np.ndarray, list[np.ndarray] | None]:
-        if self._pooled:
-            return self.embed(texts, batch_size), None
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        tokens: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(texts)
-        for s in range(0, len(order), batch_size):
-            idx = order[s : s + batch_size]
-            vecs, mask = self._run([texts[i] for i in idx])
-            out[idx] = pool(vecs, mask, self._pooling)
-            for i, t, m in zip(idx, vecs, mask, strict=True):
-                tokens[i] = _unit(t[m.astype(bool)])
-        return out, tokens
 
     def _run(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """The graph's output for `texts` and their attention mask."""

@@ -36,7 +36,6 @@ from pathlib import Path
 import numpy as np
 from _common import EMBEDDING_FILE_HELP, banner, half_of, load_embedder, table, temp_home
 from devset_debian import answers, fetch, questions
-from late_interaction import CANDIDATE, setting
 
 from assistant import db as dbmod
 from assistant.library import ingest
@@ -120,8 +119,7 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write per-question ranks to this file")
     ap.add_argument("--embedding-file", default="model.onnx", help=EMBEDDING_FILE_HELP)
     ap.add_argument("--home", type=Path, help="keep the library here and reuse it next time")
-    ap.add_argument("--modes", default="hybrid,late,bm25,vector",
-                    help="app search modes to score (late: hybrid with late interaction at late_interaction.CANDIDATE)")
+    ap.add_argument("--modes", default="hybrid,bm25,vector", help="app search modes to score")
     args = ap.parse_args()
     files = fetch()
     qs = [q for q in questions() if args.half == "all" or half_of(q["id"]) == args.half]
@@ -141,18 +139,14 @@ def main() -> int:
         pages = [pg for path in files.values() for pg in pages_of(path)]
         peers = PagePeers(pages, embedder, home / "peer_pages.npy" if args.home else None)
         print(f"   peers: {len(pages)} whole pages indexed in {time.perf_counter() - t0:.0f} s")
-        search_ms: dict[str, list[float]] = {m: [] for m in modes}
-        for n, q in enumerate(qs):
+        search_ms: list[float] = []
+        for q in qs:
             row = {"id": q["id"], "kind": q["kind"], "manual": q["manual"], "question": q["question"]}
-            # Interleaved, the first mode taking turns, so the modes' times are measured alike.
-            for mode in (modes if n % 2 == 0 else modes[::-1]):
+            for mode in modes:
                 t1 = time.perf_counter()
-                if mode == "late":
-                    with setting(*CANDIDATE):
-                        res = search(db, embedder, q["question"], k=K, mode="hybrid")
-                else:
-                    res = search(db, embedder, q["question"], k=K, mode=mode)
-                search_ms[mode].append((time.perf_counter() - t1) * 1000)
+                res = search(db, embedder, q["question"], k=K, mode=mode)
+                if mode == "hybrid":
+                    search_ms.append((time.perf_counter() - t1) * 1000)
                 r = first_hit(q, [(p.path, p.text) for p in res.passages])
                 ranks[mode].append(r)
                 row[mode] = r
@@ -177,19 +171,16 @@ def main() -> int:
     mrows = []
     for name, group in sorted(by_manual.items()):
         cells = [name, len(group)]
-        for m in ("hybrid", "late", "BM25 pages", "RRF pages"):
+        for m in ("hybrid", "BM25 pages", "RRF pages"):
             if m in ranks:
                 r5, mrr = summary([g.get(m) for g in group])
                 cells.append(f"{r5:.2f} / {mrr:.2f}")
         mrows.append(cells)
-    print(table(["manual", "n", "app R@5 / MRR", "late", "BM25 pages", "RRF pages"], mrows))
+    print(table(["manual", "n", "app R@5 / MRR", "BM25 pages", "RRF pages"], mrows))
     kinds = Counter(q["kind"] for q in qs)
     print("\n   kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
-    if any(search_ms.values()):
-        print("   app search, median per question (interleaved): "
-              + ", ".join(f"{m} {sorted(v)[len(v) // 2]:.0f} ms" for m, v in search_ms.items() if v))
-        n, total = db.execute("SELECT count(*), coalesce(sum(length(vectors)), 0) FROM chunk_tokens").fetchone()
-        print(f"   token vectors stored for {n} of {n_chunks} passages")
+    if search_ms:
+        print(f"   app search: median {sorted(search_ms)[len(search_ms) // 2]:.0f} ms per question")
     if args.show_misses:
         for row in per_q:
             r = row.get("hybrid")

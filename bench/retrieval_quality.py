@@ -82,21 +82,18 @@ from _common import (
     half_of,
     load_embedder,
     loadavg,
-    median,
     table,
     temp_home,
 )
-from late_interaction import CANDIDATE, FULL, grid, label, memo_tokens, setting
 
 from assistant import db as dbmod
-from assistant.library import ingest, token_store
+from assistant.library import ingest
 from assistant.library import parse as parser
 from assistant.rag.answer import is_relevant
 from assistant.rag.search import STOPWORDS, fts_query, page_key, pages_keyword, query_terms, search
 from assistant.settings import Settings
 
-# "late": the hybrid search with late interaction at `late_interaction.CANDIDATE`, beside the app's.
-MODES = ("hybrid", "late", "bm25", "vector")
+MODES = ("hybrid", "bm25", "vector")
 K = 10
 
 UNRELATED = [
@@ -373,54 +370,20 @@ def evaluate(db, embedder, questions: list[Question], misses: list | None = None
     """{mode: (recall5, mrr10, ndcg10, n, ms_per_query)} over answerable questions, plus sims."""
     answerable = [q for q in questions if q.relevant]
     out: dict = {"n": len(answerable), "unanswerable": len(questions) - len(answerable)}
-    tots = {mode: [0.0, 0.0, 0.0] for mode in MODES}
-    times: dict[str, list[float]] = {mode: [] for mode in MODES}
-    for i, q in enumerate(answerable):
-        # Interleaved, the first mode taking turns, so the modes' times are measured alike.
-        for mode in (MODES if i % 2 == 0 else MODES[::-1]):
-            t0 = time.perf_counter()
-            res = app_search(db, embedder, q.text, mode)
-            times[mode].append((time.perf_counter() - t0) * 1000)
+    for mode in MODES:
+        tot = [0.0, 0.0, 0.0]
+        t0 = time.perf_counter()
+        for q in answerable:
+            res = search(db, embedder, q.text, k=K, mode=mode)
             s = score([p.chunk_id for p in res.passages], q.relevant)
-            tots[mode] = [a + b for a, b in zip(tots[mode], s, strict=True)]
+            tot = [a + b for a, b in zip(tot, s, strict=True)]
             if misses is not None and mode == "hybrid" and s[0] == 0:
                 misses.append((name, q.text, len(q.relevant), [p.section[:70] for p in res.passages[:3]]))
-    n = max(1, len(answerable))
-    for mode in MODES:  # the median time per question
-        tot = tots[mode]
-        out[mode] = (tot[0] / n, tot[1] / n, tot[2] / n, median(times[mode]) if times[mode] else 0.0)
+        ms = (time.perf_counter() - t0) * 1000 / max(1, len(answerable))
+        n = max(1, len(answerable))
+        out[mode] = (tot[0] / n, tot[1] / n, tot[2] / n, ms)
     out["pages"] = _pages_peer(db, answerable)
     return out
-
-
-def token_bytes(db) -> str:
-    """What the stored token vectors cost (late interaction), against the whole database file."""
-    n, total = db.execute("SELECT count(*), coalesce(sum(length(vectors)), 0) FROM chunk_tokens").fetchone()
-    size = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
-    return (f"token vectors {total / max(1, n) / 1024:.1f} KiB per passage, {total / 2**20:.1f} MiB"
-            f" of a {size / 2**20:.1f} MiB database")
-
-
-def app_search(db, embedder, text: str, mode: str):
-    if mode == "late":
-        with setting(*CANDIDATE):
-            return search(db, embedder, text, k=K, mode="hybrid")
-    return search(db, embedder, text, k=K, mode=mode)
-
-
-def late_sweep(db, embedder, questions: list[Question], name: str, sweeps: dict) -> None:
-    """The hybrid search under each late-interaction setting of `late_interaction.GRID`."""
-    answerable = [q for q in questions if q.relevant]
-    with memo_tokens():
-        for depth, weight, cap in grid():
-            with setting(depth, weight, cap):
-                tot = [0.0, 0.0]
-                for q in answerable:
-                    r5, mrr, _ = score([p.chunk_id for p in search(db, embedder, q.text, k=K).passages], q.relevant)
-                    tot = [tot[0] + r5, tot[1] + mrr]
-            n = max(1, len(answerable))
-            sweeps.setdefault(label(depth, weight, cap), {})[name] = f"{tot[0] / n:.3f} / {tot[1] / n:.3f}"
-    print(f"   {name}: late-interaction sweep done ({len(answerable)} questions)", flush=True)
 
 
 def _pages_peer(db, answerable: list[Question]) -> tuple[float, float]:
@@ -468,14 +431,7 @@ def main() -> int:
     ap.add_argument("--tv-level", type=int, default=1, choices=(1, 2),
                     help="heading level of the flat Smart TV sections (2 shows the nesting of"
                          " same-level headings when the first heading is not level 1)")
-    ap.add_argument("--late-sweep", action="store_true",
-                    help="also score the hybrid search under each late-interaction setting (bench/late_interaction.py)")
     args = ap.parse_args()
-    token_store.STORE = True  # ingest keeps token vectors, as with late interaction on
-    if args.late_sweep:
-        token_store.TOKEN_CAP = FULL  # store whole passages; the sweep cuts them to each cap
-    results_sweep: dict = {}
-    args.sweeps = results_sweep
     devdata = args.devdata.resolve()
     if not (devdata / "emanualqa").is_dir():
         print(f"no devdata at {devdata}", file=sys.stderr)
@@ -516,7 +472,7 @@ def _emanual(args, devdata, home, embedder, min_rel, results, real_sims, real_an
     if rep.failed:
         raise SystemExit(f"ingest failed: {rep.failed}")
     n_chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
-    print(f"   E-Manual: ingested 2 manuals, {n_chunks} chunks in {time.perf_counter() - t0:.1f} s; {token_bytes(db)}")
+    print(f"   E-Manual: ingested 2 manuals, {n_chunks} chunks in {time.perf_counter() - t0:.1f} s")
     chunk_sec = {p: chunk_sections(db, p, len(secs)) for p, secs in manuals.items()}
     sets = {name: ([q for q in qs if in_half(args, f"{name}:{q.qid}")], unresolved)
             for name, (qs, unresolved) in emanual_questions(src, manuals, chunk_sec).items()}
@@ -525,8 +481,6 @@ def _emanual(args, devdata, home, embedder, min_rel, results, real_sims, real_an
         if unresolved:
             print(f"   {name}: {len(unresolved)} section paths not found in the corpus: {unresolved}")
         results["datasets"][name] = evaluate(db, embedder, qs, misses, name)
-        if args.late_sweep:
-            late_sweep(db, embedder, qs, name, args.sweeps)
         all_em += qs
     results["datasets"]["E-Manual both"] = evaluate(db, embedder, all_em)
     sims, ans, _ = similarity_stats(db, embedder, [q.text for q in all_em], min_rel)
@@ -544,12 +498,9 @@ def _klipper(args, devdata, home, embedder, min_rel, results, real_sims, real_an
     if rep.failed:
         raise SystemExit(f"ingest failed: {rep.failed}")
     n_chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
-    print(f"   Klipper: ingested {len(rep.added)} files, {n_chunks} chunks in {time.perf_counter() - t0:.1f} s;"
-          f" {token_bytes(db)}")
+    print(f"   Klipper: ingested {len(rep.added)} files, {n_chunks} chunks in {time.perf_counter() - t0:.1f} s")
     qs = [q for q in klipper_questions(db, kdir / "klipper_faq_qa.jsonl") if in_half(args, q.qid)]
     results["datasets"]["Klipper all docs"] = evaluate(db, embedder, qs, misses, "Klipper all")
-    if args.late_sweep:
-        late_sweep(db, embedder, qs, "Klipper all", args.sweeps)
     _details(args, "Klipper all", qs, db)
     sims, ans, _ = similarity_stats(db, embedder, [q.text for q in qs], min_rel)
     real_sims["Klipper"], real_answered["Klipper"] = sims, (ans, len(qs))
@@ -558,8 +509,6 @@ def _klipper(args, devdata, home, embedder, min_rel, results, real_sims, real_an
     ingest.remove(db, faq)
     qs = [q for q in klipper_questions(db, kdir / "klipper_faq_qa.jsonl") if in_half(args, q.qid)]
     results["datasets"]["Klipper without FAQ.md"] = evaluate(db, embedder, qs, misses, "Klipper no FAQ")
-    if args.late_sweep:
-        late_sweep(db, embedder, qs, "Klipper no FAQ", args.sweeps)
     _details(args, "Klipper no FAQ", qs, db)
     db.close()
 
@@ -567,23 +516,17 @@ def _klipper(args, devdata, home, embedder, min_rel, results, real_sims, real_an
 def _report(args, results, real_sims, real_answered, unrel, misses, min_rel):
     rows = []
     for name, r in results["datasets"].items():
-        h, b, v, pl = r["hybrid"], r["bm25"], r["vector"], r["late"]
+        h, b, v = r["hybrid"], r["bm25"], r["vector"]
         pg = r["pages"]
         rows.append([name, f"{r['n']}" + (f" (+{r['unanswerable']} unanswerable)" if r["unanswerable"] else ""),
                      f"{h[0]:.2f} / {b[0]:.2f} / {v[0]:.2f}", f"{h[1]:.2f} / {b[1]:.2f} / {v[1]:.2f}",
-                     f"{h[2]:.2f} / {b[2]:.2f} / {v[2]:.2f}", f"{pl[0]:.2f} / {pl[1]:.2f}", f"{pg[0]:.2f} / {pg[1]:.2f}",
-                     f"{h[0] / b[0]:.2f}" if b[0] else "n/a", f"{h[3]:.0f} / {pl[3]:.0f} / {b[3]:.0f} / {v[3]:.0f}"])
+                     f"{h[2]:.2f} / {b[2]:.2f} / {v[2]:.2f}", f"{pg[0]:.2f} / {pg[1]:.2f}",
+                     f"{h[0] / b[0]:.2f}" if b[0] else "n/a", f"{h[3]:.0f} / {b[3]:.0f} / {v[3]:.0f}"])
     print()
-    print("Recall@5, MRR@10, nDCG@10 as hybrid / BM25 / vector over passages (hybrid: the app's search);"
-          f" late: the hybrid with late interaction {CANDIDATE} (depth, weight, cap), R@5 / MRR;"
-          " peer: BM25 over whole pages (sections), R@5 / MRR; ratio = hybrid R@5 / BM25 R@5;"
-          " ms/query (median, interleaved): hybrid / late / BM25 / vector")
-    print(table(["dataset", "questions", "Recall@5", "MRR@10", "nDCG@10", "late", "BM25 pages", "ratio",
-                 "ms/query"], rows))
-    if getattr(args, "sweeps", None):
-        names = list(next(iter(args.sweeps.values())))
-        print("\nlate-interaction sweep, hybrid R@5 / MRR@10:")
-        print(table(["setting", *names], [[lbl, *(d.get(n, "-") for n in names)] for lbl, d in args.sweeps.items()]))
+    print("Recall@5, MRR@10, nDCG@10 as hybrid / BM25 / vector over passages; peer: BM25 over whole"
+          " pages (sections), R@5 / MRR; ratio = hybrid R@5 / BM25 R@5")
+    print(table(["dataset", "questions", "Recall@5", "MRR@10", "nDCG@10", "BM25 pages", "ratio", "ms/query"],
+                rows))
 
     print()
     print(f"Abstention at min_relevance = {min_rel} (app rule: best_similarity >= threshold or exact hit"

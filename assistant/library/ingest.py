@@ -22,7 +22,7 @@ import numpy as np
 from .. import db as dbmod
 from ..embedding import Embedder
 from ..errors import AssistantError, Cancelled, ManualParseError
-from . import extractions, ocr_pages, pages, spec_store, token_store
+from . import extractions, ocr_pages, pages, spec_store
 from . import parse as parser
 from .chunk import chunk_manual
 
@@ -93,14 +93,6 @@ def _procedures(doc) -> list:
         return []
 
 
-def _embed(embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray] | None]:
-    """The passages' vectors, and their token vectors when ingest stores them (`token_store.STORE`):
-    a large manual's token vectors take ~400 KB a passage in memory, so only then."""
-    if token_store.STORE and hasattr(embedder, "embed_with_tokens"):  # the depot's lazy one has only embed
-        return embedder.embed_with_tokens(texts)
-    return embedder.embed(texts), None
-
-
 def _row_vectors(embedder: Embedder, doc) -> dict:
     """The spec rows' own vectors (a table row is few words; its passage's vector is the table's)."""
     rows = spec_store.row_texts(doc.blocks)
@@ -108,10 +100,8 @@ def _row_vectors(embedder: Embedder, doc) -> dict:
 
 
 def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray, procedures=(),
-           row_vectors=None, replaces: str | None = None, extra: dict | None = None, ocr: bool = True,
-           tokens: list[np.ndarray] | None = None) -> int:
-    """`tokens`: each passage's token vectors (late interaction), None from a backend without them;
-    `replaces`: another manual's path removed in the same transaction (a depot manual's previous
+           row_vectors=None, replaces: str | None = None, extra: dict | None = None, ocr: bool = True) -> int:
+    """`replaces`: another manual's path removed in the same transaction (a depot manual's previous
     revision), so search shows one of the two at every moment; `extra`: more manuals columns;
     `ocr`: OCR was on (else a manual with pages without text still lacks it, for the backfill)."""
     if len(vectors) != len(chunks):
@@ -145,8 +135,6 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
             for i, c in enumerate(chunks))
         db.executemany("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)",
                        [(first + i, vec.tobytes()) for i, vec in enumerate(vectors)])
-        if tokens is not None:
-            token_store.store(db, ((first + i, t) for i, t in enumerate(tokens)))
         pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
         if old is not None and old["content_hash"] != digest:
             ocr_pages.forget(db, old["content_hash"])
@@ -206,13 +194,12 @@ def ingest(
             chunks = chunk_manual(doc)
             if not chunks:
                 raise ManualParseError(path, "no text found")
-            vectors, tokens = _embed(embedder, [embed_text(doc.title, c.section_path, c.text) for c in chunks])
+            vectors = embedder.embed([embed_text(doc.title, c.section_path, c.text) for c in chunks])
             row_vectors = _row_vectors(embedder, doc)
             if cancel is not None and cancel.is_set():
                 raise Cancelled("ingest cancelled")
             procedures = _procedures(doc)
-            _store(db, path, digest, size, doc, chunks, vectors, procedures, row_vectors, ocr=ocr,
-                   tokens=tokens)
+            _store(db, path, digest, size, doc, chunks, vectors, procedures, row_vectors, ocr=ocr)
         except (ManualParseError, OSError) as e:
             reason = e.reason if isinstance(e, ManualParseError) else f"cannot read file: {e.strerror or e}"
             report.failed.append({"path": str(path), "error": reason})
@@ -249,13 +236,12 @@ def ingest_replacing(db, embedder: Embedder, path: Path, replaces: str | None = 
     chunks = chunk_manual(doc)
     if not chunks:
         raise ManualParseError(path, "no text found")
-    vectors, tokens = _embed(embedder, [embed_text(doc.title, c.section_path, c.text) for c in chunks])
+    vectors = embedder.embed([embed_text(doc.title, c.section_path, c.text) for c in chunks])
     if cancel is not None and cancel.is_set():
         raise Cancelled("ingest cancelled")
     row_vectors = _row_vectors(embedder, doc)
     manual_id = _store(db, path, digest, size, doc, chunks, vectors, _procedures(doc), row_vectors,
-                       replaces=replaces, extra=extra, ocr=ocr,
-                       tokens=tokens)
+                       replaces=replaces, extra=extra, ocr=ocr)
     return {"id": manual_id, "path": str(path), "title": doc.title, "chunks": len(chunks)}
 
 

@@ -15,7 +15,6 @@ import numpy as np
 
 from ..embedding import Embedder
 from ..library import pages
-from . import late_interaction
 
 log = logging.getLogger(__name__)
 
@@ -305,14 +304,9 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     terms = query_terms(query)
     kw = keyword(db, query, only=only) if mode in ("hybrid", "bm25") else []
     vec: list[tuple[int, float]] = []
-    qvec = qtokens = None
+    qvec = None
     if mode in ("hybrid", "vector") and embedder is not None:
-        if mode == "hybrid" and late_interaction.DEPTH and hasattr(embedder, "embed_with_tokens"):
-            # One run of the model gives the question's vector and its token vectors.
-            qvecs, tokens = embedder.embed_with_tokens([query])
-            qvec, qtokens = qvecs[0], (tokens[0] if tokens else None)
-        else:
-            qvec = embedder.embed([query])[0]
+        qvec = embedder.embed([query])[0]
         vec = vector(db, qvec, only=only)
     # Identifiers that name a manual (a model number such as HX-400) scope the search to that
     # manual; the others (part numbers, codes) get a third ranking of chunks holding them exactly,
@@ -331,17 +325,7 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     boosts = _boosts(db, fused, in_scope, page_boost)
     for cid, b in boosts.items():
         fused[cid] += b
-    order = sorted(fused, key=lambda c: -fused[c])
-    if qtokens is not None and order:
-        reranked = late_interaction.rerank(db, embedder, qtokens, order)
-        if reranked is not None:
-            # The reordered head keeps scores above the tail's so `score` still falls with rank.
-            floor = max((fused[c] for c in order[len(reranked):]), default=0.0)
-            top = max(s for _, s in reranked)
-            for cid, s in reranked:
-                fused[cid] = floor + s / top
-            order = [cid for cid, _ in reranked] + order[len(reranked):]
-    order = order[:k]
+    order = sorted(fused, key=lambda c: -fused[c])[:k]
     rows = _load(db, order)
     kw_rank = {cid: i + 1 for i, (cid, _) in enumerate(kw)}
     vec_rank = {cid: i + 1 for i, (cid, _) in enumerate(vec)}
