@@ -30,6 +30,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -171,6 +172,7 @@ class SpecRow:
                 "char_start": self.char_start, "char_end": self.char_end}
 
 
+@lru_cache(maxsize=65536)  # a library's rows share most words: scoring stems the same ones again
 def _stem(word: str) -> str:
     w = word.lower().replace("’", "'")
     for suffix in ("'s", "ies", "es", "s"):
@@ -186,7 +188,8 @@ def _words(text: str) -> list[str]:
 _PREFIX = re.compile(r"^(?:re|pre|over|under)(?=[a-z]{5,})")
 
 
-def _stems(text: str) -> set[str]:
+@lru_cache(maxsize=16384)  # each candidate row's cells, caption and section, asked again per question
+def _stems(text: str) -> frozenset[str]:
     """The stems of a text's words, a prefixed word also without its prefix ("recharge" holds
     "charge", "overload" "load"), so a question's plain word finds the row's compound one."""
     out = set()
@@ -194,7 +197,7 @@ def _stems(text: str) -> set[str]:
         out.add(_stem(w))
         if _PREFIX.match(w):
             out.add(_stem(_PREFIX.sub("", w)))
-    return out
+    return frozenset(out)
 
 
 def _value_tokens(values: list[Value]) -> set[str]:
@@ -425,7 +428,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     v_score = 0.0
     # A code that names the product ("P-200" in "Aqualine P-200 ... Manual") says which manual, not
     # which row: "how do I prime the P-200?" is not about the model-code table's "P-200" row.
-    product = {f.key for f in facts(row.manual_title) if f.kind == "code"}
+    product = _codes(row.manual_title)
     hits = [(c, i) for c, i in hits if values[i].key not in product]
     for col, i in set(hits):
         cell = row.cells[col] if col < len(row.cells) else ""
@@ -443,7 +446,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     if values:
         # The question's value named around the row (a chip in the table's heading, "STM32F103 step
         # rate benchmark") says the row is about it, less than holding it in a cell does.
-        around = {f.key for f in facts(" ".join(row.headers + [row.caption, row.section]))}
+        around = set(_fact_keys(" ".join(row.headers + [row.caption, row.section])))
         score += CONTEXT_VALUE * sum(weights[i] for i, v in enumerate(values)
                                      if v.key in around and v.key not in product and i not in held)
     if not hits and values:
@@ -461,6 +464,16 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         return score, None
     return score, "value" if hits else ("quantity" if q_score >= NAMED or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
+
+
+@lru_cache(maxsize=4096)  # a manual's title and a table's headers, read again for each of its rows
+def _fact_keys(text: str) -> frozenset[str]:
+    return frozenset(f.key for f in facts(text))
+
+
+@lru_cache(maxsize=1024)
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(f.key for f in facts(text) if f.kind == "code")
 
 
 def _load(db, row_ids: list[int]) -> list[SpecRow]:
