@@ -35,9 +35,9 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.embedding import Embedder
-from assistant.library.quantities import Value, query_values
+from assistant.library.quantities import _RANGE, Value, query_values
 from assistant.library.spec_store import row_text
-from assistant.values import facts
+from assistant.values import canonical_unit, facts
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,7 @@ _KEY_ASKED = re.compile(
 # A digit standing alone ("smtpd_tls_loglevel set to 1"): a value the number reader leaves out
 # (list numbering), matched only as a whole cell and only as a hint, never as an answer alone.
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
+IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
 
@@ -132,6 +133,11 @@ VEC_CANDIDATES = 50
 SIM_BASE = 0.3
 VEC_WEIGHT = 4.0
 SIM_FLOOR = 0.5
+# The label cell's own vector (m013): the nearer of a row's two similarities counts (LABEL_WEIGHT
+# scales the label's), and the label alone lets a row in from LABEL_FLOOR up.
+ROW_VEC, LABEL_VEC = "spec_rows_vec", "spec_rows_label_vec"
+LABEL_WEIGHT = 1.0
+LABEL_FLOOR = 0.55
 
 
 @dataclass
@@ -272,9 +278,20 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         for row_id, col in found:
             value_rows.setdefault(row_id, []).append((col, i))
             candidates.setdefault(row_id, 0.0)
+    near_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, value index)]: inside a range
+    for i, v in enumerate(values):
+        for row_id, col in _range_rows(db, v):
+            if (col, i) not in value_rows.get(row_id, []):
+                near_rows.setdefault(row_id, []).append((col, i))
+                candidates.setdefault(row_id, 0.0)
     sims = _nearest(db, qvec) if qvec is not None else {}
+    # The row's label cell alone ("Measure Tool" for "a ruler on the board"): its nearest rows come in
+    # too, and a row's similarity is the nearer of its two.
+    label_sims = _nearest(db, qvec, LABEL_VEC) if qvec is not None and sims and LABEL_WEIGHT else {}
     if sims:  # the rows the words or values found get their similarity too, nearest or not
-        sims.update(_similarities(db, qvec, [r for r in candidates if r not in sims]))
+        sims.update(_similarities(db, qvec, [r for r in set(candidates) | set(label_sims) if r not in sims]))
+    if label_sims:
+        label_sims.update(_similarities(db, qvec, [r for r in sims if r not in label_sims], LABEL_VEC))
     for row_id in sims:
         candidates.setdefault(row_id, 0.0)
     if not candidates:
@@ -288,11 +305,12 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                                         for w in _words(v.raw)])
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
-                              weights)
+                              weights, near_rows.get(row.row_id, []))
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
         sim = sims.get(row.row_id, 0.0)
-        score += VEC_WEIGHT * max(0.0, sim - SIM_BASE)
-        if match is None and sim >= SIM_FLOOR:
+        label_sim = label_sims.get(row.row_id, 0.0)
+        score += VEC_WEIGHT * max(0.0, max(sim, LABEL_WEIGHT * label_sim) - SIM_BASE)
+        if match is None and (sim >= SIM_FLOOR or label_sim >= LABEL_FLOOR):
             match = "meaning"  # the row says what was asked in other words
         if match is None or score < THRESHOLD:
             continue
@@ -332,6 +350,33 @@ def _value_rows(db, v: Value) -> list[tuple[int, int]]:
         return []
 
 
+def _column_units(row: SpecRow) -> set[str]:
+    """The units a "Unit(s)" column gives the row's values."""
+    out = set()
+    for col, head in enumerate(row.headers):
+        if col < len(row.cells) and row.cells[col] and _stem(head.strip(" :.")) in ("unit", "units"):
+            u = canonical_unit(row.cells[col].strip())
+            if u:
+                out.add(u)
+    return out
+
+
+def _range_rows(db, v: Value) -> list[tuple[int, int]]:
+    """(row id, column) of the cells whose range holds the question's value without naming it
+    ("125-150 %" for "130 %"): both ends are stored with the range as their `raw`."""
+    if v.number is None or not v.unit or v.unit in (KEY, "code"):
+        return []
+    out = []
+    # Not by number: a range's end another range of the cell shares is stored once, with that one's raw.
+    for r in db.execute("SELECT DISTINCT row_id, col, raw FROM spec_values WHERE unit = ? AND (raw LIKE '%-%'"
+                        " OR raw LIKE '%–%' OR raw LIKE '% to %' OR raw LIKE '%..%') LIMIT 3000", (v.unit,)):
+        for m in _RANGE.finditer(r[2]):
+            if float(m.group(1)) < v.number < float(m.group(2)):
+                out.append((r[0], r[1]))
+                break
+    return out
+
+
 def _value_weight(v: Value, rows: int) -> float:
     """How much a row holding the question's value `v` counts: fully for a value few rows hold
     (a fault code, a torque), less for one many hold ("3D" all over a 3D viewer's hotkeys) and
@@ -343,25 +388,26 @@ def _value_weight(v: Value, rows: int) -> float:
     return w
 
 
-def _nearest(db, qvec: np.ndarray) -> dict[int, float]:
-    """Row id -> cosine similarity of the rows nearest the question; {} for a library whose rows
-    have no vectors (the words and values still find them)."""
+def _nearest(db, qvec: np.ndarray, table: str = ROW_VEC) -> dict[int, float]:
+    """Row id -> cosine similarity of the rows nearest the question in `table` (the rows' vectors or
+    their labels'); {} for a library without that table (the words and values still find the rows;
+    the label vectors come with m013 and the library upgrade fills them)."""
     try:
-        found = db.execute("SELECT rowid, distance FROM spec_rows_vec WHERE embedding MATCH ? AND k = ?",
+        found = db.execute(f"SELECT rowid, distance FROM {table} WHERE embedding MATCH ? AND k = ?",
                            (np.asarray(qvec, dtype=np.float32).tobytes(), VEC_CANDIDATES)).fetchall()
     except Exception:  # noqa: BLE001 - no vector table (a database from before it): words only
-        log.warning("spec row vectors unavailable", exc_info=True)
+        log.warning("spec row vectors unavailable (%s)", table, exc_info=True)
         return {}
     return {r[0]: 1.0 - r[1] for r in found}
 
 
-def _similarities(db, qvec: np.ndarray, row_ids: list[int]) -> dict[int, float]:
-    """Row id -> cosine similarity for the given rows."""
+def _similarities(db, qvec: np.ndarray, row_ids: list[int], table: str = ROW_VEC) -> dict[int, float]:
+    """Row id -> cosine similarity for the given rows (those with a vector in `table`)."""
     out: dict[int, float] = {}
     q = np.asarray(qvec, dtype=np.float32).tobytes()
     for start in range(0, len(row_ids), 500):
         ids = row_ids[start:start + 500]
-        for r in db.execute("SELECT rowid, vec_distance_cosine(embedding, ?) FROM spec_rows_vec"
+        for r in db.execute(f"SELECT rowid, vec_distance_cosine(embedding, ?) FROM {table}"
                             f" WHERE rowid IN ({','.join('?' * len(ids))})", [q, *ids]):
             out[r[0]] = 1.0 - r[1]
     return out
@@ -388,7 +434,8 @@ def _cover(weights: dict[str, float], stems: set[str]) -> float:
 
 
 def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
-           hits: list[tuple[int, int]], values: list[Value], weights: list[float]) -> tuple[float, str | None]:
+           hits: list[tuple[int, int]], values: list[Value], weights: list[float],
+           near: list[tuple[int, int]] = ()) -> tuple[float, str | None]:
     """(score, why it matched) of one row; why is None when the row does not answer at all.
     `weights`: how much each of the question's `values` counts (`_value_weight`)."""
     cells = _stems(" ".join(row.cells))
@@ -419,6 +466,8 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         elif units and any(v["unit"] in units and len(row.cells[v["col"]]) <= VALUE_CELL for v in row.values
                            if v["col"] < len(row.cells)):
             q_score = 0.7  # a cell that is a value of that unit ("16 A"), not a sentence mentioning one
+        elif units and _column_units(row) & units:
+            q_score = 0.7  # a "Units" column says the row's values are of the kind asked ("A" beside "1.0e-14")
         elif units and any(v["unit"] in units for v in row.values):
             q_score = 0.3
         elif syn & cells:
@@ -436,6 +485,9 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             v_score += weights[i] * (1.0 + (0.6 if col == 0 else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
         elif len(cell) <= len(values[i].raw) + 2:
             v_score += weights[i]  # a common value ranks only the rows holding it as a cell of its own
+    near = [(c, i) for c, i in near if values[i].key not in product and weights[i] >= 0.5]
+    v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
+    hits = hits + near
     held = {i for _c, i in hits}
     hits = [(c, i) for c, i in hits if weights[i] >= 0.5]  # a common value or a lone digit only ranks
     words = len(_words(" ".join(row.cells)))
