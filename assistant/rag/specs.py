@@ -11,6 +11,11 @@ Two ways in, scored together:
   "caption / section: Header: cell; ..."), so "how far apart should the coupling halves be" finds
   the "Coupling gap" row. The similarity adds to the score above a base, and alone lets a row in
   only from a floor up.
+- the row's label cell alone, embedded at ingest as a second vector (m013, `spec_rows_label_vec`):
+  "which lubricant goes in the compressors" is near "Compressor oil" though not near the whole
+  row ("Reference operating values: Value: Compressor oil; Target: POE, 1.8 l per compressor");
+  a row's similarity is the nearer of its two. A library from before m013 has none until the
+  library upgrade fills them; the search then works as before.
 A row is returned only when its thing words or a value match, or its meaning is close enough, so an
 unrelated question gets none. Without the embedding (no model) the words and values still work.
 
@@ -20,7 +25,9 @@ the "Weight (pump, motor, baseplate) | 98 kg" row answers "how heavy is the set"
 question names ("the Q key", "pressing J", "Ctrl+Shift+M") is looked up as a whole cell. A value
 many rows hold ("3D" of "the 3D viewer") and a lone digit ("set to 1") only rank the rows the words
 found (`_value_weight`); a value named in a row's caption or heading counts for it, less than in
-a cell.
+a cell. A value inside a row's range ("130 %" in "125-150 % for 10 s") counts, less than one the
+row names; a "Units" column tells the kind of a row's values ("A" beside "1.0e-14": a current); a
+row word that begins a longer question word is read as its abbreviation ("sel" of selection).
 """
 
 from __future__ import annotations
