@@ -292,7 +292,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                 near_rows.setdefault(row_id, []).append((col, i))
                 candidates.setdefault(row_id, 0.0)
     sims = _nearest(db, qvec) if qvec is not None else {}
-    # The row's label cell alone ("Measure Tool" for "a ruler on the board"): its nearest rows come in
+    # The row's label cell alone ("Compressor oil" for "which lubricant"): its nearest rows come in
     # too, and a row's similarity is the nearer of its two.
     label_sims = _nearest(db, qvec, LABEL_VEC) if qvec is not None and sims and LABEL_WEIGHT \
         and _has_table(db, LABEL_VEC) else {}  # a library from before m013 has none: no warning each time
