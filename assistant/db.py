@@ -409,11 +409,32 @@ def m012_problem_versions(db: sqlean.Connection) -> None:
     db.execute("ALTER TABLE manuals ADD COLUMN upgrade_problem_versions TEXT")
 
 
+def m013_row_label_vectors(db: sqlean.Connection) -> None:
+    """A second vector per spec row: its label cell alone ("Measure Tool", "Compressor oil"), so a
+    question that names the thing in other words is compared with the thing, not with the whole
+    row's caption, headers and values. Filled at ingest; the library upgrade
+    (`assistant/library/backfill.py`) fills it for rows stored before, from their stored cells.
+    IF NOT EXISTS: a library taken back to an earlier level (tests of older migrations) keeps it."""
+    db.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS spec_rows_label_vec USING vec0(embedding float[{EMBED_DIM}] distance_metric=cosine)"
+    )
+    utils(db).executescript(
+        """
+        DROP TRIGGER IF EXISTS spec_rows_ad;
+        CREATE TRIGGER spec_rows_ad AFTER DELETE ON spec_rows BEGIN
+            DELETE FROM spec_rows_fts WHERE rowid = old.id;
+            DELETE FROM spec_rows_vec WHERE rowid = old.id;
+            DELETE FROM spec_rows_label_vec WHERE rowid = old.id;
+        END;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr, m006_spec_rows,
     m007_procedures, m008_depot,
     m010_fleet_counters,  # there is no m009 (a branch that would have held one was merged without it)
-    m011_extractions, m012_problem_versions,
+    m011_extractions, m012_problem_versions, m013_row_label_vectors,
 ]
 
 

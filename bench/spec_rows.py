@@ -179,7 +179,9 @@ def main() -> int:
         cost = row_vector_cost(db, embedder)
         if cost:
             print(f"   row vectors: {cost[0]} rows embedded in {cost[1]:.1f} s; the peer, {cost[2]} passages,"
-                  f" in {cost[3]:.1f} s (rows cost {cost[1] / max(cost[3], 1e-9):.2f}x the passages' embedding)")
+                  f" in {cost[3]:.1f} s (rows cost {cost[1] / max(cost[3], 1e-9):.2f}x the passages' embedding);"
+                  f" their label vectors: {cost[4]} distinct labels in {cost[5]:.1f} s"
+                  f" ({cost[5] / max(cost[3], 1e-9):.2f}x the passages')")
 
         results = []
         spec_ms, passage_ms, lexical_ms = [], [], []
@@ -229,13 +231,14 @@ def main() -> int:
     return 0
 
 
-def row_vector_cost(db, embedder) -> tuple[int, float, int, float] | None:
+def row_vector_cost(db, embedder) -> tuple[int, float, int, float, int, float] | None:
     """What the row vectors add to ingest: (rows, seconds to embed their texts, passages, seconds to
-    embed those), the texts rebuilt from the library as ingest builds them, embedded here in one run."""
+    embed those, distinct label cells, seconds to embed those), the texts rebuilt from the library as
+    ingest builds them (`spec_store.embed_rows`), embedded here in one run."""
     if not _has_table(db, "spec_rows_vec"):
         return None
     from assistant.library.ingest import embed_text as passage_text
-    from assistant.library.spec_store import SpecTable, embed_text
+    from assistant.library.spec_store import SpecTable, embed_text, label_text
 
     rows = [embed_text(SpecTable(None, r["section"], r["caption"], json.loads(r["headers"]), [], None),
                        json.loads(r["cells"]))
@@ -248,7 +251,11 @@ def row_vector_cost(db, embedder) -> tuple[int, float, int, float] | None:
     t_rows = time.perf_counter() - t
     t = time.perf_counter()
     embedder.embed(passages)
-    return len(rows), t_rows, len(passages), time.perf_counter() - t
+    t_passages = time.perf_counter() - t
+    labels = list(dict.fromkeys(label_text(json.loads(r[0])) for r in db.execute("SELECT cells FROM spec_rows")))
+    t = time.perf_counter()
+    embedder.embed(labels)
+    return len(rows), t_rows, len(passages), t_passages, len(labels), time.perf_counter() - t
 
 
 def _has_table(db, name: str) -> bool:

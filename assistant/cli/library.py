@@ -55,7 +55,7 @@ def cmd_library(args, session) -> int:
         print(f"{m['title']}  [{m['format']}, {pages}{m['chunks']} chunks{scanned}{depot}]\n    {m['path']}")
     print("Tables: " + ", ".join(f"{t} {n}" for t, n in db.table_counts(session.db).items()))
     if pending:
-        print(f"{pending} manual(s) stored by an older version lack tables as rows, procedures or OCR: "
+        print(f"{pending} manual(s) stored by an older version lack tables as rows (or their label vectors), procedures or OCR: "
               "run `field-assistant library upgrade` (the app does it at start)")
     return 0
 

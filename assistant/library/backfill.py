@@ -1,8 +1,9 @@
 """The library catches up after an upgrade: extractions a manual was stored without are run on it.
 
 Spec rows (m006), procedures (m007) and OCR of pages without a text layer (m005) are made at
-ingest. A manual stored by an older version has none of them; `extractions.missing` says which
-manual lacks what (migration m011 set what each stored manual already held). `upgrade()` reads each
+ingest, and so are spec rows' label vectors (m013; `row_labels.py` fills them from the stored
+cells, no file read). A manual stored by an older version has none of them; `extractions.missing`
+says which manual lacks what (migration m011 set what each stored manual already held). `upgrade()` reads each
 such manual's file again (the library keeps its path and content hash, not a copy) and runs only
 the missing extractions:
 
@@ -32,7 +33,7 @@ import numpy as np
 from .. import db as dbmod
 from ..embedding import Embedder
 from ..errors import Cancelled, ManualParseError
-from . import extractions, ocr_pages, pages, spec_store
+from . import extractions, ocr_pages, pages, row_labels, spec_store
 from . import parse as parser
 from .chunk import chunk_manual
 from .ingest import IngestEvent, _procedures, embed_text, file_hash
@@ -110,7 +111,14 @@ def _todo(db, ocr: bool) -> tuple[list[_Todo], list[_Todo]]:
 
 def needed(db, ocr: bool | None = None) -> int:
     """How many manuals an upgrade would work on now (0: nothing to do; the app start checks this)."""
-    return len(_todo(db, _ocr_setting(ocr))[0])
+    run = _todo(db, _ocr_setting(ocr))[0]
+    return len(run) + len(_labels_todo(db, run))
+
+
+def _labels_todo(db, run: list[_Todo]) -> list[int]:
+    """Manuals whose spec rows lack their label vectors (m013) and are not re-extracted anyway."""
+    upgrading = {t.manual_id for t in run}
+    return [m for m in row_labels.lacking(db) if m not in upgrading]
 
 
 def _ocr_setting(ocr: bool | None) -> bool:
@@ -133,10 +141,11 @@ def upgrade(db, embedder: Embedder | None, cancel: threading.Event | None = None
     """
     ocr = _ocr_setting(ocr)
     run, wait = _todo(db, ocr)
-    if run and embedder is None:
+    labels = _labels_todo(db, run)
+    if (run or labels) and embedder is None:
         raise ValueError("upgrade: the embedding model is needed for the manuals to bring up to date")
     report = UpgradeReport(waiting=[{"path": t.path, "title": t.title, "error": t.problem} for t in wait])
-    total = len(run)
+    total = len(run) + len(labels)
     yield IngestEvent("start", total=total)
     for i, t in enumerate(run):
         if cancel is not None and cancel.is_set():
@@ -166,6 +175,20 @@ def upgrade(db, embedder: Embedder | None, cancel: threading.Event | None = None
         entry["seconds"] = round(time.perf_counter() - t0, 3)
         report.upgraded.append(entry)
         yield IngestEvent("added", t.path, i + 1, total, _summary(entry))
+    # Rows stored before their label vectors (m013): filled from the stored cells, no file needed.
+    for i, manual_id in enumerate(labels, start=len(run)):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("library upgrade cancelled")
+        m = db.execute("SELECT path, title FROM manuals WHERE id = ?", (manual_id,)).fetchone()
+        if m is None:
+            continue
+        yield IngestEvent("file", m["path"], i, total, f"upgrading {Path(m['path']).name}")
+        t0 = time.perf_counter()
+        entry = {"path": m["path"], "title": m["title"], "extractors": ["row_labels"],
+                 "row_labels": row_labels.fill(db, embedder, manual_id)}
+        entry["seconds"] = round(time.perf_counter() - t0, 3)
+        report.upgraded.append(entry)
+        yield IngestEvent("added", m["path"], i + 1, total, _summary(entry))
     yield IngestEvent("finished", done=total, total=total, report=report)  # type: ignore[arg-type]
 
 
@@ -181,7 +204,8 @@ def run(db, embedder: Embedder, cancel: threading.Event | None = None, ocr: bool
 def _summary(entry: dict) -> str:
     parts = [f"{entry['spec_rows']} spec rows" if "spec_rows" in entry else "",
              f"{entry['procedures']} procedures" if "procedures" in entry else "",
-             f"{len(entry['ocr_pages'])} pages read by OCR" if entry.get("ocr_pages") else ""]
+             f"{len(entry['ocr_pages'])} pages read by OCR" if entry.get("ocr_pages") else "",
+             f"{entry['row_labels']} spec row labels embedded" if "row_labels" in entry else ""]
     return ", ".join(p for p in parts if p) or "up to date"
 
 
@@ -223,8 +247,7 @@ def _upgrade_one(db, embedder: Embedder, t: _Todo, i: int, total: int, ocr: bool
     procs = extractions.PROCEDURES in todo or bool(new_chunks)
     row_vectors = None
     if rows:
-        texts = spec_store.row_texts(doc.blocks)
-        row_vectors = dict(zip(texts, embedder.embed(list(texts.values())), strict=True)) if texts else {}
+        row_vectors = spec_store.embed_rows(embedder, doc.blocks)
     procedures = _procedures(doc) if procs else []
     if cancel is not None and cancel.is_set():
         raise Cancelled("library upgrade cancelled")

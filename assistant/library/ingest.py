@@ -94,9 +94,9 @@ def _procedures(doc) -> list:
 
 
 def _row_vectors(embedder: Embedder, doc) -> dict:
-    """The spec rows' own vectors (a table row is few words; its passage's vector is the table's)."""
-    rows = spec_store.row_texts(doc.blocks)
-    return dict(zip(rows, embedder.embed(list(rows.values())), strict=True))
+    """The spec rows' own vectors (a table row is few words; its passage's vector is the table's):
+    the row's and its label cell's."""
+    return spec_store.embed_rows(embedder, doc.blocks)
 
 
 def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndarray, procedures=(),

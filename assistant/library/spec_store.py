@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,11 +138,27 @@ def embed_text(t: SpecTable, cells: list[str]) -> str:
     return f"{where}: {text}" if where else text
 
 
-def row_texts(blocks: list[Block]) -> dict[tuple[int, int], str]:
-    """Each spec row's text to embed, by (block index, row index in its grid): what `store` takes
-    the rows' vectors by. Computed before ingest's transaction, so embedding never holds the write
-    lock; a table that cannot be read is left out here as in `store`."""
-    out: dict[tuple[int, int], str] = {}
+def label_text(cells: list[str]) -> str:
+    """A row's label cell, what its second vector embeds: the first filled cell ("Measure Tool",
+    "Compressor oil"), the thing the row is about without its table's words around it."""
+    return next((c for c in cells if c), "")
+
+
+def embed_rows(embedder, blocks: list[Block]) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+    """Each spec row's two vectors by (block index, row index): its whole text (`embed_text`) and
+    its label cell alone (`label_text`; a label many rows share is embedded once)."""
+    rows = list(_rows(blocks))
+    if not rows:
+        return {}
+    labels = list(dict.fromkeys(label_text(cells) for _k, _t, cells in rows))
+    full = embedder.embed([embed_text(t, cells) for _k, t, cells in rows])
+    by_label = dict(zip(labels, embedder.embed(labels), strict=True))
+    return {k: (vec, by_label[label_text(cells)]) for (k, _t, cells), vec in zip(rows, full, strict=True)}
+
+
+def _rows(blocks: list[Block]) -> Iterator[tuple[tuple[int, int], SpecTable, list[str]]]:
+    """((block index, row index in its grid), table, cells) of each spec row, as `store` reads them;
+    a table that cannot be read is left out here as in `store` (which warns about it)."""
     for i, block in enumerate(blocks):
         if block.kind != "table" or block.table is None:
             continue
@@ -151,8 +167,14 @@ def row_texts(blocks: list[Block]) -> dict[tuple[int, int], str]:
         except Exception:  # noqa: BLE001 - store() warns about this table
             continue
         for r, cells, _ in t.rows if t is not None else []:
-            out[(i, r)] = embed_text(t, cells)
-    return out
+            yield (i, r), t, cells
+
+
+def row_texts(blocks: list[Block]) -> dict[tuple[int, int], str]:
+    """Each spec row's text to embed, by (block index, row index in its grid): what `store` takes
+    the rows' vectors by. Computed before ingest's transaction, so embedding never holds the write
+    lock."""
+    return {k: embed_text(t, cells) for k, t, cells in _rows(blocks)}
 
 
 def _union(boxes: Iterable[tuple | None]) -> list[float] | None:
@@ -167,13 +189,15 @@ def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = 
     """Insert the spec rows of a manual's blocks (inside the caller's transaction); returns the
     number of rows stored. A table that cannot be stored is left out (its passage text stays
     searchable) with a warning, inside a savepoint, so it never costs the manual. `vectors` holds
-    the rows' embeddings by (block index, row index), as `row_texts` keys their texts; a row
-    without one is found by words and values only."""
+    the rows' embeddings by (block index, row index), as `row_texts` keys their texts: one vector,
+    or (the row's, its label's) as `embed_rows` gives them; a row without one is found by words and
+    values only."""
     count = ord_ = 0
     by_block: dict[int, dict[int, np.ndarray]] = {}
     # A library migrated by an early build of m006 has no vector table: its rows go in without vectors.
     if vectors and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'spec_rows_vec'").fetchone() is None:
         vectors = None
+    labels = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'spec_rows_label_vec'").fetchone() is not None
     for (b, r), vec in (vectors or {}).items():
         by_block.setdefault(b, {})[r] = vec
     for i, block in enumerate(blocks):
@@ -183,7 +207,7 @@ def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = 
         try:
             t = table_at(blocks, i)
             if t is not None:
-                count += _store_table(db, manual_id, ord_, t, by_block.get(i, {}))
+                count += _store_table(db, manual_id, ord_, t, by_block.get(i, {}), labels)
                 ord_ += 1
         except Exception as exc:
             db.execute("ROLLBACK TO spec_table")
@@ -196,7 +220,8 @@ def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = 
     return count
 
 
-def _store_table(db, manual_id: int, ord_: int, t: SpecTable, vectors: dict[int, np.ndarray]) -> int:
+def _store_table(db, manual_id: int, ord_: int, t: SpecTable, vectors: dict[int, np.ndarray | tuple],
+                 labels: bool = True) -> int:
     count = 0
     table_id = db.execute(
         "INSERT INTO spec_tables(manual_id, ord, page, section, caption, headers, bbox) VALUES (?,?,?,?,?,?,?)",
@@ -224,8 +249,12 @@ def _store_table(db, manual_id: int, ord_: int, t: SpecTable, vectors: dict[int,
         db.execute("INSERT INTO spec_rows_fts(rowid, text, headers, caption, section) VALUES (?,?,?,?,?)",
                    (row_id, " ".join(cells), header_words, t.caption, t.section))
         if r in vectors:
+            vec, label = vectors[r] if isinstance(vectors[r], tuple) else (vectors[r], None)
             db.execute("INSERT INTO spec_rows_vec(rowid, embedding) VALUES (?, ?)",
-                       (row_id, np.asarray(vectors[r], dtype=np.float32).tobytes()))
+                       (row_id, np.asarray(vec, dtype=np.float32).tobytes()))
+            if label is not None and labels:
+                db.execute("INSERT INTO spec_rows_label_vec(rowid, embedding) VALUES (?, ?)",
+                           (row_id, np.asarray(label, dtype=np.float32).tobytes()))
         values = []
         for col, cell in enumerate(cells):
             unit = (units[col] if col < len(units) else "") or caption_unit

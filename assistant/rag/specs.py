@@ -11,6 +11,11 @@ Two ways in, scored together:
   "caption / section: Header: cell; ..."), so "how far apart should the coupling halves be" finds
   the "Coupling gap" row. The similarity adds to the score above a base, and alone lets a row in
   only from a floor up.
+- the row's label cell alone, embedded at ingest as a second vector (m013, `spec_rows_label_vec`):
+  "which lubricant goes in the compressors" is near "Compressor oil" though not near the whole
+  row ("Reference operating values: Value: Compressor oil; Target: POE, 1.8 l per compressor");
+  a row's similarity is the nearer of its two. A library from before m013 has none until the
+  library upgrade fills them; the search then works as before.
 A row is returned only when its thing words or a value match, or its meaning is close enough, so an
 unrelated question gets none. Without the embedding (no model) the words and values still work.
 
@@ -20,7 +25,9 @@ the "Weight (pump, motor, baseplate) | 98 kg" row answers "how heavy is the set"
 question names ("the Q key", "pressing J", "Ctrl+Shift+M") is looked up as a whole cell. A value
 many rows hold ("3D" of "the 3D viewer") and a lone digit ("set to 1") only rank the rows the words
 found (`_value_weight`); a value named in a row's caption or heading counts for it, less than in
-a cell.
+a cell. A value inside a row's range ("130 %" in "125-150 % for 10 s") counts, less than one the
+row names; a "Units" column tells the kind of a row's values ("A" beside "1.0e-14": a current); a
+row word that begins a longer question word is read as its abbreviation ("sel" of selection).
 """
 
 from __future__ import annotations
@@ -30,13 +37,14 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from assistant.embedding import Embedder
-from assistant.library.quantities import Value, query_values
+from assistant.library.quantities import _RANGE, Value, query_values
 from assistant.library.spec_store import row_text
-from assistant.values import facts
+from assistant.values import canonical_unit, facts
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +118,7 @@ _KEY_ASKED = re.compile(
 # A digit standing alone ("smtpd_tls_loglevel set to 1"): a value the number reader leaves out
 # (list numbering), matched only as a whole cell and only as a hint, never as an answer alone.
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
+IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
 
@@ -131,6 +140,11 @@ VEC_CANDIDATES = 50
 SIM_BASE = 0.3
 VEC_WEIGHT = 4.0
 SIM_FLOOR = 0.5
+# The label cell's own vector (m013): the nearer of a row's two similarities counts (LABEL_WEIGHT
+# scales the label's), and the label alone lets a row in from LABEL_FLOOR up.
+ROW_VEC, LABEL_VEC = "spec_rows_vec", "spec_rows_label_vec"
+LABEL_WEIGHT = 1.0
+LABEL_FLOOR = 0.55
 
 
 @dataclass
@@ -171,6 +185,7 @@ class SpecRow:
                 "char_start": self.char_start, "char_end": self.char_end}
 
 
+@lru_cache(maxsize=65536)  # a library's rows share most words: scoring stems the same ones again
 def _stem(word: str) -> str:
     w = word.lower().replace("’", "'")
     for suffix in ("'s", "ies", "es", "s"):
@@ -186,7 +201,8 @@ def _words(text: str) -> list[str]:
 _PREFIX = re.compile(r"^(?:re|pre|over|under)(?=[a-z]{5,})")
 
 
-def _stems(text: str) -> set[str]:
+@lru_cache(maxsize=16384)  # each candidate row's cells, caption and section, asked again per question
+def _stems(text: str) -> frozenset[str]:
     """The stems of a text's words, a prefixed word also without its prefix ("recharge" holds
     "charge", "overload" "load"), so a question's plain word finds the row's compound one."""
     out = set()
@@ -194,7 +210,7 @@ def _stems(text: str) -> set[str]:
         out.add(_stem(w))
         if _PREFIX.match(w):
             out.add(_stem(_PREFIX.sub("", w)))
-    return out
+    return frozenset(out)
 
 
 def _value_tokens(values: list[Value]) -> set[str]:
@@ -269,9 +285,21 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         for row_id, col in found:
             value_rows.setdefault(row_id, []).append((col, i))
             candidates.setdefault(row_id, 0.0)
+    near_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, value index)]: inside a range
+    for i, v in enumerate(values):
+        for row_id, col in _range_rows(db, v):
+            if (col, i) not in value_rows.get(row_id, []):
+                near_rows.setdefault(row_id, []).append((col, i))
+                candidates.setdefault(row_id, 0.0)
     sims = _nearest(db, qvec) if qvec is not None else {}
+    # The row's label cell alone ("Compressor oil" for "which lubricant"): its nearest rows come in
+    # too, and a row's similarity is the nearer of its two.
+    label_sims = _nearest(db, qvec, LABEL_VEC) if qvec is not None and sims and LABEL_WEIGHT \
+        and _has_table(db, LABEL_VEC) else {}  # a library from before m013 has none: no warning each time
     if sims:  # the rows the words or values found get their similarity too, nearest or not
-        sims.update(_similarities(db, qvec, [r for r in candidates if r not in sims]))
+        sims.update(_similarities(db, qvec, [r for r in set(candidates) | set(label_sims) if r not in sims]))
+    if label_sims:
+        label_sims.update(_similarities(db, qvec, [r for r in sims if r not in label_sims], LABEL_VEC))
     for row_id in sims:
         candidates.setdefault(row_id, 0.0)
     if not candidates:
@@ -285,11 +313,12 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                                         for w in _words(v.raw)])
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
-                              weights)
+                              weights, near_rows.get(row.row_id, []))
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
         sim = sims.get(row.row_id, 0.0)
-        score += VEC_WEIGHT * max(0.0, sim - SIM_BASE)
-        if match is None and sim >= SIM_FLOOR:
+        label_sim = label_sims.get(row.row_id, 0.0)
+        score += VEC_WEIGHT * max(0.0, max(sim, LABEL_WEIGHT * label_sim) - SIM_BASE)
+        if match is None and (sim >= SIM_FLOOR or label_sim >= LABEL_FLOOR):
             match = "meaning"  # the row says what was asked in other words
         if match is None or score < THRESHOLD:
             continue
@@ -329,6 +358,33 @@ def _value_rows(db, v: Value) -> list[tuple[int, int]]:
         return []
 
 
+def _column_units(row: SpecRow) -> set[str]:
+    """The units a "Unit(s)" column gives the row's values."""
+    out = set()
+    for col, head in enumerate(row.headers):
+        if col < len(row.cells) and row.cells[col] and _stem(head.strip(" :.")) in ("unit", "units"):
+            u = canonical_unit(row.cells[col].strip())
+            if u:
+                out.add(u)
+    return out
+
+
+def _range_rows(db, v: Value) -> list[tuple[int, int]]:
+    """(row id, column) of the cells whose range holds the question's value without naming it
+    ("125-150 %" for "130 %"): both ends are stored with the range as their `raw`."""
+    if v.number is None or not v.unit or v.unit in (KEY, "code"):
+        return []
+    out = []
+    # Not by number: a range's end another range of the cell shares is stored once, with that one's raw.
+    for r in db.execute("SELECT DISTINCT row_id, col, raw FROM spec_values WHERE unit = ? AND (raw LIKE '%-%'"
+                        " OR raw LIKE '%–%' OR raw LIKE '% to %' OR raw LIKE '%..%') LIMIT 3000", (v.unit,)):
+        for m in _RANGE.finditer(r[2]):
+            if float(m.group(1)) < v.number < float(m.group(2)):
+                out.append((r[0], r[1]))
+                break
+    return out
+
+
 def _value_weight(v: Value, rows: int) -> float:
     """How much a row holding the question's value `v` counts: fully for a value few rows hold
     (a fault code, a torque), less for one many hold ("3D" all over a 3D viewer's hotkeys) and
@@ -340,25 +396,30 @@ def _value_weight(v: Value, rows: int) -> float:
     return w
 
 
-def _nearest(db, qvec: np.ndarray) -> dict[int, float]:
-    """Row id -> cosine similarity of the rows nearest the question; {} for a library whose rows
-    have no vectors (the words and values still find them)."""
+def _nearest(db, qvec: np.ndarray, table: str = ROW_VEC) -> dict[int, float]:
+    """Row id -> cosine similarity of the rows nearest the question in `table` (the rows' vectors or
+    their labels'); {} for a library without that table (the words and values still find the rows;
+    the label vectors come with m013 and the library upgrade fills them)."""
     try:
-        found = db.execute("SELECT rowid, distance FROM spec_rows_vec WHERE embedding MATCH ? AND k = ?",
+        found = db.execute(f"SELECT rowid, distance FROM {table} WHERE embedding MATCH ? AND k = ?",
                            (np.asarray(qvec, dtype=np.float32).tobytes(), VEC_CANDIDATES)).fetchall()
     except Exception:  # noqa: BLE001 - no vector table (a database from before it): words only
-        log.warning("spec row vectors unavailable", exc_info=True)
+        log.warning("spec row vectors unavailable (%s)", table, exc_info=True)
         return {}
     return {r[0]: 1.0 - r[1] for r in found}
 
 
-def _similarities(db, qvec: np.ndarray, row_ids: list[int]) -> dict[int, float]:
-    """Row id -> cosine similarity for the given rows."""
+def _has_table(db, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
+def _similarities(db, qvec: np.ndarray, row_ids: list[int], table: str = ROW_VEC) -> dict[int, float]:
+    """Row id -> cosine similarity for the given rows (those with a vector in `table`)."""
     out: dict[int, float] = {}
     q = np.asarray(qvec, dtype=np.float32).tobytes()
     for start in range(0, len(row_ids), 500):
         ids = row_ids[start:start + 500]
-        for r in db.execute("SELECT rowid, vec_distance_cosine(embedding, ?) FROM spec_rows_vec"
+        for r in db.execute(f"SELECT rowid, vec_distance_cosine(embedding, ?) FROM {table}"
                             f" WHERE rowid IN ({','.join('?' * len(ids))})", [q, *ids]):
             out[r[0]] = 1.0 - r[1]
     return out
@@ -379,13 +440,28 @@ def _weights(db, words: list[str]) -> dict[str, float]:
     return out
 
 
+# A row word that begins a longer question word ("sel" of selection, "temp" of temperature, "sync"
+# of synchronize): tables abbreviate. Counts for part of the word's weight (0.7: on the 80 spec
+# questions 1.0 let "capital" match a "CAP" row for an unrelated question; 0.5 found none more).
+ABBREV = 0.7
+
+
 def _cover(weights: dict[str, float], stems: set[str]) -> float:
     total = sum(weights.values())
-    return sum(w for s, w in weights.items() if s in stems) / total if total else 0.0
+    if not total:
+        return 0.0
+    got = 0.0
+    for s, w in weights.items():
+        if s in stems:
+            got += w
+        elif ABBREV and len(s) >= 6 and any(len(t) >= 3 and len(s) >= len(t) + 3 and s.startswith(t) for t in stems):
+            got += ABBREV * w  # an abbreviation in the row ("sel" for selection, "temp" for temperature)
+    return got / total
 
 
 def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
-           hits: list[tuple[int, int]], values: list[Value], weights: list[float]) -> tuple[float, str | None]:
+           hits: list[tuple[int, int]], values: list[Value], weights: list[float],
+           near: list[tuple[int, int]] = ()) -> tuple[float, str | None]:
     """(score, why it matched) of one row; why is None when the row does not answer at all.
     `weights`: how much each of the question's `values` counts (`_value_weight`)."""
     cells = _stems(" ".join(row.cells))
@@ -416,6 +492,8 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         elif units and any(v["unit"] in units and len(row.cells[v["col"]]) <= VALUE_CELL for v in row.values
                            if v["col"] < len(row.cells)):
             q_score = 0.7  # a cell that is a value of that unit ("16 A"), not a sentence mentioning one
+        elif units and _column_units(row) & units:
+            q_score = 0.7  # a "Units" column says the row's values are of the kind asked ("A" beside "1.0e-14")
         elif units and any(v["unit"] in units for v in row.values):
             q_score = 0.3
         elif syn & cells:
@@ -425,7 +503,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     v_score = 0.0
     # A code that names the product ("P-200" in "Aqualine P-200 ... Manual") says which manual, not
     # which row: "how do I prime the P-200?" is not about the model-code table's "P-200" row.
-    product = {f.key for f in facts(row.manual_title) if f.kind == "code"}
+    product = _codes(row.manual_title)
     hits = [(c, i) for c, i in hits if values[i].key not in product]
     for col, i in set(hits):
         cell = row.cells[col] if col < len(row.cells) else ""
@@ -433,6 +511,9 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             v_score += weights[i] * (1.0 + (0.6 if col == 0 else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
         elif len(cell) <= len(values[i].raw) + 2:
             v_score += weights[i]  # a common value ranks only the rows holding it as a cell of its own
+    near = [(c, i) for c, i in near if values[i].key not in product and weights[i] >= 0.5]
+    v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
+    hits = hits + near
     held = {i for _c, i in hits}
     hits = [(c, i) for c, i in hits if weights[i] >= 0.5]  # a common value or a lone digit only ranks
     words = len(_words(" ".join(row.cells)))
@@ -443,7 +524,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     if values:
         # The question's value named around the row (a chip in the table's heading, "STM32F103 step
         # rate benchmark") says the row is about it, less than holding it in a cell does.
-        around = {f.key for f in facts(" ".join(row.headers + [row.caption, row.section]))}
+        around = set(_fact_keys(" ".join(row.headers + [row.caption, row.section])))
         score += CONTEXT_VALUE * sum(weights[i] for i, v in enumerate(values)
                                      if v.key in around and v.key not in product and i not in held)
     if not hits and values:
@@ -461,6 +542,16 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         return score, None
     return score, "value" if hits else ("quantity" if q_score >= NAMED or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
+
+
+@lru_cache(maxsize=4096)  # a manual's title and a table's headers, read again for each of its rows
+def _fact_keys(text: str) -> frozenset[str]:
+    return frozenset(f.key for f in facts(text))
+
+
+@lru_cache(maxsize=1024)
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(f.key for f in facts(text) if f.kind == "code")
 
 
 def _load(db, row_ids: list[int]) -> list[SpecRow]:
