@@ -130,6 +130,9 @@ KEYWORD_ONLY_COVERAGE = 0.5
 # embedding sharing a core with the prefill (bench/README.md). bench/ask_speed.py --other-order
 # measures both; worth trying on an idle device.
 HEAD_START = False
+# Give the model the direct answer's line as the first thing it reads (prompt.quote_lead); off
+# only to measure against (bench/answer_quality.py --no-quote).
+QUOTE_DIRECT = True
 
 
 def model_version(db, chat) -> str | None:
@@ -317,14 +320,16 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     relevant = is_relevant(res, settings.min_relevance) or spec.row is not None
     lead = spec_answer.prompt_block(spec, res.passages)
 
-    def start_writing():
+    def start_writing(direct: directmod.Direct | None = None):
         chat = chat_loader()
+        # The direct answer leads the passages (quote_lead), unless it is the spec row `lead` gives.
+        quote = (direct.text, direct.chunk_id) if QUOTE_DIRECT and direct and direct.kind == "passage" else None
         built = promptmod.build(question, res.passages, chat.render, chat.count,
                                 budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
                                            settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
-                                system=promptmod.system_for(getattr(chat, "family", None)), lead=lead)
+                                system=promptmod.system_for(getattr(chat, "family", None)), lead=lead, quote=quote)
         tokens = chat.stream(built.text, settings.max_answer_tokens, settings.temperature, cancel,
-                             stop=promptmod.STOP)
+                             stop=promptmod.STOP, repeat_penalty=settings.repeat_penalty)
         return chat, built, tokens, next(tokens, None)
 
     # The model reads the prompt while the direct answer and the safety notes are found (they
@@ -351,7 +356,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
                                                 spec_rows=spec_rows))
         return
 
-    chat, built, tokens, first = started[0].result() if started else start_writing()
+    # Read ahead (head_start), the prompt was built before the direct answer was found: without it.
+    chat, built, tokens, first = started[0].result() if started else start_writing(direct)
     timings["prompt_tokens"] = built.tokens
     pieces: list[str] = []
     t_first = t_last = None

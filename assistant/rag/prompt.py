@@ -50,6 +50,15 @@ def plain(text: str) -> str:
     return _CONTROL.sub(lambda m: "‹" + m.group(0)[1:], text)
 
 
+def quote_lead(text: str, n: int | None) -> str:
+    """The direct answer (the manual's own line that answers, `direct.find`) as the first thing the
+    model reads, tied to its passage number: a small model copies a line it is handed whole far
+    more often than it picks the values out of a passage (bench/README.md, "The manual's line
+    first"). `n`: the line's passage among those in the prompt, None when that one did not fit."""
+    ref = f" [{n}]" if n else ""
+    return f"The manual says{ref}: {' '.join(text.split())}"
+
+
 @dataclass
 class BuiltPrompt:
     text: str
@@ -76,6 +85,7 @@ def build(
     budget: int,
     system: str = SYSTEM,
     lead: str = "",
+    quote: tuple[str, int] | None = None,
 ) -> BuiltPrompt:
     """Fit as many passages (in rank order) as the token budget allows.
 
@@ -85,13 +95,17 @@ def build(
         budget: tokens available for the whole prompt (context minus the answer's allowance).
         system: the instruction (`system_for(model family)`).
         lead: a block put before the passages (a spec table row with its headers), counted first.
+        quote: the direct answer's text and the chunk id of its passage, put first of all
+            (`quote_lead`), numbered as that passage once the passages that fit are known.
     """
     question = plain(question.strip())
+    quote_text = plain(quote[0]) if quote else ""
 
     def user_text(blocks: list[str]) -> str:
         return f"Question: {question}\n\n" + "\n\n".join(blocks) + f"\n\nAnswer the question: {question}"
 
-    lead_blocks = [plain(lead)] if lead else []
+    # The quote's cost is counted with a two-digit number; its real number is known at the end.
+    lead_blocks = ([quote_lead(quote_text, 99)] if quote else []) + ([plain(lead)] if lead else [])
     base = count(render(system, user_text(lead_blocks)))
     used, blocks, kept = base, list(lead_blocks), []
     for p in passages:
@@ -111,5 +125,8 @@ def build(
         blocks.append(block)
         kept.append(p)
         used += cost
+    if quote:
+        n = next((i + 1 for i, p in enumerate(kept) if p.chunk_id == quote[1]), None)
+        blocks[0] = quote_lead(quote_text, n)
     prompt = render(system, user_text(blocks))
     return BuiltPrompt(prompt, kept, count(prompt))
