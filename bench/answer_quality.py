@@ -314,8 +314,12 @@ def main() -> int:
     results = []
     with temp_home(at=args.home) as home:
         qfile = home / f"questions-{args.half}-{args.only or 'all'}.json"
+        every = home / f"questions-{args.half}-all.json"
         if qfile.exists():  # a library kept by --home: ingested and its questions built before
             qs = json.loads(qfile.read_text())
+        elif every.exists() and args.only != "Debian docs":
+            qs = [q for q in json.loads(every.read_text()) if q["set"] == args.only]
+            qfile.write_text(json.dumps(qs))
         else:
             qs = build(devdata, home, args.half, args.debian, args.only)
             if args.only:
@@ -324,7 +328,7 @@ def main() -> int:
         print(f"   {len(qs)} questions: " + ", ".join(f"{s} {sum(q['set'] == s for q in qs)}"
                                                      for s in sorted({q['set'] for q in qs})))
         for m in models:
-            out = home / f"{m.name}.json"
+            out = home / f"{m.name}.{os.getpid()}.json"  # runs sharing a --home write apart
             cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(m), str(qfile), str(out),
                    "--max-tokens", str(args.max_tokens)] + (["--limit", str(args.limit)] if args.limit else []) \
                 + (["--system", args.system] if args.system else []) + (["--no-quote"] if args.no_quote else [])
