@@ -328,8 +328,9 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
                                 budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
                                            settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
                                 system=promptmod.system_for(getattr(chat, "family", None)), lead=lead, quote=quote)
-        tokens = chat.stream(built.text, settings.max_answer_tokens, settings.temperature, cancel,
-                             stop=promptmod.STOP, repeat_penalty=settings.repeat_penalty)
+        temperature, penalty = promptmod.decoding_for(getattr(chat, "family", None), settings)
+        tokens = chat.stream(built.text, settings.max_answer_tokens, temperature, cancel,
+                             stop=promptmod.STOP, repeat_penalty=penalty)
         return chat, built, tokens, next(tokens, None)
 
     # The model reads the prompt while the direct answer and the safety notes are found (they
@@ -392,7 +393,10 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     if citations:
         cited = [built.passages[c.n - 1] for c in citations]
         warnings = safety_notes(near, cited + [p for p in res.passages[:2] if p not in cited])
-    unverified = [] if abstained else unverified_values(text, built.passages)
+    # The quoted line's passage counts even when the budget left it out of the prompt: the model
+    # read its values in the quote, and the direct answer shows and cites that passage.
+    quoted = [p for p in res.passages if direct is not None and p.chunk_id == direct.chunk_id]
+    unverified = [] if abstained else unverified_values(text, built.passages + quoted)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
                                             source if citations else "none", unverified, res.passages, direct,
                                             offers, spec_rows, model_version=model_version(db, chat)))

@@ -21,15 +21,36 @@ SYSTEM = (
 SYSTEMS: dict[str, str] = {
     # Qwen2.5 answered "not found" to 97% of answerable tuning questions with SYSTEM (it reads "if
     # the passages do not answer" strictly); with this text 30%, and fact recall 0.00 -> 0.46.
+    # Since the direct answer's line leads the prompt (quote_lead): say what that line is, and show
+    # once, on a made-up manual, an answer that keeps its values, units and setting names (tuning
+    # half, Klipper FAQ, with greedy decoding: F1 0.35 -> 0.45, "not found" 0.30 -> 0.20).
     "qwen2": (
         "You help a field technician using the numbered passages from the equipment manuals. Answer the "
         "question from the passages in one to three sentences: give the steps, settings or values they "
-        "state, copying values, part numbers, menu names and commands exactly, and cite the passage "
-        "numbers like [1]. When the passages answer only part of the question, give that part. Reply "
-        "'Not found in the loaded manuals.' only when the passages are about something else."
+        "state, copying values with their units, part numbers, menu names, setting names and commands "
+        "exactly as written, and cite the passage numbers like [1]. A line \"The manual says [n]:\" is the "
+        "manual's own answer from passage [n]: start from it and keep its words. When the passages answer "
+        "only part of the question, give that part. Reply 'Not found in the loaded manuals.' only when the "
+        "passages are about something else.\n\n"
+        "Example. Question: What torque for the pump mounting bolts? The manual says [2]: Tighten the M12 "
+        "mounting bolts to 68 Nm, then set `torque_check: on`. Answer: Tighten the M12 mounting bolts to "
+        "68 Nm, then set `torque_check: on` [2]."
     ),
 }
+# Decoding per model family, used unless the user set `temperature` / `repeat_penalty`. Qwen2.5
+# copies the manual greedily: at 0.1 a question's facts came and went between runs, and llama.cpp's
+# repeat penalty counts the prompt's last 64 tokens, so it works against repeating the values just
+# read. SmolLM2 (135M) keeps the defaults: greedy and unpenalised, so small a model loops.
+DECODING: dict[str, dict[str, float]] = {"qwen2": {"temperature": 0.0, "repeat_penalty": 1.0}}
 STOP = ["\nPassage [", "\nQuestion:"]
+
+
+def decoding_for(family: str | None, settings) -> tuple[float, float]:
+    """(temperature, repeat penalty) for a model family: the user's settings where set, else the
+    family's (`DECODING`), else the settings' defaults."""
+    own = DECODING.get(family or "", {})
+    return tuple(getattr(settings, k) if k in settings.model_fields_set or k not in own else own[k]
+                 for k in ("temperature", "repeat_penalty"))
 
 
 def system_for(family: str | None) -> str:
