@@ -1,7 +1,7 @@
 """What the answer carries, per chat model, side by side: the app's own ask() on real manuals.
 
     .venv/bin/python bench/answer_quality.py [DEVDATA] [--model GGUF]... [--half report|tune]
-        [--limit N] [--max-tokens N] [--json OUT.json] [--debian DIR] [--only SET] [--home DIR]
+        [--limit N] [--max-tokens N] [--json OUT.json] [--debian DIR] [--only SET] [--home DIR] [--no-quote]
 
 Without --model every installed chat model (`field-assistant models`) is measured. Each model runs
 in a process of its own (so its peak RSS is its own) over the same libraries, ingested once with

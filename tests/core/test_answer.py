@@ -332,3 +332,17 @@ def test_ask_hands_the_model_the_direct_answer_first(library, monkeypatch):
     prompts.clear()
     list(ask(s.db, s.embedder, lambda: chat, q, s.settings))
     assert "The manual says" not in prompts[0] and "Passage [1]:" in prompts[0]
+
+
+def test_qwen_decodes_greedily_unless_the_user_set_the_decoding(home, monkeypatch):
+    from assistant.rag import prompt as promptmod
+    from assistant.settings import Settings
+
+    default = Settings()
+    assert promptmod.decoding_for("qwen2", default) == (0.0, 1.0)
+    # Other families (SmolLM2 is "llama") keep the settings' defaults: greedy, it loops.
+    assert promptmod.decoding_for("llama", default) == (default.temperature, default.repeat_penalty) == (0.1, 1.1)
+    assert promptmod.decoding_for(None, default) == (0.1, 1.1)
+    monkeypatch.setenv("FIELD_ASSISTANT_TEMPERATURE", "0.3")
+    assert promptmod.decoding_for("qwen2", Settings()) == (0.3, 1.0)  # the user's own value wins
+    assert promptmod.decoding_for("qwen2", Settings(repeat_penalty=1.2)) == (0.3, 1.2)
