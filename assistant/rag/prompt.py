@@ -23,7 +23,8 @@ SYSTEMS: dict[str, str] = {
     # the passages do not answer" strictly); with this text 30%, and fact recall 0.00 -> 0.46.
     # Since the direct answer's line leads the prompt (quote_lead): say what that line is, and show
     # once, on a made-up manual, an answer that keeps its values, units and setting names (tuning
-    # half, Klipper FAQ, with greedy decoding: F1 0.35 -> 0.45, "not found" 0.30 -> 0.20).
+    # half, Klipper FAQ, with greedy decoding: F1 0.35 -> 0.45, "not found" 0.30 -> 0.20; the
+    # report half did not confirm it: fact recall 0.58 -> 0.48, one question's list of 19 aliases).
     "qwen2": (
         "You help a field technician using the numbered passages from the equipment manuals. Answer the "
         "question from the passages in one to three sentences: give the steps, settings or values they "
@@ -73,9 +74,10 @@ def plain(text: str) -> str:
 
 def quote_lead(text: str, n: int | None) -> str:
     """The direct answer (the manual's own line that answers, `direct.find`) as the first thing the
-    model reads, tied to its passage number: a small model copies a line it is handed whole far
-    more often than it picks the values out of a passage (bench/README.md, "The manual's line
-    first"). `n`: the line's passage among those in the prompt, None when that one did not fit."""
+    model reads, tied to its passage number, so the model can copy its values. Measured in
+    bench/README.md, "The manual's line first": fewer "not found" on the tuning half, fact recall
+    within noise on both halves. `n`: the line's passage among those in the prompt, None when that
+    one did not fit."""
     ref = f" [{n}]" if n else ""
     return f"The manual says{ref}: {' '.join(text.split())}"
 
