@@ -118,7 +118,7 @@ class ChatModel:
 
     def stream(
         self, prompt: str | list[int], max_tokens: int = 256, temperature: float = 0.1,
-        cancel: threading.Event | None = None, stop: list[str] | None = None,
+        cancel: threading.Event | None = None, stop: list[str] | None = None, repeat_penalty: float = 1.1,
     ) -> Iterator[Token]:
         """Yield generated text pieces as they decode.
 
@@ -128,7 +128,7 @@ class ChatModel:
         tokens = self.tokenize(prompt) if isinstance(prompt, str) else prompt
         gen = self._llm.create_completion(
             tokens, max_tokens=max_tokens, temperature=temperature, top_k=40, top_p=0.95,
-            repeat_penalty=1.1, stream=True, stop=stop or [],
+            repeat_penalty=repeat_penalty, stream=True, stop=stop or [],
         )
         try:
             for part in gen:

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
                                           "the latency budget as `models bench` measured it here, else what the context holds")
     n_threads: int | None = None
     temperature: float = 0.1
+    repeat_penalty: float = Field(1.1, ge=1.0, le=2.0, description="llama.cpp's penalty on tokens seen in the "
+                                  "last 64 (prompt included): above 1 it works against copying the manual's values")
     chat_model: str | None = Field(None, description="file name of the default chat model in the models folder")
     demo_loaded: bool = Field(False, description="the demo library was offered once; never re-added after removal")
     # Speech to text (issue 4)

@@ -1,7 +1,7 @@
 """What the answer carries, per chat model, side by side: the app's own ask() on real manuals.
 
     .venv/bin/python bench/answer_quality.py [DEVDATA] [--model GGUF]... [--half report|tune]
-        [--limit N] [--max-tokens N] [--json OUT.json] [--debian DIR] [--only SET]
+        [--limit N] [--max-tokens N] [--json OUT.json] [--debian DIR] [--only SET] [--home DIR] [--no-quote]
 
 Without --model every installed chat model (`field-assistant models`) is measured. Each model runs
 in a process of its own (so its peak RSS is its own) over the same libraries, ingested once with
@@ -24,6 +24,9 @@ Per answer
 - fact recall: of the reference's facts (values with units, part numbers and codes by
   assistant.values; commands and setting names: `backticked` spans and snake_case names), the
   share in the answer text. Only questions whose reference has facts count (their number shown).
+- recall, reads: fact recall of what the technician reads: the direct answer (shown first, before
+  the model writes) and the model's answer under it, taken together. "fact recall" is the model's
+  answer alone.
 - F1: content-token F1 of the answer against the reference (low for E-Manual by construction: its
   reference is a whole section; compare models, not sets).
 - grounded: of the answer's own facts, the share found in the passages it cites (answers with no
@@ -133,7 +136,7 @@ def build(devdata: Path, home: Path, half: str, debian: Path | None = None, only
         return qs
     src = devdata / "emanualqa"
     mdir = home / "emanual-src"
-    mdir.mkdir()
+    mdir.mkdir(exist_ok=True)
     manuals = write_emanual(src, mdir)
     em_db = home / "emanual.sqlite3"
     db = dbmod.connect(em_db)
@@ -192,10 +195,13 @@ def build(devdata: Path, home: Path, half: str, debian: Path | None = None, only
 # ------------------------------------------------------------------------------------------
 
 def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, limit: int | None,
-           system: str | None) -> None:
+           system: str | None, quote: bool = True) -> None:
     from assistant import llm
+    from assistant.rag import answer as answermod
     from assistant.rag import prompt as promptmod
     from assistant.rag.answer import ask
+
+    answermod.QUOTE_DIRECT = quote
     from assistant.settings import Settings
 
     embedder = load_embedder()
@@ -225,6 +231,11 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
             facts = set(q["fact_keys"]) if "fact_keys" in q else reference_facts(q["ref"])
             row["facts"] = len(facts)
             row["facts_found"] = facts_found(a.answer, facts) if not a.abstained else 0
+            # What the technician reads: the direct answer (the manual's line, shown first) and the
+            # model's prose under it.
+            shown = "\n".join(x for x in (a.direct.text if a.direct else "", "" if a.abstained else a.answer) if x)
+            row["facts_found_reads"] = facts_found(shown, facts) if shown else 0
+            row["direct"] = a.direct.text if a.direct else None
             row["f1"] = 0.0 if a.abstained else f1(a.answer, q["ref"])
             own = values.facts(a.answer) if not a.abstained else []
             if own:
@@ -250,16 +261,18 @@ def summarise(res: dict) -> list[list[object]]:
         if not rs:
             continue
         if s == "Unanswerable":
-            out.append([res["model"], s, len(rs), "", "", "", "", f"{sum(r['abstained'] for r in rs) / len(rs):.2f}",
+            out.append([res["model"], s, len(rs), "", "", "", "", "", f"{sum(r['abstained'] for r in rs) / len(rs):.2f}",
                         "", f"{median([r['ttft_ms'] or 0 for r in rs]) / 1000:.1f}",
                         f"{median([r['total_ms'] for r in rs]) / 1000:.1f}", ""])
             continue
         with_facts = [r for r in rs if r["facts"]]
         recall = (f"{sum(r['facts_found'] / r['facts'] for r in with_facts) / len(with_facts):.2f} "
                   f"({len(with_facts)})") if with_facts else "-"
+        reads = (f"{sum(r['facts_found_reads'] / r['facts'] for r in with_facts) / len(with_facts):.2f}"
+                 if with_facts else "-")
         g = [r["grounded"] for r in rs if "grounded" in r]
         cp = [r["cite_precision"] for r in rs if "cite_precision" in r]
-        out.append([res["model"], s, len(rs), recall, f"{sum(r['f1'] for r in rs) / len(rs):.2f}",
+        out.append([res["model"], s, len(rs), recall, reads, f"{sum(r['f1'] for r in rs) / len(rs):.2f}",
                     f"{sum(g) / len(g):.2f}" if g else "-", f"{sum(cp) / len(cp):.2f}" if cp else "-",
                     f"{sum(r['abstained'] for r in rs) / len(rs):.2f}",
                     f"{sum(r['direct_right'] for r in rs) / len(rs):.2f}",
@@ -276,14 +289,16 @@ def main() -> int:
     ap.add_argument("--limit", type=int, help="at most N questions per set")
     ap.add_argument("--max-tokens", type=int, default=0, help="answer length (default: the app's setting)")
     ap.add_argument("--system", help="try this system text instead of the family's (for tuning)")
+    ap.add_argument("--no-quote", action="store_true", help="the prompt without the direct answer's line first")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--debian", type=Path, help="also the independent Debian set, its library kept in DIR")
     ap.add_argument("--only", help="score this set only (e.g. 'Debian docs')")
+    ap.add_argument("--home", type=Path, help="keep the ingested libraries and questions here, reuse them next time")
     ap.add_argument("--worker", nargs=3, metavar=("MODEL", "QUESTIONS", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         worker(Path(args.worker[0]), Path(args.worker[1]), Path(args.worker[2]), args.max_tokens, args.limit,
-               args.system)
+               args.system, not args.no_quote)
         return 0
     devdata = args.devdata.resolve()
     if not (devdata / "emanualqa").is_dir():
@@ -297,22 +312,29 @@ def main() -> int:
         models = [Path(m.path) for m in modelsmod.installed() if m.role == "chat" and not m.problem]
     banner(f"answer quality ({args.half} half): {', '.join(m.name for m in models)}")
     results = []
-    with temp_home() as home:
-        qs = build(devdata, home, args.half, args.debian, args.only)
-        if args.only:
-            qs = [q for q in qs if q["set"] == args.only]
-        qfile = home / "questions.json"
-        qfile.write_text(json.dumps(qs))
+    with temp_home(at=args.home) as home:
+        qfile = home / f"questions-{args.half}-{args.only or 'all'}.json"
+        every = home / f"questions-{args.half}-all.json"
+        if qfile.exists():  # a library kept by --home: ingested and its questions built before
+            qs = json.loads(qfile.read_text())
+        elif every.exists() and args.only != "Debian docs":
+            qs = [q for q in json.loads(every.read_text()) if q["set"] == args.only]
+            qfile.write_text(json.dumps(qs))
+        else:
+            qs = build(devdata, home, args.half, args.debian, args.only)
+            if args.only:
+                qs = [q for q in qs if q["set"] == args.only]
+            qfile.write_text(json.dumps(qs))
         print(f"   {len(qs)} questions: " + ", ".join(f"{s} {sum(q['set'] == s for q in qs)}"
                                                      for s in sorted({q['set'] for q in qs})))
         for m in models:
-            out = home / f"{m.name}.json"
+            out = home / f"{m.name}.{os.getpid()}.json"  # runs sharing a --home write apart
             cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(m), str(qfile), str(out),
                    "--max-tokens", str(args.max_tokens)] + (["--limit", str(args.limit)] if args.limit else []) \
-                + (["--system", args.system] if args.system else [])
+                + (["--system", args.system] if args.system else []) + (["--no-quote"] if args.no_quote else [])
             subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, env=os.environ.copy())
             results.append(json.loads(out.read_text()))
-    headers = ["model", "set", "n", "fact recall (n)", "F1", "grounded", "cite prec.", "said not found",
+    headers = ["model", "set", "n", "fact recall (n)", "recall, reads", "F1", "grounded", "cite prec.", "said not found",
                "direct", "TTFT s", "total s", "peak RSS MB"]
     print(table(headers, [row for r in results for row in summarise(r)]))
     if args.json:

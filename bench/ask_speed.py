@@ -10,7 +10,7 @@ n_ctx, n_threads) with the app's settings) and a raw `llama_cpp.Llama` on the sa
 same n_ctx, n_threads (and n_threads_batch) and n_batch. For each question the prompt is built
 once with the app's own prompt builder (assistant.rag.prompt.build on the passages the app's
 search returns), so the raw side gets the identical prompt text; both sample with the app's
-parameters (temperature, top_k 40, top_p 0.95, repeat_penalty 1.1, the app's stop strings,
+parameters (temperature and repeat penalty as `prompt.decoding_for`, top_k 40, top_p 0.95, the app's stop strings,
 max_answer_tokens). Before every run both instances are reset(), so llama.cpp's prompt-prefix
 reuse helps neither side and each evaluates the whole prompt. Runs alternate app / raw (and
 which goes first alternates too), over several questions and repeats; medians are reported.
@@ -80,14 +80,15 @@ def run_app(db, embedder, chat, question: str, settings: Settings, head_start: b
             "tokens": t["completion_tokens"], "prompt_tokens": t["prompt_tokens"], "abstained": answer.abstained}
 
 
-def run_raw(raw, prompt_text: str, settings: Settings) -> dict:
+def run_raw(raw, prompt_text: str, settings: Settings, family: str | None = None) -> dict:
     raw.reset()
     t0 = time.perf_counter()
     first = last = None
     n = 0
+    temperature, penalty = promptmod.decoding_for(family, settings)  # as the app decodes
     gen = raw.create_completion(
-        prompt_text, max_tokens=settings.max_answer_tokens, temperature=settings.temperature,
-        top_k=40, top_p=0.95, repeat_penalty=1.1, stream=True, stop=promptmod.STOP,
+        prompt_text, max_tokens=settings.max_answer_tokens, temperature=temperature,
+        top_k=40, top_p=0.95, repeat_penalty=penalty, stream=True, stop=promptmod.STOP,
     )
     for _part in gen:
         now = time.perf_counter()
@@ -131,16 +132,19 @@ def main() -> int:
 
         prompts = {}
         for q in QUESTIONS:
-            # As answer._ask builds it: the model family's system text and a spec row's lead.
+            # As answer._ask builds it: the model family's system text, a spec row's lead, and the
+            # direct answer's line first (quote_lead).
             res = search(db, embedder, q, k=settings.top_k)
             spec = spec_answer.lookup(db, q, qvec=res.qvec)
             passages = spec_answer.with_row_passage(spec, res.passages)
+            d = spec_answer.direct(spec, passages) or directmod.find(q, passages, embedder, qvec=res.qvec)
+            quote = (d.text, d.chunk_id) if answermod.QUOTE_DIRECT and d and d.kind == "passage" else None
             built = promptmod.build(q, passages, chat.render, chat.count,
                                     budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
                                                settings.max_prompt_tokens or answermod._measured_cap(chat)
                                                or chat.n_ctx),
                                     system=promptmod.system_for(chat.family),
-                                    lead=spec_answer.prompt_block(spec, passages))
+                                    lead=spec_answer.prompt_block(spec, passages), quote=quote)
             prompts[q] = built
             raw_tokens = len(raw.tokenize(built.text.encode("utf-8"), add_bos=False, special=True))
             print(f"   {q[:50]!r}: {len(built.passages)} passages, prompt {built.tokens} tokens"
@@ -159,7 +163,7 @@ def main() -> int:
 
         # Warm-up: one run each (first-call costs: graph allocation, page faults).
         run_app(db, embedder, chat, QUESTIONS[0], settings)
-        run_raw(raw, prompts[QUESTIONS[0]].text, settings)
+        run_raw(raw, prompts[QUESTIONS[0]].text, settings, chat.family)
         print(f"   measuring   [{loadavg()}]")
 
         app_runs: dict[str, list[dict]] = {q: [] for q in QUESTIONS}
@@ -170,7 +174,7 @@ def main() -> int:
         for _ in range(args.repeats):
             for q in QUESTIONS:
                 sides = [("app", lambda q=q: run_app(db, embedder, chat, q, settings)),
-                         ("raw", lambda q=q: run_raw(raw, prompts[q].text, settings))]
+                         ("raw", lambda q=q: run_raw(raw, prompts[q].text, settings, chat.family))]
                 if args.other_order:
                     sides.append(("other", lambda q=q: run_app(db, embedder, chat, q, settings,
                                                                head_start=not answermod.HEAD_START)))

@@ -130,6 +130,9 @@ KEYWORD_ONLY_COVERAGE = 0.5
 # embedding sharing a core with the prefill (bench/README.md). bench/ask_speed.py --other-order
 # measures both; worth trying on an idle device.
 HEAD_START = False
+# Give the model the direct answer's line as the first thing it reads (prompt.quote_lead); off
+# only to measure against (bench/answer_quality.py --no-quote).
+QUOTE_DIRECT = True
 
 
 def model_version(db, chat) -> str | None:
@@ -317,14 +320,17 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     relevant = is_relevant(res, settings.min_relevance) or spec.row is not None
     lead = spec_answer.prompt_block(spec, res.passages)
 
-    def start_writing():
+    def start_writing(direct: directmod.Direct | None = None):
         chat = chat_loader()
+        # The direct answer leads the passages (quote_lead), unless it is the spec row `lead` gives.
+        quote = (direct.text, direct.chunk_id) if QUOTE_DIRECT and direct and direct.kind == "passage" else None
         built = promptmod.build(question, res.passages, chat.render, chat.count,
                                 budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
                                            settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
-                                system=promptmod.system_for(getattr(chat, "family", None)), lead=lead)
-        tokens = chat.stream(built.text, settings.max_answer_tokens, settings.temperature, cancel,
-                             stop=promptmod.STOP)
+                                system=promptmod.system_for(getattr(chat, "family", None)), lead=lead, quote=quote)
+        temperature, penalty = promptmod.decoding_for(getattr(chat, "family", None), settings)
+        tokens = chat.stream(built.text, settings.max_answer_tokens, temperature, cancel,
+                             stop=promptmod.STOP, repeat_penalty=penalty)
         return chat, built, tokens, next(tokens, None)
 
     # The model reads the prompt while the direct answer and the safety notes are found (they
@@ -351,7 +357,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
                                                 spec_rows=spec_rows))
         return
 
-    chat, built, tokens, first = started[0].result() if started else start_writing()
+    # Read ahead (head_start), the prompt was built before the direct answer was found: without it.
+    chat, built, tokens, first = started[0].result() if started else start_writing(direct)
     timings["prompt_tokens"] = built.tokens
     pieces: list[str] = []
     t_first = t_last = None
@@ -386,7 +393,10 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     if citations:
         cited = [built.passages[c.n - 1] for c in citations]
         warnings = safety_notes(near, cited + [p for p in res.passages[:2] if p not in cited])
-    unverified = [] if abstained else unverified_values(text, built.passages)
+    # The quoted line's passage counts even when the budget left it out of the prompt: the model
+    # read its values in the quote, and the direct answer shows and cites that passage.
+    quoted = [p for p in res.passages if direct is not None and p.chunk_id == direct.chunk_id]
+    unverified = [] if abstained else unverified_values(text, built.passages + quoted)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
                                             source if citations else "none", unverified, res.passages, direct,
                                             offers, spec_rows, model_version=model_version(db, chat)))

@@ -274,3 +274,75 @@ def test_markers_give_the_cited_passages_once_in_order():
 
     assert markers.cited("Use 38 Nm [2]. Then [1, 2; 7], [x] and [3]", 3) == [2, 1, 3]
     assert [markers.numbers(m) for m in markers.MARKER.finditer("[1] [2,3] [4; 5]")] == [[1], [2, 3], [4, 5]]
+
+
+def test_the_prompt_gives_the_direct_answer_s_line_before_the_passages(session):
+    """The manual's own line leads the prompt, numbered as the passage it comes from once the
+    passages that fit are known; with its passage left out it goes unnumbered. Real prompt
+    building with the bundled model's template and tokenizer."""
+    from assistant.rag import prompt as promptmod
+    from assistant.rag.search import Passage
+
+    chat = session.chat()
+    line = "Remove the four compressor mounting bolts and tighten the new ones to 31 Nm."
+    passages = [Passage(7, "HX-400", "/hx.md", 3, "Fans", "Fan bolts take 24 Nm. " * 30, 0.9),
+                Passage(9, "HX-400", "/hx.md", 2, "Compressor", f"Isolate the mains first. {line}", 0.8)]
+
+    def build(budget: int, quote=(line, 9)):
+        return promptmod.build("What torque for the compressor bolts?", passages, chat.render, chat.count, budget,
+                               system=promptmod.SYSTEM, quote=quote)
+
+    both = build(2000)
+    assert both.passages == passages
+    assert both.text.index(f"The manual says [2]: {line}") < both.text.index("Passage [1]:")
+    assert both.tokens == chat.count(both.text) <= 2000
+    # A budget that holds the quote and the first passage only: the line is still there, with no
+    # number pointing at a passage the model does not see.
+    only_first = build(both.tokens - 20)
+    assert only_first.passages == passages[:1] and only_first.tokens <= both.tokens - 20
+    assert f"The manual says: {line}" in only_first.text and "[2]" not in only_first.text
+    # Without a quote the prompt is as before: the passages right after the question.
+    plain = build(2000, quote=None)
+    assert "The manual says" not in plain.text and plain.tokens < both.tokens
+
+
+def test_ask_hands_the_model_the_direct_answer_first(library, monkeypatch):
+    """Through the app's ask(): the prompt the real model reads starts its context with the line
+    shown as the direct answer, numbered as the passage it came from."""
+    s = library
+    s.settings.max_answer_tokens = 16
+    chat = s.chat()
+    prompts: list[str] = []
+    real_stream = chat.stream
+
+    def recording_stream(prompt, *args, **kwargs):
+        prompts.append(prompt)
+        return real_stream(prompt, *args, **kwargs)
+
+    monkeypatch.setattr(chat, "stream", recording_stream)
+    q = "How long should the motor cool after alarm E52?"
+    events = list(ask(s.db, s.embedder, lambda: chat, q, s.settings))
+    d = events[0].direct
+    assert d is not None and d.kind == "passage" and "20 minutes" in d.text
+    (prompt,) = prompts
+    lead = prompt.index(f"The manual says [{d.n}]: {' '.join(d.text.split())}")
+    assert lead < prompt.index("Passage [1]:")
+    assert events[-1].answer.passages[d.n - 1].chunk_id == d.chunk_id
+    monkeypatch.setattr(answer, "QUOTE_DIRECT", False)
+    prompts.clear()
+    list(ask(s.db, s.embedder, lambda: chat, q, s.settings))
+    assert "The manual says" not in prompts[0] and "Passage [1]:" in prompts[0]
+
+
+def test_qwen_decodes_greedily_unless_the_user_set_the_decoding(home, monkeypatch):
+    from assistant.rag import prompt as promptmod
+    from assistant.settings import Settings
+
+    default = Settings()
+    assert promptmod.decoding_for("qwen2", default) == (0.0, 1.0)
+    # Other families (SmolLM2 is "llama") keep the settings' defaults: greedy, it loops.
+    assert promptmod.decoding_for("llama", default) == (default.temperature, default.repeat_penalty) == (0.1, 1.1)
+    assert promptmod.decoding_for(None, default) == (0.1, 1.1)
+    monkeypatch.setenv("FIELD_ASSISTANT_TEMPERATURE", "0.3")
+    assert promptmod.decoding_for("qwen2", Settings()) == (0.3, 1.0)  # the user's own value wins
+    assert promptmod.decoding_for("qwen2", Settings(repeat_penalty=1.2)) == (0.3, 1.2)
