@@ -234,185 +234,185 @@
 <context>
     <name>DepotIndicator</name>
     <message>
-        <location filename="../../depot_indicator.py" line="68"/>
+        <location filename="../../depot_indicator.py" line="77"/>
         <source>Depot not set up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="69"/>
+        <location filename="../../depot_indicator.py" line="78"/>
         <source>No depot is set up on this device: manuals and models come only from this device&apos;s own library.
 An administrator sets one up with: field-assistant sync-setup --server URL --depot-key KEY</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="74"/>
+        <location filename="../../depot_indicator.py" line="83"/>
         <source>Depot: not checked yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="74"/>
+        <location filename="../../depot_indicator.py" line="83"/>
         <source>The depot is checked with the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="82"/>
+        <location filename="../../depot_indicator.py" line="91"/>
         <source>Downloading {0}, {1}%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="83"/>
+        <location filename="../../depot_indicator.py" line="92"/>
         <source>{0} of {1} KB</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="85"/>
+        <location filename="../../depot_indicator.py" line="94"/>
         <source>Installing {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="86"/>
+        <location filename="../../depot_indicator.py" line="95"/>
         <source>The new revision replaces the old one in search when it is fully indexed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="88"/>
+        <location filename="../../depot_indicator.py" line="97"/>
         <source>Trying the new {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="89"/>
+        <location filename="../../depot_indicator.py" line="98"/>
         <source>A new chat model is loaded and timed on this device before it is used; the current model stays in use if it fails.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="92"/>
+        <location filename="../../depot_indicator.py" line="101"/>
         <source>Checking the depot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="92"/>
+        <location filename="../../depot_indicator.py" line="101"/>
         <source>Reading what the depot has for this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="96"/>
+        <location filename="../../depot_indicator.py" line="105"/>
         <source>model {0} version {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="97"/>
+        <location filename="../../depot_indicator.py" line="106"/>
         <source>manual {0} rev {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="108"/>
+        <location filename="../../depot_indicator.py" line="117"/>
         <source>Depot unreachable (last seen {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="109"/>
+        <location filename="../../depot_indicator.py" line="118"/>
         <source>Depot unreachable (never reached)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="110"/>
+        <location filename="../../depot_indicator.py" line="119"/>
         <source>Manuals and models stay as they are; the depot is tried again with the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="117"/>
+        <location filename="../../depot_indicator.py" line="126"/>
         <source>Depot error: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="120"/>
+        <location filename="../../depot_indicator.py" line="129"/>
         <source>Depot document refused: bad signature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="121"/>
+        <location filename="../../depot_indicator.py" line="130"/>
         <source>{0} depot documents refused: bad signature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="123"/>
+        <location filename="../../depot_indicator.py" line="132"/>
         <source>A document from the depot is not signed with this device&apos;s depot key, or was changed after signing. Nothing from it was used; tell your depot administrator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="128"/>
+        <location filename="../../depot_indicator.py" line="137"/>
         <source>New model {0} rolled back: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="147"/>
+        <location filename="../../depot_indicator.py" line="149"/>
         <source>Depot up to date, rolled back {0} at {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="129"/>
+        <location filename="../../depot_indicator.py" line="158"/>
         <source>The new chat model {0} did not pass its check on this device, so the model in use stays {1}.
 
 Reason: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="130"/>
+        <location filename="../../depot_indicator.py" line="159"/>
         <source>the previous one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="133"/>
+        <location filename="../../depot_indicator.py" line="141"/>
         <source>Depot: {0} file(s) rejected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="136"/>
+        <location filename="../../depot_indicator.py" line="144"/>
         <source>Depot: {0} download(s) to resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="137"/>
+        <location filename="../../depot_indicator.py" line="145"/>
         <source>The connection dropped; the downloads go on from where they stopped with the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="139"/>
+        <location filename="../../depot_indicator.py" line="154"/>
         <source>Depot up to date (last checked {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="140"/>
+        <location filename="../../depot_indicator.py" line="155"/>
         <source>Manuals and models are the depot&apos;s latest for this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="146"/>
+        <location filename="../../depot_indicator.py" line="165"/>
         <source>too slow on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="148"/>
+        <location filename="../../depot_indicator.py" line="167"/>
         <source>does not load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="150"/>
+        <location filename="../../depot_indicator.py" line="169"/>
         <source>file damaged in transfer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="158"/>
+        <location filename="../../depot_indicator.py" line="177"/>
         <source>Click for details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="159"/>
+        <location filename="../../depot_indicator.py" line="178"/>
         <source>Depot: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../depot_indicator.py" line="171"/>
+        <location filename="../../depot_indicator.py" line="190"/>
         <source>Depot</source>
         <translation type="unfinished"></translation>
     </message>
@@ -669,8 +669,8 @@ Reason: {2}</source>
     <message>
         <location filename="../../main_window.py" line="91"/>
         <location filename="../../main_window.py" line="93"/>
-        <location filename="../../main_window.py" line="181"/>
-        <location filename="../../main_window.py" line="365"/>
+        <location filename="../../main_window.py" line="182"/>
+        <location filename="../../main_window.py" line="366"/>
         <source>Field Assistant</source>
         <translation type="unfinished"></translation>
     </message>
@@ -691,7 +691,7 @@ Reason: {2}</source>
     </message>
     <message>
         <location filename="../../main_window.py" line="116"/>
-        <location filename="../../main_window.py" line="194"/>
+        <location filename="../../main_window.py" line="195"/>
         <source>Library</source>
         <translation type="unfinished"></translation>
     </message>
@@ -701,184 +701,184 @@ Reason: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="183"/>
+        <location filename="../../main_window.py" line="184"/>
         <source>Field
 Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="192"/>
+        <location filename="../../main_window.py" line="193"/>
         <source>Ask</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="192"/>
+        <location filename="../../main_window.py" line="193"/>
         <source>Ask the manuals (Ctrl+1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="193"/>
+        <location filename="../../main_window.py" line="194"/>
         <source>Manual</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="193"/>
+        <location filename="../../main_window.py" line="194"/>
         <source>The manual page of a source (Ctrl+2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="194"/>
+        <location filename="../../main_window.py" line="195"/>
         <source>Manuals on this device (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="195"/>
+        <location filename="../../main_window.py" line="196"/>
         <source>Notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="195"/>
+        <location filename="../../main_window.py" line="196"/>
         <source>Job notes, synced to the depot (Ctrl+4)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="208"/>
+        <location filename="../../main_window.py" line="209"/>
         <source>Scan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="208"/>
+        <location filename="../../main_window.py" line="209"/>
         <source>Scan a nameplate&apos;s code to pick the job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="213"/>
+        <location filename="../../main_window.py" line="214"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="213"/>
+        <location filename="../../main_window.py" line="214"/>
         <source>Settings (Ctrl+,)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="216"/>
+        <location filename="../../main_window.py" line="217"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="217"/>
+        <location filename="../../main_window.py" line="218"/>
         <source>Leave kiosk mode (administrator PIN)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="239"/>
+        <location filename="../../main_window.py" line="240"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="288"/>
+        <location filename="../../main_window.py" line="289"/>
         <source>This procedure cannot be opened: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="315"/>
+        <location filename="../../main_window.py" line="316"/>
         <source>Chat model: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="317"/>
+        <location filename="../../main_window.py" line="318"/>
         <source>No chat model: search only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="320"/>
+        <location filename="../../main_window.py" line="321"/>
         <source>Chat model failed to load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="322"/>
+        <location filename="../../main_window.py" line="323"/>
         <source>The chat model could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="327"/>
+        <location filename="../../main_window.py" line="328"/>
         <source>Search by meaning is unavailable ({0}). Keyword search still works.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="334"/>
+        <location filename="../../main_window.py" line="335"/>
         <source>{0} manuals · {1} passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="335"/>
+        <location filename="../../main_window.py" line="336"/>
         <source>Library empty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="354"/>
+        <location filename="../../main_window.py" line="355"/>
         <source>Works offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="356"/>
+        <location filename="../../main_window.py" line="357"/>
         <source>Online · answers stay on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="358"/>
+        <location filename="../../main_window.py" line="359"/>
         <source>Offline · everything works on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="377"/>
+        <location filename="../../main_window.py" line="378"/>
         <source>Enter the PIN to open Settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="404"/>
+        <location filename="../../main_window.py" line="405"/>
         <source>No OS keyring on this device: the sync password is kept in the app&apos;s settings file, readable by this user only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="410"/>
+        <location filename="../../main_window.py" line="411"/>
         <source>Admin PIN saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="412"/>
+        <location filename="../../main_window.py" line="413"/>
         <source>Settings saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="440"/>
+        <location filename="../../main_window.py" line="441"/>
         <source>Enter the PIN to leave kiosk mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="444"/>
-        <location filename="../../main_window.py" line="447"/>
+        <location filename="../../main_window.py" line="445"/>
+        <location filename="../../main_window.py" line="448"/>
         <source>Leave kiosk mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="445"/>
+        <location filename="../../main_window.py" line="446"/>
         <source>No admin PIN is set, so kiosk mode is not locked. Leave kiosk mode?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="457"/>
+        <location filename="../../main_window.py" line="458"/>
         <source>Kiosk mode is locked. An administrator can unlock it with the PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="497"/>
+        <location filename="../../main_window.py" line="498"/>
         <source>Checking the depot…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../main_window.py" line="502"/>
+        <location filename="../../main_window.py" line="511"/>
         <source>Syncing notes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1291,13 +1291,13 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../procedure/procedure_view.py" line="246"/>
-        <location filename="../../procedure/procedure_view.py" line="549"/>
+        <location filename="../../procedure/procedure_view.py" line="551"/>
         <source>Read this step aloud (say “read it”)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../procedure/procedure_view.py" line="247"/>
-        <location filename="../../procedure/procedure_view.py" line="535"/>
+        <location filename="../../procedure/procedure_view.py" line="537"/>
         <source>Pause</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1469,7 +1469,7 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../procedure/procedure_view.py" line="214"/>
-        <location filename="../../procedure/procedure_view.py" line="535"/>
+        <location filename="../../procedure/procedure_view.py" line="537"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1479,22 +1479,22 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="545"/>
+        <location filename="../../procedure/procedure_view.py" line="547"/>
         <source>Reading aloud is not available on this device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="550"/>
+        <location filename="../../procedure/procedure_view.py" line="552"/>
         <source>Reading aloud is not available: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="550"/>
+        <location filename="../../procedure/procedure_view.py" line="552"/>
         <source>no speech engine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../procedure/procedure_view.py" line="632"/>
+        <location filename="../../procedure/procedure_view.py" line="634"/>
         <source>The procedure&apos;s progress could not be written to the note: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1570,8 +1570,8 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../settings_dialog.py" line="78"/>
-        <location filename="../../settings_dialog.py" line="380"/>
-        <location filename="../../settings_dialog.py" line="385"/>
+        <location filename="../../settings_dialog.py" line="393"/>
+        <location filename="../../settings_dialog.py" line="398"/>
         <source>Add model…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1825,200 +1825,200 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="214"/>
+        <location filename="../../settings_dialog.py" line="215"/>
         <source>Settings are saved on this device.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="215"/>
+        <location filename="../../settings_dialog.py" line="216"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="218"/>
+        <location filename="../../settings_dialog.py" line="219"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="218"/>
+        <location filename="../../settings_dialog.py" line="219"/>
         <source>Save settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="226"/>
+        <location filename="../../settings_dialog.py" line="239"/>
         <source>The sync server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="227"/>
+        <location filename="../../settings_dialog.py" line="240"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="239"/>
+        <location filename="../../settings_dialog.py" line="252"/>
         <source>No microphone found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="243"/>
+        <location filename="../../settings_dialog.py" line="256"/>
         <source>System default ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="248"/>
+        <location filename="../../settings_dialog.py" line="261"/>
         <source>{0} (not connected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="256"/>
+        <location filename="../../settings_dialog.py" line="269"/>
         <source>Offer to read answers and safety notes aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="258"/>
+        <location filename="../../settings_dialog.py" line="271"/>
         <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="260"/>
-        <location filename="../../settings_dialog.py" line="267"/>
+        <location filename="../../settings_dialog.py" line="273"/>
+        <location filename="../../settings_dialog.py" line="280"/>
         <source>Reading speed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="261"/>
+        <location filename="../../settings_dialog.py" line="274"/>
         <source>Slower</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="261"/>
+        <location filename="../../settings_dialog.py" line="274"/>
         <source>Normal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="261"/>
+        <location filename="../../settings_dialog.py" line="274"/>
         <source>Faster</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="263"/>
+        <location filename="../../settings_dialog.py" line="276"/>
         <source>Custom ({0:+.1f})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="273"/>
+        <location filename="../../settings_dialog.py" line="286"/>
         <source>Reading voice</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="275"/>
-        <location filename="../../settings_dialog.py" line="280"/>
+        <location filename="../../settings_dialog.py" line="288"/>
+        <location filename="../../settings_dialog.py" line="293"/>
         <source>Wake word</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="276"/>
+        <location filename="../../settings_dialog.py" line="289"/>
         <source>On in kiosk mode only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="277"/>
+        <location filename="../../settings_dialog.py" line="290"/>
         <source>Always listen for it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="278"/>
+        <location filename="../../settings_dialog.py" line="291"/>
         <source>Off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="282"/>
-        <location filename="../../settings_dialog.py" line="286"/>
+        <location filename="../../settings_dialog.py" line="295"/>
+        <location filename="../../settings_dialog.py" line="299"/>
         <source>Wake phrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="287"/>
+        <location filename="../../settings_dialog.py" line="300"/>
         <source>Chime when the wake word is heard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="289"/>
+        <location filename="../../settings_dialog.py" line="302"/>
         <source>Chime</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="328"/>
+        <location filename="../../settings_dialog.py" line="341"/>
         <source>recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="330"/>
+        <location filename="../../settings_dialog.py" line="343"/>
         <source>unusable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="341"/>
+        <location filename="../../settings_dialog.py" line="354"/>
         <source>No chat model installed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="354"/>
+        <location filename="../../settings_dialog.py" line="367"/>
         <source>On this device: first word after {0} s, then {1} words a second.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="357"/>
+        <location filename="../../settings_dialog.py" line="370"/>
         <source>Recommended: the best model that answers within 8 s here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="359"/>
+        <location filename="../../settings_dialog.py" line="372"/>
         <source>Not measured on this device yet: run “field-assistant models bench” to see each model&apos;s speed here and which one is recommended.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="362"/>
+        <location filename="../../settings_dialog.py" line="375"/>
         <source>Not measured on this device (“field-assistant models bench”).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="366"/>
+        <location filename="../../settings_dialog.py" line="379"/>
         <source>Add a chat model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="368"/>
+        <location filename="../../settings_dialog.py" line="381"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="376"/>
+        <location filename="../../settings_dialog.py" line="389"/>
         <source>Copying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="391"/>
+        <location filename="../../settings_dialog.py" line="404"/>
         <source>Watch a folder of manuals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="445"/>
+        <location filename="../../settings_dialog.py" line="458"/>
         <source>The PIN must be {0} to {1} digits.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="448"/>
+        <location filename="../../settings_dialog.py" line="461"/>
         <source>The two PINs differ.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="471"/>
+        <location filename="../../settings_dialog.py" line="484"/>
         <source>Enter the sync server before its password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../settings_dialog.py" line="484"/>
+        <location filename="../../settings_dialog.py" line="497"/>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2026,33 +2026,33 @@ Assistant</source>
 <context>
     <name>Speaker</name>
     <message>
-        <location filename="../../voice/speaker.py" line="140"/>
+        <location filename="../../voice/speaker.py" line="144"/>
         <source>Read aloud is not available: Qt&apos;s text-to-speech module is missing ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="146"/>
+        <location filename="../../voice/speaker.py" line="150"/>
         <source>Read aloud is not available: no speech engine on this device (on Linux, install speech-dispatcher and espeak-ng)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="151"/>
-        <location filename="../../voice/speaker.py" line="292"/>
+        <location filename="../../voice/speaker.py" line="155"/>
+        <location filename="../../voice/speaker.py" line="296"/>
         <source>Read aloud is not available: the speech engine did not start ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="227"/>
+        <location filename="../../voice/speaker.py" line="231"/>
         <source>no speech engine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="237"/>
+        <location filename="../../voice/speaker.py" line="241"/>
         <source>the speech engine offers no voices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="326"/>
+        <location filename="../../voice/speaker.py" line="340"/>
         <source>Read aloud stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2513,22 +2513,22 @@ Assistant</source>
 <context>
     <name>WakeIndicator</name>
     <message>
-        <location filename="../../voice/wake.py" line="263"/>
+        <location filename="../../voice/wake.py" line="264"/>
         <source>Listening for the wake word</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="263"/>
+        <location filename="../../voice/wake.py" line="264"/>
         <source>Listening: say the command</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="264"/>
+        <location filename="../../voice/wake.py" line="265"/>
         <source>Understanding the command…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="265"/>
+        <location filename="../../voice/wake.py" line="266"/>
         <source>Wake word paused while you talk</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2541,17 +2541,17 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="183"/>
+        <location filename="../../voice/wake.py" line="184"/>
         <source>Nothing heard after the wake word</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="200"/>
+        <location filename="../../voice/wake.py" line="201"/>
         <source>the spoken command</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/wake.py" line="216"/>
+        <location filename="../../voice/wake.py" line="217"/>
         <source>Nothing was heard: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2577,7 +2577,7 @@ Assistant</source>
 <context>
     <name>combo</name>
     <message>
-        <location filename="../../settings_dialog.py" line="494"/>
+        <location filename="../../settings_dialog.py" line="507"/>
         <source>Custom ({0})</source>
         <translation type="unfinished"></translation>
     </message>
