@@ -498,6 +498,12 @@ def utils(db: sqlean.Connection) -> sqlite_utils.Database:
     return sqlite_utils.Database(db, execute_plugins=False)
 
 
+def has_table(db: sqlean.Connection, name: str) -> bool:
+    """Whether the database holds table `name`: a library opened before a migration that adds one
+    ran (tests rewind the version) is searched and written without it."""
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
 def table_counts(db: sqlean.Connection) -> dict[str, int]:
     """Rows per table the app keeps, for admins (`library`, `doctor`). The full-text and vector
     indexes (virtual tables and their shadow tables) mirror a table listed here and are left out."""

@@ -20,13 +20,9 @@ _LACKING = ("SELECT r.id, r.cells FROM spec_rows r WHERE r.manual_id = ?"
             " AND r.id NOT IN (SELECT rowid FROM spec_rows_label_vec)")
 
 
-def _has_table(db) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'spec_rows_label_vec'").fetchone() is not None
-
-
 def lacking(db) -> list[int]:
     """The manuals with spec rows that have no label vector, in id order ([] without the table)."""
-    if not _has_table(db):
+    if not dbmod.has_table(db, "spec_rows_label_vec"):
         return []
     return [r[0] for r in db.execute(
         "SELECT DISTINCT manual_id FROM spec_rows WHERE id NOT IN (SELECT rowid FROM spec_rows_label_vec)"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import db as dbmod
 from .document import Block
 from .normalise import clean_inline
 from .quantities import header_unit, parse_cell
@@ -146,7 +147,8 @@ def label_text(cells: list[str]) -> str:
 
 def embed_rows(embedder, blocks: list[Block]) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
     """Each spec row's two vectors by (block index, row index): its whole text (`embed_text`) and
-    its label cell alone (`label_text`; a label many rows share is embedded once)."""
+    its label cell alone (`label_text`; a label many rows share is embedded once). What `store`
+    takes; computed before ingest's transaction, so embedding never holds the write lock."""
     rows = list(_rows(blocks))
     if not rows:
         return {}
@@ -170,13 +172,6 @@ def _rows(blocks: list[Block]) -> Iterator[tuple[tuple[int, int], SpecTable, lis
             yield (i, r), t, cells
 
 
-def row_texts(blocks: list[Block]) -> dict[tuple[int, int], str]:
-    """Each spec row's text to embed, by (block index, row index in its grid): what `store` takes
-    the rows' vectors by. Computed before ingest's transaction, so embedding never holds the write
-    lock."""
-    return {k: embed_text(t, cells) for k, t, cells in _rows(blocks)}
-
-
 def _union(boxes: Iterable[tuple | None]) -> list[float] | None:
     boxes = [b for b in boxes if b]
     if not boxes:
@@ -185,19 +180,18 @@ def _union(boxes: Iterable[tuple | None]) -> list[float] | None:
 
 
 def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = None,
-          vectors: dict[tuple[int, int], np.ndarray] | None = None) -> int:
+          vectors: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None = None) -> int:
     """Insert the spec rows of a manual's blocks (inside the caller's transaction); returns the
     number of rows stored. A table that cannot be stored is left out (its passage text stays
     searchable) with a warning, inside a savepoint, so it never costs the manual. `vectors` holds
-    the rows' embeddings by (block index, row index), as `row_texts` keys their texts: one vector,
-    or (the row's, its label's) as `embed_rows` gives them; a row without one is found by words and
-    values only."""
+    the rows' embeddings by (block index, row index): (the row's, its label's), as `embed_rows`
+    gives them; a row without them is found by words and values only."""
     count = ord_ = 0
-    by_block: dict[int, dict[int, np.ndarray]] = {}
+    by_block: dict[int, dict[int, tuple[np.ndarray, np.ndarray]]] = {}
     # A library migrated by an early build of m006 has no vector table: its rows go in without vectors.
-    if vectors and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'spec_rows_vec'").fetchone() is None:
+    if vectors and not dbmod.has_table(db, "spec_rows_vec"):
         vectors = None
-    labels = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'spec_rows_label_vec'").fetchone() is not None
+    labels = dbmod.has_table(db, "spec_rows_label_vec")
     for (b, r), vec in (vectors or {}).items():
         by_block.setdefault(b, {})[r] = vec
     for i, block in enumerate(blocks):
@@ -220,8 +214,8 @@ def store(db, manual_id: int, blocks: list[Block], warnings: list[str] | None = 
     return count
 
 
-def _store_table(db, manual_id: int, ord_: int, t: SpecTable, vectors: dict[int, np.ndarray | tuple],
-                 labels: bool = True) -> int:
+def _store_table(db, manual_id: int, ord_: int, t: SpecTable, vectors: dict[int, tuple[np.ndarray, np.ndarray]],
+                 labels: bool) -> int:
     count = 0
     table_id = db.execute(
         "INSERT INTO spec_tables(manual_id, ord, page, section, caption, headers, bbox) VALUES (?,?,?,?,?,?,?)",
@@ -249,10 +243,10 @@ def _store_table(db, manual_id: int, ord_: int, t: SpecTable, vectors: dict[int,
         db.execute("INSERT INTO spec_rows_fts(rowid, text, headers, caption, section) VALUES (?,?,?,?,?)",
                    (row_id, " ".join(cells), header_words, t.caption, t.section))
         if r in vectors:
-            vec, label = vectors[r] if isinstance(vectors[r], tuple) else (vectors[r], None)
+            vec, label = vectors[r]
             db.execute("INSERT INTO spec_rows_vec(rowid, embedding) VALUES (?, ?)",
                        (row_id, np.asarray(vec, dtype=np.float32).tobytes()))
-            if label is not None and labels:
+            if labels:
                 db.execute("INSERT INTO spec_rows_label_vec(rowid, embedding) VALUES (?, ?)",
                            (row_id, np.asarray(label, dtype=np.float32).tobytes()))
         values = []

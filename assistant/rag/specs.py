@@ -41,6 +41,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.db import has_table
 from assistant.embedding import Embedder
 from assistant.library.quantities import _RANGE, Value, query_values
 from assistant.library.spec_store import row_text
@@ -295,7 +296,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # The row's label cell alone ("Compressor oil" for "which lubricant"): its nearest rows come in
     # too, and a row's similarity is the nearer of its two.
     label_sims = _nearest(db, qvec, LABEL_VEC) if qvec is not None and sims and LABEL_WEIGHT \
-        and _has_table(db, LABEL_VEC) else {}  # a library from before m013 has none: no warning each time
+        and has_table(db, LABEL_VEC) else {}  # a library from before m013 has none: no warning each time
     if sims:  # the rows the words or values found get their similarity too, nearest or not
         sims.update(_similarities(db, qvec, [r for r in set(candidates) | set(label_sims) if r not in sims]))
     if label_sims:
@@ -407,10 +408,6 @@ def _nearest(db, qvec: np.ndarray, table: str = ROW_VEC) -> dict[int, float]:
         log.warning("spec row vectors unavailable (%s)", table, exc_info=True)
         return {}
     return {r[0]: 1.0 - r[1] for r in found}
-
-
-def _has_table(db, name: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
 
 def _similarities(db, qvec: np.ndarray, row_ids: list[int], table: str = ROW_VEC) -> dict[int, float]:
