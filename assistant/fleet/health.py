@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from datetime import UTC, datetime
 
 from .. import __version__, paths, procinfo
 from ..depot import format as fmt
@@ -64,7 +63,7 @@ def document(db, settings, account: str | None = None) -> dict:
         "type": "health",
         "device": me,
         "account": account,
-        "updated": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "updated": local.now_utc(),
         "app_version": __version__,
         "model": _model(db, settings),
         "rolled_back": _rolled_back(db),

@@ -29,7 +29,7 @@ from ..depot import format as fmt
 from ..errors import AssistantError, Cancelled
 from ..notes import state
 from ..sync.couch import CouchClient
-from . import download
+from . import download, local
 from .progress import Progress, bytes_hook, emit
 from .settings import DepotTarget, rollout_applies
 
@@ -125,7 +125,7 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
             previous = _current_default(settings)
             out.update(rolled_back=model_id, reason=reason, kept=previous)
             rollback = {"id": model_id, "name": str(doc.get("name")), "revision": str(doc.get("revision")),
-                        "reason": reason, "kept": previous, "at": _now()}
+                        "reason": reason, "kept": previous, "at": local.now_utc()}
             with dbmod.transaction(db):
                 state.write(db, ROLLBACK_KEY, json.dumps(rollback))
             log.warning("model %s rolled back (%s); keeping %s", model_id, reason, previous)
@@ -170,12 +170,6 @@ def acknowledge_rollback(db, model_id: str) -> bool:
             return False
         state.write(db, ROLLBACK_KEY, None)
     return True
-
-
-def _now() -> str:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _segments(blobs: CouchClient, blob_id: str, size: int) -> list[tuple[str, int]]:

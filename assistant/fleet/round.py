@@ -10,14 +10,13 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from .. import db as dbmod
 from ..errors import AssistantError, Cancelled
 from ..notes import state
 from ..sync.couch import CouchClient, RetryLater, ServerUnreachable
 from . import manuals, pull
-from .local import device_id
+from .local import device_id, now_utc
 from .progress import Progress, emit
 from .settings import DepotNotConfigured, target
 
@@ -81,7 +80,7 @@ def run(db, settings, embedder: Callable[[], object], cancel: threading.Event | 
         with CouchClient(tgt.config, cancel=cancel) as client:
             emit(progress, "checking")
             report.pulled = pull.DepotPuller(db, client, tgt, device, page=page, cancel=cancel).run()
-            report.checked_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+            report.checked_at = now_utc()
             with dbmod.transaction(db):
                 state.write(db, LAST_SEEN_KEY, report.checked_at)
             report.manuals = manuals.apply(db, _Lazy(embedder), client, cancel, progress=progress)
