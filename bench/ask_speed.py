@@ -138,13 +138,7 @@ def main() -> int:
             spec = spec_answer.lookup(db, q, qvec=res.qvec)
             passages = spec_answer.with_row_passage(spec, res.passages)
             d = spec_answer.direct(spec, passages) or directmod.find(q, passages, embedder, qvec=res.qvec)
-            quote = (d.text, d.chunk_id) if answermod.QUOTE_DIRECT and d and d.kind == "passage" else None
-            built = promptmod.build(q, passages, chat.render, chat.count,
-                                    budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
-                                               settings.max_prompt_tokens or answermod._measured_cap(chat)
-                                               or chat.n_ctx),
-                                    system=promptmod.system_for(chat.family),
-                                    lead=spec_answer.prompt_block(spec, passages), quote=quote)
+            built = answermod.prompt_for(q, passages, chat, settings, spec_answer.prompt_block(spec, passages), d)
             prompts[q] = built
             raw_tokens = len(raw.tokenize(built.text.encode("utf-8"), add_bos=False, special=True))
             print(f"   {q[:50]!r}: {len(built.passages)} passages, prompt {built.tokens} tokens"

@@ -264,6 +264,19 @@ def _measured_cap(chat) -> int | None:
     return model_bench.prompt_cap(path) if path is not None else None
 
 
+def prompt_for(question: str, passages: list[Passage], chat, settings, lead: str,
+               direct: directmod.Direct | None) -> promptmod.BuiltPrompt:
+    """The prompt `ask` gives `chat`: the model family's system text, the passages that fit the
+    budget (the context less the answer's allowance, and the prompt size this model reads in time
+    here), a spec row's `lead`, and the direct answer's line first (quote_lead) unless that answer is
+    the spec row the lead already gives. bench/ask_speed.py gives raw llama.cpp the same."""
+    quote = (direct.text, direct.chunk_id) if QUOTE_DIRECT and direct and direct.kind == "passage" else None
+    return promptmod.build(question, passages, chat.render, chat.count,
+                           budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
+                                      settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
+                           system=promptmod.system_for(getattr(chat, "family", None)), lead=lead, quote=quote)
+
+
 def ask(
     db,
     embedder: Embedder | None,
@@ -322,12 +335,7 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
 
     def start_writing(direct: directmod.Direct | None = None):
         chat = chat_loader()
-        # The direct answer leads the passages (quote_lead), unless it is the spec row `lead` gives.
-        quote = (direct.text, direct.chunk_id) if QUOTE_DIRECT and direct and direct.kind == "passage" else None
-        built = promptmod.build(question, res.passages, chat.render, chat.count,
-                                budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
-                                           settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
-                                system=promptmod.system_for(getattr(chat, "family", None)), lead=lead, quote=quote)
+        built = prompt_for(question, res.passages, chat, settings, lead, direct)
         temperature, penalty = promptmod.decoding_for(getattr(chat, "family", None), settings)
         tokens = chat.stream(built.text, settings.max_answer_tokens, temperature, cancel,
                              stop=promptmod.STOP, repeat_penalty=penalty)
