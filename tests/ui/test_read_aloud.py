@@ -183,3 +183,58 @@ def test_a_daemon_that_never_answers_does_not_freeze_the_window(qtbot, tmp_path,
         assert "does not answer" in told[0] and not sp.available()
     finally:
         mute.close()
+
+
+def _start_speaking(qtbot, tmp_path, monkeypatch, client):
+    """A speaker that is speaking LONG through a daemon started for the block; yields (speaker, told)."""
+    from tests import speechd
+
+    with speechd.speech_dispatcher(tmp_path / "speechd", client) as address:
+        for k, v in address.items():
+            monkeypatch.setenv(k, v)
+        sp = _speaker()
+        told = []
+        sp.unavailable.connect(told.append)
+        with qtbot.waitSignal(sp.started, timeout=20_000):
+            sp.say(LONG)
+        qtbot.wait(500)
+    (tmp_path / "speechd" / "run" / "speechd.sock").unlink(missing_ok=True)
+    return sp, told
+
+
+def test_a_restarted_daemon_is_reconnected_not_crashed_on(qtbot, tmp_path, monkeypatch):
+    """speech-dispatcher killed mid-sentence and started again (a crash, a package upgrade): the old
+    connection is dead, and setting a rate or voice on it crashes the process inside libspeechd.
+    The next sentence goes through a new engine on the new daemon, and nothing is reported."""
+    from tests import pulse, speechd
+
+    require_tools(*pulse.TOOLS, *speechd.TOOLS)
+    with pulse.virtual_microphone(tmp_path / "pulse") as client:
+        sp, told = _start_speaking(qtbot, tmp_path, monkeypatch, client)
+        assert sp.speaking  # the dead daemon's engine never says it stopped
+        with speechd.speech_dispatcher(tmp_path / "speechd", client):
+            finished = []
+            sp.finished.connect(lambda: finished.append(1))
+            with qtbot.waitSignal(sp.started, timeout=30_000):
+                sp.say(SENTENCE)  # crashed the test process before the engine was dropped
+            assert finished == [1]  # the lost sentence ended for listeners
+            with qtbot.waitSignal(sp.finished, timeout=60_000):
+                pass
+    assert told == [] and sp.available()
+
+
+def test_a_daemon_gone_for_good_is_said_once(qtbot, tmp_path, monkeypatch):
+    """speech-dispatcher killed mid-sentence and not back: no crash, `finished` for the lost
+    sentence, one message, and later sentences are quiet."""
+    from tests import pulse, speechd
+
+    require_tools(*pulse.TOOLS, *speechd.TOOLS)
+    with pulse.virtual_microphone(tmp_path / "pulse") as client:
+        sp, told = _start_speaking(qtbot, tmp_path, monkeypatch, client)
+        with qtbot.waitSignal(sp.finished, timeout=5_000):
+            sp.say(SENTENCE)
+        qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+        sp.say(SENTENCE)
+        qtbot.wait(300)
+    assert len(told) == 1 and "not running" in told[0], told
+    assert not sp.speaking and not sp.available()

@@ -48,6 +48,37 @@ def platform_engine(engines: list[str]) -> str | None:
 PROBE_TIMEOUT_S = 8.0
 
 
+def speechd_socket() -> Path | None:
+    """Where libspeechd connects: SPEECHD_ADDRESS's unix socket, else the user's runtime folder.
+    None for an inet_socket address or one without a path."""
+    address = os.environ.get("SPEECHD_ADDRESS", "")
+    if address:
+        if not address.startswith("unix_socket") or ":" not in address:
+            return None
+        return Path(address.split(":", 1)[1])
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    base = Path(runtime) if runtime else Path.home() / ".cache"
+    return base / "speech-dispatcher" / "speechd.sock"
+
+
+def speechd_daemon() -> tuple[int, int] | None:
+    """Which speech-dispatcher serves the socket now: its socket file's (inode, mtime), which a
+    restarted daemon changes, or None when nothing listens there (no file, or a file left by a
+    killed daemon that refuses connections). A connect only: no SSIP, so it cannot hang on a
+    wedged daemon for longer than the short timeout."""
+    path = speechd_socket()
+    if path is None:
+        return (0, 0)  # inet_socket: not watched
+    try:
+        st = path.stat()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(0.5)
+            sock.connect(str(path))
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
 def speechd_problem(timeout: float = PROBE_TIMEOUT_S) -> str | None:
     """Ask speech-dispatcher for its voices over its socket (SSIP), with a timeout; None when it
     answers, else why not. Qt's speechd engine makes the same request in its constructor through
@@ -56,12 +87,7 @@ def speechd_problem(timeout: float = PROBE_TIMEOUT_S) -> str | None:
     address = os.environ.get("SPEECHD_ADDRESS", "")
     if address and not address.startswith("unix_socket"):
         return None  # inet_socket: not probed (not used on the devices)
-    if address:
-        path = Path(address.split(":", 1)[1]) if ":" in address else None
-    else:
-        runtime = os.environ.get("XDG_RUNTIME_DIR")
-        base = Path(runtime) if runtime else Path.home() / ".cache"
-        path = base / "speech-dispatcher" / "speechd.sock"
+    path = speechd_socket()
     if path is None:
         return "no socket in SPEECHD_ADDRESS"
     if not path.exists() and not address and shutil.which("speech-dispatcher"):
@@ -131,6 +157,7 @@ class Speaker(QObject):
         self._want_voices = False  # `list_voices` asked while the probe runs
         self._default_voice = None  # the engine's own voice, for "the default" after another was used
         self._listed: dict = {}  # voice name -> QVoice, from `list_voices` (voices of other locales too)
+        self._daemon: tuple[int, int] | None = None  # the speech-dispatcher the engine talks to (speechd_daemon)
 
     # -- the engine ----------------------------------------------------------------------------
 
@@ -158,6 +185,7 @@ class Speaker(QObject):
             return None
         # To a slot without arguments: the slot reads the state (see recorder.py on PySide6's enums).
         tts.stateChanged.connect(self._state_changed)
+        self._daemon = speechd_daemon() if tts.engine() == "speechd" else None
         _app_language_if_none(tts)
         self._default_voice = tts.voice()
         self._tts = tts
@@ -203,6 +231,7 @@ class Speaker(QObject):
         text = " ".join(text.split())
         if not text:
             return
+        self._drop_if_daemon_gone()
         if self._needs_probe():
             self._pending = (text, override)
             self._start_probe()
@@ -216,6 +245,7 @@ class Speaker(QObject):
     def list_voices(self) -> None:
         """Ask for the engine's voices: `voices_listed` answers, at once or once speech-dispatcher
         has been probed off the GUI thread (as for the first `say`)."""
+        self._drop_if_daemon_gone()
         if self._needs_probe():
             self._want_voices = True
             self._start_probe()
@@ -239,6 +269,28 @@ class Speaker(QObject):
             said = any(x and x.casefold() in name.casefold() for x in (language, english))
             voices.append((name, "" if said or v.locale().language() == QLocale.Language.C else language))
         self.voices_listed.emit(voices, "" if voices else self.tr("the speech engine offers no voices"))
+
+    def _drop_if_daemon_gone(self) -> None:
+        """Drop the engine when the speech-dispatcher it was made with has gone (crashed, killed,
+        restarted): on such a connection libspeechd crashes the whole process at the next setRate or
+        setVoice (seen: SIGSEGV with Qt 6's speechd plugin), while say() only fails. The next use
+        probes again, which spawns a missing daemon as libspeechd would, and makes a new engine."""
+        if self._tts is None or self._daemon is None or speechd_daemon() == self._daemon:
+            return
+        log.warning("speech-dispatcher went away: read aloud reconnects")
+        self._drop_engine()
+        self._probe = "todo"
+
+    def _drop_engine(self) -> None:
+        tts, self._tts = self._tts, None
+        tts.stateChanged.disconnect(self._state_changed)
+        tts.deleteLater()  # safe on a dead connection, unlike setRate/setVoice
+        self._daemon = None
+        self._default_voice = None
+        self._listed = {}  # QVoice objects of the old engine
+        if self.speaking:  # the old engine never said it stopped
+            self.speaking = False
+            self.finished.emit()
 
     def _start_probe(self) -> None:
         """Ask speech-dispatcher whether it answers, off the GUI thread: the daemon may need
@@ -310,11 +362,12 @@ class Speaker(QObject):
             tts.stop()
             self._speak(tts, *pending)
 
-    def _tell(self, asked: bool = False) -> None:
-        """Log why read aloud is unavailable and send `unavailable`, each once per reason. The signal
-        (the window's toast) waits until read aloud is on, or `asked` ("Test voice"): with it off,
-        Settings listing the voices must not show it, as the voice list says why itself."""
-        problem = self._problem
+    def _tell(self, asked: bool = False, problem: str | None = None) -> None:
+        """Log why read aloud is unavailable (`problem`, else the lasting one) and send `unavailable`,
+        each once per reason. The signal (the window's toast) waits until read aloud is on, or `asked`
+        ("Test voice"): with it off, Settings listing the voices must not show it, as the voice list
+        says why itself."""
+        problem = problem or self._problem
         if not problem:
             return
         if problem not in self._logged:
@@ -337,10 +390,12 @@ class Speaker(QObject):
             self.speaking = False
             self.finished.emit()
         if st == QTextToSpeech.State.Error:
-            self._problem = self.tr("Read aloud stopped: {0}").format(self._tts.errorString())
-            self._tts.deleteLater()
-            self._tts = None
-            self._tell()
+            # Said once; not a lasting problem: the next `say` makes a new engine (after a new probe
+            # for speech-dispatcher), so one failed sentence does not end read aloud until a restart.
+            problem = self.tr("Read aloud stopped: {0}").format(self._tts.errorString() or self._tts.engine())
+            self._drop_engine()
+            self._probe = "todo"
+            self._tell(problem=problem)
 
 
 def _app_language_if_none(tts) -> None:
