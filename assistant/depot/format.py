@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import AssistantError
@@ -28,11 +29,27 @@ HEALTH_DB = "fa_health"  # one document per device, pushed by the device with ev
 
 KINDS = ("manual", "model", "rollout", "job")
 KEY_PREFIX = "ed25519:"
+# How both sides write a time into a document (created, touched, withdrawn_at, a device's health and
+# rollback records): UTC, whole seconds, "Z". gc compares them, so there is one format.
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 UNSIGNED_FIELDS = ("_rev", "_attachments", "_revisions", "_deleted", "_conflicts", "signature")
 
 
 class DepotSignatureError(AssistantError):
     """A depot document is unsigned, signed by another key, or changed after it was signed."""
+
+
+def now() -> str:
+    """Now as a document's time field (TIME_FORMAT)."""
+    return datetime.now(UTC).strftime(TIME_FORMAT)
+
+
+def parse_time(text) -> datetime | None:
+    """A document's time field as an aware datetime; None if it is missing or not in TIME_FORMAT."""
+    try:
+        return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
 
 
 def doc_id(kind: str, name: str, revision: str | None = None) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from . import format as fmt
 from .format import BLOBS_DB, CONTENT_DB
 from .server import Depot
 
@@ -30,11 +31,9 @@ def _age_s(doc: dict, now: datetime) -> float | None:
     """Seconds since the blob's last write (None: no date, written before blobs carried one: old)."""
     ages = []
     for name in ("touched", "created"):
-        try:
-            t = datetime.strptime(doc.get(name), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        except (TypeError, ValueError):
-            continue
-        ages.append((now - t).total_seconds())
+        t = fmt.parse_time(doc.get(name))
+        if t is not None:
+            ages.append((now - t).total_seconds())
     return min(ages, default=None)
 
 

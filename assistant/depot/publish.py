@@ -13,7 +13,6 @@ from __future__ import annotations
 import mimetypes
 import re
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,6 @@ from . import format as fmt
 from .format import BLOBS_DB, CONTENT_DB, HEALTH_DB, DepotSignatureError, doc_id
 from .keys import DepotError, SigningKey
 from .server import Depot, blob_complete, file_digests, part_digests
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _signed(body: dict[str, Any], key: SigningKey) -> dict[str, Any]:
@@ -101,7 +96,7 @@ def publish_manual(depot: Depot, key: SigningKey, path: Path, revision: str, nam
     doc = _signed({
         "_id": did, "kind": "manual", "name": name, "revision": revision, "title": title or path.stem,
         "filename": path.name, "sha256": sha256, "size": size, "equipment": sorted(set(equipment)),
-        "groups": sorted(set(groups)), "created": now_iso(), "withdrawn": False,
+        "groups": sorted(set(groups)), "created": fmt.now(), "withdrawn": False,
     }, key)
     rev = depot.put(CONTENT_DB, doc)
     depot.put_attachment(CONTENT_DB, did, rev, path, md5, size, ctype)
@@ -130,7 +125,7 @@ def publish_model(depot: Depot, key: SigningKey, path: Path, version: str, name:
     doc = _signed({
         "_id": did, "kind": "model", "name": name, "revision": version, "filename": path.name,
         "sha256": sha256, "size": size, "role": role, "min_ram_gb": min_ram_gb, "groups": sorted(set(groups)),
-        "created": now_iso(), "withdrawn": False, "blob": bid,
+        "created": fmt.now(), "withdrawn": False, "blob": bid,
         "architecture": meta.get("general.architecture"), "quantization": quantization(meta),
     }, key)
     depot.put(CONTENT_DB, doc)
@@ -156,7 +151,7 @@ def upload_blob(depot: Depot, path: Path, sha256: str, md5: str, size: int, part
     blob = depot.get(BLOBS_DB, bid)
     if blob is not None and depot._attachment_matches(blob, "file", md5, size):
         return {"parts": 1, "parts_uploaded": 0}  # held whole (also a blob published before parts existed)
-    base = {"_id": bid, "sha256": sha256, "size": size, "filename": path.name, "created": now_iso()}
+    base = {"_id": bid, "sha256": sha256, "size": size, "filename": path.name, "created": fmt.now()}
     if size <= part_size:
         if blob is not None and blob.get("parts"):
             # Begun as parts (a smaller --part-mb) and not finished: its list of parts would still
@@ -195,7 +190,7 @@ def _touch(depot: Depot, bid: str) -> str:
     doc = depot.get(BLOBS_DB, bid)
     if doc is None:
         raise DepotError(f"{bid} disappeared from the depot server during the upload")
-    return depot.put(BLOBS_DB, {**doc, "touched": now_iso()})
+    return depot.put(BLOBS_DB, {**doc, "touched": fmt.now()})
 
 
 def _ours(doc: dict, key: SigningKey) -> None:
@@ -216,7 +211,7 @@ def withdraw(depot: Depot, key: SigningKey, target: str) -> dict:
     _ours(doc, key)
     if doc.get("withdrawn") is True:
         return _result(doc, "unchanged")
-    changed = _signed({**doc, "withdrawn": True, "withdrawn_at": now_iso()}, key)
+    changed = _signed({**doc, "withdrawn": True, "withdrawn_at": fmt.now()}, key)
     depot.put(CONTENT_DB, changed)
     return _result(depot.get(CONTENT_DB, target) or changed, "withdrawn")
 
@@ -251,7 +246,7 @@ def rollout(depot: Depot, key: SigningKey, model: str, groups: list[str] = (), p
         if same and not existing.get("withdrawn"):
             return _result(existing, "unchanged", model=model_id)
         body["_rev"] = existing["_rev"]
-    doc = _signed({**body, "created": now_iso(), "withdrawn": False}, key)
+    doc = _signed({**body, "created": fmt.now(), "withdrawn": False}, key)
     depot.put(CONTENT_DB, doc)
     return _result(depot.get(CONTENT_DB, rid) or doc, "updated" if existing else "published", model=model_id,
                    groups=body.get("groups"), percent=body.get("percent"))
@@ -268,7 +263,7 @@ def add_job(depot: Depot, key: SigningKey, asset: str, serial: str, site: str | 
     if depot.get(CONTENT_DB, jid) is not None:
         raise DepotError(f"{jid} exists already")
     body: dict[str, Any] = {"_id": jid, "kind": "job", "asset": asset.strip(), "serial": serial.strip(),
-                            "site": site, "work_order": work_order, "created": now_iso(), "withdrawn": False}
+                            "site": site, "work_order": work_order, "created": fmt.now(), "withdrawn": False}
     if device:
         body["device"] = device
     if groups:

@@ -63,7 +63,7 @@ def document(db, settings, account: str | None = None) -> dict:
         "type": "health",
         "device": me,
         "account": account,
-        "updated": local.now_utc(),
+        "updated": fmt.now(),
         "app_version": __version__,
         "model": _model(db, settings),
         "rolled_back": _rolled_back(db),

@@ -4,17 +4,11 @@ sides read and write them: fleet-device's pull stores what it fetched, jobs and 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from .. import db as dbmod
 from ..depot import format as fmt
 from ..notes.state import device_id  # noqa: F401 - the one device id, as fleet code names it
-
-
-def now_utc() -> str:
-    """Now as the depot's documents and this device's reports write a time: UTC, whole seconds, "Z"."""
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def store_verified(db, doc: dict[str, Any], public_key) -> None:

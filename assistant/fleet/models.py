@@ -29,7 +29,7 @@ from ..depot import format as fmt
 from ..errors import AssistantError, Cancelled
 from ..notes import state
 from ..sync.couch import CouchClient
-from . import download, local
+from . import download
 from .progress import Progress, bytes_hook, emit
 from .settings import DepotTarget, rollout_applies
 
@@ -125,7 +125,7 @@ def apply(db, settings, tgt: DepotTarget, device: str, cancel: threading.Event |
             previous = _current_default(settings)
             out.update(rolled_back=model_id, reason=reason, kept=previous)
             rollback = {"id": model_id, "name": str(doc.get("name")), "revision": str(doc.get("revision")),
-                        "reason": reason, "kept": previous, "at": local.now_utc()}
+                        "reason": reason, "kept": previous, "at": fmt.now()}
             with dbmod.transaction(db):
                 state.write(db, ROLLBACK_KEY, json.dumps(rollback))
             log.warning("model %s rolled back (%s); keeping %s", model_id, reason, previous)

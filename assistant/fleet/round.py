@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import db as dbmod
+from ..depot import format as fmt
 from ..errors import AssistantError, Cancelled
 from ..notes import state
 from ..sync.couch import CouchClient, RetryLater, ServerUnreachable
 from . import manuals, pull
-from .local import device_id, now_utc
+from .local import device_id
 from .progress import Progress, emit
 from .settings import DepotNotConfigured, target
 
@@ -80,7 +81,7 @@ def run(db, settings, embedder: Callable[[], object], cancel: threading.Event | 
         with CouchClient(tgt.config, cancel=cancel) as client:
             emit(progress, "checking")
             report.pulled = pull.DepotPuller(db, client, tgt, device, page=page, cancel=cancel).run()
-            report.checked_at = now_utc()
+            report.checked_at = fmt.now()
             with dbmod.transaction(db):
                 state.write(db, LAST_SEEN_KEY, report.checked_at)
             report.manuals = manuals.apply(db, _Lazy(embedder), client, cancel, progress=progress)
