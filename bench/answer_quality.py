@@ -70,20 +70,61 @@ _BACKTICK = re.compile(r"`([^`\n]{2,80})`")
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 
 
+# A menu path, the named setting of the E-Manual answers ("Settings > General > Accessibility >
+# Grayscale", "tap  Connections > Mobile hotspot"): 2+ items of up to 6 words joined by ">". An item
+# starts with a capital or digit, so "From Settings, tap" before the first item is not part of it.
+_ITEM = r"[A-Z0-9][\w'’+&/-]*(?:[ \t]+[\w'’+&/-]+){0,5}"
+_MENU_PATH = re.compile(rf"{_ITEM}(?:[ \t]*>[ \t]*{_ITEM})+")
+# Between two items of a path in an answer: the arrow the model chose, or words such as "tap".
+_PATH_GAP = r"(?:\W|\b(?:tap|then|select|go to|open|choose|and)\b){1,12}?"
+
+
+# Where an item ends and the sentence goes on ("Tap My page > AODs to see downloaded AODs"), and the
+# verbs before a path's first item.
+_ITEM_END = re.compile(r"\s+\b(?:to|for|from|if|when|that|which|with|on|in|by|so|then|tap|is|are|can|you)\b.*$", re.I)
+_LEAD = re.compile(r"^(?:(?:then|and)\s+)?(?:tap|open|select|go to|from|choose)\s+", re.I)
+
+
+def _menu_paths(text: str) -> list[tuple[str, ...]]:
+    # "External Device Manager>(Game Mode Settings)>Game Mode", "the clock ( Settings>General>Time)":
+    # brackets around an item are dropped, other brackets end a path.
+    text = re.sub(r"\s*\)\s*>", ">", re.sub(r">\s*\(\s*", ">", text))
+    text = re.sub(r"[()]", "\n", text)
+    paths = []
+    for m in _MENU_PATH.finditer(text):
+        parts = m.group(0).split(">")
+        parts[0] = _LEAD.sub("", parts[0].strip())
+        parts[-1] = _ITEM_END.sub("", parts[-1].strip())
+        items = tuple(" ".join(x.split()).lower() for x in parts)
+        if all(items):
+            paths.append(items)
+    return paths
+
+
 def reference_facts(answer_md: str) -> set[str]:
-    """Keys of the reference's facts: values and codes, commands and setting names."""
+    """Keys of the reference's facts: values and codes, commands, and setting names (a menu path's
+    items in order count as one fact: "path:settings>general>grayscale")."""
     text = normalise_md(answer_md)
     out = {f.key for f in values.facts(text)}
     out |= {"cmd:" + " ".join(m.split()).lower() for m in _BACKTICK.findall(answer_md)}
     out |= {"cmd:" + m for m in _SNAKE.findall(answer_md)}
+    out |= {"path:" + ">".join(p) for p in _menu_paths(text)}
     return out
+
+
+def _has_path(flat: str, key: str) -> bool:
+    """The path's items in order, each as whole words, with only arrows, punctuation or a few
+    linking words between them ("Settings → General, then tap Accessibility")."""
+    items = key[5:].split(">")
+    return re.search(r"\b" + _PATH_GAP.join(re.escape(x) for x in items) + r"\b", flat) is not None
 
 
 def facts_found(answer: str, keys: set[str]) -> int:
     """How many of the reference's fact `keys` the answer holds (its values read once)."""
     own = {f.key for f in values.facts(answer)}
     flat = " ".join(answer.split()).lower()
-    return sum((k[4:] in flat) if k.startswith("cmd:") else (k in own) for k in keys)
+    return sum(_has_path(flat, k) if k.startswith("path:") else (k[4:] in flat) if k.startswith("cmd:")
+               else (k in own) for k in keys)
 
 
 def f1(answer: str, ref: str) -> float:
