@@ -16,6 +16,9 @@ SYSTEM = (
     "Copy values, part numbers and codes exactly. Cite the passage number like [1]. If the passages "
     "do not answer the question, reply: Not found in the loaded manuals."
 )
+# Where a family's system text shows a worked example of the direct answer's line (build drops it
+# from a prompt that has no such line).
+EXAMPLE_MARK = "\n\nExample. "
 # Per model family (GGUF general.architecture), chosen on the tuning half of the dev sets
 # (bench/answer_quality.py --half tune --system ...). Families not listed get SYSTEM.
 SYSTEMS: dict[str, str] = {
@@ -32,8 +35,8 @@ SYSTEMS: dict[str, str] = {
         "exactly as written, and cite the passage numbers like [1]. A line \"The manual says [n]:\" is the "
         "manual's own answer from passage [n]: start from it and keep its words. When the passages answer "
         "only part of the question, give that part. Reply 'Not found in the loaded manuals.' only when the "
-        "passages are about something else.\n\n"
-        "Example. Question: What torque for the pump mounting bolts? The manual says [2]: Tighten the M12 "
+        "passages are about something else."
+        + EXAMPLE_MARK + "Question: What torque for the pump mounting bolts? The manual says [2]: Tighten the M12 "
         "mounting bolts to 68 Nm, then set `torque_check: on`. Answer: Tighten the M12 mounting bolts to "
         "68 Nm, then set `torque_check: on` [2]."
     ),
@@ -123,6 +126,10 @@ def build(
     """
     question = plain(question.strip())
     quote_text = plain(quote[0]) if quote else ""
+    if not quote:
+        # The example shows what to do with a "The manual says" line; with none, the 0.5B answered
+        # the example's own question ("Tighten the M12 mounting bolts to 68 Nm ...") instead.
+        system = system.split(EXAMPLE_MARK)[0]
 
     def user_text(blocks: list[str]) -> str:
         return f"Question: {question}\n\n" + "\n\n".join(blocks) + f"\n\nAnswer the question: {question}"

@@ -306,6 +306,29 @@ def test_the_prompt_gives_the_direct_answer_s_line_before_the_passages(session):
     assert "The manual says" not in plain.text and plain.tokens < both.tokens
 
 
+def test_the_worked_example_comes_only_with_a_line_to_work_from(session):
+    """The qwen2 system text shows what to do with a "The manual says" line on a made-up manual;
+    with no such line the 0.5B answered the example's question (its 68 Nm) instead of the
+    technician's, so a prompt without a line has no example."""
+    from assistant.rag import prompt as promptmod
+    from assistant.rag.search import Passage
+
+    chat = session.chat()
+    line = "Replace the intake filter every 500 operating hours."
+    passages = [Passage(3, "HX-400", "/hx.md", 5, "Filters", f"Check the seals. {line}", 0.9)]
+    system = promptmod.system_for("qwen2")
+    assert promptmod.EXAMPLE_MARK in system and "68 Nm" in system
+
+    def build(quote):
+        return promptmod.build("How often does the intake filter get changed?", passages, chat.render,
+                               chat.count, 2000, system=system, quote=quote).text
+
+    with_line, without = build((line, 3)), build(None)
+    assert "68 Nm" in with_line and f"The manual says [1]: {line}" in with_line
+    assert "68 Nm" not in without and "Example." not in without
+    assert system.split(promptmod.EXAMPLE_MARK)[0] in without  # the instructions stay
+
+
 def test_ask_hands_the_model_the_direct_answer_first(library, monkeypatch):
     """Through the app's ask(): the prompt the real model reads starts its context with the line
     shown as the direct answer, numbered as the passage it came from."""
