@@ -119,13 +119,22 @@ class ChatModel:
     def stream(
         self, prompt: str | list[int], max_tokens: int = 256, temperature: float = 0.1,
         cancel: threading.Event | None = None, stop: list[str] | None = None, repeat_penalty: float = 1.1,
+        lookup: bool | None = None,
     ) -> Iterator[Token]:
-        """Yield generated text pieces as they decode.
+        """Yield generated text pieces as they decode, one per token.
 
+        `lookup`: greedy decoding with drafts from the prompt (assistant/lookup_decode.py) when the
+        decoding is greedy without a repeat penalty (the same text, fewer model calls); None: the
+        app's choice, PROMPT_LOOKUP.
         Raises:
             Cancelled: `cancel` was set; generation stops at the next token.
         """
         tokens = self.tokenize(prompt) if isinstance(prompt, str) else prompt
+        if lookup is None:
+            lookup = PROMPT_LOOKUP
+        if lookup and temperature == 0 and repeat_penalty == 1.0:
+            yield from self._stream_lookup(tokens, max_tokens, cancel, stop or [])
+            return
         gen = self._llm.create_completion(
             tokens, max_tokens=max_tokens, temperature=temperature, top_k=40, top_p=0.95,
             repeat_penalty=repeat_penalty, stream=True, stop=stop or [],
@@ -140,6 +149,46 @@ class ChatModel:
         finally:
             gen.close()  # stops llama.cpp between tokens and releases the context
 
+
+    def _stream_lookup(self, tokens: list[int], max_tokens: int, cancel, stop: list[str]) -> Iterator[Token]:
+        """`stream` through lookup_decode.greedy: the same parts as create_completion's stream (a
+        character split across tokens comes whole with its last token; text that may begin a stop
+        string is held back until it does not, and the answer ends before a stop string)."""
+        from . import lookup_decode
+
+        gen = lookup_decode.greedy(self._llm, list(tokens), max_tokens)
+        raw = b""  # bytes of an incomplete UTF-8 character
+        held = ""  # text that could be the start of a stop string
+        try:
+            for t in gen:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("generation stopped")
+                raw += self._llm.detokenize([t])
+                try:
+                    held += raw.decode("utf-8")
+                    raw = b""
+                except UnicodeDecodeError:
+                    if len(raw) < 4:  # the rest of the character comes with the next token
+                        yield Token("", time.perf_counter())
+                        continue
+                    held += raw.decode("utf-8", errors="replace")
+                    raw = b""
+                cut = min((held.find(s) for s in stop if s in held), default=-1)
+                if cut >= 0:
+                    yield Token(held[:cut], time.perf_counter())
+                    return
+                keep = max((n for s in stop for n in range(len(s) - 1, 0, -1) if held.endswith(s[:n])), default=0)
+                out, held = (held[:-keep], held[-keep:]) if keep else (held, "")
+                yield Token(out, time.perf_counter())
+            if held or raw:
+                yield Token(held + raw.decode("utf-8", errors="replace"), time.perf_counter())
+        finally:
+            gen.close()
+
+
+# Prompt-lookup decoding for greedy answers (the qwen2 family's decoding: rag.prompt.DECODING), chosen
+# on bench/decode_speed.py: bench/README.md "Prompt lookup in the app".
+PROMPT_LOOKUP = True
 
 _cache: dict[tuple[str, int, int | None], ChatModel] = {}
 _cache_lock = threading.Lock()

@@ -12,6 +12,11 @@ what prompt lookup bets on). Configurations, run interleaved `--reps` times each
 - batch-all: the same, with n_threads_batch = every core (prompt processing is one big batch)
 - lookup-N: plain + LlamaPromptLookupDecoding(num_pred_tokens=N), N in 4, 10 (with logits_all,
   which llama-cpp-python needs for it: see the comment in the code)
+- app: the app's ChatModel.stream with its own prompt lookup off (plain greedy create_completion)
+- app-lookup-N: the app's ChatModel.stream with assistant/lookup_decode.py drafting up to N tokens
+
+The prompt carries the direct answer's line first, as `ask` gives it (direct.find over the same
+passages). `--configs` picks configurations (default: all).
 
 Printed per configuration: first token (ms, median), decode tokens/s (median), and each against
 plain as a ratio. Seconds depend on what else the machine runs; the ratios are the result.
@@ -28,7 +33,8 @@ from pathlib import Path
 
 from _common import DEFAULT_DEVDATA, banner, median, table
 
-from assistant import llm, models
+from assistant import llm, lookup_decode, models
+from assistant.rag import direct as directmod
 from assistant.rag import prompt as promptmod
 from assistant.rag.search import Passage
 
@@ -56,12 +62,28 @@ def run_once(llama, tokens: list[int], max_tokens: int) -> tuple[float, float, s
     return (first - t0) * 1000, decode, "".join(pieces)
 
 
+def run_app(chat, tokens: list[int], max_tokens: int, draft: int) -> tuple[float, float, str]:
+    """One answer through ChatModel.stream from an empty cache (as `run_once` after reset)."""
+    chat._llm.reset()
+    old, lookup_decode.DRAFT_TOKENS = lookup_decode.DRAFT_TOKENS, draft
+    try:
+        t0 = time.perf_counter()
+        parts = list(chat.stream(tokens, max_tokens, 0.0, repeat_penalty=1.0, lookup=draft > 0))
+    finally:
+        lookup_decode.DRAFT_TOKENS = old
+    first, last = parts[0].t, parts[-1].t
+    decode = (len(parts) - 1) / (last - first) if len(parts) > 1 and last > first else 0.0
+    return (first - t0) * 1000, decode, "".join(p.text for p in parts)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("devdata", nargs="?", type=Path, default=DEFAULT_DEVDATA)
     ap.add_argument("--model", type=Path, help="chat GGUF (default: the app's default chat model)")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--tokens", type=int, default=160)
+    ap.add_argument("--configs", help="comma-separated: plain,batch-all,lookup-4,lookup-10,app,app-lookup-4,"
+                                      "app-lookup-8,app-lookup-16 (default: all)")
     args = ap.parse_args()
     from llama_cpp import Llama
     from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
@@ -72,12 +94,18 @@ def main() -> int:
     banner(f"decode speed: {path.name}, {threads} decode thread(s), {cores} cores")
     chat = llm.ChatModel(path)
     question = "Where is my serial port, and why does it change after a restart?"
-    built = promptmod.build(question, passages(args.devdata.resolve()), chat.render, chat.count,
-                            budget=min(1000, chat.n_ctx - args.tokens - 64))  # room for draft tokens
+    found = passages(args.devdata.resolve())
+    from _common import load_embedder
+
+    direct = directmod.find(question, found, load_embedder())
+    built = promptmod.build(question, found, chat.render, chat.count,
+                            budget=min(1000, chat.n_ctx - args.tokens - 64),  # room for draft tokens
+                            system=promptmod.system_for(chat.family),
+                            quote=(direct.text, direct.chunk_id) if direct else None)
     tokens = chat.tokenize(built.text)
     n_ctx = chat.n_ctx
-    del chat
-    print(f"   prompt: {len(tokens)} tokens, {len(built.passages)} passages")
+    print(f"   prompt: {len(tokens)} tokens, {len(built.passages)} passages, the direct answer's line first: "
+          f"{direct.text[:60] + '...' if direct else 'none'}")
     configs = {
         "plain": dict(n_threads=threads, n_threads_batch=threads),
         "batch-all": dict(n_threads=threads, n_threads_batch=cores),
@@ -89,13 +117,20 @@ def main() -> int:
         "lookup-10": dict(n_threads=threads, n_threads_batch=threads, logits_all=True,
                           draft_model=LlamaPromptLookupDecoding(num_pred_tokens=10)),
     }
+    app = {"app": 0, "app-lookup-4": 4, "app-lookup-8": 8, "app-lookup-16": 16}
+    wanted = args.configs.split(",") if args.configs else [*configs, *app]
+    if "plain" not in wanted:
+        wanted.insert(0, "plain")  # the ratios' base
     loaded = {name: Llama(model_path=str(path), n_ctx=n_ctx, n_batch=512, verbose=False, **kw)
-              for name, kw in configs.items()}
-    got: dict[str, list[tuple[float, float, str]]] = {name: [] for name in configs}
+              for name, kw in configs.items() if name in wanted}
+    got: dict[str, list[tuple[float, float, str]]] = {name: [] for name in wanted}
     for _ in range(args.reps):
-        for name, llama in loaded.items():
-            llama.reset()
-            got[name].append(run_once(llama, tokens, args.tokens))
+        for name in wanted:
+            if name in app:
+                got[name].append(run_app(chat, tokens, args.tokens, app[name]))
+            else:
+                loaded[name].reset()
+                got[name].append(run_once(loaded[name], tokens, args.tokens))
     base_ttft = median([g[0] for g in got["plain"]])
     base_dec = median([g[1] for g in got["plain"]])
     rows = []

@@ -1,0 +1,111 @@
+"""Greedy decoding with drafts looked up in the prompt (prompt-lookup decoding), on llama-cpp-python.
+
+An answer from the manual copies the manual: after "set the", the passages' own next words are a
+good guess for the model's. Each step takes the tokens that followed the latest earlier occurrence
+of the answer's last few tokens (in the prompt or the answer so far) as a draft, and the model
+reads the step's token and the draft in one batch: every draft token it would have chosen itself
+is accepted at once, and the first it would not is replaced by its own choice. The text is the
+model's greedy text (argmax at every position, as llama.cpp's greedy sampler picks); only the
+number of model calls changes. A step without a draft is an ordinary one-token decode.
+
+llama-cpp-python's own LlamaPromptLookupDecoding needs `logits_all`, which computes the vocabulary's
+logits for every prompt token too (slower prompts, n_ctx x vocab floats of memory: see
+bench/README.md "Prompt lookup"); here logits are asked for only on the verified batch.
+
+It works on the Llama object's context directly and keeps its bookkeeping (`n_tokens`,
+`input_ids`) as Llama.generate does, so the next create_completion or lookup call still reuses the
+cached prompt prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+# Chosen with bench/decode_speed.py (bench/README.md "Prompt lookup in the app").
+DRAFT_TOKENS = 8  # the most tokens one step drafts
+NGRAM_MAX = 3  # the longest answer tail looked up
+NGRAM_MIN = 2  # a single token recurs too often to predict what follows it
+
+
+def find_draft(seq: list[int], k: int, n_max: int = NGRAM_MAX, n_min: int = NGRAM_MIN) -> list[int]:
+    """Up to `k` tokens that followed the latest earlier occurrence of the last n tokens of `seq`
+    (the longest n from n_max down to n_min that occurs); [] when none does."""
+    if k <= 0:
+        return []
+    arr = np.asarray(seq, dtype=np.int64)
+    size = len(arr)
+    for n in range(n_max, n_min - 1, -1):
+        if size <= n:
+            continue
+        tail = arr[-n:]
+        # Windows starting at 0 .. size-n-1 (not the tail itself); all n positions must match.
+        hits = np.ones(size - n, dtype=bool)
+        for j in range(n):
+            hits &= arr[j:size - n + j] == tail[j]
+        found = np.flatnonzero(hits)
+        if found.size:
+            start = int(found[-1]) + n
+            return arr[start:start + k].tolist()
+    return []
+
+
+def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int = DRAFT_TOKENS) -> Iterator[int]:
+    """The model's greedy tokens after `prompt` (end-of-generation not included), with drafts.
+
+    `llm` is a llama_cpp.Llama. Closing the generator early leaves the context consistent.
+    """
+    import llama_cpp
+
+    ctx, vocab, n_vocab = llm._ctx, llm._model.vocab, llm.n_vocab()
+    n_ctx = llm.n_ctx()
+    cached = llm.input_ids[: llm.n_tokens].tolist()
+    prefix = 0
+    for a, b in zip(cached, prompt, strict=False):
+        if a != b:
+            break
+        prefix += 1
+    prefix = min(prefix, len(prompt) - 1)  # at least one token is read, for its logits
+    if prefix > 0 and ctx.kv_cache_seq_rm(-1, prefix, -1):
+        llm.n_tokens = prefix
+    else:
+        llm.reset()
+    llm._requires_eval = True  # the logits this leaves behind are not the prompt's: never "fully cached"
+    llm.eval(prompt[llm.n_tokens:])
+    tok = int(np.argmax(np.ctypeslib.as_array(ctx.get_logits_ith(-1), shape=(n_vocab,))))
+    seq = list(prompt)
+    produced = 0
+    while True:
+        if llama_cpp.llama_vocab_is_eog(vocab, tok):
+            return
+        yield tok
+        produced += 1
+        seq.append(tok)
+        if produced >= max_tokens:
+            return
+        n_past = llm.n_tokens
+        room = min(draft_tokens, max_tokens - produced, n_ctx - n_past - 1, llm.n_batch - 1)
+        draft = find_draft(seq, room)
+        batch = [tok] + draft
+        llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
+        ctx.decode(llm._batch)
+        llm.input_ids[n_past:n_past + len(batch)] = batch
+        rows = np.ctypeslib.as_array(ctx.get_logits(), shape=(len(batch) * n_vocab,)).reshape(len(batch), n_vocab)
+        picks = rows.argmax(axis=1)  # picks[i]: the model's token after batch[i]
+        accepted = 0
+        while accepted < len(draft) and int(picks[accepted]) == draft[accepted]:
+            accepted += 1
+        # tok and the accepted drafts stay in the cache; the rejected drafts' entries go.
+        llm.n_tokens = n_past + 1 + accepted
+        if accepted < len(draft):
+            ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
+        for t in draft[:accepted]:
+            if llama_cpp.llama_vocab_is_eog(vocab, t):
+                return
+            yield t
+            produced += 1
+            seq.append(t)
+        if produced >= max_tokens:
+            return
+        tok = int(picks[accepted])
