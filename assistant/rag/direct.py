@@ -11,8 +11,12 @@ question's identifiers, values and codes counting double), by its embedding simi
 question when the embedding model is there, and by the rank of its passage; a longer run and a
 unit of few words weigh a little less; when the question asks for a value, a unit that carries
 one may rank higher. A lead-in ("an example is:") is a unit only with what it leads to. The best
-unit above a floor is the direct answer; when the question asks for a fix and that unit only
-states the symptom, the remedy after it (an instruction, or what must be done) is shown with it.
+unit above a floor is the direct answer. What follows or precedes it may be shown with it (`pick`):
+the next one or two pieces up to the one that gives the value or command, when the question asks
+for one and the unit has none ("... the rc protocol needs to be set." + "sudo sh -c ..."); for a
+how-to question whose unit is a later step, the steps before it; when the question asks for a fix
+and the unit only states the symptom, the remedy after it (an instruction, or what must be done).
+A passage that ends on a lead-in goes on into its next chunk when the search retrieved that too.
 """
 
 from __future__ import annotations
@@ -402,7 +406,9 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
 
 
 def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None:
-    """The best candidate above the floor, by the module's weights."""
+    """The best candidate above the floor, by the module's weights, with at most one of: the
+    pieces after it that give the value it lacks, the steps before it, or the remedy after it
+    (in that order of precedence; each was measured on the tuning halves, bench/README.md)."""
     wants_value = bool(_WANTS_VALUE.search(question))
     best: tuple[float, Candidate] | None = None
     for c in cands:
