@@ -11,12 +11,17 @@ question's identifiers, values and codes counting double), by its embedding simi
 question when the embedding model is there, and by the rank of its passage; a longer run and a
 unit of few words weigh a little less; when the question asks for a value, a unit that carries
 one may rank higher. A lead-in ("an example is:") is a unit only with what it leads to. The best
-unit above a floor is the direct answer; when the question asks for a fix and that unit only
-states the symptom, the remedy after it (an instruction, or what must be done) is shown with it.
+unit above a floor is the direct answer. What follows or precedes it may be shown with it (`pick`):
+the next one or two pieces up to the one that gives the value or command, when the question asks
+for one and the unit has none ("... the rc protocol needs to be set." + "sudo sh -c ..."); for a
+how-to question whose unit is a later step, the steps before it; when the question asks for a fix
+and the unit only states the symptom, the remedy after it (an instruction, or what must be done).
+A passage that ends on a lead-in goes on into its next chunk when the search retrieved that too.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -76,8 +81,29 @@ _ADVICE = re.compile(r"\b(must|needs? to|ha(ve|s) to|make sure|ensure)\b", re.IG
 REMEDY_AHEAD = 5
 
 
+# A command, an option, a path or a setting (`key = value`): with a quantity, what a "which
+# command", "what default" or "how do I" question wants and a context sentence lacks.
+_COMMAND = re.compile(r"(?:^\s*[$#>]\s|\bsudo\s|(?:^|\s)--?[A-Za-z][\w-]*|/\w+/\w|\w\s?=\s?\S|`[^`]+`)")
+# The sentence that says what to set often only says that it must be set ("the rc protocol needs
+# to be set."); the command follows, sometimes after a lead-in with no colon ("... can be set and
+# inspected using"). 1 piece ahead missed that case on the tuning half, 3 lost two answers to
+# longer quotes.
+VALUE_AHEAD = 2
+_HOW_TO = re.compile(r"\bhow (do|can|to|should)\b|\bsteps?\b", re.IGNORECASE)
+STEPS_BACK = 2  # the earlier steps of a procedure shown before the step that matched (1 lost one)
+
+
 def _says_what_to_do(text: str) -> bool:
     return bool(_INSTRUCTION.match(text) or _ADVICE.search(text))
+
+
+def _gives_value(text: str) -> bool:
+    """A quantity, a command, an option, a path or a setting; a code (a model name, "STK500")
+    only on a line of code, one that is not a sentence (".option rshunt = 1.0e12")."""
+    if _COMMAND.search(text):
+        return True
+    fs = values.facts(text)
+    return any(f.kind == "quantity" for f in fs) or (bool(fs) and not text.rstrip().endswith((".", "!", "?")))
 
 
 @dataclass
@@ -246,6 +272,38 @@ class Candidate:
     remedy: str | None = None  # the passage's first instruction after this unit, within REMEDY_AHEAD
     length: int = 1  # how many pieces
     n_terms: int = 0  # its content words
+    # Where it sits: its passage's pieces [start:end], and the pieces of the passage's next chunk
+    # when that chunk was retrieved too (a unit may go on across the cut, see `pick`).
+    ps: list[Piece] | None = None
+    start: int = 0
+    end: int = 0
+    next_ps: list[Piece] | None = None
+
+
+def _value_after(c: Candidate) -> list[str]:
+    """The pieces after the unit up to the first that holds a value or a command (`_gives_value`),
+    within VALUE_AHEAD: in the unit's block, or at the start of its passage's next chunk when the
+    unit ends the passage. [] when none does."""
+    ps = c.ps or []
+    ahead = list(itertools.takewhile(lambda x: x.block == ps[c.start].block, ps[c.end:c.end + VALUE_AHEAD]))
+    if c.end == len(ps) and c.next_ps:
+        ahead = c.next_ps[:VALUE_AHEAD]
+    for k, x in enumerate(ahead):
+        if _gives_value(x.text):
+            return [y.text for y in ahead[:k + 1]]
+    return []
+
+
+def _steps_before(c: Candidate) -> list[str]:
+    """The instructions right before the unit in its block, up to STEPS_BACK: the procedure's
+    first steps, when the step that matched the question is a later one."""
+    ps = c.ps or []
+    out: list[str] = []
+    k = c.start - 1
+    while k >= 0 and len(out) < STEPS_BACK and ps[k].block == ps[c.start].block and _INSTRUCTION.match(ps[k].text):
+        out.insert(0, ps[k].text)
+        k -= 1
+    return out
 
 
 def _with_what_it_leads_to(ps: list[Piece], k: int) -> str:
@@ -254,6 +312,13 @@ def _with_what_it_leads_to(ps: list[Piece], k: int) -> str:
     if ps[k].text.endswith(":") and k + 1 < len(ps):
         return f"{ps[k].text} {ps[k + 1].text}"
     return ps[k].text
+
+
+def _next_chunks(top: list[Passage], split: list[list[Piece]]) -> list[list[Piece] | None]:
+    """The pieces of each passage's next chunk in its section (by `ord`) when that chunk was
+    retrieved too; None where it was not."""
+    place = {(p.manual_id, p.ord, p.section): ps for p, ps in zip(top, split, strict=True) if p.manual_id}
+    return [place.get((p.manual_id, p.ord + 1, p.section)) if p.manual_id else None for p in top]
 
 
 def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None,
@@ -272,9 +337,19 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     total = sum(weight.values())
     per_passage: list[tuple[Passage, list[Piece], list[set[str]]]] = []
     flat: list[tuple[int, int, float]] = []  # (passage index, piece index, piece cover) for embedding
-    for rank, p in enumerate(passages[:MAX_PASSAGES]):
+    top = passages[:MAX_PASSAGES]
+    split = [pieces(p) for p in top]
+    following = _next_chunks(top, split)
+    for k, (ps, nxt) in enumerate(zip(split, following, strict=True)):
+        if ps and nxt and ps[-1].text.endswith(":"):
+            # The chunker cut between a lead-in and what it leads to ("add the following .option
+            # card to the circuit deck:" | ".option rshunt = 1.0e12"): the next chunk's first
+            # piece goes on this passage's last block, so the lead-in rule below sees it.
+            ps.append(Piece(nxt[0].text, nxt[0].kind, ps[-1].block, nxt[0].full))
+            following[k] = nxt[1:]
+    for rank, p in enumerate(top):
         heading = _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
-        ps = pieces(p)
+        ps = split[rank]
         for k, x in enumerate(ps):
             if ex := excerpt(x.full, q_terms):
                 # In place of the cut-off enumeration, in a block of its own: never part of a run.
@@ -294,6 +369,7 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     out: list[Candidate] = []
     for rank, (p, ps, ts) in enumerate(per_passage):
         heading = _terms(p.section.split(" > ")[-1])
+        nxt = following[rank]
         for i in range(len(ps)):
             for n in range(1, MAX_RUN + 1):
                 j = i + n
@@ -324,12 +400,15 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
                     if got:
                         v = np.sum(got, axis=0)
                         sim = float(v @ qv / (np.linalg.norm(v) or 1.0))
-                out.append(Candidate(rank, p, text, cover, sim, bool(values.facts(text)), remedy, n - led, len(ut)))
+                out.append(Candidate(rank, p, text, cover, sim, bool(values.facts(text)), remedy, n - led, len(ut),
+                                     ps, i, j, nxt))
     return out
 
 
 def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None:
-    """The best candidate above the floor, by the module's weights."""
+    """The best candidate above the floor, by the module's weights, with at most one of: the
+    pieces after it that give the value it lacks, the steps before it, or the remedy after it
+    (in that order of precedence; each was measured on the tuning halves, bench/README.md)."""
     wants_value = bool(_WANTS_VALUE.search(question))
     best: tuple[float, Candidate] | None = None
     for c in cands:
@@ -347,7 +426,18 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
     score, c = best
     p = c.passage
     text = c.text
-    if c.remedy and _TROUBLE.search(question) and not _says_what_to_do(text):
+    if (_WANTS_VALUE.search(question) or _TROUBLE.search(question)) and not _gives_value(text) \
+            and (after := _value_after(c)):
+        # The line that matches the question names the setting, the sentence after it gives the
+        # command or the value ("... the rc protocol needs to be set." + "... using sudo sh -c
+        # \"echo 'lirc' > /sys/class/rc/rc0/protocol\""): both are the answer.
+        text = " ".join([text, *after])
+    elif _HOW_TO.search(question) and _INSTRUCTION.match(text) and (before := _steps_before(c)):
+        # The step that names the question's feature is often the last of a procedure ("Tap More
+        # options > Delete." after "From Contacts, tap Open drawer > Groups"): the steps before
+        # it are how to get there.
+        text = " ".join([*before, text])
+    elif c.remedy and _TROUBLE.search(question) and not _says_what_to_do(text):
         # A troubleshooting table pairs a symptom with its remedy, and the symptom is what matches
         # the question ("There is no sound ..."): the remedy is the answer. So with a procedure:
         # the line that matches "how do I delete a group" says what the feature is, the step

@@ -154,3 +154,57 @@ def test_a_line_holding_a_quarter_of_a_paraphrased_question_is_shown():
     d = find(PIRATE, [passage("Older bus pirate firmware versions differ in their wiring.")])
     assert d is not None and d.text.startswith("Older bus pirate firmware")
     assert find(PIRATE, [passage("Older bus pirate boards differ in their wiring.")]) is None  # 2 of 11
+
+
+GARBAGE = ("If there is non-printable garbage on the screen when running the recorder with the default driver, "
+           "the rc protocol needs to be set.\n\nWith a single device the protocol can be set and inspected using\n\n"
+           "sudo sh -c \"echo 'lirc' > /sys/class/rc/rc0/protocol\"\n\nThe recorder then prints readable codes.")
+
+
+def test_the_line_that_gives_the_command_is_shown_after_the_line_that_names_it():
+    # The first sentence matches the question and only says that something must be set; the
+    # command is two pieces on, after a lead-in with no colon.
+    d = find("The recorder fills the screen with non-printable garbage; how do I fix it?",
+             [passage(GARBAGE, section="Troubleshooting")])
+    assert d is not None and d.text.startswith("If there is non-printable garbage")
+    assert d.text.endswith("> /sys/class/rc/rc0/protocol\"")
+    # a line that already holds the value stays alone
+    d = find("What is the default receive timeout in ascii mode?",
+             [passage("The default receive timeout in ascii mode is 100 ms.\n\nUsing 10 ms might work.")])
+    assert d is not None and d.text == "The default receive timeout in ascii mode is 100 ms."
+
+
+def test_a_context_line_is_not_joined_to_a_value_in_the_next_block():
+    text = "If there is garbage on the screen, the rc protocol needs to be set.\n\n## Wiring\n\nUse pin 22 for reset."
+    d = find("How do I fix garbage on the screen?", [passage(text, section="Troubleshooting")])
+    assert d is not None and d.text == "If there is garbage on the screen, the rc protocol needs to be set."
+
+
+def test_a_later_step_is_shown_with_the_steps_before_it():
+    text = ("Delete a group you have created.\n\nFrom Contacts, tap Open drawer > Groups, and then tap a group.\n\n"
+            "Tap More options > Delete group to remove it.")
+    d = find("How do I delete a group with more options?", [passage(text, section="Contacts > Groups")])
+    assert d is not None and d.text == ("From Contacts, tap Open drawer > Groups, and then tap a group. "
+                                        "Tap More options > Delete group to remove it.")
+    # not for a question that asks for no procedure
+    d = find("Is there a delete group entry under more options?", [passage(text, section="Contacts > Groups")])
+    assert d is not None and d.text == "Tap More options > Delete group to remove it."
+
+
+def chunk(text: str, ord_: int, section: str = "Options > Matrix conditioning", manual_id: int = 3) -> Passage:
+    return Passage(100 + ord_, "Simulator Manual", "/m/sim.pdf", 7, section, text, 1.0, manual_id=manual_id, ord=ord_)
+
+
+CUT = ("A capacitor chain with no DC path leaves a nearly singular matrix. If the simulator reports a nearly "
+       "singular matrix, add the following option card to the circuit deck:")
+NEXT = ".option rshunt = 1.0e12\n\nUsually a value of 1 TOhm is sufficient to correct the problem."
+
+
+def test_a_lead_in_at_the_end_of_a_chunk_goes_on_into_the_next_chunk_when_it_was_retrieved():
+    q = "The simulator reports a nearly singular matrix; what option card fixes it?"
+    d = find(q, [chunk(CUT, 41), chunk(NEXT, 42)])
+    assert d is not None and d.n == 1 and d.text.endswith("to the circuit deck: .option rshunt = 1.0e12")
+    # not when the other chunk is not the next one of the same section
+    for other in (chunk(NEXT, 43), chunk(NEXT, 42, section="Options > Convergence"), chunk(NEXT, 42, manual_id=4)):
+        d = find(q, [chunk(CUT, 41), other])
+        assert d is None or ".option rshunt" not in d.text or d.n == 2

@@ -43,12 +43,60 @@ The fuses set the clock source. Read them with the -U option.
 """
 
 
+# The chunker packs paragraphs up to 900 characters: this section is cut after its first paragraph,
+# between the lead-in and the option card it leads to.
+MATRIX = """# Simulator manual
+
+## Matrix conditioning
+
+In circuit simulators, specific problems arise with certain circuit topologies. One issue is the absence
+of a DC path to ground at some node. This may happen when two capacitors are connected in series with no
+other connection at the common node, or when code models are cascaded. The result is an ill-conditioned
+matrix that prevents the simulation from completing. Configuring the simulator with the extension set
+introduces the shunt option to help eliminate this problem. The option inserts resistors to ground at all
+the analog nodes in the circuit. In general, the value of the shunt is set to some high resistance so that
+the operation of the circuit is essentially unaffected but the matrix problems are corrected. The shunt
+resistors stay for every analysis of the run. If a no DC path to ground or a nearly singular matrix error
+message is encountered, add the following option card to the circuit deck:
+
+    .option rshunt = 1.0e12
+
+Usually a value of one teraohm is sufficient to correct the problem. In bad cases one can try lowering the
+value by two or three orders of magnitude.
+
+## Printing
+
+Print the listing from the File menu. The plot dialog chooses the paper size and the margins.
+"""
+
+RECORDER = """# Remote recorder
+
+## Troubleshooting
+
+### Unprintable garbage with the default driver
+
+If there is non-printable garbage on the screen when running the recorder with the default driver, the
+rc protocol needs to be set.
+
+With a single device the protocol can be set and inspected using
+
+    sudo sh -c "echo 'lirc' > /sys/class/rc/rc0/protocol"
+    cat /sys/class/rc/rc0/protocol
+
+### Running as root
+
+The recorder drops root privileges after opening the input device.
+"""
+
+
 @pytest.fixture
 def library(session, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "editor.md").write_text(BOM, encoding="utf-8")
     (docs / "programmer.md").write_text(CLOCK, encoding="utf-8")
+    (docs / "simulator.md").write_text(MATRIX, encoding="utf-8")
+    (docs / "recorder.md").write_text(RECORDER, encoding="utf-8")
     assert not ingest.run(session.db, session.embedder, [docs]).failed
     return session
 
@@ -67,3 +115,19 @@ def test_a_lead_in_is_shown_with_the_command_it_leads_to(library):
 def test_a_remedy_that_says_what_must_be_done_follows_the_symptom(library):
     d = _direct(library, "After flashing a slow-clock firmware the programmer cannot get an ISP connection. Fix?")
     assert d is not None and "-B option" in d.text and d.manual == "Programmer guide"
+
+
+def test_the_command_after_the_line_that_says_what_must_be_set_is_shown_with_it(library):
+    d = _direct(library, "Running the recorder with the default driver fills the screen with unprintable "
+                         "garbage; how do I fix it?")
+    assert d is not None and d.manual == "Remote recorder"
+    assert d.text.startswith("If there is non-printable garbage") and "/sys/class/rc/rc0/protocol" in d.text
+
+
+def test_a_lead_in_cut_from_its_option_card_by_the_chunker_is_shown_with_it(library):
+    cut = library.db.execute("SELECT c.text FROM chunks c JOIN manuals m ON m.id = c.manual_id"
+                             " WHERE m.title = 'Simulator manual' ORDER BY c.ord").fetchall()
+    assert cut[0][0].endswith("to the circuit deck:") and cut[1][0].startswith(".option rshunt")
+    d = _direct(library, "The simulation stops with a nearly singular matrix error; what option card fixes it?")
+    assert d is not None and d.manual == "Simulator manual"
+    assert d.text.endswith("add the following option card to the circuit deck: .option rshunt = 1.0e12")
