@@ -1,10 +1,10 @@
-"""The spec-row dev sets (devsets/spec_values.json, and devsets/spec_values_fresh.json and
-spec_values_fresh2.json, 20 questions each that nobody tunes on): where their manuals are, and
-their tables as the source shows them, read without the app's parsers, to check every
-question's row by hand.
+"""The spec-row dev sets (devsets/spec_values.json, and devsets/spec_values_fresh.json,
+spec_values_fresh2.json and spec_values_fresh3.json, 20 questions each that nobody tunes on):
+where their manuals are, and their tables as the source shows them, read without the app's
+parsers, to check every question's row by hand.
 
     .venv/bin/python bench/spec_tables.py [DEVDATA]           # check every question's row, every set
-    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh | fresh2)
+    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh | fresh2 | fresh3)
     .venv/bin/python bench/spec_tables.py [DEVDATA] --dump M  # print the tables of manual M
 
 A manual is named "ROOT/PATH": `demo/` is resources/demo in the checkout (the demo library),
@@ -34,7 +34,8 @@ PROJECT_ROOT = HERE.parent
 DEVSET = HERE / "devsets" / "spec_values.json"
 FRESH = HERE / "devsets" / "spec_values_fresh.json"
 FRESH2 = HERE / "devsets" / "spec_values_fresh2.json"
-SETS = {"values": DEVSET, "fresh": FRESH, "fresh2": FRESH2}
+FRESH3 = HERE / "devsets" / "spec_values_fresh3.json"
+SETS = {"values": DEVSET, "fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3}
 DEFAULT_DEVDATA = PROJECT_ROOT.parent / "shared" / "devdata"
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
 
@@ -105,7 +106,9 @@ def html_rows(path: Path, name: str) -> list[SourceRow]:
     section = ""
     for node in tree.css("h1, h2, h3, h4, h5, h6, table"):
         if node.tag != "table":
-            section = _clean(node.text())
+            # Sphinx ends every heading with a permalink anchor whose text is a pilcrow: not
+            # part of the heading a reader sees.
+            section = _clean(node.text()).rstrip("\u00b6").rstrip()
             continue
         rows = [[_clean(c.text()) for c in tr.css("th, td")] for tr in node.css("tr")]
         heads = rows[0] if rows and node.css_first("th") is not None else []

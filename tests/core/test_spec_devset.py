@@ -1,5 +1,5 @@
-"""The spec-row dev sets (bench/devsets/spec_values.json, and spec_values_fresh.json and
-spec_values_fresh2.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
+"""The spec-row dev sets (bench/devsets/spec_values.json, and spec_values_fresh.json,
+spec_values_fresh2.json and spec_values_fresh3.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
 runs on demand, so a broken entry would otherwise go unnoticed until then. Only the files are read
 here; their rows are checked in their sources by bench/spec_tables.py."""
 
@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEVSET = ROOT / "bench" / "devsets" / "spec_values.json"
 FRESH = ROOT / "bench" / "devsets" / "spec_values_fresh.json"
 FRESH2 = ROOT / "bench" / "devsets" / "spec_values_fresh2.json"
+FRESH3 = ROOT / "bench" / "devsets" / "spec_values_fresh3.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -36,6 +37,11 @@ def fresh() -> list[dict]:
 @pytest.fixture(scope="module")
 def fresh2() -> list[dict]:
     return json.loads(FRESH2.read_text(encoding="utf-8"))["questions"]
+
+
+@pytest.fixture(scope="module")
+def fresh3() -> list[dict]:
+    return json.loads(FRESH3.read_text(encoding="utf-8"))["questions"]
 
 
 def source(manual: str) -> str:
@@ -76,9 +82,9 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
         assert abs(by_half["tune"] - by_half["report"]) <= 2, form
 
 
-def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2):
+def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
-    for q in questions + fresh + fresh2:
+    for q in questions + fresh + fresh2 + fresh3:
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -163,3 +169,32 @@ def test_second_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_befo
 
     seen = set().union(*(cells(q) for q in questions + fresh))
     assert not [(q["id"], cells(q) & seen) for q in fresh2 if cells(q) & seen]
+
+
+def test_third_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(questions, fresh, fresh2, fresh3):
+    """The third fresh file: 20 questions of its own half, in the main set's forms and mix, at
+    most 5 from one manual, PDF and HTML or Markdown both, and on manuals none of the three
+    earlier files uses, but for at most 2 demo-library questions, on rows no earlier question
+    names."""
+    assert len(fresh3) == 20
+    check_fields(fresh3)
+    assert not {q["id"] for q in fresh3} & {q["id"] for q in questions + fresh + fresh2}
+    assert all(q["half"] == "fresh3" and q["id"].startswith("f3-") for q in fresh3)
+    forms = Counter(q["form"] for q in fresh3)
+    assert forms["thing_quantity"] >= 10 and forms["value_lookup"] >= 6, forms
+    tq = [q for q in fresh3 if q["form"] == "thing_quantity"]
+    assert 2 * sum(q["paraphrased"] for q in tq) >= len(tq)
+    assert max(Counter(q["manual"] for q in fresh3).values()) <= 5
+    assert any(q["manual"].endswith(".pdf") for q in fresh3)
+    assert any(q["manual"].endswith((".html", ".md")) for q in fresh3)
+    demo = [q for q in fresh3 if q["manual"].startswith("demo/")]
+    assert len(demo) <= 2
+    earlier = {q["manual"] for q in questions + fresh + fresh2}
+    assert not [q["id"] for q in fresh3 if q not in demo and q["manual"] in earlier]
+
+    def cells(q: dict) -> set[tuple]:
+        where = q["manual"], q.get("page") or q.get("section")
+        return {(*where, s.strip().lower()) for s in q["row_contains"]}
+
+    seen = set().union(*(cells(q) for q in questions + fresh + fresh2))
+    assert not [(q["id"], cells(q) & seen) for q in fresh3 if cells(q) & seen]
