@@ -188,11 +188,29 @@ class SpecRow:
 
 @lru_cache(maxsize=65536)  # a library's rows share most words: scoring stems the same ones again
 def _stem(word: str) -> str:
-    w = word.lower().replace("’", "'")
+    w = _spelling(word.lower().replace("’", "'"))
     for suffix in ("'s", "ies", "es", "s"):
         if len(w) > 4 and w.endswith(suffix) and not w.endswith("ss"):
             return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return w
+
+
+# British and American spellings of one word: a question's "colour" names a table's "Color" column,
+# "centre" a "Center" row ("grey"/"gray" aside, the endings -our/-or and a consonant's -re/-er).
+_OUR = re.compile(r"(?<=[a-z]{3})our(?=s?$)")
+_RE = re.compile(r"(?<=[a-z][bcdfgklmnpstv])re(?=s?$)")
+
+
+def _spelling(w: str) -> str:
+    if w in ("grey", "greys"):
+        return "gray" + w[4:]
+    return _RE.sub("er", _OUR.sub("or", w)) if len(w) >= 5 else w
+
+
+def _variants(words: list[str]) -> list[str]:
+    """The other spelling of each word that has one ("colour" -> "color"), for the full-text search,
+    whose stemmer keeps them apart."""
+    return [v for w in words if (v := _spelling(w)) != w]
 
 
 def _words(text: str) -> list[str]:
@@ -244,6 +262,15 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     seen = {v.key for v in values}
     values += [Value(float(m.group(0)), "", m.group(0), "q:" + m.group(0)) for m in _DIGIT.finditer(query)
                if "q:" + m.group(0) not in seen]
+    # A code written with symbols or quoted ("a # in front", "marked -X-", "the 'modem' driver"): no
+    # word or number reader sees it, so it is looked up as a whole cell; one no cell holds is dropped
+    # (it would count against every row as a value they lack).
+    cell_rows: dict[str, list[tuple[int, int]]] = {}
+    for token in _asked_cells(query, {v.raw.casefold() for v in values}):
+        if found := _cell_rows(db, token):
+            cell_rows["cell:" + token.casefold()] = found
+            values.append(Value(None, CELL, token, "cell:" + token.casefold()))
+            value_words |= set(_words(token))
     value_words |= {v.raw for v in values if v.unit == ""}
     # The kind asked by a phrase ("how heavy"). With a quantity word beside it either may be what is
     # asked ("how high is the pressure"; "how long do the batteries take to charge": a time), so the
@@ -270,6 +297,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
 
     candidates: dict[int, float] = {}  # row id -> bm25 (lower is better in SQLite)
     search_words = thing + [w for w in quantity if w in QUANTITY_WORDS] + sorted(synonyms)
+    search_words += _variants(search_words)
     if search_words:
         try:
             for r in db.execute(
@@ -278,10 +306,23 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                 candidates[r["rowid"]] = r["rank"]
         except Exception:  # an FTS syntax corner case must not cost the value lookup
             candidates = {}
+    # The question may name a table's columns rather than its row ("which colour ... from port D":
+    # "Port" and "Color" columns; "on an avr4 core": an "Avr4" column, a code) while the words of
+    # its cells are common all over the library: the rows of the tables whose headers or caption
+    # name those words come in too, ranked among themselves.
+    named = thing + [w for v in values if v.unit in ("code", CELL) for w in _words(v.raw)]
+    if named:
+        try:
+            for r in db.execute("SELECT rowid, bm25(spec_rows_fts, 0.0, 1.0, 0.5, 0.0) AS rank FROM spec_rows_fts"
+                                " WHERE spec_rows_fts MATCH ? ORDER BY rank LIMIT 200",
+                                (f"{{headers caption}}: ({_fts_query(named + _variants(named))})",)):
+                candidates.setdefault(r["rowid"], 0.0)
+        except Exception:  # noqa: BLE001 - an FTS syntax corner case: the other ways in still work
+            pass
     value_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, query value index)]
     counts: list[int] = []  # rows holding each value of the question
     for i, v in enumerate(values):
-        found = _value_rows(db, v)
+        found = cell_rows[v.key] if v.unit == CELL else _value_rows(db, v)
         counts.append(len({row_id for row_id, _col in found}))
         for row_id, col in found:
             value_rows.setdefault(row_id, []).append((col, i))
@@ -314,7 +355,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                                         for w in _words(v.raw)])
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
-                              weights, near_rows.get(row.row_id, []))
+                              weights, near_rows.get(row.row_id, []), counts)
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
         sim = sims.get(row.row_id, 0.0)
         label_sim = label_sims.get(row.row_id, 0.0)
@@ -337,6 +378,38 @@ def _key_norm(key: str) -> str:
 def _asked_keys(query: str) -> list[str]:
     """The keys a question names: "the Q key", "pressing J", "Ctrl+Shift+M"."""
     return list(dict.fromkeys(next(g for g in m.groups() if g) for m in _KEY_ASKED.finditer(query)))
+
+
+# A code the question writes with symbols ("#", "-X-", "%O", "$GPZDG") or in quotes ("'modem'",
+# "`E-07`"): a token with a character no word holds, or a short quoted string.
+CELL = "cell"
+_QUOTED = re.compile(r"""(?:(?<=[\s(])|^)([`'"‘“])(\S(?:[^`'"‘’“”\n]{0,28}\S)?)[`'"’”](?=[\s.,;:!?)]|$)""")
+_SYMBOL = re.compile(r"[#%*$@~^<>=|\\+_\-]")
+_PLAIN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)  # "avr-libc", "ntpd's": words, not codes
+
+
+def _asked_cells(query: str, seen: set[str]) -> list[str]:
+    """The symbol codes and quoted strings of a question, each to be matched as a whole cell;
+    values the number, code and key readers found already (`seen`: their text, casefolded) left out."""
+    out = [m.group(2) for m in _QUOTED.finditer(query)]
+    for token in query.split():
+        token = token.strip("?.,;:!()[]{}'\"`‘’“”")
+        if token and _SYMBOL.search(token) and not _PLAIN.fullmatch(token) and not set(token) <= set("-–—/&|"):
+            out.append(token)
+    # "E-07", "68Nm", "Ctrl+S": the value and key readers have them already
+    return [t for t in dict.fromkeys(out) if t.casefold() not in seen
+            and not any(v.raw.casefold() == t.casefold() for v in query_values(t))]
+
+
+def _cell_rows(db, token: str) -> list[tuple[int, int]]:
+    """(row id, column) of the cells that are exactly `token` (case aside): the rows' stored JSON
+    is searched for the cell as JSON writes it, then each hit checked cell by cell."""
+    want = token.casefold()
+    out = []
+    for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
+                                    (json.dumps(token).lower(),)):
+        out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if cell.strip().casefold() == want]
+    return out[:500]
 
 
 def _value_rows(db, v: Value) -> list[tuple[int, int]]:
@@ -448,19 +521,63 @@ def _cover(weights: dict[str, float], stems: set[str]) -> float:
     if not total:
         return 0.0
     got = 0.0
+    missed = []
     for s, w in weights.items():
         if s in stems:
             got += w
         elif ABBREV and len(s) >= 6 and any(len(t) >= 3 and len(s) >= len(t) + 3 and s.startswith(t) for t in stems):
             got += ABBREV * w  # an abbreviation in the row ("sel" for selection, "temp" for temperature)
+        else:
+            missed.append(s)
+    skeletons = [t for t in stems if _SKELETON.fullmatch(t)]
+    if skeletons and missed:
+        got += ABBREV * sum(weights[s] for s in _skeleton_words(tuple(weights), frozenset(missed), tuple(skeletons)))
     return got / total
+
+
+# A row word of consonants only ("sqrt", "clk", "msg", "txd") is a contraction: its letters in order
+# from one question word ("clock") or two in a row ("square root"), beginning with the same letter.
+_SKELETON = re.compile(r"[b-df-hj-np-tv-xz]{3,6}")
+
+
+@lru_cache(maxsize=16384)  # the same question words against the few contractions of each candidate row
+def _skeleton_words(order: tuple[str, ...], missed: frozenset[str], skeletons: tuple[str, ...]) -> set[str]:
+    """The question's words (stems, in their order) a consonant-only row word contracts."""
+    out: set[str] = set()
+    for i, s in enumerate(order):
+        if s not in missed:
+            continue
+        spans = [(s,)] + ([(s, order[i + 1])] if i + 1 < len(order) and order[i + 1] in missed else [])
+        for span in spans:
+            whole = "".join(span)
+            if len(whole) >= 5 and any(t[0] == whole[0] and len(whole) >= len(t) + 2 and _in_order(t, whole, span)
+                                       for t in skeletons):
+                out |= set(span)
+    return out
+
+
+def _in_order(t: str, whole: str, span: tuple[str, ...]) -> bool:
+    """Whether `t`'s letters are in `whole` in order as a contraction takes them: two or more of
+    each of two words, the second's from its initial on ("sq" + "rt"); of a single word, down to its
+    last consonant ("clk", "msg")."""
+    if len(span) == 2:
+        head, tail = span
+        return any(t[k] == tail[0] and _subsequence(t[:k], head) and _subsequence(t[k:], tail)
+                   for k in range(2, len(t) - 1))  # two letters of each at least: "spd" is not "sport played"
+    return t[-1] == whole.rstrip("aeiouy")[-1:] and _subsequence(t, whole)
+
+
+def _subsequence(t: str, word: str) -> bool:
+    it = iter(word)
+    return bool(t) and t[0] == word[0] and all(ch in it for ch in t)
 
 
 def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
            hits: list[tuple[int, int]], values: list[Value], weights: list[float],
-           near: list[tuple[int, int]] = ()) -> tuple[float, str | None]:
+           near: list[tuple[int, int]] = (), counts: list[int] = ()) -> tuple[float, str | None]:
     """(score, why it matched) of one row; why is None when the row does not answer at all.
-    `weights`: how much each of the question's `values` counts (`_value_weight`)."""
+    `weights`: how much each of the question's `values` counts (`_value_weight`); `counts`: how many
+    rows hold each."""
     cells = _stems(" ".join(row.cells))
     label = _stems(row.label())
     headers = _stems(" ".join(row.headers + [row.caption]))
@@ -526,19 +643,47 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
                                      if v.key in around and v.key not in product and i not in held)
     if not hits and values:
         # The question names a value ("13 A", "M12") this row does not hold, in its cells or around
-        # them (a chip named in a column header, "I2C" in the caption).
+        # them (a chip named in a column header, "I2C" in the caption). A code no row holds anywhere
+        # ("STK500", the board a demo runs on) tells no row from another: it costs none.
         around |= product
-        score -= max((min(1.0, 2 * weights[i]) for i, v in enumerate(values) if v.key not in around and i not in held),
+        score -= max((min(1.0, 2 * weights[i]) for i, v in enumerate(values)
+                      if v.key not in around and i not in held and not (v.unit == "code" and i < len(counts) and not counts[i])),
                      default=0.0)
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
     # for and the thing is named in it or around it (caption, heading, headers, manual); or its
     # cells hold the thing and, with what is around them, most of the question's weight (one
     # shared common word, "known" or "years", is not an answer to an unrelated question).
     cover_all = cover_cells + cover_context
+    # A column the question names ("which colour patch cable", "which port"): the row's filled cell
+    # under it is what is asked, though the row's own cells share no word with the question (the
+    # thing is described: "the serial transmit line" for "TxD"). With enough of the question's other
+    # words around the row (its manual, caption, heading), the row answers as a weak match.
+    column = _named_column(row, thing) if not asks_quantity and not hits else 0.0
+    if column and cover_all - column >= COLUMN_COVER:
+        score += COLUMN_NAMED
+        if score >= THRESHOLD:
+            return score, "words"
     if not hits and not (q_score >= NAMED and cover_all > 0) and not (cover_cells > 0 and cover_all >= MIN_COVER):
         return score, None
     return score, "value" if hits else ("quantity" if q_score >= NAMED or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
+
+
+COLUMN_NAMED = 0.5  # a thing word naming one of the row's column headers, that column's cell filled
+COLUMN_COVER = 0.1  # share of the question's other words the row must hold around it then
+
+
+def _named_column(row: SpecRow, thing: dict[str, float]) -> float:
+    """The share of the question's (idf-weighted) words that name the row's columns (headers of at
+    most three words: "Color", "Port"), 0.0 when none does or the named columns' cells are empty."""
+    total = sum(thing.values())
+    named: set[str] = set()
+    filled = False
+    for col, head in enumerate(row.headers):
+        if head and len(head.split()) <= 3 and (words := thing.keys() & _stems(head)):
+            named |= words
+            filled = filled or bool(col < len(row.cells) and row.cells[col])
+    return sum(thing[s] for s in named) / total if total and filled else 0.0
 
 
 @lru_cache(maxsize=4096)  # a manual's title and a table's headers, read again for each of its rows
