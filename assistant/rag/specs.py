@@ -118,6 +118,7 @@ _KEY_ASKED = re.compile(
     rf"|\b((?:{_MOD}\s*\+\s*)+{_KEY_NAME})(?![\w+])")
 # A digit standing alone ("smtpd_tls_loglevel set to 1"): a value the number reader leaves out
 # (list numbering), matched only as a whole cell and only as a hint, never as an answer alone.
+_NUMBER_WORD = re.compile(r"(\d+)-[^\W\d_]+")
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
 IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
@@ -262,6 +263,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     seen = {v.key for v in values}
     values += [Value(float(m.group(0)), "", m.group(0), "q:" + m.group(0)) for m in _DIGIT.finditer(query)
                if "q:" + m.group(0) not in seen]
+    # A number joined to its word ("16-bit", "3-phase") is read as a code; a table writes "16 bits":
+    # the number counts too.
+    seen = {v.key for v in values}
+    values += [Value(float(n), "", n, "q:" + n) for v in list(values) if v.unit == "code"
+               and (m := _NUMBER_WORD.fullmatch(v.raw)) and "q:" + (n := m.group(1)) not in seen]
     # A code written with symbols or quoted ("a # in front", "marked -X-", "the 'modem' driver"): no
     # word or number reader sees it, so it is looked up as a whole cell; one no cell holds is dropped
     # (it would count against every row as a value they lack).
@@ -384,6 +390,9 @@ def _asked_keys(query: str) -> list[str]:
 # "`E-07`"): a token with a character no word holds, or a short quoted string.
 CELL = "cell"
 _QUOTED = re.compile(r"""(?:(?<=[\s(])|^)([`'"‘“])(\S(?:[^`'"‘’“”\n]{0,28}\S)?)[`'"’”](?=[\s.,;:!?)]|$)""")
+# A letter standing alone ("the operand constraint w", "port B"; not the articles "a" and "I"): a
+# code, matched as a whole cell and, like a lone digit, only as a hint (`_value_weight`).
+_LETTER = re.compile(r"(?<![\w'’.\-+])(?![aAI]\b)[^\W\d_](?![\w'’\-+]|\.\w)")
 _SYMBOL = re.compile(r"[#%*$@~^<>=|\\+_\-]")
 _PLAIN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)  # "avr-libc", "ntpd's": words, not codes
 
@@ -391,14 +400,15 @@ _PLAIN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)  # "avr-libc"
 def _asked_cells(query: str, seen: set[str]) -> list[str]:
     """The symbol codes and quoted strings of a question, each to be matched as a whole cell;
     values the number, code and key readers found already (`seen`: their text, casefolded) left out."""
-    out = [m.group(2) for m in _QUOTED.finditer(query)]
+    out = [m.group(2) for m in _QUOTED.finditer(query)] + [m.group(0) for m in _LETTER.finditer(query)]
     for token in query.split():
         token = token.strip("?.,;:!()[]{}'\"`‘’“”")
         if token and _SYMBOL.search(token) and not _PLAIN.fullmatch(token) and not set(token) <= set("-–—/&|"):
             out.append(token)
-    # "E-07", "68Nm", "Ctrl+S": the value and key readers have them already
+    # "E-07", "68Nm", "Ctrl+S": the value and key readers have them already, "%" of "130 %" too
     return [t for t in dict.fromkeys(out) if t.casefold() not in seen
-            and not any(v.raw.casefold() == t.casefold() for v in query_values(t))]
+            and not any(v.raw.casefold() == t.casefold() for v in query_values(t))
+            and not any(t.casefold() in raw for raw in seen)]
 
 
 def _cell_rows(db, token: str) -> list[tuple[int, int]]:
@@ -465,7 +475,7 @@ def _value_weight(v: Value, rows: int) -> float:
     little for a lone digit. Below 0.5 a value is a hint: it ranks rows the words found but does
     not make a row an answer."""
     w = min(1.0, COMMON_VALUE / rows) if rows else 1.0
-    if v.unit == "" and v.number is not None and len(v.raw) == 1:
+    if len(v.raw) == 1 and (v.unit == "" and v.number is not None or v.unit == CELL and v.raw.isalpha()):
         w = min(w, 0.4)
     return w
 
@@ -644,10 +654,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     if not hits and values:
         # The question names a value ("13 A", "M12") this row does not hold, in its cells or around
         # them (a chip named in a column header, "I2C" in the caption). A code no row holds anywhere
-        # ("STK500", the board a demo runs on) tells no row from another: it costs none.
+        # ("STK500", the board a demo runs on) tells no row from another: it costs none; nor does a
+        # lone letter, which a row may hold inside a longer code ("port D": "D1").
         around |= product
         score -= max((min(1.0, 2 * weights[i]) for i, v in enumerate(values)
-                      if v.key not in around and i not in held and not (v.unit == "code" and i < len(counts) and not counts[i])),
+                      if v.key not in around and i not in held and not (v.unit == "code" and i < len(counts) and not counts[i])
+                      and not (v.unit == CELL and len(v.raw) == 1)),
                      default=0.0)
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
     # for and the thing is named in it or around it (caption, heading, headers, manual); or its
@@ -657,19 +669,18 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # A column the question names ("which colour patch cable", "which port"): the row's filled cell
     # under it is what is asked, though the row's own cells share no word with the question (the
     # thing is described: "the serial transmit line" for "TxD"). With enough of the question's other
-    # words around the row (its manual, caption, heading), the row answers as a weak match.
-    column = _named_column(row, thing) if not asks_quantity and not hits else 0.0
-    if column and cover_all - column >= COLUMN_COVER:
-        score += COLUMN_NAMED
-        if score >= THRESHOLD:
-            return score, "words"
+    # words around the row (its manual, caption, heading), a row that matched no other way answers
+    # as a weak match.
     if not hits and not (q_score >= NAMED and cover_all > 0) and not (cover_cells > 0 and cover_all >= MIN_COVER):
+        column = _named_column(row, thing) if not asks_quantity else 0.0
+        if column and cover_all - column >= COLUMN_COVER:
+            return score + COLUMN_NAMED, "words"
         return score, None
     return score, "value" if hits else ("quantity" if q_score >= NAMED or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
 
 
-COLUMN_NAMED = 0.5  # a thing word naming one of the row's column headers, that column's cell filled
+COLUMN_NAMED = 0.2  # a thing word naming one of the row's column headers: enough to answer, less than a word of its cells
 COLUMN_COVER = 0.1  # share of the question's other words the row must hold around it then
 
 
