@@ -139,6 +139,7 @@ MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by
 # the dev set's tune half: a similarity above SIM_BASE adds VEC_WEIGHT per unit to the score, and a
 # row no word or value matched answers only from SIM_FLOOR up (unrelated questions stay below it).
 VEC_CANDIDATES = 50
+HEADER_CANDIDATES = 100  # rows of the tables whose headers or caption hold the question's words
 SIM_BASE = 0.3
 VEC_WEIGHT = 4.0
 SIM_FLOOR = 0.5
@@ -320,8 +321,8 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     if named:
         try:
             for r in db.execute("SELECT rowid, bm25(spec_rows_fts, 0.0, 1.0, 0.5, 0.0) AS rank FROM spec_rows_fts"
-                                " WHERE spec_rows_fts MATCH ? ORDER BY rank LIMIT 200",
-                                (f"{{headers caption}}: ({_fts_query(named + _variants(named))})",)):
+                                " WHERE spec_rows_fts MATCH ? ORDER BY rank LIMIT ?",
+                                (f"{{headers caption}}: ({_fts_query(named + _variants(named))})", HEADER_CANDIDATES)):
                 candidates.setdefault(r["rowid"], 0.0)
         except Exception:  # noqa: BLE001 - an FTS syntax corner case: the other ways in still work
             pass
