@@ -118,6 +118,7 @@ _KEY_ASKED = re.compile(
     rf"|\b((?:{_MOD}\s*\+\s*)+{_KEY_NAME})(?![\w+])")
 # A digit standing alone ("smtpd_tls_loglevel set to 1"): a value the number reader leaves out
 # (list numbering), matched only as a whole cell and only as a hint, never as an answer alone.
+_KEY_HEADER = frozenset("hotkey key shortcut keystroke accelerator".split())  # stems of a column of keys
 _NUMBER_WORD = re.compile(r"(\d+)-[^\W\d_]+")
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
 IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
@@ -633,7 +634,11 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     for col, i in set(hits):
         cell = row.cells[col] if col < len(row.cells) else ""
         if weights[i] >= 0.5:
-            v_score += weights[i] * (1.0 + (0.6 if col == 0 else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
+            # The row's key: its label column; for a key pressed ("pressing J"), a column of keys
+            # ("Default Hotkey"), not the "J" that labels a device letter or a constraint.
+            key = _KEY_HEADER & _stems(row.headers[col] if col < len(row.headers) else "") if values[i].unit == KEY \
+                else col == 0
+            v_score += weights[i] * (1.0 + (0.6 if key else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
         elif len(cell) <= len(values[i].raw) + 2:
             v_score += weights[i]  # a common value ranks only the rows holding it as a cell of its own
     near = [(c, i) for c, i in near if values[i].key not in product and weights[i] >= 0.5]

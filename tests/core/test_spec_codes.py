@@ -132,3 +132,33 @@ def test_a_row_sharing_no_word_with_the_question_is_found_by_the_column_it_names
     assert "D2" in _labels(rows)[:3]
     # A question naming none of its columns gets no row of it by words.
     assert not specs.search(session.db, "On the WX-9 weather logger, which lead carries the I2C data line?")
+
+
+EDITOR = """# Lynx-3 schematic editor and simulator reference
+
+## Device letters
+
+| Letter | Element |
+|---|---|
+| J | Junction field effect transistor |
+| Q | Bipolar junction transistor |
+| R | Resistor |
+
+## Editor actions
+
+| Action | Default Hotkey | Description |
+|---|---|---|
+| Add Junction | J | Add a junction |
+| Add Label | L | Add a net label |
+| Rotate | R | Rotate the item |
+"""
+
+
+def test_a_key_pressed_is_found_under_a_column_of_keys(session, tmp_path):
+    _ingest(session, tmp_path, "lynx3.md", EDITOR)
+    # "J" labels the device-letter row; a key pressed is the hotkey column's "J" (words only: the
+    # embedding of so short a question leans to the transistor row).
+    rows = specs.search(session.db, "What does pressing J do?")
+    assert _labels(rows) == ["Add Junction", "J"]
+    rows = specs.search(session.db, "In the Lynx-3 editor, what does pressing J do?", embedder=session.embedder)
+    assert _labels(rows)[:1] == ["Add Junction"]
