@@ -123,6 +123,7 @@ _NUMBER_WORD = re.compile(r"(\d+)-[^\W\d_]+")
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
 IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
+COMMON_HINT = 0.3  # the least a value held by rows beyond counting adds to a row holding it as a cell
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
 
 _STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
@@ -332,9 +333,15 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     for i, v in enumerate(values):
         found = cell_rows[v.key] if v.unit == CELL else _value_rows(db, v)
         counts.append(len({row_id for row_id, _col in found}))
+        if len(found) >= VALUE_ROWS and v.unit != CELL:
+            # A value in rows beyond counting ("1"): not a way in, but the rows the words found
+            # that hold it are told apart by it ("smtpd_tls_loglevel set to 1").
+            found = _value_rows(db, v, list(candidates))
+        else:
+            for row_id, _col in found:
+                candidates.setdefault(row_id, 0.0)
         for row_id, col in found:
             value_rows.setdefault(row_id, []).append((col, i))
-            candidates.setdefault(row_id, 0.0)
     near_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, value index)]: inside a range
     for i, v in enumerate(values):
         for row_id, col in _range_rows(db, v):
@@ -424,20 +431,35 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     return out[:500]
 
 
-def _value_rows(db, v: Value) -> list[tuple[int, int]]:
-    """(row id, column) of the cells holding the question's value `v` (at most 500)."""
+VALUE_ROWS = 500  # rows a value of the question is looked up in at most
+
+
+def _value_rows(db, v: Value, among: list[int] | None = None) -> list[tuple[int, int]]:
+    """(row id, column) of the cells holding the question's value `v` (at most VALUE_ROWS), or of
+    those among the rows `among`."""
+    if among is not None:
+        out: list[tuple[int, int]] = []
+        for start in range(0, len(among), 500):
+            ids = among[start:start + 500]
+            out += _value_rows_where(db, v, f" AND row_id IN ({','.join('?' * len(ids))})", ids)
+        return out
+    return _value_rows_where(db, v, "", [])
+
+
+def _value_rows_where(db, v: Value, where: str, ids: list[int]) -> list[tuple[int, int]]:
     if v.unit == KEY:  # a key: a cell that is exactly it, among the rows holding its words
         words = _words(v.raw)
         sql = ("SELECT r.id, CAST(j.key AS INTEGER) FROM spec_rows r, json_each(r.cells) j WHERE r.id IN"
                " (SELECT rowid FROM spec_rows_fts WHERE spec_rows_fts MATCH ?)"
-               " AND lower(replace(j.value, ' ', '')) = ? LIMIT 500")
-        args: tuple = (" AND ".join(f'"{w}"' for w in words), _key_norm(v.raw))
+               f" AND lower(replace(j.value, ' ', '')) = ?{where.replace('row_id', 'r.id')} LIMIT {VALUE_ROWS}")
+        args: tuple = (" AND ".join(f'"{w}"' for w in words), _key_norm(v.raw), *ids)
         if not words:
             return []
     elif v.number is None or v.unit:
-        sql, args = "SELECT row_id, col FROM spec_values WHERE key = ? LIMIT 500", (v.key,)
+        sql, args = f"SELECT row_id, col FROM spec_values WHERE key = ?{where} LIMIT {VALUE_ROWS}", (v.key, *ids)
     else:  # a bare number in the question: that number in any unit
-        sql, args = "SELECT row_id, col FROM spec_values WHERE number = ? AND unit != 'code' LIMIT 500", (v.number,)
+        sql, args = (f"SELECT row_id, col FROM spec_values WHERE number = ? AND unit != 'code'{where} LIMIT {VALUE_ROWS}",
+                     (v.number, *ids))
     try:
         return [(r[0], r[1]) for r in db.execute(sql, args)]
     except Exception:  # noqa: BLE001 - an FTS syntax corner case: no rows by this value
@@ -640,7 +662,8 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
                 else col == 0
             v_score += weights[i] * (1.0 + (0.6 if key else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
         elif len(cell) <= len(values[i].raw) + 2:
-            v_score += weights[i]  # a common value ranks only the rows holding it as a cell of its own
+            # a common value ranks only the rows holding it as a cell of its own, a little at least
+            v_score += max(weights[i], COMMON_HINT)
     near = [(c, i) for c, i in near if values[i].key not in product and weights[i] >= 0.5]
     v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
     hits = hits + near
