@@ -162,3 +162,34 @@ def test_a_key_pressed_is_found_under_a_column_of_keys(session, tmp_path):
     assert _labels(rows) == ["Add Junction", "J"]
     rows = specs.search(session.db, "In the Lynx-3 editor, what does pressing J do?", embedder=session.embedder)
     assert _labels(rows)[:1] == ["Add Junction"]
+
+
+def _relay_manual() -> str:
+    # Over 500 rows hold a 1 before the log levels do: "1" is no way in, but tells the levels apart.
+    registers = "\n".join(f"| R{n:03d} | 1 |" for n in range(520))
+    return f"""# Kestrel relay reference
+
+## Register reset values
+
+| Register | Reset value |
+|---|---|
+{registers}
+
+## Relay log levels
+
+The relay_loglevel setting takes one of these levels:
+
+| Level | Meaning |
+|---|---|
+| 0 | Disable logging of handshakes. |
+| 1 | Log only a summary message on handshake completion. |
+| 2 | Also log the steps of the negotiation. |
+| 3 | Also log a hexadecimal dump of the negotiation. |
+"""
+
+
+def test_a_value_in_rows_beyond_counting_still_tells_the_rows_found_apart(session, tmp_path):
+    _ingest(session, tmp_path, "kestrel.md", _relay_manual())
+    assert session.db.execute("SELECT count(*) FROM spec_values WHERE number = 1").fetchone()[0] > 500
+    rows = specs.search(session.db, "What does the relay log on handshakes with relay_loglevel set to 1?")
+    assert _labels(rows)[:1] == ["1"]
