@@ -28,6 +28,16 @@ found (`_value_weight`); a value named in a row's caption or heading counts for 
 a cell. A value inside a row's range ("130 %" in "125-150 % for 10 s") counts, less than one the
 row names; a "Units" column tells the kind of a row's values ("A" beside "1.0e-14": a current); a
 row word that begins a longer question word is read as its abbreviation ("sel" of selection).
+
+What no word reader sees: a code written with symbols or in quotes ("a # in front", "marked -X-",
+"`E-07`") or a lone letter ("constraint w") is looked up as a whole cell (`_asked_cells`); a
+number joined to its word ("16-bit") counts as the number; a row word of consonants only is a
+contraction of one question word or two ("clk" of clock, "sqrt" of square root); a key pressed
+counts most under a column of keys; British spellings meet American ones ("colour", "Color"). The
+rows of tables whose headers or caption hold the question's words come in as candidates, so a row
+is found when the question names its column ("which colour lead", "on an avr4 core") though its
+cells share no word with it; a value held by rows beyond counting ("set to 1") tells apart the
+rows the words found.
 """
 
 from __future__ import annotations
