@@ -1,8 +1,8 @@
 """Spec-row search on the spec-row dev set: is the right table row in the top 1 / top 3?
 
     .venv/bin/python bench/spec_rows.py [DEVDATA] [--half tune|report|heldout|all] [--home DIR]
-        [--show] [--json OUT]
-    .venv/bin/python bench/spec_rows.py [DEVDATA] --set fresh|fresh2|fresh3 [--home DIR] [--show] [--json OUT]
+        [--show] [--json OUT] [--no-cost]
+    .venv/bin/python bench/spec_rows.py [DEVDATA] --set fresh|fresh2|fresh3 [--home DIR] [--show] [--json OUT] [--no-cost]
 
 The dev set is devsets/spec_values.json (60 questions of kind "value", each answered by one row
 of a table; bench/spec_tables.py checks every row in its source). Its manuals (the demo library,
@@ -139,6 +139,8 @@ def main() -> int:
     ap.add_argument("--home", type=Path, help="keep the library in this FIELD_ASSISTANT_HOME (reused next run)")
     ap.add_argument("--show", action="store_true", help="print every miss with the rows that came back")
     ap.add_argument("--json", type=Path, help="write per-question results here")
+    ap.add_argument("--no-cost", action="store_true",
+                    help="skip the row vectors' cost line (it embeds every row and passage of the library again)")
     args = ap.parse_args()
 
     try:
@@ -177,7 +179,7 @@ def main() -> int:
         n_rows = db.execute("SELECT count(*) FROM spec_rows").fetchone()[0] if _has_table(db, "spec_rows") else "?"
         print(f"   spec rows stored: {n_rows}")
 
-        cost = row_vector_cost(db, embedder)
+        cost = None if args.no_cost else row_vector_cost(db, embedder)
         if cost:
             print(f"   row vectors: {cost[0]} rows embedded in {cost[1]:.1f} s; the peer, {cost[2]} passages,"
                   f" in {cost[3]:.1f} s (rows cost {cost[1] / max(cost[3], 1e-9):.2f}x the passages' embedding);"

@@ -28,6 +28,16 @@ found (`_value_weight`); a value named in a row's caption or heading counts for 
 a cell. A value inside a row's range ("130 %" in "125-150 % for 10 s") counts, less than one the
 row names; a "Units" column tells the kind of a row's values ("A" beside "1.0e-14": a current); a
 row word that begins a longer question word is read as its abbreviation ("sel" of selection).
+
+What no word reader sees: a code written with symbols or in quotes ("a # in front", "marked -X-",
+"`E-07`") or a lone letter ("constraint w") is looked up as a whole cell (`_asked_cells`); a
+number joined to its word ("16-bit") counts as the number; a row word of consonants only is a
+contraction of one question word or two ("clk" of clock, "sqrt" of square root); a key pressed
+counts most under a column of keys; British spellings meet American ones ("colour", "Color"). The
+rows of tables whose headers or caption hold the question's words come in as candidates, so a row
+is found when the question names its column ("which colour lead", "on an avr4 core") though its
+cells share no word with it; a value held by rows beyond counting ("set to 1") tells apart the
+rows the words found.
 """
 
 from __future__ import annotations
@@ -118,9 +128,12 @@ _KEY_ASKED = re.compile(
     rf"|\b((?:{_MOD}\s*\+\s*)+{_KEY_NAME})(?![\w+])")
 # A digit standing alone ("smtpd_tls_loglevel set to 1"): a value the number reader leaves out
 # (list numbering), matched only as a whole cell and only as a hint, never as an answer alone.
+_KEY_HEADER = frozenset("hotkey key shortcut keystroke accelerator".split())  # stems of a column of keys
+_NUMBER_WORD = re.compile(r"(\d+)-[^\W\d_]+")
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
 IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
+COMMON_HINT = 0.3  # the least a value held by rows beyond counting adds to a row holding it as a cell
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
 
 _STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
@@ -138,6 +151,7 @@ MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by
 # the dev set's tune half: a similarity above SIM_BASE adds VEC_WEIGHT per unit to the score, and a
 # row no word or value matched answers only from SIM_FLOOR up (unrelated questions stay below it).
 VEC_CANDIDATES = 50
+HEADER_CANDIDATES = 100  # rows of the tables whose headers or caption hold the question's words
 SIM_BASE = 0.3
 VEC_WEIGHT = 4.0
 SIM_FLOOR = 0.5
@@ -188,11 +202,29 @@ class SpecRow:
 
 @lru_cache(maxsize=65536)  # a library's rows share most words: scoring stems the same ones again
 def _stem(word: str) -> str:
-    w = word.lower().replace("’", "'")
+    w = _spelling(word.lower().replace("’", "'"))
     for suffix in ("'s", "ies", "es", "s"):
         if len(w) > 4 and w.endswith(suffix) and not w.endswith("ss"):
             return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return w
+
+
+# British and American spellings of one word: a question's "colour" names a table's "Color" column,
+# "centre" a "Center" row ("grey"/"gray" aside, the endings -our/-or and a consonant's -re/-er).
+_OUR = re.compile(r"(?<=[a-z]{3})our(?=s?$)")
+_RE = re.compile(r"(?<=[a-z][bcdfgklmnpstv])re(?=s?$)")
+
+
+def _spelling(w: str) -> str:
+    if w in ("grey", "greys"):
+        return "gray" + w[4:]
+    return _RE.sub("er", _OUR.sub("or", w)) if len(w) >= 5 else w
+
+
+def _variants(words: list[str]) -> list[str]:
+    """The other spelling of each word that has one ("colour" -> "color"), for the full-text search,
+    whose stemmer keeps them apart."""
+    return [v for w in words if (v := _spelling(w)) != w]
 
 
 def _words(text: str) -> list[str]:
@@ -244,6 +276,20 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     seen = {v.key for v in values}
     values += [Value(float(m.group(0)), "", m.group(0), "q:" + m.group(0)) for m in _DIGIT.finditer(query)
                if "q:" + m.group(0) not in seen]
+    # A number joined to its word ("16-bit", "3-phase") is read as a code; a table writes "16 bits":
+    # the number counts too.
+    seen = {v.key for v in values}
+    values += [Value(float(n), "", n, "q:" + n) for v in list(values) if v.unit == "code"
+               and (m := _NUMBER_WORD.fullmatch(v.raw)) and "q:" + (n := m.group(1)) not in seen]
+    # A code written with symbols or quoted ("a # in front", "marked -X-", "the 'modem' driver"): no
+    # word or number reader sees it, so it is looked up as a whole cell; one no cell holds is dropped
+    # (it would count against every row as a value they lack).
+    cell_rows: dict[str, list[tuple[int, int]]] = {}
+    for token in _asked_cells(query, {v.raw.casefold() for v in values}):
+        if found := _cell_rows(db, token):
+            cell_rows["cell:" + token.casefold()] = found
+            values.append(Value(None, CELL, token, "cell:" + token.casefold()))
+            value_words |= set(_words(token))
     value_words |= {v.raw for v in values if v.unit == ""}
     # The kind asked by a phrase ("how heavy"). With a quantity word beside it either may be what is
     # asked ("how high is the pressure"; "how long do the batteries take to charge": a time), so the
@@ -270,6 +316,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
 
     candidates: dict[int, float] = {}  # row id -> bm25 (lower is better in SQLite)
     search_words = thing + [w for w in quantity if w in QUANTITY_WORDS] + sorted(synonyms)
+    search_words += _variants(search_words)
     if search_words:
         try:
             for r in db.execute(
@@ -278,14 +325,33 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                 candidates[r["rowid"]] = r["rank"]
         except Exception:  # an FTS syntax corner case must not cost the value lookup
             candidates = {}
+    # The question may name a table's columns rather than its row ("which colour ... from port D":
+    # "Port" and "Color" columns; "on an avr4 core": an "Avr4" column, a code) while the words of
+    # its cells are common all over the library: the rows of the tables whose headers or caption
+    # name those words come in too, ranked among themselves.
+    named = thing + [w for v in values if v.unit in ("code", CELL) for w in _words(v.raw)]
+    if named:
+        try:
+            for r in db.execute("SELECT rowid, bm25(spec_rows_fts, 0.0, 1.0, 0.5, 0.0) AS rank FROM spec_rows_fts"
+                                " WHERE spec_rows_fts MATCH ? ORDER BY rank LIMIT ?",
+                                (f"{{headers caption}}: ({_fts_query(named + _variants(named))})", HEADER_CANDIDATES)):
+                candidates.setdefault(r["rowid"], 0.0)
+        except Exception:  # noqa: BLE001 - an FTS syntax corner case: the other ways in still work
+            pass
     value_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, query value index)]
     counts: list[int] = []  # rows holding each value of the question
     for i, v in enumerate(values):
-        found = _value_rows(db, v)
+        found = cell_rows[v.key] if v.unit == CELL else _value_rows(db, v)
         counts.append(len({row_id for row_id, _col in found}))
+        if len(found) >= VALUE_ROWS and v.unit != CELL:
+            # A value in rows beyond counting ("1"): not a way in, but the rows the words found
+            # that hold it are told apart by it ("smtpd_tls_loglevel set to 1").
+            found = _value_rows(db, v, list(candidates))
+        else:
+            for row_id, _col in found:
+                candidates.setdefault(row_id, 0.0)
         for row_id, col in found:
             value_rows.setdefault(row_id, []).append((col, i))
-            candidates.setdefault(row_id, 0.0)
     near_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, value index)]: inside a range
     for i, v in enumerate(values):
         for row_id, col in _range_rows(db, v):
@@ -314,7 +380,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                                         for w in _words(v.raw)])
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
-                              weights, near_rows.get(row.row_id, []))
+                              weights, near_rows.get(row.row_id, []), counts)
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
         sim = sims.get(row.row_id, 0.0)
         label_sim = label_sims.get(row.row_id, 0.0)
@@ -339,20 +405,71 @@ def _asked_keys(query: str) -> list[str]:
     return list(dict.fromkeys(next(g for g in m.groups() if g) for m in _KEY_ASKED.finditer(query)))
 
 
-def _value_rows(db, v: Value) -> list[tuple[int, int]]:
-    """(row id, column) of the cells holding the question's value `v` (at most 500)."""
+# A code the question writes with symbols ("#", "-X-", "%O", "$GPZDG") or in quotes ("'modem'",
+# "`E-07`"): a token with a character no word holds, or a short quoted string.
+CELL = "cell"
+_QUOTED = re.compile(r"""(?:(?<=[\s(])|^)([`'"‘“])(\S(?:[^`'"‘’“”\n]{0,28}\S)?)[`'"’”](?=[\s.,;:!?)]|$)""")
+# A letter standing alone ("the operand constraint w", "port B"; not the articles "a" and "I"): a
+# code, matched as a whole cell and, like a lone digit, only as a hint (`_value_weight`).
+_LETTER = re.compile(r"(?<![\w'’.\-+])(?![aAI]\b)[^\W\d_](?![\w'’\-+]|\.\w)")
+_SYMBOL = re.compile(r"[#%*$@~^<>=|\\+_\-]")
+_PLAIN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)  # "avr-libc", "ntpd's": words, not codes
+
+
+def _asked_cells(query: str, seen: set[str]) -> list[str]:
+    """The symbol codes and quoted strings of a question, each to be matched as a whole cell;
+    values the number, code and key readers found already (`seen`: their text, casefolded) left out."""
+    out = [m.group(2) for m in _QUOTED.finditer(query)] + [m.group(0) for m in _LETTER.finditer(query)]
+    for token in query.split():
+        token = token.strip("?.,;:!()[]{}'\"`‘’“”")
+        if token and _SYMBOL.search(token) and not _PLAIN.fullmatch(token) and not set(token) <= set("-–—/&|"):
+            out.append(token)
+    # "E-07", "68Nm", "Ctrl+S": the value and key readers have them already, "%" of "130 %" too
+    return [t for t in dict.fromkeys(out) if t.casefold() not in seen
+            and not any(v.raw.casefold() == t.casefold() for v in query_values(t))
+            and not any(t.casefold() in raw for raw in seen)]
+
+
+def _cell_rows(db, token: str) -> list[tuple[int, int]]:
+    """(row id, column) of the cells that are exactly `token` (case aside): the rows' stored JSON
+    is searched for the cell as JSON writes it, then each hit checked cell by cell."""
+    want = token.casefold()
+    out = []
+    for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
+                                    (json.dumps(token).lower(),)):
+        out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if cell.strip().casefold() == want]
+    return out[:500]
+
+
+VALUE_ROWS = 500  # rows a value of the question is looked up in at most
+
+
+def _value_rows(db, v: Value, among: list[int] | None = None) -> list[tuple[int, int]]:
+    """(row id, column) of the cells holding the question's value `v` (at most VALUE_ROWS), or of
+    those among the rows `among`."""
+    if among is not None:
+        out: list[tuple[int, int]] = []
+        for start in range(0, len(among), 500):
+            ids = among[start:start + 500]
+            out += _value_rows_where(db, v, f" AND row_id IN ({','.join('?' * len(ids))})", ids)
+        return out
+    return _value_rows_where(db, v, "", [])
+
+
+def _value_rows_where(db, v: Value, where: str, ids: list[int]) -> list[tuple[int, int]]:
     if v.unit == KEY:  # a key: a cell that is exactly it, among the rows holding its words
         words = _words(v.raw)
         sql = ("SELECT r.id, CAST(j.key AS INTEGER) FROM spec_rows r, json_each(r.cells) j WHERE r.id IN"
                " (SELECT rowid FROM spec_rows_fts WHERE spec_rows_fts MATCH ?)"
-               " AND lower(replace(j.value, ' ', '')) = ? LIMIT 500")
-        args: tuple = (" AND ".join(f'"{w}"' for w in words), _key_norm(v.raw))
+               f" AND lower(replace(j.value, ' ', '')) = ?{where.replace('row_id', 'r.id')} LIMIT {VALUE_ROWS}")
+        args: tuple = (" AND ".join(f'"{w}"' for w in words), _key_norm(v.raw), *ids)
         if not words:
             return []
     elif v.number is None or v.unit:
-        sql, args = "SELECT row_id, col FROM spec_values WHERE key = ? LIMIT 500", (v.key,)
+        sql, args = f"SELECT row_id, col FROM spec_values WHERE key = ?{where} LIMIT {VALUE_ROWS}", (v.key, *ids)
     else:  # a bare number in the question: that number in any unit
-        sql, args = "SELECT row_id, col FROM spec_values WHERE number = ? AND unit != 'code' LIMIT 500", (v.number,)
+        sql, args = (f"SELECT row_id, col FROM spec_values WHERE number = ? AND unit != 'code'{where} LIMIT {VALUE_ROWS}",
+                     (v.number, *ids))
     try:
         return [(r[0], r[1]) for r in db.execute(sql, args)]
     except Exception:  # noqa: BLE001 - an FTS syntax corner case: no rows by this value
@@ -392,7 +509,7 @@ def _value_weight(v: Value, rows: int) -> float:
     little for a lone digit. Below 0.5 a value is a hint: it ranks rows the words found but does
     not make a row an answer."""
     w = min(1.0, COMMON_VALUE / rows) if rows else 1.0
-    if v.unit == "" and v.number is not None and len(v.raw) == 1:
+    if len(v.raw) == 1 and (v.unit == "" and v.number is not None or v.unit == CELL and v.raw.isalpha()):
         w = min(w, 0.4)
     return w
 
@@ -448,19 +565,63 @@ def _cover(weights: dict[str, float], stems: set[str]) -> float:
     if not total:
         return 0.0
     got = 0.0
+    missed = []
     for s, w in weights.items():
         if s in stems:
             got += w
         elif ABBREV and len(s) >= 6 and any(len(t) >= 3 and len(s) >= len(t) + 3 and s.startswith(t) for t in stems):
             got += ABBREV * w  # an abbreviation in the row ("sel" for selection, "temp" for temperature)
+        else:
+            missed.append(s)
+    skeletons = [t for t in stems if _SKELETON.fullmatch(t)]
+    if skeletons and missed:
+        got += ABBREV * sum(weights[s] for s in _skeleton_words(tuple(weights), frozenset(missed), tuple(skeletons)))
     return got / total
+
+
+# A row word of consonants only ("sqrt", "clk", "msg", "txd") is a contraction: its letters in order
+# from one question word ("clock") or two in a row ("square root"), beginning with the same letter.
+_SKELETON = re.compile(r"[b-df-hj-np-tv-xz]{3,6}")
+
+
+@lru_cache(maxsize=16384)  # the same question words against the few contractions of each candidate row
+def _skeleton_words(order: tuple[str, ...], missed: frozenset[str], skeletons: tuple[str, ...]) -> set[str]:
+    """The question's words (stems, in their order) a consonant-only row word contracts."""
+    out: set[str] = set()
+    for i, s in enumerate(order):
+        if s not in missed:
+            continue
+        spans = [(s,)] + ([(s, order[i + 1])] if i + 1 < len(order) and order[i + 1] in missed else [])
+        for span in spans:
+            whole = "".join(span)
+            if len(whole) >= 5 and any(t[0] == whole[0] and len(whole) >= len(t) + 2 and _in_order(t, whole, span)
+                                       for t in skeletons):
+                out |= set(span)
+    return out
+
+
+def _in_order(t: str, whole: str, span: tuple[str, ...]) -> bool:
+    """Whether `t`'s letters are in `whole` in order as a contraction takes them: two or more of
+    each of two words, the second's from its initial on ("sq" + "rt"); of a single word, down to its
+    last consonant ("clk", "msg")."""
+    if len(span) == 2:
+        head, tail = span
+        return any(t[k] == tail[0] and _subsequence(t[:k], head) and _subsequence(t[k:], tail)
+                   for k in range(2, len(t) - 1))  # two letters of each at least: "spd" is not "sport played"
+    return t[-1] == whole.rstrip("aeiouy")[-1:] and _subsequence(t, whole)
+
+
+def _subsequence(t: str, word: str) -> bool:
+    it = iter(word)
+    return bool(t) and t[0] == word[0] and all(ch in it for ch in t)
 
 
 def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
            hits: list[tuple[int, int]], values: list[Value], weights: list[float],
-           near: list[tuple[int, int]] = ()) -> tuple[float, str | None]:
+           near: list[tuple[int, int]] = (), counts: list[int] = ()) -> tuple[float, str | None]:
     """(score, why it matched) of one row; why is None when the row does not answer at all.
-    `weights`: how much each of the question's `values` counts (`_value_weight`)."""
+    `weights`: how much each of the question's `values` counts (`_value_weight`); `counts`: how many
+    rows hold each."""
     cells = _stems(" ".join(row.cells))
     label = _stems(row.label())
     headers = _stems(" ".join(row.headers + [row.caption]))
@@ -505,9 +666,14 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     for col, i in set(hits):
         cell = row.cells[col] if col < len(row.cells) else ""
         if weights[i] >= 0.5:
-            v_score += weights[i] * (1.0 + (0.6 if col == 0 else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
+            # The row's key: its label column; for a key pressed ("pressing J"), a column of keys
+            # ("Default Hotkey"), not the "J" that labels a device letter or a constraint.
+            key = _KEY_HEADER & _stems(row.headers[col] if col < len(row.headers) else "") if values[i].unit == KEY \
+                else col == 0
+            v_score += weights[i] * (1.0 + (0.6 if key else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
         elif len(cell) <= len(values[i].raw) + 2:
-            v_score += weights[i]  # a common value ranks only the rows holding it as a cell of its own
+            # a common value ranks only the rows holding it as a cell of its own, a little at least
+            v_score += max(weights[i], COMMON_HINT)
     near = [(c, i) for c, i in near if values[i].key not in product and weights[i] >= 0.5]
     v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
     hits = hits + near
@@ -526,19 +692,48 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
                                      if v.key in around and v.key not in product and i not in held)
     if not hits and values:
         # The question names a value ("13 A", "M12") this row does not hold, in its cells or around
-        # them (a chip named in a column header, "I2C" in the caption).
+        # them (a chip named in a column header, "I2C" in the caption). A code no row holds anywhere
+        # ("STK500", the board a demo runs on) tells no row from another: it costs none; nor does a
+        # lone letter, which a row may hold inside a longer code ("port D": "D1").
         around |= product
-        score -= max((min(1.0, 2 * weights[i]) for i, v in enumerate(values) if v.key not in around and i not in held),
+        score -= max((min(1.0, 2 * weights[i]) for i, v in enumerate(values)
+                      if v.key not in around and i not in held and not (v.unit == "code" and i < len(counts) and not counts[i])
+                      and not (v.unit == CELL and len(v.raw) == 1)),
                      default=0.0)
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
     # for and the thing is named in it or around it (caption, heading, headers, manual); or its
     # cells hold the thing and, with what is around them, most of the question's weight (one
     # shared common word, "known" or "years", is not an answer to an unrelated question).
     cover_all = cover_cells + cover_context
+    # A column the question names ("which colour patch cable", "which port"): the row's filled cell
+    # under it is what is asked, though the row's own cells share no word with the question (the
+    # thing is described: "the serial transmit line" for "TxD"). With enough of the question's other
+    # words around the row (its manual, caption, heading), a row that matched no other way answers
+    # as a weak match.
     if not hits and not (q_score >= NAMED and cover_all > 0) and not (cover_cells > 0 and cover_all >= MIN_COVER):
+        column = _named_column(row, thing) if not asks_quantity else 0.0
+        if column and cover_all - column >= COLUMN_COVER:
+            return score + COLUMN_NAMED, "words"
         return score, None
     return score, "value" if hits else ("quantity" if q_score >= NAMED or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
+
+
+COLUMN_NAMED = 0.2  # a thing word naming one of the row's column headers: enough to answer, less than a word of its cells
+COLUMN_COVER = 0.1  # share of the question's other words the row must hold around it then
+
+
+def _named_column(row: SpecRow, thing: dict[str, float]) -> float:
+    """The share of the question's (idf-weighted) words that name the row's columns (headers of at
+    most three words: "Color", "Port"), 0.0 when none does or the named columns' cells are empty."""
+    total = sum(thing.values())
+    named: set[str] = set()
+    filled = False
+    for col, head in enumerate(row.headers):
+        if head and len(head.split()) <= 3 and (words := thing.keys() & _stems(head)):
+            named |= words
+            filled = filled or bool(col < len(row.cells) and row.cells[col])
+    return sum(thing[s] for s in named) / total if total and filled else 0.0
 
 
 @lru_cache(maxsize=4096)  # a manual's title and a table's headers, read again for each of its rows
