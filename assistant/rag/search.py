@@ -31,15 +31,6 @@ VECTOR_WEIGHT = 1.0
 # Debian, E-Manual and Klipper sets (bench/README.md, "Retrieval on manuals never tuned on").
 PAGE_WEIGHT = 2.0
 PAGE_CANDIDATES = 20
-PAGE_MODE = "boost"  # EXPERIMENT: "boost" | "rrf" | "first" | "group"
-PAGE_RRF_K = 60
-PAGE_FIRST_WEIGHT = 1.0
-PAGE_MIX = 1.0  # EXPERIMENT: "mix": RRF of the passage order and the page-first order  # page-first: the BM25 page rank's weight against the best passage's rank
-PAGE_REPEAT = 1.0  # EXPERIMENT: a page's n-th passage keeps PAGE_REPEAT ** (n - 1) of its score
-VECTOR_AGREE_WEIGHT = None
-VECTOR_AGREE_GATE = False
-VECTOR_OFFPAGE_WEIGHT = None  # EXPERIMENT: vector weight for a passage on none of the best pages
-PAGE_POWER = 1.0  # EXPERIMENT: page boost in proportion to (score / best) ** PAGE_POWER  # vector weight when the best BM25 passage is on the best BM25 page
 # A word of the question that names a manual ("avrdude", "ngspice") scopes the search to it when
 # most of the passages using the word are in that manual, so "configuration" in a file name
 # such as configuration-guide.html does not scope anything.
@@ -236,45 +227,7 @@ def _page_boost(ranked: list[tuple[tuple, float]]) -> dict[tuple, float]:
     if not ranked:
         return {}
     best = ranked[0][1] or 1.0
-    return {k: PAGE_WEIGHT * (score / best) ** PAGE_POWER / (RRF_K + 1) for k, score in ranked}
-
-
-def _page_first(db, order: list[int], page_ranked, fused: dict[int, float]) -> list[int]:
-    """EXPERIMENT: pages ordered by RRF of their BM25 rank and their best passage's rank."""
-    keys = {}
-    marks = ",".join("?" * len(order))
-    for cid, mid, page, section in db.execute(
-            f"SELECT id, manual_id, page, section FROM chunks WHERE id IN ({marks})", order):
-        keys[cid] = page_key(mid, page, section)
-    best: dict[tuple, int] = {}
-    members: dict[tuple, list[int]] = {}
-    for i, cid in enumerate(order):
-        key = keys[cid]
-        best.setdefault(key, i)
-        members.setdefault(key, []).append(cid)
-    score = {key: 1.0 / (PAGE_RRF_K + r + 1) for key, r in best.items()}
-    for i, (key, _) in enumerate(page_ranked):
-        if key in score:
-            score[key] += PAGE_FIRST_WEIGHT / (PAGE_RRF_K + i + 1)
-    pages_order = sorted(score, key=lambda key: -score[key])
-    if PAGE_MODE == "group":
-        out = [cid for key in pages_order for cid in members[key]]
-    elif PAGE_MODE == "mix":
-        pf = [members[key][0] for key in pages_order]
-        seen = set(pf)
-        pf += [cid for cid in order if cid not in seen]
-        mix = {cid: 1.0 / (PAGE_RRF_K + i + 1) for i, cid in enumerate(order)}
-        for i, cid in enumerate(pf):
-            mix[cid] += PAGE_MIX / (PAGE_RRF_K + i + 1)
-        out = sorted(order, key=lambda c: -mix[c])
-    else:
-        out = [members[key][0] for key in pages_order]
-        seen = set(out)
-        out += [cid for cid in order if cid not in seen]
-    n = len(out)
-    for i, cid in enumerate(out):
-        fused[cid] = float(n - i)
-    return out
+    return {k: PAGE_WEIGHT * (score / best) / (RRF_K + 1) for k, score in ranked}
 
 
 def page_key(manual_id: int, page: int | None, section: str) -> tuple:
@@ -363,51 +316,16 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     if mode == "hybrid":
         scope.update(named_manuals(db, terms))
     ex = exact(db, [t for t in idents if t not in scope], only=only) if mode == "hybrid" else []
-    page_ranked = pages_keyword(db, fts_query(terms), only=only) if mode == "hybrid" and PAGE_WEIGHT else []
-    vweight = VECTOR_WEIGHT
-    if VECTOR_AGREE_WEIGHT is not None and kw and page_ranked:
-        r = db.execute("SELECT manual_id, page, section FROM chunks WHERE id = ?", (kw[0][0],)).fetchone()
-        if r and page_key(r[0], r[1], r[2]) == page_ranked[0][0]:
-            v = db.execute("SELECT manual_id, page, section FROM chunks WHERE id = ?", (vec[0][0],)).fetchone() if vec else None
-            if not VECTOR_AGREE_GATE or (v and page_key(v[0], v[1], v[2]) != page_ranked[0][0]):
-                vweight = VECTOR_AGREE_WEIGHT
     fused: dict[int, float] = {}
-    for ranking, weight in ((kw, KEYWORD_WEIGHT), (vec, vweight), (ex, EXACT_WEIGHT)):
+    for ranking, weight in ((kw, KEYWORD_WEIGHT), (vec, VECTOR_WEIGHT), (ex, EXACT_WEIGHT)):
         for rank, (cid, _) in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
-    if VECTOR_OFFPAGE_WEIGHT is not None and page_ranked and vec:
-        top = {key for key, _ in page_ranked}
-        marks = ",".join("?" * len(vec))
-        off = {cid for cid, mid, page, section in db.execute(
-            f"SELECT id, manual_id, page, section FROM chunks WHERE id IN ({marks})", [c for c, _ in vec])
-            if page_key(mid, page, section) not in top}
-        for rank, (cid, _) in enumerate(vec):
-            if cid in off:
-                fused[cid] -= (vweight - VECTOR_OFFPAGE_WEIGHT) / (RRF_K + rank + 1)
-    if PAGE_MODE == "boost":
-        page_boost = _page_boost(page_ranked)
-    elif PAGE_MODE == "rrf":
-        page_boost = {key: PAGE_WEIGHT / (PAGE_RRF_K + i + 1) for i, (key, _) in enumerate(page_ranked)}
-    else:
-        page_boost = {}
+    page_boost = _page_boost(pages_keyword(db, fts_query(terms), only=only)) if mode == "hybrid" and PAGE_WEIGHT else {}
     in_scope = set().union(*scope.values()) if scope else set()
     boosts = _boosts(db, fused, in_scope, page_boost)
     for cid, b in boosts.items():
         fused[cid] += b
-    order = sorted(fused, key=lambda c: -fused[c])
-    if PAGE_REPEAT != 1.0 and order:
-        marks = ",".join("?" * len(order))
-        keys = {cid: page_key(mid, page, section) for cid, mid, page, section in db.execute(
-            f"SELECT id, manual_id, page, section FROM chunks WHERE id IN ({marks})", order)}
-        seen: dict[tuple, int] = {}
-        for cid in order:
-            n = seen.get(keys[cid], 0)
-            seen[keys[cid]] = n + 1
-            fused[cid] *= PAGE_REPEAT ** n
-        order = sorted(fused, key=lambda c: -fused[c])
-    if PAGE_MODE in ("first", "group", "mix") and page_ranked:
-        order = _page_first(db, order, page_ranked, fused)
-    order = order[:k]
+    order = sorted(fused, key=lambda c: -fused[c])[:k]
     rows = _load(db, order)
     kw_rank = {cid: i + 1 for i, (cid, _) in enumerate(kw)}
     vec_rank = {cid: i + 1 for i, (cid, _) in enumerate(vec)}
