@@ -44,6 +44,11 @@ def _decimal(m: re.Match) -> str:
     return format((int(whole) if whole else 0) + num / den, ".6g")
 
 
+def ranges(text: str) -> list[tuple[float, float]]:
+    """The (low, high) numbers of each range with a unit in `text` ("105-125 %", "2 to 4 mm")."""
+    return [(float(m.group(1)), float(m.group(2))) for m in _RANGE.finditer(text)]
+
+
 def header_unit(header: str) -> str:
     """The canonical unit a column header names for its cells, or ""."""
     m = _HEADER_UNIT.search(header or "")

@@ -53,7 +53,7 @@ import numpy as np
 
 from assistant.db import has_table
 from assistant.embedding import Embedder
-from assistant.library.quantities import _RANGE, Value, query_values
+from assistant.library.quantities import Value, query_values, ranges
 from assistant.library.spec_store import row_text
 from assistant.values import canonical_unit, facts
 
@@ -496,10 +496,8 @@ def _range_rows(db, v: Value) -> list[tuple[int, int]]:
     # Not by number: a range's end another range of the cell shares is stored once, with that one's raw.
     for r in db.execute("SELECT DISTINCT row_id, col, raw FROM spec_values WHERE unit = ? AND (raw LIKE '%-%'"
                         " OR raw LIKE '%–%' OR raw LIKE '% to %' OR raw LIKE '%..%') LIMIT 3000", (v.unit,)):
-        for m in _RANGE.finditer(r[2]):
-            if float(m.group(1)) < v.number < float(m.group(2)):
-                out.append((r[0], r[1]))
-                break
+        if any(low < v.number < high for low, high in ranges(r[2])):
+            out.append((r[0], r[1]))
     return out
 
 
