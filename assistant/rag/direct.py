@@ -347,8 +347,10 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
             # piece goes on this passage's last block, so the lead-in rule below sees it.
             ps.append(Piece(nxt[0].text, nxt[0].kind, ps[-1].block, nxt[0].full))
             following[k] = nxt[1:]
+    # The heading says what a row or line is about: its words count toward the cover.
+    headings = [_terms(p.section.split(" > ")[-1]) for p in top]
     for rank, p in enumerate(top):
-        heading = _terms(p.section.split(" > ")[-1])  # the heading says what a row is about
+        heading = headings[rank]
         ps = split[rank]
         for k, x in enumerate(ps):
             if ex := excerpt(x.full, q_terms):
@@ -368,7 +370,7 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
         vec = {(r, i): vs[j + len(head)] for j, (r, i, _) in enumerate(chosen)}
     out: list[Candidate] = []
     for rank, (p, ps, ts) in enumerate(per_passage):
-        heading = _terms(p.section.split(" > ")[-1])
+        heading = headings[rank]
         nxt = following[rank]
         for i in range(len(ps)):
             for n in range(1, MAX_RUN + 1):
