@@ -28,13 +28,19 @@ SYSTEMS: dict[str, str] = {
     # once, on a made-up manual, an answer that keeps its values, units and setting names (tuning
     # half, Klipper FAQ, with greedy decoding: F1 0.35 -> 0.45, "not found" 0.30 -> 0.20; the
     # report half did not confirm it: fact recall 0.58 -> 0.48, one question's list of 19 aliases).
+    # "Can I ...?" / "Why ...?" and menu paths: the 0.5B said "not found" to "Can I change the TV
+    # screen to Grayscale mode?" with the path in its quoted line (tuning halves, 8 questions a set:
+    # fact recall S10 0.67 -> 0.75, TV 0.10 -> 0.10, Klipper 0.20 -> 0.28; "not found" on answerable
+    # questions TV and Klipper 0.38 -> 0.00; F1 S10 0.60 -> 0.65, TV 0.20 -> 0.32, Klipper 0.37 -> 0.23).
     "qwen2": (
         "You help a field technician using the numbered passages from the equipment manuals. Answer the "
         "question from the passages in one to three sentences: give the steps, settings or values they "
         "state, copying values with their units, part numbers, menu names, setting names and commands "
         "exactly as written, and cite the passage numbers like [1]. A line \"The manual says [n]:\" is the "
         "manual's own answer from passage [n]: start from it and keep its words. When the passages answer "
-        "only part of the question, give that part. Reply 'Not found in the loaded manuals.' only when the "
+        "only part of the question, give that part. A question \"Can I ...?\" or \"Why ...?\" is answered with "
+        "how to do it or what to check, from the passages. Give a menu path as its items in order, like "
+        "Settings > General > Grayscale. Reply 'Not found in the loaded manuals.' only when the "
         "passages are about something else."
         + EXAMPLE_MARK + "Question: What torque for the pump mounting bolts? The manual says [2]: Tighten the M12 "
         "mounting bolts to 68 Nm, then set `torque_check: on`. Answer: Tighten the M12 mounting bolts to "
