@@ -2026,33 +2026,33 @@ Assistant</source>
 <context>
     <name>Speaker</name>
     <message>
-        <location filename="../../voice/speaker.py" line="144"/>
+        <location filename="../../voice/speaker.py" line="171"/>
         <source>Read aloud is not available: Qt&apos;s text-to-speech module is missing ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="150"/>
+        <location filename="../../voice/speaker.py" line="177"/>
         <source>Read aloud is not available: no speech engine on this device (on Linux, install speech-dispatcher and espeak-ng)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="155"/>
-        <location filename="../../voice/speaker.py" line="296"/>
+        <location filename="../../voice/speaker.py" line="182"/>
+        <location filename="../../voice/speaker.py" line="348"/>
         <source>Read aloud is not available: the speech engine did not start ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="231"/>
+        <location filename="../../voice/speaker.py" line="261"/>
         <source>no speech engine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="241"/>
+        <location filename="../../voice/speaker.py" line="271"/>
         <source>the speech engine offers no voices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../voice/speaker.py" line="340"/>
+        <location filename="../../voice/speaker.py" line="395"/>
         <source>Read aloud stopped: {0}</source>
         <translation type="unfinished"></translation>
     </message>
