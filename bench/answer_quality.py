@@ -73,15 +73,15 @@ _SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 # A menu path, the named setting of the E-Manual answers ("Settings > General > Accessibility >
 # Grayscale", "tap  Connections > Mobile hotspot"): 2+ items of up to 6 words joined by ">". An item
 # starts with a capital or digit, so "From Settings, tap" before the first item is not part of it.
-_ITEM = r"[A-Z0-9][\w'’+&/-]*(?:[ \t]+[\w'’+&/-]+){0,5}"
+_ITEM = r"[A-Z0-9][\w'’+&/\u2011-]*(?:[ \t]+[\w'’+&/\u2011-]+){0,5}"  # U+2011: "Text‑to‑speech"
 _MENU_PATH = re.compile(rf"{_ITEM}(?:[ \t]*>[ \t]*{_ITEM})+")
 # Between two items of a path in an answer: the arrow the model chose, or words such as "tap".
 _PATH_GAP = r"(?:\W|\b(?:tap|then|select|go to|open|choose|and)\b){1,12}?"
 
 
-# Where an item ends and the sentence goes on ("Tap My page > AODs to see downloaded AODs"), and the
-# verbs before a path's first item.
-_ITEM_END = re.compile(r"\s+\b(?:to|for|from|if|when|that|which|with|on|in|by|so|then|tap|is|are|can|you)\b.*$", re.I)
+# Where an item ends and the sentence goes on ("Tap My page > AODs to see downloaded AODs"): a
+# lowercase word only, as "Always On Display" is a menu item; and the verbs before a path's first item.
+_ITEM_END = re.compile(r"\s+\b(?:to|for|from|if|when|that|which|with|on|in|by|so|then|tap|is|are|can|you)\b.*$")
 _LEAD = re.compile(r"^(?:(?:then|and)\s+)?(?:tap|open|select|go to|from|choose)\s+", re.I)
 
 
@@ -95,7 +95,7 @@ def _menu_paths(text: str) -> list[tuple[str, ...]]:
         parts = m.group(0).split(">")
         parts[0] = _LEAD.sub("", parts[0].strip())
         parts[-1] = _ITEM_END.sub("", parts[-1].strip())
-        items = tuple(" ".join(x.split()).lower() for x in parts)
+        items = tuple(" ".join(x.split()).lower().replace("\u2011", "-") for x in parts)
         if all(items):
             paths.append(items)
     return paths
@@ -122,7 +122,7 @@ def _has_path(flat: str, key: str) -> bool:
 def facts_found(answer: str, keys: set[str]) -> int:
     """How many of the reference's fact `keys` the answer holds (its values read once)."""
     own = {f.key for f in values.facts(answer)}
-    flat = " ".join(answer.split()).lower()
+    flat = " ".join(answer.split()).lower().replace("\u2011", "-")
     return sum(_has_path(flat, k) if k.startswith("path:") else (k[4:] in flat) if k.startswith("cmd:")
                else (k in own) for k in keys)
 
@@ -293,6 +293,27 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
     out_file.write_text(json.dumps({"model": model.name, "rows": rows, "peak_rss_mb": rss_mb}))
 
 
+HEADERS = ["model", "set", "n", "fact recall (n)", "recall, reads", "F1", "grounded", "cite prec.", "said not found",
+           "direct", "TTFT s", "total s", "peak RSS MB"]
+
+
+def rescore(results: list[dict], home: Path, half: str) -> list[dict]:
+    """The fact columns of saved results recomputed from each answer's text and the reference
+    (the same rules as the worker's: the model's answer alone, and with the direct answer)."""
+    qs = {q["qid"]: q for f in sorted(home.glob(f"questions-{half}-*.json")) for q in json.loads(f.read_text())}
+    for res in results:
+        for row in res["rows"]:
+            q = qs[row["qid"]]
+            if not q["answerable"]:
+                continue
+            facts = set(q["fact_keys"]) if "fact_keys" in q else reference_facts(q["ref"])
+            row["facts"] = len(facts)
+            row["facts_found"] = facts_found(row["answer"], facts) if not row["abstained"] else 0
+            shown = "\n".join(x for x in (row.get("direct") or "", "" if row["abstained"] else row["answer"]) if x)
+            row["facts_found_reads"] = facts_found(shown, facts) if shown else 0
+    return results
+
+
 def summarise(res: dict) -> list[list[object]]:
     out = []
     rows = res["rows"]
@@ -335,8 +356,15 @@ def main() -> int:
     ap.add_argument("--debian", type=Path, help="also the independent Debian set, its library kept in DIR")
     ap.add_argument("--only", help="score this set only (e.g. 'Debian docs')")
     ap.add_argument("--home", type=Path, help="keep the ingested libraries and questions here, reuse them next time")
+    ap.add_argument("--rescore", type=Path, metavar="JSON",
+                    help="score the answers a --json run saved again (after a change to the fact rules), "
+                         "with the questions kept in --home; the model is not run")
     ap.add_argument("--worker", nargs=3, metavar=("MODEL", "QUESTIONS", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.rescore:
+        results = rescore(json.loads(args.rescore.read_text()), args.home, args.half)
+        print(table(HEADERS, [row for r in results for row in summarise(r)]))
+        return 0
     if args.worker:
         worker(Path(args.worker[0]), Path(args.worker[1]), Path(args.worker[2]), args.max_tokens, args.limit,
                args.system, not args.no_quote)
@@ -375,9 +403,7 @@ def main() -> int:
                 + (["--system", args.system] if args.system else []) + (["--no-quote"] if args.no_quote else [])
             subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, env=os.environ.copy())
             results.append(json.loads(out.read_text()))
-    headers = ["model", "set", "n", "fact recall (n)", "recall, reads", "F1", "grounded", "cite prec.", "said not found",
-               "direct", "TTFT s", "total s", "peak RSS MB"]
-    print(table(headers, [row for r in results for row in summarise(r)]))
+    print(table(HEADERS, [row for r in results for row in summarise(r)]))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0
