@@ -106,7 +106,7 @@ def _k(pattern: str, synonyms: str, units: str) -> None:
 
 _k(r"\bhow heavy\b|\bweighs?\b", "weight mass", "kg|g|lb")
 _k(r"\bhow (?:far(?: apart)?|wide|deep|thick|tall|high|big)\b", "gap clearance distance length width depth "
-   "height thickness size dimension dimensions", "mm|µm|cm|m|in")
+   "height thickness size dimension dimensions diameter", "mm|µm|cm|m|in")
 _k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "time duration runtime period interval "
    "length", "s|min|h|ms")
 _k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
@@ -114,6 +114,10 @@ _k(r"\bhow fast\b", "speed rate", "rpm")
 _k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
+# A setting as it comes ("out of the box", "by default", "from the factory"): a default or factory
+# column ("Factory setting", "Default"), whatever the kind of its value.
+_k(r"\bout of the box\b|\bby default\b|\b(?:from|at|in) the factory\b|\bas (?:shipped|delivered)\b"
+   r"|\bfactory[- ](?:set|settings?|defaults?)\b|\bdefaults? (?:to|is|value|setting)\b", "default factory preset", "")
 
 # A key combination ("Q", "Shift+Z", "Ctrl+Shift+M", "F8"): a cell of a hotkey table, and a key a
 # question names ("the Q key", "pressing J", "Ctrl+S").
@@ -142,6 +146,7 @@ would will as if so set setting value values please tell me give show find need 
 when where there their them than then into about per""".split()) - {"setting"}
 
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$")
 GENERIC = frozenset("size sizes dimension dimensions setting default factory range code codes".split())
 THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev set's tune half)
 NAMED = 1.5  # the quantity asked for named by the row's label or its table's headers: the strongest sign
@@ -302,7 +307,9 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             synonyms |= syn
             units |= unit
             phrase_words |= set(_words(m.group(0)))
-    words = [w for w in _words(query) if w not in _STOP and w not in phrase_words]
+    # "the P-200's PC-2": a value's word with a possessive is the value's, not a thing word
+    words = [w for w in _words(query) if w not in _STOP and w not in phrase_words
+             and _POSSESSIVE.sub("", w) not in value_words]
     quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
     if any(w not in GENERIC for w in quantity):
         quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
@@ -375,9 +382,17 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     syn = {_stem(s) for s in synonyms}
     out = []
     weights = [_value_weight(v, n) for v, n in zip(values, counts, strict=True)]
+    # A code the tables write only inside prose ("wired to PC-2 terminals", "replace the PC-2
+    # controller") names a part, not a value a row is looked up by: a row holding it still matches,
+    # but one without it (the controller's "Modbus RTU address" setting) is not the wrong row for
+    # lacking it (as for a code no row holds, `_score`).
+    for i, v in enumerate(values):
+        if v.unit == "code" and 0 < counts[i] < VALUE_ROWS and _prose_only(
+                db, v, [(r, c) for r, found in value_rows.items() for c, j in found if j == i]):
+            counts[i] = 0
     # A value many rows hold names where to look ("3D" of "the 3D viewer"), as a thing word does.
-    thing_stems = _weights(db, thing + [w for v, wt in zip(values, weights, strict=True) if wt < 0.5 and v.number is None
-                                        for w in _words(v.raw)])
+    thing_stems = _weights(db, thing + [w for i, (v, wt) in enumerate(zip(values, weights, strict=True))
+                                        if wt < 0.5 and v.number is None for w in _words(v.raw)])
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
                               weights, near_rows.get(row.row_id, []), counts)
@@ -474,6 +489,17 @@ def _value_rows_where(db, v: Value, where: str, ids: list[int]) -> list[tuple[in
         return [(r[0], r[1]) for r in db.execute(sql, args)]
     except Exception:  # noqa: BLE001 - an FTS syntax corner case: no rows by this value
         return []
+
+
+def _prose_only(db, v: Value, found: list[tuple[int, int]]) -> bool:
+    """Whether every cell holding the code `v` is longer prose around it, none a cell of its own."""
+    cells = dict(db.execute(f"SELECT id, cells FROM spec_rows WHERE id IN ({','.join('?' * len(found))})",
+                            [r for r, _c in found]).fetchall()) if found else {}
+    for row_id, col in found:
+        row = json.loads(cells.get(row_id) or "[]")
+        if col < len(row) and len(row[col]) <= len(v.raw) + 6:
+            return False
+    return bool(found)
 
 
 def _column_units(row: SpecRow) -> set[str]:
