@@ -295,6 +295,17 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             cell_rows["cell:" + token.casefold()] = found
             values.append(Value(None, CELL, token, "cell:" + token.casefold()))
             value_words |= set(_words(token))
+    # A numbered part ("pin 10", "bit 7", "terminal 31"): a table may write its number joined to
+    # other names ("pin 10/S6,ACK"), which the value reader takes for one code, so the word and the
+    # number are looked up together inside cells; one no cell holds is dropped. The word stays a thing word.
+    quantities = {v.number for v in values if v.unit not in ("", "code", KEY, CELL)}
+    for m in _NUMBERED.finditer(query):
+        word, num = m.group(1), m.group(2)
+        if word.lower() in _STOP or float(num) in quantities:
+            continue
+        if found := _numbered_rows(db, word, num):
+            cell_rows["cell:" + m.group(0).casefold()] = found
+            values.append(Value(None, CELL, m.group(0), "cell:" + m.group(0).casefold()))
     value_words |= {v.raw for v in values if v.unit == ""}
     # The kind asked by a phrase ("how heavy"). With a quantity word beside it either may be what is
     # asked ("how high is the pressure"; "how long do the batteries take to charge": a time), so the
@@ -453,6 +464,25 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
                                     (json.dumps(token).lower(),)):
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if cell.strip().casefold() == want]
+    return out[:500]
+
+
+_NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?![\w.,]?\d|[\w\-])")
+
+
+def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
+    """(row id, column) of the cells that name the numbered part `word num` ("Pin 10", "pin #10",
+    "pin 10/S6,ACK"; a longer number or word not counted: "pin 100", "spin 10") or that are the
+    number under a column the word names ("5" under "Pin")."""
+    pattern = re.compile(rf"(?<![\w]){re.escape(word)}\s?#?\s?{num}(?![\d]|[.,]\d)", re.IGNORECASE)
+    out = []
+    for row_id, cells, headers in db.execute(
+            "SELECT r.id, r.cells, t.headers FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
+            " WHERE instr(lower(r.cells), ?) > 0 OR instr(lower(t.headers), ?) > 0 LIMIT 3000",
+            (word.lower(), word.lower())):
+        heads = json.loads(headers)
+        out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if pattern.search(cell)
+                or (cell.strip() == num and col < len(heads) and _stem(word) in _stems(heads[col]))]
     return out[:500]
 
 
@@ -676,6 +706,9 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             q_score = 0.7  # a cell that is a value of that unit ("16 A"), not a sentence mentioning one
         elif units and _column_units(row) & units:
             q_score = 0.7  # a "Units" column says the row's values are of the kind asked ("A" beside "1.0e-14")
+        elif units and any(v["unit"] in units and syn & _stems(row.cells[v["col"]]) for v in row.values
+                           if v["col"] < len(row.cells)):
+            q_score = 0.7  # a longer cell that names the kind beside its value ("..., diameter 28 mm at the seal")
         elif units and any(v["unit"] in units for v in row.values):
             q_score = 0.3
         elif syn & cells:
