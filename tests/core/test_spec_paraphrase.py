@@ -79,6 +79,10 @@ def test_out_of_the_box_asks_for_the_factory_setting_column(session, tmp_path):
     # Words only: "out of the box" is the "Factory setting" column, not three thing words no row holds.
     rows = specs.search(session.db, "Which Modbus address does the unit answer on out of the box?")
     assert _labels(rows)[:1] == ["P09"] and rows[0].match == "quantity"
+    for question in ("Which Modbus address does the unit answer on if it is not set?",
+                     "Which Modbus address does the unit answer on when nobody has changed it?"):
+        rows = specs.search(session.db, question)
+        assert _labels(rows)[:1] == ["P09"], question
 
 
 def test_a_part_named_only_in_prose_costs_no_row_lacking_it(session, tmp_path):
