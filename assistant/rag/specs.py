@@ -79,6 +79,8 @@ _q("temperature temperatures temp", "temperature", "°C|°F|K")
 _q("power wattage watts", "power", "W|kW|VA|kVA")
 _q("weight mass kilos kilograms pounds", "weight mass", "kg|g|lb")
 _q("speed rpm", "speed", "rpm")
+_q("baud bitrate", "baud rate speed bitrate", "baud|bit/s|kbit/s|Mbit/s")
+_q("consumption", "power consumption current input", "W|kW|VA|A|mA")
 _q("frequency", "frequency", "Hz|kHz|MHz")
 _q("flow", "flow", "")
 _q("charge", "charge", "kg|g")
@@ -105,12 +107,15 @@ def _k(pattern: str, synonyms: str, units: str) -> None:
 
 
 _k(r"\bhow heavy\b|\bweighs?\b", "weight mass", "kg|g|lb")
-_k(r"\bhow (?:far(?: apart)?|wide|deep|thick|tall|high|big)\b", "gap clearance distance length width depth "
+_k(r"\bhow (?:far(?: apart)?|wide|deep|thick|thin|narrow|tall|high|big|large|close)\b|\bhow much (?:room|space)\b", "gap clearance distance length width depth "
    "height thickness size dimension dimensions diameter", "mm|µm|cm|m|in")
 _k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "time duration runtime period interval "
    "length", "s|min|h|ms")
 _k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
-_k(r"\bhow fast\b", "speed rate", "rpm")
+_k(r"\bhow (?:fast|quick(?:ly)?)\b", "speed rate", "rpm")
+_k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")
+_k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b", "quantity amount volume capacity charge fill",
+   "L|mL|kg|g|oz")
 _k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)

@@ -30,6 +30,13 @@ BOOSTER = """# Rivet booster set service manual
 | Pump mounting bolts | M12 | 68 Nm |
 | Impeller nut | M14 | 38 Nm |
 
+## Fill quantities
+
+| Item | Quantity |
+|---|---|
+| Seal chamber oil | 0.4 L |
+| Bearing grease | 25 g per bearing |
+
 ## Controller settings
 
 Hold the MENU key for 3 seconds to enter the menu.
@@ -118,3 +125,13 @@ def test_a_numbered_part_is_found_inside_a_cell_and_under_its_column(session, tm
     assert _labels(rows)[:1] == ["5"]
     # A longer number is another pin.
     assert specs._numbered_rows(session.db, "pin", "2") == []
+
+
+def test_a_quantity_asked_in_everyday_words_is_the_kind_its_values_carry(session, tmp_path):
+    _ingest(session, tmp_path, "kx4.md", BOOSTER)
+    # "how tight" asks a torque, "how much oil" a volume: the row answers as the quantity asked,
+    # not by its words alone.
+    for question, label in (("How tight should the impeller nut be?", "Impeller nut"),
+                            ("How much oil goes in the seal chamber?", "Seal chamber oil")):
+        rows = specs.search(session.db, question)
+        assert _labels(rows)[:1] == [label] and rows[0].match == "quantity", question
