@@ -109,8 +109,9 @@ def _k(pattern: str, synonyms: str, units: str) -> None:
 _k(r"\bhow heavy\b|\bweighs?\b", "weight mass", "kg|g|lb")
 _k(r"\bhow (?:far(?: apart)?|wide|deep|thick|thin|narrow|tall|high|big|large|close)\b|\bhow much (?:room|space)\b", "gap clearance distance length width depth "
    "height thickness size dimension dimensions diameter", "mm|µm|cm|m|in")
+# "how long" asks a time or a length ("how long is the hose"): a value of either kind carries it
 _k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "time duration runtime period interval "
-   "length", "s|min|h|ms")
+   "length", "s|min|h|ms|mm|cm|m|in|ft|km")
 _k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
 _k(r"\bhow (?:fast|quick(?:ly)?)\b", "speed rate", "rpm")
 _k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")

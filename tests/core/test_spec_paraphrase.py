@@ -21,6 +21,7 @@ BOOSTER = """# Rivet booster set service manual
 | Shaft | Stainless steel 1.4021, diameter 28 mm at the seal |
 | Motor cable | 4 x 2.5 mm² copper, screened between KX-4 and motor |
 | Sensor lead | Shielded, wired to KX-4 terminals 31/32 |
+| Suction hose | 2.5 m, DN 32 |
 
 ## Tightening torques
 
@@ -129,9 +130,10 @@ def test_a_numbered_part_is_found_inside_a_cell_and_under_its_column(session, tm
 
 def test_a_quantity_asked_in_everyday_words_is_the_kind_its_values_carry(session, tmp_path):
     _ingest(session, tmp_path, "kx4.md", BOOSTER)
-    # "how tight" asks a torque, "how much oil" a volume: the row answers as the quantity asked,
-    # not by its words alone.
+    # "how tight" asks a torque, "how much oil" a volume, "how long" a time or a length: the row
+    # answers as the quantity asked, not by its words alone.
     for question, label in (("How tight should the impeller nut be?", "Impeller nut"),
-                            ("How much oil goes in the seal chamber?", "Seal chamber oil")):
+                            ("How much oil goes in the seal chamber?", "Seal chamber oil"),
+                            ("How long is the suction hose?", "Suction hose")):
         rows = specs.search(session.db, question)
         assert _labels(rows)[:1] == [label] and rows[0].match == "quantity", question
