@@ -38,6 +38,14 @@ rows of tables whose headers or caption hold the question's words come in as can
 is found when the question names its column ("which colour lead", "on an avr4 core") though its
 cells share no word with it; a value held by rows beyond counting ("set to 1") tells apart the
 rows the words found.
+
+Everyday words for a kind: "out of the box", "by default", "if it is not set" ask for a default or
+factory column (`_AS_SHIPPED`) when no other kind is asked; "how thick" may ask a diameter, and a
+longer cell naming the kind beside a value of its unit ("diameter 28 mm at the seal") carries it;
+"how tight" a torque, "how much oil" a volume, "how long" a time or a length. A code the tables
+write only inside prose ("the PC-2 controller") names a part: a row lacking it is not wrong for
+that. A numbered part ("pin 10", "Timer 1") is looked up inside cells ("pin 10/S6,ACK") and as the
+number under the column its word names ("5" under "Pin").
 """
 
 from __future__ import annotations
