@@ -38,6 +38,14 @@ rows of tables whose headers or caption hold the question's words come in as can
 is found when the question names its column ("which colour lead", "on an avr4 core") though its
 cells share no word with it; a value held by rows beyond counting ("set to 1") tells apart the
 rows the words found.
+
+Everyday words for a kind: "out of the box", "by default", "if it is not set" ask for a default or
+factory column (`_AS_SHIPPED`) when no other kind is asked; "how thick" may ask a diameter, and a
+longer cell naming the kind beside a value of its unit ("diameter 28 mm at the seal") carries it;
+"how tight" a torque, "how much oil" a volume, "how long" a time or a length. A code the tables
+write only inside prose ("the PC-2 controller") names a part: a row lacking it is not wrong for
+that. A numbered part ("pin 10", "Timer 1") is looked up inside cells ("pin 10/S6,ACK") and as the
+number under the column its word names ("5" under "Pin").
 """
 
 from __future__ import annotations
@@ -79,6 +87,8 @@ _q("temperature temperatures temp", "temperature", "°C|°F|K")
 _q("power wattage watts", "power", "W|kW|VA|kVA")
 _q("weight mass kilos kilograms pounds", "weight mass", "kg|g|lb")
 _q("speed rpm", "speed", "rpm")
+_q("baud bitrate", "baud rate speed bitrate", "baud|bit/s|kbit/s|Mbit/s")
+_q("consumption", "power consumption current input", "W|kW|VA|A|mA")
 _q("frequency", "frequency", "Hz|kHz|MHz")
 _q("flow", "flow", "")
 _q("charge", "charge", "kg|g")
@@ -105,15 +115,32 @@ def _k(pattern: str, synonyms: str, units: str) -> None:
 
 
 _k(r"\bhow heavy\b|\bweighs?\b", "weight mass", "kg|g|lb")
-_k(r"\bhow (?:far(?: apart)?|wide|deep|thick|tall|high|big)\b", "gap clearance distance length width depth "
-   "height thickness size dimension dimensions", "mm|µm|cm|m|in")
+_k(r"\bhow (?:far(?: apart)?|wide|deep|thick|thin|narrow|tall|high|big|large|close)\b|\bhow much (?:room|space)\b", "gap clearance distance length width depth "
+   "height thickness size dimension dimensions diameter", "mm|µm|cm|m|in")
+# "how long" asks a time or a length ("how long is the hose"): a value of either kind carries it
 _k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "time duration runtime period interval "
-   "length", "s|min|h|ms")
+   "length", "s|min|h|ms|mm|cm|m|in|ft|km")
 _k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
-_k(r"\bhow fast\b", "speed rate", "rpm")
+_k(r"\bhow (?:fast|quick(?:ly)?)\b", "speed rate", "rpm")
+_k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")
+_k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b", "quantity amount volume capacity charge fill",
+   "L|mL|kg|g|oz")
 _k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
+# A setting as it comes ("out of the box", "by default", "from the factory"): a default or factory
+# column ("Factory setting", "Default"), when it is the only kind asked. Beside a quantity ("what
+# leakage current ... when its .model line does not give one") the quantity is the kind: a bonus for
+# the default column's rows then (0.5) gained nothing on the 120 tuning questions and lost a rank.
+_AS_SHIPPED = re.compile(
+   r"\bout of the box\b|\bby default\b|\b(?:from|at|in) the factory\b|\bas (?:shipped|delivered)\b"
+   r"|\bfactory[- ](?:set|settings?|defaults?)\b|\bdefaults? (?:to|is|value|setting)\b"
+   # ... or as it stands when nobody sets it ("when its .model line does not give one", "sets none")
+   r"|\b(?:does|do|did)(?: not|n't) (?:give|set|specify|state|name) (?:one|it|any|them|a value)\b"
+   r"|\b(?:sets|gives|specifies) none\b|\b(?:if|when|where) (?:it is |they are )?(?:not|never) (?:given|set|specified)\b"
+   r"|\bunless (?:given|set|specified)\b|\bwhen (?:omitted|left out)\b|\b(?:nobody|no one) (?:has )?(?:set|changed)\b",
+   re.IGNORECASE)
+SHIPPED = frozenset("default factory preset".split())  # a column of settings as they come
 
 # A key combination ("Q", "Shift+Z", "Ctrl+Shift+M", "F8"): a cell of a hotkey table, and a key a
 # question names ("the Q key", "pressing J", "Ctrl+S").
@@ -142,6 +169,7 @@ would will as if so set setting value values please tell me give show find need 
 when where there their them than then into about per""".split()) - {"setting"}
 
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$")
 GENERIC = frozenset("size sizes dimension dimensions setting default factory range code codes".split())
 THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev set's tune half)
 NAMED = 1.5  # the quantity asked for named by the row's label or its table's headers: the strongest sign
@@ -290,6 +318,17 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             cell_rows["cell:" + token.casefold()] = found
             values.append(Value(None, CELL, token, "cell:" + token.casefold()))
             value_words |= set(_words(token))
+    # A numbered part ("pin 10", "bit 7", "terminal 31"): a table may write its number joined to
+    # other names ("pin 10/S6,ACK"), which the value reader takes for one code, so the word and the
+    # number are looked up together inside cells; one no cell holds is dropped. The word stays a thing word.
+    quantities = {v.number for v in values if v.unit not in ("", "code", KEY, CELL)}
+    for m in _NUMBERED.finditer(query):
+        word, num = m.group(1), m.group(2)
+        if word.lower() in _STOP or float(num) in quantities:
+            continue
+        if found := _numbered_rows(db, word, num):
+            cell_rows["cell:" + m.group(0).casefold()] = found
+            values.append(Value(None, CELL, m.group(0), "cell:" + m.group(0).casefold()))
     value_words |= {v.raw for v in values if v.unit == ""}
     # The kind asked by a phrase ("how heavy"). With a quantity word beside it either may be what is
     # asked ("how high is the pressure"; "how long do the batteries take to charge": a time), so the
@@ -302,7 +341,12 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             synonyms |= syn
             units |= unit
             phrase_words |= set(_words(m.group(0)))
-    words = [w for w in _words(query) if w not in _STOP and w not in phrase_words]
+    shipped = [m.group(0) for m in _AS_SHIPPED.finditer(query)]
+    for phrase in shipped:
+        phrase_words |= set(_words(phrase))
+    # "the P-200's PC-2": a value's word with a possessive is the value's, not a thing word
+    words = [w for w in _words(query) if w not in _STOP and w not in phrase_words
+             and _POSSESSIVE.sub("", w) not in value_words]
     quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
     if any(w not in GENERIC for w in quantity):
         quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
@@ -310,6 +354,8 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     for w in quantity:
         synonyms |= QUANTITY_WORDS[w][0]
         units |= QUANTITY_WORDS[w][1]
+    if shipped and not synonyms:
+        synonyms |= SHIPPED
     if phrase_words:  # the quantity word may be the thing too ("how long do the batteries take to charge")
         thing += [w for w in quantity if w not in GENERIC]
         quantity = quantity or ["(phrase)"]
@@ -375,9 +421,17 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     syn = {_stem(s) for s in synonyms}
     out = []
     weights = [_value_weight(v, n) for v, n in zip(values, counts, strict=True)]
+    # A code the tables write only inside prose ("wired to PC-2 terminals", "replace the PC-2
+    # controller") names a part, not a value a row is looked up by: a row holding it still matches,
+    # but one without it (the controller's "Modbus RTU address" setting) is not the wrong row for
+    # lacking it (as for a code no row holds, `_score`).
+    for i, v in enumerate(values):
+        if v.unit == "code" and 0 < counts[i] < VALUE_ROWS and _prose_only(
+                db, v, [(r, c) for r, found in value_rows.items() for c, j in found if j == i]):
+            counts[i] = 0
     # A value many rows hold names where to look ("3D" of "the 3D viewer"), as a thing word does.
-    thing_stems = _weights(db, thing + [w for v, wt in zip(values, weights, strict=True) if wt < 0.5 and v.number is None
-                                        for w in _words(v.raw)])
+    thing_stems = _weights(db, thing + [w for i, (v, wt) in enumerate(zip(values, weights, strict=True))
+                                        if wt < 0.5 and v.number is None for w in _words(v.raw)])
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
                               weights, near_rows.get(row.row_id, []), counts)
@@ -441,6 +495,25 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     return out[:500]
 
 
+_NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?![\w.,]?\d|[\w\-])")
+
+
+def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
+    """(row id, column) of the cells that name the numbered part `word num` ("Pin 10", "pin #10",
+    "pin 10/S6,ACK"; a longer number or word not counted: "pin 100", "spin 10") or that are the
+    number under a column the word names ("5" under "Pin")."""
+    pattern = re.compile(rf"(?<![\w]){re.escape(word)}\s?#?\s?{num}(?![\d]|[.,]\d)", re.IGNORECASE)
+    out = []
+    for row_id, cells, headers in db.execute(
+            "SELECT r.id, r.cells, t.headers FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
+            " WHERE instr(lower(r.cells), ?) > 0 OR instr(lower(t.headers), ?) > 0 LIMIT 3000",
+            (word.lower(), word.lower())):
+        heads = json.loads(headers)
+        out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if pattern.search(cell)
+                or (cell.strip() == num and col < len(heads) and _stem(word) in _stems(heads[col]))]
+    return out[:500]
+
+
 VALUE_ROWS = 500  # rows a value of the question is looked up in at most
 
 
@@ -474,6 +547,17 @@ def _value_rows_where(db, v: Value, where: str, ids: list[int]) -> list[tuple[in
         return [(r[0], r[1]) for r in db.execute(sql, args)]
     except Exception:  # noqa: BLE001 - an FTS syntax corner case: no rows by this value
         return []
+
+
+def _prose_only(db, v: Value, found: list[tuple[int, int]]) -> bool:
+    """Whether every cell holding the code `v` is longer prose around it, none a cell of its own."""
+    cells = dict(db.execute(f"SELECT id, cells FROM spec_rows WHERE id IN ({','.join('?' * len(found))})",
+                            [r for r, _c in found]).fetchall()) if found else {}
+    for row_id, col in found:
+        row = json.loads(cells.get(row_id) or "[]")
+        if col < len(row) and len(row[col]) <= len(v.raw) + 6:
+            return False
+    return bool(found)
 
 
 def _column_units(row: SpecRow) -> set[str]:
@@ -650,6 +734,9 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             q_score = 0.7  # a cell that is a value of that unit ("16 A"), not a sentence mentioning one
         elif units and _column_units(row) & units:
             q_score = 0.7  # a "Units" column says the row's values are of the kind asked ("A" beside "1.0e-14")
+        elif units and any(v["unit"] in units and syn & _stems(row.cells[v["col"]]) for v in row.values
+                           if v["col"] < len(row.cells)):
+            q_score = 0.7  # a longer cell that names the kind beside its value ("..., diameter 28 mm at the seal")
         elif units and any(v["unit"] in units for v in row.values):
             q_score = 0.3
         elif syn & cells:
