@@ -65,12 +65,18 @@ def vector_stats(page) -> tuple[bool, bool, bool]:
 
 
 def _path_edges(raw, obj) -> tuple[int, int, int]:
-    """(horizontal, vertical, total) straight segments of a path longer than a few points."""
+    """(horizontal, vertical, total) straight segments of a path longer than a few points, as
+    drawn on the page: a path's points are in its own space, and some PDF makers (Apache FOP:
+    GPSBabel's manual) draw every rule as "0 0 m 156 0 l" with a matrix that turns the vertical
+    ones, so read without the matrix every rule was horizontal and no table was found."""
     import ctypes
 
     count = raw.FPDFPath_CountSegments(obj)
     if count <= 1 or count > _TABLE_MAX_SEGMENTS:
         return 0, 0, max(count, 0)
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        m.a, m.b, m.c, m.d = 1.0, 0.0, 0.0, 1.0
     x, y = ctypes.c_float(), ctypes.c_float()
     horizontal = vertical = 0
     start = prev = None
@@ -78,7 +84,7 @@ def _path_edges(raw, obj) -> tuple[int, int, int]:
         seg = raw.FPDFPath_GetPathSegment(obj, i)
         if not seg or not raw.FPDFPathSegment_GetPoint(seg, x, y):
             continue
-        point = (x.value, y.value)
+        point = (m.a * x.value + m.c * y.value, m.b * x.value + m.d * y.value)  # translation aside
         kind = raw.FPDFPathSegment_GetType(seg)
         if kind == raw.FPDF_SEGMENT_MOVETO:
             start = prev = point

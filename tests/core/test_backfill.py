@@ -182,9 +182,11 @@ def test_a_changed_file_is_said_once_and_left_for_reindex(session, tmp_path):
     assert db.execute("SELECT count(*) FROM spec_rows WHERE text LIKE '%70 Nm%'").fetchone()[0] == 1
 
 
-def test_migration_m011_marks_what_stored_manuals_already_hold(session, tmp_path):
+def test_migration_m011_marks_what_stored_manuals_already_hold(session, tmp_path, monkeypatch):
     """A library at the level before m011: the manual that has rows and a procedure is left alone,
-    the one that has none is extracted again."""
+    the one that has none is extracted again. (With the extractors at the version m011 records, 1: a
+    later version makes every manual catch up, as the tests that raise one show.)"""
+    monkeypatch.setattr(extractions, "CURRENT", dict.fromkeys(extractions.CURRENT, 1))
     db = session.db
     _library(session, tmp_path)
     pump = db.execute("SELECT id FROM manuals WHERE path LIKE '%pump.md'").fetchone()[0]

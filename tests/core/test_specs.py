@@ -461,3 +461,55 @@ def test_a_lone_digit_ranks_rows_but_answers_nothing_alone(session, tmp_path):
     for q in ["Which element has atomic number 1?", "What is 2 plus 2?"]:
         assert specs.search(db, q) == [], q
         assert specs.search(db, q, embedder=session.embedder) == [], q
+
+
+def _rotated_rules_pdf(path: Path) -> Path:
+    """A ruled table drawn as Apache FOP draws one (GPSBabel's manual): every rule is the path
+    "0 0 m w 0 l" in its own space, and the vertical rules are turned by the matrix ("cm")."""
+    from reportlab.pdfgen import canvas
+
+    rows = [["Field", "Bytes", "Type"], ["Unique ID Number", "16", "four integers"],
+            ["Alarm Radius", "4", "float"], ["Waypoint Name", "n", "string"]]
+    x0, top, widths, height = 72, 700, [160, 60, 120], 20
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(x0, top + 30, "Lowrance USR waypoint record")
+    c.setFont("Helvetica", 10)
+    width = sum(widths)
+    for i in range(len(rows) + 1):  # horizontal rules, each drawn from its own origin
+        c.saveState()
+        c.translate(x0, top - i * height)
+        c.line(0, 0, width, 0)
+        c.restoreState()
+    for x in [0, *[sum(widths[:k + 1]) for k in range(len(widths))]]:  # vertical: the same, turned
+        c.saveState()
+        c.translate(x0 + x, top - len(rows) * height)
+        c.rotate(90)
+        c.line(0, 0, len(rows) * height, 0)
+        c.restoreState()
+    for r, row in enumerate(rows):
+        for k, text in enumerate(row):
+            c.drawString(x0 + sum(widths[:k]) + 4, top - (r + 1) * height + 6, text)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_table_whose_rules_are_turned_by_their_matrix_becomes_rows(session, tmp_path):
+    import pypdfium2 as pdfium
+
+    from assistant.library import pdf_tables
+
+    pdf = _rotated_rules_pdf(tmp_path / "usr.pdf")
+    doc = pdfium.PdfDocument(str(pdf))
+    page = doc[0]
+    try:
+        assert pdf_tables.vector_stats(page.raw)[0], "the page's vertical rules were not seen"
+    finally:
+        page.close()
+        doc.close()
+    report = ingest.run(session.db, session.embedder, [pdf])
+    assert not report.failed, report.failed
+    row = _row(session.db, "Alarm Radius")
+    assert row is not None and json.loads(row["cells"]) == ["Alarm Radius", "4", "float"]
+    assert json.loads(row["headers"]) == ["Field", "Bytes", "Type"]
