@@ -32,6 +32,9 @@ SYSTEMS: dict[str, str] = {
     # screen to Grayscale mode?" with the path in its quoted line (tuning halves, 8 questions a set:
     # fact recall S10 0.67 -> 0.75, TV 0.10 -> 0.10, Klipper 0.20 -> 0.28; "not found" on answerable
     # questions TV and Klipper 0.38 -> 0.00; F1 S10 0.60 -> 0.65, TV 0.20 -> 0.32, Klipper 0.37 -> 0.23).
+    # The example has no setting command: the 0.5B wrote "set `opacity_check: on`" after the example's
+    # "set `torque_check: on`" on a held-out S10 question. Without it (tuning halves): fact recall
+    # S10 0.75 -> 0.67, TV 0.10, Klipper 0.28 -> 0.41; F1 0.65 -> 0.64, 0.32 -> 0.39, 0.23 -> 0.47.
     "qwen2": (
         "You help a field technician using the numbered passages from the equipment manuals. Answer the "
         "question from the passages in one to three sentences: give the steps, settings or values they "
@@ -43,8 +46,7 @@ SYSTEMS: dict[str, str] = {
         "Settings > General > Grayscale. Reply 'Not found in the loaded manuals.' only when the "
         "passages are about something else."
         + EXAMPLE_MARK + "Question: What torque for the pump mounting bolts? The manual says [2]: Tighten the M12 "
-        "mounting bolts to 68 Nm, then set `torque_check: on`. Answer: Tighten the M12 mounting bolts to "
-        "68 Nm, then set `torque_check: on` [2]."
+        "mounting bolts to 68 Nm. Answer: Tighten the M12 mounting bolts to 68 Nm [2]."
     ),
 }
 # Decoding per model family, used unless the user set `temperature` / `repeat_penalty`. Qwen2.5
