@@ -23,8 +23,12 @@ from collections.abc import Iterator
 
 import numpy as np
 
-# Chosen with bench/decode_speed.py (bench/README.md "Prompt lookup in the app").
-DRAFT_TOKENS = 8  # the most tokens one step drafts
+# Chosen with bench/decode_speed.py (bench/README.md "Prompt lookup in the app"). A step drafts
+# DRAFT_TOKENS; after a draft accepted whole the next may be twice as long, up to DRAFT_MAX, and after
+# a rejection it is DRAFT_TOKENS again: a verified batch of 17 costs about four one-token steps here,
+# so long drafts pay only while the answer is copying.
+DRAFT_TOKENS = 4
+DRAFT_MAX = 16
 NGRAM_MAX = 3  # the longest answer tail looked up
 NGRAM_MIN = 2  # a single token recurs too often to predict what follows it
 
@@ -51,11 +55,16 @@ def find_draft(seq: list[int], k: int, n_max: int = NGRAM_MAX, n_min: int = NGRA
     return []
 
 
-def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int = DRAFT_TOKENS) -> Iterator[int]:
+def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int | None = None,
+           draft_max: int | None = None) -> Iterator[int]:
     """The model's greedy tokens after `prompt` (end-of-generation not included), with drafts.
 
     `llm` is a llama_cpp.Llama. Closing the generator early leaves the context consistent.
+    `draft_tokens` / `draft_max`: a step's draft length, and how long it may grow (module defaults).
     """
+    first = draft_tokens if draft_tokens is not None else DRAFT_TOKENS
+    most = max(first, draft_max if draft_max is not None else DRAFT_MAX)
+    size = first
     import llama_cpp
 
     ctx, vocab, n_vocab = llm._ctx, llm._model.vocab, llm.n_vocab()
@@ -85,7 +94,7 @@ def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int = DRAFT_TO
         if produced >= max_tokens:
             return
         n_past = llm.n_tokens
-        room = min(draft_tokens, max_tokens - produced, n_ctx - n_past - 1, llm.n_batch - 1)
+        room = min(size, max_tokens - produced, n_ctx - n_past - 1, llm.n_batch - 1)
         draft = find_draft(seq, room)
         batch = [tok] + draft
         llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
@@ -96,6 +105,8 @@ def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int = DRAFT_TO
         accepted = 0
         while accepted < len(draft) and int(picks[accepted]) == draft[accepted]:
             accepted += 1
+        if draft:
+            size = min(size * 2, most) if accepted == len(draft) else first
         # tok and the accepted drafts stay in the cache; the rejected drafts' entries go.
         llm.n_tokens = n_past + 1 + accepted
         if accepted < len(draft):

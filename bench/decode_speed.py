@@ -13,7 +13,9 @@ what prompt lookup bets on). Configurations, run interleaved `--reps` times each
 - lookup-N: plain + LlamaPromptLookupDecoding(num_pred_tokens=N), N in 4, 10 (with logits_all,
   which llama-cpp-python needs for it: see the comment in the code)
 - app: the app's ChatModel.stream with its own prompt lookup off (plain greedy create_completion)
-- app-lookup-N: the app's ChatModel.stream with assistant/lookup_decode.py drafting up to N tokens
+- app-lookup: the app's ChatModel.stream with assistant/lookup_decode.py as the app runs it (drafts
+  of DRAFT_TOKENS growing to DRAFT_MAX while accepted whole)
+- app-lookup-N: the same with every draft N tokens long
 
 The prompt carries the direct answer's line first, as `ask` gives it (direct.find over the same
 passages). `--configs` picks configurations (default: all).
@@ -62,15 +64,18 @@ def run_once(llama, tokens: list[int], max_tokens: int) -> tuple[float, float, s
     return (first - t0) * 1000, decode, "".join(pieces)
 
 
-def run_app(chat, tokens: list[int], max_tokens: int, draft: int) -> tuple[float, float, str]:
-    """One answer through ChatModel.stream from an empty cache (as `run_once` after reset)."""
+def run_app(chat, tokens: list[int], max_tokens: int, draft: tuple[int, int] | None) -> tuple[float, float, str]:
+    """One answer through ChatModel.stream from an empty cache (as `run_once` after reset); `draft`:
+    (first, most) draft tokens, (0, 0) for the app's own setting, None for no lookup."""
     chat._llm.reset()
-    old, lookup_decode.DRAFT_TOKENS = lookup_decode.DRAFT_TOKENS, draft
+    old = lookup_decode.DRAFT_TOKENS, lookup_decode.DRAFT_MAX
+    if draft and draft[0]:
+        lookup_decode.DRAFT_TOKENS, lookup_decode.DRAFT_MAX = draft
     try:
         t0 = time.perf_counter()
-        parts = list(chat.stream(tokens, max_tokens, 0.0, repeat_penalty=1.0, lookup=draft > 0))
+        parts = list(chat.stream(tokens, max_tokens, 0.0, repeat_penalty=1.0, lookup=draft is not None))
     finally:
-        lookup_decode.DRAFT_TOKENS = old
+        lookup_decode.DRAFT_TOKENS, lookup_decode.DRAFT_MAX = old
     first, last = parts[0].t, parts[-1].t
     decode = (len(parts) - 1) / (last - first) if len(parts) > 1 and last > first else 0.0
     return (first - t0) * 1000, decode, "".join(p.text for p in parts)
@@ -82,8 +87,8 @@ def main() -> int:
     ap.add_argument("--model", type=Path, help="chat GGUF (default: the app's default chat model)")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--tokens", type=int, default=160)
-    ap.add_argument("--configs", help="comma-separated: plain,batch-all,lookup-4,lookup-10,app,app-lookup-4,"
-                                      "app-lookup-8,app-lookup-16 (default: all)")
+    ap.add_argument("--configs", help="comma-separated: plain,batch-all,lookup-4,lookup-10,app,app-lookup,"
+                                      "app-lookup-4,app-lookup-8,app-lookup-16 (default: all)")
     args = ap.parse_args()
     from llama_cpp import Llama
     from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
@@ -117,7 +122,8 @@ def main() -> int:
         "lookup-10": dict(n_threads=threads, n_threads_batch=threads, logits_all=True,
                           draft_model=LlamaPromptLookupDecoding(num_pred_tokens=10)),
     }
-    app = {"app": 0, "app-lookup-4": 4, "app-lookup-8": 8, "app-lookup-16": 16}
+    app = {"app": None, "app-lookup": (0, 0), "app-lookup-4": (4, 4), "app-lookup-8": (8, 8),
+           "app-lookup-16": (16, 16)}
     wanted = args.configs.split(",") if args.configs else [*configs, *app]
     if "plain" not in wanted:
         wanted.insert(0, "plain")  # the ratios' base

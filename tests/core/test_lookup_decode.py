@@ -76,9 +76,10 @@ def test_drafts_are_accepted_when_the_answer_copies_the_passage(chat, monkeypatc
     chat._llm.reset()
     parts = list(chat.stream(_prompt(chat, "How do I replace the intake filter?"), 60, 0.0, repeat_penalty=1.0,
                              lookup=True))
-    steps = [n for n in calls if n <= lookup_decode.DRAFT_TOKENS + 1]  # not the prompt's own batches
+    steps = [n for n in calls if n <= lookup_decode.DRAFT_MAX + 1]  # not the prompt's own batch
     assert len(parts) > 10
     assert len(steps) < len(parts) - 1, (len(steps), len(parts))
+    assert max(steps) > lookup_decode.DRAFT_TOKENS + 1, steps  # a draft accepted whole grew the next
 
 
 def test_the_cached_prompt_prefix_is_reused_after_a_lookup_answer(chat, monkeypatch):
