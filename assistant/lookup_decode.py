@@ -82,21 +82,24 @@ def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int | None = N
         llm.reset()
     llm._requires_eval = True  # the logits this leaves behind are not the prompt's: never "fully cached"
     llm.eval(prompt[llm.n_tokens:])
-    tok = int(np.argmax(np.ctypeslib.as_array(ctx.get_logits_ith(-1), shape=(n_vocab,))))
+    # The tokens chosen and not yet given out: the last of them is not in the cache yet, and each
+    # step's batch starts with it.
+    pending = [int(np.argmax(np.ctypeslib.as_array(ctx.get_logits_ith(-1), shape=(n_vocab,))))]
     seq = list(prompt)
     produced = 0
     while True:
-        if llama_cpp.llama_vocab_is_eog(vocab, tok):
-            return
-        yield tok
-        produced += 1
-        seq.append(tok)
+        for t in pending:
+            if produced >= max_tokens or llama_cpp.llama_vocab_is_eog(vocab, t):
+                return
+            yield t
+            produced += 1
+            seq.append(t)
         if produced >= max_tokens:
             return
         n_past = llm.n_tokens
         room = min(size, max_tokens - produced, n_ctx - n_past - 1, llm.n_batch - 1)
         draft = find_draft(seq, room)
-        batch = [tok] + draft
+        batch = [seq[-1]] + draft
         llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
         ctx.decode(llm._batch)
         llm.input_ids[n_past:n_past + len(batch)] = batch
@@ -107,16 +110,8 @@ def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int | None = N
             accepted += 1
         if draft:
             size = min(size * 2, most) if accepted == len(draft) else first
-        # tok and the accepted drafts stay in the cache; the rejected drafts' entries go.
+        # The batch's first token and the accepted drafts stay in the cache; the rejected drafts' go.
         llm.n_tokens = n_past + 1 + accepted
         if accepted < len(draft):
             ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
-        for t in draft[:accepted]:
-            if llama_cpp.llama_vocab_is_eog(vocab, t):
-                return
-            yield t
-            produced += 1
-            seq.append(t)
-        if produced >= max_tokens:
-            return
-        tok = int(picks[accepted])
+        pending = draft[:accepted] + [int(picks[accepted])]
