@@ -6,10 +6,9 @@ small real tables, the bundled embedding model."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from assistant.library import ingest
 from assistant.rag import specs
+from tests.core.spec_fixtures import ingest_text as _ingest
+from tests.core.spec_fixtures import labels as _labels
 
 TIMEKEEPER = """# Tempo-7 time server reference
 
@@ -82,17 +81,6 @@ The sensor board hangs off port D; each lead is plugged into the header as follo
 | D4 | 5 | blue | status LED |
 | GND | 9 | | unused |
 """
-
-
-def _ingest(session, tmp_path: Path, name: str, text: str) -> None:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    report = ingest.run(session.db, session.embedder, [path])
-    assert not report.failed and len(report.added) == 1
-
-
-def _labels(rows) -> list[str]:
-    return [r.cells[0] for r in rows]
 
 
 def test_a_symbol_code_finds_its_row_as_a_whole_cell(session, tmp_path):

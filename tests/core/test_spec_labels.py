@@ -4,11 +4,11 @@ range. Real ingest of small real tables, the bundled embedding model, a real lib
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from assistant import db as dbmod
-from assistant.library import backfill, ingest
+from assistant.library import backfill
 from assistant.rag import specs
+from tests.core.spec_fixtures import ingest_text as _ingest
+from tests.core.spec_fixtures import labels as _labels
 
 SERVICE_DATA = """# FrostLine RC-20 rooftop unit service data
 
@@ -60,17 +60,6 @@ SIMULATOR = """# SimKit circuit simulator reference
 # Named with none of the row's words ("Compressor oil"): neither its words nor the whole row's
 # vector ("Reference operating values: Value: Compressor oil; Target: POE, ...") find it.
 LUBRICANT = "Which lubricant goes in the compressors?"
-
-
-def _ingest(session, tmp_path: Path, name: str, text: str) -> None:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    report = ingest.run(session.db, session.embedder, [path])
-    assert not report.failed and len(report.added) == 1
-
-
-def _labels(rows) -> list[str]:
-    return [r.cells[0] for r in rows]
 
 
 def test_a_paraphrase_finds_its_row_through_the_label_vector_alone(session, tmp_path):

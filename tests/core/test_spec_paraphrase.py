@@ -6,10 +6,9 @@ under "Pin"). Real ingest of small real tables, the bundled embedding model."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from assistant.library import ingest
 from assistant.rag import specs
+from tests.core.spec_fixtures import ingest_text as _ingest
+from tests.core.spec_fixtures import labels as _labels
 
 BOOSTER = """# Rivet booster set service manual
 
@@ -69,17 +68,6 @@ CABLE = """# Finch-2 programming cable
 | 5 | Button A |
 | 11 | Button B |
 """
-
-
-def _ingest(session, tmp_path: Path, name: str, text: str) -> None:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    report = ingest.run(session.db, session.embedder, [path])
-    assert not report.failed and len(report.added) == 1
-
-
-def _labels(rows) -> list[str]:
-    return [r.cells[0] for r in rows]
 
 
 def test_out_of_the_box_asks_for_the_factory_setting_column(session, tmp_path):
