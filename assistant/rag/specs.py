@@ -484,6 +484,9 @@ def _asked_cells(query: str, seen: set[str]) -> list[str]:
             and not any(t.casefold() in raw for raw in seen)]
 
 
+VALUE_ROWS = 500  # rows a value of the question is looked up in at most
+
+
 def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     """(row id, column) of the cells that are exactly `token` (case aside): the rows' stored JSON
     is searched for the cell as JSON writes it, then each hit checked cell by cell."""
@@ -492,7 +495,7 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
                                     (json.dumps(token).lower(),)):
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if cell.strip().casefold() == want]
-    return out[:500]
+    return out[:VALUE_ROWS]
 
 
 _NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?![\w.,]?\d|[\w\-])")
@@ -511,10 +514,7 @@ def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
         heads = json.loads(headers)
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if pattern.search(cell)
                 or (cell.strip() == num and col < len(heads) and _stem(word) in _stems(heads[col]))]
-    return out[:500]
-
-
-VALUE_ROWS = 500  # rows a value of the question is looked up in at most
+    return out[:VALUE_ROWS]
 
 
 def _value_rows(db, v: Value, among: list[int] | None = None) -> list[tuple[int, int]]:
