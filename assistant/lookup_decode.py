@@ -25,10 +25,12 @@ import numpy as np
 
 # Chosen with bench/decode_speed.py (bench/README.md "Prompt lookup in the app"). A step drafts
 # DRAFT_TOKENS; after a draft accepted whole the next may be twice as long, up to DRAFT_MAX, and after
-# a rejection it is DRAFT_TOKENS again: a verified batch of 17 costs about four one-token steps here,
-# so long drafts pay only while the answer is copying.
+# a rejection it is DRAFT_TOKENS again (SHRINK "reset") or half as long ("half"): a verified batch of
+# 17 costs about four one-token steps here (logits over a 152k vocabulary for every batch row), so
+# long drafts pay only while the answer is copying.
 DRAFT_TOKENS = 4
 DRAFT_MAX = 16
+SHRINK = "reset"
 NGRAM_MAX = 3  # the longest answer tail looked up
 NGRAM_MIN = 2  # a single token recurs too often to predict what follows it
 
@@ -55,16 +57,29 @@ def find_draft(seq: list[int], k: int, n_max: int = NGRAM_MAX, n_min: int = NGRA
     return []
 
 
+def next_size(size: int, drafted: int, accepted: int, first: int, most: int, shrink: str) -> int:
+    """The next draft's length after a step that drafted `drafted` tokens of which `accepted` were
+    the model's own: twice as long after a whole draft (up to `most`), after a rejection half as
+    long ("half", not below `first`) or `first` again ("reset"); unchanged after a step with none."""
+    if not drafted:
+        return size
+    if accepted == drafted:
+        return min(size * 2, most)
+    return max(first, size // 2) if shrink == "half" else first
+
+
 def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int | None = None,
-           draft_max: int | None = None) -> Iterator[int]:
+           draft_max: int | None = None, shrink: str | None = None) -> Iterator[int]:
     """The model's greedy tokens after `prompt` (end-of-generation not included), with drafts.
 
     `llm` is a llama_cpp.Llama. Closing the generator early leaves the context consistent.
-    `draft_tokens` / `draft_max`: a step's draft length, and how long it may grow (module defaults).
+    `draft_tokens` / `draft_max` / `shrink`: a step's draft length, how long it may grow, and how it
+    shrinks after a rejection (module defaults).
     """
     first = draft_tokens if draft_tokens is not None else DRAFT_TOKENS
     most = max(first, draft_max if draft_max is not None else DRAFT_MAX)
     size = first
+    shrink = shrink or SHRINK
     import llama_cpp
 
     ctx, vocab, n_vocab = llm._ctx, llm._model.vocab, llm.n_vocab()
@@ -108,8 +123,7 @@ def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int | None = N
         accepted = 0
         while accepted < len(draft) and int(picks[accepted]) == draft[accepted]:
             accepted += 1
-        if draft:
-            size = min(size * 2, most) if accepted == len(draft) else first
+        size = next_size(size, len(draft), accepted, first, most, shrink)
         # The batch's first token and the accepted drafts stay in the cache; the rejected drafts' go.
         llm.n_tokens = n_past + 1 + accepted
         if accepted < len(draft):

@@ -16,6 +16,7 @@ what prompt lookup bets on). Configurations, run interleaved `--reps` times each
 - app-lookup: the app's ChatModel.stream with assistant/lookup_decode.py as the app runs it (drafts
   of DRAFT_TOKENS growing to DRAFT_MAX while accepted whole)
 - app-lookup-N: the same with every draft N tokens long
+- app-lookup-F-M[-reset|-half]: drafts of F tokens growing to M, reset or halved after a rejection
 
 The prompt carries the direct answer's line first, as `ask` gives it (direct.find over the same
 passages). `--configs` picks configurations (default: all).
@@ -64,18 +65,19 @@ def run_once(llama, tokens: list[int], max_tokens: int) -> tuple[float, float, s
     return (first - t0) * 1000, decode, "".join(pieces)
 
 
-def run_app(chat, tokens: list[int], max_tokens: int, draft: tuple[int, int] | None) -> tuple[float, float, str]:
+def run_app(chat, tokens: list[int], max_tokens: int, draft: tuple | None) -> tuple[float, float, str]:
     """One answer through ChatModel.stream from an empty cache (as `run_once` after reset); `draft`:
-    (first, most) draft tokens, (0, 0) for the app's own setting, None for no lookup."""
+    (first, most[, shrink]) draft tokens, () for the app's own setting, None for no lookup."""
     chat._llm.reset()
-    old = lookup_decode.DRAFT_TOKENS, lookup_decode.DRAFT_MAX
-    if draft and draft[0]:
-        lookup_decode.DRAFT_TOKENS, lookup_decode.DRAFT_MAX = draft
+    old = lookup_decode.DRAFT_TOKENS, lookup_decode.DRAFT_MAX, lookup_decode.SHRINK
+    if draft:
+        lookup_decode.DRAFT_TOKENS, lookup_decode.DRAFT_MAX = draft[:2]
+        lookup_decode.SHRINK = draft[2] if len(draft) > 2 else old[2]
     try:
         t0 = time.perf_counter()
         parts = list(chat.stream(tokens, max_tokens, 0.0, repeat_penalty=1.0, lookup=draft is not None))
     finally:
-        lookup_decode.DRAFT_TOKENS, lookup_decode.DRAFT_MAX = old
+        lookup_decode.DRAFT_TOKENS, lookup_decode.DRAFT_MAX, lookup_decode.SHRINK = old
     first, last = parts[0].t, parts[-1].t
     decode = (len(parts) - 1) / (last - first) if len(parts) > 1 and last > first else 0.0
     return (first - t0) * 1000, decode, "".join(p.text for p in parts)
@@ -88,7 +90,8 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--tokens", type=int, default=160)
     ap.add_argument("--configs", help="comma-separated: plain,batch-all,lookup-4,lookup-10,app,app-lookup,"
-                                      "app-lookup-4,app-lookup-8,app-lookup-16 (default: all)")
+                                      "app-lookup-4,app-lookup-8,app-lookup-16 (default: all); also "
+                                      "app-lookup-F-M[-reset|-half]: drafts of F growing to M, shrinking so")
     args = ap.parse_args()
     from llama_cpp import Llama
     from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
@@ -122,9 +125,13 @@ def main() -> int:
         "lookup-10": dict(n_threads=threads, n_threads_batch=threads, logits_all=True,
                           draft_model=LlamaPromptLookupDecoding(num_pred_tokens=10)),
     }
-    app = {"app": None, "app-lookup": (0, 0), "app-lookup-4": (4, 4), "app-lookup-8": (8, 8),
+    app = {"app": None, "app-lookup": (), "app-lookup-4": (4, 4), "app-lookup-8": (8, 8),
            "app-lookup-16": (16, 16)}
     wanted = args.configs.split(",") if args.configs else [*configs, *app]
+    for name in wanted:  # app-lookup-F-M[-shrink]: another draft policy beside the app's own
+        m = re.fullmatch(r"app-lookup-(\d+)-(\d+)(?:-(reset|half))?", name)
+        if m:
+            app[name] = (int(m[1]), int(m[2])) + ((m[3],) if m[3] else ())
     if "plain" not in wanted:
         wanted.insert(0, "plain")  # the ratios' base
     loaded = {name: Llama(model_path=str(path), n_ctx=n_ctx, n_batch=512, verbose=False, **kw)

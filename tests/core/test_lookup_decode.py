@@ -43,6 +43,15 @@ def test_drafts_come_from_the_latest_earlier_occurrence():
     assert lookup_decode.find_draft(seq, 0) == []
 
 
+def test_a_draft_grows_while_accepted_and_shrinks_after_a_rejection():
+    assert lookup_decode.next_size(2, 2, 2, 2, 8, "half") == 4
+    assert lookup_decode.next_size(8, 8, 8, 2, 8, "half") == 8  # capped at the most
+    assert lookup_decode.next_size(8, 8, 3, 2, 8, "half") == 4  # one wrong guess halves it
+    assert lookup_decode.next_size(8, 8, 3, 2, 8, "reset") == 2
+    assert lookup_decode.next_size(2, 2, 0, 2, 8, "half") == 2  # never below the first length
+    assert lookup_decode.next_size(4, 0, 0, 2, 8, "half") == 4  # a step with no draft changes nothing
+
+
 # Logits of a draft batch and of a one-token decode differ in the last bits (other matrix kernels),
 # so where two tokens nearly tie the lookup text may take the other one: seen at 15.805 vs 15.71.
 TIE = 0.3
