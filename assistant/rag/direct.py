@@ -16,6 +16,8 @@ the next one or two pieces up to the one that gives the value or command, when t
 for one and the unit has none ("... the rc protocol needs to be set." + "sudo sh -c ..."); for a
 how-to question whose unit is a later step, the steps before it; when the question asks for a fix
 and the unit only states the symptom, the remedy after it (an instruction, or what must be done).
+A question that asks why, or what something is (`_wants_explanation`), wants neither an order nor
+a remedy: an instruction line weighs a little less for it, and nothing is appended as a remedy.
 A passage that ends on a lead-in goes on into its next chunk when the search retrieved that too.
 """
 
