@@ -16,6 +16,8 @@ the next one or two pieces up to the one that gives the value or command, when t
 for one and the unit has none ("... the rc protocol needs to be set." + "sudo sh -c ..."); for a
 how-to question whose unit is a later step, the steps before it; when the question asks for a fix
 and the unit only states the symptom, the remedy after it (an instruction, or what must be done).
+A question that asks why, or what something is (`_wants_explanation`), wants neither an order nor
+a remedy: an instruction line weighs a little less for it, and nothing is appended as a remedy.
 A passage that ends on a lead-in goes on into its next chunk when the search retrieved that too.
 """
 
@@ -71,10 +73,15 @@ _WANTS_VALUE = re.compile(r"\b(what|which|how (much|many|long|far|often|tight|hi
 _TROUBLE = re.compile(r"\b(how (do|can|to|should)|steps?|procedure|fix\w*|issue|problem|not work\w*|won'?t|"
                       r"doesn'?t|does not|can'?t|cannot|no (sound|picture|signal|power)|error|fail\w*|fault|"
                       r"trouble\w*|what should i do|why)\b", re.IGNORECASE)
-_INSTRUCTION = re.compile(r"^\W*(check|make sure|ensure|try|press|turn|set|go to|select|use|replace|connect|"
-                          r"disconnect|remove|unplug|plug|restart|reset|tap|open|close|clean|adjust|change|"
-                          r"update|contact|run|tighten|loosen|verify|switch|enable|disable|install|reinstall|"
-                          r"if|to|from [\w ]{1,30}, (tap|press|select|go))\b", re.IGNORECASE)
+_DO = (r"(check|make sure|ensure|try|press|turn|set|go to|select|use|replace|connect|"
+       r"disconnect|remove|unplug|plug|restart|reset|tap|open|close|clean|adjust|change|"
+       r"update|contact|run|tighten|loosen|verify|switch|enable|disable|install|reinstall|"
+       r"if|to|from [\w ]{1,30}, (tap|press|select|go))\b")
+_INSTRUCTION = re.compile(r"^\W*" + _DO, re.IGNORECASE)
+# The Smart TV manual's text runs a heading and a menu path into the sentence with no stop between
+# them ("Sign In Go to the Samsung Account screen to create a new account ..."): an instruction
+# after such a run of capitalised words says what to do as well as one at the start.
+_INSTRUCTION_AFTER_TITLE = re.compile(r"^\W*(?-i:(?:[A-Z0-9][\w+&'’/-]*\s+){1,12}?(?=[A-Z]))" + _DO, re.IGNORECASE)
 # A remedy also comes as a sentence that says what must be done rather than an order ("Therefore,
 # the ISP clock speed must be reduced ... using the -B option").
 _ADVICE = re.compile(r"\b(must|needs? to|ha(ve|s) to|make sure|ensure)\b", re.IGNORECASE)
@@ -93,8 +100,15 @@ _HOW_TO = re.compile(r"\bhow (do|can|to|should)\b|\bsteps?\b", re.IGNORECASE)
 STEPS_BACK = 2  # the earlier steps of a procedure shown before the step that matched (1 lost one)
 
 
+def _is_instruction(text: str) -> bool:
+    """An order ("Check the cable", "From Settings, tap ..."), at the start of the text or after a
+    run of capitalised words glued before it (`_INSTRUCTION_AFTER_TITLE`)."""
+    return bool(_INSTRUCTION.match(text) or _INSTRUCTION_AFTER_TITLE.match(text))
+
+
 def _says_what_to_do(text: str) -> bool:
-    return bool(_INSTRUCTION.match(text) or _ADVICE.search(text))
+    return bool(_is_instruction(text) or _ADVICE.search(text))
+
 
 
 def _gives_value(text: str) -> bool:
@@ -300,7 +314,7 @@ def _steps_before(c: Candidate) -> list[str]:
     ps = c.ps or []
     out: list[str] = []
     k = c.start - 1
-    while k >= 0 and len(out) < STEPS_BACK and ps[k].block == ps[c.start].block and _INSTRUCTION.match(ps[k].text):
+    while k >= 0 and len(out) < STEPS_BACK and ps[k].block == ps[c.start].block and _is_instruction(ps[k].text):
         out.insert(0, ps[k].text)
         k -= 1
     return out
@@ -407,11 +421,26 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     return out
 
 
+# Questions that want to know what a thing is or why something happens, not what to do: "What are
+# the benefits of NFC and payment?", "Why the TV smells of plastic?". An instruction line ("From
+# Settings, tap Connections > NFC and payment") weighs W_EXPLAIN less for them, and no remedy
+# is appended to the line that answers (the plastic smell "is normal and will dissipate over
+# time", not "Remove the base stand", which is the next row's remedy).
+_EXPLAIN = re.compile(r"\b(why|what (is|are|does|do))\b", re.IGNORECASE)
+_ASKS_TO_DO = re.compile(r"\b(how|steps?|fix\w*|what should|what now)\b", re.IGNORECASE)
+W_EXPLAIN = 0.05
+
+
+def _wants_explanation(question: str) -> bool:
+    return bool(_EXPLAIN.search(question)) and not _ASKS_TO_DO.search(question)
+
+
 def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None:
     """The best candidate above the floor, by the module's weights, with at most one of: the
     pieces after it that give the value it lacks, the steps before it, or the remedy after it
     (in that order of precedence; each was measured on the tuning halves, bench/README.md)."""
     wants_value = bool(_WANTS_VALUE.search(question))
+    explain = _wants_explanation(question)
     best: tuple[float, Candidate] | None = None
     for c in cands:
         score = W_TERMS * c.cover + W_SIMILARITY * c.similarity - W_RANK * c.rank - W_RUN * (c.length - 1)
@@ -419,6 +448,8 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
             score += W_VALUE
         if c.n_terms < SHORT_TERMS and not c.has_value:
             score -= W_SHORT
+        if explain and _is_instruction(c.text):
+            score -= W_EXPLAIN
         if not embedded:
             score /= W_TERMS + W_VALUE  # keyword-only: the same floor means the same share of terms
         if best is None or score > best[0]:
@@ -434,12 +465,12 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         # command or the value ("... the rc protocol needs to be set." + "... using sudo sh -c
         # \"echo 'lirc' > /sys/class/rc/rc0/protocol\""): both are the answer.
         text = " ".join([text, *after])
-    elif _HOW_TO.search(question) and _INSTRUCTION.match(text) and (before := _steps_before(c)):
+    elif _HOW_TO.search(question) and _is_instruction(text) and (before := _steps_before(c)):
         # The step that names the question's feature is often the last of a procedure ("Tap More
         # options > Delete." after "From Contacts, tap Open drawer > Groups"): the steps before
         # it are how to get there.
         text = " ".join([*before, text])
-    elif c.remedy and _TROUBLE.search(question) and not _says_what_to_do(text):
+    elif c.remedy and _TROUBLE.search(question) and not _says_what_to_do(text) and not explain:
         # A troubleshooting table pairs a symptom with its remedy, and the symptom is what matches
         # the question ("There is no sound ..."): the remedy is the answer. So with a procedure:
         # the line that matches "how do I delete a group" says what the feature is, the step
