@@ -46,6 +46,13 @@ longer cell naming the kind beside a value of its unit ("diameter 28 mm at the s
 write only inside prose ("the PC-2 controller") names a part: a row lacking it is not wrong for
 that. A numbered part ("pin 10", "Timer 1") is looked up inside cells ("pin 10/S6,ACK") and as the
 number under the column its word names ("5" under "Pin").
+
+Symbols a table writes for what a question spells out ("Tjunc" for the die temperature, "VBUS"
+for the USB supply voltage; `abbreviations.py`) hold the words of their meanings, and a meaning said
+in full looks for its symbol. "Which ADC channel reads the die temperature" asks the channel: the
+quantity word after it names which row, it is not the kind asked. A height in rack units ("2U",
+stored as a code, inside "438 x 86 x 610 mm (2U)") is a value of the unit U; "how fast does it talk
+to the logger" asks a baud rate.
 """
 
 from __future__ import annotations
@@ -63,6 +70,7 @@ from assistant.db import has_table
 from assistant.embedding import Embedder
 from assistant.library.quantities import Value, query_values, ranges
 from assistant.library.spec_store import row_text
+from assistant.rag.abbreviations import meaning_words, symbols_for
 from assistant.values import canonical_unit, facts
 
 log = logging.getLogger(__name__)
@@ -122,9 +130,15 @@ _k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "ti
    "length", "s|min|h|ms|mm|cm|m|in|ft|km")
 _k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
 _k(r"\bhow (?:fast|quick(?:ly)?)\b", "speed rate", "rpm")
+# ... of a link ("how fast does it talk to the logger over Bluetooth"): a baud rate, not an rpm
+_k(r"\bhow (?:fast|quick(?:ly)?)\b(?=[^?.]*\b(?:talk|communicat|transfer|transmit|send|link|connect)\w*)",
+   "baud rate speed bitrate", "baud|bit/s|kbit/s|Mbit/s")
 _k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")
 _k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b", "quantity amount volume capacity charge fill",
    "L|mL|kg|g|oz")
+# A height in rack units ("2U", "4 U"): the value readers take "2U" for a code; the search reads it as
+# a number of the unit U (`_RACK_UNIT`), inside a longer cell too ("438 x 86 x 610 mm (2U)").
+_k(r"\b(?:rack|height) units?(?: tall| high)?\b", "height rack", "U")
 _k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
@@ -271,6 +285,7 @@ def _stems(text: str) -> frozenset[str]:
         out.add(_stem(w))
         if _PREFIX.match(w):
             out.add(_stem(_PREFIX.sub("", w)))
+        out.update(_stem(m) for m in meaning_words(w))  # "Tjunc" holds junction, temperature, die
     return frozenset(out)
 
 
@@ -351,6 +366,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     if any(w not in GENERIC for w in quantity):
         quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
     thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
+    if quantity and not phrase_words and (asked := _asked_noun(query)) and not any(w in QUANTITY_WORDS for w in asked):
+        # "which ADC channel reads the die temperature": the channel is asked, the temperature says
+        # which one; a row need hold no temperature value to answer
+        thing += quantity
+        quantity = []
     for w in quantity:
         synonyms |= QUANTITY_WORDS[w][0]
         units |= QUANTITY_WORDS[w][1]
@@ -363,6 +383,9 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     candidates: dict[int, float] = {}  # row id -> bm25 (lower is better in SQLite)
     search_words = thing + [w for w in quantity if w in QUANTITY_WORDS] + sorted(synonyms)
     search_words += _variants(search_words)
+    # A meaning said in full ("die temperature", "USB supply voltage") looks for its symbol too
+    # ("Tjunc", "VBUS"), which shares no word with the question.
+    search_words += symbols_for({_stem(w) for w in _words(query)}, _stem)
     if search_words:
         try:
             for r in db.execute(
@@ -384,6 +407,10 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                 candidates.setdefault(r["rowid"], 0.0)
         except Exception:  # noqa: BLE001 - an FTS syntax corner case: the other ways in still work
             pass
+    if "U" in units:  # rack units are stored as codes ("2U"): the rows holding one come in
+        for r in db.execute("SELECT DISTINCT row_id FROM spec_values WHERE unit = 'code' AND (raw GLOB '[0-9]U'"
+                            f" OR raw GLOB '[0-9][0-9]U' OR raw GLOB '[0-9] U') LIMIT {VALUE_ROWS}"):
+            candidates.setdefault(r[0], 0.0)
     value_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, query value index)]
     counts: list[int] = []  # rows holding each value of the question
     for i, v in enumerate(values):
@@ -448,6 +475,22 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         out.append(row)
     out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
     return out[:k]
+
+
+# "Which ADC channel ...", "what pin ...": the words naming what is asked, up to the first small word.
+_WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
+
+
+def _asked_noun(query: str) -> list[str]:
+    """The words after "which"/"what" that name what is asked ("ADC channel" of "which ADC channel
+    reads ..."), [] when the question has no such phrase ("what is the fuse size")."""
+    m = _WHICH.search(query)
+    out: list[str] = []
+    for w in _words(m.group(1)) if m else []:
+        if w in _STOP and w not in ("setting", "value", "values"):
+            break
+        out.append(w)
+    return out
 
 
 def _key_norm(key: str) -> str:
@@ -795,12 +838,17 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # thing is described: "the serial transmit line" for "TxD"). With enough of the question's other
     # words around the row (its manual, caption, heading), a row that matched no other way answers
     # as a weak match.
-    if not hits and not (q_score >= NAMED and cover_all > 0) and not (cover_cells > 0 and cover_all >= MIN_COVER):
+    # A kind asked of a named product and nothing else ("how many rack units tall is the UPS-3000"):
+    # the product's row holding a value of the kind asked answers.
+    of_product = not thing and q_score >= 0.7 and any(v.key in product for v in values) \
+        and any(v["unit"] in units for v in row.values)
+    if not hits and not (q_score >= NAMED and cover_all > 0) and not of_product \
+            and not (cover_cells > 0 and cover_all >= MIN_COVER):
         column = _named_column(row, thing) if not asks_quantity else 0.0
         if column and cover_all - column >= COLUMN_COVER:
             return score + COLUMN_NAMED, "words"
         return score, None
-    return score, "value" if hits else ("quantity" if q_score >= NAMED or (q_score >= 0.7 and cover_label >= 0.5)
+    return score, "value" if hits else ("quantity" if q_score >= NAMED or of_product or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
 
 
@@ -831,6 +879,9 @@ def _codes(text: str) -> frozenset[str]:
     return frozenset(f.key for f in facts(text) if f.kind == "code")
 
 
+_RACK_UNIT = re.compile(r"\d{1,2}(?:\.\d)?\s?U")  # rack units: "2U", "1.5U"
+
+
 def _load(db, row_ids: list[int]) -> list[SpecRow]:
     rows: list[SpecRow] = []
     for start in range(0, len(row_ids), 500):
@@ -845,6 +896,10 @@ def _load(db, row_ids: list[int]) -> list[SpecRow]:
         for v in db.execute(f"SELECT row_id, col, number, unit, raw FROM spec_values WHERE row_id IN ({marks})", ids):
             vals.setdefault(v["row_id"], []).append(
                 {"number": v["number"], "unit": v["unit"], "raw": v["raw"], "col": v["col"]})
+        for vs in vals.values():
+            for v in vs:
+                if v["unit"] == "code" and _RACK_UNIT.fullmatch(v["raw"]):
+                    v["number"], v["unit"] = float(v["raw"].rstrip("uU ")), "U"
         for r in found:
             rows.append(SpecRow(
                 row_id=r["id"], manual_id=r["manual_id"], manual_title=r["title"], manual_path=r["path"],

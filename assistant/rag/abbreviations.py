@@ -1,0 +1,81 @@
+"""Engineering abbreviations and symbols a table writes for what a question spells out.
+
+A row labelled `Tjunc` or `VBUS voltage` answers "the chip's die temperature" or "the USB supply
+voltage", though they share no word. Each entry is a symbol or abbreviation a table uses (as one
+word, lower case) and the spelled-out meanings a technician says instead. The spec-row search reads
+a row's word as holding the words of its meanings (`meaning_words`), and a question that says one
+meaning in full also looks for the symbol (`symbols_for`).
+
+Only abbreviations with one meaning across datasheets and manuals belong here: "min" (minimum or
+minute), "alt" (altitude or the Alt key) and "en" (enable or English) do not.
+"""
+
+from __future__ import annotations
+
+# symbol -> its spelled-out meanings (each a phrase of plain words)
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    # temperatures
+    "tj": ("junction temperature", "die temperature"),
+    "tjunc": ("junction temperature", "die temperature"),
+    "tjunction": ("junction temperature", "die temperature"),
+    "tamb": ("ambient temperature",),
+    "temp": ("temperature",),
+    # supply rails and signals
+    "vbus": ("usb supply voltage", "usb bus voltage", "usb voltage"),
+    "vbat": ("battery voltage",),
+    "vbatt": ("battery voltage",),
+    "vcc": ("supply voltage",),
+    "vdd": ("supply voltage",),
+    "vin": ("input voltage",),
+    "vout": ("output voltage",),
+    "vref": ("reference voltage",),
+    "gnd": ("ground",),
+    "txd": ("transmit data", "serial transmit"),
+    "rxd": ("receive data", "serial receive"),
+    "clk": ("clock",),
+    "rst": ("reset",),
+    # names and sizes
+    "id": ("identifier", "identification"),
+    "uuid": ("unique identifier", "universally unique identifier"),
+    "guid": ("globally unique identifier", "unique identifier"),
+    "addr": ("address",),
+    "freq": ("frequency",),
+    "ref": ("reference",),
+    "max": ("maximum",),
+    "qty": ("quantity",),
+    "pwr": ("power",),
+    "btn": ("button",),
+    "ch": ("channel",),
+    "chan": ("channel",),
+    "err": ("error",),
+    "dia": ("diameter",),
+    "hgt": ("height",),
+    "wt": ("weight",),
+    "len": ("length",),
+    "lat": ("latitude",),
+    "lon": ("longitude",),
+    "lng": ("longitude",),
+    "elev": ("elevation", "altitude", "height"),
+    "hdg": ("heading",),
+    "spd": ("speed",),
+}
+
+
+def meaning_words(word: str) -> tuple[str, ...]:
+    """The plain words a table's `word` stands for ("tjunc" -> junction, temperature, die), or ()."""
+    meanings = ABBREVIATIONS.get(word.lower().strip("."))
+    if not meanings:
+        return ()
+    return tuple(dict.fromkeys(w for phrase in meanings for w in phrase.split()))
+
+
+def symbols_for(stems: set[str], stem) -> list[str]:
+    """The symbols whose meaning a question says in full: every word of one of its phrases among
+    the question's `stems` (compared through `stem`, the search's stemmer); "die temperature" ->
+    tj, tjunc, tjunction. A one-word meaning ("temperature" for "temp") is left out: the search
+    reads a row's prefix of a question word already."""
+    out = []
+    for symbol, meanings in ABBREVIATIONS.items():
+        if any(len(words := phrase.split()) > 1 and all(stem(w) in stems for w in words) for phrase in meanings):
+            out.append(symbol)
+    return out

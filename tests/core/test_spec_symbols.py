@@ -1,0 +1,125 @@
+"""Spec-row search for a thing a table names by a symbol or abbreviation (issue 13): "USB supply
+voltage" for `VBUS`, "die temperature" for `Tjunc`; "which channel reads the die temperature"
+asks the channel, not a temperature; a height in rack units ("2U") inside a longer dimensions
+cell; "how fast does it talk" asks a baud rate. Real ingest of small real tables, the bundled
+embedding model; searched by words and values only, so the vectors cannot carry a row."""
+
+from __future__ import annotations
+
+from assistant.rag import specs
+from assistant.rag.abbreviations import meaning_words, symbols_for
+from tests.core.spec_fixtures import ingest_text as _ingest
+from tests.core.spec_fixtures import labels as _labels
+
+PMIC = """# Kestrel PM-7 power management chip driver
+
+## ADC channels
+
+The ADC measures these inputs:
+
+| Channel | Signal |
+|---|---|
+| 0 | VSYS - system voltage |
+| 1 | ICHG - charger current |
+| 2 | VBUS voltage |
+| 3 | Tjunc - internal sensor |
+| 4 | ADCIN4 - general purpose input voltage |
+
+## Thermal limits
+
+| Item | Limit |
+|---|---|
+| Shutdown temperature | 150 °C |
+| Warning temperature | 125 °C |
+"""
+
+MONITOR = """# Osprey HM-2 hardware monitor driver
+
+## ADC inputs
+
+| Channel | Input |
+|---|---|
+| 5 | Die temperature sensor |
+| 6 | Battery voltage |
+
+## Thermal limits
+
+| Item | Limit |
+|---|---|
+| Die temperature shutdown | 150 °C |
+| Die temperature warning | 125 °C |
+"""
+
+UPS = """# Northwind PX-900 UPS user guide
+
+## Specifications
+
+| Item | Value |
+|---|---|
+| Output power | 2700 W |
+| Dimensions (W x H x D) | 438 x 86 x 610 mm (2U) |
+| Weight | 29 kg |
+| Noise | Below 50 dBA at 1 m |
+"""
+
+LOGGERS = """# Logbridge manual
+
+## Supported loggers
+
+| Manufacturer | Model | USB (baud) | Bluetooth (baud) |
+|---|---|---|---|
+| Polaris | Travel Honey | up to 230400 | 9600 |
+| Qstarz | BT-Q1000 | 115200 | 38400 |
+
+## Speed units
+
+| Speed unit | Meaning |
+|---|---|
+| kt | Knots |
+| kmh | Kilometers per hour |
+"""
+
+
+def test_a_symbol_in_a_row_matches_the_words_it_stands_for(session, tmp_path):
+    _ingest(session, tmp_path, "pm7.md", PMIC)
+    # "USB supply voltage" shares only "voltage" with the VBUS row, which three other rows hold too
+    rows = specs.search(session.db, "Which PM-7 ADC channel reads the USB supply voltage?")
+    assert _labels(rows)[:1] == ["2"]
+    # "die temperature" shares no word with "Tjunc - internal sensor"; the thermal limits do
+    rows = specs.search(session.db, "Which PM-7 ADC channel reads the chip's die temperature?")
+    assert _labels(rows)[:1] == ["3"]
+
+
+def test_the_abbreviation_table_reads_both_ways():
+    assert {"junction", "temperature", "die"} <= set(meaning_words("Tjunc."))
+    assert meaning_words("voltage") == ()
+    stems = {"usb", "supply", "voltage", "channel"}
+    assert "vbus" in symbols_for(stems, str.lower)
+    assert "temp" not in symbols_for({"temperature"}, str.lower)  # a one-word meaning: the prefix rule has it
+
+
+def test_which_channel_asks_the_channel_not_the_temperature(session, tmp_path):
+    _ingest(session, tmp_path, "hm2.md", MONITOR)
+    rows = specs.search(session.db, "Which ADC channel reads the die temperature?")
+    assert _labels(rows)[:1] == ["5"]
+    # asked as a temperature, the limits answer
+    rows = specs.search(session.db, "What is the die temperature shutdown limit?")
+    assert _labels(rows)[:1] == ["Die temperature shutdown"]
+
+
+def test_a_height_in_rack_units_inside_the_dimensions_cell(session, tmp_path):
+    _ingest(session, tmp_path, "px900.md", UPS)
+    rows = specs.search(session.db, "How many rack units tall is the PX-900?")
+    assert _labels(rows)[:1] == ["Dimensions (W x H x D)"] and rows[0].match == "quantity"
+    # a product whose manual has no value in rack units gets no row for it
+    rows = specs.search(session.db, "How many rack units tall is the PX-900 battery cabinet?")
+    assert "Weight" not in _labels(rows)
+
+
+def test_how_fast_it_talks_asks_a_baud_rate(session, tmp_path):
+    _ingest(session, tmp_path, "logbridge.md", LOGGERS)
+    rows = specs.search(session.db, "How fast does Logbridge talk to a Polaris Travel Honey logger over Bluetooth?")
+    assert _labels(rows)[:1] == ["Polaris"] and rows[0].match == "quantity"
+    # "how fast" alone still asks a speed of motion
+    rows = specs.search(session.db, "How fast is a knot in the Logbridge speed units?")
+    assert _labels(rows)[:1] == ["kt"]
