@@ -907,7 +907,36 @@ def _load(db, row_ids: list[int]) -> list[SpecRow]:
                 cells=json.loads(r["cells"]), score=0.0, table_id=r["table_id"], row_index=r["row_index"],
                 bbox=json.loads(r["bbox"]) if r["bbox"] else None, char_start=r["char_start"],
                 char_end=r["char_end"], values=vals.get(r["id"], [])))
-    return rows
+    return _second_header_lines(db, rows)
+
+
+def _second_header_lines(db, rows: list[SpecRow]) -> list[SpecRow]:
+    """A table whose header has two lines ("Present In" spanning "USR 2 ... USR 6", then "Field",
+    "Size (Bytes)") is stored with its second line as the first row: that row is no answer, and
+    it names the other rows' columns ("16" is a size in bytes). Told by a header with empty cells
+    beside filled ones over a first row of short labels, every cell filled, no number among them."""
+    tables = {r.table_id for r in rows if any(h.strip() for h in r.headers) and any(not h.strip() for h in r.headers)}
+    if not tables:
+        return rows
+    second: dict[int, tuple[int, list[str]]] = {}  # table id -> (its first row's id, the merged headers)
+    marks = ",".join("?" * len(tables))
+    for r in db.execute(
+            "SELECT r.id, r.table_id, r.cells, t.headers FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
+            f" WHERE r.table_id IN ({marks}) AND r.row_index = (SELECT min(row_index) FROM spec_rows s"
+            " WHERE s.table_id = r.table_id) AND NOT EXISTS (SELECT 1 FROM spec_values v WHERE v.row_id = r.id"
+            " AND v.number IS NOT NULL)", list(tables)):
+        cells, headers = json.loads(r["cells"]), json.loads(r["headers"])
+        if cells and all(c.strip() and len(c) <= VALUE_CELL for c in cells) and len(cells) == len(headers):
+            second[r["table_id"]] = (r["id"], [f"{h} {c}".strip() if h.strip() else c for h, c in zip(headers, cells, strict=True)])
+    out = []
+    for row in rows:
+        if row.table_id in second:
+            header_row, merged = second[row.table_id]
+            if row.row_id == header_row:
+                continue
+            row.headers = merged
+        out.append(row)
+    return out
 
 
 LOOSE = ("words", "meaning")  # matches too loose to state as the answer

@@ -1,8 +1,9 @@
 """Spec-row search for a thing a table names by a symbol or abbreviation (issue 13): "USB supply
 voltage" for `VBUS`, "die temperature" for `Tjunc`; "which channel reads the die temperature"
 asks the channel, not a temperature; a height in rack units ("2U") inside a longer dimensions
-cell; "how fast does it talk" asks a baud rate. Real ingest of small real tables, the bundled
-embedding model; searched by words and values only, so the vectors cannot carry a row."""
+cell; "how fast does it talk" asks a baud rate; a table's second header line names its columns.
+Real ingest of small real tables, the bundled embedding model; searched by words and values only,
+so the vectors cannot carry a row."""
 
 from __future__ import annotations
 
@@ -123,3 +124,24 @@ def test_how_fast_it_talks_asks_a_baud_rate(session, tmp_path):
     # "how fast" alone still asks a speed of motion
     rows = specs.search(session.db, "How fast is a knot in the Logbridge speed units?")
     assert _labels(rows)[:1] == ["kt"]
+
+
+USR = """# Tern USR file format
+
+## Waypoint object
+
+| Present in | | | | |
+|---|---|---|---|---|
+| USR 2 | USR 3 | Field | Size (Bytes) | Description |
+| X | X | Unit number | 4 | Serial number of the unit |
+| - | X | Unique ID number | 16 | Unique waypoint ID as four integers |
+| X | X | Latitude | 4 | Latitude in mercator meters |
+"""
+
+def test_a_second_header_line_names_the_columns_and_is_no_answer(session, tmp_path):
+    # a PDF table whose header has two lines is stored with the second as its first row
+    _ingest(session, tmp_path, "usr.md", USR)
+    rows = specs.search(session.db, "How many bytes does the unique waypoint identifier take in a Tern USR file?")
+    assert rows and rows[0].cells[2] == "Unique ID number"
+    assert rows[0].headers == ["Present in USR 2", "USR 3", "Field", "Size (Bytes)", "Description"]
+    assert all(r.cells[0] != "USR 2" for r in rows)
