@@ -7,7 +7,8 @@ a row's word as holding the words of its meanings (`meaning_words`), and a quest
 meaning in full also looks for the symbol (`symbols_for`).
 
 Only abbreviations with one meaning across datasheets and manuals belong here: "min" (minimum or
-minute), "alt" (altitude or the Alt key) and "en" (enable or English) do not.
+minute), "alt" (altitude or the Alt key), "en" (enable or English) and "beta" (a transistor's
+current gain or a JFET's transconductance) do not.
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "elev": ("elevation", "altitude", "height"),
     "hdg": ("heading",),
     "spd": ("speed",),
+    "sel": ("selection", "selected"),
+    "sys": ("system",),
+    "sync": ("synchronize", "synchronization", "synchronized"),
+    # symbols of a quantity ("beta" is not one: a JFET's BETA is a transconductance)
+    "hfe": ("current gain",),
+    # a side named in everyday words
+    "bottom": ("underneath", "beneath", "below"),
 }
 
 
