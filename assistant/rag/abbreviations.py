@@ -26,6 +26,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "vbat": ("battery voltage",),
     "vbatt": ("battery voltage",),
     "vcc": ("supply voltage",),
+    "vccp": ("cpu core voltage", "processor core voltage"),
+    "vcore": ("cpu core voltage", "core voltage"),
     "vdd": ("supply voltage",),
     "vin": ("input voltage",),
     "vout": ("output voltage",),
@@ -70,8 +72,10 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 
 
 def meaning_words(word: str) -> tuple[str, ...]:
-    """The plain words a table's `word` stands for ("tjunc" -> junction, temperature, die), or ()."""
-    meanings = ABBREVIATIONS.get(word.lower().strip("."))
+    """The plain words a table's `word` stands for ("tjunc" -> junction, temperature, die), or ().
+    A numbered symbol ("Vccp1", "temp5": the first of several) stands for what the symbol does."""
+    word = word.lower().strip(".")
+    meanings = ABBREVIATIONS.get(word) or ABBREVIATIONS.get(word.rstrip("0123456789"))
     if not meanings:
         return ()
     return tuple(dict.fromkeys(w for phrase in meanings for w in phrase.split()))

@@ -94,7 +94,7 @@ _q("pressure pressures", "pressure", "bar|mbar|psi|kPa|MPa|Pa")
 _q("temperature temperatures temp", "temperature", "°C|°F|K")
 _q("power wattage watts", "power", "W|kW|VA|kVA")
 _q("weight mass kilos kilograms pounds", "weight mass", "kg|g|lb")
-_q("speed rpm", "speed", "rpm")
+_q("speed rpm", "speed", "rpm|baud|bit/s|kbit/s|Mbit/s")
 _q("baud bitrate", "baud rate speed bitrate", "baud|bit/s|kbit/s|Mbit/s")
 _q("consumption", "power consumption current input", "W|kW|VA|A|mA")
 _q("frequency", "frequency", "Hz|kHz|MHz")
@@ -138,7 +138,7 @@ _k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b",
    "L|mL|kg|g|oz")
 # A height in rack units ("2U", "4 U"): the value readers take "2U" for a code; the search reads it as
 # a number of the unit U (`_RACK_UNIT`), inside a longer cell too ("438 x 86 x 610 mm (2U)").
-_k(r"\b(?:rack|height) units?(?: tall| high)?\b", "height rack", "U")
+_k(r"\b(?:rack|height) units?(?: tall| high)?\b|\brack (?:space|height)\b|\bU of rack\b", "height rack", "U")
 _k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
@@ -180,7 +180,7 @@ COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" i
 _STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
 how much many do does did i we you it its this that these those my our should shall must can could
 would will as if so set setting value values please tell me give show find need required use used using
-when where there their them than then into about per""".split()) - {"setting"}
+when where there their them than then into about per take takes""".split()) - {"setting"}
 
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")

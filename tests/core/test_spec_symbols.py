@@ -94,6 +94,7 @@ def test_a_symbol_in_a_row_matches_the_words_it_stands_for(session, tmp_path):
 def test_the_abbreviation_table_reads_both_ways():
     assert {"junction", "temperature", "die"} <= set(meaning_words("Tjunc."))
     assert meaning_words("voltage") == ()
+    assert "core" in meaning_words("Vccp1")  # the first of several numbered ones
     stems = {"usb", "supply", "voltage", "channel"}
     assert "vbus" in symbols_for(stems, str.lower)
     assert "temp" not in symbols_for({"temperature"}, str.lower)  # a one-word meaning: the prefix rule has it
@@ -112,6 +113,8 @@ def test_a_height_in_rack_units_inside_the_dimensions_cell(session, tmp_path):
     _ingest(session, tmp_path, "px900.md", UPS)
     rows = specs.search(session.db, "How many rack units tall is the PX-900?")
     assert _labels(rows)[:1] == ["Dimensions (W x H x D)"] and rows[0].match == "quantity"
+    for question in ("What is the rack height of the PX-900?", "How much rack space does the PX-900 take?"):
+        assert _labels(specs.search(session.db, question))[:1] == ["Dimensions (W x H x D)"]
     # a product whose manual has no value in rack units gets no row for it
     rows = specs.search(session.db, "How many rack units tall is the PX-900 battery cabinet?")
     assert "Weight" not in _labels(rows)
@@ -121,6 +124,9 @@ def test_how_fast_it_talks_asks_a_baud_rate(session, tmp_path):
     _ingest(session, tmp_path, "logbridge.md", LOGGERS)
     rows = specs.search(session.db, "How fast does Logbridge talk to a Polaris Travel Honey logger over Bluetooth?")
     assert _labels(rows)[:1] == ["Polaris"] and rows[0].match == "quantity"
+    # a link's "speed": a baud rate too
+    rows = specs.search(session.db, "What speed does Logbridge use for a Polaris Travel Honey over Bluetooth?")
+    assert _labels(rows)[:1] == ["Polaris"]
     # "how fast" alone still asks a speed of motion
     rows = specs.search(session.db, "How fast is a knot in the Logbridge speed units?")
     assert _labels(rows)[:1] == ["kt"]
