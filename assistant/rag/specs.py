@@ -173,6 +173,7 @@ _KEY_HEADER = frozenset("hotkey key shortcut keystroke accelerator".split())  # 
 _NUMBER_WORD = re.compile(r"(\d+)-[^\W\d_]+")
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
 IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
+PRODUCT_NAMED = 0.8  # a value of the question naming the row's manual (its product, "ADM9240"): which manual
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
 COMMON_HINT = 0.3  # the least a value held by rows beyond counting adds to a row holding it as a cell
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
@@ -818,6 +819,9 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         around = set(_fact_keys(" ".join(row.headers + [row.caption, row.section])))
         score += CONTEXT_VALUE * sum(weights[i] for i, v in enumerate(values)
                                      if v.key in around and v.key not in product and i not in held)
+        # The product the manual is about ("the ADM9240's +5V rail"): the rows of its manual rank
+        # above another chip's table holding the same "+5V" (the same for every row of the manual).
+        score += PRODUCT_NAMED * max((weights[i] for i, v in enumerate(values) if v.key in product), default=0.0)
     if not hits and values:
         # The question names a value ("13 A", "M12") this row does not hold, in its cells or around
         # them (a chip named in a column header, "I2C" in the caption). A code no row holds anywhere

@@ -151,3 +151,33 @@ def test_a_second_header_line_names_the_columns_and_is_no_answer(session, tmp_pa
     assert rows and rows[0].cells[2] == "Unique ID number"
     assert rows[0].headers == ["Present in USR 2", "USR 3", "Field", "Size (Bytes)", "Description"]
     assert all(r.cells[0] != "USR 2" for r in rows)
+
+
+VT1211 = """# Kernel driver vt1211
+
+## Voltage monitoring
+
+| Voltage | R1 | R2 | Divider | Raw value |
+|---|---|---|---|---|
+| +5V | 14K | 10K | 2.4 | 2083 mV |
+| +12V | 47K | 10K | 5.7 | 2105 mV |
+"""
+
+ADM9240 = """# Kernel driver adm9240
+
+## Analog inputs
+
+| nr | label | nominal mV | maximum mV | step mV |
+|---|---|---|---|---|
+| 3 | +5V | 5000 | 6640 | 26.0 |
+| 4 | +12V | 12000 | 15938 | 62.5 |
+"""
+
+
+def test_the_product_a_question_names_ranks_its_manuals_rows_first(session, tmp_path):
+    _ingest(session, tmp_path, "vt1211.md", VT1211)
+    _ingest(session, tmp_path, "adm9240.md", ADM9240)
+    rows = specs.search(session.db, "How fine a step does the ADM9240 read the +5V rail in?")
+    assert rows and rows[0].manual_title == "Kernel driver adm9240" and rows[0].cells[1] == "+5V"
+    rows = specs.search(session.db, "How fine a step does the VT1211 read the +5V rail in?")
+    assert rows and rows[0].manual_title == "Kernel driver vt1211"
