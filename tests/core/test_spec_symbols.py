@@ -95,6 +95,7 @@ def test_the_abbreviation_table_reads_both_ways():
     assert {"junction", "temperature", "die"} <= set(meaning_words("Tjunc."))
     assert meaning_words("voltage") == ()
     assert "core" in meaning_words("Vccp1")  # the first of several numbered ones
+    assert "cs" in symbols_for({"chip", "select", "pin"}, str.lower)
     stems = {"usb", "supply", "voltage", "channel"}
     assert "vbus" in symbols_for(stems, str.lower)
     assert "temp" not in symbols_for({"temperature"}, str.lower)  # a one-word meaning: the prefix rule has it
