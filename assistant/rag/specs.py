@@ -788,6 +788,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # A value of the question found in this row: strongest as the row's key (a code in the first
     # column) or as a cell of its own ("68 Nm" in the torque column, not inside a sentence).
     v_score = 0.0
+    per_value: dict[int, float] = {}  # a value counts once per row, in its best cell ("5 | 5 | CLK": not twice)
     # A code that names the product ("P-200" in "Aqualine P-200 ... Manual") says which manual, not
     # which row: "how do I prime the P-200?" is not about the model-code table's "P-200" row.
     product = _codes(row.manual_title)
@@ -799,10 +800,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             # ("Default Hotkey"), not the "J" that labels a device letter or a constraint.
             key = _KEY_HEADER & _stems(row.headers[col] if col < len(row.headers) else "") if values[i].unit == KEY \
                 else col == 0
-            v_score += weights[i] * (1.0 + (0.6 if key else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
+            got = weights[i] * (1.0 + (0.6 if key else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
+            per_value[i] = max(per_value.get(i, 0.0), got)
         elif len(cell) <= len(values[i].raw) + 2:
             # a common value ranks only the rows holding it as a cell of its own, a little at least
-            v_score += max(weights[i], COMMON_HINT)
+            per_value[i] = max(per_value.get(i, 0.0), max(weights[i], COMMON_HINT))
+    v_score += sum(per_value.values())
     near = [(c, i) for c, i in near if values[i].key not in product and weights[i] >= 0.5]
     v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
     hits = hits + near

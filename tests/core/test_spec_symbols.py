@@ -182,3 +182,27 @@ def test_the_product_a_question_names_ranks_its_manuals_rows_first(session, tmp_
     assert rows and rows[0].manual_title == "Kernel driver adm9240" and rows[0].cells[1] == "+5V"
     rows = specs.search(session.db, "How fine a step does the VT1211 read the +5V rail in?")
     assert rows and rows[0].manual_title == "Kernel driver vt1211"
+
+
+BOARD = """# Wren-3 board guide
+
+## SD card to SPI pin mapping
+
+| SD pin | SPI pin | SD name | SPI name |
+|---|---|---|---|
+| 5 | 5 | CLK | SCLK |
+| 7 | 7 | D0 | MISO |
+
+## Edge connector
+
+| Pin | Function |
+|---|---|
+| 5 | Button A |
+| 11 | Button B |
+"""
+
+
+def test_a_value_counts_once_in_a_row_that_holds_it_twice(session, tmp_path):
+    _ingest(session, tmp_path, "wren3.md", BOARD)
+    rows = specs.search(session.db, "What is edge connector pin 5 wired to?")
+    assert _labels(rows)[:1] == ["5"] and rows[0].cells[1] == "Button A"
