@@ -287,6 +287,7 @@ def _stems(text: str) -> frozenset[str]:
         if _PREFIX.match(w):
             out.add(_stem(_PREFIX.sub("", w)))
         out.update(_stem(m) for m in meaning_words(w))  # "Tjunc" holds junction, temperature, die
+    out.update(symbols_for(out, _stem))  # and "Junction temperature" holds tj, tjunc
     return frozenset(out)
 
 

@@ -41,7 +41,8 @@ MONITOR = """# Osprey HM-2 hardware monitor driver
 | Channel | Input |
 |---|---|
 | 5 | Die temperature sensor |
-| 6 | Battery voltage |
+| 6 | Charger voltage |
+| 7 | Battery voltage |
 
 ## Thermal limits
 
@@ -99,6 +100,12 @@ def test_the_abbreviation_table_reads_both_ways():
     stems = {"usb", "supply", "voltage", "channel"}
     assert "vbus" in symbols_for(stems, str.lower)
     assert "temp" not in symbols_for({"temperature"}, str.lower)  # a one-word meaning: the prefix rule has it
+
+
+def test_a_symbol_in_the_question_matches_a_row_that_spells_it_out(session, tmp_path):
+    _ingest(session, tmp_path, "hm2.md", MONITOR)
+    rows = specs.search(session.db, "Which HM-2 ADC channel reads VBAT?")
+    assert _labels(rows)[:1] == ["7"]
 
 
 def test_which_channel_asks_the_channel_not_the_temperature(session, tmp_path):
