@@ -58,7 +58,6 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "addr": ("address",),
     "freq": ("frequency",),
     "ref": ("reference",),
-    "max": ("maximum",),
     "qty": ("quantity",),
     "pwr": ("power",),
     "btn": ("button",),
@@ -80,6 +79,10 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "sync": ("synchronize", "synchronization", "synchronized"),
     # symbols of a quantity ("beta" is not one: a JFET's BETA is a transconductance)
     "hfe": ("current gain",),
+    # limits named in everyday words ("the highest pressure", "the most current", "the slowest")
+    "max": ("maximum", "highest", "most", "largest", "greatest", "fastest"),
+    "maximum": ("highest", "most", "largest", "greatest", "fastest"),
+    "minimum": ("lowest", "least", "smallest", "fewest", "slowest"),
     # a side named in everyday words
     "bottom": ("underneath", "beneath", "below"),
 }

@@ -133,6 +133,10 @@ _k(r"\bhow (?:fast|quick(?:ly)?)\b", "speed rate", "rpm")
 # ... of a link ("how fast does it talk to the logger over Bluetooth"): a baud rate, not an rpm
 _k(r"\bhow (?:fast|quick(?:ly)?)\b(?=[^?.]*\b(?:talk|communicat|transfer|transmit|send|link|connect)\w*)",
    "baud rate speed bitrate", "baud|bit/s|kbit/s|Mbit/s")
+# what a fan or pump moves ("how much air does it move"): a flow
+# (the verb, captured in the lookahead, is the phrase's too: no thing word)
+_k(r"\bhow much (?:air|water|fluid|liquid)\b(?=[^?.]*\b(?P<verb>(?:move|flow|deliver|pump|push|circulate|blow)\w*))",
+   "flow airflow", "")
 _k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")
 _k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b", "quantity amount volume capacity charge fill",
    "L|mL|kg|g|oz")
@@ -357,7 +361,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         for m in pattern.finditer(query):
             synonyms |= syn
             units |= unit
-            phrase_words |= set(_words(m.group(0)))
+            phrase_words |= set(_words(m.group(0) + " " + (m.groupdict().get("verb") or "")))
     shipped = [m.group(0) for m in _AS_SHIPPED.finditer(query)]
     for phrase in shipped:
         phrase_words |= set(_words(phrase))
@@ -846,10 +850,11 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # thing is described: "the serial transmit line" for "TxD"). With enough of the question's other
     # words around the row (its manual, caption, heading), a row that matched no other way answers
     # as a weak match.
-    # A kind asked of a named product and nothing else ("how many rack units tall is the UPS-3000"):
-    # the product's row holding a value of the kind asked answers.
-    of_product = not thing and q_score >= 0.7 and any(v.key in product for v in values) \
-        and any(v["unit"] in units for v in row.values)
+    # A kind asked of a named product and nothing else ("how many rack units tall is the UPS-3000",
+    # "how much air does the RTU-45 move"): the product's row naming the kind or holding a value of
+    # its unit answers.
+    of_product = not thing and any(v.key in product for v in values) \
+        and (q_score >= NAMED or q_score >= 0.7 and any(v["unit"] in units for v in row.values))
     if not hits and not (q_score >= NAMED and cover_all > 0) and not of_product \
             and not (cover_cells > 0 and cover_all >= MIN_COVER):
         column = _named_column(row, thing) if not asks_quantity else 0.0

@@ -213,3 +213,28 @@ def test_a_value_counts_once_in_a_row_that_holds_it_twice(session, tmp_path):
     _ingest(session, tmp_path, "wren3.md", BOARD)
     rows = specs.search(session.db, "What is edge connector pin 5 wired to?")
     assert _labels(rows)[:1] == ["5"] and rows[0].cells[1] == "Button A"
+
+
+FAN_UNIT = """# Heron AHU-8 air handling unit
+
+## Design data
+
+| Item | Value |
+|---|---|
+| Test pressure of the casing | 24 bar |
+| Maximum working pressure of the casing | 16 bar |
+| Rated motor speed | 2900 rpm |
+| Minimum motor speed | 1500 rpm |
+| Nominal airflow | 8 500 m³/h |
+| Air filter class | ISO coarse 60 % |
+"""
+
+
+def test_limits_and_flows_asked_in_everyday_words(session, tmp_path):
+    _ingest(session, tmp_path, "ahu8.md", FAN_UNIT)
+    rows = specs.search(session.db, "What is the highest pressure the AHU-8 casing can take?")
+    assert _labels(rows)[:1] == ["Maximum working pressure of the casing"]
+    rows = specs.search(session.db, "What is the slowest the AHU-8 motor will run?")
+    assert _labels(rows)[:1] == ["Minimum motor speed"]
+    rows = specs.search(session.db, "How much air does the AHU-8 move?")
+    assert _labels(rows)[:1] == ["Nominal airflow"]
