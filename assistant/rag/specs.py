@@ -137,6 +137,7 @@ _k(r"\bhow (?:fast|quick(?:ly)?)\b(?=[^?.]*\b(?:talk|communicat|transfer|transmi
 # (the verb, captured in the lookahead, is the phrase's too: no thing word)
 _k(r"\bhow much (?:air|water|fluid|liquid)\b(?=[^?.]*\b(?P<verb>(?:move|flow|deliver|pump|push|circulate|blow)\w*))",
    "flow airflow", "")
+_k(r"\bhow powerful\b", "power", "W|kW|VA|kVA")
 _k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")
 _k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b", "quantity amount volume capacity charge fill",
    "L|mL|kg|g|oz")

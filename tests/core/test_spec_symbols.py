@@ -225,6 +225,7 @@ FAN_UNIT = """# Heron AHU-8 air handling unit
 | Maximum working pressure of the casing | 16 bar |
 | Rated motor speed | 2900 rpm |
 | Minimum motor speed | 1500 rpm |
+| Rated motor power | 5.5 kW |
 | Nominal airflow | 8 500 m³/h |
 | Air filter class | ISO coarse 60 % |
 """
@@ -238,3 +239,5 @@ def test_limits_and_flows_asked_in_everyday_words(session, tmp_path):
     assert _labels(rows)[:1] == ["Minimum motor speed"]
     rows = specs.search(session.db, "How much air does the AHU-8 move?")
     assert _labels(rows)[:1] == ["Nominal airflow"]
+    rows = specs.search(session.db, "How powerful is the AHU-8 motor?")
+    assert _labels(rows)[:1] == ["Rated motor power"]
