@@ -240,4 +240,4 @@ def test_limits_and_flows_asked_in_everyday_words(session, tmp_path):
     rows = specs.search(session.db, "How much air does the AHU-8 move?")
     assert _labels(rows)[:1] == ["Nominal airflow"]
     rows = specs.search(session.db, "How powerful is the AHU-8 motor?")
-    assert _labels(rows)[:1] == ["Rated motor power"]
+    assert _labels(rows)[:1] == ["Rated motor power"] and rows[0].match == "quantity"  # the answer, not a listed row
