@@ -52,7 +52,9 @@ for the USB supply voltage; `abbreviations.py`) hold the words of their meanings
 in full looks for its symbol. "Which ADC channel reads the die temperature" asks the channel: the
 quantity word after it names which row, it is not the kind asked. A height in rack units ("2U",
 stored as a code, inside "438 x 86 x 610 mm (2U)") is a value of the unit U; "how fast does it talk
-to the logger" asks a baud rate.
+to the logger" asks a baud rate. A code naming the manual's product ("the ADM9240's +5V rail") ranks
+that manual's rows first; a value counts once per row; a table's second header line (a PDF header
+on two lines) names the other rows' columns and is no answer itself.
 """
 
 from __future__ import annotations
