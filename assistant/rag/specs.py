@@ -46,6 +46,15 @@ longer cell naming the kind beside a value of its unit ("diameter 28 mm at the s
 write only inside prose ("the PC-2 controller") names a part: a row lacking it is not wrong for
 that. A numbered part ("pin 10", "Timer 1") is looked up inside cells ("pin 10/S6,ACK") and as the
 number under the column its word names ("5" under "Pin").
+
+Symbols a table writes for what a question spells out ("Tjunc" for the die temperature, "VBUS"
+for the USB supply voltage; `abbreviations.py`) hold the words of their meanings, and a meaning said
+in full looks for its symbol. "Which ADC channel reads the die temperature" asks the channel: the
+quantity word after it names which row, it is not the kind asked. A height in rack units ("2U",
+stored as a code, inside "438 x 86 x 610 mm (2U)") is a value of the unit U; "how fast does it talk
+to the logger" asks a baud rate. A code naming the manual's product ("the ADM9240's +5V rail") ranks
+that manual's rows first; a value counts once per row; a table's second header line (a PDF header
+on two lines) names the other rows' columns and is no answer itself.
 """
 
 from __future__ import annotations
@@ -63,6 +72,7 @@ from assistant.db import has_table
 from assistant.embedding import Embedder
 from assistant.library.quantities import Value, query_values, ranges
 from assistant.library.spec_store import row_text
+from assistant.rag.abbreviations import meaning_words, symbols_for
 from assistant.values import canonical_unit, facts
 
 log = logging.getLogger(__name__)
@@ -86,7 +96,7 @@ _q("pressure pressures", "pressure", "bar|mbar|psi|kPa|MPa|Pa")
 _q("temperature temperatures temp", "temperature", "°C|°F|K")
 _q("power wattage watts", "power", "W|kW|VA|kVA")
 _q("weight mass kilos kilograms pounds", "weight mass", "kg|g|lb")
-_q("speed rpm", "speed", "rpm")
+_q("speed rpm", "speed", "rpm|baud|bit/s|kbit/s|Mbit/s")
 _q("baud bitrate", "baud rate speed bitrate", "baud|bit/s|kbit/s|Mbit/s")
 _q("consumption", "power consumption current input", "W|kW|VA|A|mA")
 _q("frequency", "frequency", "Hz|kHz|MHz")
@@ -122,9 +132,20 @@ _k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "ti
    "length", "s|min|h|ms|mm|cm|m|in|ft|km")
 _k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
 _k(r"\bhow (?:fast|quick(?:ly)?)\b", "speed rate", "rpm")
+# ... of a link ("how fast does it talk to the logger over Bluetooth"): a baud rate, not an rpm
+_k(r"\bhow (?:fast|quick(?:ly)?)\b(?=[^?.]*\b(?:talk|communicat|transfer|transmit|send|link|connect)\w*)",
+   "baud rate speed bitrate", "baud|bit/s|kbit/s|Mbit/s")
+# what a fan or pump moves ("how much air does it move"): a flow
+# (the verb, captured in the lookahead, is the phrase's too: no thing word)
+_k(r"\bhow much (?:air|water|fluid|liquid)\b(?=[^?.]*\b(?P<verb>(?:move|flow|deliver|pump|push|circulate|blow)\w*))",
+   "flow airflow", "")
+_k(r"\bhow powerful\b", "power", "W|kW|VA|kVA")
 _k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")
 _k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b", "quantity amount volume capacity charge fill",
    "L|mL|kg|g|oz")
+# A height in rack units ("2U", "4 U"): the value readers take "2U" for a code; the search reads it as
+# a number of the unit U (`_RACK_UNIT`), inside a longer cell too ("438 x 86 x 610 mm (2U)").
+_k(r"\b(?:rack|height) units?(?: tall| high)?\b|\brack (?:space|height)\b|\bU of rack\b", "height rack", "U")
 _k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
@@ -159,6 +180,7 @@ _KEY_HEADER = frozenset("hotkey key shortcut keystroke accelerator".split())  # 
 _NUMBER_WORD = re.compile(r"(\d+)-[^\W\d_]+")
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
 IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
+PRODUCT_NAMED = 0.8  # a value of the question naming the row's manual (its product, "ADM9240"): which manual
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
 COMMON_HINT = 0.3  # the least a value held by rows beyond counting adds to a row holding it as a cell
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
@@ -166,7 +188,7 @@ COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" i
 _STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
 how much many do does did i we you it its this that these those my our should shall must can could
 would will as if so set setting value values please tell me give show find need required use used using
-when where there their them than then into about per""".split()) - {"setting"}
+when where there their them than then into about per take takes""".split()) - {"setting"}
 
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -271,6 +293,8 @@ def _stems(text: str) -> frozenset[str]:
         out.add(_stem(w))
         if _PREFIX.match(w):
             out.add(_stem(_PREFIX.sub("", w)))
+        out.update(_stem(m) for m in meaning_words(w))  # "Tjunc" holds junction, temperature, die
+    out.update(symbols_for(out, _stem))  # and "Junction temperature" holds tj, tjunc
     return frozenset(out)
 
 
@@ -340,7 +364,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         for m in pattern.finditer(query):
             synonyms |= syn
             units |= unit
-            phrase_words |= set(_words(m.group(0)))
+            phrase_words |= set(_words(m.group(0) + " " + (m.groupdict().get("verb") or "")))
     shipped = [m.group(0) for m in _AS_SHIPPED.finditer(query)]
     for phrase in shipped:
         phrase_words |= set(_words(phrase))
@@ -351,6 +375,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     if any(w not in GENERIC for w in quantity):
         quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
     thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
+    if quantity and not phrase_words and (asked := _asked_noun(query)) and not any(w in QUANTITY_WORDS for w in asked):
+        # "which ADC channel reads the die temperature": the channel is asked, the temperature says
+        # which one; a row need hold no temperature value to answer
+        thing += quantity
+        quantity = []
     for w in quantity:
         synonyms |= QUANTITY_WORDS[w][0]
         units |= QUANTITY_WORDS[w][1]
@@ -363,6 +392,9 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     candidates: dict[int, float] = {}  # row id -> bm25 (lower is better in SQLite)
     search_words = thing + [w for w in quantity if w in QUANTITY_WORDS] + sorted(synonyms)
     search_words += _variants(search_words)
+    # A meaning said in full ("die temperature", "USB supply voltage") looks for its symbol too
+    # ("Tjunc", "VBUS"), which shares no word with the question.
+    search_words += symbols_for({_stem(w) for w in _words(query)}, _stem)
     if search_words:
         try:
             for r in db.execute(
@@ -384,6 +416,10 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                 candidates.setdefault(r["rowid"], 0.0)
         except Exception:  # noqa: BLE001 - an FTS syntax corner case: the other ways in still work
             pass
+    if "U" in units:  # rack units are stored as codes ("2U"): the rows holding one come in
+        for r in db.execute("SELECT DISTINCT row_id FROM spec_values WHERE unit = 'code' AND (raw GLOB '[0-9]U'"
+                            f" OR raw GLOB '[0-9][0-9]U' OR raw GLOB '[0-9] U') LIMIT {VALUE_ROWS}"):
+            candidates.setdefault(r[0], 0.0)
     value_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, query value index)]
     counts: list[int] = []  # rows holding each value of the question
     for i, v in enumerate(values):
@@ -448,6 +484,22 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         out.append(row)
     out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
     return out[:k]
+
+
+# "Which ADC channel ...", "what pin ...": the words naming what is asked, up to the first small word.
+_WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
+
+
+def _asked_noun(query: str) -> list[str]:
+    """The words after "which"/"what" that name what is asked ("ADC channel" of "which ADC channel
+    reads ..."), [] when the question has no such phrase ("what is the fuse size")."""
+    m = _WHICH.search(query)
+    out: list[str] = []
+    for w in _words(m.group(1)) if m else []:
+        if w in _STOP and w not in ("setting", "value", "values"):
+            break
+        out.append(w)
+    return out
 
 
 def _key_norm(key: str) -> str:
@@ -744,6 +796,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # A value of the question found in this row: strongest as the row's key (a code in the first
     # column) or as a cell of its own ("68 Nm" in the torque column, not inside a sentence).
     v_score = 0.0
+    per_value: dict[int, float] = {}  # a value counts once per row, in its best cell ("5 | 5 | CLK": not twice)
     # A code that names the product ("P-200" in "Aqualine P-200 ... Manual") says which manual, not
     # which row: "how do I prime the P-200?" is not about the model-code table's "P-200" row.
     product = _codes(row.manual_title)
@@ -755,10 +808,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             # ("Default Hotkey"), not the "J" that labels a device letter or a constraint.
             key = _KEY_HEADER & _stems(row.headers[col] if col < len(row.headers) else "") if values[i].unit == KEY \
                 else col == 0
-            v_score += weights[i] * (1.0 + (0.6 if key else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
+            got = weights[i] * (1.0 + (0.6 if key else 0.0) + (1.0 if len(cell) <= len(values[i].raw) + 6 else 0.0))
+            per_value[i] = max(per_value.get(i, 0.0), got)
         elif len(cell) <= len(values[i].raw) + 2:
             # a common value ranks only the rows holding it as a cell of its own, a little at least
-            v_score += max(weights[i], COMMON_HINT)
+            per_value[i] = max(per_value.get(i, 0.0), max(weights[i], COMMON_HINT))
+    v_score += sum(per_value.values())
     near = [(c, i) for c, i in near if values[i].key not in product and weights[i] >= 0.5]
     v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
     hits = hits + near
@@ -775,6 +830,9 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         around = set(_fact_keys(" ".join(row.headers + [row.caption, row.section])))
         score += CONTEXT_VALUE * sum(weights[i] for i, v in enumerate(values)
                                      if v.key in around and v.key not in product and i not in held)
+        # The product the manual is about ("the ADM9240's +5V rail"): the rows of its manual rank
+        # above another chip's table holding the same "+5V" (the same for every row of the manual).
+        score += PRODUCT_NAMED * max((weights[i] for i, v in enumerate(values) if v.key in product), default=0.0)
     if not hits and values:
         # The question names a value ("13 A", "M12") this row does not hold, in its cells or around
         # them (a chip named in a column header, "I2C" in the caption). A code no row holds anywhere
@@ -795,12 +853,18 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # thing is described: "the serial transmit line" for "TxD"). With enough of the question's other
     # words around the row (its manual, caption, heading), a row that matched no other way answers
     # as a weak match.
-    if not hits and not (q_score >= NAMED and cover_all > 0) and not (cover_cells > 0 and cover_all >= MIN_COVER):
+    # A kind asked of a named product and nothing else ("how many rack units tall is the UPS-3000",
+    # "how much air does the RTU-45 move"): the product's row naming the kind or holding a value of
+    # its unit answers.
+    of_product = not thing and any(v.key in product for v in values) \
+        and (q_score >= NAMED or q_score >= 0.7 and any(v["unit"] in units for v in row.values))
+    if not hits and not (q_score >= NAMED and cover_all > 0) and not of_product \
+            and not (cover_cells > 0 and cover_all >= MIN_COVER):
         column = _named_column(row, thing) if not asks_quantity else 0.0
         if column and cover_all - column >= COLUMN_COVER:
             return score + COLUMN_NAMED, "words"
         return score, None
-    return score, "value" if hits else ("quantity" if q_score >= NAMED or (q_score >= 0.7 and cover_label >= 0.5)
+    return score, "value" if hits else ("quantity" if q_score >= NAMED or of_product or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
 
 
@@ -831,6 +895,9 @@ def _codes(text: str) -> frozenset[str]:
     return frozenset(f.key for f in facts(text) if f.kind == "code")
 
 
+_RACK_UNIT = re.compile(r"\d{1,2}(?:\.\d)?\s?U")  # rack units: "2U", "1.5U"
+
+
 def _load(db, row_ids: list[int]) -> list[SpecRow]:
     rows: list[SpecRow] = []
     for start in range(0, len(row_ids), 500):
@@ -845,6 +912,10 @@ def _load(db, row_ids: list[int]) -> list[SpecRow]:
         for v in db.execute(f"SELECT row_id, col, number, unit, raw FROM spec_values WHERE row_id IN ({marks})", ids):
             vals.setdefault(v["row_id"], []).append(
                 {"number": v["number"], "unit": v["unit"], "raw": v["raw"], "col": v["col"]})
+        for vs in vals.values():
+            for v in vs:
+                if v["unit"] == "code" and _RACK_UNIT.fullmatch(v["raw"]):
+                    v["number"], v["unit"] = float(v["raw"].rstrip("uU ")), "U"
         for r in found:
             rows.append(SpecRow(
                 row_id=r["id"], manual_id=r["manual_id"], manual_title=r["title"], manual_path=r["path"],
@@ -852,7 +923,36 @@ def _load(db, row_ids: list[int]) -> list[SpecRow]:
                 cells=json.loads(r["cells"]), score=0.0, table_id=r["table_id"], row_index=r["row_index"],
                 bbox=json.loads(r["bbox"]) if r["bbox"] else None, char_start=r["char_start"],
                 char_end=r["char_end"], values=vals.get(r["id"], [])))
-    return rows
+    return _second_header_lines(db, rows)
+
+
+def _second_header_lines(db, rows: list[SpecRow]) -> list[SpecRow]:
+    """A table whose header has two lines ("Present In" spanning "USR 2 ... USR 6", then "Field",
+    "Size (Bytes)") is stored with its second line as the first row: that row is no answer, and
+    it names the other rows' columns ("16" is a size in bytes). Told by a header with empty cells
+    beside filled ones over a first row of short labels, every cell filled, no number among them."""
+    tables = {r.table_id for r in rows if any(h.strip() for h in r.headers) and any(not h.strip() for h in r.headers)}
+    if not tables:
+        return rows
+    second: dict[int, tuple[int, list[str]]] = {}  # table id -> (its first row's id, the merged headers)
+    marks = ",".join("?" * len(tables))
+    for r in db.execute(
+            "SELECT r.id, r.table_id, r.cells, t.headers FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
+            f" WHERE r.table_id IN ({marks}) AND r.row_index = (SELECT min(row_index) FROM spec_rows s"
+            " WHERE s.table_id = r.table_id) AND NOT EXISTS (SELECT 1 FROM spec_values v WHERE v.row_id = r.id"
+            " AND v.number IS NOT NULL)", list(tables)):
+        cells, headers = json.loads(r["cells"]), json.loads(r["headers"])
+        if cells and all(c.strip() and len(c) <= VALUE_CELL for c in cells) and len(cells) == len(headers):
+            second[r["table_id"]] = (r["id"], [f"{h} {c}".strip() if h.strip() else c for h, c in zip(headers, cells, strict=True)])
+    out = []
+    for row in rows:
+        if row.table_id in second:
+            header_row, merged = second[row.table_id]
+            if row.row_id == header_row:
+                continue
+            row.headers = merged
+        out.append(row)
+    return out
 
 
 LOOSE = ("words", "meaning")  # matches too loose to state as the answer
