@@ -1,5 +1,5 @@
 """The spec-row dev sets (bench/devsets/spec_values.json, and spec_values_fresh.json,
-spec_values_fresh2.json, spec_values_fresh3.json and spec_values_fresh4.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
+spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json and spec_values_fresh5.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
 runs on demand, so a broken entry would otherwise go unnoticed until then. Only the files are read
 here; their rows are checked in their sources by bench/spec_tables.py."""
 
@@ -19,6 +19,7 @@ FRESH = ROOT / "bench" / "devsets" / "spec_values_fresh.json"
 FRESH2 = ROOT / "bench" / "devsets" / "spec_values_fresh2.json"
 FRESH3 = ROOT / "bench" / "devsets" / "spec_values_fresh3.json"
 FRESH4 = ROOT / "bench" / "devsets" / "spec_values_fresh4.json"
+FRESH5 = ROOT / "bench" / "devsets" / "spec_values_fresh5.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -48,6 +49,11 @@ def fresh3() -> list[dict]:
 @pytest.fixture(scope="module")
 def fresh4() -> list[dict]:
     return json.loads(FRESH4.read_text(encoding="utf-8"))["questions"]
+
+
+@pytest.fixture(scope="module")
+def fresh5() -> list[dict]:
+    return json.loads(FRESH5.read_text(encoding="utf-8"))["questions"]
 
 
 def source(manual: str) -> str:
@@ -88,9 +94,9 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
         assert abs(by_half["tune"] - by_half["report"]) <= 2, form
 
 
-def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4):
+def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
-    for q in questions + fresh + fresh2 + fresh3 + fresh4:
+    for q in questions + fresh + fresh2 + fresh3 + fresh4 + fresh5:
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -235,3 +241,34 @@ def test_fourth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_befo
 
     seen = set().union(*(cells(q) for q in earlier_qs))
     assert not [(q["id"], cells(q) & seen) for q in fresh4 if cells(q) & seen]
+
+
+def test_fifth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
+        questions, fresh, fresh2, fresh3, fresh4, fresh5):
+    """The fifth fresh file: 20 questions of its own half, in the main set's forms and mix, at
+    most 5 from one manual, at least 3 from a PDF and some from HTML or Markdown, and on manuals
+    none of the five earlier files uses, but for at most 2 demo-library questions, on rows no
+    earlier question names."""
+    earlier_qs = questions + fresh + fresh2 + fresh3 + fresh4
+    assert len(fresh5) == 20
+    check_fields(fresh5)
+    assert not {q["id"] for q in fresh5} & {q["id"] for q in earlier_qs}
+    assert all(q["half"] == "fresh5" and q["id"].startswith("f5-") for q in fresh5)
+    forms = Counter(q["form"] for q in fresh5)
+    assert forms["thing_quantity"] >= 10 and forms["value_lookup"] >= 6, forms
+    tq = [q for q in fresh5 if q["form"] == "thing_quantity"]
+    assert 2 * sum(q["paraphrased"] for q in tq) >= len(tq)
+    assert max(Counter(q["manual"] for q in fresh5).values()) <= 5
+    assert sum(q["manual"].endswith(".pdf") for q in fresh5) >= 3
+    assert any(q["manual"].endswith((".html", ".md")) for q in fresh5)
+    demo = [q for q in fresh5 if q["manual"].startswith("demo/")]
+    assert len(demo) <= 2
+    earlier = {q["manual"] for q in earlier_qs}
+    assert not [q["id"] for q in fresh5 if q not in demo and q["manual"] in earlier]
+
+    def cells(q: dict) -> set[tuple]:
+        where = q["manual"], q.get("page") or q.get("section")
+        return {(*where, s.strip().lower()) for s in q["row_contains"]}
+
+    seen = set().union(*(cells(q) for q in earlier_qs))
+    assert not [(q["id"], cells(q) & seen) for q in fresh5 if cells(q) & seen]
