@@ -334,7 +334,8 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
              only: set[int] | None = None, timings: dict | None = None) -> Retrieved:
     """The app's retrieval for `question` (bench/direct_answer.py calls it too, so the direct
     answer it scores is found over the app's passages): the passage search at `settings.top_k`,
-    then the spec-row lookup. `timings` gets retrieve_ms, the passage search alone."""
+    then the spec-row lookup, then the relevance test. `timings` gets retrieve_ms, the passage
+    search alone."""
     t0 = time.perf_counter()
     res = search(db, embedder, question, k=settings.top_k, only=only)
     if timings is not None:
