@@ -3,7 +3,10 @@
     .venv/bin/python bench/direct_answer.py [DEVDATA] [--half tune|report] [--grid] [--json OUT.json]
         [--home DIR] [--show] [--sets S10,TV,Klipper,Debian] [--peer REV]
 
-For each question the app's own search runs (hybrid, the app's k), then `direct.find` picks a unit.
+For each question the app's own retrieval runs (`answer.retrieve`: the hybrid search at the app's
+k, then the spec-row lookup), then the app's choice of direct answer (`answer.direct_answer`: the
+spec row that answers, else the unit `direct.find` picks with the search's query vector, none when
+retrieval found nothing relevant).
 A direct answer is right when it restates the reference answer: its content tokens overlap one
 key sentence of the reference by Dice >= 0.6 (the rule bench/retrieval_quality.py uses for a
 Klipper hit), or it carries one of the reference's values or codes (assistant.values).
@@ -66,8 +69,7 @@ from retrieval_quality import (
 from assistant import db as dbmod
 from assistant import values
 from assistant.library import ingest
-from assistant.rag import direct
-from assistant.rag.search import search
+from assistant.rag import answer, direct, spec_answer
 from assistant.settings import Settings
 
 # The E-Manual QA references glue a section's paragraphs with no space between them ("...listed
@@ -158,8 +160,9 @@ def questions(devdata: Path, home: Path, embedder, sets: tuple[str, ...] = ()) -
     return [x for x in out if not sets or any(n in x[0] for n in sets)]
 
 
-def run(items, embedder, k: int) -> list[dict]:
-    """Search once per question; keep the passages so the grid re-scores without searching again."""
+def run(items, embedder, settings: Settings) -> list[dict]:
+    """Retrieve once per question as the app does (`answer.retrieve`: the passage search, then the
+    spec-row lookup); keep what it found so the grid re-scores without searching again."""
     rows = []
     for name, db, qid, q, ans, rel, literal in items:
         keys, facts = reference(ans)
@@ -168,10 +171,11 @@ def run(items, embedder, k: int) -> list[dict]:
             whole = content_tokens(normalise_md(ans))
             keys, keys_u = keys + [whole], keys_u + [whole]
         t0 = time.perf_counter()
-        res = search(db, embedder, q, k=k)
+        got = answer.retrieve(db, embedder, q, settings)  # the app's passages, spec row and relevance
         search_ms = (time.perf_counter() - t0) * 1000
         rows.append({"set": name, "qid": qid, "q": q, "keys": keys, "facts": facts, "keys_u": keys_u,
-                     "facts_u": facts_u, "passages": res.passages,
+                     "facts_u": facts_u, "passages": got.res.passages, "qvec": got.res.qvec,
+                     "relevant_q": got.relevant, "spec": spec_answer.direct(got.spec, got.res.passages),
                      "search_ms": search_ms, "answerable": bool(keys or facts or literal), "literal": literal,
                      "relevant": rel})
     return rows
@@ -186,11 +190,15 @@ def score(rows: list[dict], embedder) -> dict[str, dict]:
                                          "in_answer": 0, "find_ms": [], "search_ms": []})
         s["n"] += 1
         if "cands" not in r:
+            # As `answer.direct_answer`: the spec row that answers, else `direct.find` with the
+            # search's query vector, and nothing when retrieval found nothing to answer from.
             t0 = time.perf_counter()
-            r["cands"] = direct.candidates(r["q"], r["passages"], embedder)
+            qvec = r["qvec"] if embedder is not None else None
+            r["cands"] = direct.candidates(r["q"], r["passages"], embedder, qvec) \
+                if r["relevant_q"] and r["spec"] is None else []
             direct.pick(r["q"], r["cands"], embedder is not None)
             r["find_ms"] = (time.perf_counter() - t0) * 1000
-        d = direct.pick(r["q"], r["cands"], embedder is not None)
+        d = r["spec"] or direct.pick(r["q"], r["cands"], embedder is not None)
         s["find_ms"].append(r["find_ms"])
         s["search_ms"].append(r["search_ms"])
         if not r["answerable"]:
@@ -228,6 +236,16 @@ def load_peer(rev: str):
     return mod
 
 
+def _app_direct(mod, r: dict, embedder):
+    """`answer.direct_answer` over a question's retrieval, with `mod` (today's direct module, or
+    the peer's) finding the passages' line."""
+    if r["spec"] is not None:
+        return r["spec"]
+    if not r["relevant_q"]:
+        return None
+    return mod.find(r["q"], r["passages"], embedder, qvec=r["qvec"] if embedder is not None else None)
+
+
 def time_peer(rows: list[dict], peer, embedder) -> list[list[object]]:
     """find ms p50 / p95 of the peer and of today's `direct`, interleaved, and the peer's right."""
     ms: dict[str, list[float]] = {"peer": [], "now": []}
@@ -237,7 +255,7 @@ def time_peer(rows: list[dict], peer, embedder) -> list[list[object]]:
         order = (("peer", peer), ("now", direct)) if i % 2 == 0 else (("now", direct), ("peer", peer))
         for name, mod in order:
             t0 = time.perf_counter()
-            d = mod.find(r["q"], r["passages"], embedder)
+            d = _app_direct(mod, r, embedder)
             ms[name].append((time.perf_counter() - t0) * 1000)
             if r["answerable"] and d is not None:
                 right[name] += is_right(d.text, r["keys"], r["facts"], r["literal"])
@@ -278,7 +296,7 @@ def main() -> int:
         embedder = load_embedder()
         sets = tuple(x.strip() for x in args.sets.split(",") if x.strip())
         items = [x for x in questions(devdata, home, embedder, sets) if half_of(x[2]) == args.half]
-        rows = run(items, embedder, Settings().top_k)
+        rows = run(items, embedder, Settings())
         used = None if args.no_embedder else embedder
         by_set = score(rows, used)
         headers = ["set", "questions", "answerable", "right/answerable", "(unglued)", "shown", "right/shown",

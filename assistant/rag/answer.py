@@ -319,18 +319,49 @@ def ask(
             head.close()
 
 
-def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -> Iterator[AnswerEvent]:
+@dataclass
+class Retrieved:
+    """What one question's retrieval found: the passages (`res.passages`: the search's top k,
+    with a spec row's passage first when the search missed it), the spec-row match, and whether
+    there is anything to answer from."""
+
+    res: SearchResult
+    spec: spec_answer.SpecMatch
+    relevant: bool
+
+
+def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
+             only: set[int] | None = None, timings: dict | None = None) -> Retrieved:
+    """The app's retrieval for `question` (bench/direct_answer.py calls it too, so the direct
+    answer it scores is found over the app's passages): the passage search at `settings.top_k`,
+    then the spec-row lookup, then the relevance test. `timings` gets retrieve_ms, the passage
+    search alone."""
     t0 = time.perf_counter()
     res = search(db, embedder, question, k=settings.top_k, only=only)
-    retrieve_ms = (time.perf_counter() - t0) * 1000
-    timings = {"retrieve_ms": round(retrieve_ms, 1), "ttft_ms": None, "total_ms": None,
-               "prompt_tokens": 0, "completion_tokens": 0, "decode_tokens_per_s": None,
-               "best_similarity": round(res.best_similarity, 4)}
+    if timings is not None:
+        timings["retrieve_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
     # passage is cited even when the passage ranking missed it.
     spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only)
     res.passages = spec_answer.with_row_passage(spec, res.passages)
-    relevant = is_relevant(res, settings.min_relevance) or spec.row is not None
+    return Retrieved(res, spec, is_relevant(res, settings.min_relevance) or spec.row is not None)
+
+
+def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> directmod.Direct | None:
+    """The direct answer the app shows: the spec row that answers, else the passages' line
+    (`direct.find`), and none when retrieval found nothing to answer from."""
+    if d := spec_answer.direct(got.spec, got.res.passages):
+        return d
+    return directmod.find(question, got.res.passages, embedder, qvec=got.res.qvec) if got.relevant else None
+
+
+def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -> Iterator[AnswerEvent]:
+    t0 = time.perf_counter()
+    timings = {"retrieve_ms": None, "ttft_ms": None, "total_ms": None,
+               "prompt_tokens": 0, "completion_tokens": 0, "decode_tokens_per_s": None}
+    got = retrieve(db, embedder, question, settings, only, timings)
+    res, spec, relevant = got.res, got.spec, got.relevant
+    timings["best_similarity"] = round(res.best_similarity, 4)
     lead = spec_answer.prompt_block(spec, res.passages)
 
     def start_writing(direct: directmod.Direct | None = None):
@@ -350,8 +381,7 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     close = [p for p in res.passages[:3] if p.keyword_rank == 1 or (p.similarity or 0) >= res.best_similarity - 0.12]
     near = safety_near(db, res.passages) if relevant else {}
     warnings = safety_notes(near, close) if relevant else []
-    direct = spec_answer.direct(spec, res.passages) or (
-        directmod.find(question, res.passages, embedder, qvec=res.qvec) if relevant else None)
+    direct = direct_answer(question, got, embedder)
     spec_rows = [r.to_json() for r in spec.rows]
     timings["direct_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     offers = procedure_offers(db, close) if relevant else []

@@ -369,3 +369,30 @@ def test_qwen_decodes_greedily_unless_the_user_set_the_decoding(home, monkeypatc
     monkeypatch.setenv("FIELD_ASSISTANT_TEMPERATURE", "0.3")
     assert promptmod.decoding_for("qwen2", Settings()) == (0.3, 1.0)  # the user's own value wins
     assert promptmod.decoding_for("qwen2", Settings(repeat_penalty=1.2)) == (0.3, 1.2)
+
+
+@pytest.mark.parametrize("q", ["What torque for the compressor mounting bolts on the HX-400?",
+                               "How do I clear error E47 on the HX-400?",
+                               "Who painted the ceiling of the Sistine Chapel?"])
+def test_the_direct_answer_of_retrieve_is_the_one_ask_shows(library, q):
+    # bench/direct_answer.py scores `direct_answer(retrieve(...))`: it must be what the user sees.
+    s = library
+    got = answer.retrieve(s.db, s.embedder, q, s.settings)
+    events = ask(s.db, s.embedder, s.chat, q, s.settings)
+    shown = next(events)
+    events.close()
+    assert shown.kind == "retrieved" and [p.chunk_id for p in shown.passages] == [p.chunk_id for p in got.res.passages]
+    assert answer.direct_answer(q, got, s.embedder) == shown.direct
+
+
+def test_no_direct_answer_when_retrieval_found_nothing_relevant(library):
+    s = library
+    q = "What should I check when the pump reports low suction pressure?"
+    assert answer.direct_answer(q, answer.retrieve(s.db, s.embedder, q, s.settings), s.embedder) is not None
+    # The same passages, with a relevance bar no passage clears: the line `find` would still pick
+    # from them is not shown, as `ask` shows none.
+    s.settings.min_relevance = 0.99
+    got = answer.retrieve(s.db, s.embedder, q, s.settings)
+    assert got.res.passages and not got.relevant
+    assert direct.find(q, got.res.passages, s.embedder, qvec=got.res.qvec) is not None
+    assert answer.direct_answer(q, got, s.embedder) is None
