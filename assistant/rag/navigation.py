@@ -22,7 +22,7 @@ _ITEM = r"[A-Z0-9][\w'’+&/\u2011-]*(?:[ \t]+[\w'’+&/\u2011-]+){0,5}"
 # line that opens with items joined by arrows (after a verb). An arrow inside a sentence ("It's
 # configured in OctoPrint under: Settings->GCODE Scripts") is another matter's path, not the section's.
 _ARROWS = re.compile(rf"^(?i:(?:tap|touch|select|press|go to|navigate to|open|choose|click)\s+)?(?:the\s+)?"
-                     rf"{_ITEM}[ \t]*(?:>|→|»|›|->)[ \t]*\(?[A-Z0-9]")
+                     rf"{_ITEM}[ \t]*(?:>|→|»|›|->)[ \t]*\(?[A-Z]")  # "> 60 C" compares, "> Display" goes to
 # "From Settings, tap ...", "In the Setup menu, select ...": where to start, then what to touch.
 _FROM = re.compile(r"^(?:from\s+(?:the\s+)?[\w'’ -]{1,40}|in\s+(?:the\s+)?[\w'’ -]{1,30}\s(?:menu|screen|app|settings)),"
                    r"\s*(?:then\s+)?(?:tap|touch|select|press|click|choose|go to|open)\b", re.IGNORECASE)
@@ -48,9 +48,9 @@ def navigation(sentence: str) -> str | None:
     if m := _BARE.match(s):
         path = _BARE_END.sub("", m.group(0)).strip()
         # Lists of paths run together ("Settings Support Self Diagnosis Reset Settings Support ..."):
-        # the first one, at most MAX_ITEMS items.
+        # the first one (up to where its first two items come again), at most MAX_ITEMS words.
         words = path.split()
-        root = next((k for k in range(1, len(words)) if words[k] == words[0]), len(words))
+        root = next((k for k in range(2, len(words) - 1) if words[k:k + 2] == words[:2]), len(words))
         path = " ".join(words[:min(root, MAX_ITEMS)])
         # The run of capitals ends at the first lowercase word, which may leave the sentence's first
         # word ("... Caption Settings Set" of "Set Caption to ..."): keep that only when it is all.
