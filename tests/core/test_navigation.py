@@ -10,6 +10,8 @@ from assistant import viewer
 from assistant.library import ingest
 from assistant.rag import answer, navigation
 from assistant.rag.answer import ask
+from assistant.rag.direct import find
+from assistant.rag.search import Passage
 
 # Written for this test in the way device manuals lay a settings screen out: what the screen is
 # for, how to reach it, then its options one per line.
@@ -141,3 +143,26 @@ def test_the_model_reads_the_path_within_the_prompt_cap(library, monkeypatch):
     assert prompt.index(f"The manual says [{d.n}]: {' '.join(d.text.split())}") < prompt.index("Passage [1]:")
     assert events[-1].answer.timings["prompt_tokens"] <= 300
     assert answer.QUOTE_DIRECT
+
+
+def _chunk(text: str, ord_: int, section: str = "Radio > Channel plan", manual_id: int = 5) -> Passage:
+    return Passage(200 + ord_, "Field terminal user guide", "/m/t.pdf", 12, section, text, 1.0,
+                   manual_id=manual_id, ord=ord_)
+
+
+FIRST = ("Channel plans group the channels of one site.\n\nPress MENU, then select Setup > Radio > Channel plan.\n\n"
+         "Plan name: Name the channel plan.")
+SECOND = "Scan list: Choose the channels the terminal scans for traffic.\n\nPriority: Set the channel scanned first."
+
+
+def test_the_path_in_the_section_s_previous_chunk_comes_along_when_it_was_retrieved():
+    """The chunker cut the section after its path line: the option in the next chunk still gets it,
+    from the previous chunk of the same section (retrieved too), not from another section's chunk."""
+    q = "Which channels does the terminal scan for traffic?"
+    d = find(q, [_chunk(SECOND, 8), _chunk(FIRST, 7)])
+    assert d is not None and d.chunk_id == 208
+    assert d.text == ("Press MENU, then select Setup > Radio > Channel plan.\n"
+                      "Scan list: Choose the channels the terminal scans for traffic.")
+    for other in (_chunk(FIRST, 6), _chunk(FIRST, 7, section="Radio > Talk groups"), _chunk(FIRST, 7, manual_id=6)):
+        d = find(q, [_chunk(SECOND, 8), other])
+        assert d is not None and "\n" not in d.text and d.text.startswith("Scan list:")
