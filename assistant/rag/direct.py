@@ -31,6 +31,7 @@ import numpy as np
 
 from .. import values
 from ..embedding import Embedder
+from . import navigation
 from .search import STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
@@ -477,7 +478,15 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         # after it how. Read out of a PDF the table often comes column by column (every symptom,
         # then every remedy), so the remedy is the first instruction that follows, not the next line.
         text = f"{text} {c.remedy}"
+    text = navigation.with_navigation(text, p, _previous_chunk(p, cands))
     return Direct(text, c.rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
+
+
+def _previous_chunk(p: Passage, cands: list[Candidate]) -> Passage | None:
+    """The chunk before `p` in its section, when the search retrieved it too (a section's
+    navigation line may be there: `navigation.with_navigation`)."""
+    return next((c.passage for c in cands if p.manual_id and c.passage.manual_id == p.manual_id
+                 and c.passage.ord == p.ord - 1 and c.passage.section == p.section), None)
 
 
 def find(question: str, passages: list[Passage], embedder: Embedder | None = None,
