@@ -18,13 +18,22 @@ from .search import Passage
 
 # An item of a menu path: a capitalised word (or a number) and up to five more words.
 _ITEM = r"[A-Z0-9][\w'’+&/\u2011-]*(?:[ \t]+[\w'’+&/\u2011-]+){0,5}"
-# "Biometrics and security > Fingerprints", "Tap More options > Delete", "Menu → Setup → Comms": a
-# line that opens with items joined by arrows (after a verb). An arrow inside a sentence ("It's
+# "Tap More options > Delete", "Menu → Setup → Comms", "Settings > Display": a line that opens with
+# items joined by arrows. A single ">" or "->" is a path only after a verb or a menu's root, or in a
+# chain of two: "If VIN > VOUT, ..." and "P1 > P2 when ..." compare. An arrow inside a sentence ("It's
 # configured in OctoPrint under: Settings->GCODE Scripts") is another matter's path, not the section's.
-_ARROWS = re.compile(rf"^(?i:(?:tap|touch|select|press|go to|navigate to|open|choose|click)\s+)?(?:the\s+)?"
-                     rf"{_ITEM}[ \t]*(?:>|→|»|›|->)[ \t]*\(?[A-Z]")  # "> 60 C" compares, "> Display" goes to
+_VERB = r"(?i:(?:tap|touch|select|press|go to|navigate to|open|choose|click)\s+)(?:the\s+)?"
+_ROOT = r"(?:Settings|Menu|MENU|Setup|SETUP|Main Menu|Home|HOME)"
+_ARROW = r"[ \t]*(?:>|→|»|›|->)[ \t]*\(?"
+_ARROWS = re.compile(rf"^(?:{_VERB}{_ITEM}{_ARROW}[A-Z]"  # "Tap More options > Delete"
+                     rf"|(?:the\s+)?{_ROOT}{_ARROW}[A-Z]"  # "Settings > Display"
+                     rf"|(?:the\s+)?{_ITEM}{_ARROW}{_ITEM}{_ARROW}[A-Z]"  # "Network > Wi-Fi > Advanced"
+                     rf"|(?:the\s+)?{_ITEM}[ \t]*(?:→|»|›)[ \t]*\(?[A-Z])")  # no one compares with "→"
 # "From Settings, tap ...", "In the Setup menu, select ...": where to start, then what to touch.
-_FROM = re.compile(r"^(?:from\s+(?:the\s+)?[\w'’ -]{1,40}|in\s+(?:the\s+)?[\w'’ -]{1,30}\s(?:menu|screen|app|settings)),"
+# The place is named with a capital ("From a Home screen", "From Settings"): "From time to time, open
+# the drain valve" and "From the factory, select models ship ..." are no paths.
+_FROM = re.compile(r"^(?:from\s+(?:(?:the|a|an)\s+)?(?-i:[A-Z])[\w'’ -]{0,39}"
+                   r"|in\s+(?:the\s+)?[\w'’ -]{1,30}\s(?:menu|screen|app|settings)),"
                    r"\s*(?:then\s+)?(?:tap|touch|select|press|click|choose|go to|open)\b", re.IGNORECASE)
 # "Press MENU, then ...", "Go to Settings ...", "Open the Setup menu ...": a menu opened by name.
 _OPEN = re.compile(r"^(?i:press|go to|navigate to|open|select|tap|touch)\s+(?:the\s+)?"

@@ -52,6 +52,9 @@ Wipe the screen with a dry cloth. Never spray cleaner on the panel.
     ("Press MENU, then select Setup > Comms.", "Press MENU, then select Setup > Comms."),
     ("Menu → Setup → Comms", "Menu → Setup → Comms"),
     ("Tap More options > Delete.", "Tap More options > Delete."),
+    ("Settings > Display > Screen timeout.", "Settings > Display > Screen timeout."),
+    ("Network > Wi-Fi > Advanced: set the channel.", "Network > Wi-Fi > Advanced: set the channel."),
+    ("From a Home screen, tap Apps > Settings.", "From a Home screen, tap Apps > Settings."),
     # The TV manual's text lost its arrows: the path alone, without the link text and the sentence after it.
     ("Settings General Accessibility Caption Settings Try Now Set Caption to watch programs",
      "Settings General Accessibility Caption Settings"),
@@ -69,6 +72,11 @@ def test_navigation_lines_are_recognised(sentence, nav):
     "Press POWER to turn the terminal off.",
     "Wake on touch: Wake the terminal by just touching the screen.",
     "Heat the bed to > 60 C before printing.",
+    # Comparisons and ordinary sentences that begin like a path.
+    "If VIN > VOUT, the regulator stops.",
+    "Supply Voltage > Rated Voltage will damage the drive.",
+    "From time to time, open the drain valve.",
+    "From the factory, select models ship with the filter fitted.",
 ])
 def test_other_sentences_are_not_navigation(sentence):
     assert navigation.navigation(sentence) is None
