@@ -80,6 +80,8 @@ def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int | None = N
     most = max(first, draft_max if draft_max is not None else DRAFT_MAX)
     size = first
     shrink = shrink or SHRINK
+    if shrink not in ("half", "reset"):
+        raise ValueError(f"shrink must be 'half' or 'reset', not {shrink!r}")
     import llama_cpp
 
     ctx, vocab, n_vocab = llm._ctx, llm._model.vocab, llm.n_vocab()

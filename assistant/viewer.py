@@ -64,7 +64,7 @@ class DocView:
     first_cited: int | None  # index of the first cited block, where the viewer scrolls to
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
+def letters_and_digits(text: str) -> tuple[str, list[int]]:
     """Lower-cased letters and digits only, with each kept character's index in `text`."""
     chars, index = [], []
     for i, ch in enumerate(text):
@@ -87,14 +87,14 @@ def locate(page_text: str, passage: str) -> list[tuple[int, int]]:
     sentences, table cells), so line breaks, hyphenation and table separators do not matter.
     A segment that is not found whole is looked up as runs of a few words.
     """
-    hay, where = _normalise(page_text)
+    hay, where = letters_and_digits(page_text)
     if not hay:
         return []
     found: list[tuple[int, int]] = []
     cursor = 0
     for segment in _SEGMENT_SPLIT.split(passage):
         for candidate in [segment] + (_pieces(segment) if len(segment.split()) > _WORDS_PER_PIECE else []):
-            needle, _ = _normalise(candidate)
+            needle, _ = letters_and_digits(candidate)
             if not needle:
                 continue
             if len(needle) < _MIN_SEGMENT:

@@ -111,7 +111,6 @@ def _says_what_to_do(text: str) -> bool:
     return bool(_is_instruction(text) or _ADVICE.search(text))
 
 
-
 def _gives_value(text: str) -> bool:
     """A quantity, a command, an option, a path or a setting; a code (a model name, "STK500")
     only on a line of code, one that is not a sentence (".option rshunt = 1.0e12")."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ..viewer import letters_and_digits
 from .search import Passage
 
 # An item of a menu path: a capitalised word (or a number) and up to five more words.
@@ -71,17 +72,11 @@ def _sentences(text: str) -> list[str]:
     return [x.strip() for line in text.splitlines() for x in _SENTENCE_END.split(line) if x.strip()]
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
-    """Letters and digits only, lower-cased, with each one's index in `text`."""
-    keep = [(i, ch.lower()) for i, ch in enumerate(text) if ch.isalnum()]
-    return "".join(ch for _, ch in keep), [i for i, _ in keep]
-
-
 def _where(text: str, unit: str) -> int | None:
     """Where `unit` (a direct answer's text, possibly cleaned of page marks and list numbers)
     begins in `text`, compared on letters and digits only; None when it is not there."""
-    hay, index = _normalise(text)
-    needle = _normalise(" ".join(unit.split()[:8]))[0]
+    hay, index = letters_and_digits(text)
+    needle = letters_and_digits(" ".join(unit.split()[:8]))[0]
     at = hay.find(needle) if needle else -1
     return index[at] if at >= 0 else None
 

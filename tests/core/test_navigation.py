@@ -8,7 +8,7 @@ import pytest
 
 from assistant import viewer
 from assistant.library import ingest
-from assistant.rag import answer, navigation
+from assistant.rag import navigation
 from assistant.rag.answer import ask
 from assistant.rag.direct import find
 from assistant.rag.search import Passage
@@ -150,7 +150,6 @@ def test_the_model_reads_the_path_within_the_prompt_cap(library, monkeypatch):
     assert d.text.startswith("From Settings, tap Display > Screen saver.\n")
     assert prompt.index(f"The manual says [{d.n}]: {' '.join(d.text.split())}") < prompt.index("Passage [1]:")
     assert events[-1].answer.timings["prompt_tokens"] <= 300
-    assert answer.QUOTE_DIRECT
 
 
 def _chunk(text: str, ord_: int, section: str = "Radio > Channel plan", manual_id: int = 5) -> Passage:
