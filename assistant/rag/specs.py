@@ -349,6 +349,12 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             cell_rows["cell:" + token.casefold()] = found
             values.append(Value(None, CELL, token, "cell:" + token.casefold()))
             value_words |= set(_words(token))
+    # A number written with a leading zero ("system event code 07"): a code as the table prints it;
+    # the cells that are exactly it are few where the number (7) is in rows beyond counting.
+    for m in _ZERO_PADDED.finditer(query):
+        if "cell:" + m.group(0) not in cell_rows and (found := _cell_rows(db, m.group(0))):
+            cell_rows["cell:" + m.group(0)] = found
+            values.append(Value(None, CELL, m.group(0), "cell:" + m.group(0)))
     # A numbered part ("pin 10", "bit 7", "terminal 31"): a table may write its number joined to
     # other names ("pin 10/S6,ACK"), which the value reader takes for one code, so the word and the
     # number are looked up together inside cells; one no cell holds is dropped. The word stays a thing word.
@@ -562,6 +568,7 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     return out[:VALUE_ROWS]
 
 
+_ZERO_PADDED = re.compile(r"(?<![\w.,\-])0\d{1,3}(?![\w.,]?\d|[\w\-])")
 _NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?![\w.,]?\d|[\w\-])")
 
 
@@ -870,11 +877,11 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # its unit answers.
     of_product = not thing and any(v.key in product for v in values) \
         and (q_score >= NAMED or q_score >= 0.7 and any(v["unit"] in units for v in row.values))
-    # One question word of several found only in a sentence of the row ("In which city is the
-    # Colosseum?": "We find major-city AM broadcast stations ..."): the row mentions it, it is not
-    # about it; a label or header naming the word is (`_one_word_in_prose`).
+    # One question word of several found only in a sentence of the row, none of the others around it
+    # ("In which city is the Colosseum?": "We find major-city AM broadcast stations ..."): the row
+    # mentions it, it is not about it; a label or header naming the word is (`_one_word_in_prose`).
     if not hits and not (q_score >= NAMED and cover_all > 0) and not of_product \
-            and not (cover_cells > 0 and cover_all >= MIN_COVER and not _one_word_in_prose(row, thing, cells, headers)):
+            and not (cover_cells > 0 and cover_all >= MIN_COVER and not _one_word_in_prose(row, thing, cells, headers | context)):
         column = _named_column(row, thing) if not asks_quantity else 0.0
         if column and cover_all - column >= COLUMN_COVER:
             return score + COLUMN_NAMED, "words"
@@ -884,10 +891,11 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
 
 
 def _one_word_in_prose(row: SpecRow, thing: dict[str, float], cells: frozenset[str], named: frozenset[str]) -> bool:
-    """Whether the row's cells hold just one of the question's several thing words, and only inside
-    a longer cell (prose: a short label cell naming it is about it), not in its headers."""
+    """Whether the row holds just one of the question's several thing words, and only inside a
+    longer cell (prose: a short label cell naming it is about it): not in its headers, and no other
+    thing word around it (`named`: its headers, caption, heading and manual title)."""
     held = thing.keys() & cells
-    if len(thing) < 2 or len(held) != 1 or held & named:
+    if len(thing) < 2 or len(held) != 1 or thing.keys() & named:
         return False
     word = next(iter(held))
     return all(len(c) > VALUE_CELL for c in row.cells if word in _stems(c))

@@ -110,3 +110,30 @@ def test_one_question_word_in_a_rows_sentence_is_no_answer(session, tmp_path):
     _ingest(session, tmp_path, "depots.md", DEPOTS)
     rows = specs.search(session.db, "In which city is the Heron service centre?")
     assert _labels(rows)[:1] == ["Lyon"]
+
+
+def _status_manual() -> str:
+    # Forty rows hold a 7 (a bit width): the number tells no row apart; "07" as printed does.
+    widths = "\n".join(f"| F{n:02d} | 7 | reserved |" for n in range(40))
+    return f"""# Kestrel time server decoding guide
+
+## Field widths
+
+| Field | Bits | Use |
+|---|---|---|
+{widths}
+
+## System status word
+
+| Code | Event | Meaning |
+|---|---|---|
+| 06 | sync_time | clock synchronized to the time source |
+| 07 | panic_stop | time offset more than 600 s, the server stops |
+| 08 | no_peer | no time source is selected |
+"""
+
+
+def test_a_code_with_a_leading_zero_is_looked_up_as_printed(session, tmp_path):
+    _ingest(session, tmp_path, "status.md", _status_manual())
+    rows = specs.search(session.db, "What does system event code 07 in the Kestrel status word mean?")
+    assert _labels(rows)[:1] == ["07"]
