@@ -37,7 +37,15 @@ _UNIT_ALIASES = {
     "hour": "h", "hours": "h", "rpm": "rpm", "%": "%", "db": "dB", "dbm": "dBm",
     "b": "B", "kb": "kB", "mb": "MB", "gb": "GB", "kib": "KiB", "mib": "MiB", "gib": "GiB",
     "bps": "bit/s", "kbps": "kbit/s", "mbps": "Mbit/s", "baud": "baud",
+    # data rates as tables print them, the prefix glued on ("9.6kBaud", "38.4 kbit/s"); `scaled` reads
+    # them in the base unit, so "9600 baud" is "9.6kBaud"
+    "kbaud": "kbaud", "mbaud": "Mbaud", "bit/s": "bit/s", "bits/s": "bit/s", "kbit/s": "kbit/s",
+    "kbits/s": "kbit/s", "mbit/s": "Mbit/s", "mbits/s": "Mbit/s",
 }
+# A data rate with an SI prefix -> (base unit, factor): one value however the prefix is written
+# ("9600 baud", "9.6kBaud", "9.6 kBd"). Other prefixed units (kHz, mA, kW) keep their own unit:
+# their tables and questions name the same prefix.
+_PREFIXED = {"kbaud": ("baud", 1e3), "Mbaud": ("baud", 1e6), "kbit/s": ("bit/s", 1e3), "Mbit/s": ("bit/s", 1e6)}
 # Longest first so "kwh" wins over "kw" and "mah" over "ma".
 _UNIT_WORDS = sorted({re.escape(k.strip()) for k in _UNIT_ALIASES} | {"n·m", "n m", "n-m", "n\\.m", "lbf·ft",
                       "lbf-ft", "lb-ft", "newton[ -]met(?:er|re)s?", "ft-lb", "ft-lbs", "ft·lb", "in-lb", "in-lbs", "lbf·in", "°\\s?c", "°\\s?f"},
@@ -69,9 +77,15 @@ def canonical_unit(unit: str) -> str:
     return _UNIT_ALIASES.get(u, unit)
 
 
-def _number_key(num: str) -> str:
-    n = float(num.replace(",", ""))
-    return format(n, ".10g")
+def scaled(number: float, unit: str) -> tuple[float, str]:
+    """(number, unit) in the base unit when `unit` (canonical) is a prefixed data rate, else as given."""
+    base, factor = _PREFIXED.get(unit, (unit, 1.0))
+    return (float(format(number * factor, ".10g")), base) if factor != 1.0 else (number, unit)
+
+
+def _number_key(num: str, unit: str = "") -> str:
+    n, unit = scaled(float(num.replace(",", "")), unit)
+    return format(n, ".10g") + (" " + unit if unit else "")
 
 
 def facts(text: str) -> list[Fact]:
@@ -103,7 +117,7 @@ def facts(text: str) -> list[Fact]:
             continue  # "1" alone: list numbering, "step 2"; too common to check
         if not unit and _LIST_NUMBER.match(text, m.start()) and _AT_ITEM_START.search(text[max(0, m.start() - 8):m.start()]):
             continue  # "12. Tap Save": the number of a list item (at a line or sentence start)
-        key = "q:" + _number_key(num) + (" " + canonical_unit(unit) if unit else "")
+        key = "q:" + _number_key(num, canonical_unit(unit) if unit else "")
         out.setdefault(key, (m.start(), Fact("quantity", key, m.group(0).strip())))
     return [f for _pos, f in sorted(out.values(), key=lambda x: x[0])]
 

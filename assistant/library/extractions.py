@@ -13,7 +13,9 @@ from collections.abc import Iterable
 SPEC_ROWS, PROCEDURES, OCR = "spec_rows", "procedures", "ocr"
 # SPEC_ROWS 2: PDF rules drawn under a turning matrix are seen (pdf_tables._path_edges), so pages of
 # such PDFs that gave no table before now give rows.
-CURRENT = {SPEC_ROWS: 2, PROCEDURES: 1, OCR: 1}
+# SPEC_ROWS 3: data rates with an SI prefix glued on ("9.6kBaud", "38.4 kbit/s") are stored as values
+# in the base unit (9600 baud), where they were codes before.
+CURRENT = {SPEC_ROWS: 3, PROCEDURES: 1, OCR: 1}
 
 
 def record(db, manual_id: int, extractors: Iterable[str]) -> None:

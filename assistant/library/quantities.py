@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.values import _UNIT_WORDS, canonical_unit, facts
+from assistant.values import _UNIT_WORDS, canonical_unit, facts, scaled
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,8 @@ def parse_cell(cell: str, column_unit: str = "") -> list[Value]:
     text = _FRACTION.sub(_decimal, text)  # "1/2 in" -> "0.5 in"
     out: dict[str, Value] = {}
     for m in _RANGE.finditer(text):
-        unit = canonical_unit(m.group(3))
         for num in (m.group(1), m.group(2)):
-            n = float(num)
+            n, unit = scaled(float(num), canonical_unit(m.group(3)))
             out.setdefault(_key(n, unit), Value(n, unit, m.group(0), _key(n, unit)))
     for f in facts(text):
         if f.kind == "code":

@@ -55,6 +55,12 @@ stored as a code, inside "438 x 86 x 610 mm (2U)") is a value of the unit U; "ho
 to the logger" asks a baud rate. A code naming the manual's product ("the ADM9240's +5V rail") ranks
 that manual's rows first; a value counts once per row; a table's second header line (a PDF header
 on two lines) names the other rows' columns and is no answer itself.
+
+"Which packet type code carries the ... voltage data" asks the code its which-phrase names: the
+other quantity word (voltage) says which row, and a row holding a code as a short cell carries the
+kind. One of a question's several words found only inside a sentence of a row ("major-city" for
+"In which city is the Colosseum?") lets no row in by words. A data rate with its prefix glued on
+("9.6kBaud") is read in its base unit (`values.scaled`): "at 9600 baud" finds it.
 """
 
 from __future__ import annotations
@@ -105,7 +111,8 @@ _q("charge", "charge", "kg|g")
 _q("interval often", "interval schedule every", "")
 _q("size sizes thread dimension dimensions diameter length width", "size thread dimension dimensions diameter "
    "length width", "mm|in|cm|m")
-_q("code codes alarm alarms fault faults error errors", "code alarm fault error", "")
+# A code asked ("which packet type code ..."): a row holding a code as a short cell carries the kind.
+_q("code codes alarm alarms fault faults error errors", "code alarm fault error", "code")
 _q("part partnumber", "part number item", "")
 _q("setting default factory", "setting default factory", "")
 _q("range", "range", "")
@@ -342,6 +349,12 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             cell_rows["cell:" + token.casefold()] = found
             values.append(Value(None, CELL, token, "cell:" + token.casefold()))
             value_words |= set(_words(token))
+    # A number written with a leading zero ("system event code 07"): a code as the table prints it;
+    # the cells that are exactly it are few where the number (7) is in rows beyond counting.
+    for m in _ZERO_PADDED.finditer(query):
+        if "cell:" + m.group(0) not in cell_rows and (found := _cell_rows(db, m.group(0))):
+            cell_rows["cell:" + m.group(0)] = found
+            values.append(Value(None, CELL, m.group(0), "cell:" + m.group(0)))
     # A numbered part ("pin 10", "bit 7", "terminal 31"): a table may write its number joined to
     # other names ("pin 10/S6,ACK"), which the value reader takes for one code, so the word and the
     # number are looked up together inside cells; one no cell holds is dropped. The word stays a thing word.
@@ -372,9 +385,14 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     words = [w for w in _words(query) if w not in _STOP and w not in phrase_words
              and _POSSESSIVE.sub("", w) not in value_words]
     quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
+    thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
+    if (asked := _asked_noun(query)) and (named_kind := [w for w in quantity if w in asked]):
+        # "which packet type code carries the ... voltage data": the kind asked is the one the
+        # which-phrase names (a code); the other quantity words say which row, as thing words
+        thing += [w for w in quantity if w not in named_kind]
+        quantity = named_kind
     if any(w not in GENERIC for w in quantity):
         quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
-    thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
     if quantity and not phrase_words and (asked := _asked_noun(query)) and not any(w in QUANTITY_WORDS for w in asked):
         # "which ADC channel reads the die temperature": the channel is asked, the temperature says
         # which one; a row need hold no temperature value to answer
@@ -550,6 +568,7 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     return out[:VALUE_ROWS]
 
 
+_ZERO_PADDED = re.compile(r"(?<![\w.,\-])0\d{1,3}(?![\w.,]?\d|[\w\-])")
 _NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?![\w.,]?\d|[\w\-])")
 
 
@@ -858,14 +877,28 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # its unit answers.
     of_product = not thing and any(v.key in product for v in values) \
         and (q_score >= NAMED or q_score >= 0.7 and any(v["unit"] in units for v in row.values))
+    # One question word of several found only in a sentence of the row, none of the others around it
+    # ("In which city is the Colosseum?": "We find major-city AM broadcast stations ..."): the row
+    # mentions it, it is not about it; a label or header naming the word is (`_one_word_in_prose`).
     if not hits and not (q_score >= NAMED and cover_all > 0) and not of_product \
-            and not (cover_cells > 0 and cover_all >= MIN_COVER):
+            and not (cover_cells > 0 and cover_all >= MIN_COVER and not _one_word_in_prose(row, thing, cells, headers | context)):
         column = _named_column(row, thing) if not asks_quantity else 0.0
         if column and cover_all - column >= COLUMN_COVER:
             return score + COLUMN_NAMED, "words"
         return score, None
     return score, "value" if hits else ("quantity" if q_score >= NAMED or of_product or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
+
+
+def _one_word_in_prose(row: SpecRow, thing: dict[str, float], cells: frozenset[str], named: frozenset[str]) -> bool:
+    """Whether the row holds just one of the question's several thing words, and only inside a
+    longer cell (prose: a short label cell naming it is about it): not in its headers, and no other
+    thing word around it (`named`: its headers, caption, heading and manual title)."""
+    held = thing.keys() & cells
+    if len(thing) < 2 or len(held) != 1 or thing.keys() & named:
+        return False
+    word = next(iter(held))
+    return all(len(c) > VALUE_CELL for c in row.cells if word in _stems(c))
 
 
 COLUMN_NAMED = 0.2  # a thing word naming one of the row's column headers: enough to answer, less than a word of its cells
