@@ -1,5 +1,6 @@
 """The spec-row dev sets (bench/devsets/spec_values.json, and spec_values_fresh.json,
-spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json and spec_values_fresh5.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
+spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_values_fresh5.json and
+spec_values_fresh6.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
 runs on demand, so a broken entry would otherwise go unnoticed until then. Only the files are read
 here; their rows are checked in their sources by bench/spec_tables.py."""
 
@@ -20,6 +21,7 @@ FRESH2 = ROOT / "bench" / "devsets" / "spec_values_fresh2.json"
 FRESH3 = ROOT / "bench" / "devsets" / "spec_values_fresh3.json"
 FRESH4 = ROOT / "bench" / "devsets" / "spec_values_fresh4.json"
 FRESH5 = ROOT / "bench" / "devsets" / "spec_values_fresh5.json"
+FRESH6 = ROOT / "bench" / "devsets" / "spec_values_fresh6.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -54,6 +56,11 @@ def fresh4() -> list[dict]:
 @pytest.fixture(scope="module")
 def fresh5() -> list[dict]:
     return json.loads(FRESH5.read_text(encoding="utf-8"))["questions"]
+
+
+@pytest.fixture(scope="module")
+def fresh6() -> list[dict]:
+    return json.loads(FRESH6.read_text(encoding="utf-8"))["questions"]
 
 
 def source(manual: str) -> str:
@@ -94,9 +101,9 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
         assert abs(by_half["tune"] - by_half["report"]) <= 2, form
 
 
-def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5):
+def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
-    for q in questions + fresh + fresh2 + fresh3 + fresh4 + fresh5:
+    for q in questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6:
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -272,3 +279,32 @@ def test_fifth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_befor
 
     seen = set().union(*(cells(q) for q in earlier_qs))
     assert not [(q["id"], cells(q) & seen) for q in fresh5 if cells(q) & seen]
+
+
+def test_sixth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
+        questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6):
+    """The sixth fresh file: 20 questions of its own half, in the main set's forms and mix, at
+    most 5 from one manual, no demo-library question, and on manuals none of the six earlier
+    files uses, on rows no earlier question names. All HTML: no PDF of the Debian doc packages
+    tried gave table rows not already asked (see the file's "about")."""
+    earlier_qs = questions + fresh + fresh2 + fresh3 + fresh4 + fresh5
+    assert len(fresh6) == 20
+    check_fields(fresh6)
+    assert not {q["id"] for q in fresh6} & {q["id"] for q in earlier_qs}
+    assert all(q["half"] == "fresh6" and q["id"].startswith("f6-") for q in fresh6)
+    forms = Counter(q["form"] for q in fresh6)
+    assert forms["thing_quantity"] >= 10 and forms["value_lookup"] >= 6, forms
+    tq = [q for q in fresh6 if q["form"] == "thing_quantity"]
+    assert 2 * sum(q["paraphrased"] for q in tq) >= len(tq)
+    assert max(Counter(q["manual"] for q in fresh6).values()) <= 5
+    assert any(q["manual"].endswith((".html", ".md")) for q in fresh6)
+    assert not [q["id"] for q in fresh6 if q["manual"].startswith("demo/")]
+    earlier = {q["manual"] for q in earlier_qs}
+    assert not [q["id"] for q in fresh6 if q["manual"] in earlier]
+
+    def cells(q: dict) -> set[tuple]:
+        where = q["manual"], q.get("page") or q.get("section")
+        return {(*where, s.strip().lower()) for s in q["row_contains"]}
+
+    seen = set().union(*(cells(q) for q in earlier_qs))
+    assert not [(q["id"], cells(q) & seen) for q in fresh6 if cells(q) & seen]
