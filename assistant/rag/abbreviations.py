@@ -6,9 +6,11 @@ word, lower case) and the spelled-out meanings a technician says instead. The sp
 a row's word as holding the words of its meanings (`meaning_words`), and a question that says one
 meaning in full also looks for the symbol (`symbols_for`).
 
-Only abbreviations with one meaning across datasheets and manuals belong here: "min" (minimum or
-minute), "alt" (altitude or the Alt key), "en" (enable or English) and "beta" (a transistor's
-current gain or a JFET's transconductance) do not.
+Only abbreviations whose meanings are all of one kind belong here: "min" (minimum or minute),
+"alt" (altitude or the Alt key), "en" (enable or English) and "beta" (a transistor's current gain
+or a JFET's transconductance) do not. Where two meanings are both things a table labels ("NC": a
+pin not connected or a normally closed contact; "ID": an identifier or an inner diameter), both
+are listed, so either question finds the row.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "sclk": ("serial clock",),
     "mosi": ("master out slave in", "controller out peripheral in"),
     "miso": ("master in slave out", "controller in peripheral out"),
-    "nc": ("not connected", "no connection"),
+    "nc": ("not connected", "no connection", "normally closed"),  # a pin, or a relay contact
     "ntc": ("thermistor",),
     "rtc": ("real time clock",),
     "lsb": ("least significant bit",),
@@ -52,7 +54,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "psu": ("power supply",),
     "rst": ("reset",),
     # names and sizes
-    "id": ("identifier", "identification"),
+    "id": ("identifier", "identification", "inner diameter"),  # a field, or a hose's bore
     "uuid": ("unique identifier", "universally unique identifier"),
     "guid": ("globally unique identifier", "unique identifier"),
     "addr": ("address",),

@@ -140,11 +140,11 @@ _k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "ti
 _k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
 _k(r"\bhow (?:fast|quick(?:ly)?)\b", "speed rate", "rpm")
 # ... of a link ("how fast does it talk to the logger over Bluetooth"): a baud rate, not an rpm
-_k(r"\bhow (?:fast|quick(?:ly)?)\b(?=[^?.]*\b(?:talk|communicat|transfer|transmit|send|link|connect)\w*)",
+_k(r"\bhow (?:fast|quick(?:ly)?)\b(?=[^?.]{0,80}?\b(?:talk|communicat|transfer|transmit|send|link|connect)\w*)",
    "baud rate speed bitrate", "baud|bit/s|kbit/s|Mbit/s")
 # what a fan or pump moves ("how much air does it move"): a flow
 # (the verb, captured in the lookahead, is the phrase's too: no thing word)
-_k(r"\bhow much (?:air|water|fluid|liquid)\b(?=[^?.]*\b(?P<verb>(?:move|flow|deliver|pump|push|circulate|blow)\w*))",
+_k(r"\bhow much (?:air|water|fluid|liquid)\b(?=[^?.]{0,80}?\b(?P<verb>(?:move|flow|deliver|pump|push|circulate|blow)\w*))",
    "flow airflow", "")
 _k(r"\bhow powerful\b", "power", "W|kW|VA|kVA")
 _k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")
@@ -295,13 +295,17 @@ _PREFIX = re.compile(r"^(?:re|pre|over|under)(?=[a-z]{5,})")
 def _stems(text: str) -> frozenset[str]:
     """The stems of a text's words, a prefixed word also without its prefix ("recharge" holds
     "charge", "overload" "load"), so a question's plain word finds the row's compound one."""
-    out = set()
+    own = set()
     for w in _words(text):
-        out.add(_stem(w))
+        own.add(_stem(w))
         if _PREFIX.match(w):
-            out.add(_stem(_PREFIX.sub("", w)))
+            own.add(_stem(_PREFIX.sub("", w)))
+    out = set(own)
+    for w in _words(text):
         out.update(_stem(m) for m in meaning_words(w))  # "Tjunc" holds junction, temperature, die
-    out.update(symbols_for(out, _stem))  # and "Junction temperature" holds tj, tjunc
+    # "Junction temperature" holds tj, tjunc: from the text's own words only, since a symbol's
+    # meanings would chain to other symbols ("MISO" -> "master in slave out" -> "MOSI").
+    out.update(symbols_for(own, _stem))
     return frozenset(out)
 
 
@@ -508,12 +512,18 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
 
 
+_MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
+
+
 def _asked_noun(query: str) -> list[str]:
     """The words after "which"/"what" that name what is asked ("ADC channel" of "which ADC channel
     reads ..."), [] when the question has no such phrase ("what is the fuse size")."""
     m = _WHICH.search(query)
     out: list[str] = []
-    for w in _words(m.group(1)) if m else []:
+    words = _words(m.group(1)) if m else []
+    if words[1:2] == ["of"] and words[0] in _MEASURE_OF:
+        return []  # "what amount of torque" asks the torque, as "what torque" does
+    for w in words:
         if w in _STOP and w not in ("setting", "value", "values"):
             break
         out.append(w)
@@ -964,7 +974,9 @@ def _second_header_lines(db, rows: list[SpecRow]) -> list[SpecRow]:
     "Size (Bytes)") is stored with its second line as the first row: that row is no answer, and
     it names the other rows' columns ("16" is a size in bytes). Told by a header with empty cells
     beside filled ones over a first row of short labels, every cell filled, no number among them."""
-    tables = {r.table_id for r in rows if any(h.strip() for h in r.headers) and any(not h.strip() for h in r.headers)}
+    # A blank top-left corner ("| | KX-2 Basic | KX-2 Pro |") is a one-line header: a spanning
+    # header's blanks come after the filled cell they span from.
+    tables = {r.table_id for r in rows if r.headers and r.headers[0].strip() and any(not h.strip() for h in r.headers)}
     if not tables:
         return rows
     second: dict[int, tuple[int, list[str]]] = {}  # table id -> (its first row's id, the merged headers)
