@@ -287,11 +287,13 @@ class Candidate:
     length: int = 1  # how many pieces
     n_terms: int = 0  # its content words
     # Where it sits: its passage's pieces [start:end], and the pieces of the passage's next chunk
-    # when that chunk was retrieved too (a unit may go on across the cut, see `pick`).
+    # when that chunk was retrieved too (a unit may go on across the cut, see `pick`); the
+    # passage's previous chunk when retrieved (its section's navigation line may be there).
     ps: list[Piece] | None = None
     start: int = 0
     end: int = 0
     next_ps: list[Piece] | None = None
+    prev: Passage | None = None
 
 
 def _value_after(c: Candidate) -> list[str]:
@@ -328,11 +330,11 @@ def _with_what_it_leads_to(ps: list[Piece], k: int) -> str:
     return ps[k].text
 
 
-def _next_chunks(top: list[Passage], split: list[list[Piece]]) -> list[list[Piece] | None]:
-    """The pieces of each passage's next chunk in its section (by `ord`) when that chunk was
-    retrieved too; None where it was not."""
-    place = {(p.manual_id, p.ord, p.section): ps for p, ps in zip(top, split, strict=True) if p.manual_id}
-    return [place.get((p.manual_id, p.ord + 1, p.section)) if p.manual_id else None for p in top]
+def _in_section(top: list[Passage], step: int) -> list[int | None]:
+    """For each passage, the index in `top` of the chunk `step` places from it in its section
+    (by `ord`: +1 the next, -1 the previous) when that chunk was retrieved too; None where not."""
+    place = {(p.manual_id, p.ord, p.section): k for k, p in enumerate(top) if p.manual_id}
+    return [place.get((p.manual_id, p.ord + step, p.section)) if p.manual_id else None for p in top]
 
 
 def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None,
@@ -353,7 +355,8 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     flat: list[tuple[int, int, float]] = []  # (passage index, piece index, piece cover) for embedding
     top = passages[:MAX_PASSAGES]
     split = [pieces(p) for p in top]
-    following = _next_chunks(top, split)
+    following = [split[k] if k is not None else None for k in _in_section(top, 1)]
+    previous = [top[k] if k is not None else None for k in _in_section(top, -1)]
     for k, (ps, nxt) in enumerate(zip(split, following, strict=True)):
         if ps and nxt and ps[-1].text.endswith(":"):
             # The chunker cut between a lead-in and what it leads to ("add the following .option
@@ -385,7 +388,7 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     out: list[Candidate] = []
     for rank, (p, ps, ts) in enumerate(per_passage):
         heading = headings[rank]
-        nxt = following[rank]
+        nxt, prev = following[rank], previous[rank]
         for i in range(len(ps)):
             for n in range(1, MAX_RUN + 1):
                 j = i + n
@@ -417,7 +420,7 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
                         v = np.sum(got, axis=0)
                         sim = float(v @ qv / (np.linalg.norm(v) or 1.0))
                 out.append(Candidate(rank, p, text, cover, sim, bool(values.facts(text)), remedy, n - led, len(ut),
-                                     ps, i, j, nxt))
+                                     ps, i, j, nxt, prev))
     return out
 
 
@@ -477,15 +480,8 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         # after it how. Read out of a PDF the table often comes column by column (every symptom,
         # then every remedy), so the remedy is the first instruction that follows, not the next line.
         text = f"{text} {c.remedy}"
-    text = navigation.with_navigation(text, p, _previous_chunk(p, cands))
+    text = navigation.with_navigation(text, p, c.prev)
     return Direct(text, c.rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
-
-
-def _previous_chunk(p: Passage, cands: list[Candidate]) -> Passage | None:
-    """The chunk before `p` in its section, when the search retrieved it too (a section's
-    navigation line may be there: `navigation.with_navigation`)."""
-    return next((c.passage for c in cands if p.manual_id and c.passage.manual_id == p.manual_id
-                 and c.passage.ord == p.ord - 1 and c.passage.section == p.section), None)
 
 
 def find(question: str, passages: list[Passage], embedder: Embedder | None = None,
