@@ -295,18 +295,15 @@ _PREFIX = re.compile(r"^(?:re|pre|over|under)(?=[a-z]{5,})")
 def _stems(text: str) -> frozenset[str]:
     """The stems of a text's words, a prefixed word also without its prefix ("recharge" holds
     "charge", "overload" "load"), so a question's plain word finds the row's compound one."""
-    own = set()
+    own, meant = set(), set()
     for w in _words(text):
         own.add(_stem(w))
         if _PREFIX.match(w):
             own.add(_stem(_PREFIX.sub("", w)))
-    out = set(own)
-    for w in _words(text):
-        out.update(_stem(m) for m in meaning_words(w))  # "Tjunc" holds junction, temperature, die
+        meant.update(_stem(m) for m in meaning_words(w))  # "Tjunc" holds junction, temperature, die
     # "Junction temperature" holds tj, tjunc: from the text's own words only, since a symbol's
     # meanings would chain to other symbols ("MISO" -> "master in slave out" -> "MOSI").
-    out.update(symbols_for(own, _stem))
-    return frozenset(out)
+    return frozenset(own | meant | set(symbols_for(own, _stem)))
 
 
 def _value_tokens(values: list[Value]) -> set[str]:
@@ -390,14 +387,15 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
              and _POSSESSIVE.sub("", w) not in value_words]
     quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
     thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
-    if (asked := _asked_noun(query)) and (named_kind := [w for w in quantity if w in asked]):
+    asked = _asked_noun(query)
+    if asked and (named_kind := [w for w in quantity if w in asked]):
         # "which packet type code carries the ... voltage data": the kind asked is the one the
         # which-phrase names (a code); the other quantity words say which row, as thing words
         thing += [w for w in quantity if w not in named_kind]
         quantity = named_kind
     if any(w not in GENERIC for w in quantity):
         quantity = [w for w in quantity if w not in GENERIC]  # "fuse size": the fuse is what is asked
-    if quantity and not phrase_words and (asked := _asked_noun(query)) and not any(w in QUANTITY_WORDS for w in asked):
+    if quantity and not phrase_words and asked and not any(w in QUANTITY_WORDS for w in asked):
         # "which ADC channel reads the die temperature": the channel is asked, the temperature says
         # which one; a row need hold no temperature value to answer
         thing += quantity
