@@ -18,6 +18,7 @@ from assistant.rag.answer import NOT_FOUND, ask
 from assistant.rag.search import search
 from tests.conftest import EXE, bundle_without, can_unshare
 from tests.core import corpus
+from tests.core.ask_fixtures import record_prompts
 
 
 @pytest.fixture
@@ -335,14 +336,7 @@ def test_ask_hands_the_model_the_direct_answer_first(library, monkeypatch):
     s = library
     s.settings.max_answer_tokens = 16
     chat = s.chat()
-    prompts: list[str] = []
-    real_stream = chat.stream
-
-    def recording_stream(prompt, *args, **kwargs):
-        prompts.append(prompt)
-        return real_stream(prompt, *args, **kwargs)
-
-    monkeypatch.setattr(chat, "stream", recording_stream)
+    prompts = record_prompts(monkeypatch, chat)
     q = "How long should the motor cool after alarm E52?"
     events = list(ask(s.db, s.embedder, lambda: chat, q, s.settings))
     d = events[0].direct

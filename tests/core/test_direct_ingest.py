@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.library import ingest
-from assistant.rag import direct
-from assistant.rag.search import search
+from tests.core.ask_fixtures import direct_answer
 
 BOM = """# Schematic editor
 
@@ -101,24 +100,19 @@ def library(session, tmp_path):
     return session
 
 
-def _direct(s, q):
-    res = search(s.db, s.embedder, q, k=s.settings.top_k)
-    return direct.find(q, res.passages, s.embedder, qvec=res.qvec)
-
-
 def test_a_lead_in_is_shown_with_the_command_it_leads_to(library):
-    d = _direct(library, "Give me an example of a BOM exporter using Python")
+    d = direct_answer(library, "Give me an example of a BOM exporter using Python")
     assert d is not None and d.text.startswith("For a BOM exporter using Python, an example is:")
     assert "make_parts_list.py" in d.text
 
 
 def test_a_remedy_that_says_what_must_be_done_follows_the_symptom(library):
-    d = _direct(library, "After flashing a slow-clock firmware the programmer cannot get an ISP connection. Fix?")
+    d = direct_answer(library, "After flashing a slow-clock firmware the programmer cannot get an ISP connection. Fix?")
     assert d is not None and "-B option" in d.text and d.manual == "Programmer guide"
 
 
 def test_the_command_after_the_line_that_says_what_must_be_set_is_shown_with_it(library):
-    d = _direct(library, "Running the recorder with the default driver fills the screen with unprintable "
+    d = direct_answer(library, "Running the recorder with the default driver fills the screen with unprintable "
                          "garbage; how do I fix it?")
     assert d is not None and d.manual == "Remote recorder"
     assert d.text.startswith("If there is non-printable garbage") and "/sys/class/rc/rc0/protocol" in d.text
@@ -128,6 +122,6 @@ def test_a_lead_in_cut_from_its_option_card_by_the_chunker_is_shown_with_it(libr
     cut = library.db.execute("SELECT c.text FROM chunks c JOIN manuals m ON m.id = c.manual_id"
                              " WHERE m.title = 'Simulator manual' ORDER BY c.ord").fetchall()
     assert cut[0][0].endswith("to the circuit deck:") and cut[1][0].startswith(".option rshunt")
-    d = _direct(library, "The simulation stops with a nearly singular matrix error; what option card fixes it?")
+    d = direct_answer(library, "The simulation stops with a nearly singular matrix error; what option card fixes it?")
     assert d is not None and d.manual == "Simulator manual"
     assert d.text.endswith("add the following option card to the circuit deck: .option rshunt = 1.0e12")

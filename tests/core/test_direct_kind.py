@@ -9,7 +9,7 @@ import pytest
 
 from assistant.library import ingest
 from assistant.rag import direct
-from assistant.rag.search import search
+from tests.core.ask_fixtures import direct_answer
 
 # A PDF's troubleshooting table read row by row with no cell borders: one row's symptom, its
 # explanation, then the next row's symptom and its remedy, all in one run of sentences.
@@ -65,27 +65,22 @@ def library(session, tmp_path):
     return session
 
 
-def _direct(s, q):
-    res = search(s.db, s.embedder, q, k=s.settings.top_k)
-    return direct.find(q, res.passages, s.embedder, qvec=res.qvec)
-
-
 def test_a_why_question_gets_the_explanation_without_the_next_rows_remedy(library):
-    d = _direct(library, "Why does the TV smell of plastic?")
+    d = direct_answer(library, "Why does the TV smell of plastic?")
     assert d is not None and d.manual == "Television user guide"
     assert "This smell is normal and will dissipate over time." in d.text
     assert "Remove the base stand" not in d.text
 
 
 def test_a_what_is_question_prefers_the_description_to_the_instruction(library):
-    d = _direct(library, "What is NFC and payment?")
+    d = direct_answer(library, "What is NFC and payment?")
     assert d is not None and d.manual == "Phone user guide"
     assert not d.text.startswith("From Settings")
     assert "exchange data" in d.text or "four centimetres" in d.text
 
 
 def test_an_instruction_glued_to_a_heading_is_not_followed_by_a_remedy(library):
-    d = _direct(library, "How to create a new account in the home hub?")
+    d = direct_answer(library, "How to create a new account in the home hub?")
     assert d is not None and d.manual == "Smart hub guide"
     assert "Go to the Account screen to create a new account" in d.text
     assert "Set Your Scene" not in d.text

@@ -12,6 +12,7 @@ from assistant.rag import navigation
 from assistant.rag.answer import ask
 from assistant.rag.direct import find
 from assistant.rag.search import Passage
+from tests.core.ask_fixtures import record_prompts
 
 # Written for this test in the way device manuals lay a settings screen out: what the screen is
 # for, how to reach it, then its options one per line.
@@ -135,14 +136,7 @@ def test_the_model_reads_the_path_within_the_prompt_cap(library, monkeypatch):
     s.settings.max_answer_tokens = 8
     s.settings.max_prompt_tokens = 300
     chat = s.chat()
-    prompts: list[str] = []
-    real_stream = chat.stream
-
-    def recording_stream(prompt, *args, **kwargs):
-        prompts.append(prompt)
-        return real_stream(prompt, *args, **kwargs)
-
-    monkeypatch.setattr(chat, "stream", recording_stream)
+    prompts = record_prompts(monkeypatch, chat)
     events = list(ask(s.db, s.embedder, lambda: chat, "How do I wake the terminal by just touching the screen?",
                       s.settings))
     (prompt,) = prompts
