@@ -219,92 +219,50 @@ def test_third_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_befor
     assert not [(q["id"], cells(q) & seen) for q in fresh3 if cells(q) & seen]
 
 
-def test_fourth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
-        questions, fresh, fresh2, fresh3, fresh4):
-    """The fourth fresh file: 20 questions of its own half, in the main set's forms and mix, at
-    most 5 from one manual, at least 3 from a PDF and some from HTML or Markdown, and on manuals
-    none of the four earlier files uses, but for at most 2 demo-library questions, on rows no
-    earlier question names."""
-    earlier_qs = questions + fresh + fresh2 + fresh3
-    assert len(fresh4) == 20
-    check_fields(fresh4)
-    assert not {q["id"] for q in fresh4} & {q["id"] for q in earlier_qs}
-    assert all(q["half"] == "fresh4" and q["id"].startswith("f4-") for q in fresh4)
-    forms = Counter(q["form"] for q in fresh4)
+def check_fresh_file(new: list[dict], earlier_qs: list[dict], half: str, min_pdf: int, max_demo: int) -> None:
+    """A fresh file written blind: 20 questions of its own half (ids `f<n>-`), in the main set's
+    forms and mix, at most 5 from one manual, at least `min_pdf` from a PDF and some from HTML or
+    Markdown, on manuals no earlier file uses but for at most `max_demo` demo-library questions,
+    on rows no earlier question names."""
+    assert len(new) == 20
+    check_fields(new)
+    assert not {q["id"] for q in new} & {q["id"] for q in earlier_qs}
+    prefix = "f" + half.removeprefix("fresh") + "-"
+    assert all(q["half"] == half and q["id"].startswith(prefix) for q in new)
+    forms = Counter(q["form"] for q in new)
     assert forms["thing_quantity"] >= 10 and forms["value_lookup"] >= 6, forms
-    tq = [q for q in fresh4 if q["form"] == "thing_quantity"]
+    tq = [q for q in new if q["form"] == "thing_quantity"]
     assert 2 * sum(q["paraphrased"] for q in tq) >= len(tq)
-    assert max(Counter(q["manual"] for q in fresh4).values()) <= 5
-    assert sum(q["manual"].endswith(".pdf") for q in fresh4) >= 3
-    assert any(q["manual"].endswith((".html", ".md")) for q in fresh4)
-    demo = [q for q in fresh4 if q["manual"].startswith("demo/")]
-    assert len(demo) <= 2
+    assert max(Counter(q["manual"] for q in new).values()) <= 5
+    assert sum(q["manual"].endswith(".pdf") for q in new) >= min_pdf
+    assert any(q["manual"].endswith((".html", ".md")) for q in new)
+    demo = [q for q in new if q["manual"].startswith("demo/")]
+    assert len(demo) <= max_demo
     earlier = {q["manual"] for q in earlier_qs}
-    assert not [q["id"] for q in fresh4 if q not in demo and q["manual"] in earlier]
+    assert not [q["id"] for q in new if q not in demo and q["manual"] in earlier]
 
     def cells(q: dict) -> set[tuple]:
         where = q["manual"], q.get("page") or q.get("section")
         return {(*where, s.strip().lower()) for s in q["row_contains"]}
 
     seen = set().union(*(cells(q) for q in earlier_qs))
-    assert not [(q["id"], cells(q) & seen) for q in fresh4 if cells(q) & seen]
+    assert not [(q["id"], cells(q) & seen) for q in new if cells(q) & seen]
+
+
+def test_fourth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
+        questions, fresh, fresh2, fresh3, fresh4):
+    """The fourth fresh file: at least 3 PDF questions, at most 2 from the demo library."""
+    check_fresh_file(fresh4, questions + fresh + fresh2 + fresh3, "fresh4", min_pdf=3, max_demo=2)
 
 
 def test_fifth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
         questions, fresh, fresh2, fresh3, fresh4, fresh5):
-    """The fifth fresh file: 20 questions of its own half, in the main set's forms and mix, at
-    most 5 from one manual, at least 3 from a PDF and some from HTML or Markdown, and on manuals
-    none of the five earlier files uses, but for at most 2 demo-library questions, on rows no
-    earlier question names."""
-    earlier_qs = questions + fresh + fresh2 + fresh3 + fresh4
-    assert len(fresh5) == 20
-    check_fields(fresh5)
-    assert not {q["id"] for q in fresh5} & {q["id"] for q in earlier_qs}
-    assert all(q["half"] == "fresh5" and q["id"].startswith("f5-") for q in fresh5)
-    forms = Counter(q["form"] for q in fresh5)
-    assert forms["thing_quantity"] >= 10 and forms["value_lookup"] >= 6, forms
-    tq = [q for q in fresh5 if q["form"] == "thing_quantity"]
-    assert 2 * sum(q["paraphrased"] for q in tq) >= len(tq)
-    assert max(Counter(q["manual"] for q in fresh5).values()) <= 5
-    assert sum(q["manual"].endswith(".pdf") for q in fresh5) >= 3
-    assert any(q["manual"].endswith((".html", ".md")) for q in fresh5)
-    demo = [q for q in fresh5 if q["manual"].startswith("demo/")]
-    assert len(demo) <= 2
-    earlier = {q["manual"] for q in earlier_qs}
-    assert not [q["id"] for q in fresh5 if q not in demo and q["manual"] in earlier]
-
-    def cells(q: dict) -> set[tuple]:
-        where = q["manual"], q.get("page") or q.get("section")
-        return {(*where, s.strip().lower()) for s in q["row_contains"]}
-
-    seen = set().union(*(cells(q) for q in earlier_qs))
-    assert not [(q["id"], cells(q) & seen) for q in fresh5 if cells(q) & seen]
+    """The fifth fresh file: at least 3 PDF questions, at most 2 from the demo library."""
+    check_fresh_file(fresh5, questions + fresh + fresh2 + fresh3 + fresh4, "fresh5", min_pdf=3, max_demo=2)
 
 
 def test_sixth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
         questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6):
-    """The sixth fresh file: 20 questions of its own half, in the main set's forms and mix, at
-    most 5 from one manual, no demo-library question, and on manuals none of the six earlier
-    files uses, on rows no earlier question names. All HTML: no PDF of the Debian doc packages
+    """The sixth fresh file: no demo-library question. All HTML: no PDF of the Debian doc packages
     tried gave table rows not already asked (see the file's "about")."""
-    earlier_qs = questions + fresh + fresh2 + fresh3 + fresh4 + fresh5
-    assert len(fresh6) == 20
-    check_fields(fresh6)
-    assert not {q["id"] for q in fresh6} & {q["id"] for q in earlier_qs}
-    assert all(q["half"] == "fresh6" and q["id"].startswith("f6-") for q in fresh6)
-    forms = Counter(q["form"] for q in fresh6)
-    assert forms["thing_quantity"] >= 10 and forms["value_lookup"] >= 6, forms
-    tq = [q for q in fresh6 if q["form"] == "thing_quantity"]
-    assert 2 * sum(q["paraphrased"] for q in tq) >= len(tq)
-    assert max(Counter(q["manual"] for q in fresh6).values()) <= 5
-    assert any(q["manual"].endswith((".html", ".md")) for q in fresh6)
-    assert not [q["id"] for q in fresh6 if q["manual"].startswith("demo/")]
-    earlier = {q["manual"] for q in earlier_qs}
-    assert not [q["id"] for q in fresh6 if q["manual"] in earlier]
-
-    def cells(q: dict) -> set[tuple]:
-        where = q["manual"], q.get("page") or q.get("section")
-        return {(*where, s.strip().lower()) for s in q["row_contains"]}
-
-    seen = set().union(*(cells(q) for q in earlier_qs))
-    assert not [(q["id"], cells(q) & seen) for q in fresh6 if cells(q) & seen]
+    check_fresh_file(fresh6, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5, "fresh6", min_pdf=0, max_demo=0)
