@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import values
 from ..embedding import Embedder
-from . import navigation
+from . import navigation, sentences
 from .search import STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
@@ -57,9 +57,6 @@ LONG_PIECE = 200  # a sentence longer than this may be a run-on enumeration (`ex
 EXCERPT_TAIL = 3  # words kept after the question's item, to show where it ends
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9_\-./]*", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-# A full stop that ends an abbreviation, not a sentence: "(e.g. 1000 MΩ or greater)", "see Fig. 3".
-_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:e\.g|i\.e|approx|cf|vs|fig|figs|ref|incl|resp|pp)\.$", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # A page number left in the text by a PDF's footer ("... Color Try Now - 88 - Tint ..."): noise.
@@ -161,18 +158,6 @@ def _is_title(line: str, headings: set[str]) -> bool:
     return len(s.split()) <= 6 and not s.endswith((".", "!", ":", ";")) and not any(ch.isdigit() for ch in s)
 
 
-def _sentences(line: str) -> list[str]:
-    """The sentences of a line, not cut after an abbreviation's full stop."""
-    out: list[str] = []
-    for x in _SENTENCE_END.split(line):
-        x = x.strip()
-        if out and _ABBREVIATION.search(out[-1]):
-            out[-1] = f"{out[-1]} {x}"
-        elif x:
-            out.append(x)
-    return out
-
-
 @dataclass
 class Piece:
     """One sentence, list item or table row of a passage. Pieces of one `block` may be shown
@@ -213,7 +198,7 @@ def pieces(passage: Passage) -> list[Piece]:
             if _is_title(s, headings):
                 block += 1
                 continue  # a heading repeated in the text, or a question (an FAQ's): not an answer
-            for x in _sentences(s):
+            for x in sentences.of_line(s):
                 if x.endswith("?"):
                     block += 1  # "What is Remote Support?" inside a PDF's run-on text: a heading too
                 elif x:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ..viewer import letters_and_digits
+from . import sentences
 from .search import Passage
 
 # An item of a menu path: a capitalised word (or a number) and up to five more words.
@@ -44,7 +45,6 @@ _OPEN = re.compile(r"^(?i:press|go to|navigate to|open|select|tap|touch)\s+(?:th
 _BARE = re.compile(r"^(?:Settings|Menu|Setup|Home|Main Menu)(?:[ \t]+(?:[A-Z0-9][\w'’+&/\u2011-]*|\([^()\n]{1,30}\))){2,}")
 # What follows a bare path on the same line rather than being part of it (the TV manual's link text).
 _BARE_END = re.compile(r"\s+Try Now\b.*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 MAX_ITEMS = 7  # words of a path whose arrows were lost
 MAX_LINE = 240  # characters; a longer "line" is run-on text, not a navigation line
 
@@ -69,7 +69,7 @@ def navigation(sentence: str) -> str | None:
 
 
 def _sentences(text: str) -> list[str]:
-    return [x.strip() for line in text.splitlines() for x in _SENTENCE_END.split(line) if x.strip()]
+    return [x for line in text.splitlines() for x in sentences.of_line(line)]
 
 
 def _where(text: str, unit: str) -> int | None:

@@ -1,0 +1,21 @@
+"""The sentences of a line of manual text, as the direct answer and the navigation lines read them."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+# A full stop that ends an abbreviation, not a sentence: "(e.g. 1000 MΩ or greater)", "see Fig. 3".
+_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:e\.g|i\.e|approx|cf|vs|fig|figs|ref|incl|resp|pp)\.$", re.IGNORECASE)
+
+
+def of_line(line: str) -> list[str]:
+    """The sentences of a line, not cut after an abbreviation's full stop."""
+    out: list[str] = []
+    for x in _SENTENCE_END.split(line):
+        x = x.strip()
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {x}"
+        elif x:
+            out.append(x)
+    return out
