@@ -99,6 +99,13 @@ class ChatModel:
     def tokenize(self, text: str) -> list[int]:
         return self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 
+    def prefill(self, tokens: list[int]) -> None:
+        """Read `tokens` into an emptied KV cache. The next prompt that starts with them reads only
+        the rest: llama.cpp's generate and lookup_decode.greedy both keep the longest cached prefix."""
+        self._llm.reset()
+        if tokens:
+            self._llm.eval(tokens)
+
     def render(self, system: str, user: str) -> str:
         """The prompt text for one system + user turn, in the model's own chat template.
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import QImage
 from assistant import models
 from assistant import settings as settingsmod
 from assistant.errors import ModelCorruptError, ModelMissingError
+from assistant.rag import prompt_cache
 from assistant.session import Session
 
 from .workers import THROTTLE_S, Job, JobContext, Workers
@@ -112,6 +113,9 @@ class Services(QObject):
             info = models.default("chat", self.settings)
             ctx.report(info, flush=True)
             chat = self.session.chat()
+            # The first question then starts as fast as the later ones (the prompt's fixed opening is
+            # already read): bench/prefix_cache.py, "started".
+            prompt_cache.warm(chat)
             return {"name": chat.name, "quantization": chat.quantization, "size_bytes": info.size_bytes}
 
         self._set_model("loading", self.tr("Loading the chat model…"))

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QToolButton
 
 from assistant import llm
+from assistant.rag import prompt_cache
 from assistant.rag.answer import Answer, Citation
 from assistant.rag.turn import Turn
 from tests.ui.conftest import wait_ready
@@ -40,6 +41,9 @@ def test_window_shows_before_the_model_has_loaded(qtbot, make_window, library, m
     wait_ready(qtbot, w)
     assert w.services.model_state == "ready"
     assert "SmolLM2" in w.model_status.text.text()
+    # Loading read the answer prompt's fixed opening into the model's cache, for the first question.
+    chat = w.services.session.chat()
+    assert chat._llm.input_ids[: chat._llm.n_tokens].tolist() == prompt_cache.opening(chat)
 
 
 def test_asking_streams_an_answer_with_citation_cards(qtbot, make_window, library, monkeypatch):
