@@ -1,6 +1,6 @@
 """The spec-row dev sets (bench/devsets/spec_values.json, and spec_values_fresh.json,
-spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_values_fresh5.json and
-spec_values_fresh6.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
+spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_values_fresh5.json,
+spec_values_fresh6.json and spec_values_fresh7.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
 runs on demand, so a broken entry would otherwise go unnoticed until then. Only the files are read
 here; their rows are checked in their sources by bench/spec_tables.py."""
 
@@ -22,6 +22,7 @@ FRESH3 = ROOT / "bench" / "devsets" / "spec_values_fresh3.json"
 FRESH4 = ROOT / "bench" / "devsets" / "spec_values_fresh4.json"
 FRESH5 = ROOT / "bench" / "devsets" / "spec_values_fresh5.json"
 FRESH6 = ROOT / "bench" / "devsets" / "spec_values_fresh6.json"
+FRESH7 = ROOT / "bench" / "devsets" / "spec_values_fresh7.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -63,6 +64,11 @@ def fresh6() -> list[dict]:
     return json.loads(FRESH6.read_text(encoding="utf-8"))["questions"]
 
 
+@pytest.fixture(scope="module")
+def fresh7() -> list[dict]:
+    return json.loads(FRESH7.read_text(encoding="utf-8"))["questions"]
+
+
 def source(manual: str) -> str:
     """The unit the halves are balanced over: each demo manual, the Klipper docs, the Debian docs."""
     root, _, rel = manual.partition("/")
@@ -101,9 +107,9 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
         assert abs(by_half["tune"] - by_half["report"]) <= 2, form
 
 
-def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6):
+def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
-    for q in questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6:
+    for q in questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7:
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -266,3 +272,11 @@ def test_sixth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_befor
     """The sixth fresh file: no demo-library question. All HTML: no PDF of the Debian doc packages
     tried gave table rows not already asked (see the file's "about")."""
     check_fresh_file(fresh6, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5, "fresh6", min_pdf=0, max_demo=0)
+
+
+def test_seventh_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
+        questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7):
+    """The seventh fresh file: at least 4 PDF questions (the MCU 8051 IDE handbook), no
+    demo-library question."""
+    check_fresh_file(fresh7, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6, "fresh7",
+                     min_pdf=4, max_demo=0)
