@@ -539,6 +539,8 @@ def _nearest_in_table(db, qvec: np.ndarray, out: list[SpecRow], sims: dict[int, 
         if len(ranked) < 2 or near[ranked[0]] - near[ranked[1]] < FOCUS_MARGIN:
             continue
         best = max(r.score for r in out if r.table_id == table)
+        if best - FOCUS_GAP < THRESHOLD:
+            continue  # a table found this weakly says too little about which of its rows is meant
         row = placed.get(ranked[0]) or loaded.get(ranked[0]) or next(iter(_load(db, [ranked[0]])), None)
         if row is None or row.row_id in placed and row.score >= best - FOCUS_GAP:
             continue
