@@ -61,6 +61,11 @@ other quantity word (voltage) says which row, and a row holding a code as a shor
 kind. One of a question's several words found only inside a sentence of a row ("major-city" for
 "In which city is the Colosseum?") lets no row in by words. A data rate with its prefix glued on
 ("9.6kBaud") is read in its base unit (`values.scaled`): "at 9600 baud" finds it.
+
+Within the tables the top rows come from, the row clearly nearest the question by its stored
+vector ranks just below its table's best row (`_nearest_in_table`): "at what charge level does the
+output come back on" finds "Output switched off after a mains failure | ... restarts ... at 15 %",
+whose table the words found through its neighbours.
 """
 
 from __future__ import annotations
@@ -503,7 +508,49 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         row.similarity = sims.get(row.row_id) if qvec is not None else None
         out.append(row)
     out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
+    if sims and out:
+        out = _nearest_in_table(db, qvec, out, sims, {r.row_id: r for r in rows})
     return out[:k]
+
+
+# Within the tables the search found (the top rows'), the row whose meaning is clearly the nearest
+# the question's ("at what charge level does the output come back on" for "Output switched off after
+# a mains failure | Battery exhausted; output restarts ... at 15 %"): words and values found its table
+# through its neighbours, but not the row, which says it in other words. It ranks FOCUS_GAP below its
+# table's best row (not above: the words that found the table are the stronger sign).
+FOCUS_TABLES = 3  # the tables of this many top rows
+FOCUS_ROWS = 300  # a larger table's rows are not all compared
+FOCUS_GAP = 0.3
+FOCUS_MARGIN = 0.03  # the nearest row's lead over the table's next nearest (its whole-row vector)
+
+
+def _nearest_in_table(db, qvec: np.ndarray, out: list[SpecRow], sims: dict[int, float],
+                      loaded: dict[int, SpecRow]) -> list[SpecRow]:
+    """`out` (sorted) with each top table's nearest row by meaning raised to FOCUS_GAP below that
+    table's best row, when its similarity leads the table's next row's by FOCUS_MARGIN."""
+    placed = {r.row_id: r for r in out}
+    for table in dict.fromkeys(r.table_id for r in out[:FOCUS_TABLES]):
+        ids = [r[0] for r in db.execute("SELECT id FROM spec_rows WHERE table_id = ? LIMIT ?", (table, FOCUS_ROWS + 1))]
+        if not 2 <= len(ids) <= FOCUS_ROWS:
+            continue
+        near = {i: sims[i] for i in ids if i in sims}
+        near.update(_similarities(db, qvec, [i for i in ids if i not in near]))
+        ranked = sorted(near, key=lambda i: -near[i])
+        if len(ranked) < 2 or near[ranked[0]] - near[ranked[1]] < FOCUS_MARGIN:
+            continue
+        best = max(r.score for r in out if r.table_id == table)
+        if best - FOCUS_GAP < THRESHOLD:
+            continue  # a table found this weakly says too little about which of its rows is meant
+        row = placed.get(ranked[0]) or loaded.get(ranked[0]) or next(iter(_load(db, [ranked[0]])), None)
+        if row is None or row.row_id in placed and row.score >= best - FOCUS_GAP:
+            continue
+        if row.row_id not in placed:
+            row.match, row.similarity = "meaning", near[ranked[0]]
+            placed[row.row_id] = row
+            out.append(row)
+        row.score = best - FOCUS_GAP
+    out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
+    return out
 
 
 # "Which ADC channel ...", "what pin ...": the words naming what is asked, up to the first small word.
