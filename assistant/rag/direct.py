@@ -14,7 +14,8 @@ one may rank higher. A lead-in ("an example is:") is a unit only with what it le
 unit above a floor is the direct answer. What follows or precedes it may be shown with it (`pick`):
 the next one or two pieces up to the one that gives the value or command, when the question asks
 for one and the unit has none ("... the rc protocol needs to be set." + "sudo sh -c ..."); for a
-how-to question whose unit is a later step, the steps before it; when the question asks for a fix
+how-to question whose unit is a later step, the steps before it (and the sentence that opens
+the procedure, what it is for, when those steps reach back to it); when the question asks for a fix
 and the unit only states the symptom, the remedy after it (an instruction, or what must be done).
 A question that asks why, or what something is (`_wants_explanation`), wants neither an order nor
 a remedy: an instruction line weighs a little less for it, and nothing is appended as a remedy.
@@ -297,13 +298,20 @@ def _value_after(c: Candidate) -> list[str]:
 
 def _steps_before(c: Candidate) -> list[str]:
     """The instructions right before the unit in its block, up to STEPS_BACK: the procedure's
-    first steps, when the step that matched the question is a later one."""
+    first steps, when the step that matched the question is a later one. When they reach back to
+    the block's second piece, its first goes before them too: the sentence that says what the
+    procedure is for ("Consolidate contact information from multiple sources into one contact."
+    before "From Contacts, tap the contact to select it." and "Tap More options > Link to another
+    contact."), so the procedure is shown whole, from where the manual begins it."""
     ps = c.ps or []
     out: list[str] = []
     k = c.start - 1
-    while k >= 0 and len(out) < STEPS_BACK and ps[k].block == ps[c.start].block and _is_instruction(ps[k].text):
+    block = ps[c.start].block if ps else None
+    while k >= 0 and len(out) < STEPS_BACK and ps[k].block == block and _is_instruction(ps[k].text):
         out.insert(0, ps[k].text)
         k -= 1
+    if out and k >= 0 and ps[k].block == block and (k == 0 or ps[k - 1].block != block):
+        out.insert(0, ps[k].text)
     return out
 
 
