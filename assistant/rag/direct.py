@@ -12,9 +12,10 @@ question when the embedding model is there, and by the rank of its passage; a lo
 unit of few words weigh a little less; when the question asks for a value, a unit that carries
 one may rank higher. A lead-in ("an example is:") is a unit only with what it leads to. The best
 unit above a floor is the direct answer. What follows or precedes it may be shown with it (`pick`):
-the next one or two pieces up to the one that gives the value or command, when the question asks
+the next one or two pieces through the last that gives a value or command, when the question asks
 for one and the unit has none ("... the rc protocol needs to be set." + "sudo sh -c ..."); for a
-how-to question whose unit is a later step, the steps before it; when the question asks for a fix
+how-to question whose unit is a later step, the steps before it (and the sentence that opens
+the procedure, what it is for, when those steps reach back to it); when the question asks for a fix
 and the unit only states the symptom, the remedy after it (an instruction, or what must be done).
 A question that asks why, or what something is (`_wants_explanation`), wants neither an order nor
 a remedy: an instruction line weighs a little less for it, and nothing is appended as a remedy.
@@ -92,7 +93,8 @@ _COMMAND = re.compile(r"(?:^\s*[$#>]\s|\bsudo\s|(?:^|\s)--?[A-Za-z][\w-]*|/\w+/\
 # The sentence that says what to set often only says that it must be set ("the rc protocol needs
 # to be set."); the command follows, sometimes after a lead-in with no colon ("... can be set and
 # inspected using"). 1 piece ahead missed that case on the tuning half, 3 lost two answers to
-# longer quotes.
+# longer quotes. Through the last of the two that gives a value rather than the first: one more
+# right on the tuning halves, none lost.
 VALUE_AHEAD = 2
 _HOW_TO = re.compile(r"\bhow (do|can|to|should)\b|\bsteps?\b", re.IGNORECASE)
 STEPS_BACK = 2  # the earlier steps of a procedure shown before the step that matched (1 lost one)
@@ -282,28 +284,35 @@ class Candidate:
 
 
 def _value_after(c: Candidate) -> list[str]:
-    """The pieces after the unit up to the first that holds a value or a command (`_gives_value`),
+    """The pieces after the unit through the last that holds a value or a command (`_gives_value`),
     within VALUE_AHEAD: in the unit's block, or at the start of its passage's next chunk when the
-    unit ends the passage. [] when none does."""
+    unit ends the passage. [] when none does. The last, not the first: the first line with a number
+    after "header J8 gives access to the SPI and GPIO lines." is often a side detail ("pins 19, 21 and
+    23 are SPI ...") and the answer the next one ("pin 22 as GPIO25 ... can be used as /RESET")."""
     ps = c.ps or []
     ahead = list(itertools.takewhile(lambda x: x.block == ps[c.start].block, ps[c.end:c.end + VALUE_AHEAD]))
     if c.end == len(ps) and c.next_ps:
         ahead = c.next_ps[:VALUE_AHEAD]
-    for k, x in enumerate(ahead):
-        if _gives_value(x.text):
-            return [y.text for y in ahead[:k + 1]]
-    return []
+    last = max((k for k, x in enumerate(ahead) if _gives_value(x.text)), default=-1)
+    return [y.text for y in ahead[:last + 1]]
 
 
 def _steps_before(c: Candidate) -> list[str]:
     """The instructions right before the unit in its block, up to STEPS_BACK: the procedure's
-    first steps, when the step that matched the question is a later one."""
+    first steps, when the step that matched the question is a later one. When they reach back to
+    the block's second piece, its first goes before them too: the sentence that says what the
+    procedure is for ("Consolidate contact information from multiple sources into one contact."
+    before "From Contacts, tap the contact to select it." and "Tap More options > Link to another
+    contact."), so the procedure is shown whole, from where the manual begins it."""
     ps = c.ps or []
     out: list[str] = []
     k = c.start - 1
-    while k >= 0 and len(out) < STEPS_BACK and ps[k].block == ps[c.start].block and _is_instruction(ps[k].text):
+    block = ps[c.start].block if ps else None
+    while k >= 0 and len(out) < STEPS_BACK and ps[k].block == block and _is_instruction(ps[k].text):
         out.insert(0, ps[k].text)
         k -= 1
+    if out and k >= 0 and ps[k].block == block and (k == 0 or ps[k - 1].block != block):
+        out.insert(0, ps[k].text)
     return out
 
 

@@ -184,8 +184,9 @@ def test_a_later_step_is_shown_with_the_steps_before_it():
     text = ("Delete a group you have created.\n\nFrom Contacts, tap Open drawer > Groups, and then tap a group.\n\n"
             "Tap More options > Delete group to remove it.")
     d = find("How do I delete a group with more options?", [passage(text, section="Contacts > Groups")])
-    assert d is not None and d.text == ("From Contacts, tap Open drawer > Groups, and then tap a group. "
-                                        "Tap More options > Delete group to remove it.")
+    # the steps reach back to the block's opening sentence, what the procedure is for: it comes first
+    assert d is not None and d.text == ("Delete a group you have created. From Contacts, tap Open drawer > Groups, "
+                                        "and then tap a group. Tap More options > Delete group to remove it.")
     # not for a question that asks for no procedure
     d = find("Is there a delete group entry under more options?", [passage(text, section="Contacts > Groups")])
     assert d is not None and d.text == "Tap More options > Delete group to remove it."
