@@ -133,6 +133,13 @@ HEAD_START = False
 # Give the model the direct answer's line as the first thing it reads (prompt.quote_lead); off
 # only to measure against (bench/answer_quality.py --no-quote).
 QUOTE_DIRECT = True
+# Start the model's answer with the direct answer's words (prompt.prime_for): "nav", its navigation
+# line; "line", all of it; "" none. Only for the families listed (chosen with the 0.5B, qwen2), and
+# only when the direct answer scored at least PRIME_MIN_SCORE (a weak line is no answer to begin
+# with: the model may still say "not found", which primed text would contradict).
+PRIME = "nav"
+PRIME_FAMILIES = {"qwen2"}
+PRIME_MIN_SCORE = 0.25
 
 
 def model_version(db, chat) -> str | None:
@@ -271,10 +278,14 @@ def prompt_for(question: str, passages: list[Passage], chat, settings, lead: str
     here), a spec row's `lead`, and the direct answer's line first (quote_lead) unless that answer is
     the spec row the lead already gives. bench/ask_speed.py gives raw llama.cpp the same."""
     quote = (direct.text, direct.chunk_id) if QUOTE_DIRECT and direct and direct.kind == "passage" else None
+    family = getattr(chat, "family", None)
+    prime = ""
+    if PRIME and family in PRIME_FAMILIES and direct and direct.kind == "passage" and direct.score >= PRIME_MIN_SCORE:
+        prime = promptmod.prime_for(direct.text, whole=PRIME == "line")
     return promptmod.build(question, passages, chat.render, chat.count,
                            budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
                                       settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
-                           system=promptmod.system_for(getattr(chat, "family", None)), lead=lead, quote=quote)
+                           system=promptmod.system_for(family), lead=lead, quote=quote, prime=prime)
 
 
 def ask(
@@ -398,7 +409,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     # Read ahead (head_start), the prompt was built before the direct answer was found: without it.
     chat, built, tokens, first = started[0].result() if started else start_writing(direct)
     timings["prompt_tokens"] = built.tokens
-    pieces: list[str] = []
+    # The primed words (prompt.prime_for) are the answer's start: shown with the model's first token.
+    pieces: list[str] = [built.primed] if built.primed else []
     t_first = t_last = None
     n_tokens = 0
     for tok in itertools.chain([first] if first is not None else [], tokens):
@@ -409,10 +421,16 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
             # out: it reaches the caller now, and that is what counts.
             t_first = t_last = max(tok.t, time.perf_counter())
             timings["ttft_ms"] = round((t_first - t0) * 1000, 1)
+            if built.primed:
+                yield AnswerEvent("token", text=built.primed)
         if tok.text:
             pieces.append(tok.text)
             yield AnswerEvent("token", text=tok.text)
+    if built.primed and not n_tokens:
+        yield AnswerEvent("token", text=built.primed)
     text = "".join(pieces).strip()
+    if built.primed and NOT_FOUND.lower().rstrip(".") in text.lower():
+        text = NOT_FOUND  # the model said "not found" after the primed words: it abstains
     timings["completion_tokens"] = n_tokens
     if n_tokens > 1 and t_last > t_first:
         timings["decode_tokens_per_s"] = round((n_tokens - 1) / (t_last - t_first), 2)
@@ -424,6 +442,12 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     if not nums and not abstained:
         text, used = attribute(text, built.passages)
         nums, source = sorted(used), "attributed"
+    if built.primed and not abstained:
+        # The primed words are the manual's: the passage they were copied from is cited.
+        flat = " ".join(built.primed.split())
+        own = next((i + 1 for i, p in enumerate(built.passages) if flat in " ".join(p.text.split())), None)
+        if own and own not in nums:
+            nums = sorted([*nums, own])
     citations = [] if abstained else [Citation.of(n, built.passages[n - 1]) for n in nums]
     if not citations and not abstained:
         # The model cited nothing we can match: show what it was given, and say so.
