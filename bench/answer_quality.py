@@ -244,6 +244,7 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
     from assistant.rag.answer import ask
 
     answermod.QUOTE_DIRECT = quote
+    answermod.DROP_UNVERIFIED = os.environ.get("FA_BENCH_KEEP_UNVERIFIED") != "1"  # to measure against
     if prime is not None:  # what the answer starts with (answer.PRIME), for measuring against
         answermod.PRIME = "" if prime == "none" else prime
     from assistant.settings import Settings
@@ -285,6 +286,13 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
             if own:
                 bad = values.unsupported(a.answer, [c.text for c in a.citations])
                 row["grounded"] = 1 - len(bad) / len(own)
+            # The same over all the model wrote, the sentences the app left out included
+            # (answer.DROP_UNVERIFIED), to measure what dropping them did.
+            written = " ".join([a.answer, *a.dropped]) if not a.abstained else ""
+            if own_written := values.facts(written):
+                bad = values.unsupported(written, [c.text for c in a.citations])
+                row["grounded_written"] = 1 - len(bad) / len(own_written)
+            row["dropped"] = a.dropped
             if a.citations:
                 rel = set(q["relevant"])
                 row["cite_precision"] = sum(c.chunk_id in rel for c in a.citations) / len(a.citations)

@@ -104,6 +104,9 @@ class Answer:
     # Which version of the model wrote it (issue 15): the depot's model document id when the depot
     # installed it, else "local:<file name>:<size in bytes>". None when no model wrote (abstained).
     model_version: str | None = None
+    # Sentences the model wrote and the answer leaves out: each held a value no passage given to the
+    # model holds (`without_unverified`). They were streamed; the final answer is without them.
+    dropped: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -133,6 +136,9 @@ HEAD_START = False
 # Give the model the direct answer's line as the first thing it reads (prompt.quote_lead); off
 # only to measure against (bench/answer_quality.py --no-quote).
 QUOTE_DIRECT = True
+# Leave out of the answer the sentences whose values no passage given to the model holds
+# (`without_unverified`; Answer.dropped keeps them). Off: they stay, flagged in Answer.unverified.
+DROP_UNVERIFIED = True
 # Start the model's answer with the direct answer's words (prompt.prime_for): "nav", its navigation
 # line; "line", all of it; "" none. Only for the families listed (chosen with the 0.5B, qwen2), and
 # only when the direct answer scored at least PRIME_MIN_SCORE (a weak line is no answer to begin
@@ -253,6 +259,26 @@ def unverified_values(answer: str, passages: list[Passage]) -> list[str]:
     """Values in `answer` (quantities with units, part numbers, codes) found in none of `passages`,
     compared as values (`values.unsupported`: 68 Nm = 68 N·m, 68 is not 680)."""
     return values.unsupported(answer, [f"{p.manual}\n{p.section}\n{p.text}" for p in passages])
+
+
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
+
+
+def without_unverified(answer: str, passages: list[Passage]) -> tuple[str, list[str]]:
+    """`answer` without its sentences that hold a value no passage holds (`unverified_values`), and
+    the sentences left out; `answer` unchanged when every sentence would go (then the values stay,
+    flagged). The 0.5B's invented values come a sentence at a time ("Set the opacity to 50% or 100%.")
+    after the manual's words, which the rest of the answer keeps."""
+    parts = _SENTENCE_GAP.split(answer.strip())
+    kept, dropped = [], []
+    for i in range(0, len(parts), 2):
+        sent, gap = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        if unverified_values(sent, passages):
+            dropped.append(sent)
+        else:
+            kept.append(sent + gap)
+    text = "".join(kept).strip()
+    return (text, dropped) if dropped and text else (answer, [])
 
 
 def procedure_offers(db, passages: list[Passage]) -> list[dict]:
@@ -458,7 +484,12 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     # The quoted line's passage counts even when the budget left it out of the prompt: the model
     # read its values in the quote, and the direct answer shows and cites that passage.
     quoted = [p for p in res.passages if direct is not None and p.chunk_id == direct.chunk_id]
-    unverified = [] if abstained else unverified_values(text, built.passages + quoted)
+    given = built.passages + quoted
+    dropped: list[str] = []
+    if DROP_UNVERIFIED and not abstained:
+        text, dropped = without_unverified(text, given)
+    unverified = [] if abstained else unverified_values(text, given)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
                                             source if citations else "none", unverified, res.passages, direct,
-                                            offers, spec_rows, model_version=model_version(db, chat)))
+                                            offers, spec_rows, model_version=model_version(db, chat),
+                                            dropped=dropped))
