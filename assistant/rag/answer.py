@@ -453,6 +453,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
             pieces.append(tok.text)
             yield AnswerEvent("token", text=tok.text)
     if built.primed and not n_tokens:
+        # The model ended at once: the primed words are the answer, out when the prompt was read.
+        timings["ttft_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         yield AnswerEvent("token", text=built.primed)
     text = "".join(pieces).strip()
     if built.primed and NOT_FOUND.lower().rstrip(".") in text.lower():

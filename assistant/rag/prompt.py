@@ -108,7 +108,10 @@ def prime_for(direct_text: str, whole: bool = False) -> str:
     # The first navigation sentence: the line `navigation.with_navigation` put above the answering
     # line, or one inside it ("Choose a preset sound ... From Settings, tap Sounds and vibration >
     # Notification sound.").
-    return next((nav for line in lines for s in sentences.of_line(line) if (nav := navigation.navigation(s))), "")
+    nav = next((nav for line in lines for s in sentences.of_line(line) if (nav := navigation.navigation(s))), "")
+    # A path whose arrows were lost has no stop of its own: on a line of its own, as the direct
+    # answer shows it, so the model's words do not run on from its last item.
+    return nav + "\n" if nav and nav[-1] not in ".:;!?)" else nav
 
 
 @dataclass
