@@ -31,7 +31,8 @@ Per answer
 - F1: content-token F1 of the answer against the reference (low for E-Manual by construction: its
   reference is a whole section; compare models, not sets).
 - grounded: of the answer's own facts, the share found in the passages it cites (answers with no
-  fact are left out).
+  fact are left out). Each row's `grounded_written` is the same over everything the model wrote,
+  the sentences the app left out for an unverified value included (`answer.DROP_UNVERIFIED`).
 - cite prec.: of the cited passages, the share that are relevant (hold the answer).
 - said not found: on answerable questions (lower is better) and on unanswerable ones (higher).
 - direct: the direct answer (assistant.rag.direct) restates the reference (bench/direct_answer.py's rule).
