@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/answer_quality.py [DEVDATA] [--model GGUF]... [--half report|tune]
         [--limit N] [--max-tokens N] [--json OUT.json] [--debian DIR] [--only SET] [--home DIR] [--no-quote]
+        [--prime nav|line|none]
 
 Without --model every installed chat model (`field-assistant models`) is measured. Each model runs
 in a process of its own (so its peak RSS is its own) over the same libraries, ingested once with
@@ -30,7 +31,8 @@ Per answer
 - F1: content-token F1 of the answer against the reference (low for E-Manual by construction: its
   reference is a whole section; compare models, not sets).
 - grounded: of the answer's own facts, the share found in the passages it cites (answers with no
-  fact are left out).
+  fact are left out). Each row's `grounded_written` is the same over everything the model wrote,
+  the sentences the app left out for an unverified value included (`answer.DROP_UNVERIFIED`).
 - cite prec.: of the cited passages, the share that are relevant (hold the answer).
 - said not found: on answerable questions (lower is better) and on unanswerable ones (higher).
 - direct: the direct answer (assistant.rag.direct) restates the reference (bench/direct_answer.py's rule).
@@ -236,13 +238,16 @@ def build(devdata: Path, home: Path, half: str, debian: Path | None = None, only
 # ------------------------------------------------------------------------------------------
 
 def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, limit: int | None,
-           system: str | None, quote: bool = True) -> None:
+           system: str | None, quote: bool = True, prime: str | None = None) -> None:
     from assistant import llm
     from assistant.rag import answer as answermod
     from assistant.rag import prompt as promptmod
     from assistant.rag.answer import ask
 
     answermod.QUOTE_DIRECT = quote
+    answermod.DROP_UNVERIFIED = os.environ.get("FA_BENCH_KEEP_UNVERIFIED") != "1"  # to measure against
+    if prime is not None:  # what the answer starts with (answer.PRIME), for measuring against
+        answermod.PRIME = "" if prime == "none" else prime
     from assistant.settings import Settings
 
     embedder = load_embedder()
@@ -282,6 +287,13 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
             if own:
                 bad = values.unsupported(a.answer, [c.text for c in a.citations])
                 row["grounded"] = 1 - len(bad) / len(own)
+            # The same over all the model wrote, the sentences the app left out included
+            # (answer.DROP_UNVERIFIED), to measure what dropping them did.
+            written = " ".join([a.answer, *a.dropped]) if not a.abstained else ""
+            if own_written := values.facts(written):
+                bad = values.unsupported(written, [c.text for c in a.citations])
+                row["grounded_written"] = 1 - len(bad) / len(own_written)
+            row["dropped"] = a.dropped
             if a.citations:
                 rel = set(q["relevant"])
                 row["cite_precision"] = sum(c.chunk_id in rel for c in a.citations) / len(a.citations)
@@ -352,6 +364,9 @@ def main() -> int:
     ap.add_argument("--max-tokens", type=int, default=0, help="answer length (default: the app's setting)")
     ap.add_argument("--system", help="try this system text instead of the family's (for tuning)")
     ap.add_argument("--no-quote", action="store_true", help="the prompt without the direct answer's line first")
+    ap.add_argument("--prime", choices=("nav", "line", "none"),
+                    help="start the answer with the direct answer's navigation line, all its lines, or nothing "
+                         "(default: the app's choice, answer.PRIME)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--debian", type=Path, help="also the independent Debian set, its library kept in DIR")
     ap.add_argument("--only", help="score this set only (e.g. 'Debian docs')")
@@ -367,7 +382,7 @@ def main() -> int:
         return 0
     if args.worker:
         worker(Path(args.worker[0]), Path(args.worker[1]), Path(args.worker[2]), args.max_tokens, args.limit,
-               args.system, not args.no_quote)
+               args.system, not args.no_quote, args.prime)
         return 0
     devdata = args.devdata.resolve()
     if not (devdata / "emanualqa").is_dir():
@@ -400,7 +415,8 @@ def main() -> int:
             out = home / f"{m.name}.{os.getpid()}.json"  # runs sharing a --home write apart
             cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(m), str(qfile), str(out),
                    "--max-tokens", str(args.max_tokens)] + (["--limit", str(args.limit)] if args.limit else []) \
-                + (["--system", args.system] if args.system else []) + (["--no-quote"] if args.no_quote else [])
+                + (["--system", args.system] if args.system else []) + (["--no-quote"] if args.no_quote else []) \
+                + (["--prime", args.prime] if args.prime else [])
             subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, env=os.environ.copy())
             results.append(json.loads(out.read_text()))
     print(table(HEADERS, [row for r in results for row in summarise(r)]))

@@ -104,6 +104,9 @@ class Answer:
     # Which version of the model wrote it (issue 15): the depot's model document id when the depot
     # installed it, else "local:<file name>:<size in bytes>". None when no model wrote (abstained).
     model_version: str | None = None
+    # Sentences the model wrote and the answer leaves out: each held a value no passage given to the
+    # model holds (`without_unverified`). They were streamed; the final answer is without them.
+    dropped: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -133,6 +136,16 @@ HEAD_START = False
 # Give the model the direct answer's line as the first thing it reads (prompt.quote_lead); off
 # only to measure against (bench/answer_quality.py --no-quote).
 QUOTE_DIRECT = True
+# Leave out of the answer the sentences whose values no passage given to the model holds
+# (`without_unverified`; Answer.dropped keeps them). Off: they stay, flagged in Answer.unverified.
+DROP_UNVERIFIED = True
+# Start the model's answer with the direct answer's words (prompt.prime_for): "nav", its navigation
+# line; "line", all of it; "" none. Only for the families listed (chosen with the 0.5B, qwen2), and
+# only when the direct answer scored at least PRIME_MIN_SCORE (a weak line is no answer to begin
+# with: the model may still say "not found", which primed text would contradict).
+PRIME = "nav"
+PRIME_FAMILIES = {"qwen2"}
+PRIME_MIN_SCORE = 0.25
 
 
 def model_version(db, chat) -> str | None:
@@ -248,6 +261,26 @@ def unverified_values(answer: str, passages: list[Passage]) -> list[str]:
     return values.unsupported(answer, [f"{p.manual}\n{p.section}\n{p.text}" for p in passages])
 
 
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
+
+
+def without_unverified(answer: str, passages: list[Passage]) -> tuple[str, list[str]]:
+    """`answer` without its sentences that hold a value no passage holds (`unverified_values`), and
+    the sentences left out; `answer` unchanged when every sentence would go (then the values stay,
+    flagged). The 0.5B's invented values come a sentence at a time ("Set the opacity to 50% or 100%.")
+    after the manual's words, which the rest of the answer keeps."""
+    parts = _SENTENCE_GAP.split(answer.strip())
+    kept, dropped = [], []
+    for i in range(0, len(parts), 2):
+        sent, gap = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        if unverified_values(sent, passages):
+            dropped.append(sent)
+        else:
+            kept.append(sent + gap)
+    text = "".join(kept).strip()
+    return (text, dropped) if dropped and text else (answer, [])
+
+
 def procedure_offers(db, passages: list[Passage]) -> list[dict]:
     """The procedures whose steps lie in these passages, as {id, title, manual, page} ("Start
     procedure" under the answer)."""
@@ -271,10 +304,14 @@ def prompt_for(question: str, passages: list[Passage], chat, settings, lead: str
     here), a spec row's `lead`, and the direct answer's line first (quote_lead) unless that answer is
     the spec row the lead already gives. bench/ask_speed.py gives raw llama.cpp the same."""
     quote = (direct.text, direct.chunk_id) if QUOTE_DIRECT and direct and direct.kind == "passage" else None
+    family = getattr(chat, "family", None)
+    prime = ""
+    if PRIME and family in PRIME_FAMILIES and direct and direct.kind == "passage" and direct.score >= PRIME_MIN_SCORE:
+        prime = promptmod.prime_for(direct.text, whole=PRIME == "line")
     return promptmod.build(question, passages, chat.render, chat.count,
                            budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
                                       settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
-                           system=promptmod.system_for(getattr(chat, "family", None)), lead=lead, quote=quote)
+                           system=promptmod.system_for(family), lead=lead, quote=quote, prime=prime)
 
 
 def ask(
@@ -398,7 +435,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     # Read ahead (head_start), the prompt was built before the direct answer was found: without it.
     chat, built, tokens, first = started[0].result() if started else start_writing(direct)
     timings["prompt_tokens"] = built.tokens
-    pieces: list[str] = []
+    # The primed words (prompt.prime_for) are the answer's start: shown with the model's first token.
+    pieces: list[str] = [built.primed] if built.primed else []
     t_first = t_last = None
     n_tokens = 0
     for tok in itertools.chain([first] if first is not None else [], tokens):
@@ -409,10 +447,18 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
             # out: it reaches the caller now, and that is what counts.
             t_first = t_last = max(tok.t, time.perf_counter())
             timings["ttft_ms"] = round((t_first - t0) * 1000, 1)
+            if built.primed:
+                yield AnswerEvent("token", text=built.primed)
         if tok.text:
             pieces.append(tok.text)
             yield AnswerEvent("token", text=tok.text)
+    if built.primed and not n_tokens:
+        # The model ended at once: the primed words are the answer, out when the prompt was read.
+        timings["ttft_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        yield AnswerEvent("token", text=built.primed)
     text = "".join(pieces).strip()
+    if built.primed and NOT_FOUND.lower().rstrip(".") in text.lower():
+        text = NOT_FOUND  # the model said "not found" after the primed words: it abstains
     timings["completion_tokens"] = n_tokens
     if n_tokens > 1 and t_last > t_first:
         timings["decode_tokens_per_s"] = round((n_tokens - 1) / (t_last - t_first), 2)
@@ -424,6 +470,12 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     if not nums and not abstained:
         text, used = attribute(text, built.passages)
         nums, source = sorted(used), "attributed"
+    if built.primed and not abstained:
+        # The primed words are the manual's: the passage they were copied from is cited.
+        flat = " ".join(built.primed.split())
+        own = next((i + 1 for i, p in enumerate(built.passages) if flat in " ".join(p.text.split())), None)
+        if own and own not in nums:
+            nums = sorted([*nums, own])
     citations = [] if abstained else [Citation.of(n, built.passages[n - 1]) for n in nums]
     if not citations and not abstained:
         # The model cited nothing we can match: show what it was given, and say so.
@@ -434,7 +486,12 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     # The quoted line's passage counts even when the budget left it out of the prompt: the model
     # read its values in the quote, and the direct answer shows and cites that passage.
     quoted = [p for p in res.passages if direct is not None and p.chunk_id == direct.chunk_id]
-    unverified = [] if abstained else unverified_values(text, built.passages + quoted)
+    given = built.passages + quoted
+    dropped: list[str] = []
+    if DROP_UNVERIFIED and not abstained:
+        text, dropped = without_unverified(text, given)
+    unverified = [] if abstained else unverified_values(text, given)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
                                             source if citations else "none", unverified, res.passages, direct,
-                                            offers, spec_rows, model_version=model_version(db, chat)))
+                                            offers, spec_rows, model_version=model_version(db, chat),
+                                            dropped=dropped))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import navigation, sentences
 from .search import Passage
 
 # Kept short and concrete: the 135M default model follows a plain instruction with the question
@@ -93,11 +94,34 @@ def quote_lead(text: str, n: int | None) -> str:
     return f"The manual says{ref}: {' '.join(text.split())}"
 
 
+def prime_for(direct_text: str, whole: bool = False) -> str:
+    """The start of the model's answer, from the direct answer's text (the manual's verbatim lines,
+    `direct.find`): its navigation line when it has one ("From Settings, tap Display > Screen
+    saver.", or a path whose arrows the text lost, "Settings General Accessibility Caption
+    Settings", left as written: where one item ends and the next begins is not known), else ""; with
+    `whole`, every line of it. The model goes on from these words instead of deciding whether to
+    copy them (it mostly left a path out when it was only quoted: bench/README.md "Answer priming").
+    """
+    lines = [" ".join(x.split()) for x in direct_text.splitlines() if x.strip()]
+    if whole:
+        return " ".join(lines)
+    # The first navigation sentence: the line `navigation.with_navigation` put above the answering
+    # line, or one inside it ("Choose a preset sound ... From Settings, tap Sounds and vibration >
+    # Notification sound.").
+    nav = next((nav for line in lines for s in sentences.of_line(line) if (nav := navigation.navigation(s))), "")
+    # A path whose arrows were lost has no stop of its own: on a line of its own, as the direct
+    # answer shows it, so the model's words do not run on from its last item.
+    return nav + "\n" if nav and nav[-1] not in ".:;!?)" else nav
+
+
 @dataclass
 class BuiltPrompt:
     text: str
     passages: list[Passage]  # the passages given to the model, numbered 1..n in this order
     tokens: int
+    # The answer's first words, put after the chat template's assistant turn (`prime_for`): the
+    # model's text follows them, and the answer shown is primed + the model's text.
+    primed: str = ""
 
 
 def label(p: Passage) -> str:
@@ -120,6 +144,7 @@ def build(
     system: str = SYSTEM,
     lead: str = "",
     quote: tuple[str, int] | None = None,
+    prime: str = "",
 ) -> BuiltPrompt:
     """Fit as many passages (in rank order) as the token budget allows.
 
@@ -131,8 +156,10 @@ def build(
         lead: a block put before the passages (a spec table row with its headers), counted first.
         quote: the direct answer's text and the chunk id of its passage, put first of all
             (`quote_lead`), numbered as that passage once the passages that fit are known.
+        prime: the answer's first words (`prime_for`), after the assistant turn's opening.
     """
     question = plain(question.strip())
+    prime = plain(prime)
     quote_text = plain(quote[0]) if quote else ""
     if not quote:
         # The example shows what to do with a "The manual says" line; with none, the 0.5B answered
@@ -144,7 +171,7 @@ def build(
 
     # The quote's cost is counted with a two-digit number; its real number is known at the end.
     lead_blocks = ([quote_lead(quote_text, 99)] if quote else []) + ([plain(lead)] if lead else [])
-    base = count(render(system, user_text(lead_blocks)))
+    base = count(render(system, user_text(lead_blocks)) + prime)
     used, blocks, kept = base, list(lead_blocks), []
     for p in passages:
         body = plain(p.text)
@@ -166,5 +193,5 @@ def build(
     if quote:
         n = next((i + 1 for i, p in enumerate(kept) if p.chunk_id == quote[1]), None)
         blocks[0] = quote_lead(quote_text, n)
-    prompt = render(system, user_text(blocks))
-    return BuiltPrompt(prompt, kept, count(prompt))
+    prompt = render(system, user_text(blocks)) + prime
+    return BuiltPrompt(prompt, kept, count(prompt), prime)
