@@ -245,7 +245,7 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
     from assistant.rag.answer import ask
 
     answermod.QUOTE_DIRECT = quote
-    answermod.DROP_UNVERIFIED = os.environ.get("FA_BENCH_KEEP_UNVERIFIED") != "1"  # to measure against
+    answermod.DROP_UNVERIFIED = os.environ.get("FA_BENCH_DROP_UNVERIFIED") == "1"  # to measure against
     if prime is not None:  # what the answer starts with (answer.PRIME), for measuring against
         answermod.PRIME = "" if prime == "none" else prime
     from assistant.settings import Settings
