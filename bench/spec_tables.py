@@ -1,12 +1,12 @@
 """The spec-row dev sets (devsets/spec_values.json, and devsets/spec_values_fresh.json,
 spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_values_fresh5.json,
-spec_values_fresh6.json and spec_values_fresh7.json, 20 questions each
+spec_values_fresh6.json, spec_values_fresh7.json and spec_values_fresh8.json, 20 questions each
 that nobody tunes on):
 where their manuals are, and their tables as the source shows them, read without the app's
 parsers, to check every question's row by hand.
 
     .venv/bin/python bench/spec_tables.py [DEVDATA]           # check every question's row, every set
-    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh | fresh2 | ... | fresh7)
+    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh | fresh2 | ... | fresh8)
     .venv/bin/python bench/spec_tables.py [DEVDATA] --dump M  # print the tables of manual M
 
 A manual is named "ROOT/PATH": `demo/` is resources/demo in the checkout (the demo library),
@@ -41,8 +41,9 @@ FRESH4 = HERE / "devsets" / "spec_values_fresh4.json"
 FRESH5 = HERE / "devsets" / "spec_values_fresh5.json"
 FRESH6 = HERE / "devsets" / "spec_values_fresh6.json"
 FRESH7 = HERE / "devsets" / "spec_values_fresh7.json"
+FRESH8 = HERE / "devsets" / "spec_values_fresh8.json"
 SETS = {"values": DEVSET, "fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5,
-        "fresh6": FRESH6, "fresh7": FRESH7}
+        "fresh6": FRESH6, "fresh7": FRESH7, "fresh8": FRESH8}
 DEFAULT_DEVDATA = PROJECT_ROOT.parent / "shared" / "devdata"
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
 
@@ -113,9 +114,10 @@ def html_rows(path: Path, name: str) -> list[SourceRow]:
     section = ""
     for node in tree.css("h1, h2, h3, h4, h5, h6, table"):
         if node.tag != "table":
-            # Sphinx ends every heading with a permalink anchor whose text is a pilcrow: not
-            # part of the heading a reader sees.
-            section = _clean(node.text()).rstrip("\u00b6").rstrip()
+            # Sphinx ends every heading with a permalink anchor whose text is a pilcrow (or,
+            # in coreboot's theme, the icon-font link glyph U+F0C1): not part of the heading a
+            # reader sees.
+            section = _clean(node.text()).rstrip("\u00b6\uf0c1").rstrip()
             continue
         rows = [[_clean(c.text()) for c in tr.css("th, td")] for tr in node.css("tr")]
         heads = rows[0] if rows and node.css_first("th") is not None else []

@@ -1,6 +1,6 @@
 """The spec-row dev sets (bench/devsets/spec_values.json, and spec_values_fresh.json,
 spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_values_fresh5.json,
-spec_values_fresh6.json and spec_values_fresh7.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
+spec_values_fresh6.json, spec_values_fresh7.json and spec_values_fresh8.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py)
 runs on demand, so a broken entry would otherwise go unnoticed until then. Only the files are read
 here; their rows are checked in their sources by bench/spec_tables.py."""
 
@@ -23,6 +23,7 @@ FRESH4 = ROOT / "bench" / "devsets" / "spec_values_fresh4.json"
 FRESH5 = ROOT / "bench" / "devsets" / "spec_values_fresh5.json"
 FRESH6 = ROOT / "bench" / "devsets" / "spec_values_fresh6.json"
 FRESH7 = ROOT / "bench" / "devsets" / "spec_values_fresh7.json"
+FRESH8 = ROOT / "bench" / "devsets" / "spec_values_fresh8.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -69,6 +70,11 @@ def fresh7() -> list[dict]:
     return json.loads(FRESH7.read_text(encoding="utf-8"))["questions"]
 
 
+@pytest.fixture(scope="module")
+def fresh8() -> list[dict]:
+    return json.loads(FRESH8.read_text(encoding="utf-8"))["questions"]
+
+
 def source(manual: str) -> str:
     """The unit the halves are balanced over: each demo manual, the Klipper docs, the Debian docs."""
     root, _, rel = manual.partition("/")
@@ -107,9 +113,10 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
         assert abs(by_half["tune"] - by_half["report"]) <= 2, form
 
 
-def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7):
+def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7,
+                                                  fresh8):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
-    for q in questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7:
+    for q in questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8:
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -279,4 +286,12 @@ def test_seventh_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_bef
     """The seventh fresh file: at least 4 PDF questions (the MCU 8051 IDE handbook), no
     demo-library question."""
     check_fresh_file(fresh7, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6, "fresh7",
+                     min_pdf=4, max_demo=0)
+
+
+def test_eighth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
+        questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8):
+    """The eighth fresh file: at least 4 PDF questions (the Gutenprint user's manual), no
+    demo-library question."""
+    check_fresh_file(fresh8, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7, "fresh8",
                      min_pdf=4, max_demo=0)
