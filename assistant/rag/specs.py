@@ -200,7 +200,7 @@ COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" i
 _STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
 how much many do does did i we you it its this that these those my our should shall must can could
 would will as if so set setting value values please tell me give show find need required use used using
-when where there their them than then into about per take takes""".split()) - {"setting"}
+when where there their them than then into about per take takes has have had""".split()) - {"setting"}
 
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -267,8 +267,13 @@ def _stem(word: str) -> str:
     w = _spelling(word.lower().replace("’", "'"))
     for suffix in ("'s", "ies", "es", "s"):
         if len(w) > 4 and w.endswith(suffix) and not w.endswith("ss"):
+            if suffix == "es" and not _ES_PLURAL.search(w):
+                continue  # "types", "cables": the plural of "type", "cable", not "typ"
             return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return w
+
+
+_ES_PLURAL = re.compile(r"(?:[sxz]|ch|sh)es$")  # "boxes", "switches", "buses": "-es" is the plural's
 
 
 # British and American spellings of one word: a question's "colour" names a table's "Color" column,
@@ -334,6 +339,10 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     if qvec is None and embedder is not None:
         qvec = embedder.embed([query])[0]
     values = query_values(query)
+    # A number that is part of a name ("the MCU 8051 IDE", "my 8051 code") is no quantity asked: a
+    # row holding 8051 (a register's "8051h") is not the answer for it; it stays a word of the thing.
+    named_numbers = {v.raw for v in values if _in_name(query, v)}
+    values = [v for v in values if v.raw not in named_numbers]
     value_words = _value_tokens(values)
     keys = _asked_keys(query)
     values += [Value(None, KEY, k, "key:" + _key_norm(k)) for k in keys]
@@ -367,7 +376,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     quantities = {v.number for v in values if v.unit not in ("", "code", KEY, CELL)}
     for m in _NUMBERED.finditer(query):
         word, num = m.group(1), m.group(2)
-        if word.lower() in _STOP or float(num) in quantities:
+        if word.lower() in _STOP or float(num) in quantities or num in named_numbers:
             continue
         if found := _numbered_rows(db, word, num):
             cell_rows["cell:" + m.group(0).casefold()] = found
@@ -575,6 +584,22 @@ def _asked_noun(query: str) -> list[str]:
     return out
 
 
+# A bare number inside a name: followed by a capitalized word that is no unit ("8051 IDE", "Windows
+# 10 Pro"), or after an article or a possessive, with no unit, as a noun ("an 8051", "my 8051 code").
+_NAME_AFTER = re.compile(r"\s+[A-Z][\w\-]*")
+_NAME_BEFORE = re.compile(r"(?i:\b(?:an?|my|your|our|their|his|her)\s+)$")
+
+
+def _in_name(query: str, v: Value) -> bool:
+    """Whether the question writes the unitless number `v` as part of a name, not as a quantity."""
+    if v.unit or v.number is None:
+        return False
+    for m in re.finditer(rf"(?<![\w.,\-]){re.escape(v.raw)}(?![\w.,\-]?\w)", query):
+        if _NAME_AFTER.match(query, m.end()) or _NAME_BEFORE.search(query, 0, m.start()):
+            return True
+    return False
+
+
 def _key_norm(key: str) -> str:
     return re.sub(r"\s+", "", key).lower()
 
@@ -630,7 +655,9 @@ _NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?!
 def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
     """(row id, column) of the cells that name the numbered part `word num` ("Pin 10", "pin #10",
     "pin 10/S6,ACK"; a longer number or word not counted: "pin 100", "spin 10") or that are the
-    number under a column the word names ("5" under "Pin")."""
+    number under a column the word names ("5" under "Pin"), or that are the number as the row's key
+    in a table named for the word ("3" first in the rows under "Available Transceiver Types" for
+    "transceiver type 3"; "6" under a second header line "field" for "field 6")."""
     pattern = re.compile(rf"(?<![\w]){re.escape(word)}\s?#?\s?{num}(?![\d]|[.,]\d)", re.IGNORECASE)
     out = []
     for row_id, cells, headers in db.execute(
@@ -640,6 +667,16 @@ def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
         heads = json.loads(headers)
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if pattern.search(cell)
                 or (cell.strip() == num and col < len(heads) and _stem(word) in _stems(heads[col]))]
+    stem = _stem(word)
+    for row_id, table_id, caption, section in db.execute(
+            "SELECT r.id, r.table_id, t.caption, t.section FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
+            " WHERE r.cells LIKE ? LIMIT 3000", (f'["{num}",%',)):
+        if (row_id, 0) in out:
+            continue
+        first = db.execute("SELECT cells FROM spec_rows WHERE table_id = ? ORDER BY row_index LIMIT 1", (table_id,)).fetchone()
+        first_key = (json.loads(first[0]) or [""])[0] if first else ""
+        if stem in _stems(caption or "") | _stems((section or "").split(" > ")[-1]) | _stems(first_key):
+            out.append((row_id, 0))
     return out[:VALUE_ROWS]
 
 
