@@ -161,6 +161,9 @@ _k(r"\b(?:rack|height) units?(?: tall| high)?\b|\brack (?:space|height)\b|\bU of
 _k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
+# "which function key": one of F1-F12 is the answer, not "Left" or "Ctrl+Left" under a "Hotkey" column
+FKEY = "function key"
+_k(r"\bfunction[- ]keys?\b", "", FKEY)
 # A setting as it comes ("out of the box", "by default", "from the factory"): a default or factory
 # column ("Factory setting", "Default"), when it is the only kind asked. Beside a quantity ("what
 # leakage current ... when its .model line does not give one") the quantity is the kind: a bonus for
@@ -883,6 +886,11 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         # A lone letter or "-" is a key only under a header naming keys; "Ctrl+S" or "F8" anywhere.
         for col, cell in enumerate(row.cells):
             if not cell or not _KEY_CELL.fullmatch(cell.strip()):
+                continue
+            if FKEY in units:
+                if re.fullmatch(r"F\d{1,2}", cell.strip()):
+                    q_score = NAMED  # the function key asked, under any header (or none)
+                    break
                 continue
             if syn & _stems(row.headers[col] if col < len(row.headers) else ""):
                 q_score = NAMED
