@@ -52,6 +52,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "msb": ("most significant bit",),
     "rh": ("relative humidity",),
     "psu": ("power supply",),
+    "ac": ("mains",),  # "the mains voltage coming in": a row's "AC input"
     "rst": ("reset",),
     # names and sizes
     "id": ("identifier", "identification", "inner diameter"),  # a field, or a hose's bore

@@ -241,3 +241,24 @@ def test_limits_and_flows_asked_in_everyday_words(session, tmp_path):
     assert _labels(rows)[:1] == ["Nominal airflow"]
     rows = specs.search(session.db, "How powerful is the AHU-8 motor?")
     assert _labels(rows)[:1] == ["Rated motor power"] and rows[0].match == "quantity"  # the answer, not a listed row
+
+
+PSU = """# Kestrel KP-850 power supply driver
+
+## Sysfs entries
+
+| Entry | Description |
+|---|---|
+| in0_input | Voltage of the psu ac input |
+| in1_input | Voltage of the 12v psu rail |
+| in2_input | Voltage of the 5v psu rail |
+| in1_crit | Voltage max critical value on the 12v psu rail |
+| curr0_input | Current of the psu ac input |
+"""
+
+
+def test_the_mains_said_in_everyday_words_finds_the_ac_input(session, tmp_path):
+    _ingest(session, tmp_path, "kp850.md", PSU)
+    # "mains" shares no word with "ac input"; the 12 V and 5 V rail rows hold "voltage" as well
+    rows = specs.search(session.db, "Which entry gives the mains voltage of the power supply?")
+    assert _labels(rows)[:1] == ["in0_input"]
