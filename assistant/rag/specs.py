@@ -620,6 +620,9 @@ _QUOTED = re.compile(r"""(?:(?<=[\s(])|^)([`'"‘“])(\S(?:[^`'"‘’“”\n]
 # code, matched as a whole cell and, like a lone digit, only as a hint (`_value_weight`).
 _LETTER = re.compile(r"(?<![\w'’.\-+])(?![aAI]\b)[^\W\d_](?![\w'’\-+]|\.\w)")
 _SYMBOL = re.compile(r"[#%*$@~^<>=|\\+_\-]")
+# "config bits R0 = 1 and R1 = 0": an equals sign between a name and its value states a setting; it is
+# not the "=" a table of operators lists (asked, it is quoted: "what does '=' mean")
+_EQUATION = re.compile(r"(?<=\w)\s+(?:==?|:=)\s+(?=[\w\-+.])")
 _PLAIN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)  # "avr-libc", "ntpd's": words, not codes
 
 
@@ -627,7 +630,7 @@ def _asked_cells(query: str, seen: set[str]) -> list[str]:
     """The symbol codes and quoted strings of a question, each to be matched as a whole cell;
     values the number, code and key readers found already (`seen`: their text, casefolded) left out."""
     out = [m.group(2) for m in _QUOTED.finditer(query)] + [m.group(0) for m in _LETTER.finditer(query)]
-    for token in query.split():
+    for token in _EQUATION.sub(" ", query).split():
         token = token.strip("?.,;:!()[]{}'\"`‘’“”")
         if token and _SYMBOL.search(token) and not _PLAIN.fullmatch(token) and not set(token) <= set("-–—/&|"):
             out.append(token)

@@ -68,3 +68,35 @@ def test_a_numbered_thing_is_the_key_of_a_table_named_for_its_word(session, tmp_
     rows = specs.search(session.db, "What does transceiver type 3 select on this card?", embedder=session.embedder)
     # "3" keys a row under "Available Transceiver Types" (the heading's plural "Types" is "type")
     assert _labels(rows)[0] == "3"
+
+
+SENSOR = """# DS1721 thermometer driver
+
+## Resolution
+
+| R0 | R1 | Resolution |
+|---|---|---|
+| 0 | 0 | 9 bits, 0.5 degrees Celsius |
+| 1 | 0 | 10 bits, 0.25 degrees Celsius |
+| 0 | 1 | 11 bits, 0.125 degrees Celsius |
+| 1 | 1 | 12 bits, 0.0625 degrees Celsius |
+
+## Comparison operators
+
+| Operator | Name | Meaning |
+|---|---|---|
+| = | eq | equal to |
+| < | lt | less than |
+| > | gt | greater than |
+"""
+
+
+def test_an_equals_sign_between_a_name_and_its_value_is_no_symbol_asked(session, tmp_path):
+    _ingest(session, tmp_path, "ds1721.md", SENSOR)
+    rows = specs.search(session.db, "What resolution do the config bits R0 = 1 and R1 = 0 select?",
+                        embedder=session.embedder)
+    assert _labels(rows)[0] == "1" and "10 bits" in rows[0].cells[2]
+    assert "=" not in _labels(rows)  # the operator row held only the sign
+    # quoted, the sign is the symbol asked
+    rows = specs.search(session.db, "What does the operator '=' mean?", embedder=session.embedder)
+    assert _labels(rows)[0] == "="
