@@ -262,3 +262,25 @@ def test_the_mains_said_in_everyday_words_finds_the_ac_input(session, tmp_path):
     # "mains" shares no word with "ac input"; the 12 V and 5 V rail rows hold "voltage" as well
     rows = specs.search(session.db, "Which entry gives the mains voltage of the power supply?")
     assert _labels(rows)[:1] == ["in0_input"]
+
+
+PAD = """# Kestrel pad adapter
+
+## Wiring
+
+| Pad | Parallel port |
+|---|---|
+| 1 (Up) | 2 (D0) |
+| 2 (Down) | 3 (D1) |
+| 6 (Button 1) | 17 (SELIN) |
+| 7 (+5V) | 1 (STROBE) |
+| 8 (Gnd) | 18 (Gnd) |
+| 9 (Button 2) | 14 (AUTOFD) |
+"""
+
+
+def test_a_pin_named_by_its_voltage_is_a_supply(session, tmp_path):
+    _ingest(session, tmp_path, "pad.md", PAD)
+    # "supply" shares no word with "7 (+5V)": every row holds "pad" and "port" alike
+    rows = specs.search(session.db, "Which parallel port pin feeds the pad's supply pin?")
+    assert _labels(rows)[:1] == ["7 (+5V)"]
