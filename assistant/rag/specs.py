@@ -210,6 +210,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 GENERIC = frozenset("size sizes dimension dimensions setting default factory range code codes".split())
 THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev set's tune half)
 NAMED = 1.5  # the quantity asked for named by the row's label or its table's headers: the strongest sign
+SYMBOL_NAMED = 1.0  # ... named only by a symbol of the label ("temp1_..."), the row holding no value of it
 VALUE_CELL = 30  # characters: a longer cell is prose that mentions values, not a value
 MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by words alone must hold
 # The question's embedding against each row's ("caption / section: Header: cell; ..."), tuned on
@@ -903,6 +904,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     elif asks_quantity:
         if syn & (headers | label):  # a "Torque" column, or a row labelled "Recommended fuse"
             q_score = NAMED
+            if units and not syn & headers and not any(v["unit"] in units for v in row.values) \
+                    and not syn & {_stem(w) for w in _words(row.label())}:
+                # named only through a symbol of its label ("temp1_fault": a temperature's fault
+                # flag), holding no value of the kind asked: less than the sibling that holds one
+                # ("temp1_input | ... (0..150 C)" for "what temperature span")
+                q_score = SYMBOL_NAMED
         elif units and any(v["unit"] in units and len(row.cells[v["col"]]) <= VALUE_CELL for v in row.values
                            if v["col"] < len(row.cells)):
             q_score = 0.7  # a cell that is a value of that unit ("16 A"), not a sentence mentioning one

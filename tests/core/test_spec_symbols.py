@@ -284,3 +284,25 @@ def test_a_pin_named_by_its_voltage_is_a_supply(session, tmp_path):
     # "supply" shares no word with "7 (+5V)": every row holds "pad" and "port" alike
     rows = specs.search(session.db, "Which parallel port pin feeds the pad's supply pin?")
     assert _labels(rows)[:1] == ["7 (+5V)"]
+
+
+FAN_CHIP = """# Kestrel FC-39 fan controller driver
+
+## Sysfs entries
+
+| Name | Perm | Description |
+|---|---|---|
+| temp1_input | R | Temperature channel 1 input (0..150 C) |
+| temp1_fault | R | Temperature channel 1 diode fault |
+| temp1_max | RW | Set THERM temperature for input 1 |
+| temp2_input | R | Temperature channel 2 input (0..150 C) |
+| temp2_fault | R | Temperature channel 2 diode fault |
+| temp2_max | RW | Set THERM temperature for input 2 |
+"""
+
+
+def test_a_row_named_by_a_symbol_alone_ranks_below_one_holding_the_kind(session, tmp_path):
+    _ingest(session, tmp_path, "fc39.md", FAN_CHIP)
+    # "temp1_fault" names a temperature only through "temp" and holds none; "temp1_input" holds 0..150 C
+    rows = specs.search(session.db, "What temperature span can it read on channel 1's diode?")
+    assert _labels(rows)[:1] == ["temp1_input"]
