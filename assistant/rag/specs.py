@@ -66,6 +66,13 @@ Within the tables the top rows come from, the row clearly nearest the question b
 vector ranks just below its table's best row (`_nearest_in_table`): "at what charge level does the
 output come back on" finds "Output switched off after a mains failure | ... restarts ... at 15 %",
 whose table the words found through its neighbours.
+
+A number that is part of a name ("the MCU 8051 IDE", "an 8051") is no value asked: it stays a word
+of the thing (`_in_name`). A numbered thing ("transceiver type 3", "field 6") is also the number
+keying a row of a table its heading, caption or second header line names ("Available Transceiver
+Types"). "Which function key" asks one of F1-F12; an equals sign between a name and its value
+("R0 = 1") states a setting, not a symbol to look up; a row naming the kind only through a symbol
+of its label ("temp1_fault") and holding no value of it counts less than NAMED.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Spec-row search, round 9 (issue 13): a number that is part of a name ("the MCU 8051 IDE") is no
-value asked for, and a numbered thing ("transceiver type 3", "field 6") is the number keying a row
-of a table named for its word. Real ingest of small real tables, the bundled embedding model."""
+value asked for, a numbered thing ("transceiver type 3", "field 6") is the number keying a row of
+a table named for its word, and an equals sign between a name and its value ("R0 = 1") is no symbol
+asked. Real ingest of small real tables, the bundled embedding model."""
 
 from __future__ import annotations
 
