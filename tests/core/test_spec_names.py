@@ -101,3 +101,29 @@ def test_an_equals_sign_between_a_name_and_its_value_is_no_symbol_asked(session,
     # quoted, the sign is the symbol asked
     rows = specs.search(session.db, "What does the operator '=' mean?", embedder=session.embedder)
     assert _labels(rows)[0] == "="
+
+
+REFCLOCK = """# Refclock driver notes
+
+## Clockstats
+
+| The Clockstats Line | |
+|---|---|
+| field | Description |
+| 5 | Bad replies since last poll. |
+| 6 | Number of sample cycles since last poll that were discarded because there was no fix. |
+| 7 | Number of time records received since last poll. |
+
+## Telemetry packet
+
+| Field | Example | Description |
+|---|---|---|
+| 5 | 0042 | Packet counter |
+| 6 | 1286 | Device serial number |
+"""
+
+
+def test_a_numbered_field_keys_a_table_whose_second_header_line_names_it(session, tmp_path):
+    _ingest(session, tmp_path, "refclock.md", REFCLOCK)
+    rows = specs.search(session.db, "In the clockstats line, what does field 6 count?", embedder=session.embedder)
+    assert rows[0].cells[:1] == ["6"] and "sample cycles" in rows[0].cells[1]
