@@ -15,6 +15,8 @@ are listed, so either question finds the row.
 
 from __future__ import annotations
 
+import re
+
 # symbol -> its spelled-out meanings (each a phrase of plain words)
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     # temperatures
@@ -52,6 +54,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "msb": ("most significant bit",),
     "rh": ("relative humidity",),
     "psu": ("power supply",),
+    "ac": ("mains",),  # "the mains voltage coming in": a row's "AC input"
     "rst": ("reset",),
     # names and sizes
     "id": ("identifier", "identification", "inner diameter"),  # a field, or a hose's bore
@@ -90,10 +93,15 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+_RAIL = re.compile(r"\d{1,2}v\d?")  # a supply rail's name: "5v" of "+5V", "3v3", "12v"
+
+
 def meaning_words(word: str) -> tuple[str, ...]:
     """The plain words a table's `word` stands for ("tjunc" -> junction, temperature, die), or ().
     A numbered symbol ("Vccp1", "temp5": the first of several) stands for what the symbol does."""
     word = word.lower().strip(".")
+    if _RAIL.fullmatch(word):
+        return ("supply",)  # a pin or line named by its voltage ("7 (+5V)", "3V3"): a supply
     meanings = ABBREVIATIONS.get(word) or ABBREVIATIONS.get(word.rstrip("0123456789"))
     if not meanings:
         return ()

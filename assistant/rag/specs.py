@@ -66,6 +66,13 @@ Within the tables the top rows come from, the row clearly nearest the question b
 vector ranks just below its table's best row (`_nearest_in_table`): "at what charge level does the
 output come back on" finds "Output switched off after a mains failure | ... restarts ... at 15 %",
 whose table the words found through its neighbours.
+
+A number that is part of a name ("the MCU 8051 IDE", "an 8051") is no value asked: it stays a word
+of the thing (`_in_name`). A numbered thing ("transceiver type 3", "field 6") is also the number
+keying a row of a table its heading, caption or second header line names ("Available Transceiver
+Types"). "Which function key" asks one of F1-F12; an equals sign between a name and its value
+("R0 = 1") states a setting, not a symbol to look up; a row naming the kind only through a symbol
+of its label ("temp1_fault") and holding no value of it counts less than NAMED.
 """
 
 from __future__ import annotations
@@ -161,6 +168,9 @@ _k(r"\b(?:rack|height) units?(?: tall| high)?\b|\brack (?:space|height)\b|\bU of
 _k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
+# "which function key": one of F1-F12 is the answer, not "Left" or "Ctrl+Left" under a "Hotkey" column
+FKEY = "function key"
+_k(r"\bfunction[- ]keys?\b", "", FKEY)
 # A setting as it comes ("out of the box", "by default", "from the factory"): a default or factory
 # column ("Factory setting", "Default"), when it is the only kind asked. Beside a quantity ("what
 # leakage current ... when its .model line does not give one") the quantity is the kind: a bonus for
@@ -200,13 +210,14 @@ COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" i
 _STOP = frozenset("""a an the of for to on in at by with from and or is are was be been what what's whats which
 how much many do does did i we you it its this that these those my our should shall must can could
 would will as if so set setting value values please tell me give show find need required use used using
-when where there their them than then into about per take takes""".split()) - {"setting"}
+when where there their them than then into about per take takes has have had""".split()) - {"setting"}
 
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
 GENERIC = frozenset("size sizes dimension dimensions setting default factory range code codes".split())
 THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev set's tune half)
 NAMED = 1.5  # the quantity asked for named by the row's label or its table's headers: the strongest sign
+SYMBOL_NAMED = 1.0  # ... named only by a symbol of the label ("temp1_..."), the row holding no value of it
 VALUE_CELL = 30  # characters: a longer cell is prose that mentions values, not a value
 MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by words alone must hold
 # The question's embedding against each row's ("caption / section: Header: cell; ..."), tuned on
@@ -267,8 +278,13 @@ def _stem(word: str) -> str:
     w = _spelling(word.lower().replace("’", "'"))
     for suffix in ("'s", "ies", "es", "s"):
         if len(w) > 4 and w.endswith(suffix) and not w.endswith("ss"):
+            if suffix == "es" and not _ES_PLURAL.search(w):
+                continue  # "types", "cables": the plural of "type", "cable", not "typ"
             return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return w
+
+
+_ES_PLURAL = re.compile(r"(?:[sxz]|ch|sh)es$")  # "boxes", "switches", "buses": "-es" is the plural's
 
 
 # British and American spellings of one word: a question's "colour" names a table's "Color" column,
@@ -334,6 +350,10 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     if qvec is None and embedder is not None:
         qvec = embedder.embed([query])[0]
     values = query_values(query)
+    # A number that is part of a name ("the MCU 8051 IDE", "my 8051 code") is no quantity asked: a
+    # row holding 8051 (a register's "8051h") is not the answer for it; it stays a word of the thing.
+    named_numbers = {v.raw for v in values if _in_name(query, v)}
+    values = [v for v in values if v.raw not in named_numbers]
     value_words = _value_tokens(values)
     keys = _asked_keys(query)
     values += [Value(None, KEY, k, "key:" + _key_norm(k)) for k in keys]
@@ -367,7 +387,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     quantities = {v.number for v in values if v.unit not in ("", "code", KEY, CELL)}
     for m in _NUMBERED.finditer(query):
         word, num = m.group(1), m.group(2)
-        if word.lower() in _STOP or float(num) in quantities:
+        if word.lower() in _STOP or float(num) in quantities or num in named_numbers:
             continue
         if found := _numbered_rows(db, word, num):
             cell_rows["cell:" + m.group(0).casefold()] = found
@@ -575,6 +595,22 @@ def _asked_noun(query: str) -> list[str]:
     return out
 
 
+# A bare number inside a name: followed by a capitalized word that is no unit ("8051 IDE", "Windows
+# 10 Pro"), or after an article or a possessive, with no unit, as a noun ("an 8051", "my 8051 code").
+_NAME_AFTER = re.compile(r"\s+[A-Z][\w\-]*")
+_NAME_BEFORE = re.compile(r"(?i:\b(?:an?|my|your|our|their|his|her)\s+)$")
+
+
+def _in_name(query: str, v: Value) -> bool:
+    """Whether the question writes the unitless number `v` as part of a name, not as a quantity."""
+    if v.unit or v.number is None:
+        return False
+    for m in re.finditer(rf"(?<![\w.,\-]){re.escape(v.raw)}(?![\w.,\-]?\w)", query):
+        if _NAME_AFTER.match(query, m.end()) or _NAME_BEFORE.search(query, 0, m.start()):
+            return True
+    return False
+
+
 def _key_norm(key: str) -> str:
     return re.sub(r"\s+", "", key).lower()
 
@@ -592,6 +628,9 @@ _QUOTED = re.compile(r"""(?:(?<=[\s(])|^)([`'"‘“])(\S(?:[^`'"‘’“”\n]
 # code, matched as a whole cell and, like a lone digit, only as a hint (`_value_weight`).
 _LETTER = re.compile(r"(?<![\w'’.\-+])(?![aAI]\b)[^\W\d_](?![\w'’\-+]|\.\w)")
 _SYMBOL = re.compile(r"[#%*$@~^<>=|\\+_\-]")
+# "config bits R0 = 1 and R1 = 0": an equals sign between a name and its value states a setting; it is
+# not the "=" a table of operators lists (asked, it is quoted: "what does '=' mean")
+_EQUATION = re.compile(r"(?<=\w)\s+(?:==?|:=)\s+(?=[\w\-+.])")
 _PLAIN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)  # "avr-libc", "ntpd's": words, not codes
 
 
@@ -599,7 +638,7 @@ def _asked_cells(query: str, seen: set[str]) -> list[str]:
     """The symbol codes and quoted strings of a question, each to be matched as a whole cell;
     values the number, code and key readers found already (`seen`: their text, casefolded) left out."""
     out = [m.group(2) for m in _QUOTED.finditer(query)] + [m.group(0) for m in _LETTER.finditer(query)]
-    for token in query.split():
+    for token in _EQUATION.sub(" ", query).split():
         token = token.strip("?.,;:!()[]{}'\"`‘’“”")
         if token and _SYMBOL.search(token) and not _PLAIN.fullmatch(token) and not set(token) <= set("-–—/&|"):
             out.append(token)
@@ -630,7 +669,9 @@ _NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?!
 def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
     """(row id, column) of the cells that name the numbered part `word num` ("Pin 10", "pin #10",
     "pin 10/S6,ACK"; a longer number or word not counted: "pin 100", "spin 10") or that are the
-    number under a column the word names ("5" under "Pin")."""
+    number under a column the word names ("5" under "Pin"), or that are the number as the row's key
+    in a table named for the word ("3" first in the rows under "Available Transceiver Types" for
+    "transceiver type 3"; "6" under a second header line "field" for "field 6")."""
     pattern = re.compile(rf"(?<![\w]){re.escape(word)}\s?#?\s?{num}(?![\d]|[.,]\d)", re.IGNORECASE)
     out = []
     for row_id, cells, headers in db.execute(
@@ -640,6 +681,16 @@ def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
         heads = json.loads(headers)
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if pattern.search(cell)
                 or (cell.strip() == num and col < len(heads) and _stem(word) in _stems(heads[col]))]
+    stem = _stem(word)
+    for row_id, table_id, caption, section in db.execute(
+            "SELECT r.id, r.table_id, t.caption, t.section FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
+            " WHERE r.cells LIKE ? LIMIT 3000", (f'["{num}",%',)):
+        if (row_id, 0) in out:
+            continue
+        first = db.execute("SELECT cells FROM spec_rows WHERE table_id = ? ORDER BY row_index LIMIT 1", (table_id,)).fetchone()
+        first_key = (json.loads(first[0]) or [""])[0] if first else ""
+        if stem in _stems(caption or "") | _stems((section or "").split(" > ")[-1]) | _stems(first_key):
+            out.append((row_id, 0))
     return out[:VALUE_ROWS]
 
 
@@ -847,6 +898,11 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         for col, cell in enumerate(row.cells):
             if not cell or not _KEY_CELL.fullmatch(cell.strip()):
                 continue
+            if FKEY in units:
+                if re.fullmatch(r"F\d{1,2}", cell.strip()):
+                    q_score = NAMED  # the function key asked, under any header (or none)
+                    break
+                continue
             if syn & _stems(row.headers[col] if col < len(row.headers) else ""):
                 q_score = NAMED
                 break
@@ -855,6 +911,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     elif asks_quantity:
         if syn & (headers | label):  # a "Torque" column, or a row labelled "Recommended fuse"
             q_score = NAMED
+            if units and not syn & headers and not any(v["unit"] in units for v in row.values) \
+                    and not syn & {_stem(w) for w in _words(row.label())}:
+                # named only through a symbol of its label ("temp1_fault": a temperature's fault
+                # flag), holding no value of the kind asked: less than the sibling that holds one
+                # ("temp1_input | ... (0..150 C)" for "what temperature span")
+                q_score = SYMBOL_NAMED
         elif units and any(v["unit"] in units and len(row.cells[v["col"]]) <= VALUE_CELL for v in row.values
                            if v["col"] < len(row.cells)):
             q_score = 0.7  # a cell that is a value of that unit ("16 A"), not a sentence mentioning one

@@ -241,3 +241,68 @@ def test_limits_and_flows_asked_in_everyday_words(session, tmp_path):
     assert _labels(rows)[:1] == ["Nominal airflow"]
     rows = specs.search(session.db, "How powerful is the AHU-8 motor?")
     assert _labels(rows)[:1] == ["Rated motor power"] and rows[0].match == "quantity"  # the answer, not a listed row
+
+
+PSU = """# Kestrel KP-850 power supply driver
+
+## Sysfs entries
+
+| Entry | Description |
+|---|---|
+| in0_input | Voltage of the psu ac input |
+| in1_input | Voltage of the 12v psu rail |
+| in2_input | Voltage of the 5v psu rail |
+| in1_crit | Voltage max critical value on the 12v psu rail |
+| curr0_input | Current of the psu ac input |
+"""
+
+
+def test_the_mains_said_in_everyday_words_finds_the_ac_input(session, tmp_path):
+    _ingest(session, tmp_path, "kp850.md", PSU)
+    # "mains" shares no word with "ac input"; the 12 V and 5 V rail rows hold "voltage" as well
+    rows = specs.search(session.db, "Which entry gives the mains voltage of the power supply?")
+    assert _labels(rows)[:1] == ["in0_input"]
+
+
+PAD = """# Kestrel pad adapter
+
+## Wiring
+
+| Pad | Parallel port |
+|---|---|
+| 1 (Up) | 2 (D0) |
+| 2 (Down) | 3 (D1) |
+| 6 (Button 1) | 17 (SELIN) |
+| 7 (+5V) | 1 (STROBE) |
+| 8 (Gnd) | 18 (Gnd) |
+| 9 (Button 2) | 14 (AUTOFD) |
+"""
+
+
+def test_a_pin_named_by_its_voltage_is_a_supply(session, tmp_path):
+    _ingest(session, tmp_path, "pad.md", PAD)
+    # "supply" shares no word with "7 (+5V)": every row holds "pad" and "port" alike
+    rows = specs.search(session.db, "Which parallel port pin feeds the pad's supply pin?")
+    assert _labels(rows)[:1] == ["7 (+5V)"]
+
+
+FAN_CHIP = """# Kestrel FC-39 fan controller driver
+
+## Sysfs entries
+
+| Name | Perm | Description |
+|---|---|---|
+| temp1_input | R | Temperature channel 1 input (0..150 C) |
+| temp1_fault | R | Temperature channel 1 diode fault |
+| temp1_max | RW | Set THERM temperature for input 1 |
+| temp2_input | R | Temperature channel 2 input (0..150 C) |
+| temp2_fault | R | Temperature channel 2 diode fault |
+| temp2_max | RW | Set THERM temperature for input 2 |
+"""
+
+
+def test_a_row_named_by_a_symbol_alone_ranks_below_one_holding_the_kind(session, tmp_path):
+    _ingest(session, tmp_path, "fc39.md", FAN_CHIP)
+    # "temp1_fault" names a temperature only through "temp" and holds none; "temp1_input" holds 0..150 C
+    rows = specs.search(session.db, "What temperature span can it read on channel 1's diode?")
+    assert _labels(rows)[:1] == ["temp1_input"]
