@@ -171,7 +171,13 @@ def build(
 
     # The quote's cost is counted with a two-digit number; its real number is known at the end.
     lead_blocks = ([quote_lead(quote_text, 99)] if quote else []) + ([plain(lead)] if lead else [])
-    base = count(render(system, user_text(lead_blocks)) + prime)
+
+    def then_prime(rendered: str) -> str:
+        # A chat template's assistant turn ends on a newline; the plain prompt of a model without
+        # one (ChatModel.render) on "Answer:", where the model's own first word would follow a space.
+        return rendered + (" " if prime and rendered and not rendered[-1].isspace() else "") + prime
+
+    base = count(then_prime(render(system, user_text(lead_blocks))))
     used, blocks, kept = base, list(lead_blocks), []
     for p in passages:
         body = plain(p.text)
@@ -193,5 +199,5 @@ def build(
     if quote:
         n = next((i + 1 for i, p in enumerate(kept) if p.chunk_id == quote[1]), None)
         blocks[0] = quote_lead(quote_text, n)
-    prompt = render(system, user_text(blocks)) + prime
+    prompt = then_prime(render(system, user_text(blocks)))
     return BuiltPrompt(prompt, kept, count(prompt), prime)

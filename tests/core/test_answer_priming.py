@@ -142,3 +142,17 @@ def test_ask_json_shows_the_primed_words_as_the_answer_s_start(home, tmp_path, p
     out = json.loads(r.stdout)
     assert out["model"] == QWEN and out["direct"]["text"].startswith(NAV)
     assert out["answer"].startswith(NAV.rstrip(".")) and not out["abstained"]
+
+
+def test_primed_words_after_the_plain_prompt_of_a_model_without_a_chat_template_start_a_word(session, monkeypatch):
+    """A GGUF without a chat template gets ChatModel.render's plain prompt, which ends on "Answer:"
+    (no space, no newline): the primed words start the answer after a space, as the model would
+    write them, not glued onto the colon ("Answer:From Settings"). The answer shown is unchanged."""
+    chat = session.chat()
+    monkeypatch.setattr(chat, "template", None)  # as read from a GGUF that carries no template
+    passages = [Passage(4, "Phone", "/phone.md", None, "Display > Screen timeout", f"{NAV}\n\n{OPTION}", 0.9)]
+    plain = promptmod.build(QUESTION, passages, chat.render, chat.count, 2000, quote=(OPTION, 4))
+    primed = promptmod.build(QUESTION, passages, chat.render, chat.count, 2000, quote=(OPTION, 4), prime=NAV)
+    assert plain.text.endswith("\n\nAnswer:")
+    assert primed.text == plain.text + " " + NAV and primed.primed == NAV
+    assert primed.tokens == chat.count(primed.text)
