@@ -156,3 +156,49 @@ def test_primed_words_after_the_plain_prompt_of_a_model_without_a_chat_template_
     assert plain.text.endswith("\n\nAnswer:")
     assert primed.text == plain.text + " " + NAV and primed.primed == NAV
     assert primed.tokens == chat.count(primed.text)
+
+
+# A section whose navigation line is in its first chunk, far enough above the options (more than the
+# chunks' overlap) that the chunk the options are in does not repeat it.
+_STEADY = " ".join(["The panel keeps its picture steady while the content moves across it, and the change "
+                    "takes effect at once."] * 6)
+MOTION_MD = f"""# Display
+
+## Motion
+
+From Settings, tap Display > Refresh rate > 120 Hz.
+
+{_STEADY}
+
+{_STEADY}
+
+- Motion smoothness: Turn on to make scrolling and animations look smoother.
+- Eye comfort shield: Reduce blue light in the evening.
+"""
+
+
+def test_a_value_in_the_primed_words_is_not_flagged_when_their_chunk_did_not_fit(session, tmp_path, models_dir,
+                                                                                 monkeypatch):
+    """The primed navigation line comes from the chunk before the answering one (`navigation.with_navigation`),
+    which the prompt's budget left out: its "120 Hz" is the manual's, written into the answer by the app,
+    and is not flagged as a value no passage holds."""
+    from assistant import llm
+
+    chat = llm.load(_qwen(models_dir))
+    docs = tmp_path / "motion"
+    docs.mkdir()
+    (docs / "phone.md").write_text(MOTION_MD)
+    assert not ingest.run(session.db, session.embedder, [docs]).failed
+    session.settings.max_answer_tokens = 24
+    session.settings.max_prompt_tokens = 450  # room for the answering chunk only
+    prompts = record_prompts(monkeypatch, chat)
+    events = list(ask(session.db, session.embedder, lambda: chat, "How do I turn on motion smoothness?",
+                      session.settings))
+    a = events[-1].answer
+    nav = "From Settings, tap Display > Refresh rate > 120 Hz."
+    assert a.direct is not None and a.direct.text.startswith(nav)
+    (prompt,) = prompts
+    # the first chunk did not fit: the line is only in the quote ("The manual says [1]: ...") and the primed words
+    assert prompt.endswith(nav) and prompt.count("Passage [") == 1 and prompt.count(nav) == 2
+    assert a.answer.startswith(nav.rstrip(".")) and not a.abstained
+    assert "120 Hz" not in a.unverified
