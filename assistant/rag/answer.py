@@ -475,7 +475,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
         text, used = attribute(text, built.passages)
         nums, source = sorted(used), "attributed"
     if built.primed and not abstained:
-        # The primed words are the manual's: the passage they were copied from is cited.
+        # The primed words are the manual's: the first passage given to the model that holds them is
+        # cited (none when the budget left out the chunk they came from: the direct answer cites it).
         flat = " ".join(built.primed.split())
         own = next((i + 1 for i, p in enumerate(built.passages) if flat in " ".join(p.text.split())), None)
         if own and own not in nums:
