@@ -492,13 +492,13 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     # read its values in the quote, and the direct answer shows and cites that passage.
     quoted = [p for p in res.passages if direct is not None and p.chunk_id == direct.chunk_id]
     given = built.passages + quoted
-    # The primed words are the manual's too, wherever they came from: the direct answer's navigation
-    # line may be in a neighbouring chunk (`navigation.with_navigation`) that the budget left out.
-    primed = [built.primed] if built.primed else []
+    # So do the quoted line's and the primed words' own values, wherever they came from: the direct
+    # answer's navigation line or value may be in a neighbouring chunk that the budget left out.
+    manuals_words = [t for t in (built.quoted, built.primed) if t]
     dropped: list[str] = []
     if DROP_UNVERIFIED and not abstained:
-        text, dropped = without_unverified(text, given, primed)
-    unverified = [] if abstained else unverified_values(text, given, primed)
+        text, dropped = without_unverified(text, given, manuals_words)
+    unverified = [] if abstained else unverified_values(text, given, manuals_words)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
                                             source if citations else "none", unverified, res.passages, direct,
                                             offers, spec_rows, model_version=model_version(db, chat),

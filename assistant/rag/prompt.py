@@ -122,6 +122,9 @@ class BuiltPrompt:
     # The answer's first words, put after the chat template's assistant turn (`prime_for`): the
     # model's text follows them, and the answer shown is primed + the model's text.
     primed: str = ""
+    # The direct answer's line as the prompt quotes it (`quote_lead`), "" with no quote: the manual's
+    # words, though part of them may come from a chunk that did not fit (its navigation line, the value after it).
+    quoted: str = ""
 
 
 def label(p: Passage) -> str:
@@ -200,4 +203,4 @@ def build(
         n = next((i + 1 for i, p in enumerate(kept) if p.chunk_id == quote[1]), None)
         blocks[0] = quote_lead(quote_text, n)
     prompt = then_prime(render(system, user_text(blocks)))
-    return BuiltPrompt(prompt, kept, count(prompt), prime)
+    return BuiltPrompt(prompt, kept, count(prompt), prime, quote_text)

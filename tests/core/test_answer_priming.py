@@ -177,6 +177,27 @@ From Settings, tap Display > Refresh rate > 120 Hz.
 """
 
 
+def _motion_answer(session, tmp_path, chat, monkeypatch):
+    """Ask about motion smoothness with room in the prompt for the answering chunk only; the answer
+    and the one prompt the model was given."""
+    docs = tmp_path / "motion"
+    docs.mkdir()
+    (docs / "phone.md").write_text(MOTION_MD)
+    assert not ingest.run(session.db, session.embedder, [docs]).failed
+    session.settings.max_answer_tokens = 24
+    session.settings.max_prompt_tokens = 450
+    prompts = record_prompts(monkeypatch, chat)
+    events = list(ask(session.db, session.embedder, lambda: chat, "How do I turn on motion smoothness?",
+                      session.settings))
+    (prompt,) = prompts
+    # the first chunk did not fit: the line is in the quote ("The manual says [1]: ...") only
+    assert prompt.count("Passage [") == 1 and "The manual says [1]: " + MOTION_NAV in prompt
+    return events[-1].answer, prompt
+
+
+MOTION_NAV = "From Settings, tap Display > Refresh rate > 120 Hz."
+
+
 def test_a_value_in_the_primed_words_is_not_flagged_when_their_chunk_did_not_fit(session, tmp_path, models_dir,
                                                                                  monkeypatch):
     """The primed navigation line comes from the chunk before the answering one (`navigation.with_navigation`),
@@ -185,20 +206,22 @@ def test_a_value_in_the_primed_words_is_not_flagged_when_their_chunk_did_not_fit
     from assistant import llm
 
     chat = llm.load(_qwen(models_dir))
-    docs = tmp_path / "motion"
-    docs.mkdir()
-    (docs / "phone.md").write_text(MOTION_MD)
-    assert not ingest.run(session.db, session.embedder, [docs]).failed
-    session.settings.max_answer_tokens = 24
-    session.settings.max_prompt_tokens = 450  # room for the answering chunk only
-    prompts = record_prompts(monkeypatch, chat)
-    events = list(ask(session.db, session.embedder, lambda: chat, "How do I turn on motion smoothness?",
-                      session.settings))
-    a = events[-1].answer
-    nav = "From Settings, tap Display > Refresh rate > 120 Hz."
-    assert a.direct is not None and a.direct.text.startswith(nav)
-    (prompt,) = prompts
-    # the first chunk did not fit: the line is only in the quote ("The manual says [1]: ...") and the primed words
-    assert prompt.endswith(nav) and prompt.count("Passage [") == 1 and prompt.count(nav) == 2
-    assert a.answer.startswith(nav.rstrip(".")) and not a.abstained
+    a, prompt = _motion_answer(session, tmp_path, chat, monkeypatch)
+    assert a.direct is not None and a.direct.text.startswith(MOTION_NAV)
+    assert prompt.endswith(MOTION_NAV) and prompt.count(MOTION_NAV) == 2  # quoted, and primed
+    assert a.answer.startswith(MOTION_NAV.rstrip(".")) and not a.abstained
+    assert "120 Hz" not in a.unverified
+
+
+def test_a_value_the_model_copied_from_the_quoted_line_is_not_flagged_when_its_chunk_did_not_fit(
+        session, tmp_path, models_dir, monkeypatch):
+    """The same without priming: the 0.5B copies "120 Hz" from the quoted line ("The manual says [1]: From
+    Settings, ... 120 Hz. Motion smoothness: ..."), whose navigation line is from the chunk that did not fit."""
+    from assistant import llm
+
+    chat = llm.load(_qwen(models_dir))
+    monkeypatch.setattr(answer, "PRIME", "")
+    a, prompt = _motion_answer(session, tmp_path, chat, monkeypatch)
+    assert prompt.endswith("assistant\n")  # not primed
+    assert "120 Hz" in a.answer and not a.abstained
     assert "120 Hz" not in a.unverified
