@@ -258,16 +258,17 @@ def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
     return " ".join(out), used
 
 
-def unverified_values(answer: str, passages: list[Passage]) -> list[str]:
-    """Values in `answer` (quantities with units, part numbers, codes) found in none of `passages`,
-    compared as values (`values.unsupported`: 68 Nm = 68 N·m, 68 is not 680)."""
-    return values.unsupported(answer, [f"{p.manual}\n{p.section}\n{p.text}" for p in passages])
+def unverified_values(answer: str, passages: list[Passage], also: list[str] | None = None) -> list[str]:
+    """Values in `answer` (quantities with units, part numbers, codes) found in none of `passages`
+    (nor in the texts `also`: the manual's words the app itself put in the answer), compared as
+    values (`values.unsupported`: 68 Nm = 68 N·m, 68 is not 680)."""
+    return values.unsupported(answer, [f"{p.manual}\n{p.section}\n{p.text}" for p in passages] + (also or []))
 
 
 _SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
 
 
-def without_unverified(answer: str, passages: list[Passage]) -> tuple[str, list[str]]:
+def without_unverified(answer: str, passages: list[Passage], also: list[str] | None = None) -> tuple[str, list[str]]:
     """`answer` without its sentences that hold a value no passage holds (`unverified_values`), and
     the sentences left out; `answer` unchanged when every sentence would go (then the values stay,
     flagged). The 0.5B's invented values come a sentence at a time ("Set the opacity to 50% or 100%.")
@@ -276,7 +277,7 @@ def without_unverified(answer: str, passages: list[Passage]) -> tuple[str, list[
     kept, dropped = [], []
     for i in range(0, len(parts), 2):
         sent, gap = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
-        if unverified_values(sent, passages):
+        if unverified_values(sent, passages, also):
             dropped.append(sent)
         else:
             kept.append(sent + gap)
@@ -474,7 +475,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
         text, used = attribute(text, built.passages)
         nums, source = sorted(used), "attributed"
     if built.primed and not abstained:
-        # The primed words are the manual's: the passage they were copied from is cited.
+        # The primed words are the manual's: the first passage given to the model that holds them is
+        # cited (none when the budget left out the chunk they came from: the direct answer cites it).
         flat = " ".join(built.primed.split())
         own = next((i + 1 for i, p in enumerate(built.passages) if flat in " ".join(p.text.split())), None)
         if own and own not in nums:
@@ -490,10 +492,13 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     # read its values in the quote, and the direct answer shows and cites that passage.
     quoted = [p for p in res.passages if direct is not None and p.chunk_id == direct.chunk_id]
     given = built.passages + quoted
+    # So do the quoted line's and the primed words' own values, wherever they came from: the direct
+    # answer's navigation line or value may be in a neighbouring chunk that the budget left out.
+    manuals_words = [t for t in (built.quoted, built.primed) if t]
     dropped: list[str] = []
     if DROP_UNVERIFIED and not abstained:
-        text, dropped = without_unverified(text, given)
-    unverified = [] if abstained else unverified_values(text, given)
+        text, dropped = without_unverified(text, given, manuals_words)
+    unverified = [] if abstained else unverified_values(text, given, manuals_words)
     yield AnswerEvent("done", answer=Answer(text, abstained, citations, warnings, chat.name, timings,
                                             source if citations else "none", unverified, res.passages, direct,
                                             offers, spec_rows, model_version=model_version(db, chat),

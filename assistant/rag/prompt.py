@@ -122,6 +122,9 @@ class BuiltPrompt:
     # The answer's first words, put after the chat template's assistant turn (`prime_for`): the
     # model's text follows them, and the answer shown is primed + the model's text.
     primed: str = ""
+    # The direct answer's line as the prompt quotes it (`quote_lead`), "" with no quote: the manual's
+    # words, though part of them may come from a chunk that did not fit (its navigation line, the value after it).
+    quoted: str = ""
 
 
 def label(p: Passage) -> str:
@@ -171,7 +174,13 @@ def build(
 
     # The quote's cost is counted with a two-digit number; its real number is known at the end.
     lead_blocks = ([quote_lead(quote_text, 99)] if quote else []) + ([plain(lead)] if lead else [])
-    base = count(render(system, user_text(lead_blocks)) + prime)
+
+    def then_prime(rendered: str) -> str:
+        # A chat template's assistant turn ends on a newline; the plain prompt of a model without
+        # one (ChatModel.render) on "Answer:", where the model's own first word would follow a space.
+        return rendered + (" " if prime and rendered and not rendered[-1].isspace() else "") + prime
+
+    base = count(then_prime(render(system, user_text(lead_blocks))))
     used, blocks, kept = base, list(lead_blocks), []
     for p in passages:
         body = plain(p.text)
@@ -193,5 +202,5 @@ def build(
     if quote:
         n = next((i + 1 for i, p in enumerate(kept) if p.chunk_id == quote[1]), None)
         blocks[0] = quote_lead(quote_text, n)
-    prompt = render(system, user_text(blocks)) + prime
-    return BuiltPrompt(prompt, kept, count(prompt), prime)
+    prompt = then_prime(render(system, user_text(blocks)))
+    return BuiltPrompt(prompt, kept, count(prompt), prime, quote_text)

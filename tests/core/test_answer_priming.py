@@ -142,3 +142,86 @@ def test_ask_json_shows_the_primed_words_as_the_answer_s_start(home, tmp_path, p
     out = json.loads(r.stdout)
     assert out["model"] == QWEN and out["direct"]["text"].startswith(NAV)
     assert out["answer"].startswith(NAV.rstrip(".")) and not out["abstained"]
+
+
+def test_primed_words_after_the_plain_prompt_of_a_model_without_a_chat_template_start_a_word(session, monkeypatch):
+    """A GGUF without a chat template gets ChatModel.render's plain prompt, which ends on "Answer:"
+    (no space, no newline): the primed words start the answer after a space, as the model would
+    write them, not glued onto the colon ("Answer:From Settings"). The answer shown is unchanged."""
+    chat = session.chat()
+    monkeypatch.setattr(chat, "template", None)  # as read from a GGUF that carries no template
+    passages = [Passage(4, "Phone", "/phone.md", None, "Display > Screen timeout", f"{NAV}\n\n{OPTION}", 0.9)]
+    plain = promptmod.build(QUESTION, passages, chat.render, chat.count, 2000, quote=(OPTION, 4))
+    primed = promptmod.build(QUESTION, passages, chat.render, chat.count, 2000, quote=(OPTION, 4), prime=NAV)
+    assert plain.text.endswith("\n\nAnswer:")
+    assert primed.text == plain.text + " " + NAV and primed.primed == NAV
+    assert primed.tokens == chat.count(primed.text)
+
+
+# A section whose navigation line is in its first chunk, far enough above the options (more than the
+# chunks' overlap) that the chunk the options are in does not repeat it.
+_STEADY = " ".join(["The panel keeps its picture steady while the content moves across it, and the change "
+                    "takes effect at once."] * 6)
+MOTION_MD = f"""# Display
+
+## Motion
+
+From Settings, tap Display > Refresh rate > 120 Hz.
+
+{_STEADY}
+
+{_STEADY}
+
+- Motion smoothness: Turn on to make scrolling and animations look smoother.
+- Eye comfort shield: Reduce blue light in the evening.
+"""
+
+
+def _motion_answer(session, tmp_path, chat, monkeypatch):
+    """Ask about motion smoothness with room in the prompt for the answering chunk only; the answer
+    and the one prompt the model was given."""
+    docs = tmp_path / "motion"
+    docs.mkdir()
+    (docs / "phone.md").write_text(MOTION_MD)
+    assert not ingest.run(session.db, session.embedder, [docs]).failed
+    session.settings.max_answer_tokens = 24
+    session.settings.max_prompt_tokens = 450
+    prompts = record_prompts(monkeypatch, chat)
+    events = list(ask(session.db, session.embedder, lambda: chat, "How do I turn on motion smoothness?",
+                      session.settings))
+    (prompt,) = prompts
+    # the first chunk did not fit: the line is in the quote ("The manual says [1]: ...") only
+    assert prompt.count("Passage [") == 1 and "The manual says [1]: " + MOTION_NAV in prompt
+    return events[-1].answer, prompt
+
+
+MOTION_NAV = "From Settings, tap Display > Refresh rate > 120 Hz."
+
+
+def test_a_value_in_the_primed_words_is_not_flagged_when_their_chunk_did_not_fit(session, tmp_path, models_dir,
+                                                                                 monkeypatch):
+    """The primed navigation line comes from the chunk before the answering one (`navigation.with_navigation`),
+    which the prompt's budget left out: its "120 Hz" is the manual's, written into the answer by the app,
+    and is not flagged as a value no passage holds."""
+    from assistant import llm
+
+    chat = llm.load(_qwen(models_dir))
+    a, prompt = _motion_answer(session, tmp_path, chat, monkeypatch)
+    assert a.direct is not None and a.direct.text.startswith(MOTION_NAV)
+    assert prompt.endswith(MOTION_NAV) and prompt.count(MOTION_NAV) == 2  # quoted, and primed
+    assert a.answer.startswith(MOTION_NAV.rstrip(".")) and not a.abstained
+    assert "120 Hz" not in a.unverified
+
+
+def test_a_value_the_model_copied_from_the_quoted_line_is_not_flagged_when_its_chunk_did_not_fit(
+        session, tmp_path, models_dir, monkeypatch):
+    """The same without priming: the 0.5B copies "120 Hz" from the quoted line ("The manual says [1]: From
+    Settings, ... 120 Hz. Motion smoothness: ..."), whose navigation line is from the chunk that did not fit."""
+    from assistant import llm
+
+    chat = llm.load(_qwen(models_dir))
+    monkeypatch.setattr(answer, "PRIME", "")
+    a, prompt = _motion_answer(session, tmp_path, chat, monkeypatch)
+    assert prompt.endswith("assistant\n")  # not primed
+    assert "120 Hz" in a.answer and not a.abstained
+    assert "120 Hz" not in a.unverified
