@@ -163,14 +163,14 @@ def main() -> int:
         return 1
 
     data = load(SETS[args.set])
-    args.half = args.half or (args.set if args.set in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9") else "tune")
+    args.half = args.half or (args.set if args.set.startswith("fresh") else "tune")
     questions = [q for q in data["questions"] if args.half == "all" or q["half"] == args.half]
     if not questions:
         print(f"no questions of half {args.half!r} in {SETS[args.set].name}", file=sys.stderr)
         return 1
     manuals = {q["manual"]: resolve(q["manual"], args.devdata) for q in questions}
     library = dict(manuals)
-    if args.set in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"):
+    if args.set.startswith("fresh"):
         # A fresh file's own manuals alone would be a small library, with fewer wrong tables to
         # rank above the right row than the main set's run has: its 14 manuals are ingested too.
         library |= {q["manual"]: resolve(q["manual"], args.devdata) for q in load(SETS["values"])["questions"]}
