@@ -56,6 +56,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "psu": ("power supply",),
     "ac": ("mains",),  # "the mains voltage coming in": a row's "AC input"
     "rst": ("reset",),
+    "ldn": ("logical device number", "logical device"),  # a Super I/O's numbered functions ("LDN #")
     # names and sizes
     "id": ("identifier", "identification", "inner diameter"),  # a field, or a hose's bore
     "uuid": ("unique identifier", "universally unique identifier"),
@@ -118,3 +119,10 @@ def symbols_for(stems: set[str], stem) -> list[str]:
         if any(len(words := phrase.split()) > 1 and all(stem(w) in stems for w in words) for phrase in meanings):
             out.append(symbol)
     return out
+
+
+def symbols_meaning(word: str) -> list[str]:
+    """The symbols one of whose meanings holds `word` ("device" -> ldn): a column headed "LDN #"
+    numbers logical devices, though its header does not say "device"."""
+    word = word.lower()
+    return [symbol for symbol, meanings in ABBREVIATIONS.items() if any(word in phrase.split() for phrase in meanings)]

@@ -90,7 +90,7 @@ from assistant.db import has_table
 from assistant.embedding import Embedder
 from assistant.library.quantities import Value, query_values, ranges
 from assistant.library.spec_store import row_text
-from assistant.rag.abbreviations import meaning_words, symbols_for
+from assistant.rag.abbreviations import meaning_words, symbols_for, symbols_meaning
 from assistant.values import canonical_unit, facts
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,8 @@ _AS_SHIPPED = re.compile(
    r"|\bunless (?:given|set|specified)\b|\bwhen (?:omitted|left out)\b|\b(?:nobody|no one) (?:has )?(?:set|changed)\b",
    re.IGNORECASE)
 SHIPPED = frozenset("default factory preset".split())  # a column of settings as they come
+_HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
+AMOUNT = frozenset("size capacity amount quantity total".split())  # what "how much <thing>" asks, no kind named
 
 # A key combination ("Q", "Shift+Z", "Ctrl+Shift+M", "F8"): a cell of a hotkey table, and a key a
 # question names ("the Q key", "pressing J", "Ctrl+S").
@@ -413,6 +415,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
     thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
     asked = _asked_noun(query)
+    named_kind: list[str] = []
     if asked and (named_kind := [w for w in quantity if w in asked]):
         # "which packet type code carries the ... voltage data": the kind asked is the one the
         # which-phrase names (a code); the other quantity words say which row, as thing words
@@ -430,6 +433,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         units |= QUANTITY_WORDS[w][1]
     if shipped and not synonyms:
         synonyms |= SHIPPED
+    if not quantity and not phrase_words and _HOW_MUCH.search(query):
+        # "how much BIOS flash does it have": an amount of the thing, which a key/value table labels
+        # "Size" or "Capacity" ("Size | 8 + 4 MiB"), no quantity word naming its kind
+        synonyms |= AMOUNT
+        phrase_words |= {"how", "much"}
     if phrase_words:  # the quantity word may be the thing too ("how long do the batteries take to charge")
         thing += [w for w in quantity if w not in GENERIC]
         quantity = quantity or ["(phrase)"]
@@ -513,9 +521,19 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # A value many rows hold names where to look ("3D" of "the 3D viewer"), as a thing word does.
     thing_stems = _weights(db, thing + [w for i, (v, wt) in enumerate(zip(values, weights, strict=True))
                                         if wt < 0.5 and v.number is None for w in _words(v.raw)])
+    label_asked = {_stem(w) for w in asked if w not in GENERIC}
+    # "what voltage is the SPI flash, before I clip my 3.3 V programmer on": the kind the which-phrase
+    # asks is unknown to the asker; a value of that kind in the question may be its context, and a
+    # row lacking it is not wrong for that (a row holding it still gains)
+    asked_units = {u for w in named_kind if w in quantity for u in QUANTITY_WORDS[w][1]}
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
-                              weights, near_rows.get(row.row_id, []), counts)
+                              weights, near_rows.get(row.row_id, []), counts, asked_units)
+        if label_asked and _label_asked(row, label_asked):
+            # "which SPI flash chip model": the key/value row labelled with the which-phrase's word
+            # ("Model | W25Q64") is the attribute asked, beside its siblings ("Socketed flash | no")
+            score += LABEL_ASKED
+            match = match if match in ("value", "quantity") else "quantity"
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
         sim = sims.get(row.row_id, 0.0)
         label_sim = label_sims.get(row.row_id, 0.0)
@@ -578,6 +596,18 @@ _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
 
 
 _MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
+
+
+LABEL_ASKED = 1.0  # a key/value row whose label is a word of the which-phrase: that attribute is asked
+
+
+def _label_asked(row: SpecRow, asked: set[str]) -> bool:
+    """Whether `row` is a two-column key/value row ("Model | W25Q64", "Rated voltage | 230 V") whose
+    label's words are all words of the question's which-phrase (`asked`, stems)."""
+    if len(row.cells) != 2 or not row.cells[1].strip():
+        return False
+    label = {_stem(w) for w in _words(row.cells[0])}
+    return bool(label) and len(label) <= 3 and label <= asked
 
 
 def _asked_noun(query: str) -> list[str]:
@@ -674,10 +704,13 @@ def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
     "transceiver type 3"; "6" under a second header line "field" for "field 6")."""
     pattern = re.compile(rf"(?<![\w]){re.escape(word)}\s?#?\s?{num}(?![\d]|[.,]\d)", re.IGNORECASE)
     out = []
+    # a column headed by a symbol of the word ("LDN #" for "logical device 8") names it too
+    heads_with = [word.lower(), *symbols_meaning(word)]
     for row_id, cells, headers in db.execute(
             "SELECT r.id, r.cells, t.headers FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
-            " WHERE instr(lower(r.cells), ?) > 0 OR instr(lower(t.headers), ?) > 0 LIMIT 3000",
-            (word.lower(), word.lower())):
+            " WHERE instr(lower(r.cells), ?) > 0 OR "
+            + " OR ".join("instr(lower(t.headers), ?) > 0" for _h in heads_with) + " LIMIT 3000",
+            (word.lower(), *heads_with)):
         heads = json.loads(headers)
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if pattern.search(cell)
                 or (cell.strip() == num and col < len(heads) and _stem(word) in _stems(heads[col]))]
@@ -877,10 +910,12 @@ def _subsequence(t: str, word: str) -> bool:
 
 def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
            hits: list[tuple[int, int]], values: list[Value], weights: list[float],
-           near: list[tuple[int, int]] = (), counts: list[int] = ()) -> tuple[float, str | None]:
+           near: list[tuple[int, int]] = (), counts: list[int] = (),
+           asked_units: set[str] = frozenset()) -> tuple[float, str | None]:
     """(score, why it matched) of one row; why is None when the row does not answer at all.
     `weights`: how much each of the question's `values` counts (`_value_weight`); `counts`: how many
-    rows hold each."""
+    rows hold each; `asked_units`: the units of the kind the which-phrase asks (a value of them the
+    row lacks costs nothing)."""
     cells = _stems(" ".join(row.cells))
     label = _stems(row.label())
     headers = _stems(" ".join(row.headers + [row.caption]))
@@ -977,7 +1012,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         around |= product
         score -= max((min(1.0, 2 * weights[i]) for i, v in enumerate(values)
                       if v.key not in around and i not in held and not (v.unit == "code" and i < len(counts) and not counts[i])
-                      and not (v.unit == CELL and len(v.raw) == 1)),
+                      and not (v.unit == CELL and len(v.raw) == 1) and v.unit not in asked_units),
                      default=0.0)
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
     # for and the thing is named in it or around it (caption, heading, headers, manual); or its
@@ -1073,7 +1108,64 @@ def _load(db, row_ids: list[int]) -> list[SpecRow]:
                 cells=json.loads(r["cells"]), score=0.0, table_id=r["table_id"], row_index=r["row_index"],
                 bbox=json.loads(r["bbox"]) if r["bbox"] else None, char_start=r["char_start"],
                 char_end=r["char_end"], values=vals.get(r["id"], [])))
-    return _second_header_lines(db, rows)
+    return _second_header_lines(db, _headerless_tables(db, rows))
+
+
+# Words that name a column ("Language Code | Language Name", "IOBASE offset | Register"): a first row of
+# a table stored without headers that holds one is its header row, not an answer.
+_COLUMN_WORDS = frozenset("""code codes name names description meaning value values type function register offset
+parameter setting default range unit units size item part pin signal number address field bit bits option options
+key command id label""".split())
+
+
+def _label_row(cells: list[str]) -> bool:
+    """Whether a row's cells read as column labels: every cell filled and short, no digit, one of
+    them ending in a word that names a column ("Language Code", "Register")."""
+    return len(cells) >= 2 and all(c.strip() and len(c) <= VALUE_CELL and not any(ch.isdigit() for ch in c)
+                                   for c in cells) \
+        and any((w := _words(c)) and w[-1] in _COLUMN_WORDS for c in cells)
+
+
+def _headerless_tables(db, rows: list[SpecRow]) -> list[SpecRow]:
+    """A table stored with empty headers (a PDF table whose header row the extractor took for data)
+    takes its first row as headers when that row reads as column labels (that row is then no answer);
+    a table continuing one on the page before (same section, width, the next table of the manual)
+    takes that table's headers and caption: "hu | Hungarian" on page 37 sits under page 36's "Language
+    Code | Language Name"."""
+    tables = {r.table_id for r in rows if r.headers and not any(h.strip() for h in r.headers)}
+    if not tables:
+        return rows
+    # table id -> (its header row's id or None, headers, the caption of the table it continues or None)
+    found: dict[int, tuple[int | None, list[str], str | None]] = {}
+    for table_id in tables:
+        t = db.execute("SELECT manual_id, ord, page, section, headers FROM spec_tables WHERE id = ?", (table_id,)).fetchone()
+        own = _first_row(db, table_id)
+        if own and _label_row(own[1]) and len(own[1]) == len(json.loads(t["headers"])):
+            found[table_id] = own[0], own[1], None
+            continue
+        prev = db.execute("SELECT id, page, section, caption, headers FROM spec_tables WHERE manual_id = ? AND ord = ?",
+                          (t["manual_id"], t["ord"] - 1)).fetchone()
+        if prev is None or prev["section"] != t["section"] or t["page"] is None or prev["page"] != t["page"] - 1 \
+                or json.loads(prev["headers"]) != json.loads(t["headers"]):
+            continue
+        first = _first_row(db, prev["id"])
+        if first and _label_row(first[1]):
+            found[table_id] = None, first[1], prev["caption"]  # one table: its caption too
+    out = []
+    for row in rows:
+        if row.table_id in found:
+            header_row, headers, caption = found[row.table_id]
+            if row.row_id == header_row:
+                continue
+            row.headers = list(headers)
+            row.caption = row.caption if caption is None else caption
+        out.append(row)
+    return out
+
+
+def _first_row(db, table_id: int) -> tuple[int, list[str]] | None:
+    r = db.execute("SELECT id, cells FROM spec_rows WHERE table_id = ? ORDER BY row_index LIMIT 1", (table_id,)).fetchone()
+    return (r[0], json.loads(r[1])) if r else None
 
 
 def _second_header_lines(db, rows: list[SpecRow]) -> list[SpecRow]:
