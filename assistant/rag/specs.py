@@ -993,6 +993,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     words = len(_words(" ".join(row.cells)))
     long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
     score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
+    score += COLUMN_CELL * _in_named_column(row, thing)
     if asks_quantity and q_score < 0.7 and not hits:
         score -= 1.0  # the row holds no value of the kind asked for (at most mentions one in prose)
     if values:
@@ -1051,6 +1052,21 @@ def _one_word_in_prose(row: SpecRow, thing: dict[str, float], cells: frozenset[s
         return False
     word = next(iter(held))
     return all(len(c) > VALUE_CELL for c in row.cells if word in _stems(c))
+
+
+COLUMN_CELL = 0.5  # a thing word in the cell under the column the question names ("magenta ... when the inks are CMY")
+
+
+def _in_named_column(row: SpecRow, thing: dict[str, float]) -> bool:
+    """Whether another of the question's words is the row's short cell under a column the question
+    names: "magenta" under "CMY" for "at what angle does magenta sit when the inks are CMY" (the
+    row with "Magenta" under "RGB" holds the word too, in the wrong column)."""
+    for col, head in enumerate(row.headers):
+        named = thing.keys() & _stems(head) if head and len(head.split()) <= 3 else set()
+        cell = row.cells[col] if col < len(row.cells) else ""
+        if named and cell and len(cell) <= VALUE_CELL and (thing.keys() - named) & _stems(cell):
+            return True
+    return False
 
 
 COLUMN_NAMED = 0.2  # a thing word naming one of the row's column headers: enough to answer, less than a word of its cells
@@ -1168,14 +1184,21 @@ def _first_row(db, table_id: int) -> tuple[int, list[str]] | None:
     return (r[0], json.loads(r[1])) if r else None
 
 
+def _spanning(headers: list[str]) -> bool:
+    """Whether a header row has a blank cell after a filled one (a header spanning the columns after it)."""
+    filled = [bool(h.strip()) for h in headers]
+    return True in filled and False in filled[filled.index(True):]
+
+
 def _second_header_lines(db, rows: list[SpecRow]) -> list[SpecRow]:
     """A table whose header has two lines ("Present In" spanning "USR 2 ... USR 6", then "Field",
     "Size (Bytes)") is stored with its second line as the first row: that row is no answer, and
     it names the other rows' columns ("16" is a size in bytes). Told by a header with empty cells
     beside filled ones over a first row of short labels, every cell filled, no number among them."""
     # A blank top-left corner ("| | KX-2 Basic | KX-2 Pro |") is a one-line header: a spanning
-    # header's blanks come after the filled cell they span from.
-    tables = {r.table_id for r in rows if r.headers and r.headers[0].strip() and any(not h.strip() for h in r.headers)}
+    # header's blanks come after the filled cell they span from ("| | Ink Type | |" over "Angle | RGB
+    # | CMY": the corner's own label is on the second line).
+    tables = {r.table_id for r in rows if r.headers and _spanning(r.headers)}
     if not tables:
         return rows
     second: dict[int, tuple[int, list[str]]] = {}  # table id -> (its first row's id, the merged headers)

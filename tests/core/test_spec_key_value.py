@@ -137,3 +137,37 @@ def test_a_table_broken_across_pages_keeps_its_header_row(session, tmp_path):
     assert _labels(rows)[0] == "hu"
     assert "Language Code" not in _labels(rows)
     assert rows[0].headers == ["Language Code", "Language Name"]
+
+
+HUES = """# Printer driver colour options
+
+## Hue adjustment curve
+
+| | Ink Type | |
+|---|---|---|
+| Angle | RGB | CMY |
+| 0 | Red | Cyan |
+| 1 | Yellow | Blue |
+| 2 | Green | Magenta |
+| 3 | Cyan | Red |
+| 4 | Blue | Yellow |
+| 5 | Magenta | Green |
+| 6 | Red | Cyan |
+"""
+
+
+def test_a_header_spanning_from_a_blank_corner_has_a_second_line(session, tmp_path):
+    _ingest(session, tmp_path, "hues.md", HUES)
+    rows = specs.search(session.db, "Which ink colour is hue angle 4 when the output is RGB?", embedder=session.embedder)
+    assert rows[0].cells == ["4", "Blue", "Yellow"]
+    # "Angle | RGB | CMY" is the header's second line: it names the columns and is no answer
+    assert "Angle" not in _labels(rows)
+    assert rows[0].headers == ["Angle", "Ink Type RGB", "CMY"]
+
+
+def test_a_word_in_the_column_the_question_names(session, tmp_path):
+    _ingest(session, tmp_path, "hues.md", HUES)
+    rows = specs.search(session.db, "At what hue angle (0 to 6 scale) does magenta sit when the inks are CMY?",
+                        embedder=session.embedder)
+    # Magenta under CMY (angle 2), not Magenta under RGB (angle 5)
+    assert rows[0].cells == ["2", "Green", "Magenta"]
