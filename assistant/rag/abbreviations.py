@@ -120,9 +120,3 @@ def symbols_for(stems: set[str], stem) -> list[str]:
             out.append(symbol)
     return out
 
-
-def symbols_meaning(word: str) -> list[str]:
-    """The symbols one of whose meanings holds `word` ("device" -> ldn): a column headed "LDN #"
-    numbers logical devices, though its header does not say "device"."""
-    word = word.lower()
-    return [symbol for symbol, meanings in ABBREVIATIONS.items() if any(word in phrase.split() for phrase in meanings)]

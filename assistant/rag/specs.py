@@ -73,6 +73,16 @@ keying a row of a table its heading, caption or second header line names ("Avail
 Types"). "Which function key" asks one of F1-F12; an equals sign between a name and its value
 ("R0 = 1") states a setting, not a symbol to look up; a row naming the kind only through a symbol
 of its label ("temp1_fault") and holding no value of it counts less than NAMED.
+
+Key/value tables ("Type | Value": "Model | W25Q64", "Size | 8 + 4 MiB"): a row whose label is a word
+of the which-phrase ("which SPI flash chip model") is the attribute asked (`_label_asked`); "how
+much <thing>" with no kind named asks its size or capacity; a value of the kind the which-phrase
+asks ("what voltage ..., before I clip my 3.3 V programmer on") is context, a row lacking it not
+wrong. A table stored without headers takes a first row of column labels as its header, and a table
+continuing one from the page before takes that one's (`_headerless_tables`); a header spanning
+from a blank corner ("| | Ink Type | |") has a second line; a question word in the cell under the
+column the question names ("magenta ... when the inks are CMY") counts (`_in_named_column`); an
+"LDN #" column numbers logical devices (`abbreviations.py`).
 """
 
 from __future__ import annotations
@@ -90,7 +100,7 @@ from assistant.db import has_table
 from assistant.embedding import Embedder
 from assistant.library.quantities import Value, query_values, ranges
 from assistant.library.spec_store import row_text
-from assistant.rag.abbreviations import meaning_words, symbols_for, symbols_meaning
+from assistant.rag.abbreviations import meaning_words, symbols_for
 from assistant.values import canonical_unit, facts
 
 log = logging.getLogger(__name__)
@@ -387,11 +397,12 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # other names ("pin 10/S6,ACK"), which the value reader takes for one code, so the word and the
     # number are looked up together inside cells; one no cell holds is dropped. The word stays a thing word.
     quantities = {v.number for v in values if v.unit not in ("", "code", KEY, CELL)}
+    spelled = symbols_for({_stem(w) for w in _words(query)}, _stem)
     for m in _NUMBERED.finditer(query):
         word, num = m.group(1), m.group(2)
         if word.lower() in _STOP or float(num) in quantities or num in named_numbers:
             continue
-        if found := _numbered_rows(db, word, num):
+        if found := _numbered_rows(db, word, num, spelled):
             cell_rows["cell:" + m.group(0).casefold()] = found
             values.append(Value(None, CELL, m.group(0), "cell:" + m.group(0).casefold()))
     value_words |= {v.raw for v in values if v.unit == ""}
@@ -598,14 +609,15 @@ _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
 _MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
 
 
+_PLAIN_LABEL = re.compile(r"[^\W\d_]+(?:[ /\-]+[^\W\d_]+)*")
 LABEL_ASKED = 1.0  # a key/value row whose label is a word of the which-phrase: that attribute is asked
 
 
 def _label_asked(row: SpecRow, asked: set[str]) -> bool:
     """Whether `row` is a two-column key/value row ("Model | W25Q64", "Rated voltage | 230 V") whose
     label's words are all words of the question's which-phrase (`asked`, stems)."""
-    if len(row.cells) != 2 or not row.cells[1].strip():
-        return False
+    if len(row.cells) != 2 or not row.cells[1].strip() or not _PLAIN_LABEL.fullmatch(row.cells[0].strip()):
+        return False  # a label of plain words: "%suffix%" is a keyword, not the attribute "suffix"
     label = {_stem(w) for w in _words(row.cells[0])}
     return bool(label) and len(label) <= 3 and label <= asked
 
@@ -696,16 +708,17 @@ _ZERO_PADDED = re.compile(r"(?<![\w.,\-])0\d{1,3}(?![\w.,]?\d|[\w\-])")
 _NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?![\w.,]?\d|[\w\-])")
 
 
-def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
+def _numbered_rows(db, word: str, num: str, symbols: list[str] = ()) -> list[tuple[int, int]]:
     """(row id, column) of the cells that name the numbered part `word num` ("Pin 10", "pin #10",
     "pin 10/S6,ACK"; a longer number or word not counted: "pin 100", "spin 10") or that are the
     number under a column the word names ("5" under "Pin"), or that are the number as the row's key
     in a table named for the word ("3" first in the rows under "Available Transceiver Types" for
-    "transceiver type 3"; "6" under a second header line "field" for "field 6")."""
+    "transceiver type 3"; "6" under a second header line "field" for "field 6"). `symbols`: those
+    whose meaning the question says in full (`symbols_for`: "ldn" for "logical device")."""
     pattern = re.compile(rf"(?<![\w]){re.escape(word)}\s?#?\s?{num}(?![\d]|[.,]\d)", re.IGNORECASE)
     out = []
-    # a column headed by a symbol of the word ("LDN #" for "logical device 8") names it too
-    heads_with = [word.lower(), *symbols_meaning(word)]
+    # a column headed by a symbol the question spells out ("LDN #" for "logical device 8") names it too
+    heads_with = [word.lower(), *(s for s in symbols if word.lower() in meaning_words(s))]
     for row_id, cells, headers in db.execute(
             "SELECT r.id, r.cells, t.headers FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
             " WHERE instr(lower(r.cells), ?) > 0 OR "

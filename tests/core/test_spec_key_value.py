@@ -75,6 +75,9 @@ def test_a_logical_device_number_under_an_ldn_column(session, tmp_path):
     rows = specs.search(session.db, "What function is logical device 8 on the NPCD378 Super I/O?",
                         embedder=session.embedder)
     assert rows[0].cells == ["8", "HWM"]
+    # "number 8" alone does not spell out a logical device: the LDN column is not its
+    rows = specs.search(session.db, "Which element has atomic number 8?", embedder=session.embedder)
+    assert ["8", "HWM"] not in [r.cells for r in rows]
 
 
 HANDHELD = """# Acme HT-2 handheld radio
