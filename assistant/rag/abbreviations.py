@@ -56,6 +56,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "psu": ("power supply",),
     "ac": ("mains",),  # "the mains voltage coming in": a row's "AC input"
     "rst": ("reset",),
+    "ldn": ("logical device number", "logical device"),  # a Super I/O's numbered functions ("LDN #")
     # names and sizes
     "id": ("identifier", "identification", "inner diameter"),  # a field, or a hose's bore
     "uuid": ("unique identifier", "universally unique identifier"),
@@ -118,3 +119,4 @@ def symbols_for(stems: set[str], stem) -> list[str]:
         if any(len(words := phrase.split()) > 1 and all(stem(w) in stems for w in words) for phrase in meanings):
             out.append(symbol)
     return out
+

@@ -73,6 +73,16 @@ keying a row of a table its heading, caption or second header line names ("Avail
 Types"). "Which function key" asks one of F1-F12; an equals sign between a name and its value
 ("R0 = 1") states a setting, not a symbol to look up; a row naming the kind only through a symbol
 of its label ("temp1_fault") and holding no value of it counts less than NAMED.
+
+Key/value tables ("Type | Value": "Model | W25Q64", "Size | 8 + 4 MiB"): a row whose label is a word
+of the which-phrase ("which SPI flash chip model") is the attribute asked (`_label_asked`); "how
+much <thing>" with no kind named asks its size or capacity; a value of the kind the which-phrase
+asks ("what voltage ..., before I clip my 3.3 V programmer on") is context, a row lacking it not
+wrong. A table stored without headers takes a first row of column labels as its header, and a table
+continuing one from the page before takes that one's (`_headerless_tables`); a header spanning
+from a blank corner ("| | Ink Type | |") has a second line; a question word in the cell under the
+column the question names ("magenta ... when the inks are CMY") counts (`_in_named_column`); an
+"LDN #" column numbers logical devices (`abbreviations.py`).
 """
 
 from __future__ import annotations
@@ -184,6 +194,8 @@ _AS_SHIPPED = re.compile(
    r"|\bunless (?:given|set|specified)\b|\bwhen (?:omitted|left out)\b|\b(?:nobody|no one) (?:has )?(?:set|changed)\b",
    re.IGNORECASE)
 SHIPPED = frozenset("default factory preset".split())  # a column of settings as they come
+_HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
+AMOUNT = frozenset("size capacity amount quantity total".split())  # what "how much <thing>" asks, no kind named
 
 # A key combination ("Q", "Shift+Z", "Ctrl+Shift+M", "F8"): a cell of a hotkey table, and a key a
 # question names ("the Q key", "pressing J", "Ctrl+S").
@@ -385,11 +397,12 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # other names ("pin 10/S6,ACK"), which the value reader takes for one code, so the word and the
     # number are looked up together inside cells; one no cell holds is dropped. The word stays a thing word.
     quantities = {v.number for v in values if v.unit not in ("", "code", KEY, CELL)}
+    spelled = symbols_for({_stem(w) for w in _words(query)}, _stem)
     for m in _NUMBERED.finditer(query):
         word, num = m.group(1), m.group(2)
         if word.lower() in _STOP or float(num) in quantities or num in named_numbers:
             continue
-        if found := _numbered_rows(db, word, num):
+        if found := _numbered_rows(db, word, num, spelled):
             cell_rows["cell:" + m.group(0).casefold()] = found
             values.append(Value(None, CELL, m.group(0), "cell:" + m.group(0).casefold()))
     value_words |= {v.raw for v in values if v.unit == ""}
@@ -413,6 +426,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     quantity = [w for w in words if w in QUANTITY_WORDS and w not in value_words]
     thing = [w for w in words if w not in QUANTITY_WORDS and w not in value_words]
     asked = _asked_noun(query)
+    named_kind: list[str] = []
     if asked and (named_kind := [w for w in quantity if w in asked]):
         # "which packet type code carries the ... voltage data": the kind asked is the one the
         # which-phrase names (a code); the other quantity words say which row, as thing words
@@ -430,6 +444,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         units |= QUANTITY_WORDS[w][1]
     if shipped and not synonyms:
         synonyms |= SHIPPED
+    if not quantity and not phrase_words and _HOW_MUCH.search(query):
+        # "how much BIOS flash does it have": an amount of the thing, which a key/value table labels
+        # "Size" or "Capacity" ("Size | 8 + 4 MiB"), no quantity word naming its kind
+        synonyms |= AMOUNT
+        phrase_words |= {"how", "much"}
     if phrase_words:  # the quantity word may be the thing too ("how long do the batteries take to charge")
         thing += [w for w in quantity if w not in GENERIC]
         quantity = quantity or ["(phrase)"]
@@ -513,9 +532,19 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # A value many rows hold names where to look ("3D" of "the 3D viewer"), as a thing word does.
     thing_stems = _weights(db, thing + [w for i, (v, wt) in enumerate(zip(values, weights, strict=True))
                                         if wt < 0.5 and v.number is None for w in _words(v.raw)])
+    label_asked = {_stem(w) for w in asked if w not in GENERIC}
+    # "what voltage is the SPI flash, before I clip my 3.3 V programmer on": the kind the which-phrase
+    # asks is unknown to the asker; a value of that kind in the question may be its context, and a
+    # row lacking it is not wrong for that (a row holding it still gains)
+    asked_units = {u for w in named_kind if w in quantity for u in QUANTITY_WORDS[w][1]}
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
-                              weights, near_rows.get(row.row_id, []), counts)
+                              weights, near_rows.get(row.row_id, []), counts, asked_units)
+        if label_asked and _label_asked(row, label_asked):
+            # "which SPI flash chip model": the key/value row labelled with the which-phrase's word
+            # ("Model | W25Q64") is the attribute asked, beside its siblings ("Socketed flash | no")
+            score += LABEL_ASKED
+            match = match if match in ("value", "quantity") else "quantity"
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
         sim = sims.get(row.row_id, 0.0)
         label_sim = label_sims.get(row.row_id, 0.0)
@@ -578,6 +607,19 @@ _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
 
 
 _MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
+
+
+_PLAIN_LABEL = re.compile(r"[^\W\d_]+(?:[ /\-]+[^\W\d_]+)*")
+LABEL_ASKED = 1.0  # a key/value row whose label is a word of the which-phrase: that attribute is asked
+
+
+def _label_asked(row: SpecRow, asked: set[str]) -> bool:
+    """Whether `row` is a two-column key/value row ("Model | W25Q64", "Rated voltage | 230 V") whose
+    label's words are all words of the question's which-phrase (`asked`, stems)."""
+    if len(row.cells) != 2 or not row.cells[1].strip() or not _PLAIN_LABEL.fullmatch(row.cells[0].strip()):
+        return False  # a label of plain words: "%suffix%" is a keyword, not the attribute "suffix"
+    label = {_stem(w) for w in _words(row.cells[0])}
+    return bool(label) and len(label) <= 3 and label <= asked
 
 
 def _asked_noun(query: str) -> list[str]:
@@ -666,18 +708,22 @@ _ZERO_PADDED = re.compile(r"(?<![\w.,\-])0\d{1,3}(?![\w.,]?\d|[\w\-])")
 _NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?![\w.,]?\d|[\w\-])")
 
 
-def _numbered_rows(db, word: str, num: str) -> list[tuple[int, int]]:
+def _numbered_rows(db, word: str, num: str, symbols: list[str] = ()) -> list[tuple[int, int]]:
     """(row id, column) of the cells that name the numbered part `word num` ("Pin 10", "pin #10",
     "pin 10/S6,ACK"; a longer number or word not counted: "pin 100", "spin 10") or that are the
     number under a column the word names ("5" under "Pin"), or that are the number as the row's key
     in a table named for the word ("3" first in the rows under "Available Transceiver Types" for
-    "transceiver type 3"; "6" under a second header line "field" for "field 6")."""
+    "transceiver type 3"; "6" under a second header line "field" for "field 6"). `symbols`: those
+    whose meaning the question says in full (`symbols_for`: "ldn" for "logical device")."""
     pattern = re.compile(rf"(?<![\w]){re.escape(word)}\s?#?\s?{num}(?![\d]|[.,]\d)", re.IGNORECASE)
     out = []
+    # a column headed by a symbol the question spells out ("LDN #" for "logical device 8") names it too
+    heads_with = [word.lower(), *(s for s in symbols if word.lower() in meaning_words(s))]
     for row_id, cells, headers in db.execute(
             "SELECT r.id, r.cells, t.headers FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
-            " WHERE instr(lower(r.cells), ?) > 0 OR instr(lower(t.headers), ?) > 0 LIMIT 3000",
-            (word.lower(), word.lower())):
+            " WHERE instr(lower(r.cells), ?) > 0 OR "
+            + " OR ".join("instr(lower(t.headers), ?) > 0" for _h in heads_with) + " LIMIT 3000",
+            (word.lower(), *heads_with)):
         heads = json.loads(headers)
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if pattern.search(cell)
                 or (cell.strip() == num and col < len(heads) and _stem(word) in _stems(heads[col]))]
@@ -877,10 +923,12 @@ def _subsequence(t: str, word: str) -> bool:
 
 def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
            hits: list[tuple[int, int]], values: list[Value], weights: list[float],
-           near: list[tuple[int, int]] = (), counts: list[int] = ()) -> tuple[float, str | None]:
+           near: list[tuple[int, int]] = (), counts: list[int] = (),
+           asked_units: set[str] = frozenset()) -> tuple[float, str | None]:
     """(score, why it matched) of one row; why is None when the row does not answer at all.
     `weights`: how much each of the question's `values` counts (`_value_weight`); `counts`: how many
-    rows hold each."""
+    rows hold each; `asked_units`: the units of the kind the which-phrase asks (a value of them the
+    row lacks costs nothing)."""
     cells = _stems(" ".join(row.cells))
     label = _stems(row.label())
     headers = _stems(" ".join(row.headers + [row.caption]))
@@ -958,6 +1006,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     words = len(_words(" ".join(row.cells)))
     long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
     score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
+    score += COLUMN_CELL * _in_named_column(row, thing)
     if asks_quantity and q_score < 0.7 and not hits:
         score -= 1.0  # the row holds no value of the kind asked for (at most mentions one in prose)
     if values:
@@ -977,7 +1026,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         around |= product
         score -= max((min(1.0, 2 * weights[i]) for i, v in enumerate(values)
                       if v.key not in around and i not in held and not (v.unit == "code" and i < len(counts) and not counts[i])
-                      and not (v.unit == CELL and len(v.raw) == 1)),
+                      and not (v.unit == CELL and len(v.raw) == 1) and v.unit not in asked_units),
                      default=0.0)
     # A row answers when the question's value is in it; or it is labelled with the quantity asked
     # for and the thing is named in it or around it (caption, heading, headers, manual); or its
@@ -1016,6 +1065,21 @@ def _one_word_in_prose(row: SpecRow, thing: dict[str, float], cells: frozenset[s
         return False
     word = next(iter(held))
     return all(len(c) > VALUE_CELL for c in row.cells if word in _stems(c))
+
+
+COLUMN_CELL = 0.5  # a thing word in the cell under the column the question names ("magenta ... when the inks are CMY")
+
+
+def _in_named_column(row: SpecRow, thing: dict[str, float]) -> bool:
+    """Whether another of the question's words is the row's short cell under a column the question
+    names: "magenta" under "CMY" for "at what angle does magenta sit when the inks are CMY" (the
+    row with "Magenta" under "RGB" holds the word too, in the wrong column)."""
+    for col, head in enumerate(row.headers):
+        named = thing.keys() & _stems(head) if head and len(head.split()) <= 3 else set()
+        cell = row.cells[col] if col < len(row.cells) else ""
+        if named and cell and len(cell) <= VALUE_CELL and (thing.keys() - named) & _stems(cell):
+            return True
+    return False
 
 
 COLUMN_NAMED = 0.2  # a thing word naming one of the row's column headers: enough to answer, less than a word of its cells
@@ -1073,7 +1137,70 @@ def _load(db, row_ids: list[int]) -> list[SpecRow]:
                 cells=json.loads(r["cells"]), score=0.0, table_id=r["table_id"], row_index=r["row_index"],
                 bbox=json.loads(r["bbox"]) if r["bbox"] else None, char_start=r["char_start"],
                 char_end=r["char_end"], values=vals.get(r["id"], [])))
-    return _second_header_lines(db, rows)
+    return _second_header_lines(db, _headerless_tables(db, rows))
+
+
+# Words that name a column ("Language Code | Language Name", "IOBASE offset | Register"): a first row of
+# a table stored without headers that holds one is its header row, not an answer.
+_COLUMN_WORDS = frozenset("""code codes name names description meaning value values type function register offset
+parameter setting default range unit units size item part pin signal number address field bit bits option options
+key command id label""".split())
+
+
+def _label_row(cells: list[str]) -> bool:
+    """Whether a row's cells read as column labels: every cell filled and short, no digit, one of
+    them ending in a word that names a column ("Language Code", "Register")."""
+    return len(cells) >= 2 and all(c.strip() and len(c) <= VALUE_CELL and not any(ch.isdigit() for ch in c)
+                                   for c in cells) \
+        and any((w := _words(c)) and w[-1] in _COLUMN_WORDS for c in cells)
+
+
+def _headerless_tables(db, rows: list[SpecRow]) -> list[SpecRow]:
+    """A table stored with empty headers (a PDF table whose header row the extractor took for data)
+    takes its first row as headers when that row reads as column labels (that row is then no answer);
+    a table continuing one on the page before (same section, width, the next table of the manual)
+    takes that table's headers and caption: "hu | Hungarian" on page 37 sits under page 36's "Language
+    Code | Language Name"."""
+    tables = {r.table_id for r in rows if r.headers and not any(h.strip() for h in r.headers)}
+    if not tables:
+        return rows
+    # table id -> (its header row's id or None, headers, the caption of the table it continues or None)
+    found: dict[int, tuple[int | None, list[str], str | None]] = {}
+    for table_id in tables:
+        t = db.execute("SELECT manual_id, ord, page, section, headers FROM spec_tables WHERE id = ?", (table_id,)).fetchone()
+        own = _first_row(db, table_id)
+        if own and _label_row(own[1]) and len(own[1]) == len(json.loads(t["headers"])):
+            found[table_id] = own[0], own[1], None
+            continue
+        prev = db.execute("SELECT id, page, section, caption, headers FROM spec_tables WHERE manual_id = ? AND ord = ?",
+                          (t["manual_id"], t["ord"] - 1)).fetchone()
+        if prev is None or prev["section"] != t["section"] or t["page"] is None or prev["page"] != t["page"] - 1 \
+                or json.loads(prev["headers"]) != json.loads(t["headers"]):
+            continue
+        first = _first_row(db, prev["id"])
+        if first and _label_row(first[1]):
+            found[table_id] = None, first[1], prev["caption"]  # one table: its caption too
+    out = []
+    for row in rows:
+        if row.table_id in found:
+            header_row, headers, caption = found[row.table_id]
+            if row.row_id == header_row:
+                continue
+            row.headers = list(headers)
+            row.caption = row.caption if caption is None else caption
+        out.append(row)
+    return out
+
+
+def _first_row(db, table_id: int) -> tuple[int, list[str]] | None:
+    r = db.execute("SELECT id, cells FROM spec_rows WHERE table_id = ? ORDER BY row_index LIMIT 1", (table_id,)).fetchone()
+    return (r[0], json.loads(r[1])) if r else None
+
+
+def _spanning(headers: list[str]) -> bool:
+    """Whether a header row has a blank cell after a filled one (a header spanning the columns after it)."""
+    filled = [bool(h.strip()) for h in headers]
+    return True in filled and False in filled[filled.index(True):]
 
 
 def _second_header_lines(db, rows: list[SpecRow]) -> list[SpecRow]:
@@ -1082,8 +1209,9 @@ def _second_header_lines(db, rows: list[SpecRow]) -> list[SpecRow]:
     it names the other rows' columns ("16" is a size in bytes). Told by a header with empty cells
     beside filled ones over a first row of short labels, every cell filled, no number among them."""
     # A blank top-left corner ("| | KX-2 Basic | KX-2 Pro |") is a one-line header: a spanning
-    # header's blanks come after the filled cell they span from.
-    tables = {r.table_id for r in rows if r.headers and r.headers[0].strip() and any(not h.strip() for h in r.headers)}
+    # header's blanks come after the filled cell they span from ("| | Ink Type | |" over "Angle | RGB
+    # | CMY": the corner's own label is on the second line).
+    tables = {r.table_id for r in rows if r.headers and _spanning(r.headers)}
     if not tables:
         return rows
     second: dict[int, tuple[int, list[str]]] = {}  # table id -> (its first row's id, the merged headers)
