@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/spec_rows.py [DEVDATA] [--half tune|report|heldout|all] [--home DIR]
         [--show] [--json OUT] [--no-cost]
-    .venv/bin/python bench/spec_rows.py [DEVDATA] --set fresh|fresh2|...|fresh9 [--home DIR] [--show] [--json OUT] [--no-cost]
+    .venv/bin/python bench/spec_rows.py [DEVDATA] --set fresh|fresh2|...|fresh10 [--home DIR] [--show] [--json OUT] [--no-cost]
 
 The dev set is devsets/spec_values.json (60 questions of kind "value", each answered by one row
 of a table; bench/spec_tables.py checks every row in its source). Its manuals (the demo library,
@@ -41,7 +41,9 @@ on manuals none of them uses; `--set fresh7` the 20 of devsets/spec_values_fresh
 "fresh7"), written while it was tuned on all seven, on manuals none of them uses; `--set fresh8`
 the 20 of devsets/spec_values_fresh8.json (half "fresh8"), written while it was tuned on all
 eight, on manuals none of them uses; `--set fresh9` the 20 of devsets/spec_values_fresh9.json (half
-"fresh9"), written while it was tuned on all nine, on manuals none of them uses. `--show`
+"fresh9"), written while it was tuned on all nine, on manuals none of them uses; `--set fresh10` the
+20 of devsets/spec_values_fresh10.json (half "fresh10"), written while it was tuned on all ten, on
+manuals none of them uses. `--show`
 prints each miss with the rows that came back. The 32 unrelated general-knowledge questions of retrieval_quality.py are asked
 too: a spec row for any of them is a false answer. "right row stored" counts the questions whose row ingest stored at all (a miss
 without it is the table extraction's, not the search's). Median search time of both is printed for scale (not a target),
@@ -145,10 +147,11 @@ def main() -> int:
                          " fresh2: devsets/spec_values_fresh2.json; fresh3: devsets/spec_values_fresh3.json;"
                          " fresh4: devsets/spec_values_fresh4.json; fresh5: devsets/spec_values_fresh5.json;"
                          " fresh6: devsets/spec_values_fresh6.json; fresh7: devsets/spec_values_fresh7.json;"
-                         " fresh8: devsets/spec_values_fresh8.json; fresh9: devsets/spec_values_fresh9.json")
+                         " fresh8: devsets/spec_values_fresh8.json; fresh9: devsets/spec_values_fresh9.json;"
+                         " fresh10: devsets/spec_values_fresh10.json")
     ap.add_argument("--half", choices=("tune", "report", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                       "fresh7", "fresh8", "fresh9", "all"),
-                    help="default: tune for --set values, the set's own half for --set fresh, fresh2, ... fresh9")
+                                       "fresh7", "fresh8", "fresh9", "fresh10", "all"),
+                    help="default: tune for --set values, the set's own half for --set fresh, fresh2, ... fresh10")
     ap.add_argument("--home", type=Path, help="keep the library in this FIELD_ASSISTANT_HOME (reused next run)")
     ap.add_argument("--show", action="store_true", help="print every miss with the rows that came back")
     ap.add_argument("--json", type=Path, help="write per-question results here")
@@ -225,7 +228,7 @@ def main() -> int:
         db.close()
 
     halves = ([h for h in ("tune", "report", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5",
-                         "fresh6", "fresh7", "fresh8", "fresh9")
+                         "fresh6", "fresh7", "fresh8", "fresh9", "fresh10")
                if any(q["half"] == h for q in questions)]
               + ["all"] if args.half == "all" else [args.half])
     print(report(results, halves))
