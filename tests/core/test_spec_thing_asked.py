@@ -1,6 +1,6 @@
 """Spec-row search, round 11 (issue 13): a row answers only when it holds some of the question's
-thing, not only the kind asked (a year, a minimum). Real ingest of small real tables, the bundled
-embedding model."""
+thing, not only the kind asked (a year, a minimum); "number base" is what "(octal)" says. Real
+ingest of small real tables, the bundled embedding model."""
 
 from __future__ import annotations
 
@@ -57,3 +57,30 @@ def test_a_limit_word_alone_is_no_thing(session, tmp_path):
     rows = specs.search(session.db, "Which SMM665 file holds the smallest allowed AIN1 voltage?",
                         embedder=session.embedder)
     assert _labels(rows)[0] == "in9_min"
+
+
+PEERS = """# ntpmon - real-time NTP status monitor
+
+## Peers display
+
+| Column | Description |
+|---|---|
+| tally | single-character code indicating current value of the select field of the peer status word |
+| remote | host name (or IP number) of peer |
+| refid | association ID or kiss code |
+| st | stratum |
+| when | sec/min/hr since last received packet |
+| poll | poll interval (log2 s) |
+| reach | reach shift register (octal) |
+| delay | roundtrip delay |
+| offset | offset of server relative to this host |
+| jitter | jitter |
+"""
+
+
+def test_a_number_base_is_octal_or_hexadecimal(session, tmp_path):
+    _ingest(session, tmp_path, "ntpmon.md", PEERS)
+    rows = specs.search(session.db, "On ntpmon's peers display, in what number base is the column that records"
+                        " whether the last eight polls got an answer?", embedder=session.embedder)
+    # "number base" is said by the row's "(octal)"; before, the poll, tally and refid rows came first
+    assert "reach" in _labels(rows)[:3]
