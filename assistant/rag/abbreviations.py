@@ -56,6 +56,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "psu": ("power supply",),
     "ac": ("mains",),  # "the mains voltage coming in": a row's "AC input"
     "rst": ("reset",),
+    "octal": ("number base",),  # "in what number base is the reach column": "(octal)"
+    "hexadecimal": ("number base",),
     "ldn": ("logical device number", "logical device"),  # a Super I/O's numbered functions ("LDN #")
     # names and sizes
     "id": ("identifier", "identification", "inner diameter"),  # a field, or a hose's bore

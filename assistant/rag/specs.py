@@ -540,7 +540,8 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
                               weights, near_rows.get(row.row_id, []), counts, asked_units)
-        if label_asked and _label_asked(row, label_asked):
+        if label_asked and _label_asked(row, label_asked) \
+                and _holds_thing(row, {s: w for s, w in thing_stems.items() if s not in _stems(row.cells[0])}):
             # "which SPI flash chip model": the key/value row labelled with the which-phrase's word
             # ("Model | W25Q64") is the attribute asked, beside its siblings ("Socketed flash | no")
             score += LABEL_ASKED
@@ -611,6 +612,18 @@ _MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
 
 _PLAIN_LABEL = re.compile(r"[^\W\d_]+(?:[ /\-]+[^\W\d_]+)*")
 LABEL_ASKED = 1.0  # a key/value row whose label is a word of the which-phrase: that attribute is asked
+
+
+def _holds_thing(row: SpecRow, thing: dict[str, float]) -> bool:
+    """Whether the row, its table or its manual holds some of the question's thing words beside
+    the limit words ("smallest", "highest"), or the question names no thing: the kind asked alone
+    ("In which year did the Berlin Wall fall?": a `year` row; "the smallest prime": a `_min` row) is
+    no answer."""
+    core = {s: w for s, w in thing.items() if s not in LIMIT_STEMS}
+    if not core:
+        return True
+    near = _stems(" ".join(row.cells + row.headers + [row.caption, row.section, row.manual_title]))
+    return _cover(core, near) > 0
 
 
 def _label_asked(row: SpecRow, asked: set[str]) -> bool:
@@ -863,6 +876,8 @@ def _weights(db, words: list[str]) -> dict[str, float]:
 # of synchronize): tables abbreviate. Counts for part of the word's weight (0.7: on the 80 spec
 # questions 1.0 let "capital" match a "CAP" row for an unrelated question; 0.5 found none more).
 ABBREV = 0.7
+# Words of a limit ("min", "smallest", "highest"): of the kind asked, not of the thing it is asked of.
+LIMIT_STEMS = frozenset(_stem(w) for k in ("max", "maximum", "minimum") for w in (k, *meaning_words(k))) | {"min"}
 
 
 def _cover(weights: dict[str, float], stems: set[str]) -> float:
@@ -1047,7 +1062,8 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     # ("In which city is the Colosseum?": "We find major-city AM broadcast stations ..."): the row
     # mentions it, it is not about it; a label or header naming the word is (`_one_word_in_prose`).
     if not hits and not (q_score >= NAMED and cover_all > 0) and not of_product \
-            and not (cover_cells > 0 and cover_all >= MIN_COVER and not _one_word_in_prose(row, thing, cells, headers | context)):
+            and not (cover_cells > 0 and cover_all >= MIN_COVER and not _one_word_in_prose(row, thing, cells, headers | context)
+                     and _holds_thing(row, thing)):
         column = _named_column(row, thing) if not asks_quantity else 0.0
         if column and cover_all - column >= COLUMN_COVER:
             return score + COLUMN_NAMED, "words"
