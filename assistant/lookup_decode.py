@@ -87,12 +87,8 @@ def greedy(llm, prompt: list[int], max_tokens: int, draft_tokens: int | None = N
 
     ctx, vocab, n_vocab = llm._ctx, llm._model.vocab, llm.n_vocab()
     n_ctx = llm.n_ctx()
-    cached = llm.input_ids[: llm.n_tokens].tolist()
-    prefix = 0
-    for a, b in zip(cached, prompt, strict=False):
-        if a != b:
-            break
-        prefix += 1
+    # The cached prefix, measured as llama-cpp-python's own generate measures it.
+    prefix = llm.longest_token_prefix(llm.input_ids[: llm.n_tokens].tolist(), prompt)
     prefix = min(prefix, len(prompt) - 1)  # at least one token is read, for its logits
     if prefix > 0 and ctx.kv_cache_seq_rm(-1, prefix, -1):
         llm.n_tokens = prefix

@@ -121,4 +121,3 @@ def symbols_for(stems: set[str], stem) -> list[str]:
         if any(len(words := phrase.split()) > 1 and all(stem(w) in stems for w in words) for phrase in meanings):
             out.append(symbol)
     return out
-

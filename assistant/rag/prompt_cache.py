@@ -19,13 +19,10 @@ def opening(chat) -> list[int]:
     system = promptmod.system_for(getattr(chat, "family", None))
     built = [promptmod.build(q, [], chat.render, chat.count, budget=chat.n_ctx, system=system,
                              quote=("x", 0)).text for q in ("a", "b")]
+    from llama_cpp import Llama  # the prefix measured as llama.cpp's generate measures what it reuses
+
     a, b = (chat.tokenize(t) for t in built)
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return a[:n]
+    return a[: Llama.longest_token_prefix(a, b)]
 
 
 def warm(chat) -> int:

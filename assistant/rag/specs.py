@@ -741,14 +741,17 @@ def _numbered_rows(db, word: str, num: str, symbols: list[str] = ()) -> list[tup
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if pattern.search(cell)
                 or (cell.strip() == num and col < len(heads) and _stem(word) in _stems(heads[col]))]
     stem = _stem(word)
+    named: dict[int, bool] = {}  # table id -> whether its caption, heading or second header line names the word
     for row_id, table_id, caption, section in db.execute(
             "SELECT r.id, r.table_id, t.caption, t.section FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
             " WHERE r.cells LIKE ? LIMIT 3000", (f'["{num}",%',)):
         if (row_id, 0) in out:
             continue
-        first = db.execute("SELECT cells FROM spec_rows WHERE table_id = ? ORDER BY row_index LIMIT 1", (table_id,)).fetchone()
-        first_key = (json.loads(first[0]) or [""])[0] if first else ""
-        if stem in _stems(caption or "") | _stems((section or "").split(" > ")[-1]) | _stems(first_key):
+        if table_id not in named:
+            first = _first_row(db, table_id)
+            first_key = (first[1] or [""])[0] if first else ""
+            named[table_id] = stem in _stems(caption or "") | _stems((section or "").split(" > ")[-1]) | _stems(first_key)
+        if named[table_id]:
             out.append((row_id, 0))
     return out[:VALUE_ROWS]
 
