@@ -1,5 +1,5 @@
-"""Shared by the spec-row tests: a small manual written and ingested for real, and the labels of
-the rows a search returns."""
+"""Shared by the spec-row tests (and the direct-answer and prompt tests that ingest one small
+manual): a small manual written and ingested for real, and the labels of the rows a search returns."""
 
 from __future__ import annotations
 

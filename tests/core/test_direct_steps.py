@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.library import ingest
 from tests.core.ask_fixtures import direct_answer
+from tests.core.spec_fixtures import ingest_text
 
 # Each feature section: what the feature is for, then the procedure in short steps. "Merge
 # duplicates" has three steps before the one that names it: more than are shown before a step.
@@ -42,10 +42,7 @@ Tap More options > Merge duplicates.
 
 @pytest.fixture
 def library(session, tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "phone.md").write_text(PHONE, encoding="utf-8")
-    assert not ingest.run(session.db, session.embedder, [docs]).failed
+    ingest_text(session, tmp_path, "phone.md", PHONE)
     return session
 
 

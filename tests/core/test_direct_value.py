@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.library import ingest
 from assistant.rag import direct
 from tests.core.ask_fixtures import direct_answer
+from tests.core.spec_fixtures import ingest_text
 
 BOARD = """# Programming adapter guide
 
@@ -32,10 +32,7 @@ The adapter is powered from the host. It draws at most 120 mA from the USB port.
 
 @pytest.fixture
 def library(session, tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "adapter.md").write_text(BOARD, encoding="utf-8")
-    assert not ingest.run(session.db, session.embedder, [docs]).failed
+    ingest_text(session, tmp_path, "adapter.md", BOARD)
     return session
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.library import ingest
 from assistant.rag import prompt as promptmod
 from assistant.rag import prompt_cache
 from assistant.rag.answer import ask
 from tests.core.ask_fixtures import record_prompts
+from tests.core.spec_fixtures import ingest_text
 
 MANUAL = """# Compressor HX-400 service guide
 
@@ -30,10 +30,7 @@ QUESTIONS = ["How often should the intake filter be replaced?", "What torque for
 
 @pytest.fixture
 def library(session, tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "hx400.md").write_text(MANUAL, encoding="utf-8")
-    assert not ingest.run(session.db, session.embedder, [docs]).failed
+    ingest_text(session, tmp_path, "hx400.md", MANUAL)
     session.settings.max_answer_tokens = 4  # the prompt is what is looked at, not the answer
     return session
 
