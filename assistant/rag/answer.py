@@ -258,6 +258,35 @@ def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
     return " ".join(out), used
 
 
+def cite_values(answer: str, citations: list[Citation], passages: list[Passage],
+                quoted: list[Passage]) -> list[Citation]:
+    """`citations` with, added, the passage that holds each value of `answer` no cited passage
+    holds: the first of `passages` (numbered as given to the model) that holds it, else the quoted
+    line's passage (`quoted`: the direct answer's, numbered after them when the prompt's budget left
+    it out). The model copies values from the "The manual says [n]:" line and cites another
+    passage, or none; every value shown should have its source among the citations (issue 11
+    section 6: groundedness is counted over the cited passages)."""
+    def text_of(p: Passage | Citation) -> str:  # as unverified_values reads a passage
+        return f"{p.manual}\n{p.section}\n{p.text}"
+
+    missing = values.unsupported(answer, [text_of(c) for c in citations])
+    if not missing:
+        return citations
+    have = {c.chunk_id for c in citations}
+    extra = [p for p in quoted if all(p.chunk_id != g.chunk_id for g in passages)]
+    numbered = [(i + 1, p) for i, p in enumerate(passages)] + [(len(passages) + 1 + i, p) for i, p in enumerate(extra)]
+    added = list(citations)
+    for value in missing:
+        if not values.unsupported(value, [text_of(c) for c in added]):
+            continue  # a passage added for an earlier value holds this one too
+        for n, p in numbered:
+            if p.chunk_id not in have and not values.unsupported(value, [text_of(p)]):
+                added.append(Citation.of(n, p))
+                have.add(p.chunk_id)
+                break
+    return sorted(added, key=lambda c: c.n)
+
+
 def unverified_values(answer: str, passages: list[Passage], also: list[str] | None = None) -> list[str]:
     """Values in `answer` (quantities with units, part numbers, codes) found in none of `passages`
     (nor in the texts `also`: the manual's words the app itself put in the answer), compared as
@@ -492,6 +521,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     # read its values in the quote, and the direct answer shows and cites that passage.
     quoted = [p for p in res.passages if direct is not None and p.chunk_id == direct.chunk_id]
     given = built.passages + quoted
+    if citations and not abstained:
+        citations = cite_values(text, citations, built.passages, quoted)
     # So do the quoted line's and the primed words' own values, wherever they came from: the direct
     # answer's navigation line or value may be in a neighbouring chunk that the budget left out.
     manuals_words = [t for t in (built.quoted, built.primed) if t]
