@@ -66,6 +66,17 @@ def _heard(args, session):
     return t
 
 
+def verdict_after_stream(streamed: str, answer) -> str | None:
+    """What to print under a streamed answer whose final text is not what was streamed: the answer
+    was started with the manual's navigation line (answer.PRIME) and the model then said it found
+    nothing, which the app reads as "not found" (the GUI replaces the text; a terminal cannot take
+    back what it printed). None when the streamed text is the answer."""
+    if not answer.abstained or " ".join(streamed.split()) == " ".join(answer.answer.split()):
+        return None
+    return (f"{answer.answer} The model did not confirm the manual's line it was started with: check the "
+            "manual's line above against the manual before acting on it.")
+
+
 def cmd_ask(args, session) -> int:
     from ..rag.answer import ask
 
@@ -87,6 +98,7 @@ def cmd_ask(args, session) -> int:
     cancel = threading.Event()
     answer = None
     stream = not args.json
+    streamed: list[str] = []
     try:
         embedder = session.embedder_or_none()
         warn_keyword_only(session)
@@ -109,6 +121,7 @@ def cmd_ask(args, session) -> int:
                     print(f"From the manual ({d.manual}{where}):\n    {text}\n")
                 print(flush=True)  # shown while the model is still reading the prompt
             elif ev.kind == "token" and stream:
+                streamed.append(ev.text)
                 sys.stdout.write(ev.text)
                 sys.stdout.flush()
             elif ev.kind == "done":
@@ -129,6 +142,8 @@ def cmd_ask(args, session) -> int:
         print_json(out)
         return 0
     print()
+    if (verdict := verdict_after_stream("".join(streamed), answer)) is not None:
+        print(f"\n{verdict}")
     if answer.unverified:
         print(f"\n!! Check against the manual: {', '.join(answer.unverified)} not found in the cited passages.")
     if answer.citations:
