@@ -370,9 +370,6 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     if not q_terms or not passages:
         return []
     weight = {t: (2.0 if is_identifier(t) else 1.0) for t in q_terms}
-    for t in focus(question) & q_terms:
-        weight[t] *= 1 + W_FOCUS
-    total = sum(weight.values())
     per_passage: list[tuple[Passage, list[Piece], list[set[str]]]] = []
     flat: list[tuple[int, int, float]] = []  # (passage index, piece index, piece cover) for embedding
     top = passages[:MAX_PASSAGES]
@@ -389,7 +386,6 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     # The heading says what a row or line is about: its words count toward the cover.
     headings = [_terms(p.section.split(" > ")[-1]) for p in top]
     for rank, p in enumerate(top):
-        heading = headings[rank]
         ps = split[rank]
         for k, x in enumerate(ps):
             if ex := excerpt(x.full, q_terms):
@@ -397,8 +393,16 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
                 ps[k] = Piece(ex, "excerpt", -1 - k)
         ts = [_terms(x.text) for x in ps]
         per_passage.append((p, ps, ts))
+    # Only the asking clause's words that some line or heading holds weigh more: one no line holds
+    # ("voltages", which stems apart from "voltage") would only shrink every cover alike, and
+    # against the fixed run and rank terms that tipped a keyword-only answer (lirc-configuration-guide-01).
+    seen = set().union(*headings, *(t for _, _, ts in per_passage for t in ts))
+    for t in focus(question) & q_terms & seen:
+        weight[t] *= 1 + W_FOCUS
+    total = sum(weight.values())
+    for rank, (_, _, ts) in enumerate(per_passage):
         for i, t in enumerate(ts):
-            flat.append((rank, i, sum(weight[w] for w in q_terms & (t | heading)) / total))
+            flat.append((rank, i, sum(weight[w] for w in q_terms & (t | headings[rank])) / total))
     vec: dict[tuple[int, int], np.ndarray] = {}
     qv = None
     if embedder is not None and flat:
