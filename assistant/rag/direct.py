@@ -7,7 +7,8 @@ passages into pieces (sentences, list items, table rows with their header); a un
 a run of up to three of one block (a feature's description and the step that opens it), or, out
 of a PDF's run-on enumeration, the question's item with the lead-in that says what the items are
 (`excerpt`). Score each unit by how much of the question it holds (content words, with the
-question's identifiers, values and codes counting double), by its embedding similarity to the
+question's identifiers, values and codes counting double, and the words of the clause that asks
+counting more than those of a clause that sets the scene, `focus`), by its embedding similarity to the
 question when the embedding model is there, and by the rank of its passage; a longer run and a
 unit of few words weigh a little less; when the question asks for a value, a unit that carries
 one may rank higher. A lead-in ("an example is:") is a unit only with what it leads to. The best
