@@ -413,8 +413,11 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
     # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
     # passage is cited even when the passage ranking missed it.
     spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only)
+    found = is_relevant(res, settings.min_relevance)
+    if found:
+        spec = spec_answer.within(spec, res.passages)
     res.passages = spec_answer.with_row_passage(spec, res.passages)
-    return Retrieved(res, spec, is_relevant(res, settings.min_relevance) or spec.row is not None)
+    return Retrieved(res, spec, found or spec.row is not None)
 
 
 def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> directmod.Direct | None:

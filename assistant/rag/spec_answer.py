@@ -58,6 +58,19 @@ def _row_passage(db, row: specs.SpecRow) -> Passage | None:
     return _passage(r, 0.0) if r is not None else None
 
 
+def within(match: SpecMatch, passages: list[Passage]) -> SpecMatch:
+    """`match` without its answering row when the row comes from a manual none of `passages` (what
+    the passage search found relevant) comes from. Rows are searched over the whole library, and
+    a row that matches the question's words in another manual ("Tune length" of a PCB editor for
+    "how long does the programmer wait after reset") is a guess about another device: the
+    passages say which manual the question is about. The rows stay listed; only the answer goes.
+    The caller keeps the row when the passage search found nothing relevant: then the row is
+    the only lead, and the manuals of irrelevant passages say nothing."""
+    if match.row is None or not passages or match.row.manual_id in {p.manual_id for p in passages}:
+        return match
+    return SpecMatch(match.rows, None, None)
+
+
 def with_row_passage(match: SpecMatch, passages: list[Passage]) -> list[Passage]:
     """`passages` with the answering row's passage first when search did not retrieve it."""
     p = match.passage
