@@ -83,6 +83,11 @@ continuing one from the page before takes that one's (`_headerless_tables`); a h
 from a blank corner ("| | Ink Type | |") has a second line; a question word in the cell under the
 column the question names ("magenta ... when the inks are CMY") counts (`_in_named_column`); an
 "LDN #" column numbers logical devices (`abbreviations.py`).
+
+How a question says a number: in words ("the negative twelve volt rail" is the "-12v" row,
+`spoken_numbers.digits`); as an ordinal ("the second external diode": a row numbering its thing 2,
+"remote temperature 2", ranks first, `_numbered_as`); as a superlative ("the hottest the chip has
+been": its highest temperature, `_limits`).
 """
 
 from __future__ import annotations
@@ -364,7 +369,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         qvec = embedder.embed([query])[0]
     # A quantity said in words is read as the table prints it ("the negative twelve volt rail":
     # "-12 volt", the "Vee (-12v)" row), its number words no longer thing words.
-    query = digits(query)
+    query = _limits(digits(query))
     values = query_values(query)
     # A number that is part of a name ("the MCU 8051 IDE", "my 8051 code") is no quantity asked: a
     # row holding 8051 (a register's "8051h") is not the answer for it; it stays a word of the thing.
@@ -572,6 +577,22 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     if sims and out:
         out = _nearest_in_table(db, qvec, out, sims, {r.row_id: r for r in rows})
     return out[:k]
+
+
+# A superlative says a limit of a kind ("the hottest the chip has been": its highest temperature;
+# "the oldest compiler version": the minimum one); tables write the limit ("temp1_highest | Highest
+# observed temperature", "Min. version"). The question's words are read so (its embedding is not).
+SUPERLATIVES = {
+    "hottest": "highest temperature", "warmest": "highest temperature", "coldest": "lowest temperature",
+    "coolest": "lowest temperature", "heaviest": "maximum weight", "lightest": "minimum weight",
+    "loudest": "maximum noise", "quietest": "minimum noise", "longest": "maximum", "shortest": "minimum",
+    "oldest": "minimum", "earliest": "minimum", "newest": "maximum", "biggest": "maximum",
+}
+_SUPERLATIVE = re.compile(rf"\b({'|'.join(SUPERLATIVES)})\b", re.IGNORECASE)
+
+
+def _limits(query: str) -> str:
+    return _SUPERLATIVE.sub(lambda m: SUPERLATIVES[m.group(1).lower()], query)
 
 
 ORDINALS = {w: str(i) for i, w in enumerate(
