@@ -26,7 +26,9 @@ _CARDINAL = (rf"(?:(?:{_SMALL}|a)\s+thousand(?:\s+(?:and\s+)?)?)?(?:(?:{_SMALL}|
              rf"|(?:{_SMALL}|a)\s+(?:thousand|hundred)")
 _POINT = rf"\s+point(?:\s+(?:{'|'.join(_DIGIT_WORDS)}))+"
 _SIGN = r"(?:negative|minus|positive|plus)"
-_UNIT = rf"(?:{'|'.join(_UNIT_WORDS)})"
+# "in" and "a" are units a table writes ("2 in", "16 A") but words a question says after a number
+# ("which one in the list", "one a day"): a number said in words takes neither as its unit
+_UNIT = rf"(?:{'|'.join(u for u in _UNIT_WORDS if u not in ('in', 'a'))})"
 # a sign before a number written in digits ("minus 12 V", "negative 5v")
 _SIGNED_DIGITS = re.compile(r"\b(negative|minus|positive|plus)\s+(?=\d)", re.IGNORECASE)
 _SPOKEN = re.compile(

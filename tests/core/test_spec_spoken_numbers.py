@@ -43,6 +43,7 @@ LTC4245 = """# Kernel driver ltc4245
     # a number said without a unit, sign or decimal point stays a word
     ("which one is it", "which one is it"),
     ("whether the last eight polls got an answer", "whether the last eight polls got an answer"),
+    ("which one in the list", "which one in the list"),
 ])
 def test_spoken_quantities_are_written_in_digits(said, written):
     assert digits(said) == written
