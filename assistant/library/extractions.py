@@ -15,7 +15,9 @@ SPEC_ROWS, PROCEDURES, OCR = "spec_rows", "procedures", "ocr"
 # such PDFs that gave no table before now give rows.
 # SPEC_ROWS 3: data rates with an SI prefix glued on ("9.6kBaud", "38.4 kbit/s") are stored as values
 # in the base unit (9600 baud), where they were codes before.
-CURRENT = {SPEC_ROWS: 3, PROCEDURES: 1, OCR: 1}
+# SPEC_ROWS 4: a table described under a term of its own (a definition list's "loopstats" or
+# "peci_diode" line above the table of its fields or codes) has the term in its caption.
+CURRENT = {SPEC_ROWS: 4, PROCEDURES: 1, OCR: 1}
 
 
 def record(db, manual_id: int, extractors: Iterable[str]) -> None:

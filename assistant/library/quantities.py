@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from assistant.values import _UNIT_WORDS, canonical_unit, facts, scaled
 
+from .spoken_numbers import digits
+
 
 @dataclass(frozen=True)
 class Value:
@@ -85,13 +87,7 @@ def parse_cell(cell: str, column_unit: str = "") -> list[Value]:
     return list(out.values())
 
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
-_NUMBER_WORD = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\b(?=\s+(?:{_UNIT_RE})\b)", re.IGNORECASE)
-
-
 def query_values(text: str) -> list[Value]:
-    """Values a question names ("what is set to 68 Nm?", "E-07", "every five hours"), as
-    `parse_cell` reads a cell."""
-    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
-    return parse_cell(text)
+    """Values a question names ("what is set to 68 Nm?", "E-07", "every five hours", "the negative
+    twelve volt rail": -12 V), as `parse_cell` reads a cell."""
+    return parse_cell(digits(text))

@@ -62,7 +62,14 @@ def _looks_like_labels(first: list[str], second: list[str]) -> bool:
 
 def _caption(blocks: list[Block], i: int) -> str:
     """The table's own caption, else a "Table 3 ..." or short "...:" line just above it, else the
-    heading it sits under."""
+    heading it sits under; led by the term the table is described under, when there is one
+    (`_term`: "loopstats" above "Enables recording of loop filter statistics ...:" and the table)."""
+    caption = _own_caption(blocks, i)
+    term = _term(blocks, i)
+    return f"{term}: {caption}" if term and term.casefold() not in caption.casefold() else caption or term
+
+
+def _own_caption(blocks: list[Block], i: int) -> str:
     table = blocks[i].table
     if table is not None and table.caption:
         return clean_inline(table.caption)[:CAPTION_MAX * 2]
@@ -76,6 +83,38 @@ def _caption(blocks: list[Block], i: int) -> str:
         if len(text) <= CAPTION_MAX and (_TABLE_LINE.match(text) or text.endswith(":")):
             return text
     return blocks[i].section[-1] if blocks[i].section else ""
+
+
+TERM_MAX = 40  # characters: a longer line is a sentence, not a term
+TERM_BACK = 4  # blocks above a table searched for its term
+_TERM_END = re.compile(r"[.:;,!?]$")
+
+
+def _is_term(b: Block) -> bool:
+    """A short paragraph of its own, no sentence: "loopstats", "peci_diode", "pwm[1-3]_enable",
+    "Diode filter" (a definition list's term, as reference pages name a setting or a file before
+    the table of its values). Not a line of numbers (an example record) nor one ending a sentence;
+    not a PDF's line (`page` set), which is a fragment of the layout (a running header, a wrapped
+    cell) as often as a paragraph."""
+    text = b.text.strip()
+    return b.kind == "text" and b.page is None and 0 < len(text) <= TERM_MAX and len(text.split()) <= 4 \
+        and not _TERM_END.search(text) and bool(re.search(r"[^\W\d_]{2,}", text))
+
+
+def _term(blocks: list[Block], i: int) -> str:
+    """The term a table is described under: the nearest run of term lines (`_is_term`) among the
+    few blocks above it, another table or a heading between them ending the search; the lines
+    of the run joined ("peci_diode Diode filter")."""
+    run: list[str] = []
+    for j in range(i - 1, max(-1, i - 1 - TERM_BACK), -1):
+        b = blocks[j]
+        if b.kind in ("table", "heading"):
+            break
+        if _is_term(b):
+            run.insert(0, b.text.strip())
+        elif run:
+            break
+    return " ".join(run)
 
 
 def tables(blocks: list[Block]) -> list[SpecTable]:

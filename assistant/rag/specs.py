@@ -83,6 +83,11 @@ continuing one from the page before takes that one's (`_headerless_tables`); a h
 from a blank corner ("| | Ink Type | |") has a second line; a question word in the cell under the
 column the question names ("magenta ... when the inks are CMY") counts (`_in_named_column`); an
 "LDN #" column numbers logical devices (`abbreviations.py`).
+
+How a question says a number: in words ("the negative twelve volt rail" is the "-12v" row,
+`spoken_numbers.digits`); as an ordinal ("the second external diode": a row numbering its thing 2,
+"remote temperature 2", ranks first, `_numbered_as`); as a superlative ("the hottest the chip has
+been": its highest temperature, `_limits`).
 """
 
 from __future__ import annotations
@@ -100,6 +105,7 @@ from assistant.db import has_table
 from assistant.embedding import Embedder
 from assistant.library.quantities import Value, query_values, ranges
 from assistant.library.spec_store import row_text
+from assistant.library.spoken_numbers import digits
 from assistant.rag.abbreviations import meaning_words, symbols_for
 from assistant.values import canonical_unit, facts
 
@@ -361,6 +367,9 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     """
     if qvec is None and embedder is not None:
         qvec = embedder.embed([query])[0]
+    # A quantity said in words is read as the table prints it ("the negative twelve volt rail":
+    # "-12 volt", the "Vee (-12v)" row), its number words no longer thing words.
+    query = _limits(digits(query))
     values = query_values(query)
     # A number that is part of a name ("the MCU 8051 IDE", "my 8051 code") is no quantity asked: a
     # row holding 8051 (a register's "8051h") is not the answer for it; it stays a word of the thing.
@@ -420,6 +429,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     shipped = [m.group(0) for m in _AS_SHIPPED.finditer(query)]
     for phrase in shipped:
         phrase_words |= set(_words(phrase))
+    # "the second external diode", "the fire button of the second joystick": which of a numbered
+    # series, as the table numbers it ("remote temperature 2", "Fire2"); the ordinal is no thing word
+    ordinals = {ORDINALS[m.group(1).lower()] for m in _ORDINAL.finditer(query)} if ORDINAL_HINT else set()
+    if ordinals:
+        phrase_words |= {w for w, n in ORDINALS.items() if n in ordinals}
     # "the P-200's PC-2": a value's word with a possessive is the value's, not a thing word
     words = [w for w in _words(query) if w not in _STOP and w not in phrase_words
              and _POSSESSIVE.sub("", w) not in value_words]
@@ -547,6 +561,8 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             score += LABEL_ASKED
             match = match if match in ("value", "quantity") else "quantity"
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
+        if ordinals and match is not None and _numbered_as(row, ordinals):
+            score += ORDINAL_HINT
         sim = sims.get(row.row_id, 0.0)
         label_sim = label_sims.get(row.row_id, 0.0)
         score += VEC_WEIGHT * max(0.0, max(sim, LABEL_WEIGHT * label_sim) - SIM_BASE)
@@ -561,6 +577,35 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     if sims and out:
         out = _nearest_in_table(db, qvec, out, sims, {r.row_id: r for r in rows})
     return out[:k]
+
+
+# A superlative says a limit of a kind ("the hottest the chip has been": its highest temperature;
+# "the oldest compiler version": the minimum one); tables write the limit ("temp1_highest | Highest
+# observed temperature", "Min. version"). The question's words are read so (its embedding is not).
+SUPERLATIVES = {
+    "hottest": "highest temperature", "warmest": "highest temperature", "coldest": "lowest temperature",
+    "coolest": "lowest temperature", "heaviest": "maximum weight", "lightest": "minimum weight",
+    "loudest": "maximum noise", "quietest": "minimum noise", "longest": "maximum", "shortest": "minimum",
+    "oldest": "minimum", "earliest": "minimum", "newest": "maximum", "biggest": "maximum",
+}
+_SUPERLATIVE = re.compile(rf"\b({'|'.join(SUPERLATIVES)})\b", re.IGNORECASE)
+
+
+def _limits(query: str) -> str:
+    return _SUPERLATIVE.sub(lambda m: SUPERLATIVES[m.group(1).lower()], query)
+
+
+ORDINALS = {w: str(i) for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
+_ORDINAL = re.compile(rf"\b({'|'.join(ORDINALS)})\s+(?=[^\W\d_])", re.IGNORECASE)
+ORDINAL_HINT = 0.3  # a row numbered as the question's ordinal says: ranks it among those the question found
+
+
+def _numbered_as(row: SpecRow, numbers: set[str]) -> bool:
+    """Whether a cell of the row numbers its thing with one of `numbers`: "remote temperature 2",
+    "Fire2" (the number ending a word or after it; not inside "12v" or "2.5", nor an identifier
+    going on after it, "temp2_max", whose number counts a series of its own)."""
+    return any(re.search(rf"(?<=[^\W\d])\s?{n}(?![\w.,]\w|\w)", cell) for cell in row.cells for n in numbers)
 
 
 # Within the tables the search found (the top rows'), the row whose meaning is clearly the nearest

@@ -1,0 +1,76 @@
+"""Numbers a question says in words, written as a table writes them: "the negative twelve volt rail"
+is the "-12v" row, "three point three volts" the "3.3V" one, "minus 5 V" the "-5 V" one.
+
+A technician (and a speech transcript) says a quantity; a table prints it in digits with its sign.
+Only a number said with a unit after it ("twelve volt", "two point five millimetres"), with a
+sign word before it ("minus twelve"), or with a decimal point ("three point three") is rewritten:
+"which one", "the last eight polls" or "one of the fans" stay words (a bare "one" in a question is
+seldom the value asked, and a lone digit matches rows beyond counting).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.values import _UNIT_WORDS
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+    " seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_DIGIT_WORDS = {w: str(i) for w, i in _UNITS.items() if i < 10} | {"oh": "0", "nought": "0"}
+
+_SMALL = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-](?:{'|'.join(w for w, i in _UNITS.items() if 0 < i < 10)}))?|{'|'.join(_UNITS)})"
+# "twelve", "twenty-four", "three hundred and twenty", "one thousand two hundred"; "a hundred"
+_CARDINAL = (rf"(?:(?:{_SMALL}|a)\s+thousand(?:\s+(?:and\s+)?)?)?(?:(?:{_SMALL}|a)\s+hundred(?:\s+(?:and\s+)?)?)?{_SMALL}"
+             rf"|(?:{_SMALL}|a)\s+(?:thousand|hundred)")
+_POINT = rf"\s+point(?:\s+(?:{'|'.join(_DIGIT_WORDS)}))+"
+_SIGN = r"(?:negative|minus|positive|plus)"
+# "in" and "a" are units a table writes ("2 in", "16 A") but words a question says after a number
+# ("which one in the list", "one a day"): a number said in words takes neither as its unit
+_UNIT = rf"(?:{'|'.join(u for u in _UNIT_WORDS if u not in ('in', 'a'))})"
+# a sign before a number written in digits ("minus 12 V", "negative 5v")
+_SIGNED_DIGITS = re.compile(r"\b(negative|minus|positive|plus)\s+(?=\d)", re.IGNORECASE)
+_SPOKEN = re.compile(
+    rf"\b(?:(?P<sign>{_SIGN})\s+)?(?P<num>{_CARDINAL})(?P<point>{_POINT})?\b"
+    rf"(?:(?P<hyphen>-)(?={_UNIT}\b)|(?=(?P<unit>\s+{_UNIT}\b)?))", re.IGNORECASE)
+
+
+def _cardinal(text: str) -> int:
+    total = part = 0
+    for w in re.split(r"[\s-]+", text.lower()):
+        if w in ("and", ""):
+            continue
+        if w == "a":
+            part = 1
+        elif w in _UNITS:
+            part += _UNITS[w]
+        elif w in _TENS:
+            part += _TENS[w]
+        elif w == "hundred":
+            part = (part or 1) * 100
+        elif w == "thousand":
+            total += (part or 1) * 1000
+            part = 0
+    return total + part
+
+
+def _rewrite(m: re.Match) -> str:
+    sign, point, unit = m.group("sign"), m.group("point"), m.group("unit") or m.group("hyphen")
+    if not (sign or point or unit):
+        return m.group(0)  # a number said alone ("which one", "the last eight polls"): left as words
+    if m.group("num").lower().startswith("a ") and not unit:
+        return m.group(0)  # "a hundred" only as a quantity ("a hundred volts")
+    number = str(_cardinal(m.group("num")))
+    if point:
+        number += "." + "".join(_DIGIT_WORDS[w.lower()] for w in point.split()[1:])
+    prefix = {"negative": "-", "minus": "-", "positive": "+", "plus": "+"}[sign.lower()] if sign else ""
+    return prefix + number + (" " if m.group("hyphen") else "")  # "twelve-volt": "12 volt", a quantity
+
+
+def digits(text: str) -> str:
+    """`text` with its spoken quantities in digits: "the negative twelve volt rail" -> "the -12 volt
+    rail", "three point three volts" -> "3.3 volts", "minus 5 V" -> "-5 V", "twenty-four volt" ->
+    "24 volt"; other number words left as they are."""
+    text = _SPOKEN.sub(_rewrite, text)
+    return _SIGNED_DIGITS.sub(lambda m: "-" if m.group(1).lower() in ("negative", "minus") else "+", text)

@@ -1,0 +1,65 @@
+"""Spec-row search, round 12 (issue 13): a quantity said in words is the value a table prints in
+digits, with its sign ("the negative twelve volt rail" is the "Vee (-12v)" row). Real ingest of a
+small real table, the bundled embedding model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.library.quantities import query_values
+from assistant.library.spoken_numbers import digits
+from assistant.rag import specs
+from tests.core.spec_fixtures import ingest_text as _ingest
+from tests.core.spec_fixtures import labels as _labels
+
+LTC4245 = """# Kernel driver ltc4245
+
+## Sysfs entries
+
+| | |
+|---|---|
+| in1_input | 12v input voltage (mV) |
+| in2_input | 5v input voltage (mV) |
+| in3_input | 3v input voltage (mV) |
+| in4_input | Vee (-12v) input voltage (mV) |
+| curr1_input | 12v current (mA) |
+| curr2_input | 5v current (mA) |
+| curr3_input | 3v current (mA) |
+| curr4_input | Vee (-12v) current (mA) |
+| curr1_max_alarm | 12v overcurrent alarm |
+| curr4_max_alarm | Vee (-12v) overcurrent alarm |
+| power1_input | 12v power usage (mW) |
+| power4_input | Vee (-12v) power usage (mW) |
+"""
+
+
+@pytest.mark.parametrize(("said", "written"), [
+    ("the negative twelve volt rail", "the -12 volt rail"),
+    ("three point three volts", "3.3 volts"),
+    ("a twenty-four volt supply", "a 24 volt supply"),
+    ("the twelve-volt line", "the 12 volt line"),
+    ("minus 5 V", "-5 V"),
+    ("three hundred and twenty mA", "320 mA"),
+    # a number said without a unit, sign or decimal point stays a word
+    ("which one is it", "which one is it"),
+    ("whether the last eight polls got an answer", "whether the last eight polls got an answer"),
+    ("which one in the list", "which one in the list"),
+])
+def test_spoken_quantities_are_written_in_digits(said, written):
+    assert digits(said) == written
+
+
+def test_a_spoken_value_keeps_its_sign_and_decimals():
+    assert [v.key for v in query_values("the negative twelve volt rail")] == ["q:-12 V"]
+    assert [v.key for v in query_values("three point three volts")] == ["q:3.3 V"]
+
+
+def test_the_negative_rail_said_in_words_finds_the_minus_12v_row(session, tmp_path):
+    _ingest(session, tmp_path, "ltc4245.md", LTC4245)
+    rows = specs.search(session.db, "On an LTC4245 hot-swap controller, which sysfs file reads the current"
+                        " drawn on the negative twelve volt rail?", embedder=session.embedder)
+    assert _labels(rows)[0] == "curr4_input"
+    # the positive rail said in words is the 12v row, not the -12v one
+    rows = specs.search(session.db, "On an LTC4245, which sysfs file reads the current drawn on the twelve"
+                        " volt rail?", embedder=session.embedder)
+    assert _labels(rows)[0] == "curr1_input"
