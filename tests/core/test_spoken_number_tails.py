@@ -1,9 +1,10 @@
 """`spoken_numbers.digits` rewrites only a number it reads whole: the tail of a number it does not
-read ("point five", "... thousand nine hundred") is no value of its own."""
+read ("point five", "... thousand nine hundred", "plus or minus") is no value of its own."""
 
 from __future__ import annotations
 
 from assistant.library.quantities import query_values
+from assistant.library.spoken_numbers import digits
 
 
 def _numbers(text: str) -> list[float | None]:
@@ -20,6 +21,12 @@ def test_the_tail_of_a_bigger_number_is_not_read_as_the_number():
     # "...thousand nine hundred ninety nine volts" is not 999 V
     assert 999.0 not in _numbers("nine hundred ninety nine thousand nine hundred ninety nine volts")
     assert 200.0 not in _numbers("one million two hundred volts")
+
+
+def test_plus_or_minus_is_a_tolerance_not_a_sign():
+    assert -5.0 not in _numbers("what is the plus or minus 5 V tolerance")
+    assert -5.0 not in _numbers("the plus or minus five volt tolerance")
+    assert digits("a plus-minus 5 V band") == "a plus-minus 5 V band"
 
 
 def test_whole_numbers_are_still_read():
