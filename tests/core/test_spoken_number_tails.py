@@ -1,10 +1,11 @@
 """`spoken_numbers.digits` rewrites only a number it reads whole: the tail of a number it does not
-read ("point five", "... thousand nine hundred", "plus or minus") is no value of its own."""
+read ("point five", "... thousand nine hundred", "plus or minus") is no value of its own; nor is "second" after a number an ordinal."""
 
 from __future__ import annotations
 
 from assistant.library.quantities import query_values
 from assistant.library.spoken_numbers import digits
+from assistant.rag import specs
 
 
 def _numbers(text: str) -> list[float | None]:
@@ -33,3 +34,13 @@ def test_whole_numbers_are_still_read():
     assert _numbers("the negative twelve volt rail") == [-12.0]
     assert _numbers("three point three volts") == [3.3]
     assert _numbers("minus 5 V") == [-5.0]
+
+
+def test_seconds_after_a_number_are_no_ordinal():
+    def ordinals(q: str) -> list[str]:
+        return [m.group(1) for m in specs._ORDINAL.finditer(digits(q))]
+
+    assert ordinals("the 30 second delay before restart") == []
+    assert ordinals("what is the ten second timeout") == []
+    assert ordinals("the 5-second hold") == []
+    assert ordinals("the second remote diode") == ["second"]
