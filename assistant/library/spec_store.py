@@ -66,7 +66,9 @@ def _caption(blocks: list[Block], i: int) -> str:
     (`_term`: "loopstats" above "Enables recording of loop filter statistics ...:" and the table)."""
     caption = _own_caption(blocks, i)
     term = _term(blocks, i)
-    return f"{term}: {caption}" if term and term.casefold() not in caption.casefold() else caption or term
+    if not caption or not term:
+        return caption or term
+    return caption if term.casefold() in caption.casefold() else f"{term}: {caption}"
 
 
 def _own_caption(blocks: list[Block], i: int) -> str:

@@ -34,6 +34,12 @@ _SIGNED_DIGITS = re.compile(r"\b(negative|minus|positive|plus)\s+(?=\d)", re.IGN
 _SPOKEN = re.compile(
     rf"\b(?:(?P<sign>{_SIGN})\s+)?(?P<num>{_CARDINAL})(?P<point>{_POINT})?\b"
     rf"(?:(?P<hyphen>-)(?={_UNIT}\b)|(?=(?P<unit>\s+{_UNIT}\b)?))", re.IGNORECASE)
+# Words that end a number the grammar does not read whole: "point five" (half), "... thousand nine
+# hundred" (a number over 999,999 or "one million two hundred"). What follows them is the number's
+# tail, not a number of its own: left as words.
+_TAIL_OF = re.compile(r"\b(?:point|hundred|thousand|million|billion)[\s-]*$", re.IGNORECASE)
+# "plus or minus 5 V", "plus-minus five volts": a tolerance, whose "minus" is no sign
+_PLUS_OR = re.compile(r"\bplus\s*(?:or\s+|/|-)\s*$", re.IGNORECASE)
 
 
 def _cardinal(text: str) -> int:
@@ -55,8 +61,19 @@ def _cardinal(text: str) -> int:
     return total + part
 
 
+def _before(pattern: re.Pattern, m: re.Match) -> bool:
+    """Whether `pattern` ends right before `m` (looked for in the few characters before it only: a
+    long question would be searched again from its start at every number)."""
+    return pattern.search(m.string, max(0, m.start() - 30), m.start()) is not None
+
+
 def _rewrite(m: re.Match) -> str:
     sign, point, unit = m.group("sign"), m.group("point"), m.group("unit") or m.group("hyphen")
+    if _before(_TAIL_OF, m):
+        return m.group(0)
+    kept = ""
+    if sign and _before(_PLUS_OR, m):
+        sign, kept = None, m.group(0)[:m.start("num") - m.start()]  # "plus or minus" stays words
     if not (sign or point or unit):
         return m.group(0)  # a number said alone ("which one", "the last eight polls"): left as words
     if m.group("num").lower().startswith("a ") and not unit:
@@ -65,7 +82,7 @@ def _rewrite(m: re.Match) -> str:
     if point:
         number += "." + "".join(_DIGIT_WORDS[w.lower()] for w in point.split()[1:])
     prefix = {"negative": "-", "minus": "-", "positive": "+", "plus": "+"}[sign.lower()] if sign else ""
-    return prefix + number + (" " if m.group("hyphen") else "")  # "twelve-volt": "12 volt", a quantity
+    return kept + prefix + number + (" " if m.group("hyphen") else "")  # "twelve-volt": "12 volt", a quantity
 
 
 def digits(text: str) -> str:
@@ -73,4 +90,5 @@ def digits(text: str) -> str:
     rail", "three point three volts" -> "3.3 volts", "minus 5 V" -> "-5 V", "twenty-four volt" ->
     "24 volt"; other number words left as they are."""
     text = _SPOKEN.sub(_rewrite, text)
-    return _SIGNED_DIGITS.sub(lambda m: "-" if m.group(1).lower() in ("negative", "minus") else "+", text)
+    return _SIGNED_DIGITS.sub(lambda m: m.group(0) if _before(_PLUS_OR, m)
+                              else "-" if m.group(1).lower() in ("negative", "minus") else "+", text)

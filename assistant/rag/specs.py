@@ -597,7 +597,8 @@ def _limits(query: str) -> str:
 
 ORDINALS = {w: str(i) for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
-_ORDINAL = re.compile(rf"\b({'|'.join(ORDINALS)})\s+(?=[^\W\d_])", re.IGNORECASE)
+# after a number, "second" is a unit of time ("the 30 second delay", "ten second": "10 second"), no ordinal
+_ORDINAL = re.compile(rf"(?<!\d[\s-])\b({'|'.join(ORDINALS)})\s+(?=[^\W\d_])", re.IGNORECASE)
 ORDINAL_HINT = 0.3  # a row numbered as the question's ordinal says: ranks it among those the question found
 
 
