@@ -258,6 +258,12 @@ def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
     return " ".join(out), used
 
 
+def _checked_text(p: Passage | Citation) -> str:
+    """A passage's (or citation's) text as values are checked against: its manual's title and its
+    section hold values too (a model number, a "230 V" heading)."""
+    return f"{p.manual}\n{p.section}\n{p.text}"
+
+
 def cite_values(answer: str, citations: list[Citation], passages: list[Passage],
                 quoted: list[Passage]) -> list[Citation]:
     """`citations` with, added, the passage that holds each value of `answer` no cited passage
@@ -266,10 +272,7 @@ def cite_values(answer: str, citations: list[Citation], passages: list[Passage],
     it out). The model copies values from the "The manual says [n]:" line and cites another
     passage, or none; every value shown should have its source among the citations (issue 11
     section 6: groundedness is counted over the cited passages)."""
-    def text_of(p: Passage | Citation) -> str:  # as unverified_values reads a passage
-        return f"{p.manual}\n{p.section}\n{p.text}"
-
-    missing = values.unsupported(answer, [text_of(c) for c in citations])
+    missing = values.unsupported(answer, [_checked_text(c) for c in citations])
     if not missing:
         return citations
     have = {c.chunk_id for c in citations}
@@ -277,10 +280,10 @@ def cite_values(answer: str, citations: list[Citation], passages: list[Passage],
     numbered = [(i + 1, p) for i, p in enumerate(passages)] + [(len(passages) + 1 + i, p) for i, p in enumerate(extra)]
     added = list(citations)
     for value in missing:
-        if not values.unsupported(value, [text_of(c) for c in added]):
+        if not values.unsupported(value, [_checked_text(c) for c in added]):
             continue  # a passage added for an earlier value holds this one too
         for n, p in numbered:
-            if p.chunk_id not in have and not values.unsupported(value, [text_of(p)]):
+            if p.chunk_id not in have and not values.unsupported(value, [_checked_text(p)]):
                 added.append(Citation.of(n, p))
                 have.add(p.chunk_id)
                 break
@@ -291,7 +294,7 @@ def unverified_values(answer: str, passages: list[Passage], also: list[str] | No
     """Values in `answer` (quantities with units, part numbers, codes) found in none of `passages`
     (nor in the texts `also`: the manual's words the app itself put in the answer), compared as
     values (`values.unsupported`: 68 Nm = 68 N·m, 68 is not 680)."""
-    return values.unsupported(answer, [f"{p.manual}\n{p.section}\n{p.text}" for p in passages] + (also or []))
+    return values.unsupported(answer, [_checked_text(p) for p in passages] + (also or []))
 
 
 _SENTENCE_GAP = re.compile(r"(?<=[.!?])(\s+)")
