@@ -25,12 +25,13 @@ _SMALL = rf"(?:(?:{'|'.join(_TENS)})(?:[\s-](?:{'|'.join(w for w, i in _UNITS.it
 _CARDINAL = (rf"(?:(?:{_SMALL}|a)\s+thousand(?:\s+(?:and\s+)?)?)?(?:(?:{_SMALL}|a)\s+hundred(?:\s+(?:and\s+)?)?)?{_SMALL}"
              rf"|(?:{_SMALL}|a)\s+(?:thousand|hundred)")
 _POINT = rf"\s+point(?:\s+(?:{'|'.join(_DIGIT_WORDS)}))+"
-_SIGN = r"(?:negative|minus|positive|plus)"
+_SIGN_OF = {"negative": "-", "minus": "-", "positive": "+", "plus": "+"}
+_SIGN = rf"(?:{'|'.join(_SIGN_OF)})"
 # "in" and "a" are units a table writes ("2 in", "16 A") but words a question says after a number
 # ("which one in the list", "one a day"): a number said in words takes neither as its unit
 _UNIT = rf"(?:{'|'.join(u for u in _UNIT_WORDS if u not in ('in', 'a'))})"
 # a sign before a number written in digits ("minus 12 V", "negative 5v")
-_SIGNED_DIGITS = re.compile(r"\b(negative|minus|positive|plus)\s+(?=\d)", re.IGNORECASE)
+_SIGNED_DIGITS = re.compile(rf"\b({_SIGN})\s+(?=\d)", re.IGNORECASE)
 _SPOKEN = re.compile(
     rf"\b(?:(?P<sign>{_SIGN})\s+)?(?P<num>{_CARDINAL})(?P<point>{_POINT})?\b"
     rf"(?:(?P<hyphen>-)(?={_UNIT}\b)|(?=(?P<unit>\s+{_UNIT}\b)?))", re.IGNORECASE)
@@ -81,7 +82,7 @@ def _rewrite(m: re.Match) -> str:
     number = str(_cardinal(m.group("num")))
     if point:
         number += "." + "".join(_DIGIT_WORDS[w.lower()] for w in point.split()[1:])
-    prefix = {"negative": "-", "minus": "-", "positive": "+", "plus": "+"}[sign.lower()] if sign else ""
+    prefix = _SIGN_OF[sign.lower()] if sign else ""
     return kept + prefix + number + (" " if m.group("hyphen") else "")  # "twelve-volt": "12 volt", a quantity
 
 
@@ -91,4 +92,4 @@ def digits(text: str) -> str:
     "24 volt"; other number words left as they are."""
     text = _SPOKEN.sub(_rewrite, text)
     return _SIGNED_DIGITS.sub(lambda m: m.group(0) if _before(_PLUS_OR, m)
-                              else "-" if m.group(1).lower() in ("negative", "minus") else "+", text)
+                              else _SIGN_OF[m.group(1).lower()], text)
