@@ -44,11 +44,23 @@ def lookup(db, question: str, k: int = 5, qvec=None, only: set[int] | None = Non
 
 
 def _row_passage(db, row: specs.SpecRow) -> Passage | None:
-    """The stored passage that holds the row: the table chunk of its page (or section) containing
-    the row's label cell, else any chunk of that page."""
+    """The stored passage that holds the row: of the chunks of its page (or section) containing
+    the row's label cell, the one holding most of its other cells (a table chunk first), else any
+    chunk of that page. A label alone is not enough: "0.0625" labels a row of a conversion-time
+    table and is a cell of the resolution table above it, and "FT8" is named in the prose around
+    its table; the first chunk holding the label was the one cited, so the model was given (and
+    the answer cited) a passage without the row's values."""
     label = row.label()
-    sql = "SELECT id FROM chunks WHERE manual_id = ? AND page IS ? AND instr(text, ?) > 0 ORDER BY kind != 'table', ord LIMIT 1"
-    found = db.execute(sql, (row.manual_id, row.page, label)).fetchone() if label else None
+    sql = "SELECT id, text, kind FROM chunks WHERE manual_id = ? AND page IS ? AND instr(text, ?) > 0 ORDER BY ord"
+    cands = db.execute(sql, (row.manual_id, row.page, label)).fetchall() if label else []
+    cells = [_flat(c) for c in row.cells if c.strip()]
+
+    def holds(c) -> tuple[int, bool]:
+        text = _flat(c["text"])
+        return sum(cell in text for cell in cells), c["kind"] == "table"
+
+    # max() keeps the first of equals: the earliest chunk among those holding as many cells.
+    found = max(cands, key=holds) if cands else None
     if found is None:
         found = db.execute("SELECT id FROM chunks WHERE manual_id = ? AND page IS ? ORDER BY ord LIMIT 1",
                            (row.manual_id, row.page)).fetchone()
@@ -56,6 +68,11 @@ def _row_passage(db, row: specs.SpecRow) -> Passage | None:
         return None
     r = _load(db, [found["id"]]).get(found["id"])
     return _passage(r, 0.0) if r is not None else None
+
+
+def _flat(text: str) -> str:
+    """Text compared the way a table cell reads, whitespace collapsed (a PDF cell wraps anywhere)."""
+    return " ".join(text.split()).casefold()
 
 
 def within(match: SpecMatch, passages: list[Passage]) -> SpecMatch:

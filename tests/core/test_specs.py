@@ -513,3 +513,43 @@ def test_a_table_whose_rules_are_turned_by_their_matrix_becomes_rows(session, tm
     row = _row(session.db, "Alarm Radius")
     assert row is not None and json.loads(row["cells"]) == ["Alarm Radius", "4", "float"]
     assert json.loads(row["headers"]) == ["Field", "Bytes", "Type"]
+
+
+def test_the_row_s_passage_holds_its_cells_not_only_its_label(session, tmp_path):
+    """A row's label can be a cell of another table of the same page ("0.0625" is a resolution in
+    the table above and labels a row of the conversion-time table): the passage cited for the row,
+    and given to the model, is the chunk holding the row's other cells too."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = " ".join(["The sensor keeps converting while the bus is idle, and a read returns the last result."] * 14)
+    (docs / "sensor.md").write_text(f"""# TS-16 temperature sensor
+
+## Resolution
+
+R0 and R1 of the configuration register choose the resolution.
+
+| R0 | R1 | Resolution |
+|---|---|---|
+| 0 | 0 | 0.5 degrees Celsius |
+| 1 | 1 | 0.0625 degrees Celsius |
+
+{filler}
+
+{filler}
+
+Conversion times per resolution:
+
+| Resolution (C/LSB) | Conversion time (ms) | Input range (ms) |
+|---|---|---|
+| 0.5 | 94 | 47..infinity |
+| 0.0625 | 750 | 376..infinity |
+""")
+    assert not ingest.run(session.db, session.embedder, [docs]).failed
+    rows = [r for r in specs.search(session.db, "conversion time at 0.0625 resolution", k=10)
+            if r.cells[:2] == ["0.0625", "750"]]
+    assert rows, "the conversion-time row is found"
+    # Two chunks of the section hold the label; only one holds the row.
+    holding = session.db.execute("SELECT count(*) FROM chunks WHERE instr(text, '0.0625') > 0").fetchone()[0]
+    assert holding >= 2
+    p = spec_answer._row_passage(session.db, rows[0])
+    assert p is not None and "750" in p.text and "376..infinity" in p.text
