@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/answer_quality.py [DEVDATA] [--model GGUF]... [--half report|tune]
         [--limit N] [--max-tokens N] [--json OUT.json] [--debian DIR] [--only SET] [--home DIR] [--no-quote]
-        [--prime nav|line|none]
+        [--prime nav|line|none] [--specs DIR] [--spec-row table|quote|prime]
 
 Without --model every installed chat model (`field-assistant models`) is measured. Each model runs
 in a process of its own (so its peak RSS is its own) over the same libraries, ingested once with
@@ -17,6 +17,11 @@ Sets
 - `--debian DIR`: the independent set of bench/devset_debian.py (12 Debian manuals, questions with
   a short reference answer and the facts it must carry, listed by the question's writer). DIR is
   a library made by `retrieval_independent.py --home DIR` (ingested there when it is not yet).
+- `--specs DIR`: the spec-row questions of devsets/spec_values*.json ("torque for the pump
+  mounting bolts", "what does F07 mean?"), asked of the library a `spec_rows.py --home DIR` run
+  made; their facts are the answering row's `row_contains` strings (its label and the values
+  only it holds). "Spec rows, a row answers" scores the ones whose direct answer is a table row:
+  what `--spec-row table|quote|prime` (answer.SPEC_ROW) changes.
 - Unanswerable: the Klipper FAQ questions that no chunk answers once FAQ.md is removed, and the
   general-knowledge questions of bench/retrieval_quality.py asked of the E-Manual library. The
   right answer is "not found".
@@ -44,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import re
@@ -172,9 +178,51 @@ def build_debian(library_home: Path, half: str, embedder) -> list[dict]:
     return out
 
 
-def build(devdata: Path, home: Path, half: str, debian: Path | None = None, only: str | None = None) -> list[dict]:
+def build_specs(library_home: Path, half: str) -> list[dict]:
+    """The spec-row questions of every devsets/spec_values*.json file (bench/spec_tables.py SETS)
+    whose manual the library in `library_home` holds (a `spec_rows.py --home DIR` library: each
+    `--set` run adds its file's manuals). Facts: the row's `row_contains` strings (its label and
+    the values only that row holds); relevant: the chunks of that manual holding all of them."""
+    from spec_tables import SETS, load, resolve, squash
+
+    path = library_home / "library.sqlite3"
+    if not path.is_file():
+        raise SystemExit(f"no spec-row library at {path}: build it with spec_rows.py --set ... --home {library_home}")
+    db = dbmod.connect(path)
+    by_path = {}
+    for mid, mpath in db.execute("SELECT id, path FROM manuals").fetchall():
+        by_path[Path(mpath).name] = mid
+    out, missing = [], 0
+    for name in SETS:
+        for q in load(SETS[name])["questions"]:
+            if half_of(q["id"]) != half:
+                continue
+            mid = by_path.get(resolve(q["manual"], fetch_debian=False).name)
+            if mid is None:
+                missing += 1
+                continue
+            wanted = [squash(w) for w in q["row_contains"]]
+            rel = [cid for cid, text in db.execute("SELECT id, text FROM chunks WHERE manual_id = ?", (mid,))
+                   if all(w in squash(text) for w in wanted)]
+            out.append({"set": "Spec rows", "db": str(path), "qid": q["id"], "q": q["question"],
+                        "ref": " | ".join(q["row_contains"]), "fact_keys": fact_keys(q["row_contains"]),
+                        "row_contains": q["row_contains"], "relevant": sorted(rel), "answerable": True})
+    db.close()
+    # In an order of their own (a hash of the id), so that `--limit N` takes questions of every file.
+    out.sort(key=lambda q: hashlib.sha1(q["qid"].encode()).hexdigest())
+    if missing:
+        print(f"   spec rows: {missing} questions left out (their manual is not in {path})", file=sys.stderr)
+    return out
+
+
+def build(devdata: Path, home: Path, half: str, debian: Path | None = None, only: str | None = None,
+          specs: Path | None = None) -> list[dict]:
+    if only == "Spec rows":
+        return build_specs(specs, half)
     embedder = load_embedder()
     qs: list[dict] = build_debian(debian, half, embedder) if debian else []
+    if specs:
+        qs += build_specs(specs, half)
     if only == "Debian docs":
         return qs
     src = devdata / "emanualqa"
@@ -238,7 +286,7 @@ def build(devdata: Path, home: Path, half: str, debian: Path | None = None, only
 # ------------------------------------------------------------------------------------------
 
 def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, limit: int | None,
-           system: str | None, quote: bool = True, prime: str | None = None) -> None:
+           system: str | None, quote: bool = True, prime: str | None = None, spec_row: str | None = None) -> None:
     from assistant import llm
     from assistant.rag import answer as answermod
     from assistant.rag import prompt as promptmod
@@ -248,6 +296,8 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
     answermod.DROP_UNVERIFIED = os.environ.get("FA_BENCH_DROP_UNVERIFIED") == "1"  # to measure against
     if prime is not None:  # what the answer starts with (answer.PRIME), for measuring against
         answermod.PRIME = "" if prime == "none" else prime
+    if spec_row is not None:  # how a spec row that answers reaches the model (answer.SPEC_ROW)
+        answermod.SPEC_ROW = spec_row
     from assistant.settings import Settings
 
     embedder = load_embedder()
@@ -299,6 +349,12 @@ def worker(model: Path, questions_file: Path, out_file: Path, max_tokens: int, l
                 row["cite_precision"] = sum(c.chunk_id in rel for c in a.citations) / len(a.citations)
             keys, ref_facts = reference(q["ref"])
             row["direct_right"] = a.direct is not None and is_right(a.direct.text, keys, ref_facts)
+            if "row_contains" in q:  # a spec-row question: is the direct answer that row?
+                from spec_tables import squash
+
+                row["direct_kind"] = a.direct.kind if a.direct else None
+                row["direct_right"] = a.direct is not None and all(
+                    squash(w) in squash(a.direct.text) for w in q["row_contains"])
         rows.append(row)
         print(f"   {model.name}: {len(rows)} {q['set']}: {a.answer[:70]!r}", file=sys.stderr, flush=True)
     rss_mb = procinfo.peak_rss_mb() or 0.0  # VmHWM: this worker's own peak, not the parent's
@@ -330,8 +386,13 @@ def summarise(res: dict) -> list[list[object]]:
     out = []
     rows = res["rows"]
     sets = sorted({r["set"] for r in rows}, key=lambda s: (s == "Unanswerable", s))
+    # The spec-row questions whose direct answer is a row: the ones answer.SPEC_ROW changes.
+    row_shown = "Spec rows, a row answers"
+    if any(r.get("direct_kind") == "spec_row" for r in rows):
+        sets.insert(sets.index("Spec rows") + 1, row_shown)
     for s in [*sets, "all answerable"]:
-        rs = [r for r in rows if (r["set"] == s if s != "all answerable" else r["answerable"])]
+        rs = [r for r in rows if (r["answerable"] if s == "all answerable" else r.get("direct_kind") == "spec_row"
+                                  if s == row_shown else r["set"] == s)]
         if not rs:
             continue
         if s == "Unanswerable":
@@ -367,8 +428,13 @@ def main() -> int:
     ap.add_argument("--prime", choices=("nav", "line", "none"),
                     help="start the answer with the direct answer's navigation line, all its lines, or nothing "
                          "(default: the app's choice, answer.PRIME)")
+    ap.add_argument("--spec-row", choices=("table", "quote", "prime"),
+                    help="how a spec row that answers reaches the model (default: the app's, answer.SPEC_ROW)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--debian", type=Path, help="also the independent Debian set, its library kept in DIR")
+    ap.add_argument("--specs", type=Path, metavar="DIR",
+                    help="also the spec-row questions (set 'Spec rows'), asked of the library a "
+                         "spec_rows.py --home DIR run made (only the questions whose manual it holds)")
     ap.add_argument("--only", help="score this set only (e.g. 'Debian docs')")
     ap.add_argument("--home", type=Path, help="keep the ingested libraries and questions here, reuse them next time")
     ap.add_argument("--rescore", type=Path, metavar="JSON",
@@ -382,7 +448,7 @@ def main() -> int:
         return 0
     if args.worker:
         worker(Path(args.worker[0]), Path(args.worker[1]), Path(args.worker[2]), args.max_tokens, args.limit,
-               args.system, not args.no_quote, args.prime)
+               args.system, not args.no_quote, args.prime, args.spec_row)
         return 0
     devdata = args.devdata.resolve()
     if not (devdata / "emanualqa").is_dir():
@@ -401,11 +467,11 @@ def main() -> int:
         every = home / f"questions-{args.half}-all.json"
         if qfile.exists():  # a library kept by --home: ingested and its questions built before
             qs = json.loads(qfile.read_text())
-        elif every.exists() and args.only != "Debian docs":
+        elif every.exists() and args.only not in ("Debian docs", "Spec rows"):
             qs = [q for q in json.loads(every.read_text()) if q["set"] == args.only]
             qfile.write_text(json.dumps(qs))
         else:
-            qs = build(devdata, home, args.half, args.debian, args.only)
+            qs = build(devdata, home, args.half, args.debian, args.only, args.specs)
             if args.only:
                 qs = [q for q in qs if q["set"] == args.only]
             qfile.write_text(json.dumps(qs))
@@ -416,7 +482,8 @@ def main() -> int:
             cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(m), str(qfile), str(out),
                    "--max-tokens", str(args.max_tokens)] + (["--limit", str(args.limit)] if args.limit else []) \
                 + (["--system", args.system] if args.system else []) + (["--no-quote"] if args.no_quote else []) \
-                + (["--prime", args.prime] if args.prime else [])
+                + (["--prime", args.prime] if args.prime else []) \
+                + (["--spec-row", args.spec_row] if args.spec_row else [])
             subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, env=os.environ.copy())
             results.append(json.loads(out.read_text()))
     print(table(HEADERS, [row for r in results for row in summarise(r)]))

@@ -149,6 +149,13 @@ DROP_UNVERIFIED = False
 PRIME = "nav"
 PRIME_FAMILIES = {"qwen2"}
 PRIME_MIN_SCORE = 0.25
+# How the model gets a spec row that is the direct answer: "table", as a "Table row (from passage
+# [n]): caption: headers: cells" block before the passages; "quote", as the direct answer's line
+# ("The manual says [n]: Pump mounting bolts — Size: M12; Torque: 68 Nm", the line the qwen2 system
+# text explains); "prime", quoted and the answer started with it. For PRIME_FAMILIES only (other
+# families keep the block: not measured). Measured with bench/answer_quality.py --specs
+# (bench/README.md, "Spec rows in the answer").
+SPEC_ROW = "prime"
 
 
 def model_version(db, chat) -> str | None:
@@ -344,6 +351,10 @@ def prompt_for(question: str, passages: list[Passage], chat, settings, lead: str
     prime = ""
     if PRIME and family in PRIME_FAMILIES and direct and direct.kind == "passage" and direct.score >= PRIME_MIN_SCORE:
         prime = promptmod.prime_for(direct.text, whole=PRIME == "line")
+    if direct and direct.kind == "spec_row" and SPEC_ROW in ("quote", "prime") and family in PRIME_FAMILIES:
+        quote, lead = (direct.text, direct.chunk_id), ""
+        if SPEC_ROW == "prime":
+            prime = " ".join(direct.text.split())
     return promptmod.build(question, passages, chat.render, chat.count,
                            budget=min(chat.n_ctx - settings.max_answer_tokens - 8,
                                       settings.max_prompt_tokens or _measured_cap(chat) or chat.n_ctx),
@@ -514,6 +525,10 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
         # cited (none when the budget left out the chunk they came from: the direct answer cites it).
         flat = " ".join(built.primed.split())
         own = next((i + 1 for i, p in enumerate(built.passages) if flat in " ".join(p.text.split())), None)
+        if own is None and direct is not None and direct.kind == "spec_row":
+            # A row's words are its cells joined with their headers, not the passage's text: the
+            # passage holding the row is the one the direct answer cites.
+            own = next((i + 1 for i, p in enumerate(built.passages) if p.chunk_id == direct.chunk_id), None)
         if own and own not in nums:
             nums = sorted([*nums, own])
     citations = [] if abstained else [Citation.of(n, built.passages[n - 1]) for n in nums]
