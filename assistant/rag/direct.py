@@ -54,11 +54,10 @@ MAX_PASSAGES = 5
 # tuning half as 32 of 400, in about a third of the time (bench/direct_answer.py prints it).
 MAX_EMBEDDED = 8
 # The chunks right before and after the first AROUND_OF passages in their sections (`around`) are
-# read too, with MAX_EMBEDDED_BESIDE of their pieces embedded: the answer often goes on past the
-# chunker's cut ("Currently there are some limits or bugs: a duty cycle < 1% ..." in the chunk after
-# the d_pwm model's description). 2 and 3 passages, and 2 to 8 pieces, scored the same on the tuning
-# halves; 1 passage lost the gain. 2 pieces is the cheapest; the gate in `pick` only lets the pieces
-# with the most of the question's words win, and those are the ones embedded.
+# read too, with at most MAX_EMBEDDED_BESIDE of their pieces embedded: the answer often goes on past
+# the chunker's cut ("Currently there are some limits or bugs: a duty cycle < 1% ..." in the chunk
+# after the d_pwm model's description). 2 and 3 passages, and 2 to 8 pieces, scored the same on the
+# tuning halves; 1 passage lost the gain. 2 pieces is the cheapest.
 AROUND_OF = 3
 MAX_EMBEDDED_BESIDE = 2
 EMBED_CHARS = 200
@@ -440,8 +439,12 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     if embedder is not None and flat:
         # The chunks beside have their own few embeddings: taken from the retrieved passages'
         # MAX_EMBEDDED, they would cost those lines their similarity (bench/README.md, round 5).
+        # Only their pieces that hold as much of the question as the best retrieved piece: a line
+        # beside wins only with as much of it (`pick`), and most questions embed none.
         chosen = sorted((x for x in flat if x[0] < len(top)), key=lambda x: (-x[2], x[0]))[:MAX_EMBEDDED]
-        chosen += sorted((x for x in flat if x[0] >= len(top)), key=lambda x: (-x[2], x[0]))[:MAX_EMBEDDED_BESIDE]
+        bar = max((x[2] for x in chosen), default=0.0)
+        chosen += sorted((x for x in flat if x[0] >= len(top) and x[2] >= bar),
+                         key=lambda x: (-x[2], x[0]))[:MAX_EMBEDDED_BESIDE]
         head = [] if qvec is not None else [question]
         vs = embedder.embed(head + [per_passage[r][1][i].text[:EMBED_CHARS] for r, i, _ in chosen])
         qv = vs[0] if qvec is None else np.asarray(qvec, dtype=np.float32)
