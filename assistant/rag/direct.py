@@ -21,6 +21,10 @@ and the unit only states the symptom, the remedy after it (an instruction, or wh
 A question that asks why, or what something is (`_wants_explanation`), wants neither an order nor
 a remedy: an instruction line weighs a little less for it, and nothing is appended as a remedy.
 A passage that ends on a lead-in goes on into its next chunk when the search retrieved that too.
+The chunks right before and after the first passages in their sections (`around`, fetched by
+`answer.retrieve`) are read as well, since an answer often goes on past the chunker's cut; a line
+of one wins only when it holds as much of the question as the best retrieved line and reads
+closer to it.
 """
 
 from __future__ import annotations
@@ -389,7 +393,9 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     most terms with the question are embedded (embedding every line of five long passages would
     take longer than the search itself); a run's vector is the sum of its pieces'. `qvec`: the
     question's embedding when the search already computed it (`SearchResult.qvec`), so it is not
-    embedded again."""
+    embedded again. `around`: chunks next to the passages (`search.section_neighbours`); those
+    right before or after one of the first `AROUND_OF` in its section give candidates too, marked
+    `beside`, with their own `MAX_EMBEDDED_BESIDE` embeddings."""
     q_terms = _terms(question)
     if not q_terms or not passages:
         return []
@@ -505,7 +511,9 @@ def _wants_explanation(question: str) -> bool:
 def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None:
     """The best candidate above the floor, by the module's weights, with at most one of: the
     pieces after it that give the value it lacks, the steps before it, or the remedy after it
-    (in that order of precedence; each was measured on the tuning halves, bench/README.md)."""
+    (in that order of precedence; each was measured on the tuning halves, bench/README.md). A
+    `beside` candidate replaces the best retrieved one only when its cover is at least as high and
+    its similarity higher."""
     wants_value = bool(_WANTS_VALUE.search(question))
     explain = _wants_explanation(question)
     best: tuple[float, Candidate] | None = None
@@ -566,5 +574,6 @@ def find(question: str, passages: list[Passage], embedder: Embedder | None = Non
          qvec: np.ndarray | None = None, around: list[Passage] | None = None) -> Direct | None:
     """The best answering unit of the first `MAX_PASSAGES` passages, or None when none holds enough
     of the question. `qvec`: the question's embedding by the same `embedder`, when the search has
-    it (`SearchResult.qvec`); without it the question is embedded here."""
+    it (`SearchResult.qvec`); without it the question is embedded here. `around`: the chunks next
+    to the passages (`answer.Retrieved.around`), whose lines win only by both signals (`pick`)."""
     return pick(question, candidates(question, passages, embedder, qvec, around), embedder is not None)
