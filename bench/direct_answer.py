@@ -4,7 +4,7 @@
         [--home DIR] [--show] [--sets S10,TV,Klipper,Debian] [--peer REV]
 
 For each question the app's own retrieval runs (`answer.retrieve`: the hybrid search at the app's
-k, then the spec-row lookup), then the app's choice of direct answer (`answer.direct_answer`: the
+k, then the spec-row lookup, and the chunks beside the first passages in their sections), then the app's choice of direct answer (`answer.direct_answer`: the
 spec row that answers, else the unit `direct.find` picks with the search's query vector, none when
 retrieval found nothing relevant).
 A direct answer is right when it restates the reference answer: its content tokens overlap one
@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import inspect
 import itertools
 import json
 import re
@@ -175,6 +176,7 @@ def run(items, embedder, settings: Settings) -> list[dict]:
         search_ms = (time.perf_counter() - t0) * 1000
         rows.append({"set": name, "qid": qid, "q": q, "keys": keys, "facts": facts, "keys_u": keys_u,
                      "facts_u": facts_u, "passages": got.res.passages, "qvec": got.res.qvec,
+                     "around": got.around,
                      "relevant_q": got.relevant, "spec": spec_answer.direct(got.spec, got.res.passages),
                      "search_ms": search_ms, "answerable": bool(keys or facts or literal), "literal": literal,
                      "relevant": rel})
@@ -194,7 +196,7 @@ def score(rows: list[dict], embedder) -> dict[str, dict]:
             # search's query vector, and nothing when retrieval found nothing to answer from.
             t0 = time.perf_counter()
             qvec = r["qvec"] if embedder is not None else None
-            r["cands"] = direct.candidates(r["q"], r["passages"], embedder, qvec) \
+            r["cands"] = direct.candidates(r["q"], r["passages"], embedder, qvec, r["around"]) \
                 if r["relevant_q"] and r["spec"] is None else []
             direct.pick(r["q"], r["cands"], embedder is not None)
             r["find_ms"] = (time.perf_counter() - t0) * 1000
@@ -243,7 +245,10 @@ def _app_direct(mod, r: dict, embedder):
         return r["spec"]
     if not r["relevant_q"]:
         return None
-    return mod.find(r["q"], r["passages"], embedder, qvec=r["qvec"] if embedder is not None else None)
+    qvec = r["qvec"] if embedder is not None else None
+    if "around" in inspect.signature(mod.find).parameters:  # before round 9, `find` read no chunk beside
+        return mod.find(r["q"], r["passages"], embedder, qvec=qvec, around=r["around"])
+    return mod.find(r["q"], r["passages"], embedder, qvec=qvec)
 
 
 def time_peer(rows: list[dict], peer, embedder) -> list[list[object]]:

@@ -26,7 +26,7 @@ from . import direct as directmod
 from . import markers, spec_answer
 from . import prompt as promptmod
 from .head_start import HeadStart
-from .search import STOPWORDS, Passage, SearchResult, neighbours, search
+from .search import STOPWORDS, Passage, SearchResult, neighbours, search, section_neighbours
 
 log = logging.getLogger(__name__)
 
@@ -412,6 +412,9 @@ class Retrieved:
     res: SearchResult
     spec: spec_answer.SpecMatch
     relevant: bool
+    # The chunks right before and after the first passages in their sections (`direct.find` reads
+    # them too: an answer often goes on past the chunker's cut); not given to the model.
+    around: list[Passage] = field(default_factory=list)
 
 
 def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
@@ -431,7 +434,8 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
     if found:
         spec = spec_answer.within(spec, res.passages)
     res.passages = spec_answer.with_row_passage(spec, res.passages)
-    return Retrieved(res, spec, found or spec.row is not None)
+    around = section_neighbours(db, res.passages[:directmod.AROUND_OF]) if found else []
+    return Retrieved(res, spec, found or spec.row is not None, around)
 
 
 def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> directmod.Direct | None:
@@ -439,7 +443,8 @@ def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> d
     (`direct.find`), and none when retrieval found nothing to answer from."""
     if d := spec_answer.direct(got.spec, got.res.passages):
         return d
-    return directmod.find(question, got.res.passages, embedder, qvec=got.res.qvec) if got.relevant else None
+    return directmod.find(question, got.res.passages, embedder, qvec=got.res.qvec, around=got.around) \
+        if got.relevant else None
 
 
 def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -> Iterator[AnswerEvent]:
@@ -539,8 +544,9 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
         cited = [built.passages[c.n - 1] for c in citations]
         warnings = safety_notes(near, cited + [p for p in res.passages[:2] if p not in cited])
     # The quoted line's passage counts even when the budget left it out of the prompt: the model
-    # read its values in the quote, and the direct answer shows and cites that passage.
-    quoted = [p for p in res.passages if direct is not None and p.chunk_id == direct.chunk_id]
+    # read its values in the quote, and the direct answer shows and cites that passage (a retrieved
+    # one, or a chunk beside one, `Retrieved.around`).
+    quoted = [p for p in res.passages + got.around if direct is not None and p.chunk_id == direct.chunk_id]
     given = built.passages + quoted
     if citations and not abstained:
         citations = cite_values(text, citations, built.passages, quoted)

@@ -21,6 +21,10 @@ and the unit only states the symptom, the remedy after it (an instruction, or wh
 A question that asks why, or what something is (`_wants_explanation`), wants neither an order nor
 a remedy: an instruction line weighs a little less for it, and nothing is appended as a remedy.
 A passage that ends on a lead-in goes on into its next chunk when the search retrieved that too.
+The chunks right before and after the first passages in their sections (`around`, fetched by
+`answer.retrieve`) are read as well, since an answer often goes on past the chunker's cut; a line
+of one wins only when it holds as much of the question as the best retrieved line and reads
+closer to it.
 """
 
 from __future__ import annotations
@@ -53,6 +57,13 @@ MAX_PASSAGES = 5
 # Embedding is most of `find`'s time: 8 pieces of at most 200 characters scored as well on the
 # tuning half as 32 of 400, in about a third of the time (bench/direct_answer.py prints it).
 MAX_EMBEDDED = 8
+# The chunks right before and after the first AROUND_OF passages in their sections (`around`) are
+# read too, with at most MAX_EMBEDDED_BESIDE of their pieces embedded: the answer often goes on past
+# the chunker's cut ("Currently there are some limits or bugs: a duty cycle < 1% ..." in the chunk
+# after the d_pwm model's description). 2 and 3 passages, and 2 to 8 pieces, scored the same on the
+# tuning halves; 1 passage lost the gain. 2 pieces is the cheapest.
+AROUND_OF = 3
+MAX_EMBEDDED_BESIDE = 2
 EMBED_CHARS = 200
 MAX_UNIT_CHARS = 400
 LONG_PIECE = 200  # a sentence longer than this may be a run-on enumeration (`excerpt`)
@@ -282,6 +293,7 @@ class Candidate:
     end: int = 0
     next_ps: list[Piece] | None = None
     prev: Passage | None = None
+    beside: bool = False  # from a chunk next to a retrieved passage (`around`), not one retrieved
 
 
 def _value_after(c: Candidate) -> list[str]:
@@ -358,15 +370,32 @@ def focus(question: str) -> set[str]:
     return words if len(words) >= FOCUS_MIN else set()
 
 
+def _beside(top: list[Passage], around: list[Passage] | None) -> list[tuple[Passage, int]]:
+    """The chunks of `around` right before or after one of the first AROUND_OF passages of `top` in
+    its section (same manual, same section, `ord` one apart) and not retrieved themselves, each with
+    the rank of the passage it is next to."""
+    place = {(p.manual_id, p.section, p.ord): k for k, p in enumerate(top[:AROUND_OF]) if p.manual_id}
+    have = {p.chunk_id for p in top}
+    out: list[tuple[Passage, int]] = []
+    for p in around or []:
+        at = [k for s in (1, -1) if (k := place.get((p.manual_id, p.section, p.ord + s))) is not None]
+        if at and p.chunk_id not in have:
+            have.add(p.chunk_id)
+            out.append((p, min(at)))
+    return out
+
+
 def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None,
-               qvec: np.ndarray | None = None) -> list[Candidate]:
+               qvec: np.ndarray | None = None, around: list[Passage] | None = None) -> list[Candidate]:
     """Every unit of the first `MAX_PASSAGES` passages, scored against the question: each piece,
     and each run of up to `MAX_RUN` pieces of one block (the manual's description of a feature
     and the step that opens it; a symptom and its remedy). Only the `MAX_EMBEDDED` pieces sharing
     most terms with the question are embedded (embedding every line of five long passages would
     take longer than the search itself); a run's vector is the sum of its pieces'. `qvec`: the
     question's embedding when the search already computed it (`SearchResult.qvec`), so it is not
-    embedded again."""
+    embedded again. `around`: chunks next to the passages (`search.section_neighbours`); those
+    right before or after one of the first `AROUND_OF` in its section give candidates too, marked
+    `beside`, with their own `MAX_EMBEDDED_BESIDE` embeddings."""
     q_terms = _terms(question)
     if not q_terms or not passages:
         return []
@@ -374,9 +403,16 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     per_passage: list[tuple[Passage, list[Piece], list[set[str]]]] = []
     flat: list[tuple[int, int, float]] = []  # (passage index, piece index, piece cover) for embedding
     top = passages[:MAX_PASSAGES]
-    split = [pieces(p) for p in top]
-    following = [split[k] if k is not None else None for k in _in_section(top, 1)]
-    previous = [top[k] if k is not None else None for k in _in_section(top, -1)]
+    beside = _beside(top, around)
+    # The pool: the retrieved passages, then the chunks beside them; `rank_of` is the rank a
+    # passage's lines are weighed by (a chunk beside: the rank of the passage it is next to).
+    pool = top + [p for p, _ in beside]
+    rank_of = list(range(len(top))) + [k for _, k in beside]
+    split = [pieces(p) for p in pool]
+    # A retrieved passage reads on into (and its navigation line back from) only retrieved chunks,
+    # as before: linking the chunks beside too lost S10:266 on the tuning halves.
+    following = [split[k] if k is not None else None for k in _in_section(top, 1)] + [None] * len(beside)
+    previous = [top[k] if k is not None else None for k in _in_section(top, -1)] + [None] * len(beside)
     for k, (ps, nxt) in enumerate(zip(split, following, strict=True)):
         if ps and nxt and ps[-1].text.endswith(":"):
             # The chunker cut between a lead-in and what it leads to ("add the following .option
@@ -385,9 +421,9 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
             ps.append(Piece(nxt[0].text, nxt[0].kind, ps[-1].block, nxt[0].full))
             following[k] = nxt[1:]
     # The heading says what a row or line is about: its words count toward the cover.
-    headings = [_terms(p.section.split(" > ")[-1]) for p in top]
-    for rank, p in enumerate(top):
-        ps = split[rank]
+    headings = [_terms(p.section.split(" > ")[-1]) for p in pool]
+    for idx, p in enumerate(pool):
+        ps = split[idx]
         for k, x in enumerate(ps):
             if ex := excerpt(x.full, q_terms):
                 # In place of the cut-off enumeration, in a block of its own: never part of a run.
@@ -401,21 +437,28 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     for t in focus(question) & q_terms & seen:
         weight[t] *= 1 + W_FOCUS
     total = sum(weight.values())
-    for rank, (_, _, ts) in enumerate(per_passage):
+    for idx, (_, _, ts) in enumerate(per_passage):
         for i, t in enumerate(ts):
-            flat.append((rank, i, sum(weight[w] for w in q_terms & (t | headings[rank])) / total))
+            flat.append((idx, i, sum(weight[w] for w in q_terms & (t | headings[idx])) / total))
     vec: dict[tuple[int, int], np.ndarray] = {}
     qv = None
     if embedder is not None and flat:
-        chosen = sorted(flat, key=lambda x: (-x[2], x[0]))[:MAX_EMBEDDED]
+        # The chunks beside have their own few embeddings: taken from the retrieved passages'
+        # MAX_EMBEDDED, they would cost those lines their similarity (bench/README.md, round 5).
+        # Only their pieces that hold as much of the question as the best retrieved piece: a line
+        # beside wins only with as much of it (`pick`), and most questions embed none.
+        chosen = sorted((x for x in flat if x[0] < len(top)), key=lambda x: (-x[2], x[0]))[:MAX_EMBEDDED]
+        bar = max((x[2] for x in chosen), default=0.0)
+        chosen += sorted((x for x in flat if x[0] >= len(top) and x[2] >= bar),
+                         key=lambda x: (-x[2], x[0]))[:MAX_EMBEDDED_BESIDE]
         head = [] if qvec is not None else [question]
         vs = embedder.embed(head + [per_passage[r][1][i].text[:EMBED_CHARS] for r, i, _ in chosen])
         qv = vs[0] if qvec is None else np.asarray(qvec, dtype=np.float32)
         vec = {(r, i): vs[j + len(head)] for j, (r, i, _) in enumerate(chosen)}
     out: list[Candidate] = []
-    for rank, (p, ps, ts) in enumerate(per_passage):
-        heading = headings[rank]
-        nxt, prev = following[rank], previous[rank]
+    for idx, (p, ps, ts) in enumerate(per_passage):
+        heading = headings[idx]
+        nxt, prev = following[idx], previous[idx]
         for i in range(len(ps)):
             for n in range(1, MAX_RUN + 1):
                 j = i + n
@@ -442,12 +485,12 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
                 led = int(n > 1 and ps[j - 2].text.endswith(":"))
                 sim = 0.0
                 if qv is not None:
-                    got = [vec[(rank, k)] for k in range(i, j - led) if (rank, k) in vec]
+                    got = [vec[(idx, k)] for k in range(i, j - led) if (idx, k) in vec]
                     if got:
                         v = np.sum(got, axis=0)
                         sim = float(v @ qv / (np.linalg.norm(v) or 1.0))
-                out.append(Candidate(rank, p, text, cover, sim, bool(values.facts(text)), remedy, n - led, len(ut),
-                                     ps, i, j, nxt, prev))
+                out.append(Candidate(rank_of[idx], p, text, cover, sim, bool(values.facts(text)), remedy, n - led,
+                                     len(ut), ps, i, j, nxt, prev, idx >= len(top)))
     return out
 
 
@@ -468,10 +511,13 @@ def _wants_explanation(question: str) -> bool:
 def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None:
     """The best candidate above the floor, by the module's weights, with at most one of: the
     pieces after it that give the value it lacks, the steps before it, or the remedy after it
-    (in that order of precedence; each was measured on the tuning halves, bench/README.md)."""
+    (in that order of precedence; each was measured on the tuning halves, bench/README.md). A
+    `beside` candidate replaces the best retrieved one only when its cover is at least as high and
+    its similarity higher."""
     wants_value = bool(_WANTS_VALUE.search(question))
     explain = _wants_explanation(question)
     best: tuple[float, Candidate] | None = None
+    beside: list[tuple[float, Candidate]] = []
     for c in cands:
         score = W_TERMS * c.cover + W_SIMILARITY * c.similarity - W_RANK * c.rank - W_RUN * (c.length - 1)
         if wants_value and c.has_value:
@@ -482,8 +528,18 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
             score -= W_EXPLAIN
         if not embedded:
             score /= W_TERMS + W_VALUE  # keyword-only: the same floor means the same share of terms
-        if best is None or score > best[0]:
+        if c.beside:
+            beside.append((score, c))
+        elif best is None or score > best[0]:
             best = (score, c)
+    if best is not None:
+        # A line of a chunk the search did not retrieve, next to one it did, must beat the best
+        # retrieved line on both signals: hold as much of the question, and read closer to it.
+        # Weighed by score alone, its high-similarity lines of few question words won over right
+        # retrieved ones (bench/README.md, round 9). Keyword-only, no such line wins.
+        b = best[1]
+        rivals = [(sc, x) for sc, x in beside if x.cover >= b.cover and x.similarity > b.similarity and sc >= MIN_SCORE]
+        best = max(rivals, key=lambda t: t[0], default=best)
     if best is None or best[0] < MIN_SCORE:
         return None
     score, c = best
@@ -508,12 +564,16 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         # then every remedy), so the remedy is the first instruction that follows, not the next line.
         text = f"{text} {c.remedy}"
     text = navigation.with_navigation(text, p, c.prev)
-    return Direct(text, c.rank + 1, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
+    # A line from a chunk beside the retrieved ones is none of their numbers: 0, as a spec row's
+    # passage the search did not retrieve (`spec_answer.direct`).
+    n = 0 if c.beside else c.rank + 1
+    return Direct(text, n, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
 
 
 def find(question: str, passages: list[Passage], embedder: Embedder | None = None,
-         qvec: np.ndarray | None = None) -> Direct | None:
+         qvec: np.ndarray | None = None, around: list[Passage] | None = None) -> Direct | None:
     """The best answering unit of the first `MAX_PASSAGES` passages, or None when none holds enough
     of the question. `qvec`: the question's embedding by the same `embedder`, when the search has
-    it (`SearchResult.qvec`); without it the question is embedded here."""
-    return pick(question, candidates(question, passages, embedder, qvec), embedder is not None)
+    it (`SearchResult.qvec`); without it the question is embedded here. `around`: the chunks next
+    to the passages (`answer.Retrieved.around`), whose lines win only by both signals (`pick`)."""
+    return pick(question, candidates(question, passages, embedder, qvec, around), embedder is not None)

@@ -365,3 +365,17 @@ def neighbours(db, passage: Passage, radius: int = 2) -> list[Passage]:
         (passage.manual_id, passage.ord - radius, passage.ord + radius),
     ).fetchall()
     return [_passage(r, 0.0) for r in rows]
+
+
+def section_neighbours(db, passages: list[Passage]) -> list[Passage]:
+    """The chunks right before and after each of `passages` in its section (same manual, same
+    section, `ord` one apart), not among `passages`: where an answer goes on past the chunker's cut
+    (`direct.find`'s `around`). One indexed lookup per passage."""
+    have = {p.chunk_id for p in passages}
+    out: list[Passage] = []
+    for p in passages:
+        for q in neighbours(db, p, radius=1):
+            if q.chunk_id not in have and q.section == p.section and q.ord != p.ord:
+                have.add(q.chunk_id)
+                out.append(q)
+    return out
