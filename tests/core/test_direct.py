@@ -209,3 +209,19 @@ def test_a_lead_in_at_the_end_of_a_chunk_goes_on_into_the_next_chunk_when_it_was
     for other in (chunk(NEXT, 43), chunk(NEXT, 42, section="Options > Convergence"), chunk(NEXT, 42, manual_id=4)):
         d = find(q, [chunk(CUT, 41), other])
         assert d is None or ".option rshunt" not in d.text or d.n == 2
+
+
+UPS_SHUTDOWN = ("7.1 UPS shuts down too early\n\nSymptom: during a mains failure the UPS switches off, or the "
+                "connected servers shut down, long before the runtime shown in section 4 has passed. Work through "
+                "these causes in order.\n\n1. Battery age. Check the battery install date in INFO > BATT DATE and "
+                "the event log for A23. Batteries older than about 3 years, or kept above 30 °C, may deliver only a "
+                "fraction of their rated capacity even though they charge normally. Run a self-test; if it fails, or "
+                "if the batteries are older than 4 years, replace the pack BP-3000-12 (section 6.3).")
+
+
+def test_a_fault_stated_not_asked_gets_the_remedy_after_its_symptom():
+    # "UPS shuts down too early" states the fault: no question word, no "problem" or "fail". The
+    # symptom line holds it best, and the check after it is what the technician needs.
+    d = find("UPS shuts down too early", [passage(UPS_SHUTDOWN, section="7.1 UPS shuts down too early")])
+    assert d is not None and d.text.startswith("Symptom: during a mains failure")
+    assert "Check the battery install date" in d.text
