@@ -576,4 +576,9 @@ def find(question: str, passages: list[Passage], embedder: Embedder | None = Non
     of the question. `qvec`: the question's embedding by the same `embedder`, when the search has
     it (`SearchResult.qvec`); without it the question is embedded here. `around`: the chunks next
     to the passages (`answer.Retrieved.around`), whose lines win only by both signals (`pick`)."""
-    return pick(question, candidates(question, passages, embedder, qvec, around), embedder is not None)
+    d = pick(question, candidates(question, passages, embedder, qvec, around), embedder is not None)
+    if d is not None and d.n == 0:
+        # A chunk beside may still be a retrieved passage, below the first MAX_PASSAGES read as
+        # such (settings.top_k goes to 20): then it has that passage's number, as in the prompt.
+        d.n = next((i + 1 for i, p in enumerate(passages) if p.chunk_id == d.chunk_id), 0)
+    return d
