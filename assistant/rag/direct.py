@@ -136,7 +136,9 @@ class Direct:
     """The unit that answers the question, verbatim, and where it is."""
 
     text: str
-    n: int  # the passage's rank among those retrieved (1-based), as the answer's citation numbers
+    # The passage's rank among those retrieved (1-based), as the answer's citation numbers; 0 when it
+    # is none of them (a chunk beside them, `around`; a spec row's passage the search missed).
+    n: int
     manual: str
     path: str
     page: int | None

@@ -5,7 +5,7 @@ The passage search ranks a table as one blob; the row that holds the torque aske
 `specs.search`. When one row clearly answers (`specs.direct_row`), it becomes the direct answer
 ("Pump mounting bolts — Size: M12; Torque: 68 Nm"), its passage joins the retrieved ones if search
 missed it (so the citation and the viewer point at it), and the prompt gets the row with its
-headers before the passages.
+headers before the passages (for the qwen2 family, the row as the manual's line: answer.SPEC_ROW).
 """
 
 from __future__ import annotations
