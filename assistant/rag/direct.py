@@ -137,7 +137,7 @@ class Direct:
 
     text: str
     # The passage's rank among those retrieved (1-based), as the answer's citation numbers; 0 when it
-    # is none of them (a chunk beside them, `around`; a spec row's passage the search missed).
+    # is none of them (a chunk beside them, `around`, not retrieved itself; a spec row with no stored passage).
     n: int
     manual: str
     path: str
@@ -566,8 +566,8 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         # then every remedy), so the remedy is the first instruction that follows, not the next line.
         text = f"{text} {c.remedy}"
     text = navigation.with_navigation(text, p, c.prev)
-    # A line from a chunk beside the retrieved ones is none of their numbers: 0, as a spec row's
-    # passage the search did not retrieve (`spec_answer.direct`).
+    # A line from a chunk beside the retrieved ones is none of their numbers: 0 (`find` numbers it
+    # when it is a retrieved passage below the first MAX_PASSAGES after all).
     n = 0 if c.beside else c.rank + 1
     return Direct(text, n, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
 
