@@ -218,6 +218,8 @@ def build_specs(library_home: Path, half: str) -> list[dict]:
 def build(devdata: Path, home: Path, half: str, debian: Path | None = None, only: str | None = None,
           specs: Path | None = None) -> list[dict]:
     if only == "Spec rows":
+        if specs is None:  # nothing to ask them of (None / "library.sqlite3" was a TypeError)
+            raise SystemExit("--only 'Spec rows' needs --specs DIR, a spec_rows.py --home DIR library")
         return build_specs(specs, half)
     embedder = load_embedder()
     qs: list[dict] = build_debian(debian, half, embedder) if debian else []

@@ -345,7 +345,9 @@ def prompt_for(question: str, passages: list[Passage], chat, settings, lead: str
     """The prompt `ask` gives `chat`: the model family's system text, the passages that fit the
     budget (the context less the answer's allowance, and the prompt size this model reads in time
     here), a spec row's `lead`, and the direct answer's line first (quote_lead) unless that answer is
-    the spec row the lead already gives. bench/ask_speed.py gives raw llama.cpp the same."""
+    the spec row the lead already gives; for PRIME_FAMILIES a spec row that answers is that line
+    instead of the lead, and with SPEC_ROW "prime" the answer's first words too. bench/ask_speed.py
+    gives raw llama.cpp the same."""
     quote = (direct.text, direct.chunk_id) if QUOTE_DIRECT and direct and direct.kind == "passage" else None
     family = getattr(chat, "family", None)
     prime = ""

@@ -143,7 +143,9 @@ class Direct:
     """The unit that answers the question, verbatim, and where it is."""
 
     text: str
-    n: int  # the passage's rank among those retrieved (1-based), as the answer's citation numbers
+    # The passage's rank among those retrieved (1-based), as the answer's citation numbers; 0 when it
+    # is none of them (a chunk beside them, `around`, not retrieved itself; a spec row with no stored passage).
+    n: int
     manual: str
     path: str
     page: int | None
@@ -571,8 +573,8 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         # then every remedy), so the remedy is the first instruction that follows, not the next line.
         text = f"{text} {c.remedy}"
     text = navigation.with_navigation(text, p, c.prev)
-    # A line from a chunk beside the retrieved ones is none of their numbers: 0, as a spec row's
-    # passage the search did not retrieve (`spec_answer.direct`).
+    # A line from a chunk beside the retrieved ones is none of their numbers: 0 (`find` numbers it
+    # when it is a retrieved passage below the first MAX_PASSAGES after all).
     n = 0 if c.beside else c.rank + 1
     return Direct(text, n, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
 
@@ -583,4 +585,9 @@ def find(question: str, passages: list[Passage], embedder: Embedder | None = Non
     of the question. `qvec`: the question's embedding by the same `embedder`, when the search has
     it (`SearchResult.qvec`); without it the question is embedded here. `around`: the chunks next
     to the passages (`answer.Retrieved.around`), whose lines win only by both signals (`pick`)."""
-    return pick(question, candidates(question, passages, embedder, qvec, around), embedder is not None)
+    d = pick(question, candidates(question, passages, embedder, qvec, around), embedder is not None)
+    if d is not None and d.n == 0:
+        # A chunk beside may still be a retrieved passage, below the first MAX_PASSAGES read as
+        # such (settings.top_k goes to 20): then it has that passage's number, as in the prompt.
+        d.n = next((i + 1 for i, p in enumerate(passages) if p.chunk_id == d.chunk_id), 0)
+    return d

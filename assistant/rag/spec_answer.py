@@ -5,7 +5,7 @@ The passage search ranks a table as one blob; the row that holds the torque aske
 `specs.search`. When one row clearly answers (`specs.direct_row`), it becomes the direct answer
 ("Pump mounting bolts — Size: M12; Torque: 68 Nm"), its passage joins the retrieved ones if search
 missed it (so the citation and the viewer point at it), and the prompt gets the row with its
-headers before the passages.
+headers before the passages (for the qwen2 family, the row as the manual's line: answer.SPEC_ROW).
 """
 
 from __future__ import annotations
@@ -49,21 +49,24 @@ def _row_passage(db, row: specs.SpecRow) -> Passage | None:
     chunk of that page. A label alone is not enough: "0.0625" labels a row of a conversion-time
     table and is a cell of the resolution table above it, and "FT8" is named in the prose around
     its table; the first chunk holding the label was the one cited, so the model was given (and
-    the answer cited) a passage without the row's values."""
+    the answer cited) a passage without the row's values. A manual without pages (Markdown, HTML:
+    every chunk's page is NULL) is one "page": there the chunks of the row's own section come
+    first (the same row in two sections' tables, one per pump model, was cited to the first)."""
     label = row.label()
-    sql = "SELECT id, text, kind FROM chunks WHERE manual_id = ? AND page IS ? AND instr(text, ?) > 0 ORDER BY ord"
+    sql = "SELECT id, text, kind, section FROM chunks WHERE manual_id = ? AND page IS ? AND instr(text, ?) > 0 ORDER BY ord"
     cands = db.execute(sql, (row.manual_id, row.page, label)).fetchall() if label else []
     cells = [_flat(c) for c in row.cells if c.strip()]
 
-    def holds(c) -> tuple[int, bool]:
+    def holds(c) -> tuple[bool, int, bool]:
         text = _flat(c["text"])
-        return sum(cell in text for cell in cells), c["kind"] == "table"
+        return row.page is not None or c["section"] == row.section, sum(cell in text for cell in cells), \
+            c["kind"] == "table"
 
     # max() keeps the first of equals: the earliest chunk among those holding as many cells.
     found = max(cands, key=holds) if cands else None
     if found is None:
-        found = db.execute("SELECT id FROM chunks WHERE manual_id = ? AND page IS ? ORDER BY ord LIMIT 1",
-                           (row.manual_id, row.page)).fetchone()
+        found = db.execute("SELECT id FROM chunks WHERE manual_id = ? AND page IS ? ORDER BY section IS NOT ?, ord"
+                           " LIMIT 1", (row.manual_id, row.page, row.section)).fetchone()
     if found is None:
         return None
     r = _load(db, [found["id"]]).get(found["id"])

@@ -64,3 +64,16 @@ def test_the_table_block_for_other_families_and_when_switched_off(session, tmp_p
     prompts = record_prompts(monkeypatch, qwen)
     list(ask(session.db, session.embedder, lambda: qwen, QUESTION, session.settings))
     assert "Table row (from passage [" in prompts[0] and prompts[0].endswith("assistant\n")
+
+
+def test_the_bench_s_spec_row_set_without_its_library_says_what_it_needs(tmp_path):
+    """bench/answer_quality.py --only "Spec rows" without --specs DIR: a message, not a TypeError."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import sys; from pathlib import Path; sys.path.insert(0, 'bench'); import answer_quality as a; "
+            f"a.build(Path({str(tmp_path)!r}), Path({str(tmp_path)!r}), 'tune', only='Spec rows')")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1 and "needs --specs DIR" in out.stderr and "Traceback" not in out.stderr

@@ -85,3 +85,24 @@ def test_a_retrieved_line_with_more_of_the_question_stays(library):
     got = answer.retrieve(library.db, library.embedder, question, library.settings)
     d = answer.direct_answer(question, got, library.embedder)
     assert d is not None and d.n == 1 and "where in its cycle the oscillator" in d.text
+
+
+def test_a_chunk_beside_that_was_retrieved_lower_keeps_its_number(library, tmp_path):
+    """With more passages retrieved (settings.top_k up to 20) the chunk beside the first one can be
+    among them below the first MAX_PASSAGES read as retrieved: the line from it is that passage's,
+    numbered as it is in the prompt and the citations, not 0 (none of the passages)."""
+    from assistant.rag import direct
+    from assistant.rag.search import _load, _passage, section_neighbours
+    from tests.core.spec_fixtures import ingest_text
+
+    ingest_text(library, tmp_path, "other.md", "# Other\n\n" + "".join(
+        f"## Topic {k}\n\nThe topic {k} oscillator card holds notes on wiring number {k}.\n\n" for k in range(4)))
+    rows = _load(library.db, [r[0] for r in library.db.execute("SELECT id FROM chunks ORDER BY id")])
+    first, limit = (_chunk(library, t) for t in ("The controlled PWM oscillator", "a known limit of the model"))
+    others = [_passage(r, 0.0) for cid, r in rows.items() if r["title"] == "Other"][:direct.MAX_PASSAGES - 1]
+    passages = [_passage(rows[first], 0.0), *others, _passage(rows[limit], 0.0)]
+    assert len(passages) == direct.MAX_PASSAGES + 1
+    question = "Does the PWM oscillator output fail at a very small duty cycle?"
+    d = direct.find(question, passages, library.embedder,
+                    around=section_neighbours(library.db, passages[:direct.AROUND_OF]))
+    assert d is not None and d.chunk_id == limit and d.n == len(passages)

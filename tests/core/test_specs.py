@@ -553,3 +553,22 @@ Conversion times per resolution:
     assert holding >= 2
     p = spec_answer._row_passage(session.db, rows[0])
     assert p is not None and "750" in p.text and "376..infinity" in p.text
+
+
+def test_a_pageless_row_s_passage_is_in_its_own_section(session, tmp_path):
+    """A Markdown or HTML manual has no pages (every chunk's page is NULL): the same row in the
+    tables of two sections (the same bolts on two pump models) is cited to the chunk of its own
+    section, not to the first chunk of the manual holding as many of its cells."""
+    from tests.core.spec_fixtures import ingest_text
+
+    table = "| Fastener | Size | Torque |\n|---|---|---|\n| Mounting bolts | M12 | 68 Nm |\n| Drain plug | {} |\n"
+    ingest_text(session, tmp_path, "pumps.md", "# Pump service\n\n"
+                "## Pump P-100\n\nThe P-100 mounting bolts hold the pump on its base.\n\n"
+                + table.format("M8 | 20 Nm") + "\n## Pump P-200\n\nThe P-200 mounting bolts hold the larger pump "
+                "on its frame.\n\n" + table.format("M10 | 25 Nm"))
+    rows = [r for r in specs.search(session.db, "P-200 mounting bolts torque", k=10) if r.cells[0] == "Mounting bolts"]
+    assert {r.section for r in rows} == {"Pump service > Pump P-100", "Pump service > Pump P-200"}
+    for row in rows:
+        assert row.page is None
+        p = spec_answer._row_passage(session.db, row)
+        assert p is not None and p.section == row.section and "68 Nm" in p.text
