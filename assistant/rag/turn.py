@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
 from .answer import Answer, Citation, first_passages
 from .direct import Direct
+
+# What the 0.5B often opens with when it copies the direct answer's line from its prompt
+# (prompt.quote_lead), and the citation marks it adds.
+_LEAD = re.compile(r"^\W*the manual (?:says|states)(?:\s*\[\d+\])?\s*:?\s*", re.IGNORECASE)
+_MARKS = re.compile(r"\s*\[\d+(?:\s*[,;-]\s*\d+)*\]")
+
+
+def _plain(text: str) -> str:
+    return " ".join(_MARKS.sub("", _LEAD.sub("", text)).split()).rstrip(" .").casefold()
+
+
+def repeats(answer: str, direct: str) -> bool:
+    """Whether `answer` only repeats the direct answer's line (a primed spec row, or the quoted
+    line copied after "The manual says [1]:"), so that it adds nothing for the technician to read:
+    its words, without citation marks and that opening, are a run of the line's (a copy the answer
+    length cut short included)."""
+    said = _plain(answer)
+    # Whole words, and three of them at least: "Yes." is no repeat of a line holding "eyes" or "yes".
+    return len(said.split()) >= 3 and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", _plain(direct)) is not None
 
 
 @dataclass
@@ -32,6 +52,13 @@ class Turn:
     @property
     def busy(self) -> bool:
         return self.state in ("searching", "writing")
+
+    @property
+    def repeats_direct(self) -> bool:
+        """The finished answer only repeats the direct answer shown above it (`repeats`)."""
+        a = self.answer
+        return (a is not None and not a.abstained and self.direct is not None and self.state == "done"
+                and repeats(a.answer, self.direct.text))
 
     def sources(self) -> tuple[str, list[Citation]]:
         """The passages to show under the answer and what they are: "cited" (the answer's

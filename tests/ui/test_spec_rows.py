@@ -52,3 +52,34 @@ def test_spec_row_answer_shows_the_row_and_opens_it_highlighted(qtbot, make_wind
     w.ask.show_turn(plain)
     assert not w.ask.turn_view.spec_table.isVisible()
     assert Qt.TextFormat.PlainText == w.ask.turn_view.direct_text.textFormat()
+
+
+def test_an_answer_that_repeats_the_row_is_shown_once(qtbot, make_window, library, session):
+    """The 0.5B's answer primed with the row (answer.SPEC_ROW) is often the row alone: the answer
+    card shows the row as the manual's line and says why no prose follows, and Read aloud says it once."""
+    question = "fan bolt torque of the HX-400"
+    match = spec_answer.lookup(session.db, question)
+    passages = spec_answer.with_row_passage(match, [])
+    direct = spec_answer.direct(match, passages)
+    said = f"{direct.text} [1]"
+    turn = Turn(question, state="done", passages=passages, direct=direct,
+                spec_rows=[r.to_json() for r in match.rows], text=said)
+    turn.answer = Answer(said, False, [], [], "test", {}, "model")
+    w = make_window()
+    wait_ready(qtbot, w)
+    w.go("ask")
+    w.ask.turns.append(turn)
+    w.ask.show_turn(turn)
+    tv = w.ask.turn_view
+    qtbot.waitUntil(tv.direct.isVisible, timeout=5_000)
+    assert tv.direct_text.text() == direct.text
+    assert tv.answer.text() == ""
+    assert "repeated the manual's line" in tv.note.text() and tv.note.isVisible()
+    assert tv.speech_text() == direct.text
+    # An answer that adds to the row is shown as before.
+    more = Turn(question, state="done", passages=passages, direct=direct, text=f"{said}. Use a torque wrench [1].")
+    more.answer = Answer(more.text, False, [], [], "test", {}, "model")
+    w.ask.turns.append(more)
+    w.ask.show_turn(more)
+    tv = w.ask.turn_view
+    assert "torque wrench" in tv.answer.text() and "repeated" not in tv.note.text()

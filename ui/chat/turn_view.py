@@ -186,7 +186,9 @@ class TurnView(QWidget):
         """Cheap update while tokens stream in: the answer text only."""
         n = len(self.turn.passages)
         text = self.turn.text if self.turn.answer is None else self.turn.answer.answer
-        self.answer.setText(answer_html(text.lstrip(), n, theme.color("accent")) if text.strip() else "")
+        # An answer that only repeats the manual's line shown above it is not shown twice.
+        shown = text.strip() and not self.turn.repeats_direct
+        self.answer.setText(answer_html(text.lstrip(), n, theme.color("accent")) if shown else "")
 
     def refresh(self) -> None:
         t = self.turn
@@ -267,6 +269,8 @@ class TurnView(QWidget):
         """What "Read aloud" says: the manual's own line, then the answer's prose without [n] marks."""
         t = self.turn
         prose = t.answer.answer if t.answer is not None else ("" if t.busy else t.text)
+        if t.repeats_direct:
+            prose = ""  # said once, as the manual's line
         prose = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", prose or "").strip()
         return " ".join(x for x in ((t.direct.text if t.direct is not None else ""), prose) if x)
 
@@ -337,6 +341,8 @@ class TurnView(QWidget):
                 return self.tr("The library has no passage close enough to answer from. Try other words, "
                                "a part number or an error code, or add the manual for this equipment.")
             return ""
+        if t.repeats_direct:
+            return self.tr("The model's answer repeated the manual's line above, so it is not shown twice.")
         if a.citation_source == "retrieved":
             return self.tr("The model did not point to a passage: the sources below are the passages it was "
                            "given. Check the answer against them.")

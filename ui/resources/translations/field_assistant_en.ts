@@ -1533,12 +1533,12 @@ Assistant</source>
 <context>
     <name>Services</name>
     <message>
-        <location filename="../../services.py" line="117"/>
+        <location filename="../../services.py" line="121"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../services.py" line="120"/>
+        <location filename="../../services.py" line="124"/>
         <source>Loading {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2203,7 +2203,7 @@ Assistant</source>
     </message>
     <message>
         <location filename="../../chat/turn_view.py" line="66"/>
-        <location filename="../../chat/turn_view.py" line="277"/>
+        <location filename="../../chat/turn_view.py" line="281"/>
         <source>Read aloud</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2268,112 +2268,117 @@ Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="217"/>
+        <location filename="../../chat/turn_view.py" line="219"/>
         <source>Check against the manual: &lt;b&gt;{0}&lt;/b&gt; does not appear in the cited passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="234"/>
+        <location filename="../../chat/turn_view.py" line="236"/>
         <source>Sources</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="234"/>
+        <location filename="../../chat/turn_view.py" line="236"/>
         <source>Closest passages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="245"/>
+        <location filename="../../chat/turn_view.py" line="247"/>
         <source>, page {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="246"/>
+        <location filename="../../chat/turn_view.py" line="248"/>
         <source>Start procedure: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="247"/>
+        <location filename="../../chat/turn_view.py" line="249"/>
         <source>Step by step, from {0}{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="248"/>
+        <location filename="../../chat/turn_view.py" line="250"/>
         <source>Start procedure {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="278"/>
+        <location filename="../../chat/turn_view.py" line="282"/>
         <source>Read the safety note aloud</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="302"/>
+        <location filename="../../chat/turn_view.py" line="306"/>
         <source>Searching the manuals…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="305"/>
+        <location filename="../../chat/turn_view.py" line="309"/>
         <source>Loading the chat model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="306"/>
+        <location filename="../../chat/turn_view.py" line="310"/>
         <source>Writing the answer…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="306"/>
+        <location filename="../../chat/turn_view.py" line="310"/>
         <source>Reading the passages…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="308"/>
+        <location filename="../../chat/turn_view.py" line="312"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="310"/>
+        <location filename="../../chat/turn_view.py" line="314"/>
         <source>No answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="316"/>
+        <location filename="../../chat/turn_view.py" line="320"/>
         <source>Nothing relevant found · {0:.1f} s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="318"/>
+        <location filename="../../chat/turn_view.py" line="322"/>
         <source>{0:.1f} s · {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="323"/>
+        <location filename="../../chat/turn_view.py" line="327"/>
         <source>No chat model is installed, so no answer was written. The passages that match your question are below. ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="327"/>
+        <location filename="../../chat/turn_view.py" line="331"/>
         <source>Something went wrong while answering ({0}: {1}). The details are in the log file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="334"/>
+        <location filename="../../chat/turn_view.py" line="338"/>
         <source>Generation was stopped. The text above is incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="337"/>
+        <location filename="../../chat/turn_view.py" line="341"/>
         <source>The library has no passage close enough to answer from. Try other words, a part number or an error code, or add the manual for this equipment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="341"/>
+        <location filename="../../chat/turn_view.py" line="345"/>
+        <source>The model&apos;s answer repeated the manual&apos;s line above, so it is not shown twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../chat/turn_view.py" line="347"/>
         <source>The model did not point to a passage: the sources below are the passages it was given. Check the answer against them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../chat/turn_view.py" line="343"/>
+        <location filename="../../chat/turn_view.py" line="349"/>
         <source>Written by a small on-device model from the sources below: check values against the manual before you act.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,0 +1,44 @@
+"""An answer that only repeats the direct answer's line (turn.repeats): the GUI shows it once."""
+
+from __future__ import annotations
+
+from assistant.rag.answer import Answer
+from assistant.rag.direct import Direct
+from assistant.rag.turn import Turn, repeats
+
+ROW = "Pump mounting bolts (bearing bracket foot to baseplate) — Size: M12; Torque: 68 Nm"
+SYMPTOM = ("Symptom: during a mains failure the UPS switches off, or the connected servers shut down, long "
+           "before the runtime shown in section 4 has passed.\nWork through these causes in order.")
+
+
+def test_a_copy_of_the_line_with_marks_or_the_quote_s_opening_repeats_it():
+    assert repeats(f"{ROW} [1]", ROW)
+    assert repeats(f"{ROW} [1].", ROW)
+    assert repeats("The manual says [1]: Symptom: during a mains failure the UPS switches off, or the", SYMPTOM)
+    assert repeats("The manual says: " + " ".join(SYMPTOM.split()) + " [1]", SYMPTOM)  # the line break as a space
+    # Words left out of the middle make it no copy: what it kept may read differently.
+    assert not repeats("The manual says: Symptom: during a mains failure the UPS switches off [1]. Work through "
+                       "these causes in order.", SYMPTOM)
+
+
+def test_an_answer_that_adds_to_the_line_or_is_too_short_to_tell_does_not():
+    assert not repeats(f"{ROW} [1]. Values apply to lightly oiled steel screws [1].", ROW)
+    assert not repeats("Tighten the pump mounting bolts to 68 Nm [1].", ROW)
+    assert not repeats("Yes [1].", "Protect your eyes: yes, wear glasses.")  # too short to tell
+    assert not repeats("Mounting bolts to baseplate", ROW.replace("baseplate", "baseplates"))  # whole words
+    assert not repeats("", ROW)
+
+
+def test_a_turn_repeats_its_direct_answer_only_when_done_and_answered():
+    d = Direct(ROW, 1, "P-200", "/p200.pdf", 5, "Tightening torques", 7, 0.9, kind="spec_row")
+    t = Turn("torque for the pump mounting bolts", state="done", direct=d)
+    t.answer = Answer(f"{ROW} [1]", False, [], [], "test", {}, "model")
+    assert t.repeats_direct
+    t.state = "writing"
+    assert not t.repeats_direct
+    t.state = "done"
+    t.answer = Answer("Not found in the loaded manuals.", True, [], [], "test", {}, "none")
+    assert not t.repeats_direct
+    t.direct = None
+    t.answer = Answer(f"{ROW} [1]", False, [], [], "test", {}, "model")
+    assert not t.repeats_direct
