@@ -50,7 +50,9 @@ def cmd_models(args, session) -> int:
             if not args.json:
                 mark = "within" if r.within_budget else "OVER"
                 print(f"{r.name}: first token {r.first_token_s:.1f} s on a {r.prompt_tokens}-token prompt "
-                      f"({mark} the {model_bench.LATENCY_BUDGET_S:.0f} s budget), prefill "
+                      f"whose {r.opening_tokens}-token opening the app reads at start "
+                      f"({mark} the {model_bench.LATENCY_BUDGET_S:.0f} s budget; "
+                      f"{r.cold_first_token_s:.1f} s for a one-shot `ask`), prefill "
                       f"{r.prefill_tokens_per_s:.0f} tok/s, decode {r.decode_tokens_per_s:.1f} tok/s, "
                       f"{r.rss_mb:.0f} MB resident")
         best = model_bench.recommend(chats)

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import threading
-import time
 from pathlib import Path
 
 from .. import db as dbmod
@@ -28,6 +27,7 @@ from .. import settings as settingsmod
 from ..depot import format as fmt
 from ..errors import AssistantError, Cancelled
 from ..notes import state
+from ..rag import prompt_cache
 from ..sync.couch import CouchClient
 from . import download
 from .progress import Progress, bytes_hook, emit
@@ -47,7 +47,8 @@ def _set_state(db, doc_id: str, st: str, error: str | None = None) -> None:
 
 
 def prove(path: Path, db, bench_tokens: int = BENCH_TOKENS, budget_s: float = model_bench.LATENCY_BUDGET_S) -> dict:
-    """Load the model as the app does and time a first token on this library's typical prompt.
+    """Load the model as the app does and time a first token on this library's typical prompt, with
+    the prompt's fixed opening read first as the app reads it at model load (`model_bench.measure`).
 
     Raises:
         AssistantError: the file is not a usable GGUF, does not load, or misses the latency budget.
@@ -57,15 +58,9 @@ def prove(path: Path, db, bench_tokens: int = BENCH_TOKENS, budget_s: float = mo
     try:
         built = model_bench.typical_prompt(db, chat, top_k=3)
         tokens = chat.tokenize(built.text)
-        chat._llm.reset()
-        t0 = time.perf_counter()
-        first, n = None, 0
-        for tok in chat.stream(tokens, max_tokens=max(1, bench_tokens), temperature=0.0):
-            first = first or tok.t
-            n += 1
-        if first is None:
-            raise AssistantError(f"{path.name} produced no token on the test prompt")
-        ttft = round(first - t0, 2)
+        prompt_cache.warm(chat)
+        ttft, _, n = model_bench.first_token(chat, tokens, max(1, bench_tokens))
+        ttft = round(ttft, 2)
     finally:
         llm.unload_all()  # the app loads its default again when it next answers
     if ttft > budget_s:
