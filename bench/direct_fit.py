@@ -1,33 +1,43 @@
 """Weights for the direct answer's score fitted to the tuning halves, checked set by set.
 
     .venv/bin/python bench/direct_fit.py [DEVDATA] --home DIR [--cache FILE] [--rebuild]
-        [--sets S10,TV,Klipper,Debian] [--lambdas 0.03,0.3,3,30] [--show-weights]
+        [--sets S10,TV,Klipper,Debian] [--lambdas 0.01,0.1,1,10] [--objective loglik,expected]
+        [--features "existing features,all features,all and relative features"] [--keyword-only]
+        [--show-weights]
 
-`direct.pick` scores each candidate unit by hand-set weights (cover, similarity, rank, run length,
-a value when one is wanted, a short line, an instruction for a why/what-is question) and shows the
-best above a floor. This asks whether weights fitted to the tuning data carry to new manuals better.
+`direct.pick` scores each candidate unit by hand-set weights (`direct.hand_score`: cover,
+similarity, rank, run length, a value when one is wanted, a short line, an instruction for a
+why/what-is question) and shows the best above a floor. This asks whether weights fitted to the
+tuning data carry to new manuals better. DIR holds the libraries `direct_answer.py --home DIR` built.
 
 For each tuning-half question the app's retrieval runs once (bench/direct_answer.py's `questions`
 and `run`: `answer.retrieve`, the spec row, the chunks beside), then `direct.candidates` as
 `answer.direct_answer` calls it. Every candidate is labelled right or wrong by the bench's own rule
 (`direct_answer.is_right`) applied to the text `pick` would show for it (`direct.shown`: the value
-after it, the steps before it, the remedy, the navigation line). Each candidate's features (`FEATURES`:
-the ones `pick` weighs, and a few general ones: the piece's kind, the first unit of its passage,
-the heading's share of the question, a remedy after it, a value, an instruction, its length) and
-label are cached (`--cache`, default DIR/direct_fit.pkl), so a refit takes seconds.
+after it, the steps before it, the remedy, the navigation line). Each candidate's features
+(`FEATURES`: the ones `pick` weighs; a few general ones: the piece's kind, the first unit of its
+passage, the heading's share of the question, a remedy after it, a value, an instruction, its
+length; and, computed at load, two relative to the question's other units: the most cover, the
+highest similarity) and label are cached (`--cache`, default DIR/direct_fit.pkl), so a refit takes
+seconds. `--rebuild` retrieves and labels again (needed after a change to `direct` or the library).
 
-The fit is a conditional logit over each question's candidates: maximise, over the questions,
-log P(a right candidate) under a softmax of w . x, minus lambda |w|^2 (features scaled by their
-standard deviation over the training candidates), numpy only (gradient ascent with backtracking).
-The floor is then chosen as the hand floor was (`direct_answer.py --grid`): the most right answers
-on the training questions, ties to the highest floor. Picking keeps the app's structure
-(`direct.choose`: a line beside wins only with as much cover and more similarity, the floor).
+The fit is a conditional logit over each question's candidates (`loglik`): maximise, over the
+questions, log P(a right candidate) under a softmax of w . x, minus lambda |w|^2 (w on features
+scaled by their standard deviation over the training candidates), numpy only (gradient ascent
+with backtracking). `expected` then goes on from there to maximise sum P(right) - lambda |w|^2,
+the expected number of right answers under the softmax, which is closer to what is counted: a
+question whose right lines are far down weighs at most one. The floor is then chosen as the hand
+floor was (`direct_answer.py --grid`): the most right answers on the training questions, ties to the
+highest floor. Picking keeps the app's structure (`direct.choose`: a line beside wins only with as
+much cover and more similarity; the floor).
 
-Figures: right answers of the answerable questions, for the hand weights (chosen on all four sets,
-so advantaged here), and leave-one-set-out (fit on three sets, score the fourth, summed over the
-four folds) for the fitted weights at each lambda, with all features and with only the existing
-ones; and in-sample (fit and score on all four). Only `--half tune` exists here: the report half is
-not for choosing.
+Figures: right answers of the answerable questions (and shown, and right with no floor) for the
+hand weights (chosen by reading all four sets' misses, so advantaged here); for the hand weights'
+own form with `direct_answer.py --grid`'s point chosen on three sets and scored on the fourth; and,
+leave-one-set-out (fit on three sets, score the fourth, summed over the four folds) and in-sample
+(fit and score on all four), for the fitted weights at each lambda, objective and feature set.
+`--keyword-only` adds the same without the embedding model (similarity 0, as `candidates` leaves it).
+Only the tuning halves are read: the report half is not for choosing.
 """
 
 from __future__ import annotations
@@ -53,8 +63,13 @@ FEATURES: list[tuple[str, bool]] = [
     ("short", True), ("explain_instruction", True), ("beside", True),
     ("row", False), ("item", False), ("excerpt", False), ("first", False), ("heading_cover", False),
     ("remedy", False), ("has_value", False), ("instruction", False), ("log_terms", False),
+    # relative to the question's other candidates (`relative`), not in the cache
+    ("most_cover", False), ("most_similar", False),
 ]
 EXISTING = [i for i, (_, old) in enumerate(FEATURES) if old]
+ALL = list(range(len(FEATURES) - 2))
+RELATIVE = list(range(len(FEATURES)))
+SIMILARITY = [1, len(FEATURES) - 1]  # what is 0 (or the same for all) without the embedding model
 SETS = ("E-Manual S10", "E-Manual TV", "Klipper FAQ", "Debian")
 
 
@@ -73,6 +88,16 @@ def features(question: str, c: direct.Candidate) -> list[float]:
         len(q_terms & heading) / max(1, len(q_terms)), float(c.remedy is not None), float(c.has_value),
         float(instruction), math.log1p(c.n_terms) / 3,
     ]
+
+
+def relative(q: dict) -> None:
+    """Adds the relative features to a cached question: the unit holds the most of the question
+    (the highest cover of the retrieved units), reads the closest to it (the highest similarity)."""
+    x = q["X"][:, :len(FEATURES) - 2]
+    ret = ~q["beside"]
+    top_cover = q["cover"][ret].max() if ret.any() else 1.0
+    top_sim = q["sim"][ret].max() if ret.any() else 1.0
+    q["X"] = np.column_stack([x, q["cover"] >= top_cover - 1e-9, q["sim"] >= top_sim - 1e-9]).astype(np.float64)
 
 
 def build(rows: list[dict]) -> list[dict]:
@@ -171,9 +196,9 @@ def fit(qs: list[dict], cols: list[int], lam: float, keyword_only: bool = False,
     answers under the softmax: a question whose right lines are far down weighs at most one)."""
     data = [q for q in qs if q["fixed"] is None and q["y"].any() and not q["y"].all()]
     X = [q["X"][:, cols].copy() for q in data]
-    if keyword_only and 1 in cols:
+    if keyword_only:
         for x in X:
-            x[:, cols.index(1)] = 0.0
+            x[:, [k for k, c in enumerate(cols) if c in SIMILARITY]] = 0.0
     sd = np.concatenate(X).std(axis=0)
     sd[sd == 0] = 1.0
     X = [x / sd for x in X]
@@ -220,9 +245,9 @@ def floor_for(qs: list[dict], score, keyword_only: bool = False) -> float:
 def scorer(w: np.ndarray, cols: list[int], keyword_only: bool = False):
     def score(q: dict) -> np.ndarray:
         x = q["X"][:, cols]
-        if keyword_only and 1 in cols:
+        if keyword_only:
             x = x.copy()
-            x[:, cols.index(1)] = 0.0
+            x[:, [k for k, c in enumerate(cols) if c in SIMILARITY]] = 0.0
         return x @ w
     return score
 
@@ -272,9 +297,11 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, help="the candidates' features (default HOME/direct_fit.pkl)")
     ap.add_argument("--rebuild", action="store_true", help="retrieve and label again")
     ap.add_argument("--sets", default="S10,TV,Klipper,Debian")
-    ap.add_argument("--lambdas", default="0.03,0.3,3,30")
+    ap.add_argument("--lambdas", default="0.01,0.1,1,10")
     ap.add_argument("--objective", default="loglik,expected",
                     help="loglik (conditional logit), expected (then sum P(right)), or both")
+    ap.add_argument("--features", default="existing features,all features,all and relative features",
+                    help="feature sets: all features, existing features, all and relative features")
     ap.add_argument("--keyword-only", action="store_true", help="also without the embedding model")
     ap.add_argument("--show-weights", action="store_true", help="print the weights fitted on all four sets")
     args = ap.parse_args()
@@ -288,11 +315,15 @@ def main() -> int:
             qs = build(run(items, EMBEDDER, Settings()))
         cache.write_bytes(pickle.dumps(qs))
     qs = pickle.loads(cache.read_bytes())
+    for q in qs:
+        if q["fixed"] is None:
+            relative(q)
     n = len(qs)
     print(f"   {n} answerable questions, {sum(q['fixed'] is None for q in qs)} with candidates, "
           f"{sum(q['fixed'] is None and q['y'].any() for q in qs)} with a right one "
           f"({sum(len(q['y']) for q in qs if q['fixed'] is None)} candidates)")
-    allc = list(range(len(FEATURES)))
+    groups = {"existing features": EXISTING, "all features": ALL, "all and relative features": RELATIVE}
+    chosen_groups = [x.strip() for x in args.features.split(",")]
     lams = [float(x) for x in args.lambdas.split(",")]
     objectives = [x.strip() for x in args.objective.split(",") if x.strip()]
     rows = []
@@ -312,18 +343,18 @@ def main() -> int:
             for held in SETS:
                 g = grid_pick([q for q in qs if q["set"] != held])
                 test = [q for q in qs if q["set"] == held]
-                sc = scorer(hand_vector(*g[:3]), list(range(len(FEATURES))))
+                sc = scorer(hand_vector(*g[:3]), RELATIVE)
                 res[held] = (*right(test, sc, g[3]), right(test, sc, -np.inf)[0])
                 print(f"   grid point chosen without {held}: W_TERMS {g[0]}, W_SIMILARITY {g[1]}, "
                       f"W_VALUE {g[2]}, MIN_SCORE {g[3]}")
             rows.append([mode, "hand form, grid point chosen leave one set out", "grid", "-"] + per_set(res))
         for obj in objectives:
-            for name, cols in (("all features", allc), ("existing features", EXISTING)):
+            for name, cols in ((g, groups[g]) for g in chosen_groups):
                 for lam in lams:
                     rows.append([mode, f"{name}, leave one set out", obj, lam]
                                 + per_set(loso(qs, cols, lam, kw, obj == "expected")))
         for obj in objectives:
-            for name, cols in (("all features", allc), ("existing features", EXISTING)):
+            for name, cols in ((g, groups[g]) for g in chosen_groups):
                 for lam in lams:
                     w = fit(qs, cols, lam, kw, obj == "expected")
                     sc = scorer(w, cols, kw)
