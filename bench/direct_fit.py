@@ -92,11 +92,15 @@ def features(question: str, c: direct.Candidate) -> list[float]:
 
 def relative(q: dict) -> None:
     """Adds the relative features to a cached question: the unit holds the most of the question
-    (the highest cover of the retrieved units), reads the closest to it (the highest similarity)."""
+    (the highest cover of the retrieved units), reads the closest to it (the highest similarity);
+    and what `chosen` hands `direct.choose`."""
     x = q["X"][:, :len(FEATURES) - 2]
     ret = ~q["beside"]
     top_cover = q["cover"][ret].max() if ret.any() else 1.0
     top_sim = q["sim"][ret].max() if ret.any() else 1.0
+    both = list(zip(q["beside"].tolist(), q["cover"].tolist(), q["sim"].tolist(), strict=True))
+    q["gate"] = [_Gate(i, b, c, v) for i, (b, c, v) in enumerate(both)]
+    q["gate_kw"] = [_Gate(i, b, c, 0.0) for i, (b, c, _) in enumerate(both)]
     q["X"] = np.column_stack([x, q["cover"] >= top_cover - 1e-9, q["sim"] >= top_sim - 1e-9]).astype(np.float64)
 
 
@@ -135,18 +139,21 @@ def build(rows: list[dict]) -> list[dict]:
 EMBEDDER = None
 
 
+@dataclasses.dataclass
+class _Gate:
+    """What `direct.choose` reads of a candidate, and its index."""
+
+    i: int
+    beside: bool
+    cover: float
+    similarity: float
+
+
 def chosen(q: dict, s: np.ndarray, floor: float, keyword_only: bool = False) -> int | None:
-    """The index `direct.choose` returns for scores `s` (the same rule, over arrays)."""
-    sim = np.zeros_like(q["sim"]) if keyword_only else q["sim"]
-    ret = np.flatnonzero(~q["beside"])
-    if not len(ret):
-        return None
-    b = ret[np.argmax(s[ret])]  # the first of equal scores, as `choose`
-    rivals = [i for i in np.flatnonzero(q["beside"])
-              if q["cover"][i] >= q["cover"][b] and sim[i] > sim[b] and s[i] >= floor]
-    if rivals:
-        b = max(rivals, key=lambda i: s[i])
-    return int(b) if s[b] >= floor else None
+    """The index of the candidate `direct.choose` (the app's own code) picks by scores `s`."""
+    gate = q["gate_kw" if keyword_only else "gate"]
+    best = direct.choose(list(zip(s.tolist(), gate, strict=True)), floor)
+    return None if best is None else best[1].i
 
 
 def right(qs: list[dict], score, floor: float, keyword_only: bool = False) -> tuple[int, int]:
