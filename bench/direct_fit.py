@@ -19,7 +19,8 @@ after it, the steps before it, the remedy, the navigation line). Each candidate'
 passage, the heading's share of the question, a remedy after it, a value, an instruction, its
 length; and, computed at load, two relative to the question's other units: the most cover, the
 highest similarity) and label are cached (`--cache`, default DIR/direct_fit.pkl), so a refit takes
-seconds. `--rebuild` retrieves and labels again (needed after a change to `direct` or the library).
+seconds; it is built again when `direct`, `answer`, `navigation` or the two bench scripts change,
+or with `--rebuild` (after a change to the library).
 
 The fit is a conditional logit over each question's candidates (`loglik`): maximise, over the
 questions, log P(a right candidate) under a softmax of w . x, minus lambda |w|^2 (w on features
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import itertools
 import math
 import pickle
@@ -70,6 +72,7 @@ EXISTING = [i for i, (_, old) in enumerate(FEATURES) if old]
 ALL = list(range(len(FEATURES) - 2))
 RELATIVE = list(range(len(FEATURES)))
 SIMILARITY = [1, len(FEATURES) - 1]  # what is 0 (or the same for all) without the embedding model
+ROOT = Path(__file__).resolve().parents[1]
 SETS = ("E-Manual S10", "E-Manual TV", "Klipper FAQ", "Debian")
 
 
@@ -314,14 +317,22 @@ def main() -> int:
     args = ap.parse_args()
     cache = args.cache or args.home / "direct_fit.pkl"
     banner("direct answer: fitted weights, leave one set out (tune half)")
-    if args.rebuild or not cache.exists():
+    # The cache holds labels and features computed by today's code: a change to any of these files
+    # (or to the sets asked for) makes it stale, and it is built again.
+    key = hashlib.sha256(args.sets.encode() + b"".join(
+        (ROOT / f).read_bytes() for f in ("assistant/rag/direct.py", "assistant/rag/answer.py",
+                                          "assistant/rag/navigation.py", "bench/direct_answer.py",
+                                          "bench/direct_fit.py"))).hexdigest()
+    held = pickle.loads(cache.read_bytes()) if cache.exists() else None
+    stale = not isinstance(held, dict) or held.get("key") != key
+    if args.rebuild or stale:
         with temp_home(at=args.home) as home:
             EMBEDDER = load_embedder()
             sets = tuple(x.strip() for x in args.sets.split(",") if x.strip())
             items = [x for x in questions(args.devdata.resolve(), home, EMBEDDER, sets) if half_of(x[2]) == "tune"]
             qs = build(run(items, EMBEDDER, Settings()))
-        cache.write_bytes(pickle.dumps(qs))
-    qs = pickle.loads(cache.read_bytes())
+        cache.write_bytes(pickle.dumps({"key": key, "questions": qs}))
+    qs = pickle.loads(cache.read_bytes())["questions"]
     for q in qs:
         if q["fixed"] is None:
             relative(q)
