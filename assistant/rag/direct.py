@@ -517,26 +517,27 @@ def _wants_explanation(question: str) -> bool:
     return bool(_EXPLAIN.search(question)) and not _ASKS_TO_DO.search(question)
 
 
-def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None:
-    """The best candidate above the floor, by the module's weights, with at most one of: the
-    pieces after it that give the value it lacks, the steps before it, or the remedy after it
-    (in that order of precedence; each was measured on the tuning halves, bench/README.md). A
-    `beside` candidate replaces the best retrieved one only when its cover is at least as high and
-    its similarity higher."""
-    wants_value = bool(_WANTS_VALUE.search(question))
-    explain = _wants_explanation(question)
+def hand_score(c: Candidate, wants_value: bool, explain: bool, embedded: bool) -> float:
+    """A candidate's score by the module's hand-set weights (`wants_value`: the question asks for a
+    value, `_WANTS_VALUE`; `explain`: it asks why or what something is, `_wants_explanation`)."""
+    score = W_TERMS * c.cover + W_SIMILARITY * c.similarity - W_RANK * c.rank - W_RUN * (c.length - 1)
+    if wants_value and c.has_value:
+        score += W_VALUE
+    if c.n_terms < SHORT_TERMS and not c.has_value:
+        score -= W_SHORT
+    if explain and _is_instruction(c.text):
+        score -= W_EXPLAIN
+    if not embedded:
+        score /= W_TERMS + W_VALUE  # keyword-only: the same floor means the same share of terms
+    return score
+
+
+def choose(scored: list[tuple[float, Candidate]], floor: float) -> tuple[float, Candidate] | None:
+    """The best of the scored candidates at or above `floor`. A `beside` candidate replaces the best
+    retrieved one only when its cover is at least as high and its similarity higher."""
     best: tuple[float, Candidate] | None = None
     beside: list[tuple[float, Candidate]] = []
-    for c in cands:
-        score = W_TERMS * c.cover + W_SIMILARITY * c.similarity - W_RANK * c.rank - W_RUN * (c.length - 1)
-        if wants_value and c.has_value:
-            score += W_VALUE
-        if c.n_terms < SHORT_TERMS and not c.has_value:
-            score -= W_SHORT
-        if explain and _is_instruction(c.text):
-            score -= W_EXPLAIN
-        if not embedded:
-            score /= W_TERMS + W_VALUE  # keyword-only: the same floor means the same share of terms
+    for score, c in scored:
         if c.beside:
             beside.append((score, c))
         elif best is None or score > best[0]:
@@ -547,11 +548,19 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         # Weighed by score alone, its high-similarity lines of few question words won over right
         # retrieved ones (bench/README.md, round 9). Keyword-only, no such line wins.
         b = best[1]
-        rivals = [(sc, x) for sc, x in beside if x.cover >= b.cover and x.similarity > b.similarity and sc >= MIN_SCORE]
+        rivals = [(sc, x) for sc, x in beside if x.cover >= b.cover and x.similarity > b.similarity and sc >= floor]
         best = max(rivals, key=lambda t: t[0], default=best)
-    if best is None or best[0] < MIN_SCORE:
+    if best is None or best[0] < floor:
         return None
-    score, c = best
+    return best
+
+
+def shown(question: str, c: Candidate) -> str:
+    """The text shown for candidate `c` as the direct answer: the unit with at most one of the
+    pieces after it that give the value it lacks, the steps before it, or the remedy after it (in
+    that order of precedence; each was measured on the tuning halves, bench/README.md), and its
+    section's navigation line. bench/direct_fit.py labels every candidate by this text."""
+    explain = _wants_explanation(question)
     p = c.passage
     text = c.text
     if (_WANTS_VALUE.search(question) or _TROUBLE.search(question)) and not _gives_value(text) \
@@ -572,11 +581,23 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
         # after it how. Read out of a PDF the table often comes column by column (every symptom,
         # then every remedy), so the remedy is the first instruction that follows, not the next line.
         text = f"{text} {c.remedy}"
-    text = navigation.with_navigation(text, p, c.prev)
+    return navigation.with_navigation(text, p, c.prev)
+
+
+def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None:
+    """The best candidate above the floor, by the module's weights (`hand_score`, `choose`), shown
+    with what goes with it (`shown`)."""
+    wants_value = bool(_WANTS_VALUE.search(question))
+    explain = _wants_explanation(question)
+    best = choose([(hand_score(c, wants_value, explain, embedded), c) for c in cands], MIN_SCORE)
+    if best is None:
+        return None
+    score, c = best
+    p = c.passage
     # A line from a chunk beside the retrieved ones is none of their numbers: 0 (`find` numbers it
     # when it is a retrieved passage below the first MAX_PASSAGES after all).
     n = 0 if c.beside else c.rank + 1
-    return Direct(text, n, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
+    return Direct(shown(question, c), n, p.manual, p.path, p.page, p.section, p.chunk_id, round(score, 4))
 
 
 def find(question: str, passages: list[Passage], embedder: Embedder | None = None,
