@@ -189,6 +189,9 @@ class TurnView(QWidget):
         # An answer that only repeats the manual's line shown above it is not shown twice.
         shown = text.strip() and not self.turn.repeats_direct
         self.answer.setText(answer_html(text.lstrip(), n, theme.color("accent")) if shown else "")
+        # Its minimum height keeps the card from jumping while the first words stream in; a repeat
+        # hidden for good would leave that height as a gap above the note that says why.
+        self.answer.setVisible(not self.turn.repeats_direct)
 
     def refresh(self) -> None:
         t = self.turn
