@@ -77,6 +77,45 @@ def verdict_after_stream(streamed: str, answer) -> str | None:
             "manual's line above against the manual before acting on it.")
 
 
+class HoldBack:
+    """What a terminal prints of a streamed answer when the manual's line (`direct`) was printed above
+    it: the model often copies that line ("The manual says [1]: ..."), so its text is held back while
+    it may still be only that (`turn.may_repeat`), and a copy is not printed twice, as the GUI hides it."""
+
+    REPEATED = "(The model's answer repeated the manual's line above, so it is not shown twice.)"
+
+    def __init__(self, direct: str | None):
+        self.direct = direct
+        self.holding = direct is not None
+        self.streamed: list[str] = []
+        self.held: list[str] = []
+
+    def feed(self, text: str) -> str:
+        """The text to print now for the next streamed piece ("" while held back)."""
+        from ..rag.turn import may_repeat
+
+        self.streamed.append(text)
+        if not self.holding:
+            return text
+        self.held.append(text)
+        if may_repeat("".join(self.streamed), self.direct):
+            return ""
+        self.holding = False  # it says more than the line: printed, and streamed from here on
+        out, self.held = "".join(self.held), []
+        return out
+
+    def end(self, answer) -> str:
+        """What is left to print once the answer is done: the note for a copy, or what was held back
+        when the answer ended while it could still have been one."""
+        from ..rag.turn import repeats
+
+        if not self.held:
+            return ""
+        if not answer.abstained and repeats(answer.answer, self.direct):
+            return self.REPEATED
+        return "".join(self.held)
+
+
 def cmd_ask(args, session) -> int:
     from ..rag.answer import ask
 
@@ -98,7 +137,7 @@ def cmd_ask(args, session) -> int:
     cancel = threading.Event()
     answer = None
     stream = not args.json
-    streamed: list[str] = []
+    printer = HoldBack(None)
     try:
         embedder = session.embedder_or_none()
         warn_keyword_only(session)
@@ -116,14 +155,15 @@ def cmd_ask(args, session) -> int:
                     print(f"!! {w.level} ({w.manual}{where}): {w.text}")
                 if ev.direct:  # the manual's own line first: it needs no model
                     d = ev.direct
+                    printer = HoldBack(d.text)
                     where = f", page {d.page}" if d.page is not None else ""
                     text = d.text.replace("\n", "\n    ")
                     print(f"From the manual ({d.manual}{where}):\n    {text}\n")
                 print(flush=True)  # shown while the model is still reading the prompt
             elif ev.kind == "token" and stream:
-                streamed.append(ev.text)
-                sys.stdout.write(ev.text)
-                sys.stdout.flush()
+                if text := printer.feed(ev.text):
+                    sys.stdout.write(text)
+                    sys.stdout.flush()
             elif ev.kind == "done":
                 answer = ev.answer
     except KeyboardInterrupt:
@@ -141,8 +181,9 @@ def cmd_ask(args, session) -> int:
             out["timings"]["transcribe_ms"] = heard.timings["total_ms"]
         print_json(out)
         return 0
+    sys.stdout.write(printer.end(answer))
     print()
-    if (verdict := verdict_after_stream("".join(streamed), answer)) is not None:
+    if (verdict := verdict_after_stream("".join(printer.streamed), answer)) is not None:
         print(f"\n{verdict}")
     if answer.unverified:
         print(f"\n!! Check against the manual: {', '.join(answer.unverified)} not found in the cited passages.")

@@ -29,6 +29,20 @@ def repeats(answer: str, direct: str) -> bool:
     return len(said.split()) >= 3 and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", _plain(direct)) is not None
 
 
+_OPENINGS = ("the manual says", "the manual states")
+_MARK_STREAMING = re.compile(r"\s*\[[\d\s,;-]*$")  # a citation mark whose "]" has not come yet
+
+
+def may_repeat(partial: str, direct: str) -> bool:
+    """Whether an answer still streaming in, `partial` so far, may yet turn out to repeat the direct
+    answer's line (`repeats`): a terminal holds it back rather than print the line twice, as the GUI
+    hides it. Its last word may be cut short, and it may still be the opening "The manual says"."""
+    said = _plain(_MARK_STREAMING.sub("", partial))
+    if not said or any(o.startswith(said) for o in _OPENINGS):
+        return True
+    return re.search(rf"(?<!\w){re.escape(said)}", _plain(direct)) is not None
+
+
 @dataclass
 class Turn:
     """One question of this session and everything that came back for it."""
