@@ -81,3 +81,25 @@ def test_a_result_kept_before_the_opening_was_measured_counts_as_not_measured_wh
     assert model_bench.result_for("Small.gguf", 1000).first_token_s == 3.1
     got = model_bench.result_for("New.gguf", 491400064)
     assert got.first_token_s == 4.8 and got.cold_first_token_s == 8.1 and got.within_budget
+
+
+def test_a_model_too_slow_for_the_whole_prompt_is_timed_on_the_prompt_the_app_would_give_it(session, tmp_path,
+                                                                                                models_dir, monkeypatch):
+    """The app sizes its prompt to what the model reads within the budget at its measured prefill
+    speed (`prompt_cap`); the first token the budget is about is that prompt's. Here the budget is
+    made so short that the cap is its floor."""
+    ingest_text(session, tmp_path, "hx400.md", MANUAL * 3)
+    path = models_dir / "chat" / models.DEFAULT_CHAT
+    chat = llm.load(path)
+    reads: list[int] = []
+    real_eval = chat._llm.eval
+    monkeypatch.setattr(chat._llm, "eval", lambda tokens: (reads.append(len(tokens)), real_eval(tokens))[1])
+    monkeypatch.setattr(model_bench, "LATENCY_BUDGET_S", 1e-6)
+    monkeypatch.setattr(model_bench, "MIN_PROMPT_CAP", 200)
+    whole = len(chat.tokenize(model_bench.typical_prompt(session.db, chat, 4).text))
+    assert whole > 200
+    r = model_bench.measure(path, session.db)
+    assert reads[0] == whole  # the prefill speed, on the whole prompt
+    assert 100 < r.prompt_tokens <= 200 and model_bench.prompt_cap(path) == 200
+    k = reads.index(r.opening_tokens, 1)
+    assert reads[k + 1] == r.prompt_tokens - r.opening_tokens  # then timed as the app answers
