@@ -1,5 +1,5 @@
 """Shared by the direct-answer and answer tests: the direct answer over the app's own search, and
-the prompts the real chat model is handed."""
+the prompts the real chat model is handed (and the tokens it reads of them)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,16 @@ def record_prompts(monkeypatch, chat) -> list[str]:
 
     monkeypatch.setattr(chat, "stream", recording_stream)
     return prompts
+
+
+def record_evals(monkeypatch, chat) -> list[int]:
+    """How many tokens each llama.cpp eval call reads from now on (the real eval still runs)."""
+    sizes: list[int] = []
+    real_eval = chat._llm.eval
+
+    def recording_eval(tokens):
+        sizes.append(len(tokens))
+        return real_eval(tokens)
+
+    monkeypatch.setattr(chat._llm, "eval", recording_eval)
+    return sizes

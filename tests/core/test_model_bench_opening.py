@@ -12,6 +12,7 @@ import pytest
 
 from assistant import llm, model_bench, models, paths
 from assistant.rag import prompt_cache
+from tests.core.ask_fixtures import record_evals
 from tests.core.spec_fixtures import ingest_text
 
 QWEN = "Qwen2.5-Coder-0.5B-Instruct-Q4_K_M.gguf"
@@ -47,14 +48,7 @@ def test_measure_reads_the_opening_first_then_times_the_rest_as_the_app_does(ses
     ingest_text(session, tmp_path, "hx400.md", MANUAL)
     path = models_dir / "chat" / models.DEFAULT_CHAT
     chat = llm.load(path)
-    reads: list[int] = []
-    real_eval = chat._llm.eval
-
-    def recording_eval(tokens):
-        reads.append(len(tokens))
-        return real_eval(tokens)
-
-    monkeypatch.setattr(chat._llm, "eval", recording_eval)
+    reads = record_evals(monkeypatch, chat)
     r = model_bench.measure(path, session.db)
     opening = len(prompt_cache.opening(chat))
     assert r.opening_tokens == opening and r.prompt_tokens > opening

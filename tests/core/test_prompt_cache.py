@@ -10,7 +10,7 @@ import pytest
 from assistant.rag import prompt as promptmod
 from assistant.rag import prompt_cache
 from assistant.rag.answer import ask
-from tests.core.ask_fixtures import record_prompts
+from tests.core.ask_fixtures import record_evals, record_prompts
 from tests.core.spec_fixtures import ingest_text
 
 MANUAL = """# Compressor HX-400 service guide
@@ -35,19 +35,6 @@ def library(session, tmp_path):
     return session
 
 
-def _evals(monkeypatch, chat) -> list[int]:
-    """How many tokens each llama.cpp eval call reads from now on (the real eval still runs)."""
-    sizes: list[int] = []
-    real_eval = chat._llm.eval
-
-    def recording_eval(tokens):
-        sizes.append(len(tokens))
-        return real_eval(tokens)
-
-    monkeypatch.setattr(chat._llm, "eval", recording_eval)
-    return sizes
-
-
 def test_every_answer_prompt_starts_with_the_opening(library, monkeypatch):
     chat = library.chat()
     opening = prompt_cache.opening(chat)
@@ -68,7 +55,7 @@ def test_after_warm_the_first_question_reads_only_what_follows_the_opening(libra
     n = prompt_cache.warm(chat)
     assert n == len(prompt_cache.opening(chat)) and chat._llm.n_tokens == n
     prompts = record_prompts(monkeypatch, chat)
-    sizes = _evals(monkeypatch, chat)
+    sizes = record_evals(monkeypatch, chat)
     list(ask(library.db, library.embedder, lambda: chat, QUESTIONS[1], library.settings))
     (prompt,) = prompts
     assert sizes[0] == len(chat.tokenize(prompt)) - n  # the opening came from the cache
