@@ -60,6 +60,21 @@ def test_measure_reads_the_opening_first_then_times_the_rest_as_the_app_does(ses
     assert model_bench.load_results()[path.name] == r  # kept, with both figures
 
 
+def test_the_fleet_proof_of_a_pushed_model_times_it_as_the_app_answers(session, tmp_path, models_dir, monkeypatch):
+    """The proof that rolls a pushed model back when its first token misses the budget reads the
+    opening first, as the app does at model load, and times only the rest of the prompt."""
+    from assistant.fleet import models as fleet_models
+
+    ingest_text(session, tmp_path, "hx400.md", MANUAL)
+    path = models_dir / "chat" / models.DEFAULT_CHAT
+    chat = llm.load(path)
+    opening = len(prompt_cache.opening(chat))
+    reads = record_evals(monkeypatch, chat)
+    got = fleet_models.prove(path, session.db, bench_tokens=2, budget_s=3600)
+    assert got["prompt_tokens"] > opening > 20
+    assert reads[:2] == [opening, got["prompt_tokens"] - opening]
+
+
 def test_a_result_kept_before_the_opening_was_measured_counts_as_not_measured_when_over_the_budget(home):
     f = paths.models_dir() / "bench.json"
     f.parent.mkdir(parents=True, exist_ok=True)
@@ -85,9 +100,7 @@ def test_a_model_too_slow_for_the_whole_prompt_is_timed_on_the_prompt_the_app_wo
     ingest_text(session, tmp_path, "hx400.md", MANUAL * 3)
     path = models_dir / "chat" / models.DEFAULT_CHAT
     chat = llm.load(path)
-    reads: list[int] = []
-    real_eval = chat._llm.eval
-    monkeypatch.setattr(chat._llm, "eval", lambda tokens: (reads.append(len(tokens)), real_eval(tokens))[1])
+    reads = record_evals(monkeypatch, chat)
     monkeypatch.setattr(model_bench, "LATENCY_BUDGET_S", 1e-6)
     monkeypatch.setattr(model_bench, "MIN_PROMPT_CAP", 200)
     whole = len(chat.tokenize(model_bench.typical_prompt(session.db, chat, 4).text))
