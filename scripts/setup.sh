@@ -97,7 +97,7 @@ echo "==> chat models measured on this device (first token on a prompt from this
 # with FA_SHELF=all, or one whose kept figure counts as not measured, is measured now): run
 # `field-assistant models bench` again after moving to other hardware.
 .venv/bin/field-assistant models --json | .venv/bin/python -c \
-    "import json, sys; print('\n'.join(m['name'] for m in json.load(sys.stdin)['models'] if m['role'] == 'chat' and not m['bench']))" |
+    "import json, sys; print('\n'.join(m['name'] for m in json.load(sys.stdin)['models'] if m['role'] == 'chat' and not m['bench'] and not m['problem']))" |
   while read -r name; do
     .venv/bin/field-assistant models bench "$name" || echo "(models bench failed for $name: it is not recommended)"
   done || echo "(could not list the chat models to measure: the default chat model stays SmolLM2)"
