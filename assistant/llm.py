@@ -113,15 +113,28 @@ class ChatModel:
         """
         if not self.template:
             return f"{system}\n\n{user}\n\nAnswer:"
-        if self._template_fn is None:
-            from jinja2.sandbox import ImmutableSandboxedEnvironment
+        from jinja2 import TemplateError
 
-            env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-            self._template_fn = env.from_string(self.template)
-        return self._template_fn.render(
-            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-            add_generation_prompt=True, bos_token="", eos_token="",
-        )
+        try:
+            if self._template_fn is None:
+                from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+                env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+                env.globals["raise_exception"] = _template_refuses  # as transformers defines it for templates
+                self._template_fn = env.from_string(self.template)
+            try:
+                return self._render([{"role": "system", "content": system}, {"role": "user", "content": user}])
+            except TemplateError:
+                # Some templates refuse a system turn (Mistral's: "roles must alternate user/assistant");
+                # the system text then opens the user's turn.
+                return self._render([{"role": "user", "content": f"{system}\n\n{user}"}])
+        except TemplateError as e:
+            raise ModelCorruptError(
+                f"the chat template of {self.name} cannot be used ({str(e)[:120]}); choose another chat model"
+            ) from e
+
+    def _render(self, messages: list[dict]) -> str:
+        return self._template_fn.render(messages=messages, add_generation_prompt=True, bos_token="", eos_token="")
 
     def stream(
         self, prompt: str | list[int], max_tokens: int = 256, temperature: float = 0.1,
@@ -191,6 +204,12 @@ class ChatModel:
                 yield Token(held + raw.decode("utf-8", errors="replace"), time.perf_counter())
         finally:
             gen.close()
+
+
+def _template_refuses(message: str):
+    from jinja2 import TemplateError
+
+    raise TemplateError(message)
 
 
 # Prompt-lookup decoding for greedy answers (the qwen2 family's decoding: rag.prompt.DECODING), chosen
