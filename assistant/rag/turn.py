@@ -23,7 +23,7 @@ def repeats(answer: str, direct: str) -> bool:
     """Whether `answer` only repeats the direct answer's line (a primed spec row, or the quoted
     line copied after "The manual says [1]:"), so that it adds nothing for the technician to read:
     its words, without citation marks and that opening, are a run of the line's (a copy the answer
-    length cut short included)."""
+    length cut short at the end of a word included; one cut inside a word is shown)."""
     said = _plain(answer)
     # Whole words, and three of them at least: "Yes." is no repeat of a line holding "eyes" or "yes".
     return len(said.split()) >= 3 and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", _plain(direct)) is not None
