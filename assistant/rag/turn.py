@@ -74,6 +74,13 @@ class Turn:
         return (a is not None and not a.abstained and self.direct is not None and self.state == "done"
                 and repeats(a.answer, self.direct.text))
 
+    @property
+    def holds_back(self) -> bool:
+        """While the answer streams in, it may still be only a copy of the direct answer's line
+        (`may_repeat`): not shown yet, rather than shown and then hidden as a repeat."""
+        return (self.state == "writing" and self.direct is not None and bool(self.text.strip())
+                and may_repeat(self.text, self.direct.text))
+
     def sources(self) -> tuple[str, list[Citation]]:
         """The passages to show under the answer and what they are: "cited" (the answer's
         citations), "closest" (nothing could be cited: it abstained, or there is no chat model) or

@@ -42,3 +42,17 @@ def test_a_turn_repeats_its_direct_answer_only_when_done_and_answered():
     t.direct = None
     t.answer = Answer(f"{ROW} [1]", False, [], [], "test", {}, "model")
     assert not t.repeats_direct
+
+
+def test_while_the_answer_streams_in_a_possible_copy_is_held_back():
+    d = Direct(SYMPTOM, 1, "UPS-3000", "/ups.md", None, "7.1 UPS shuts down too early", 7, 0.9)
+    t = Turn("UPS shuts down too early", state="writing", direct=d, text="The manual says [1]: Symptom: during a")
+    assert t.holds_back
+    t.text += " power cut the UPS trips."  # says something else: shown from now on
+    assert not t.holds_back
+    t = Turn("UPS shuts down too early", state="writing", direct=d, text="Replace the battery")
+    assert not t.holds_back
+    t = Turn("UPS shuts down too early", state="writing", direct=None, text="The manual says")
+    assert not t.holds_back  # no line above to repeat
+    t = Turn("UPS shuts down too early", state="done", direct=d, text="The manual says [1]: Symptom:")
+    assert not t.holds_back  # finished: repeats_direct decides

@@ -84,3 +84,13 @@ def test_an_answer_that_repeats_the_row_is_shown_once(qtbot, make_window, librar
     tv = w.ask.turn_view
     assert "torque wrench" in tv.answer.text() and "repeated" not in tv.note.text()
     qtbot.waitUntil(tv.answer.isVisible, timeout=5_000)
+    # While it streams in, a copy of the row is not shown (only to be hidden when done); what says more is.
+    streaming = Turn(question, state="writing", passages=passages, direct=direct, text=direct.text[:20])
+    w.ask.turns.append(streaming)
+    w.ask.show_turn(streaming)
+    tv = w.ask.turn_view
+    tv.update_text()
+    assert tv.answer.text() == ""
+    streaming.text = f"{direct.text} [1]. Use a torque wrench"
+    tv.update_text()
+    assert "torque wrench" in tv.answer.text()

@@ -186,8 +186,9 @@ class TurnView(QWidget):
         """Cheap update while tokens stream in: the answer text only."""
         n = len(self.turn.passages)
         text = self.turn.text if self.turn.answer is None else self.turn.answer.answer
-        # An answer that only repeats the manual's line shown above it is not shown twice.
-        shown = text.strip() and not self.turn.repeats_direct
+        # An answer that only repeats the manual's line shown above it is not shown twice; while it
+        # streams in and may still be only that, it is not shown yet.
+        shown = text.strip() and not self.turn.repeats_direct and not self.turn.holds_back
         self.answer.setText(answer_html(text.lstrip(), n, theme.color("accent")) if shown else "")
         # Its minimum height keeps the card from jumping while the first words stream in; a repeat
         # hidden for good would leave that height as a gap above the note that says why.
