@@ -99,6 +99,7 @@ echo "==> chat models measured on this device (first token on a prompt from this
 .venv/bin/field-assistant models --json | .venv/bin/python -c \
     "import json, sys; print('\n'.join(m['name'] for m in json.load(sys.stdin)['models'] if m['role'] == 'chat' and not m['bench'] and not m['problem']))" |
   while read -r name; do
+    [ -n "$name" ] || continue  # none left to measure: one empty line
     .venv/bin/field-assistant models bench "$name" || echo "(models bench failed for $name: it is not recommended)"
   done || echo "(could not list the chat models to measure: the default chat model stays SmolLM2)"
 .venv/bin/field-assistant models
