@@ -128,7 +128,8 @@ def typical_prompt(db, chat: llm.ChatModel, top_k: int, question: str = "How do 
         passages = [Passage(i, "demo", "demo", None, "", _FILLER, 1.0) for i in range(top_k)]
     # An answer's prompt quotes the direct answer's line (`answer.prompt_for`), and with a quote the
     # system text carries its example: without one the prompt's cached opening was not its prefix.
-    quote = (_SENTENCE.match(passages[0].text.strip()).group(0)[:300], passages[0].chunk_id)
+    first = _SENTENCE.match(passages[0].text.strip())
+    quote = ((first.group(0) if first else "")[:300] or "See the passage.", passages[0].chunk_id)
     room = chat.n_ctx - DECODE_TOKENS - 8
     built = promptmod.build(question, passages, chat.render, chat.count, budget=min(room, budget or room),
                             system=promptmod.system_for(chat.family), quote=quote)
