@@ -10,22 +10,34 @@ from assistant.rag.answer import Answer
 from assistant.rag.turn import Turn
 from tests.ui.conftest import wait_ready
 
+QUESTION = "fan bolt torque of the HX-400"
+
+
+def _row_turn(session, text: str, source: str, state: str = "done") -> tuple[Turn, spec_answer.SpecMatch]:
+    """The demo-like question a row answers, as a turn whose answer (when done) is `text`."""
+    match = spec_answer.lookup(session.db, QUESTION)
+    passages = spec_answer.with_row_passage(match, [])
+    turn = Turn(QUESTION, state=state, passages=passages, direct=spec_answer.direct(match, passages),
+                spec_rows=[r.to_json() for r in match.rows], text=text)
+    if state == "done":
+        turn.answer = Answer(text, False, [], [], "test", {}, source)
+    return turn, match
+
+
+def _show(w, turn: Turn):
+    """Show `turn` on the Ask page; its view."""
+    w.ask.turns.append(turn)
+    w.ask.show_turn(turn)
+    return w.ask.turn_view
+
 
 def test_spec_row_answer_shows_the_row_and_opens_it_highlighted(qtbot, make_window, library, session):
-    question = "fan bolt torque of the HX-400"
-    match = spec_answer.lookup(session.db, question)
+    turn, match = _row_turn(session, "24 Nm [1].", "none")
     assert match.row is not None and match.row.cells == ["Fan bolt torque", "24 Nm"]
-    passages = spec_answer.with_row_passage(match, [])
-    direct = spec_answer.direct(match, passages)
-    turn = Turn(question, state="done", passages=passages, direct=direct,
-                spec_rows=[r.to_json() for r in match.rows], text="24 Nm [1].")
-    turn.answer = Answer("24 Nm [1].", False, [], [], "test", {}, "none")
     w = make_window()
     wait_ready(qtbot, w)
     w.go("ask")
-    w.ask.turns.append(turn)
-    w.ask.show_turn(turn)
-    tv = w.ask.turn_view
+    tv = _show(w, turn)
     qtbot.waitUntil(tv.direct.isVisible, timeout=5_000)
     assert tv.direct.isVisible() and tv.direct_text.text() == "Fan bolt torque — Value: 24 Nm"
     table = tv.spec_table
@@ -48,47 +60,34 @@ def test_spec_row_answer_shows_the_row_and_opens_it_highlighted(qtbot, make_wind
     # A question with no row: the table stays hidden.
     plain = Turn("what is the weather", state="done", text="Not found.")
     plain.answer = Answer("Not found.", True, [], [], "test", {}, "none")
-    w.ask.turns.append(plain)
-    w.ask.show_turn(plain)
-    assert not w.ask.turn_view.spec_table.isVisible()
-    assert Qt.TextFormat.PlainText == w.ask.turn_view.direct_text.textFormat()
+    tv = _show(w, plain)
+    assert not tv.spec_table.isVisible()
+    assert Qt.TextFormat.PlainText == tv.direct_text.textFormat()
 
 
 def test_an_answer_that_repeats_the_row_is_shown_once(qtbot, make_window, library, session):
     """The 0.5B's answer primed with the row (answer.SPEC_ROW) is often the row alone: the answer
     card shows the row as the manual's line and says why no prose follows, and Read aloud says it once."""
-    question = "fan bolt torque of the HX-400"
-    match = spec_answer.lookup(session.db, question)
-    passages = spec_answer.with_row_passage(match, [])
-    direct = spec_answer.direct(match, passages)
-    said = f"{direct.text} [1]"
-    turn = Turn(question, state="done", passages=passages, direct=direct,
-                spec_rows=[r.to_json() for r in match.rows], text=said)
-    turn.answer = Answer(said, False, [], [], "test", {}, "model")
+    said = "Fan bolt torque — Value: 24 Nm [1]"
+    turn, _ = _row_turn(session, said, "model")
+    direct = turn.direct
+    assert said == f"{direct.text} [1]"
     w = make_window()
     wait_ready(qtbot, w)
     w.go("ask")
-    w.ask.turns.append(turn)
-    w.ask.show_turn(turn)
-    tv = w.ask.turn_view
+    tv = _show(w, turn)
     qtbot.waitUntil(tv.direct.isVisible, timeout=5_000)
     assert tv.direct_text.text() == direct.text
     assert tv.answer.text() == "" and not tv.answer.isVisible()  # no empty line's height above the note
     assert "repeated the manual's line" in tv.note.text() and tv.note.isVisible()
     assert tv.speech_text() == direct.text
     # An answer that adds to the row is shown as before.
-    more = Turn(question, state="done", passages=passages, direct=direct, text=f"{said}. Use a torque wrench [1].")
-    more.answer = Answer(more.text, False, [], [], "test", {}, "model")
-    w.ask.turns.append(more)
-    w.ask.show_turn(more)
-    tv = w.ask.turn_view
+    tv = _show(w, _row_turn(session, f"{said}. Use a torque wrench [1].", "model")[0])
     assert "torque wrench" in tv.answer.text() and "repeated" not in tv.note.text()
     qtbot.waitUntil(tv.answer.isVisible, timeout=5_000)
     # While it streams in, a copy of the row is not shown (only to be hidden when done); what says more is.
-    streaming = Turn(question, state="writing", passages=passages, direct=direct, text=direct.text[:20])
-    w.ask.turns.append(streaming)
-    w.ask.show_turn(streaming)
-    tv = w.ask.turn_view
+    streaming, _ = _row_turn(session, direct.text[:20], "model", state="writing")
+    tv = _show(w, streaming)
     tv.update_text()
     assert tv.answer.text() == ""
     streaming.text = f"{direct.text} [1]. Use a torque wrench"
