@@ -11,7 +11,8 @@ from .direct import Direct
 
 # What the 0.5B often opens with when it copies the direct answer's line from its prompt
 # (prompt.quote_lead), and the citation marks it adds.
-_LEAD = re.compile(r"^\W*the manual (?:says|states)(?:\s*\[\d+\])?\s*:?\s*", re.IGNORECASE)
+_OPENINGS = ("the manual says", "the manual states")
+_LEAD = re.compile(rf"^\W*(?:{'|'.join(_OPENINGS)})(?:\s*\[\d+\])?\s*:?\s*", re.IGNORECASE)
 _MARKS = re.compile(r"\s*\[\d+(?:\s*[,;-]\s*\d+)*\]")
 
 
@@ -29,7 +30,6 @@ def repeats(answer: str, direct: str) -> bool:
     return len(said.split()) >= 3 and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", _plain(direct)) is not None
 
 
-_OPENINGS = ("the manual says", "the manual states")
 _MARK_STREAMING = re.compile(r"\s*\[[\d\s,;-]*$")  # a citation mark whose "]" has not come yet
 
 
