@@ -32,8 +32,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import snowballstemmer
 
 from .. import values
 from ..embedding import Embedder
@@ -156,12 +158,18 @@ class Direct:
     row: dict | None = None  # with "spec_row": the row (`SpecRow.to_json()`)
 
 
+# Snowball's English (Porter2) stemmer: the question's "replace" is the procedure's "Replacing" and
+# the schedule's "replacement", "configure" is "configuration". The suffix stripping it replaced
+# ("-ing", "-es", "-s") kept those apart, and "How do I replace the mechanical seal?" got the
+# maintenance schedule's row over the procedure (bench/README.md, "One stemmer for the direct
+# answer"). A word with a digit or a mark ("M12", "e-manual", "v1.2") is kept whole.
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)  # every line of five passages is stemmed per question; a library repeats its words
 def _stem(w: str) -> str:
     w = w.lower().strip("./-")
-    for suffix in ("ing", "es", "s"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix):
-            return w[: -len(suffix)]
-    return w
+    return _ENGLISH.stemWord(w) if w.isalpha() else w
 
 
 def _terms(text: str) -> set[str]:

@@ -141,8 +141,8 @@ PIRATE = "What receive timeout does the serial programmer use by default in asci
 
 def test_a_later_passage_s_line_that_holds_more_of_the_question_wins():
     # A paraphrased question often finds the answering passage second: rank weighs less than the
-    # question's words a line holds (11 words: 7 in the first passage's line, 8 in the second's).
-    first = passage("The serial programmer uses ascii mode with older bus pirate firmware versions only.", n=1)
+    # question's words a line holds (11 stems: 7 in the first passage's line, 8 in the second's).
+    first = passage("The serial programmer runs ascii mode with older bus pirate firmware versions only.", n=1)
     second = passage("The serial receive timeout defaults to 100 ms in ascii mode on a bus pirate, and 10 ms "
                      "might work.", section="Options", n=2)
     d = find(PIRATE, [first, second])
@@ -225,3 +225,12 @@ def test_a_fault_stated_not_asked_gets_the_remedy_after_its_symptom():
     d = find("UPS shuts down too early", [passage(UPS_SHUTDOWN, section="7.1 UPS shuts down too early")])
     assert d is not None and d.text.startswith("Symptom: during a mains failure")
     assert "Check the battery install date" in d.text
+
+
+def test_a_word_and_its_derived_forms_share_a_stem_but_codes_stay_whole():
+    # "replace" asked, "Replacing" in the procedure's heading, "replacement" in a schedule: one term.
+    assert _terms("How do I replace the seal?") & _terms("8.3 Replacing the mechanical seal") == {"replac", "seal"}
+    assert _terms("seal replacement") == _terms("replacing seals")
+    assert _terms("configure") == _terms("configuration")
+    assert {"m12", "e-manual", "sk-200-45b"} <= _terms("M12 bolt, e-manual, kit SK-200-45B")
+
