@@ -40,6 +40,7 @@ import snowballstemmer
 from .. import values
 from ..embedding import Embedder
 from . import navigation, sentences
+from .abbreviations import meaning_words
 from .search import STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
@@ -176,6 +177,15 @@ def _terms(text: str) -> set[str]:
     return {_stem(w) for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 1}
 
 
+def _line_terms(text: str) -> set[str]:
+    """A line's terms, an abbreviation also holding the words it stands for (`abbreviations`, as the
+    spec-row search reads a row): "(max. 40 °C)" answers "the maximum ambient temperature"."""
+    own = _terms(text)
+    for w in _WORD.findall(text):
+        own.update(_stem(m) for m in meaning_words(w) if m not in STOPWORDS)
+    return own
+
+
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
@@ -200,6 +210,18 @@ class Piece:
     full: str = ""  # the whole sentence when `text` was cut
 
 
+def _table_rows(para: str) -> list[str] | None:
+    """The lines of a paragraph that is a table in the library's stored form (`normalise`: each
+    row's cells joined by " | ", no outer pipes; the ingest keeps a table in a block of its own),
+    header first: two or more lines with the same number of cells. None for anything else (prose
+    with a "|" in it, a Markdown table with outer pipes, which `pieces` reads line by line)."""
+    lines = [x.strip() for x in para.splitlines() if x.strip()]
+    if len(lines) < 2 or any(x.startswith("|") for x in lines):
+        return None
+    cells = {x.count(" | ") for x in lines}
+    return lines if len(cells) == 1 and cells != {0} else None
+
+
 def pieces(passage: Passage) -> list[Piece]:
     """The answerable pieces of a passage: table rows (with the header row before them), list
     items, and sentences of the other lines."""
@@ -208,6 +230,14 @@ def pieces(passage: Passage) -> list[Piece]:
     block = 0
     headings = {_norm(h) for h in passage.section.split(" > ") if h.strip()}
     for para in re.split(r"\n\s*\n", passage.text):
+        if rows := _table_rows(para):
+            # A table as the library stores it (normalise: " | "-joined cells, a block of its own,
+            # its header first, repeated where the chunker split it): each row with the header.
+            block += 1
+            out.extend(Piece(f"{rows[0]}\n{r}", "row", block + i) for i, r in enumerate(rows[1:]))
+            block += len(rows)
+            header = None
+            continue
         for line in para.splitlines():
             s = _PAGE_MARK.sub(" ", line).strip()
             if not s:
@@ -445,7 +475,7 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
             if ex := excerpt(x.full, q_terms):
                 # In place of the cut-off enumeration, in a block of its own: never part of a run.
                 ps[k] = Piece(ex, "excerpt", -1 - k)
-        ts = [_terms(x.text) for x in ps]
+        ts = [_line_terms(x.text) for x in ps]
         per_passage.append((p, ps, ts))
     # Only the asking clause's words that some line or heading holds weigh more: one no line holds
     # ("voltages", which stems apart from "voltage") would only shrink every cover alike, and

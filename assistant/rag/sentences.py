@@ -7,6 +7,10 @@ import re
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 # A full stop that ends an abbreviation, not a sentence: "(e.g. 1000 MΩ or greater)", "see Fig. 3".
 _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:e\.g|i\.e|approx|cf|vs|fig|figs|ref|incl|resp|pp)\.$", re.IGNORECASE)
+# A limit's or a number's abbreviation before its value: "(max. 40 °C)", "min. 2 mm", "typ. 3 A",
+# "No. 4". Only before a digit: "Run the pump for 10 min. Check ..." ends a sentence. (A cell of
+# the demo UPS guide was cut at "max." and its direct answer ended there.)
+_BEFORE_VALUE = re.compile(r"(?:^|[\s(])(?:max|min|typ|nom|no|nr|ca)\.$", re.IGNORECASE)
 
 
 def of_line(line: str) -> list[str]:
@@ -14,7 +18,7 @@ def of_line(line: str) -> list[str]:
     out: list[str] = []
     for x in _SENTENCE_END.split(line):
         x = x.strip()
-        if out and _ABBREVIATION.search(out[-1]):
+        if out and (_ABBREVIATION.search(out[-1]) or (_BEFORE_VALUE.search(out[-1]) and x[:1].isdigit())):
             out[-1] = f"{out[-1]} {x}"
         elif x:
             out.append(x)

@@ -234,3 +234,31 @@ def test_a_word_and_its_derived_forms_share_a_stem_but_codes_stay_whole():
     assert _terms("configure") == _terms("configuration")
     assert {"m12", "e-manual", "sk-200-45b"} <= _terms("M12 bolt, e-manual, kit SK-200-45B")
 
+
+
+# A table as the ingest stores it (assistant/library/normalise.py): " | "-joined cells, no outer
+# pipes, a block of its own after its lead paragraph (the demo UPS guide's alarm table).
+STORED = ("When an alarm is active the red LED lights.\n\n"
+          "Code | Meaning | What to do\n"
+          "A34 | Overload | Reduce the load below 2700 W. The UPS returns to online mode 5 s after the overload has gone.\n"
+          "A41 | Inverter overtemperature | Check ventilation and ambient temperature (max. 40 °C); clean the air inlets.\n"
+          "A42 | Fan failure | Contact service.")
+
+
+def test_a_stored_table_gives_each_row_with_its_header_not_sentences_run_across_rows():
+    rows = [p for p in pieces(passage(STORED)) if p.kind == "row"]
+    assert [r.text.splitlines() for r in rows] == [["Code | Meaning | What to do", line] for line in STORED.splitlines()[3:]]
+    assert len({r.block for r in rows}) == 3  # rows stand alone: never one unit of two rows
+    # prose with a bar in it, and a lone line, are not tables
+    assert not [p for p in pieces(passage("Use a | b to pipe.\nThen run it twice now.")) if p.kind == "row"]
+
+
+def test_an_abbreviation_before_a_value_does_not_end_the_sentence_and_answers_for_its_word():
+    from assistant.rag.sentences import of_line
+
+    assert of_line("Check the ambient temperature (max. 40 °C); clean the inlets. Then restart.") == [
+        "Check the ambient temperature (max. 40 °C); clean the inlets.", "Then restart."]
+    assert of_line("Run the pump for 10 min. Check the pressure.") == ["Run the pump for 10 min.", "Check the pressure."]
+    d = find("What is the maximum ambient temperature?", [passage(STORED)])
+    assert d is not None and d.kind == "passage" and d.text.endswith("(max. 40 °C); clean the air inlets.")
+    assert d.text.startswith("Code | Meaning | What to do\nA41 |")

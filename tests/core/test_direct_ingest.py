@@ -142,3 +142,22 @@ def test_how_to_replace_a_part_in_the_demo_library_is_answered_by_the_procedure(
     d = answer.direct_answer(question, got, session.embedder)
     assert d is not None and d.section.endswith("Mechanical seal replacement"), d
     assert "seal kit SK-200-45B" in d.text and "operating hours" not in d.text
+
+
+@pytest.mark.parametrize(("question", "lines"), [
+    # a row of a key/value table, with its header, not three rows glued into one line
+    ("What fuse size for the compressor?", ["Parameter | Value", "Recommended fuse | 16 A gG"]),
+    # the alarm row whose "max. 40 °C" was cut off at "max." and ran on from the row before
+    ("What is the maximum ambient temperature for the UPS?",
+     ["Code | Meaning | Beeper | What to do",
+      "A41 | Inverter overtemperature | Continuous | Check ventilation and ambient temperature (max. 40 °C); "
+      "clean the air inlets."]),
+])
+def test_a_table_row_of_the_demo_library_is_the_direct_answer_with_its_header(session, question, lines):
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and d.text.splitlines() == lines, d
