@@ -101,8 +101,15 @@ class HoldBack:
         if may_repeat("".join(self.streamed), self.direct):
             return ""
         self.holding = False  # it says more than the line: printed, and streamed from here on
-        out, self.held = "".join(self.held), []
-        return out
+        return self._release()
+
+    def _release(self) -> str:
+        # What was held back, less a first copy of the line printed above (turn.after_copy).
+        from ..rag.turn import after_copy
+
+        held, self.held = "".join(self.held), []
+        rest = after_copy(held, self.direct)
+        return held if rest is None else rest
 
     def end(self, answer) -> str:
         """What is left to print once the answer is done: the note for a copy, or what was held back
@@ -113,7 +120,7 @@ class HoldBack:
             return ""
         if not answer.abstained and repeats(answer.answer, self.direct):
             return self.REPEATED
-        return "".join(self.held)
+        return self._release()
 
 
 def cmd_ask(args, session) -> int:

@@ -30,6 +30,37 @@ def repeats(answer: str, direct: str) -> bool:
     return len(said.split()) >= 3 and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", _plain(direct)) is not None
 
 
+_TRAILING = re.compile(r"^[\s.,;:]*(?:\[\d+(?:\s*[,;-]\s*\d+)*\])?[\s.,;:]*")
+
+
+def after_copy(answer: str, direct: str) -> str | None:
+    """What `answer` says after it first copies the direct answer's line (after "The manual says
+    [1]:" or straight away), or None when it does not start with such a copy, or says nothing
+    more (`repeats`). The copy is three words at least, a run of the line's words that ends where
+    a sentence of the answer ends or where the line does, so the rest reads on from the line shown
+    above it: "The manual says [1]: The pump bearings ... when they become noisy. The motor
+    bearings are lubricated for life as well." -> "The motor bearings are lubricated for life as
+    well." (In the 0.5B's answers on the tuning halves, 9 of the 33 that were no mere repeat.)"""
+    lead = _LEAD.match(answer)
+    body = answer[lead.end():] if lead else answer
+    line = _plain(direct)
+    cut = None
+    for m in re.finditer(r"\S+", body):
+        said = _plain(body[: m.end()])
+        if not said:
+            continue
+        if re.search(rf"(?<!\w){re.escape(said)}(?!\w)", line) is None:
+            break  # the answer's words leave the line here
+        ends = _MARKS.sub("", body[: m.end()]).rstrip()[-1:] in ".!?:;" or said == line
+        if ends and len(said.split()) >= 3:
+            cut = m.end()
+    if cut is None:
+        return None
+    rest = body[cut:]
+    rest = rest[_TRAILING.match(rest).end():]
+    return rest if rest.strip() else None
+
+
 _MARK_STREAMING = re.compile(r"\s*\[[\d\s,;-]*$")  # a citation mark whose "]" has not come yet
 
 
@@ -73,6 +104,17 @@ class Turn:
         a = self.answer
         return (a is not None and not a.abstained and self.direct is not None and self.state == "done"
                 and repeats(a.answer, self.direct.text))
+
+    @property
+    def shown_answer(self) -> str:
+        """The model's answer as the card shows it under the direct answer: without a first copy of
+        the direct answer's line (`after_copy`), which is shown just above it."""
+        a = self.answer
+        text = self.text if a is None else a.answer
+        if self.direct is None or (a is not None and a.abstained):
+            return text
+        rest = after_copy(text, self.direct.text)
+        return text if rest is None else rest
 
     @property
     def holds_back(self) -> bool:

@@ -1,7 +1,7 @@
 """The terminal prints the manual's line first; the 0.5B often copies it as its whole answer ("The manual
 says [1]: ..."). The CLI holds a streamed answer back while it may still be only that copy
 (`turn.may_repeat`, `cli.answers.HoldBack`) and prints a note instead of the line a second time; an
-answer that says more is printed whole, from its first word."""
+answer that says more is printed from its first word, less a first copy of the line (`turn.after_copy`)."""
 
 from __future__ import annotations
 
@@ -38,12 +38,20 @@ def test_a_copy_of_the_line_is_not_printed_twice():
 
 
 def test_an_answer_that_says_more_is_printed_whole():
-    said = "The manual says [1]: Symptom: during a mains failure the UPS switches off. Replace the battery pack [2]."
-    assert _print(SYMPTOM, said) == said
     said = "Check the battery install date in INFO > BATT DATE [1]."
     assert _print(SYMPTOM, said) == said
-    # A copy of the line and then more: printed whole, once it says more.
-    said = f"The manual says [1]: {SYMPTOM} Then run a self-test [1]."
+
+
+
+def test_a_copy_of_the_line_and_then_more_prints_only_the_more():
+    # The line is printed just above: what the answer adds reads on from it (turn.after_copy).
+    assert _print(SYMPTOM, f"The manual says [1]: {SYMPTOM} Then run a self-test [1].") == "Then run a self-test [1]."
+    assert _print(SYMPTOM, f"{SYMPTOM[:-1]} [1]. Then run a self-test.") == "Then run a self-test."
+    # a copy of the line's start, its sentence ended early
+    said = "The manual says [1]: Symptom: during a mains failure the UPS switches off. Replace the battery pack [2]."
+    assert _print(SYMPTOM, said) == "Replace the battery pack [2]."
+    # The copy's end is a sentence's end: a copy that turns into other words mid-sentence is printed whole.
+    said = "Symptom: during a mains failure the UPS switches off when the battery is old [1]."
     assert _print(SYMPTOM, said) == said
 
 

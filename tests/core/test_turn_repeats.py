@@ -56,3 +56,29 @@ def test_while_the_answer_streams_in_a_possible_copy_is_held_back():
     assert not t.holds_back  # no line above to repeat
     t = Turn("UPS shuts down too early", state="done", direct=d, text="The manual says [1]: Symptom:")
     assert not t.holds_back  # finished: repeats_direct decides
+
+
+def test_after_a_first_copy_of_the_line_the_answer_shows_only_what_it_adds():
+    from assistant.rag.turn import after_copy
+
+    assert after_copy(f"{ROW} [1]. Values apply to lightly oiled steel screws [1].", ROW) == \
+        "Values apply to lightly oiled steel screws [1]."
+    flat = " ".join(SYMPTOM.split())
+    assert after_copy(f"The manual says [1]: {flat} Check the battery date [2].", SYMPTOM) == "Check the battery date [2]."
+    # a copy of the line's first sentence, ended where the answer's sentence ends
+    assert after_copy("Symptom: during a mains failure the UPS switches off, or the connected servers shut down, long "
+                      "before the runtime shown in section 4 has passed [1]. Replace the pack.", SYMPTOM) == "Replace the pack."
+    # no copy first, a copy that leaves the line mid-sentence, two words, or nothing more: None
+    assert after_copy("Tighten the pump mounting bolts to 68 Nm [1].", ROW) is None
+    assert after_copy("Symptom: during a mains failure, replace the pack.", SYMPTOM) is None
+    assert after_copy("Work through. Then check.", SYMPTOM) is None
+    assert after_copy(f"{ROW} [1].", ROW) is None
+
+
+def test_the_card_shows_the_answer_without_its_first_copy_of_the_line():
+    said = f"The manual says [1]: {ROW}. Use a calibrated torque wrench [1]."
+    t = Turn("torque?", direct=Direct(ROW, 1, "M", "/m.pdf", 5, "3.3", 1, 0.5), state="done",
+             answer=Answer(said, False, [], [], "test", {}, "model"))
+    assert t.shown_answer == "Use a calibrated torque wrench [1]." and t.answer.answer == said  # the JSON keeps it all
+    t.answer = Answer("Not found in the loaded manuals.", True, [], [], "test", {}, "model")
+    assert t.shown_answer == "Not found in the loaded manuals."

@@ -81,9 +81,10 @@ def test_an_answer_that_repeats_the_row_is_shown_once(qtbot, make_window, librar
     assert tv.answer.text() == "" and not tv.answer.isVisible()  # no empty line's height above the note
     assert "repeated the manual's line" in tv.note.text() and tv.note.isVisible()
     assert tv.speech_text() == direct.text
-    # An answer that adds to the row is shown as before.
+    # An answer that adds to the row shows what it adds, without its copy of the row shown above it.
     tv = _show(w, _row_turn(session, f"{said}. Use a torque wrench [1].", "model")[0])
     assert "torque wrench" in tv.answer.text() and "repeated" not in tv.note.text()
+    assert "24 Nm" not in tv.answer.text() and tv.speech_text() == f"{direct.text} Use a torque wrench."
     qtbot.waitUntil(tv.answer.isVisible, timeout=5_000)
     # While it streams in, a copy of the row is not shown (only to be hidden when done); what says more is.
     streaming, _ = _row_turn(session, direct.text[:20], "model", state="writing")
@@ -92,4 +93,4 @@ def test_an_answer_that_repeats_the_row_is_shown_once(qtbot, make_window, librar
     assert tv.answer.text() == ""
     streaming.text = f"{direct.text} [1]. Use a torque wrench"
     tv.update_text()
-    assert "torque wrench" in tv.answer.text()
+    assert "torque wrench" in tv.answer.text() and "24 Nm" not in tv.answer.text()

@@ -185,9 +185,10 @@ class TurnView(QWidget):
     def update_text(self) -> None:
         """Cheap update while tokens stream in: the answer text only."""
         n = len(self.turn.passages)
-        text = self.turn.text if self.turn.answer is None else self.turn.answer.answer
-        # An answer that only repeats the manual's line shown above it is not shown twice; while it
-        # streams in and may still be only that, it is not shown yet.
+        # Without a first copy of the manual's line shown just above it (`Turn.shown_answer`). An
+        # answer that only repeats that line is not shown twice; while it streams in and may still
+        # be only that, it is not shown yet.
+        text = self.turn.shown_answer
         shown = text.strip() and not self.turn.repeats_direct and not self.turn.holds_back
         self.answer.setText(answer_html(text.lstrip(), n, theme.color("accent")) if shown else "")
         # Its minimum height keeps the card from jumping while the first words stream in; a repeat
@@ -272,7 +273,7 @@ class TurnView(QWidget):
     def speech_text(self) -> str:
         """What "Read aloud" says: the manual's own line, then the answer's prose without [n] marks."""
         t = self.turn
-        prose = t.answer.answer if t.answer is not None else ("" if t.busy else t.text)
+        prose = t.shown_answer if t.answer is not None or not t.busy else ""
         if t.repeats_direct:
             prose = ""  # said once, as the manual's line
         prose = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", prose or "").strip()
