@@ -430,11 +430,41 @@ def m013_row_label_vectors(db: sqlean.Connection) -> None:
     )
 
 
+def m014_stemmed_fts(db: sqlean.Connection) -> None:
+    """The passage full-text index stems its words (FTS5's Porter tokenizer over unicode61): a
+    question's "replace", "vibrates", "configure" finds the manual's "replacement", "vibration",
+    "configuration". Measured on the tuning halves (bench/README.md, "Stemmed passage search"):
+    the independent set's Recall@5 / MRR 0.838 / 0.687 -> 0.892 / 0.726, at the whole-page BM25
+    peer's; the page index (`page_texts_fts`) stemmed too lost a Smart TV question, so it is left
+    as it was. An external-content index: dropped, made again with the same columns and triggers,
+    and rebuilt from the stored passages (no re-ingest)."""
+    utils(db).executescript(
+        """
+        DROP TRIGGER IF EXISTS chunks_ai;
+        DROP TRIGGER IF EXISTS chunks_ad;
+        DROP TABLE IF EXISTS chunks_fts;
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            text, section, content='chunks', content_rowid='id',
+            tokenize="porter unicode61 remove_diacritics 2"
+        );
+        CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, text, section) VALUES (new.id, new.text, new.section);
+        END;
+        CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, text, section)
+                VALUES ('delete', old.id, old.text, old.section);
+            DELETE FROM chunks_vec WHERE rowid = old.id;
+        END;
+        INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr, m006_spec_rows,
     m007_procedures, m008_depot,
     m010_fleet_counters,  # there is no m009 (a branch that would have held one was merged without it)
-    m011_extractions, m012_problem_versions, m013_row_label_vectors,
+    m011_extractions, m012_problem_versions, m013_row_label_vectors, m014_stemmed_fts,
 ]
 
 

@@ -77,6 +77,12 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # A page number left in the text by a PDF's footer ("... Color Try Now - 88 - Tint ..."): noise.
 _PAGE_MARK = re.compile(r"(?:^|\s)-\s\d{1,4}\s-(?=\s|$)")
+# A book's running head, kept in the page's text by the PDF reader: the page number, then the
+# chapter's number and title in capitals ("344 CHAPTER 16. STARTING NGSPICE"), or a section's
+# number and title and then the page number ("12.2. ANALOG MODELS 197"). Never an answer: 575 such
+# lines in ngspice's manual, one shown as the direct answer to "How do I start ngspice ...?".
+_RUNNING_HEAD = re.compile(r"^(?:\d{1,4}\s+(?:CHAPTER|APPENDIX)\s+[\dA-Z]{1,3}\.\s+[^a-z|]+"
+                           r"|(?:(?:CHAPTER|APPENDIX)\s+[\dA-Z]{1,3}\.|\d{1,3}(?:\.\d{1,3})+\.?)\s+[^a-z|]+\s\d{1,4})$")
 # Questions that want a value: a number, a setting, a code.
 _WANTS_VALUE = re.compile(r"\b(what|which|how (much|many|long|far|often|tight|high|low)|torque|voltage|current|"
                           r"pressure|temperature|size|value|setting|port|speed|rate|limit|capacity|"
@@ -240,7 +246,7 @@ def pieces(passage: Passage) -> list[Piece]:
             continue
         for line in para.splitlines():
             s = _PAGE_MARK.sub(" ", line).strip()
-            if not s:
+            if not s or _RUNNING_HEAD.match(s):
                 continue
             if s.startswith("|") and s.count("|") >= 2:
                 if _TABLE_RULE.match(s.replace("|", " ").strip()) or set(s) <= set("|-: "):

@@ -262,3 +262,12 @@ def test_an_abbreviation_before_a_value_does_not_end_the_sentence_and_answers_fo
     d = find("What is the maximum ambient temperature?", [passage(STORED)])
     assert d is not None and d.kind == "passage" and d.text.endswith("(max. 40 °C); clean the air inlets.")
     assert d.text.startswith("Code | Meaning | What to do\nA41 |")
+
+
+def test_a_book_s_running_head_is_never_a_unit():
+    # The PDF reader keeps a LaTeX book's running heads in the page text (575 in ngspice's manual):
+    # "344 CHAPTER 16. STARTING NGSPICE" was shown as the answer to how to start ngspice.
+    text = ("344 CHAPTER 16. STARTING NGSPICE\nIf the option -n is used upon ngspice start up, this file is ignored.\n"
+            "16.5. STARTING OPTIONS 345\nE07 HIGH PRESSURE 2")
+    assert units(passage(text)) == ["If the option -n is used upon ngspice start up, this file is ignored.",
+                                    "E07 HIGH PRESSURE 2"]
