@@ -232,6 +232,12 @@ def safety_notes(near: dict[int, list[SafetyNote]], passages: list[Passage], lim
             if note.chunk_id not in seen:
                 seen.add(note.chunk_id)
                 notes.append(note)
+    # The chunker repeats a short paragraph at the start of the next chunk, so one warning can be
+    # the note of two chunks: the demo pump's "CAUTION: Hot surfaces ..." stood alone under the
+    # note that already held it. A note whose text another note holds is not shown again.
+    flat = [" ".join(n.text.split()) for n in notes]
+    notes = [n for i, n in enumerate(notes)
+             if not any(j != i and flat[i] in flat[j] and (flat[i] != flat[j] or j < i) for j in range(len(notes)))]
     order = {"DANGER": 0, "WARNING": 1, "CAUTION": 2}
     return sorted(notes, key=lambda n: order.get(n.level, 3))[:limit]
 

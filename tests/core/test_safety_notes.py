@@ -1,0 +1,32 @@
+"""The safety notes pinned above an answer (`answer.safety_notes`): each warning once, most severe first."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.rag.answer import SafetyNote, safety_notes
+from assistant.rag.search import Passage
+
+pytestmark = pytest.mark.no_models
+
+LOCK = "WARNING: Lock out / tag out before opening the housing."
+HOT = "CAUTION: Hot surfaces and hot water. Drain and let the pump cool below 40 °C before starting work."
+
+
+def _note(level: str, text: str, chunk_id: int) -> SafetyNote:
+    return SafetyNote(level, "P-200", "/p200.pdf", 10, "8.3 Mechanical seal replacement", text, chunk_id)
+
+
+def test_a_warning_another_note_already_holds_is_not_shown_again():
+    # The demo pump: the chunker repeats the short CAUTION paragraph at the start of the next chunk,
+    # so the CAUTION was a note of its own under the note that held it already.
+    both = _note("WARNING", f"{LOCK}\n{HOT}", 35)
+    alone = _note("CAUTION", HOT, 36)
+    near = {1: [both, alone], 2: [alone]}
+    passages = [Passage(1, "P-200", "/p200.pdf", 10, "8", "text", 1.0), Passage(2, "P-200", "/p200.pdf", 10, "8", "t", 0.9)]
+    assert safety_notes(near, passages) == [both]
+    # the same text in two chunks: shown once; different warnings: each, most severe first
+    twin = _note("CAUTION", HOT, 37)
+    assert safety_notes({1: [alone, twin]}, passages[:1]) == [alone]
+    lock = _note("WARNING", LOCK, 38)
+    assert safety_notes({1: [alone, lock]}, passages[:1]) == [lock, alone]
