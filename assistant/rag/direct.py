@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -170,13 +171,20 @@ class Direct:
 # ("-ing", "-es", "-s") kept those apart, and "How do I replace the mechanical seal?" got the
 # maintenance schedule's row over the procedure (bench/README.md, "One stemmer for the direct
 # answer"). A word with a digit or a mark ("M12", "e-manual", "v1.2") is kept whole.
-_ENGLISH = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it works on in itself: one per thread (the app finds direct
+# answers on worker threads).
+_STEMMERS = threading.local()
 
 
 @lru_cache(maxsize=65536)  # every line of five passages is stemmed per question; a library repeats its words
 def _stem(w: str) -> str:
     w = w.lower().strip("./-")
-    return _ENGLISH.stemWord(w) if w.isalpha() else w
+    if not w.isalpha():
+        return w
+    english = getattr(_STEMMERS, "english", None)
+    if english is None:
+        english = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return english.stemWord(w)
 
 
 def _terms(text: str) -> set[str]:

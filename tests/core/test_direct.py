@@ -271,3 +271,36 @@ def test_a_book_s_running_head_is_never_a_unit():
             "16.5. STARTING OPTIONS 345\nE07 HIGH PRESSURE 2")
     assert units(passage(text)) == ["If the option -n is used upon ngspice start up, this file is ignored.",
                                     "E07 HIGH PRESSURE 2"]
+
+
+def test_words_are_stemmed_alike_from_many_threads_at_once():
+    # A Snowball stemmer holds the word it works on: shared by threads, one thread's word could
+    # come back as another's stem.
+    import threading
+
+    from assistant.rag import direct
+
+    words = [f"{w}{s}" for w in ("replac", "configur", "vibrat", "connect", "instal") for s in ("e", "ing", "ed", "es")]
+    want = {w: direct._stem(w) for w in words}
+    bad: list[str] = []
+
+    def run(k: int) -> None:
+        for i in range(3000):
+            w = f"{words[(i + k) % len(words)]}{'x' * (i % 7)}"  # new words: past the cache
+            direct._stem.__wrapped__(w)
+            if (got := direct._stem.__wrapped__(words[(i + k) % len(words)])) != want[words[(i + k) % len(words)]]:
+                bad.append(got)
+
+    import sys
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, so a shared stemmer shows its race every run
+    try:
+        threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not bad, bad[:5]
