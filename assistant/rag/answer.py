@@ -235,9 +235,13 @@ def safety_notes(near: dict[int, list[SafetyNote]], passages: list[Passage], lim
     # The chunker repeats a short paragraph at the start of the next chunk, so one warning can be
     # the note of two chunks: the demo pump's "CAUTION: Hot surfaces ..." stood alone under the
     # note that already held it. A note whose text another note holds is not shown again.
+    # The note that holds it takes its place (the earliest of those it holds): from a passage further
+    # down, it could otherwise fall past `limit` and the warning not be shown at all.
     flat = [" ".join(n.text.split()) for n in notes]
-    notes = [n for i, n in enumerate(notes)
-             if not any(j != i and flat[i] in flat[j] and (flat[i] != flat[j] or j < i) for j in range(len(notes)))]
+    kept = [i for i in range(len(notes))
+            if not any(j != i and flat[i] in flat[j] and (flat[i] != flat[j] or j < i) for j in range(len(notes)))]
+    place = {j: min(i for i in range(len(notes)) if flat[i] in flat[j]) for j in kept}
+    notes = [notes[j] for j in sorted(kept, key=place.__getitem__)]
     order = {"DANGER": 0, "WARNING": 1, "CAUTION": 2}
     return sorted(notes, key=lambda n: order.get(n.level, 3))[:limit]
 

@@ -81,9 +81,11 @@ _PAGE_MARK = re.compile(r"(?:^|\s)-\s\d{1,4}\s-(?=\s|$)")
 # A book's running head, kept in the page's text by the PDF reader: the page number, then the
 # chapter's number and title in capitals ("344 CHAPTER 16. STARTING NGSPICE"), or a section's
 # number and title and then the page number ("12.2. ANALOG MODELS 197"). Never an answer: 575 such
-# lines in ngspice's manual, one shown as the direct answer to "How do I start ngspice ...?".
+# lines in ngspice's manual, one shown as the direct answer to "How do I start ngspice ...?". The
+# section number ends in a full stop, as LaTeX's book class writes it: without one, a value line in
+# capitals ("1.5 BAR MAX AT 20", "4.20 MA OUTPUT 250") reads the same.
 _RUNNING_HEAD = re.compile(r"^(?:\d{1,4}\s+(?:CHAPTER|APPENDIX)\s+[\dA-Z]{1,3}\.\s+[^a-z|]+"
-                           r"|(?:(?:CHAPTER|APPENDIX)\s+[\dA-Z]{1,3}\.|\d{1,3}(?:\.\d{1,3})+\.?)\s+[^a-z|]+\s\d{1,4})$")
+                           r"|(?:(?:CHAPTER|APPENDIX)\s+[\dA-Z]{1,3}\.|\d{1,3}(?:\.\d{1,3})+\.)\s+[^a-z|]+\s\d{1,4})$")
 # Questions that want a value: a number, a setting, a code.
 _WANTS_VALUE = re.compile(r"\b(what|which|how (much|many|long|far|often|tight|high|low)|torque|voltage|current|"
                           r"pressure|temperature|size|value|setting|port|speed|rate|limit|capacity|"
@@ -228,12 +230,14 @@ def _table_rows(para: str) -> list[str] | None:
     """The lines of a paragraph that is a table in the library's stored form (`normalise`: each
     row's cells joined by " | ", no outer pipes; the ingest keeps a table in a block of its own),
     header first: two or more lines with the same number of cells. None for anything else (prose
-    with a "|" in it, a Markdown table with outer pipes, which `pieces` reads line by line)."""
-    lines = [x.strip() for x in para.splitlines() if x.strip()]
-    if len(lines) < 2 or any(x.startswith("|") for x in lines):
+    with a "|" in it, a Markdown table with outer pipes, which `pieces` reads line by line). An
+    empty first or last cell leaves a bar at the line's edge (" | Min | Max", "Cable size | "):
+    the cells are counted on the line as stored, padded, so it counts as one."""
+    lines = [x for x in para.splitlines() if x.strip()]
+    if len(lines) < 2 or any(x.strip().startswith("|") and x.strip().endswith("|") for x in lines):
         return None
-    cells = {x.count(" | ") for x in lines}
-    return lines if len(cells) == 1 and cells != {0} else None
+    cells = {f" {x} ".count(" | ") for x in lines}
+    return [x.strip() for x in lines] if len(cells) == 1 and cells != {0} else None
 
 
 def pieces(passage: Passage) -> list[Piece]:
@@ -244,7 +248,9 @@ def pieces(passage: Passage) -> list[Piece]:
     block = 0
     headings = {_norm(h) for h in passage.section.split(" > ") if h.strip()}
     for para in re.split(r"\n\s*\n", passage.text):
-        if rows := _table_rows(para):
+        # Only in a passage that holds a table (`Chunk.kind`): two shell pipelines in a row
+        # ("dmesg | grep usb") have the same number of bars too.
+        if passage.kind == "table" and (rows := _table_rows(para)):
             # A table as the library stores it (normalise: " | "-joined cells, a block of its own,
             # its header first, repeated where the chunker split it): each row with the header.
             block += 1
@@ -489,7 +495,9 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
             if ex := excerpt(x.full, q_terms):
                 # In place of the cut-off enumeration, in a block of its own: never part of a run.
                 ps[k] = Piece(ex, "excerpt", -1 - k)
-        ts = [_line_terms(x.text) for x in ps]
+        # A table row's abbreviation holds the words it stands for (as the spec-row search reads
+        # a row); a sentence's does not: the pump "ID" of a prose line is no inner diameter.
+        ts = [_line_terms(x.text) if x.kind == "row" else _terms(x.text) for x in ps]
         per_passage.append((p, ps, ts))
     # Only the asking clause's words that some line or heading holds weigh more: one no line holds
     # ("voltages", which stems apart from "voltage") would only shrink every cover alike, and

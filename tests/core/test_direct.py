@@ -11,8 +11,8 @@ from assistant.rag.search import Passage
 pytestmark = pytest.mark.no_models
 
 
-def passage(text: str, section: str = "Pump", n: int = 1) -> Passage:
-    return Passage(n, "ZX-9 Pump Manual", "/m/pump.md", None, section, text, 1.0)
+def passage(text: str, section: str = "Pump", n: int = 1, kind: str = "text") -> Passage:
+    return Passage(n, "ZX-9 Pump Manual", "/m/pump.md", None, section, text, 1.0, kind)
 
 
 TABLE = "| item | value |\n|---|---|\n| impeller nut torque | 38 Nm |\n| seal kit | 55-0192-B |"
@@ -246,11 +246,18 @@ STORED = ("When an alarm is active the red LED lights.\n\n"
 
 
 def test_a_stored_table_gives_each_row_with_its_header_not_sentences_run_across_rows():
-    rows = [p for p in pieces(passage(STORED)) if p.kind == "row"]
+    rows = [p for p in pieces(passage(STORED, kind="table")) if p.kind == "row"]
     assert [r.text.splitlines() for r in rows] == [["Code | Meaning | What to do", line] for line in STORED.splitlines()[3:]]
     assert len({r.block for r in rows}) == 3  # rows stand alone: never one unit of two rows
     # prose with a bar in it, and a lone line, are not tables
-    assert not [p for p in pieces(passage("Use a | b to pipe.\nThen run it twice now.")) if p.kind == "row"]
+    assert not [p for p in pieces(passage("Use a | b to pipe.\nThen run it twice now.", kind="table")) if p.kind == "row"]
+    # two shell pipelines in a row, outside a table: each command is a line of its own
+    cmds = "systemctl status lircd.service | head -n 5\njournalctl -b -u lircd.service | tail -n 50"
+    assert units(passage(cmds)) == cmds.splitlines()
+    # an empty corner cell, an empty last cell: still the table's rows
+    corner = " | Min | Max\nSupply voltage | 10 V | 30 V\nCable size | 1.5 mm² | "
+    assert [p.text for p in pieces(passage(corner, kind="table")) if p.kind == "row"] == [
+        "| Min | Max\nSupply voltage | 10 V | 30 V", "| Min | Max\nCable size | 1.5 mm² |"]
 
 
 def test_an_abbreviation_before_a_value_does_not_end_the_sentence_and_answers_for_its_word():
@@ -259,7 +266,7 @@ def test_an_abbreviation_before_a_value_does_not_end_the_sentence_and_answers_fo
     assert of_line("Check the ambient temperature (max. 40 °C); clean the inlets. Then restart.") == [
         "Check the ambient temperature (max. 40 °C); clean the inlets.", "Then restart."]
     assert of_line("Run the pump for 10 min. Check the pressure.") == ["Run the pump for 10 min.", "Check the pressure."]
-    d = find("What is the maximum ambient temperature?", [passage(STORED)])
+    d = find("What is the maximum ambient temperature?", [passage(STORED, kind="table")])
     assert d is not None and d.kind == "passage" and d.text.endswith("(max. 40 °C); clean the air inlets.")
     assert d.text.startswith("Code | Meaning | What to do\nA41 |")
 
@@ -271,6 +278,8 @@ def test_a_book_s_running_head_is_never_a_unit():
             "16.5. STARTING OPTIONS 345\nE07 HIGH PRESSURE 2")
     assert units(passage(text)) == ["If the option -n is used upon ngspice start up, this file is ignored.",
                                     "E07 HIGH PRESSURE 2"]
+    # a value line in capitals is no running head
+    assert units(passage("1.5 BAR MAX AT 20\n4.20 MA OUTPUT 250")) == ["1.5 BAR MAX AT 20", "4.20 MA OUTPUT 250"]
 
 
 def test_words_are_stemmed_alike_from_many_threads_at_once():
@@ -304,3 +313,12 @@ def test_words_are_stemmed_alike_from_many_threads_at_once():
     finally:
         sys.setswitchinterval(interval)
     assert not bad, bad[:5]
+
+
+def test_a_sentence_s_abbreviation_is_not_read_as_its_meanings():
+    # "ID" stands for an identifier or an inner diameter in a table's column; in a sentence it is
+    # what it says, and the line about the bore answers.
+    text = ("Use a reinforced hose of 50 mm inner bore on the suction side.\n\n"
+            "Write the pump ID on the suction hose tag.")
+    d = find("What is the inner diameter of the suction hose?", [passage(text)])
+    assert d is not None and d.text.startswith("Use a reinforced hose"), d

@@ -30,3 +30,14 @@ def test_a_warning_another_note_already_holds_is_not_shown_again():
     assert safety_notes({1: [alone, twin]}, passages[:1]) == [alone]
     lock = _note("WARNING", LOCK, 38)
     assert safety_notes({1: [alone, lock]}, passages[:1]) == [lock, alone]
+
+
+def test_the_note_that_holds_another_takes_its_place_within_the_limit():
+    # The note holding the first passage's warning is near the last passage, after four others of
+    # its level: in the place of the note it holds, it is shown (limit 4).
+    alone = _note("WARNING", LOCK, 10)
+    others = [_note("WARNING", f"WARNING: other hazard {k}.", 20 + k) for k in range(4)]
+    holder = _note("WARNING", f"{LOCK}\n{HOT}", 30)
+    passages = [Passage(i, "P-200", "/p200.pdf", 10, "8", "t", 1.0) for i in range(1, 4)]
+    got = safety_notes({1: [alone], 2: others, 3: [holder]}, passages)
+    assert [n.chunk_id for n in got] == [30, 20, 21, 22]
