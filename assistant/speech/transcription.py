@@ -27,7 +27,6 @@ MIN_SECONDS = 0.3  # shorter than a single short word: a slip of the talk key
 # decoded the 50 bench commands as well as 30 s; 10 s and less made Whisper repeat itself ("back,
 # back, back"): it learned where speech ends from a long stretch of silence after it.
 SHORT_WINDOW_S = 15.0
-SAMPLING_SEED = 0  # CTranslate2's generator, for faster-whisper's temperature fallback (see `_run`)
 SHORT_MAX_TOKENS = 32  # a command, or a question about the step, is a handful of words
 SILENT_PEAK = 10 ** (-60 / 20)  # below -60 dBFS everywhere: nothing was recorded
 
@@ -178,14 +177,6 @@ class Transcription:
                     self._finish(t0)
                     return
         try:
-            import ctranslate2
-
-            # Where greedy decoding of a window fails Whisper's checks (compression ratio, mean log
-            # probability), faster-whisper decodes it again by sampling at a higher temperature from
-            # CTranslate2's process-wide generator: the same audio gave different text from one run
-            # to the next (the JFK clip read twice lost its last clause in 1 of 3 CI runs). A fixed
-            # seed per transcription: the same audio, the same transcript.
-            ctranslate2.set_random_seed(SAMPLING_SEED)
             gen, info = self.model.whisper.transcribe(
                 samples, language=language, beam_size=s.stt_beam_size, vad_filter=True,
                 initial_prompt=self.prompt if bias == "prompt" else None,
