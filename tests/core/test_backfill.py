@@ -15,6 +15,7 @@ from assistant.library import backfill, extractions, ingest
 from assistant.procedures import store as procstore
 from tests.conftest import EXE
 from tests.core import scans
+from tests.core.old_library import library_at
 
 MANUAL = """# Pump P-40 service manual
 
@@ -332,8 +333,6 @@ def test_a_library_at_the_level_before_ocr_rows_and_procedures_catches_up(home, 
     """A database made by the first four migrations only (what a version before OCR, spec rows and
     procedures wrote), holding a manual stored as that version's ingest stored it: its passages,
     their vectors and pages. Opening it migrates to this version; the upgrade adds the rest."""
-    import sqlean
-    import sqlite_vec
 
     from assistant import models
     from assistant.embedding import OnnxEmbedder
@@ -348,13 +347,7 @@ def test_a_library_at_the_level_before_ocr_rows_and_procedures_catches_up(home, 
     embedder = OnnxEmbedder(models.default("embedding").path)
     vectors = embedder.embed([ingest.embed_text(doc.title, c.section_path, c.text) for c in chunks])
     path = home / "library.sqlite3"
-    old = sqlean.connect(str(path), isolation_level=None)
-    old.row_factory = sqlean.Row
-    old.enable_load_extension(True)
-    sqlite_vec.load(old)
-    for n, migration in enumerate(dbmod.MIGRATIONS[:4], start=1):
-        migration(old)
-        old.execute(f"PRAGMA user_version = {n}")
+    old = library_at(path, 4)
     old.execute("INSERT INTO manuals(id, path, title, format, content_hash, size_bytes) VALUES (1, ?, ?, 'md', ?, ?)",
                 (str(manual.resolve()), doc.title, ingest.file_hash(manual), manual.stat().st_size))
     for i, (c, v) in enumerate(zip(chunks, vectors, strict=True)):

@@ -36,21 +36,12 @@ def test_a_library_from_before_stemming_is_indexed_again_with_stems_and_stays_in
     # m014: the passage index stems its words (FTS5 Porter). A library made before it is rebuilt from
     # its stored text on opening: "replace" then finds "replacement", and the triggers keep the new
     # index in step with later inserts and deletes.
-    import sqlean
-    import sqlite_vec
-
     from assistant.library import pages
     from assistant.rag.search import keyword
+    from tests.core.old_library import library_at
 
     path = tmp_path / "library.sqlite3"
-    old = sqlean.connect(str(path), isolation_level=None)
-    old.row_factory = sqlean.Row
-    old.enable_load_extension(True)
-    sqlite_vec.load(old)
-    upto = db.MIGRATIONS.index(db.m014_stemmed_fts)
-    for n, migration in enumerate(db.MIGRATIONS[:upto], start=1):
-        migration(old)
-        old.execute(f"PRAGMA user_version = {n}")
+    old = library_at(path, db.MIGRATIONS.index(db.m014_stemmed_fts))
     old.execute("INSERT INTO manuals(id, path, title, format, content_hash, size_bytes)"
                 " VALUES (1, '/m/pump.md', 'Pump', 'md', 'h', 1)")
     texts = ["Seal replacement: fit seal kit SK-200-45B.", "High vibration: re-align the coupling."]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sqlean
-import sqlite_vec
-
 from assistant import db as dbmod
 from assistant.library import ingest
 from assistant.library import parse as parser
 from assistant.library.pages import page_texts
 from assistant.rag import search as searchmod
 from assistant.rag.search import named_manuals, search
+from tests.core.old_library import library_at
 
 FILLER = ("The unit is serviced from the front panel after the mains supply is isolated and the "
           "enclosure door is opened with the supplied key. ")
@@ -35,13 +33,7 @@ def test_page_texts_join_a_pages_passages_once():
 
 def test_migration_fills_page_texts_of_a_library_stored_before_it(tmp_path):
     path = tmp_path / "old.sqlite3"
-    old = sqlean.connect(str(path), isolation_level=None)
-    old.row_factory = sqlean.Row
-    old.enable_load_extension(True)
-    sqlite_vec.load(old)
-    for n, migration in enumerate(dbmod.MIGRATIONS[:3], start=1):
-        migration(old)
-        old.execute(f"PRAGMA user_version = {n}")
+    old = library_at(path, 3)
     old.execute("INSERT INTO manuals(id, path, title, format, content_hash, size_bytes)"
                 " VALUES (1, '/m.pdf', 'M', 'pdf', 'h', 1)")
     for ord_, page, text in ((0, 1, "valve seat"), (1, 1, "torque 31 Nm"), (2, 2, "drain")):
