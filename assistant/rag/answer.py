@@ -26,7 +26,7 @@ from . import direct as directmod
 from . import markers, spec_answer
 from . import prompt as promptmod
 from .head_start import HeadStart
-from .search import STOPWORDS, Passage, SearchResult, neighbours, search, section_neighbours
+from .search import STOPWORDS, Passage, SearchResult, joined_codes, neighbours, search, section_neighbours
 
 log = logging.getLogger(__name__)
 
@@ -435,6 +435,7 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
     answer it scores is found over the app's passages): the passage search at `settings.top_k`,
     then the spec-row lookup, then the relevance test. `timings` gets retrieve_ms, the passage
     search alone."""
+    question = joined_codes(question)  # "E 12" is the code E12 for the row and line finders too
     t0 = time.perf_counter()
     res = search(db, embedder, question, k=settings.top_k, only=only)
     if timings is not None:
@@ -455,7 +456,7 @@ def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> d
     (`direct.find`), and none when retrieval found nothing to answer from."""
     if d := spec_answer.direct(got.spec, got.res.passages):
         return d
-    return directmod.find(question, got.res.passages, embedder, qvec=got.res.qvec, around=got.around) \
+    return directmod.find(joined_codes(question), got.res.passages, embedder, qvec=got.res.qvec, around=got.around) \
         if got.relevant else None
 
 

@@ -44,6 +44,9 @@ STOPWORDS = frozenset(
     that the their then there these this to was what when where which who why will with you your
     me we our us i'm it's don't does not no yes""".split()
 )
+# A code written with a space ("E 47"). "a" and "i" are words ("a 5 mm gap"): of those only a
+# capital inside a sentence ("shows A 41"). "x 2" is a product, "F 1.5" a value.
+_SPACED_CODE = re.compile(r"(?<![\w\-./])([b-hj-wyzB-HJ-WYZ]|(?<=\w )[AI]) (\d{1,4})(?!\w|[.,]\d)")
 _TOKEN = re.compile(r"\w(?:[\w\-./:+]*\w)?")
 
 
@@ -91,12 +94,18 @@ class SearchResult:
 def query_terms(query: str) -> list[str]:
     """Search terms: words and compound tokens such as 55-0192-B, max_velocity, 230V, E47."""
     terms = []
-    for tok in _TOKEN.findall(query.lower()):
+    for tok in _TOKEN.findall(joined_codes(query).lower()):
         if tok in STOPWORDS or (len(tok) == 1 and not tok.isdigit()):
             continue
         if tok not in terms:
             terms.append(tok)
     return terms
+
+
+def joined_codes(text: str) -> str:
+    """`text` with a code written with a space ("E 47", "F 1": typed so, or as speech-to-text
+    writes it) as one token ("E47"): a lone letter is no search term, so "E 47" found every "47"."""
+    return _SPACED_CODE.sub(r"\1\2", text)
 
 
 def fts_query(terms: list[str]) -> str:
@@ -106,8 +115,24 @@ def fts_query(terms: list[str]) -> str:
     for t in terms:
         parts = [p for p in re.split(r"[^\w]+", t) if p]
         if parts:
-            phrases.append('"' + " ".join(parts).replace('"', "") + '"')
+            phrase = '"' + " ".join(parts).replace('"', "") + '"'
+            other = code_spelling(t)
+            phrases.append(f'({phrase} OR "{other}")' if other else phrase)
     return " OR ".join(phrases)
+
+
+_CODE = re.compile(r"([a-z]{1,4})([-\s]?)(\d{1,5})", re.IGNORECASE)
+
+
+def code_spelling(term: str) -> str | None:
+    """A fault code or model number written the other way: "e-12" for "e12" and "e 12" for
+    "e-12". A technician types "E-12" for the display's "E12" (and the reverse); the index holds
+    "E12" as one token and "E-12" as two, so one spelling never finds the other."""
+    m = _CODE.fullmatch(term)
+    if not m:
+        return None
+    letters, sep, digits = m.groups()
+    return f"{letters} {digits}" if not sep else f"{letters}{digits}"
 
 
 def _only(column: str, only: set[int] | None) -> tuple[str, list[int]]:

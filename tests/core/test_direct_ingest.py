@@ -161,3 +161,23 @@ def test_a_table_row_of_the_demo_library_is_the_direct_answer_with_its_header(se
     got = answer.retrieve(session.db, session.embedder, question, session.settings)
     d = answer.direct_answer(question, got, session.embedder)
     assert d is not None and d.text.splitlines() == lines, d
+
+
+
+def test_a_code_written_another_way_is_answered_by_its_row(session):
+    # "What does E-12 mean?" was answered from the pump's model-code table ("E-12 is a model code
+    # for a pump series"), and "alarm E 12" by the RTU-45's opening sentence: the index holds "E12"
+    # as one token, "E-12" and "E 12" as two, and a lone "E" was no search term.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    for question, code in [
+        ("What does E-12 mean?", "E12"),  # typed with a hyphen; the RTU-45's table says "E12"
+        ("alarm E 12 on the rooftop unit", "E12"),  # as speech-to-text writes it
+        ("UPS shows A 41", "A41"),
+        ("What does F-01 mean on the pump controller?", "F01"),
+    ]:
+        got = answer.retrieve(session.db, session.embedder, question, session.settings)
+        d = answer.direct_answer(question, got, session.embedder)
+        assert d is not None and d.text.startswith(code), (question, d)

@@ -90,3 +90,16 @@ def test_token_vectors_pool_to_the_sentence_vector(session):
         assert np.allclose(np.linalg.norm(tokens, axis=1), 1.0, atol=1e-5)
         # Mean of the unnormalised vectors is what pooling takes; the normalised ones point the same way.
         assert float(np.dot(tokens.mean(axis=0) / np.linalg.norm(tokens.mean(axis=0)), sentence)) > 0.95
+
+
+def test_a_code_is_found_whichever_way_it_is_written(library):
+    # The display shows "E47"; a technician types "E-47" or "E 47". The index holds "E47" as one
+    # token and "R-32" as two, so each spelling must also be searched as the other.
+    for asked in ("What does E-47 mean?", "alarm E 47"):
+        res = search(library.db, None, asked, k=3)
+        assert res.passages and "E47" in res.passages[0].text, asked
+    res = search(library.db, None, "how much R32 refrigerant", k=3)
+    assert res.passages and "R-32" in res.passages[0].text
+    assert fts_query(["e-47"]) == '("e 47" OR "e47")' and fts_query(["r32"]) == '("r32" OR "r 32")'
+    # A part number with more than one separator is left as it is written.
+    assert fts_query(["55-0192-b"]) == '"55 0192 b"'
