@@ -181,3 +181,35 @@ def test_a_code_written_another_way_is_answered_by_its_row(session):
         got = answer.retrieve(session.db, session.embedder, question, session.settings)
         d = answer.direct_answer(question, got, session.embedder)
         assert d is not None and d.text.startswith(code), (question, d)
+
+
+def test_a_table_of_contents_line_is_never_the_direct_answer(session):
+    # The pump manual's contents page ("6 5.1 Filling and venting ... 6 5.2 Direction of rotation
+    # ...") names the question's words and was shown as the answer to how to check the rotation.
+    from assistant import demo
+    from assistant.rag import answer, direct
+    from assistant.rag.search import Passage
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "How do I check the direction of rotation?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and d.section.endswith("5.2 Direction of rotation") and "clockwise" in d.text, d
+    leaders = Passage(1, "M", "m.pdf", 3, "Troubleshooting", "Fault codes .......... 12\nWiring . . . . . . 14\n"
+                      "Check the wiring of the sensor before replacing it.", 0.0)
+    assert [p.text for p in direct.pieces(leaders)] == ["Check the wiring of the sensor before replacing it."]
+
+
+def test_how_often_is_answered_by_the_line_that_gives_the_interval(session):
+    # "How often do I change the air filters on the rooftop unit?" was answered "Stop the unit before
+    # opening the filter door." (more of the question's words) with the filter table's rows run on
+    # after it ("... door. Position | Size ... Position | Size ..."); the RTU-45 manual's interval
+    # is in the section's first paragraph.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "How often do I change the air filters on the rooftop unit?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and "every 3 months" in d.text and " | " not in d.text, d
