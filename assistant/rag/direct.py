@@ -121,6 +121,9 @@ _INSTRUCTION_AFTER_TITLE = re.compile(r"^\W*(?-i:(?:[A-Z0-9][\w+&'’/-]*\s+){1,
 # the ISP clock speed must be reduced ... using the -B option").
 _ADVICE = re.compile(r"\b(must|needs? to|ha(ve|s) to|make sure|ensure)\b", re.IGNORECASE)
 REMEDY_AHEAD = 5
+# A menu path after the unit says where to do it ("A manual test is started in `TEST > BATT`."): a
+# remedy as an order is. (In the unit itself it is no sign that the unit says all there is to do.)
+_MENU_PATH = re.compile(r"`[^`\n]*\w\s?>\s?\w[^`\n]*`|\b[A-Z][\w]*(?: [\w]+){0,3} > [A-Z]")
 
 
 # A command, an option, a path or a setting (`key = value`): with a quantity, what a "which
@@ -558,7 +561,7 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
                     continue  # says back what was asked ("The TV smells of plastic."): not an answer
                 cover = sum(weight[t] for t in q_terms & (ut | heading)) / total
                 remedy = next((_with_what_it_leads_to(ps, k) for k in range(j, min(len(ps), j + REMEDY_AHEAD))
-                               if _says_what_to_do(ps[k].text)), None)
+                               if _says_what_to_do(ps[k].text) or _MENU_PATH.search(ps[k].text)), None)
                 # What a lead-in leads to (a command, a value, a list) rarely reads like the
                 # question: it weighs neither on the run's similarity nor on its length.
                 led = int(n > 1 and ps[j - 2].text.endswith(":"))

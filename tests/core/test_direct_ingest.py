@@ -213,3 +213,17 @@ def test_how_often_is_answered_by_the_line_that_gives_the_interval(session):
     got = answer.retrieve(session.db, session.embedder, question, session.settings)
     d = answer.direct_answer(question, got, session.embedder)
     assert d is not None and "every 3 months" in d.text and " | " not in d.text, d
+
+
+def test_how_to_adds_the_menu_path_that_follows_the_line(session):
+    # "How do I do a battery self-test on the UPS?" was answered "The UPS runs an automatic battery
+    # self-test every 14 days ...": how to start one is two sentences on ("A manual test is started
+    # in `TEST > BATT`."), a menu path, not an order, so it was never taken as what to do.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "How do I do a battery self-test on the UPS?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and "TEST > BATT" in d.text, d
