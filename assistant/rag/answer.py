@@ -441,7 +441,8 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
         timings["retrieve_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
     # passage is cited even when the passage ranking missed it.
-    spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only)
+    # The passage ranking it was given lifts the rows inside the passages ranked high.
+    spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only, passages=res.ranked)
     found = is_relevant(res, settings.min_relevance)
     if found:
         spec = spec_answer.within(spec, res.passages)
