@@ -135,7 +135,7 @@ def main() -> int:
             # As answer._ask builds it: the model family's system text, a spec row's lead, and the
             # direct answer's line first (quote_lead).
             res = search(db, embedder, q, k=settings.top_k)
-            spec = spec_answer.lookup(db, q, qvec=res.qvec, passages=res.ranked)
+            spec = spec_answer.lookup(db, q, qvec=res.qvec)
             passages = spec_answer.with_row_passage(spec, res.passages)
             d = spec_answer.direct(spec, passages) or directmod.find(q, passages, embedder, qvec=res.qvec)
             built = answermod.prompt_for(q, passages, chat, settings, spec_answer.prompt_block(spec, passages), d)

@@ -11,11 +11,9 @@ bench/devset_debian.py) are ingested with the app's own ingest (assistant.librar
 temporary FIELD_ASSISTANT_HOME (`--home DIR` keeps it, and a second run skips the ingest: it is
 idempotent by content hash), then every question is asked of:
 
-- the app's spec rows, `assistant.rag.specs.search(db, question, k=10, qvec=..., passages=...)`
-  given the question's embedding and the passage search's ranking (`SearchResult.ranked`) as ask
-  gives them (the rows inside the passages ranked high are lifted); as columns beside it, the
-  rows' own ranking (the same without the passages: "rows alone") and words only (no embedding,
-  the passages of the keyword-only passage search, as the app runs without its model); a row is right when it
+- the app's spec rows, `assistant.rag.specs.search(db, question, k=10, qvec=...)` given the
+  question's embedding as ask gives it (and, as a column beside it, without: words and values
+  only); a row is right when it
   comes from the question's manual and every `row_contains` string is inside one of its cells
   (case, whitespace and Unicode width ignored, as spec_tables.holds compares them);
 - the peer in the same run, the passage search `assistant.rag.search.search(mode="hybrid")`: a
@@ -128,12 +126,10 @@ def report(results: list[dict], halves: list[str]) -> str:
         rows.append([name, n,
                      _share(sum(1 for r in sel if r["row_rank"] == 1), n),
                      _share(sum(1 for r in sel if r["row_rank"] and r["row_rank"] <= 3), n),
-                     _share(sum(1 for r in sel if r["alone_rank"] and r["alone_rank"] <= 3), n),
                      _share(sum(1 for r in sel if r["lexical_rank"] and r["lexical_rank"] <= 3), n),
                      _share(sum(1 for r in sel if r["passage_rank"] and r["passage_rank"] <= 3), n),
                      _share(sum(1 for r in sel if r["stored"]), n)])
-    lines.append(table(["questions", "n", "spec row top 1", "spec row top 3", "rows alone top 3", "words only top 3",
-                        "peer: passage top 3",
+    lines.append(table(["questions", "n", "spec row top 1", "spec row top 3", "words only top 3", "peer: passage top 3",
                         "right row stored"], rows))
     return "\n".join(lines)
 
@@ -211,32 +207,25 @@ def main() -> int:
         spec_ms, passage_ms, lexical_ms = [], [], []
         for q in questions:
             manual = manuals[q["manual"]]
-            # ask runs the passage search first and hands the spec-row search the question's
-            # embedding it computed and its ranking of passages.
+            # ask hands the spec-row search the question's embedding it computed for the passages.
+            qvec = embedder.embed([q["question"]])[0]
             t = time.perf_counter()
-            found = passage_search(db, embedder, q["question"], k=3, mode="hybrid")
-            passage_ms.append((time.perf_counter() - t) * 1000)
-            passages = found.passages
-            t = time.perf_counter()
-            rows = specs.search(db, q["question"], k=10, qvec=found.qvec, passages=found.ranked)
+            rows = specs.search(db, q["question"], k=10, qvec=qvec)
             spec_ms.append((time.perf_counter() - t) * 1000)
-            alone = specs.search(db, q["question"], k=10, qvec=found.qvec)
-            words_only = passage_search(db, None, q["question"], k=3, mode="hybrid").ranked
             t = time.perf_counter()
-            lexical = specs.search(db, q["question"], k=10, passages=words_only)
+            lexical = specs.search(db, q["question"], k=10)
             lexical_ms.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            passages = passage_search(db, embedder, q["question"], k=3, mode="hybrid").passages
+            passage_ms.append((time.perf_counter() - t) * 1000)
             res = {k: q[k] for k in ("id", "half", "form", "paraphrased", "question", "manual", "row_contains")}
             res.update(row_rank=row_rank(rows, q, manual), passage_rank=passage_rank(passages, q, manual),
-                       alone_rank=row_rank(alone, q, manual), lexical_rank=row_rank(lexical, q, manual),
+                       lexical_rank=row_rank(lexical, q, manual),
                        stored=stored(db, q, manual),
                        returned=[_row_line(r) for r in rows[:3]])
             results.append(res)
         # rows for questions no manual answers: the search's threshold should return none
-        unrelated = {}
-        for u in UNRELATED:
-            found = passage_search(db, embedder, u, k=3, mode="hybrid")
-            if rows := specs.search(db, u, k=3, qvec=found.qvec, passages=found.ranked):
-                unrelated[u] = _row_line(rows[0])
+        unrelated = {u: _row_line(rows[0]) for u in UNRELATED if (rows := specs.search(db, u, k=3, embedder=embedder))}
         db.close()
 
     halves = ([h for h in ("tune", "report", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5",
@@ -246,8 +235,7 @@ def main() -> int:
     print(report(results, halves))
     print(f"   unrelated general-knowledge questions that got a spec row: {len(unrelated)}/{len(UNRELATED)}")
     print(f"   median search time: spec rows {median(spec_ms):.1f} ms (words only {median(lexical_ms):.1f} ms;"
-          f" the question's embedding and the passage ranking are reused from the passage search),"
-          f" passages (hybrid) {median(passage_ms):.1f} ms")
+          f" the question's embedding is reused from the passage search), passages (hybrid) {median(passage_ms):.1f} ms")
     if args.show:
         for r in results:
             if r["row_rank"] and r["row_rank"] <= 3:

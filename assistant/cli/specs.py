@@ -15,14 +15,11 @@ def add_parser(sub) -> None:
 
 def cmd_specs(args, session) -> int:
     from ..rag import specs
-    from ..rag.search import search
 
     if args.k < 1:
         return fail("-k must be at least 1", 2)
     # The embedder (when installed) matches rows by meaning too; without it, words and values only.
-    # The passage search runs first, as ask runs it: the rows inside its top passages are lifted.
-    res = search(session.db, session.embedder_or_none(), args.query, k=1)
-    rows = specs.search(session.db, args.query, k=args.k, qvec=res.qvec, passages=res.ranked)
+    rows = specs.search(session.db, args.query, k=args.k, embedder=session.embedder_or_none())
     warn_keyword_only(session)
     if args.json:
         print_json({"query": args.query, "rows": [r.to_json() for r in rows]})

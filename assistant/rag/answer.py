@@ -441,8 +441,7 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
         timings["retrieve_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
     # passage is cited even when the passage ranking missed it.
-    # The passage ranking it was given lifts the rows inside the passages ranked high.
-    spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only, passages=res.ranked)
+    spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only)
     found = is_relevant(res, settings.min_relevance)
     if found:
         spec = spec_answer.within(spec, res.passages)

@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 
 RRF_K = 20
 CANDIDATES = 50  # per retriever, before fusion
-RANKED = 20  # chunk ids of the fused ranking kept for the spec-row search (SearchResult.ranked)
 EXACT_WEIGHT = 2.0
 # Keyword evidence counts double: on the E-Manual and Klipper sets (bench/retrieval_quality.py)
 # equal weights let the weaker vector ranking pull good BM25 hits down; 2.0 with k=20 was the
@@ -87,9 +86,6 @@ class SearchResult:
     vector_used: bool = False  # False: no embedder (the model is missing), keyword search only
     keyword_coverage: float = 0.0  # the most of the query's terms one keyword-matched passage holds
     qvec: np.ndarray | None = None  # the query's embedding, for the spec-row search to reuse
-    # The fused ranking's chunk ids, best first, beyond the top k (RANKED of them): the spec-row
-    # search lifts the rows inside the passages ranked high (`specs.search(passages=)`).
-    ranked: list[int] = field(default_factory=list)
 
 
 def query_terms(query: str) -> list[str]:
@@ -329,8 +325,7 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     boosts = _boosts(db, fused, in_scope, page_boost)
     for cid, b in boosts.items():
         fused[cid] += b
-    ranking = sorted(fused, key=lambda c: -fused[c])
-    order = ranking[:k]
+    order = sorted(fused, key=lambda c: -fused[c])[:k]
     rows = _load(db, order)
     kw_rank = {cid: i + 1 for i, (cid, _) in enumerate(kw)}
     vec_rank = {cid: i + 1 for i, (cid, _) in enumerate(vec)}
@@ -358,7 +353,6 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
         vector_used=embedder is not None and mode in ("hybrid", "vector"),
         keyword_coverage=round(coverage, 3),
         qvec=qvec,
-        ranked=ranking[:max(k, RANKED)],
     )
 
 

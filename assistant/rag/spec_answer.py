@@ -27,15 +27,13 @@ class SpecMatch:
     passage: Passage | None = None  # the passage holding `row`
 
 
-def lookup(db, question: str, k: int = 5, qvec=None, only: set[int] | None = None,
-           passages: list[int] | None = None) -> SpecMatch:
+def lookup(db, question: str, k: int = 5, qvec=None, only: set[int] | None = None) -> SpecMatch:
     """The spec rows for `question` and the answering one; an empty match on any database error
     (a library from before the spec tables' migration cannot exist, but rows are an extra).
     `qvec`: the question's embedding from the passage search, compared with the rows' (None: words only).
-    `only`: the manual ids a current job scopes answers to (None: every manual), as passage search.
-    `passages`: the passage search's ranking (`SearchResult.ranked`): rows inside its top passages are lifted."""
+    `only`: the manual ids a current job scopes answers to (None: every manual), as passage search."""
     try:
-        rows = specs.search(db, question, k=k if only is None else k * 4, qvec=qvec, passages=passages)
+        rows = specs.search(db, question, k=k if only is None else k * 4, qvec=qvec)
         if only is not None:
             rows = [r for r in rows if r.manual_id in only][:k]
     except Exception:

@@ -88,12 +88,6 @@ How a question says a number: in words ("the negative twelve volt rail" is the "
 `spoken_numbers.digits`); as an ordinal ("the second external diode": a row numbering its thing 2,
 "remote temperature 2", ranks first, `_numbered_as`); as a superlative ("the hottest the chip has
 been": its highest temperature, `_limits`).
-
-The passage search's ranking, when given (ask runs it first: `SearchResult.ranked`): the rows
-found are reordered by the reciprocal-rank fusion of their own rank and the rank of the best
-passage holding them (`_fuse`), so of two tables alike row for row ("Mounting bolts" for each unit)
-the one inside the passage about the unit asked (the prose above it names it) leads. It adds and
-drops no row: an unrelated question still gets none.
 """
 
 from __future__ import annotations
@@ -364,15 +358,12 @@ def _fts_query(words: list[str]) -> str:
 
 
 def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
-           embedder: Embedder | None = None, passages: list[int] | None = None) -> list[SpecRow]:
+           embedder: Embedder | None = None) -> list[SpecRow]:
     """Spec rows answering `query`, best first; [] when none matches well enough.
 
     Args:
         qvec: the question's embedding (ask has it from the passage search); else `embedder`
             computes it; with neither, rows are matched by words and values only.
-        passages: the passage search's ranking for `query` (chunk ids, best first: ask's
-            `SearchResult.ranked`); the rows inside the passages it ranks high are lifted
-            (`_fuse`). None: the rows' own ranking.
     """
     if qvec is None and embedder is not None:
         qvec = embedder.embed([query])[0]
@@ -585,41 +576,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
     if sims and out:
         out = _nearest_in_table(db, qvec, out, sims, {r.row_id: r for r in rows})
-    if passages and out:
-        out = _fuse(db, out, passages)
     return out[:k]
-
-
-# The passage search errs differently from the rows' (it reads the prose around a table, the page,
-# the exact identifiers): a row's rank here and the rank of the best passage holding it are fused
-# as reciprocal ranks. Only rows that matched are reordered: a question no row answers still gets none.
-FUSE_K = 60
-
-
-def _fuse(db, out: list[SpecRow], passages: list[int]) -> list[SpecRow]:
-    """`out` reordered by 1/(FUSE_K + its rank) + 1/(FUSE_K + the rank of the best of `passages`
-    holding the row): its text span inside the passage's (a row without one: the passage's page)."""
-    spans: dict[int, list[tuple[int, int | None, int | None, int | None]]] = {}
-    marks = ",".join("?" * len(passages))
-    for c in db.execute(f"SELECT id, manual_id, page, char_start, char_end FROM chunks WHERE id IN ({marks})",
-                        passages):
-        spans.setdefault(c["manual_id"], []).append((passages.index(c["id"]) + 1, c["page"], c["char_start"],
-                                                     c["char_end"]))
-
-    def passage_rank(row: SpecRow) -> int | None:
-        for rank, page, start, end in sorted(spans.get(row.manual_id, ())):
-            if row.char_start is not None and start is not None:
-                if row.char_start < end and start < row.char_end:
-                    return rank
-            elif row.page is not None and page == row.page:
-                return rank
-        return None
-
-    fused = {}
-    for rank, row in enumerate(out, 1):
-        p = passage_rank(row)
-        fused[row.row_id] = 1 / (FUSE_K + rank) + (1 / (FUSE_K + p) if p else 0.0)
-    return sorted(out, key=lambda r: -fused[r.row_id])
 
 
 # A superlative says a limit of a kind ("the hottest the chip has been": its highest temperature;
