@@ -74,6 +74,7 @@ LONG_PIECE = 200  # a sentence longer than this may be a run-on enumeration (`ex
 EXCERPT_TAIL = 3  # words kept after the question's item, to show where it ends
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9_\-./]*", re.IGNORECASE)
+_CODE_WORD = re.compile(r"[a-z]{1,4}-?\d{1,5}")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # A page number left in the text by a PDF's footer ("... Color Try Now - 88 - Tint ..."): noise.
@@ -190,7 +191,8 @@ _STEMMERS = threading.local()
 def _stem(w: str) -> str:
     w = w.lower().strip("./-")
     if not w.isalpha():
-        return w
+        # "RTU-45" and "rtu45", "E-12" and "E12": one code however it is written (search.code_spelling).
+        return w.replace("-", "") if _CODE_WORD.fullmatch(w) else w
     english = getattr(_STEMMERS, "english", None)
     if english is None:
         english = _STEMMERS.english = snowballstemmer.stemmer("english")
@@ -501,7 +503,9 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
             ps.append(Piece(nxt[0].text, nxt[0].kind, ps[-1].block, nxt[0].full))
             following[k] = nxt[1:]
     # The heading says what a row or line is about: its words count toward the cover.
-    headings = [_terms(p.section.split(" > ")[-1]) for p in pool]
+    # So does the manual's name: "superheat setting rtu45" asks the RTU-45 manual, and a line of it
+    # need not name the unit again to hold that word.
+    headings = [_terms(p.section.split(" > ")[-1]) | _terms(p.manual) for p in pool]
     for idx, p in enumerate(pool):
         ps = split[idx]
         for k, x in enumerate(ps):

@@ -227,3 +227,19 @@ def test_how_to_adds_the_menu_path_that_follows_the_line(session):
     got = answer.retrieve(session.db, session.embedder, question, session.settings)
     d = answer.direct_answer(question, got, session.embedder)
     assert d is not None and "TEST > BATT" in d.text, d
+
+
+def test_a_word_naming_the_manual_is_held_by_every_line_of_it(session):
+    # "superheat setting rtu45" got no direct answer: "rtu45" (one of the question's rarest words)
+    # is in no line of the RTU-45 manual ("RTU-45" is its name), so the row "Suction superheat |
+    # 5-8 K" held too little of the question; now the manual's name counts as its heading does,
+    # and "RTU-45" and "rtu45" are one word.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    for question, says in [("superheat setting rtu45", "5-8 K"),
+                           ("What refrigerant does the RTU-45 use and how much?", "R-410A")]:
+        got = answer.retrieve(session.db, session.embedder, question, session.settings)
+        d = answer.direct_answer(question, got, session.embedder)
+        assert d is not None and says in d.text, (question, d)
