@@ -20,3 +20,15 @@ def safety_level(text: str) -> str | None:
         if level in found:
             return level
     return None
+
+
+# A manual's legend of its signal words ("DANGER - an immediate hazard that will cause death ...",
+# "WARNING indicates a hazardous situation which ..."): it defines the words and warns of nothing.
+# "WARNING: Electrical hazard. CAUTION: Burn hazard." warns: a definition has its article or verb.
+_DEFINES = re.compile(r"\b(DANGER|WARNING|CAUTION)\b\s*(?:[-\u2013\u2014:=]\s*|\s+)(?:(?:indicates|means|denotes|marks"
+                      r"|is used (?:for|to indicate))\s+(?:an?\s+)?|an?\s+)(?:\w+\s+){0,2}?hazard")
+
+
+def is_legend(paragraph: str) -> bool:
+    """Whether `paragraph` defines two or more signal words rather than warning of a hazard."""
+    return len({m.group(1) for m in _DEFINES.finditer(paragraph)}) >= 2

@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import values
 from ..embedding import Embedder
 from ..errors import Cancelled
-from ..library.safety import SAFETY_RE
+from ..library.safety import SAFETY_RE, is_legend, safety_level
 from ..settings import Settings
 from . import direct as directmod
 from . import markers, spec_answer
@@ -210,7 +210,11 @@ def safety_near(db, passages: list[Passage]) -> dict[int, list[SafetyNote]]:
             if not q.safety or not (q.page == p.page if p.page is not None else q.section.split(" > ")[0] == top):
                 continue
             paras = [x for x in q.text.split("\n\n") if SAFETY_RE.search(x)] or [q.text]
-            notes.append(SafetyNote(q.safety, q.manual, q.path, q.page, q.section,
+            # The manual's legend of its signal words was pinned as a DANGER note of its own.
+            paras = [x for x in paras if not is_legend(x)]
+            if not paras:
+                continue
+            notes.append(SafetyNote(safety_level("\n".join(paras)) or q.safety, q.manual, q.path, q.page, q.section,
                                     "\n".join(paras)[:600], q.chunk_id))
     return near
 
