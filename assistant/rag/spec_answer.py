@@ -11,6 +11,7 @@ headers before the passages (for the qwen2 family, the row as the manual's line:
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from . import direct as directmod
@@ -103,9 +104,15 @@ def answer_text(row: specs.SpecRow) -> str:
     """"Pump mounting bolts — Size: M12; Torque: 68 Nm": the label, then the rest of the row with its headers."""
     label = row.label()
     if label and row.cells and row.cells[0] == label:
-        rest = specs.row_text(row.headers[1:], row.cells[1:])
+        rest = _read(specs.row_text(row.headers[1:], row.cells[1:]))
         return f"{label} — {rest}" if rest else label
-    return row.text()
+    return _read(row.text())
+
+
+def _read(text: str) -> str:
+    """The row as read: a cell that is a sentence ends with its own full stop, not ".;" ("Cause:
+    Filter differential pressure above 250 Pa for 5 minutes. Action: Replace the filters ...")."""
+    return re.sub(r"([.!?]); (?=\S+( \S+){0,3}: )", r"\1 ", text)
 
 
 def direct(match: SpecMatch, passages: list[Passage]) -> directmod.Direct | None:

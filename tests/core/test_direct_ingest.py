@@ -181,6 +181,7 @@ def test_a_code_written_another_way_is_answered_by_its_row(session):
         got = answer.retrieve(session.db, session.embedder, question, session.settings)
         d = answer.direct_answer(question, got, session.embedder)
         assert d is not None and d.text.startswith(code), (question, d)
+        assert ".;" not in d.text  # a cell that is a sentence keeps its own stop: "5 minutes. Action: ..."
 
 
 def test_a_table_of_contents_line_is_never_the_direct_answer(session):

@@ -94,3 +94,33 @@ def test_an_answer_that_repeats_the_row_is_shown_once(qtbot, make_window, librar
     streaming.text = f"{direct.text} [1]. Use a torque wrench"
     tv.update_text()
     assert "torque wrench" in tv.answer.text() and "24 Nm" not in tv.answer.text()
+
+
+def test_a_table_of_long_cells_fits_the_answer_card(qtbot, make_window, session):
+    # The RTU-45's alarm row (code, alarm, cause, action, reset) under "What does E-12 mean?": sized to
+    # their contents, the long cells pushed every column but the code past the card's edge.
+    from assistant import demo
+    from assistant.library import ingest
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "What does E-12 mean?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    direct = answer.direct_answer(question, got, session.embedder)
+    assert direct is not None and direct.kind == "spec_row"
+    turn = Turn(question, state="done", passages=got.res.passages, direct=direct,
+                spec_rows=[r.to_json() for r in got.spec.rows], text="Replace the filters [1].")
+    turn.answer = Answer(turn.text, False, [], [], "test", {}, "model")
+    w = make_window()
+    w.resize(1280, 800)
+    wait_ready(qtbot, w)
+    w.go("ask")
+    tv = _show(w, turn)
+    table = tv.spec_table
+    qtbot.waitUntil(table.isVisible, timeout=5_000)
+    assert table.columnCount() == 5 and table.item(0, 0).text() == "E12"
+    used = sum(table.columnWidth(j) for j in range(table.columnCount()))
+    assert used <= table.viewport().width() + 2, (used, table.viewport().width())
+    assert not table.horizontalScrollBar().isVisible()
+    # the code keeps its width; the long cells wrap in the room left
+    assert table.columnWidth(0) < table.columnWidth(3)

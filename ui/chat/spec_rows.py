@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTabl
 from .cards import Source
 
 MAX_ROWS = 5
+SHORT_CELL = 24  # characters: a column whose cells are all this short keeps its width
 
 
 def spec_row_source(row: dict, n: int = 0) -> Source:
@@ -58,9 +59,16 @@ class SpecRowsTable(QTableWidget):
         self.setColumnCount(width)
         self.setRowCount(len(self.rows))
         self.setHorizontalHeaderLabels(headers)
-        # The label column takes the room left and wraps; the values keep their width, so "68 Nm"
-        # is never cut off on a narrow screen.
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Short columns (a code, "68 Nm", "M12") keep their width, so a value is never cut off on a
+        # narrow screen; long ones (a cause, an action) share the room left and wrap. Sized to its
+        # contents, the alarm table's "Action" sentence pushed every column but the code past the
+        # card's edge. With no long column, the label column takes the room left.
+        longest = [max([len(headers[j])] + [len(r["cells"][j]) for r in self.rows if j < len(r["cells"])])
+                   for j in range(width)]
+        wide = [j for j in range(width) if longest[j] > SHORT_CELL] or [0]
+        for j in range(width):
+            mode = QHeaderView.ResizeMode.Stretch if j in wide else QHeaderView.ResizeMode.ResizeToContents
+            self.horizontalHeader().setSectionResizeMode(j, mode)
         for i, r in enumerate(self.rows):
             for j in range(width):
                 cell = r["cells"][j] if j < len(r["cells"]) else ""
