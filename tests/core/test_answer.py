@@ -379,13 +379,14 @@ def test_the_direct_answer_of_retrieve_is_the_one_ask_shows(library, q):
     assert answer.direct_answer(q, got, s.embedder) == shown.direct
 
 
-def test_no_direct_answer_when_retrieval_found_nothing_relevant(library):
+def test_no_direct_answer_when_retrieval_found_nothing_relevant(library, monkeypatch):
     s = library
     q = "What should I check when the pump reports low suction pressure?"
     assert answer.direct_answer(q, answer.retrieve(s.db, s.embedder, q, s.settings), s.embedder) is not None
-    # The same passages, with a relevance bar no passage clears: the line `find` would still pick
-    # from them is not shown, as `ask` shows none.
+    # The same passages, with a relevance bar no passage clears (nor a line: answer.LINE_FOUND): the
+    # line `find` would still pick from them is not shown, as `ask` shows none.
     s.settings.min_relevance = 0.99
+    monkeypatch.setattr(answer, "LINE_FOUND", 1.01)
     got = answer.retrieve(s.db, s.embedder, q, s.settings)
     assert got.res.passages and not got.relevant
     assert direct.find(q, got.res.passages, s.embedder, qvec=got.res.qvec) is not None
