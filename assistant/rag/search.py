@@ -180,6 +180,26 @@ def exact(db, terms: list[str], limit: int = CANDIDATES, only: set[int] | None =
     return _bm25(db, " AND ".join(fts_query([t]) for t in terms if is_identifier(t)), limit, only)
 
 
+# An identifier in this share of its manual's passages or more names what the manual is about (the
+# demo pump's controller "PC-2": 16 of its 46 passages), not one part or code: exact-match ranking
+# on it lifted every passage naming the controller over the one that answers ("How do I set the
+# pressure set point on the PC-2?": the settings table, which does not repeat the name, fell to 12th).
+EVERYWHERE_SHARE = 0.25
+
+
+def _everywhere(db, term: str) -> bool:
+    """Whether `term` is in EVERYWHERE_SHARE or more of the passages of the manuals that hold it."""
+    expr = fts_query([term])
+    if not expr:
+        return False
+    row = db.execute(
+        "WITH hit AS (SELECT c.manual_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
+        " WHERE chunks_fts MATCH ?)"
+        " SELECT (SELECT count(*) FROM hit), (SELECT count(*) FROM chunks WHERE manual_id IN (SELECT manual_id FROM hit))",
+        (expr,)).fetchone()
+    return bool(row[1]) and row[0] >= 3 and row[0] / row[1] >= EVERYWHERE_SHARE
+
+
 def scoped_manuals(db, idents: list[str]) -> dict[str, set[int]]:
     """Identifiers that appear in a manual's title or file name, with the ids of those manuals."""
     if not idents:
@@ -340,7 +360,8 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     scope = scoped_manuals(db, idents) if mode == "hybrid" else {}
     if mode == "hybrid":
         scope.update(named_manuals(db, terms))
-    ex = exact(db, [t for t in idents if t not in scope], only=only) if mode == "hybrid" else []
+    ex = exact(db, [t for t in idents if t not in scope and not _everywhere(db, t)], only=only) \
+        if mode == "hybrid" else []
     fused: dict[int, float] = {}
     for ranking, weight in ((kw, KEYWORD_WEIGHT), (vec, VECTOR_WEIGHT), (ex, EXACT_WEIGHT)):
         for rank, (cid, _) in enumerate(ranking):

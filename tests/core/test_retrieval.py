@@ -103,3 +103,19 @@ def test_a_code_is_found_whichever_way_it_is_written(library):
     assert fts_query(["e-47"]) == '("e 47" OR "e47")' and fts_query(["r32"]) == '("r32" OR "r 32")'
     # A part number with more than one separator is left as it is written.
     assert fts_query(["55-0192-b"]) == '"55 0192 b"'
+
+
+def test_a_name_on_every_other_page_is_no_exact_match_ranking(session):
+    # "PC-2" is the demo pump's controller, named in 16 of the manual's 46 passages: ranked as an
+    # exact identifier it lifted every passage naming it (fault codes, spare parts) over the settings
+    # table that answers "How do I set the pressure set point on the PC-2?" and does not name it.
+    from assistant import demo
+    from assistant.rag.search import _everywhere
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    assert _everywhere(session.db, "pc-2") and not _everywhere(session.db, "e12")
+    res = search(session.db, session.embedder, "How do I set the pressure set point on the PC-2?", k=5)
+    assert any(p.section.endswith("5.3 Controller settings") for p in res.passages)
+    # a part number stays an exact match: the seal kit's passages first
+    res = search(session.db, session.embedder, "seal kit SK-200-45B", k=3)
+    assert "SK-200-45B" in res.passages[0].text
