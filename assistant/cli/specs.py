@@ -15,11 +15,13 @@ def add_parser(sub) -> None:
 
 def cmd_specs(args, session) -> int:
     from ..rag import specs
+    from ..rag.search import joined_codes
 
     if args.k < 1:
         return fail("-k must be at least 1", 2)
     # The embedder (when installed) matches rows by meaning too; without it, words and values only.
-    rows = specs.search(session.db, args.query, k=args.k, embedder=session.embedder_or_none())
+    # "E 12" is the code E12, as ask reads it (answer.retrieve).
+    rows = specs.search(session.db, joined_codes(args.query), k=args.k, embedder=session.embedder_or_none())
     warn_keyword_only(session)
     if args.json:
         print_json({"query": args.query, "rows": [r.to_json() for r in rows]})

@@ -298,6 +298,19 @@ def test_cli_specs_json(session, tmp_path):
     assert r.returncode == 0 and json.loads(r.stdout)["rows"] == []
 
 
+
+def test_cli_specs_reads_a_spaced_code_as_ask_does(session):
+    # "E 12" (as speech-to-text writes it) listed the pump's spare parts over the demo library.
+    from assistant import demo
+    from assistant.library import ingest
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "assistant.cli", "specs", "E 12", "--json"],
+                       capture_output=True, text=True, env=env, cwd=ROOT)
+    assert r.returncode == 0 and json.loads(r.stdout)["rows"][0]["cells"][0] == "E12", r.stdout[:300]
+
+
 def test_a_table_that_cannot_be_stored_is_left_out_with_a_warning(session):
     from assistant import db as dbmod
     from assistant.library import spec_store
