@@ -459,7 +459,7 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
         # word: "Which terminals does the pressure transmitter connect to?" (the demo pump's passage
         # 0.31, its line "Connect the discharge pressure transmitter to terminals 11 (+24 V) and 12"
         # 0.61) was "Not found in the loaded manuals".
-        line = directmod.find(question, res.passages, embedder, qvec=res.qvec)
+        line = directmod.find(question, res.passages, embedder, qvec=res.qvec, common=res.common)
         found = line is not None and line.score >= LINE_FOUND
     if found:
         spec = spec_answer.within(spec, res.passages)
@@ -473,7 +473,8 @@ def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> d
     (`direct.find`), and none when retrieval found nothing to answer from."""
     if d := spec_answer.direct(got.spec, got.res.passages):
         return d
-    return directmod.find(joined_codes(question), got.res.passages, embedder, qvec=got.res.qvec, around=got.around) \
+    return directmod.find(joined_codes(question), got.res.passages, embedder, qvec=got.res.qvec, around=got.around,
+                          common=got.res.common) \
         if got.relevant else None
 
 

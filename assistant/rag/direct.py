@@ -468,7 +468,8 @@ def _beside(top: list[Passage], around: list[Passage] | None) -> list[tuple[Pass
 
 
 def candidates(question: str, passages: list[Passage], embedder: Embedder | None = None,
-               qvec: np.ndarray | None = None, around: list[Passage] | None = None) -> list[Candidate]:
+               qvec: np.ndarray | None = None, around: list[Passage] | None = None,
+               common: frozenset[str] = frozenset()) -> list[Candidate]:
     """Every unit of the first `MAX_PASSAGES` passages, scored against the question: each piece,
     and each run of up to `MAX_RUN` pieces of one block (the manual's description of a feature
     and the step that opens it; a symptom and its remedy). Only the `MAX_EMBEDDED` pieces sharing
@@ -481,7 +482,11 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     q_terms = _terms(question)
     if not q_terms or not passages:
         return []
-    weight = {t: (2.0 if is_identifier(t) else 1.0) for t in q_terms}
+    # An identifier weighs double (a part number, a code), unless it names what the manual is about
+    # (`SearchResult.common`: the controller "PC-2" is in a third of the pump manual's passages, and
+    # "When the PC-2 detects a fault ..." out-held "... protected by the installer code 0200.").
+    named = {_stem(t) for t in common}
+    weight = {t: (2.0 if is_identifier(t) and t not in named else 1.0) for t in q_terms}
     per_passage: list[tuple[Passage, list[Piece], list[set[str]]]] = []
     flat: list[tuple[int, int, float]] = []  # (passage index, piece index, piece cover) for embedding
     top = passages[:MAX_PASSAGES]
@@ -692,12 +697,13 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
 
 
 def find(question: str, passages: list[Passage], embedder: Embedder | None = None,
-         qvec: np.ndarray | None = None, around: list[Passage] | None = None) -> Direct | None:
+         qvec: np.ndarray | None = None, around: list[Passage] | None = None,
+         common: frozenset[str] = frozenset()) -> Direct | None:
     """The best answering unit of the first `MAX_PASSAGES` passages, or None when none holds enough
     of the question. `qvec`: the question's embedding by the same `embedder`, when the search has
     it (`SearchResult.qvec`); without it the question is embedded here. `around`: the chunks next
     to the passages (`answer.Retrieved.around`), whose lines win only by both signals (`pick`)."""
-    d = pick(question, candidates(question, passages, embedder, qvec, around), embedder is not None)
+    d = pick(question, candidates(question, passages, embedder, qvec, around, common), embedder is not None)
     if d is not None and d.n == 0:
         # A chunk beside may still be a retrieved passage, below the first MAX_PASSAGES read as
         # such (settings.top_k goes to 20): then it has that passage's number, as in the prompt.

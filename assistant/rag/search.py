@@ -89,6 +89,9 @@ class SearchResult:
     vector_used: bool = False  # False: no embedder (the model is missing), keyword search only
     keyword_coverage: float = 0.0  # the most of the query's terms one keyword-matched passage holds
     qvec: np.ndarray | None = None  # the query's embedding, for the spec-row search to reuse
+    # The query's identifiers that name what a manual is about (`_everywhere`: "PC-2"), not a part
+    # or code: the direct answer weighs them as words.
+    common: frozenset[str] = frozenset()
 
 
 def query_terms(query: str) -> list[str]:
@@ -360,8 +363,8 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
     scope = scoped_manuals(db, idents) if mode == "hybrid" else {}
     if mode == "hybrid":
         scope.update(named_manuals(db, terms))
-    ex = exact(db, [t for t in idents if t not in scope and not _everywhere(db, t)], only=only) \
-        if mode == "hybrid" else []
+    common = frozenset(t for t in idents if t not in scope and _everywhere(db, t)) if mode == "hybrid" else frozenset()
+    ex = exact(db, [t for t in idents if t not in scope and t not in common], only=only) if mode == "hybrid" else []
     fused: dict[int, float] = {}
     for ranking, weight in ((kw, KEYWORD_WEIGHT), (vec, VECTOR_WEIGHT), (ex, EXACT_WEIGHT)):
         for rank, (cid, _) in enumerate(ranking):
@@ -399,6 +402,7 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
         vector_used=embedder is not None and mode in ("hybrid", "vector"),
         keyword_coverage=round(coverage, 3),
         qvec=qvec,
+        common=common,
     )
 
 

@@ -262,3 +262,18 @@ def test_a_line_that_answers_word_for_word_makes_the_question_answerable(session
     for unrelated in ("Who painted the Mona Lisa?", "What is the smallest prime number?",
                       "Which element has atomic number 8?", "What language is spoken in Brazil?"):
         assert not answer.retrieve(session.db, session.embedder, unrelated, session.settings).relevant, unrelated
+
+
+def test_the_name_of_what_the_manual_is_about_weighs_as_a_word(session):
+    # "PC-2", the pump's controller, is in a third of the manual's passages: weighed as an identifier
+    # (double) it made "When the PC-2 detects a fault it stops the pump ..." the answer to the
+    # installer code, over "Parameters are protected by the installer code 0200."
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "What is the installer code for the PC-2?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    assert got.res.common == {"pc-2"}
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and "installer code 0200" in d.text, d
