@@ -474,7 +474,7 @@ def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> d
     if d := spec_answer.direct(got.spec, got.res.passages):
         return d
     return directmod.find(joined_codes(question), got.res.passages, embedder, qvec=got.res.qvec, around=got.around,
-                          common=got.res.common) \
+                          common=got.res.common, scope=got.res.scope) \
         if got.relevant else None
 
 

@@ -603,6 +603,7 @@ _INTERVAL = re.compile(r"\bevery\s+(\d|other\b|few\b|(day|week|month|year|hour|s
                        r"|\b\d[\d\s,.]*\s*(operating |running |service )?(hours|days|weeks|months|years)\b"
                        r"|\binterval", re.IGNORECASE)
 W_INTERVAL = 0.1
+OTHER_MANUAL_COVER = 0.5
 
 
 def _wants_explanation(question: str) -> bool:
@@ -698,12 +699,19 @@ def pick(question: str, cands: list[Candidate], embedded: bool) -> Direct | None
 
 def find(question: str, passages: list[Passage], embedder: Embedder | None = None,
          qvec: np.ndarray | None = None, around: list[Passage] | None = None,
-         common: frozenset[str] = frozenset()) -> Direct | None:
+         common: frozenset[str] = frozenset(), scope: frozenset[int] = frozenset()) -> Direct | None:
     """The best answering unit of the first `MAX_PASSAGES` passages, or None when none holds enough
     of the question. `qvec`: the question's embedding by the same `embedder`, when the search has
     it (`SearchResult.qvec`); without it the question is embedded here. `around`: the chunks next
     to the passages (`answer.Retrieved.around`), whose lines win only by both signals (`pick`)."""
-    d = pick(question, candidates(question, passages, embedder, qvec, around, common), embedder is not None)
+    cands = candidates(question, passages, embedder, qvec, around, common)
+    if scope:
+        # A question that names a manual ("What size fuse for the UPS?") is answered from another only
+        # by a line that holds much of it: the pump manual's "Recommended fuse | 16 A gG" (a third of
+        # the question) is no answer about the UPS; "E47 low suction pressure" of the controller's
+        # manual is one to "What should I check when the pump reports low suction pressure?".
+        cands = [c for c in cands if c.passage.manual_id in scope or c.cover >= OTHER_MANUAL_COVER]
+    d = pick(question, cands, embedder is not None)
     if d is not None and d.n == 0:
         # A chunk beside may still be a retrieved passage, below the first MAX_PASSAGES read as
         # such (settings.top_k goes to 20): then it has that passage's number, as in the prompt.

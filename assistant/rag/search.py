@@ -92,6 +92,8 @@ class SearchResult:
     # The query's identifiers that name what a manual is about (`_everywhere`: "PC-2"), not a part
     # or code: the direct answer weighs them as words.
     common: frozenset[str] = frozenset()
+    # The manuals the query names (a model number, a word most of whose passages are in one manual).
+    scope: frozenset[int] = frozenset()
 
 
 def query_terms(query: str) -> list[str]:
@@ -403,6 +405,7 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
         keyword_coverage=round(coverage, 3),
         qvec=qvec,
         common=common,
+        scope=frozenset(in_scope),
     )
 
 

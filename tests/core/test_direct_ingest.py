@@ -277,3 +277,21 @@ def test_the_name_of_what_the_manual_is_about_weighs_as_a_word(session):
     assert got.res.common == {"pc-2"}
     d = answer.direct_answer(question, got, session.embedder)
     assert d is not None and "installer code 0200" in d.text, d
+
+
+def test_a_question_naming_a_manual_is_not_answered_from_another(session):
+    # "What size fuse for the UPS?" was answered with the pump manual's "Recommended fuse | 16 A gG":
+    # the UPS guide gives no fuse size, and a pump's fuse is no answer about the UPS.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "What size fuse for the UPS?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    assert got.res.scope and any("Pump" in p.manual for p in got.res.passages)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is None or d.manual == "VoltGuard UPS-3000 User Guide", d
+    question = "What is the maximum ambient temperature for the UPS?"  # the UPS's own line still answers
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and "40 °C" in d.text and d.manual == "VoltGuard UPS-3000 User Guide", d
