@@ -295,3 +295,22 @@ def test_a_question_naming_a_manual_is_not_answered_from_another(session):
     got = answer.retrieve(session.db, session.embedder, question, session.settings)
     d = answer.direct_answer(question, got, session.embedder)
     assert d is not None and "40 °C" in d.text and d.manual == "VoltGuard UPS-3000 User Guide", d
+
+
+def test_a_how_to_question_is_answered_by_the_way_not_a_row(session):
+    # "How do I reset a manual fault on the PC-2?" was answered by the F12 row ("... replace the PC-2
+    # controller ... Reset: Manual"): a row's cells say which faults are reset by hand, not how.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "How do I reset a manual fault on the PC-2?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    assert got.spec.row is not None  # the rows are still found (and listed)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and d.kind == "passage" and "pressing and holding the RESET key" in d.text, d
+    # a how-to question that asks a value keeps its row
+    question = "How much torque do I use on the pump mounting bolts?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and "68 Nm" in d.text, d
