@@ -474,8 +474,7 @@ def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> d
     # "How do I reset a manual fault on the PC-2?" asks for a way, which a row's cells ("F12 ... Reset:
     # Manual") do not give: a how-to question that asks no value is answered from the passages
     # (the rows stay listed).
-    how_to = directmod._HOW_TO.search(question) and not directmod._WANTS_VALUE.search(question)
-    if not how_to and (d := spec_answer.direct(got.spec, got.res.passages)):
+    if not directmod.asks_a_way(question) and (d := spec_answer.direct(got.spec, got.res.passages)):
         return d
     return directmod.find(joined_codes(question), got.res.passages, embedder, qvec=got.res.qvec, around=got.around,
                           common=got.res.common, scope=got.res.scope) \

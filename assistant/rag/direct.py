@@ -42,7 +42,7 @@ from .. import values
 from ..embedding import Embedder
 from . import navigation, sentences
 from .abbreviations import meaning_words
-from .search import STOPWORDS, Passage, is_identifier
+from .search import CODE, STOPWORDS, Passage, is_identifier
 
 # Weights and floor chosen on the tuning half of the dev sets (bench/direct_answer.py --half tune).
 W_TERMS, W_SIMILARITY, W_VALUE, W_RANK = 0.4, 0.3, 0.0, 0.02
@@ -74,7 +74,6 @@ LONG_PIECE = 200  # a sentence longer than this may be a run-on enumeration (`ex
 EXCERPT_TAIL = 3  # words kept after the question's item, to show where it ends
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9_\-./]*", re.IGNORECASE)
-_CODE_WORD = re.compile(r"[a-z]{1,4}-?\d{1,5}")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # A page number left in the text by a PDF's footer ("... Color Try Now - 88 - Tint ..."): noise.
@@ -192,7 +191,7 @@ def _stem(w: str) -> str:
     w = w.lower().strip("./-")
     if not w.isalpha():
         # "RTU-45" and "rtu45", "E-12" and "E12": one code however it is written (search.code_spelling).
-        return w.replace("-", "") if _CODE_WORD.fullmatch(w) else w
+        return w.replace("-", "") if CODE.fullmatch(w) else w
     english = getattr(_STEMMERS, "english", None)
     if english is None:
         english = _STEMMERS.english = snowballstemmer.stemmer("english")
@@ -608,6 +607,12 @@ OTHER_MANUAL_COVER = 0.5
 
 def _wants_explanation(question: str) -> bool:
     return bool(_EXPLAIN.search(question)) and not _ASKS_TO_DO.search(question)
+
+
+def asks_a_way(question: str) -> bool:
+    """Whether `question` asks how to do something and no value ("How do I reset a manual fault?",
+    not "How do I set the torque?"): a way, which a table row's cells do not give."""
+    return bool(_HOW_TO.search(question)) and not _WANTS_VALUE.search(question)
 
 
 def hand_score(c: Candidate, wants_value: bool, explain: bool, embedded: bool, often: bool = False) -> float:

@@ -126,14 +126,16 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join(phrases)
 
 
-_CODE = re.compile(r"([a-z]{1,4})([-\s]?)(\d{1,5})", re.IGNORECASE)
+# A fault code or model number: letters, then digits, a hyphen or space between them or not
+# ("E12", "E-12", "RTU-45"); the direct answer reads each spelling as one word (`direct._stem`).
+CODE = re.compile(r"([a-z]{1,4})([-\s]?)(\d{1,5})", re.IGNORECASE)
 
 
 def code_spelling(term: str) -> str | None:
     """A fault code or model number written the other way: "e-12" for "e12" and "e 12" for
     "e-12". A technician types "E-12" for the display's "E12" (and the reverse); the index holds
     "E12" as one token and "E-12" as two, so one spelling never finds the other."""
-    m = _CODE.fullmatch(term)
+    m = CODE.fullmatch(term)
     if not m:
         return None
     letters, sep, digits = m.groups()
