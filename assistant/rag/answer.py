@@ -26,7 +26,16 @@ from . import direct as directmod
 from . import markers, spec_answer
 from . import prompt as promptmod
 from .head_start import HeadStart
-from .search import STOPWORDS, Passage, SearchResult, joined_codes, neighbours, search, section_neighbours
+from .search import (
+    STOPWORDS,
+    Passage,
+    SearchResult,
+    fts_query,
+    joined_codes,
+    neighbours,
+    search,
+    section_neighbours,
+)
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +188,24 @@ def model_version(db, chat) -> str | None:
 # best line for any of retrieval_quality.py's 32 unrelated questions scored at most 0.35 over the
 # demo, E-Manual, Klipper and independent libraries (2026-12-07); a margin above that.
 LINE_FOUND = 0.5
+# A lower bar when the line is the spec-row search's best row: two searches (the passages' lines,
+# the table rows) agree on it. "What does the yellow LED mean?" (its row "Yellow LED | Running on
+# battery, or in bypass mode" at 0.41) was "Not found" in the demo library. The spec-row search
+# gives no row at all to 31 of the 32 unrelated questions, over a 113-manual library.
+LINE_FOUND_WITH_ROW = 0.3
+# A question word held by at most this share of a manual's passages picks out what is asked
+# (`_unless_a_line_holds_more`); one in more is that manual's common talk.
+RARE_SHARE = 0.2
+# The least score of a line that may take a row's place: the best line of an unrelated question
+# scores up to 0.35 (above), so a line below that says no more than chance ("How many rack units
+# tall is the UPS-3000?": a config example's "server room rack A", 0.32, against the 2U row).
+LINE_OVER_ROW = 0.36
+
+
+def _is_row(line: directmod.Direct, row) -> bool:
+    """Whether the direct answer's line is `row` (a table row read from the passage as "a | b")."""
+    cells = " | ".join(" ".join(c.split()) for c in row.cells)
+    return bool(cells.strip(" |")) and cells in " ".join(line.text.split())
 
 
 def is_relevant(res: SearchResult, min_similarity: float) -> bool:
@@ -460,12 +487,67 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
         # 0.31, its line "Connect the discharge pressure transmitter to terminals 11 (+24 V) and 12"
         # 0.61) was "Not found in the loaded manuals".
         line = directmod.find(question, res.passages, embedder, qvec=res.qvec, common=res.common)
-        found = line is not None and line.score >= LINE_FOUND
+        found = line is not None and (line.score >= LINE_FOUND or (
+            line.score >= LINE_FOUND_WITH_ROW and bool(spec.rows) and _is_row(line, spec.rows[0])))
     if found:
         spec = spec_answer.within(spec, res.passages)
+    if found and spec.row is not None:
+        spec = _unless_a_line_holds_more(question, spec, res, embedder, db)
     res.passages = spec_answer.with_row_passage(spec, res.passages)
     around = section_neighbours(db, res.passages[:directmod.AROUND_OF]) if found else []
     return Retrieved(res, spec, found or spec.row is not None, around)
+
+
+def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: SearchResult, embedder,
+                              db) -> spec_answer.SpecMatch:
+    """`spec` without its answering row when the passages' best line (`direct.find`) holds every
+    question word the row holds and more. The row search weighs a row's quantity and label, and a
+    row can win on the thing alone while the word that says what is asked is only in a line: "What
+    vacuum do I need before charging R-410A?" was answered "Refrigerant — Value: R-410A", while
+    the line "evacuate the circuit to below 2.7 mbar ... hold the vacuum for 30 minutes" holds
+    "vacuum" and "charge" too; "What is the impeller diameter?" got the impeller nut's torque.
+    The rows stay listed."""
+    around = section_neighbours(db, res.passages[:directmod.AROUND_OF])
+    line = directmod.find(question, res.passages, embedder, qvec=res.qvec, around=around, common=res.common,
+                          scope=res.scope)
+    if line is None or line.kind != "passage" or line.score < LINE_OVER_ROW:
+        return spec
+    row = spec_answer.direct(spec, res.passages)
+    q = directmod.question_terms(question)
+    held_by_line = q & directmod.context_terms(line.text, line.section, line.manual)
+    held_by_row = q & directmod.context_terms(row.text, row.section, row.manual)
+    # The question's numbers and one-letter keys count as words here ("micro:bit pin 5", "what does
+    # pressing J do"): a row that holds the value asked about is not beaten by a line that does not.
+    for v in _VALUE_TOKEN.findall(question):
+        held = re.compile(rf"(?<![\w.-]){re.escape(v)}(?![\w-])", re.IGNORECASE)
+        if held.search(" ".join((line.text, line.section))):
+            held_by_line.add(v)
+        if held.search(" ".join((row.text, row.section))):
+            held_by_row.add(v)
+    if not held_by_line > held_by_row:
+        return spec
+    # Only a word that picks out a few passages of the line's manual says more: "use" ("What bearings
+    # does the P-200 use?") or "UPS" in the UPS guide's lines is no reason to drop a row that answers.
+    manual = db.execute("SELECT manual_id FROM chunks WHERE id = ?", (line.chunk_id,)).fetchone()
+    words = directmod.words_of(question, held_by_line - held_by_row)
+    if manual is not None and any(_share_of_passages(db, w, manual[0]) < RARE_SHARE for w in words):
+        return spec_answer.SpecMatch(spec.rows, None, None)
+    return spec
+
+
+_VALUE_TOKEN = re.compile(r"(?<![\w.-])(?:[\w.+-]*\d[\w.+-]*|[B-HJ-Z])(?![\w-])")
+
+
+def _share_of_passages(db, word: str, manual_id: int) -> float:
+    """The share of the manual's passages that hold `word` (the passage index's stemming)."""
+    expr = fts_query([word])
+    if not expr:
+        return 1.0
+    hit, total = db.execute(
+        "SELECT (SELECT count(*) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
+        " WHERE chunks_fts MATCH ? AND c.manual_id = ?), (SELECT count(*) FROM chunks WHERE manual_id = ?)",
+        (expr, manual_id, manual_id)).fetchone()
+    return hit / total if total else 1.0
 
 
 def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> directmod.Direct | None:

@@ -211,6 +211,22 @@ def _line_terms(text: str) -> set[str]:
     return own
 
 
+def question_terms(question: str) -> set[str]:
+    """The question's words as the line finder compares them (stemmed, stopwords out)."""
+    return _terms(question)
+
+
+def words_of(question: str, terms: set[str]) -> list[str]:
+    """The question's own words whose stems are `terms` ("charging" for "charg"), for a full-text index."""
+    return list(dict.fromkeys(w for w in _WORD.findall(question) if _stem(w) in terms))
+
+
+def context_terms(text: str, section: str, manual: str) -> set[str]:
+    """The words a line holds with what says what it is about: its heading path and its manual's name
+    (a row's abbreviations holding the words they stand for, as `_line_terms`)."""
+    return _line_terms(text) | _terms(section) | _terms(manual)
+
+
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
@@ -335,7 +351,8 @@ def excerpt(text: str, q_terms: set[str]) -> str | None:
     start, end = best
     end = min(len(words), end + EXCERPT_TAIL)
     for k in range(best[1] - 1, end):
-        if words[k].group().endswith((".", "!", "?")):
+        after = words[k + 1].group() if k + 1 < len(words) else ""
+        if words[k].group().endswith((".", "!", "?")) and not sentences.abbreviation_stop(words[k].group(), after):
             end = k + 1
             break
     rest = text[colon + 2:]
@@ -513,7 +530,10 @@ def candidates(question: str, passages: list[Passage], embedder: Embedder | None
     for idx, p in enumerate(pool):
         ps = split[idx]
         for k, x in enumerate(ps):
-            if ex := excerpt(x.full, q_terms):
+            # A table row is cells, not a run-on enumeration: a colon inside a cell ("Motor protection
+            # relay tripped: low voltage, ...") is no lead-in, and the demo RTU-45's E08 row was cut
+            # to "... compressor current (max." without its 19 A.
+            if x.kind != "row" and (ex := excerpt(x.full, q_terms)):
                 # In place of the cut-off enumeration, in a block of its own: never part of a run.
                 ps[k] = Piece(ex, "excerpt", -1 - k)
         # A table row's abbreviation holds the words it stands for (as the spec-row search reads

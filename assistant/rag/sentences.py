@@ -13,12 +13,18 @@ _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:e\.g|i\.e|approx|cf|vs|fig|figs|ref|i
 _BEFORE_VALUE = re.compile(r"(?:^|[\s(])(?:max|min|typ|nom|no|nr|ca)\.$", re.IGNORECASE)
 
 
+def abbreviation_stop(before: str, after: str) -> bool:
+    """Whether the full stop ending `before` is an abbreviation's, not a sentence end, with `after`
+    the text that follows it: "e.g.", and "max." before a value ("(max. 19 A)")."""
+    return bool(_ABBREVIATION.search(before) or (_BEFORE_VALUE.search(before) and after.lstrip()[:1].isdigit()))
+
+
 def of_line(line: str) -> list[str]:
     """The sentences of a line, not cut after an abbreviation's full stop."""
     out: list[str] = []
     for x in _SENTENCE_END.split(line):
         x = x.strip()
-        if out and (_ABBREVIATION.search(out[-1]) or (_BEFORE_VALUE.search(out[-1]) and x[:1].isdigit())):
+        if out and abbreviation_stop(out[-1], x):
             out[-1] = f"{out[-1]} {x}"
         elif x:
             out.append(x)

@@ -314,3 +314,55 @@ def test_a_how_to_question_is_answered_by_the_way_not_a_row(session):
     got = answer.retrieve(session.db, session.embedder, question, session.settings)
     d = answer.direct_answer(question, got, session.embedder)
     assert d is not None and "68 Nm" in d.text, d
+
+
+def test_a_table_row_with_a_colon_in_a_cell_is_shown_whole(session):
+    # The RTU-45's E08 row has a colon inside its cause cell ("Motor protection relay tripped: low
+    # voltage, ..."), which was read as the lead-in of a run-on enumeration: the row was cut to
+    # "... Motor protection relay tripped: … compressor current (max." and the 19 A was lost.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "What is the compressor overload current limit?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and "compressor current (max. 19 A)" in d.text and "…" not in d.text, d
+
+
+def test_a_line_that_is_also_the_best_table_row_makes_the_question_answerable(session):
+    # "What does the yellow LED mean?" was "Not found in the loaded manuals": the front-panel
+    # passage's similarity is 0.31 and its line "Yellow LED | Running on battery ..." scores 0.41,
+    # under the 0.5 a line alone needs. The spec-row search's best row is that same line.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "What does the yellow LED mean?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    assert got.relevant
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and "Yellow LED | Running on battery, or in bypass mode" in d.text, d
+    for question in ("What is the capital of Australia?", "Who painted the Mona Lisa?"):
+        assert not answer.retrieve(session.db, session.embedder, question, session.settings).relevant
+
+
+@pytest.mark.parametrize(("question", "shown", "not_shown"), [
+    # the row search weighed the thing ("impeller", "battery", "R-410A") and a row won without the
+    # word that says what is asked; a line of the passages holds it
+    ("What is the impeller diameter?", "diameter 218 mm", "38 Nm"),
+    ("How heavy is a UPS battery tray?", "Each battery tray weighs 8.5 kg.", "29 kg"),
+    ("What vacuum do I need before charging R-410A?", "2.7 mbar (270 Pa)", "two circuits"),
+    # a line holding only a common word more ("use") does not replace the row that answers
+    ("What bearings does the P-200 use?", "6205-2RS", None),
+])
+def test_a_line_holding_more_of_the_question_than_the_row_is_the_answer(session, question, shown, not_shown):
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    assert got.spec.rows  # the rows are still listed
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and shown in d.text, d
+    assert not_shown is None or not_shown not in d.text, d
