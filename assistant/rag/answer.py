@@ -200,6 +200,9 @@ RARE_SHARE = 0.2
 # scores up to 0.35 (above), so a line below that says no more than chance ("How many rack units
 # tall is the UPS-3000?": a config example's "server room rack A", 0.32, against the 2U row).
 LINE_OVER_ROW = 0.36
+# A word in this many passages of one retrieved manual, and in none of the others, names that
+# manual's equipment (`_manual_a_word_names`); fewer is a passing mention ("take", "remember").
+NAMING_PASSAGES = 3
 
 
 def _is_row(line: directmod.Direct, row) -> bool:
@@ -493,6 +496,10 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
         spec = spec_answer.within(spec, res.passages)
     if found and spec.row is not None:
         spec = _unless_a_line_holds_more(question, spec, res, embedder, db)
+    if not res.scope and (about := _manual_a_word_names(db, question, res.passages)) is not None:
+        res.scope = frozenset({about})  # the line finder then takes another manual's line only if it holds much
+        if spec.row is not None and spec.row.manual_id != about:
+            spec = spec_answer.SpecMatch(spec.rows, None, None)
     res.passages = spec_answer.with_row_passage(spec, res.passages)
     around = section_neighbours(db, res.passages[:directmod.AROUND_OF]) if found else []
     return Retrieved(res, spec, found or spec.row is not None, around)
@@ -538,16 +545,54 @@ def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: S
 _VALUE_TOKEN = re.compile(r"(?<![\w.-])(?:[\w.+-]*\d[\w.+-]*|[B-HJ-Z])(?![\w-])")
 
 
-def _share_of_passages(db, word: str, manual_id: int) -> float:
-    """The share of the manual's passages that hold `word` (the passage index's stemming)."""
+def _manual_a_word_names(db, question: str, passages: list[Passage]) -> int | None:
+    """The one retrieved manual a word of the question names: a word in NAMING_PASSAGES or more of
+    that manual's passages and in none of the other retrieved manuals'. "What fuse size for the
+    compressor?" was answered with the pump manual's "Recommended fuse | 16 A gG": the pump manual
+    never says "compressor", the rooftop unit's says it in five passages (and gives no fuse size).
+    A word no retrieved manual holds is a paraphrase and names nothing; None when no word, or
+    words naming two manuals."""
+    manuals = list(dict.fromkeys(p.manual_id for p in passages))
+    if len(manuals) < 2:
+        return None
+    named: set[int] = set()
+    # Only the head of what the question is about, a word after "the" ("for the compressor"): a
+    # question's other words ("long", "turn", "over") are in a 700-page manual's headings too.
+    things = set(_THING.findall(question))
+    for w in directmod.words_of(question, directmod.question_terms(question)):
+        if w not in things:
+            continue
+        held = [m for m in manuals if _passages_holding(db, w, m) > 0]
+        if len(held) == 1 and _passages_holding(db, w, held[0]) >= NAMING_PASSAGES and _names_a_part(db, w, held[0]):
+            named.add(held[0])
+    return named.pop() if len(named) == 1 else None
+
+
+_THING = re.compile(r"\b(?:the|my|this|that|your|our)\s+(?:[\w-]+\s+){0,2}([\w-]+)\s*[?.!]?\s*$", re.IGNORECASE)
+
+
+def _names_a_part(db, word: str, manual_id: int) -> bool:
+    """Whether `word` is in one of the manual's headings or table rows, where a manual names its
+    parts ("Compressor oil", "Compressor C1 overload"); a verb of its prose ("take") is not."""
+    like = f"%{word.casefold()}%"
+    return db.execute("SELECT EXISTS (SELECT 1 FROM chunks WHERE manual_id = ? AND lower(section) LIKE ?)"
+                      " OR EXISTS (SELECT 1 FROM spec_rows WHERE manual_id = ? AND lower(text) LIKE ?)",
+                      (manual_id, like, manual_id, like)).fetchone()[0] == 1
+
+
+def _passages_holding(db, word: str, manual_id: int) -> int:
+    """How many of the manual's passages hold `word` (the passage index's stemming)."""
     expr = fts_query([word])
     if not expr:
-        return 1.0
-    hit, total = db.execute(
-        "SELECT (SELECT count(*) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
-        " WHERE chunks_fts MATCH ? AND c.manual_id = ?), (SELECT count(*) FROM chunks WHERE manual_id = ?)",
-        (expr, manual_id, manual_id)).fetchone()
-    return hit / total if total else 1.0
+        return 0
+    return db.execute("SELECT count(*) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
+                      " WHERE chunks_fts MATCH ? AND c.manual_id = ?", (expr, manual_id)).fetchone()[0]
+
+
+def _share_of_passages(db, word: str, manual_id: int) -> float:
+    """The share of the manual's passages that hold `word`."""
+    total = db.execute("SELECT count(*) FROM chunks WHERE manual_id = ?", (manual_id,)).fetchone()[0]
+    return _passages_holding(db, word, manual_id) / total if total and fts_query([word]) else 1.0
 
 
 def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> directmod.Direct | None:

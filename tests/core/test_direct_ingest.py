@@ -146,7 +146,7 @@ def test_how_to_replace_a_part_in_the_demo_library_is_answered_by_the_procedure(
 
 @pytest.mark.parametrize(("question", "lines"), [
     # a row of a key/value table, with its header, not three rows glued into one line
-    ("What fuse size for the compressor?", ["Parameter | Value", "Recommended fuse | 16 A gG"]),
+    ("What is the NPSH required?", ["Parameter | Value", "NPSH required at duty point | 3.2 m"]),
     # the alarm row whose "max. 40 °C" was cut off at "max." and ran on from the row before
     ("What is the maximum ambient temperature for the UPS?",
      ["Code | Meaning | Beeper | What to do",
@@ -366,3 +366,22 @@ def test_a_line_holding_more_of_the_question_than_the_row_is_the_answer(session,
     d = answer.direct_answer(question, got, session.embedder)
     assert d is not None and shown in d.text, d
     assert not_shown is None or not_shown not in d.text, d
+
+
+def test_a_question_about_another_manual_s_part_is_not_answered_from_this_one(session):
+    # "What fuse size for the compressor?" was answered with the pump manual's "Recommended fuse |
+    # 16 A gG". The compressor is the rooftop unit's (five passages, its rows); the pump manual never
+    # names one, and the rooftop unit's manual gives no fuse size: no direct answer is right.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "What fuse size for the compressor?"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    assert any("Recommended fuse" in r.cells[0] for r in got.spec.rows)  # still listed
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is None or "16 A" not in d.text, d
+    for question in ("What fuse size for the pump?", "What fuse does the pump motor need?"):
+        got = answer.retrieve(session.db, session.embedder, question, session.settings)
+        d = answer.direct_answer(question, got, session.embedder)
+        assert d is not None and "16 A gG" in d.text, d
