@@ -205,6 +205,20 @@ LINE_OVER_ROW = 0.36
 NAMING_PASSAGES = 3
 
 
+def _holds_every_word(question: str, line: directmod.Direct) -> bool:
+    """Whether the line, with its heading and manual name, holds every word of the question (number
+    words aside), and the question has three or more: "can I swap two phases to change direction" (the pump's "If the
+    direction is wrong, change parameter P11 ...; do not swap supply phases ...", 0.45) was "Not
+    found". No unrelated question's best line holds all its words over the five dev libraries."""
+    # A number word is a quantity, not what the question is about ("swap two phases"); allowing any
+    # one word in four to be missing let "How many strings does a violin have?" through.
+    q = directmod.question_terms(question) - _NUMBER_TERMS
+    return len(q) >= 3 and q <= directmod.context_terms(line.text, line.section, line.manual)
+
+
+_NUMBER_TERMS = directmod.question_terms("one two three four five six seven eight nine ten once twice")
+
+
 def _is_row(line: directmod.Direct, row) -> bool:
     """Whether the direct answer's line is `row` (a table row read from the passage as "a | b")."""
     cells = " | ".join(" ".join(c.split()) for c in row.cells)
@@ -491,7 +505,8 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
         # 0.61) was "Not found in the loaded manuals".
         line = directmod.find(question, res.passages, embedder, qvec=res.qvec, common=res.common)
         found = line is not None and (line.score >= LINE_FOUND or (
-            line.score >= LINE_FOUND_WITH_ROW and bool(spec.rows) and _is_row(line, spec.rows[0])))
+            line.score >= LINE_FOUND_WITH_ROW and bool(spec.rows) and _is_row(line, spec.rows[0])) or (
+            line.score >= LINE_FOUND_WITH_ROW and _holds_every_word(question, line)))
     if found:
         spec = spec_answer.within(spec, res.passages)
     if found and spec.row is not None:
