@@ -481,6 +481,8 @@ class Retrieved:
     # The chunks right before and after the first passages in their sections (`direct.find` reads
     # them too: an answer often goes on past the chunker's cut); not given to the model.
     around: list[Passage] = field(default_factory=list)
+    # The question's words that named the manual it is about (`_manual_a_word_names`), if any.
+    naming: frozenset[str] = frozenset()
 
 
 def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
@@ -511,13 +513,19 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
         spec = spec_answer.within(spec, res.passages)
     if found and spec.row is not None:
         spec = _unless_a_line_holds_more(question, spec, res, embedder, db)
-    if not res.scope and (about := _manual_a_word_names(db, question, res.passages)) is not None:
-        res.scope = frozenset({about})  # the line finder then takes another manual's line only if it holds much
+    naming: frozenset[str] = frozenset()
+    if not res.scope and (named := _manual_a_word_names(db, question, res.passages)) is not None:
+        about, words = named
+        naming = frozenset(directmod.question_terms(" ".join(words)))
+        # The other manuals never name the thing asked about: their passages cannot answer, and the
+        # model given the pump's "Recommended fuse | 16 A gG" for the compressor's fuse stated it.
+        res.passages = [p for p in res.passages if p.manual_id == about]
+        res.scope = frozenset({about})
         if spec.row is not None and spec.row.manual_id != about:
             spec = spec_answer.SpecMatch(spec.rows, None, None)
     res.passages = spec_answer.with_row_passage(spec, res.passages)
     around = section_neighbours(db, res.passages[:directmod.AROUND_OF]) if found else []
-    return Retrieved(res, spec, found or spec.row is not None, around)
+    return Retrieved(res, spec, found or spec.row is not None, around, naming)
 
 
 def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: SearchResult, embedder,
@@ -560,30 +568,32 @@ def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: S
 _VALUE_TOKEN = re.compile(r"(?<![\w.-])(?:[\w.+-]*\d[\w.+-]*|[B-HJ-Z])(?![\w-])")
 
 
-def _manual_a_word_names(db, question: str, passages: list[Passage]) -> int | None:
+def _manual_a_word_names(db, question: str, passages: list[Passage]) -> tuple[int, set[str]] | None:
     """The one retrieved manual a word of the question names: a word in NAMING_PASSAGES or more of
     that manual's passages and in none of the other retrieved manuals'. "What fuse size for the
     compressor?" was answered with the pump manual's "Recommended fuse | 16 A gG": the pump manual
     never says "compressor", the rooftop unit's says it in five passages (and gives no fuse size).
     A word no retrieved manual holds is a paraphrase and names nothing; None when no word, or
-    words naming two manuals."""
+    words naming two manuals; else the manual's id and the words that name it."""
     manuals = list(dict.fromkeys(p.manual_id for p in passages))
     if len(manuals) < 2:
         return None
-    named: set[int] = set()
-    # Only the head of what the question is about, a word after "the" ("for the compressor"): a
-    # question's other words ("long", "turn", "over") are in a 700-page manual's headings too.
+    named: dict[int, set[str]] = {}
+    # Only the head of what the question is about, the last word of its closing "for the ..." phrase
+    # ("fuse size for the compressor"): a question's other words ("long", "turn", "over", "fixed")
+    # are in a 700-page manual's headings too, and "change the seal" names what is done, not where.
     things = set(_THING.findall(question))
     for w in directmod.words_of(question, directmod.question_terms(question)):
         if w not in things:
             continue
         held = [m for m in manuals if _passages_holding(db, w, m) > 0]
         if len(held) == 1 and _passages_holding(db, w, held[0]) >= NAMING_PASSAGES and _names_a_part(db, w, held[0]):
-            named.add(held[0])
-    return named.pop() if len(named) == 1 else None
+            named.setdefault(held[0], set()).add(w)
+    return next(iter(named.items())) if len(named) == 1 else None
 
 
-_THING = re.compile(r"\b(?:the|my|this|that|your|our)\s+(?:[\w-]+\s+){0,2}([\w-]+)\s*[?.!]?\s*$", re.IGNORECASE)
+_THING = re.compile(r"\b(?:for|on|of|in|at|from|with|to|inside)\s+(?:the|my|this|that|your|our)\s+"
+                    r"(?:[\w-]+\s+){0,2}([\w-]+)\s*[?.!]?\s*$", re.IGNORECASE)
 
 
 def _names_a_part(db, word: str, manual_id: int) -> bool:
@@ -618,9 +628,17 @@ def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> d
     # (the rows stay listed).
     if not directmod.asks_a_way(question) and (d := spec_answer.direct(got.spec, got.res.passages)):
         return d
-    return directmod.find(joined_codes(question), got.res.passages, embedder, qvec=got.res.qvec, around=got.around,
-                          common=got.res.common, scope=got.res.scope) \
-        if got.relevant else None
+    if not got.relevant:
+        return None
+    d = directmod.find(joined_codes(question), got.res.passages, embedder, qvec=got.res.qvec, around=got.around,
+                       common=got.res.common, scope=got.res.scope)
+    if d is not None and got.naming:
+        # The line must hold what is asked, not only the thing that named the manual: "Compressor oil
+        # | POE, 3.3 l per compressor" is no answer to "What fuse size for the compressor?".
+        asked = directmod.question_terms(question) - got.naming
+        if asked and not asked & directmod.context_terms(d.text, d.section, d.manual):
+            return None
+    return d
 
 
 def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -> Iterator[AnswerEvent]:
