@@ -86,10 +86,17 @@ def _rewrite(m: re.Match) -> str:
     return kept + prefix + number + (" " if m.group("hyphen") else "")  # "twelve-volt": "12 volt", a quantity
 
 
+# "once a second", "every second", "once per hour": a rate said without a number, as a table writes
+# it with one ("Beeper | Every 1 s"). "The UPS keeps beeping once a second" found the "Every 2 s" row.
+_ONCE_A = re.compile(r"\b(?:once\s+(?:a|an|per|every)|every)\s+(second|minute|hour|day|week|month|year)\b",
+                     re.IGNORECASE)
+
+
 def digits(text: str) -> str:
     """`text` with its spoken quantities in digits: "the negative twelve volt rail" -> "the -12 volt
     rail", "three point three volts" -> "3.3 volts", "minus 5 V" -> "-5 V", "twenty-four volt" ->
-    "24 volt"; other number words left as they are."""
+    "24 volt", "beeps once a second" -> "beeps every 1 second"; other number words left as they are."""
+    text = _ONCE_A.sub(lambda m: f"every 1 {m.group(1)}", text)
     text = _SPOKEN.sub(_rewrite, text)
     return _SIGNED_DIGITS.sub(lambda m: m.group(0) if _before(_PLUS_OR, m)
                               else _SIGN_OF[m.group(1).lower()], text)

@@ -63,3 +63,28 @@ def test_the_negative_rail_said_in_words_finds_the_minus_12v_row(session, tmp_pa
     rows = specs.search(session.db, "On an LTC4245, which sysfs file reads the current drawn on the twelve"
                         " volt rail?", embedder=session.embedder)
     assert _labels(rows)[0] == "curr1_input"
+
+
+@pytest.mark.parametrize(("said", "written"), [
+    ("the ups keeps beeping once a second", "the ups keeps beeping every 1 second"),
+    ("beeps every second", "beeps every 1 second"),
+    ("flashes once per minute", "flashes every 1 minute"),
+    ("every 4 seconds", "every 4 seconds"),  # a number already said stays
+    ("check it every other day", "check it every other day"),
+])
+def test_a_rate_said_without_a_number_gets_one(said, written):
+    assert digits(said) == written
+
+
+def test_beeping_once_a_second_finds_the_every_1_s_row(session):
+    # The demo UPS guide's alarm table: "A21 | Battery low ... | Every 1 s"; "once a second" found the
+    # fan failure's "Every 2 s" row.
+    from assistant import demo
+    from assistant.library import ingest
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    question = "the ups keeps beeping once a second"
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and "A21" in d.text and "Every 1 s" in d.text, d
