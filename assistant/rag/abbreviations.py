@@ -93,6 +93,11 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "minimum": ("lowest", "least", "smallest", "fewest", "slowest"),
     # a side named in everyday words
     "bottom": ("underneath", "beneath", "below"),
+    # elastomers by the trade names a fitter says ("the viton pump" is the FKM model)
+    "fkm": ("viton", "fluoroelastomer"),
+    "ffkm": ("kalrez", "perfluoroelastomer"),
+    "nbr": ("nitrile", "buna"),
+    "ptfe": ("teflon",),
 }
 
 

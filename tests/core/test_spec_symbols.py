@@ -7,6 +7,8 @@ so the vectors cannot carry a row."""
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.rag import specs
 from assistant.rag.abbreviations import meaning_words, symbols_for
 from tests.core.spec_fixtures import ingest_text as _ingest
@@ -306,3 +308,19 @@ def test_a_row_named_by_a_symbol_alone_ranks_below_one_holding_the_kind(session,
     # "temp1_fault" names a temperature only through "temp" and holds none; "temp1_input" holds 0..150 C
     rows = specs.search(session.db, "What temperature span can it read on channel 1's diode?")
     assert _labels(rows)[:1] == ["temp1_input"]
+
+
+@pytest.mark.parametrize(("question", "shown"), [
+    # the demo pump's FKM model, asked by the elastomer's trade name
+    ("what seal kit for the viton pump", "SK-200-45V"),
+    ("how hot can the water be for the viton version", "-10 to +70 °C (FKM)"),
+])
+def test_an_elastomer_asked_by_its_trade_name_finds_the_fkm_row(session, question, shown):
+    from assistant import demo
+    from assistant.library import ingest
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and shown in d.text, d
