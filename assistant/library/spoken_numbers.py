@@ -100,3 +100,30 @@ def digits(text: str) -> str:
     text = _SPOKEN.sub(_rewrite, text)
     return _SIGNED_DIGITS.sub(lambda m: m.group(0) if _before(_PLUS_OR, m)
                               else _SIGN_OF[m.group(1).lower()], text)
+
+
+# A fault code said aloud, as speech-to-text writes it: "e zero four" (E04), "a twenty three" (A23),
+# "f twelve" (F12). A lone letter, then number words; "a" and "i" only after a word that introduces a
+# code ("alarm a twelve", "the ups says a twelve"), else they are the article and the pronoun.
+_NUMBER_WORD = rf"(?:{'|'.join([*_UNITS, *_TENS, 'oh'])})"
+_CODE_CUE = r"(?:alarm|alarms|code|codes|fault|faults|error|errors|warning|shows|showing|says|saying|reads|displays)"
+_SPOKEN_CODE = re.compile(
+    rf"(?:\b(?P<letter>[b-hj-z])|\b(?P<cue>{_CODE_CUE}\s+)(?P<article>[ai]))\s+"
+    rf"(?P<num>{_NUMBER_WORD}(?:[\s-]{_NUMBER_WORD})*)\b", re.IGNORECASE)
+
+
+def _code(m: re.Match) -> str:
+    words = re.split(r"[\s-]+", m.group("num").lower())
+    if all(w in _DIGIT_WORDS for w in words):
+        number = "".join(_DIGIT_WORDS[w] for w in words)  # "zero four": 04, as the display shows it
+    elif any(w in _DIGIT_WORDS and w != "zero" for w in words[1:]) and words[0] not in _TENS:
+        return m.group(0)  # "four two five" after "twelve": not one code
+    else:
+        number = str(_cardinal(" ".join(words)))
+    return (m.group("cue") or "") + (m.group("letter") or m.group("article")).upper() + number
+
+
+def spoken_codes(text: str) -> str:
+    """`text` with fault codes said in words written as codes: "what e zero four means" -> "what
+    E04 means", "alarm a twenty three" -> "alarm A23"; "a twelve volt battery" stays."""
+    return _SPOKEN_CODE.sub(_code, text)

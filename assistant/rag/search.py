@@ -15,6 +15,7 @@ import numpy as np
 
 from ..embedding import Embedder
 from ..library import pages
+from ..library.spoken_numbers import spoken_codes
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +110,9 @@ def query_terms(query: str) -> list[str]:
 
 def joined_codes(text: str) -> str:
     """`text` with a code written with a space ("E 47", "F 1": typed so, or as speech-to-text
-    writes it) as one token ("E47"): a lone letter is no search term, so "E 47" found every "47"."""
-    return _SPACED_CODE.sub(r"\1\2", text)
+    writes it) as one token ("E47"): a lone letter is no search term, so "E 47" found every "47".
+    A code said in words ("e zero four", "alarm a twenty three") is written as one too."""
+    return _SPACED_CODE.sub(r"\1\2", spoken_codes(text))
 
 
 def fts_query(terms: list[str]) -> str:

@@ -88,3 +88,34 @@ def test_beeping_once_a_second_finds_the_every_1_s_row(session):
     got = answer.retrieve(session.db, session.embedder, question, session.settings)
     d = answer.direct_answer(question, got, session.embedder)
     assert d is not None and "A21" in d.text and "Every 1 s" in d.text, d
+
+
+@pytest.mark.parametrize(("said", "written"), [
+    ("can you tell me what e zero four means", "can you tell me what E04 means"),
+    ("hey what does alarm a twenty three mean", "hey what does alarm A23 mean"),
+    ("the ups says a twelve", "the ups says A12"),
+    ("pump shows f zero seven", "pump shows F07"),
+    ("set p zero one to four bar", "set P01 to four bar"),
+    # the article, the pronoun and plain counts stay words
+    ("I need a twelve volt battery", "I need a twelve volt battery"),
+    ("is it a four wire cable", "is it a four wire cable"),
+    ("i have two pumps", "i have two pumps"),
+])
+def test_a_code_said_in_words_is_written_as_the_code(said, written):
+    from assistant.library.spoken_numbers import spoken_codes
+
+    assert spoken_codes(said) == written
+
+
+def test_a_spoken_fault_code_finds_its_row(session):
+    # As speech-to-text writes a technician's "E zero four": no direct answer before.
+    from assistant import demo
+    from assistant.library import ingest
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    for question, code in [("can you tell me what e zero four means", "E04"),
+                           ("hey what does alarm a twenty three mean on the ups", "A23")]:
+        got = answer.retrieve(session.db, session.embedder, question, session.settings)
+        d = answer.direct_answer(question, got, session.embedder)
+        assert d is not None and d.text.startswith(code), d
