@@ -124,3 +124,38 @@ def test_a_table_of_long_cells_fits_the_answer_card(qtbot, make_window, session)
     assert not table.horizontalScrollBar().isVisible()
     # the code keeps its width; the long cells wrap in the room left
     assert table.columnWidth(0) < table.columnWidth(3)
+
+
+def test_a_table_row_read_from_a_passage_shows_as_a_table(qtbot, make_window, library, session):
+    # The line finder reads a passage's table row under its header line ("Parameter | Value" /
+    # "Impeller | ... 218 mm"); the card showed it as two lines of pipes.
+    from assistant.rag.direct import Direct
+    from assistant.rag.search import search
+
+    passages = search(session.db, session.embedder, QUESTION, k=3).passages
+    p = passages[0]
+    text = "Parameter | Value\nImpeller | Closed, bronze CuSn10, diameter 218 mm"
+    direct = Direct(text, 1, p.manual, p.path, p.page, p.section, p.chunk_id, 0.6)
+    turn = Turn("What is the impeller diameter?", state="done", passages=passages, direct=direct, text="218 mm [1].")
+    turn.answer = Answer("218 mm [1].", False, [], [], "test", {}, "model")
+    w = make_window()
+    wait_ready(qtbot, w)
+    w.go("ask")
+    tv = _show(w, turn)
+    qtbot.waitUntil(tv.direct.isVisible, timeout=5_000)
+    table = tv.spec_table
+    assert table.isVisible() and not tv.direct_text.isVisible()
+    assert [table.horizontalHeaderItem(i).text() for i in range(2)] == ["Parameter", "Value"]
+    assert [table.item(0, i).text() for i in range(2)] == ["Impeller", "Closed, bronze CuSn10, diameter 218 mm"]
+    assert tv.speech_text() == "Impeller — Value: Closed, bronze CuSn10, diameter 218 mm 218 mm."  # no pipes said
+    with qtbot.waitSignal(w.ask.open_source, timeout=5_000) as opened:  # a click opens the passage
+        table.cellClicked.emit(0, 0)
+    assert opened.args[0].text == text and opened.args[0].n == 1
+    # A sentence stays text, and the table goes.
+    w.go("ask")
+    turn2 = Turn("q", state="done", passages=passages, text="x",
+                 direct=Direct("Tighten the nut to 38 Nm.", 1, p.manual, p.path, p.page, p.section, p.chunk_id, 0.6))
+    turn2.answer = Answer("x", False, [], [], "test", {}, "model")
+    tv = _show(w, turn2)
+    qtbot.waitUntil(tv.direct_text.isVisible, timeout=5_000)
+    assert tv.direct_text.isVisible() and tv.direct_text.text() == "Tighten the nut to 38 Nm." and not tv.spec_table.isVisible()

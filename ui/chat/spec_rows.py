@@ -21,6 +21,29 @@ def spec_row_source(row: dict, n: int = 0) -> Source:
                   row.get("char_start") or 0, row.get("char_end") or 0, boxes=boxes)
 
 
+def passage_rows(text: str) -> list[dict] | None:
+    """A direct answer that is table rows under their header line, as the line finder reads a
+    passage's table ("Code | Meaning | ...", then "A41 | Inverter overtemperature | ..."): the
+    rows as `show_rows` takes them (the first is the answering one). None for any other text."""
+    lines = [x for x in text.splitlines() if x.strip()]
+    if len(lines) < 2 or not all(" | " in x for x in lines):
+        return None
+    headers = [c.strip() for c in lines[0].split(" | ")]
+    cells = [[c.strip() for c in x.split(" | ")] for x in lines[1:]]
+    # The header again (two chunks of one table shown together) is no row.
+    return [{"headers": headers, "cells": c, "row_id": i, "table_id": 0, "from_passage": True}
+            for i, c in enumerate(x for x in cells if x != headers)]
+
+
+def spoken_row(row: dict) -> str:
+    """A table row as said aloud, as a spec row's direct answer reads: "Impeller — Value: Closed,
+    bronze CuSn10, diameter 218 mm" (not "Parameter bar Value ...")."""
+    cells = row["cells"]
+    headers = (list(row["headers"]) + [""] * len(cells))[: len(cells)]  # a cell past the headers is said alone
+    rest = "; ".join(f"{h}: {c}" if h else c for h, c in zip(headers[1:], cells[1:], strict=True) if c)
+    return f"{cells[0]} — {rest}" if rest else cells[0]
+
+
 class SpecRowsTable(QTableWidget):
     """Rows of one spec table (the direct answer's first, highlighted); a click opens the row."""
 

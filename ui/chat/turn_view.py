@@ -18,7 +18,7 @@ from .. import theme
 from ..services import Services, pretty_model_name
 from ..widgets import Notice, Spinner, box, button, clear_layout, label, panel
 from .cards import CitationCard, SafetyBanner, Source
-from .spec_rows import SpecRowsTable, spec_row_source
+from .spec_rows import SpecRowsTable, passage_rows, spec_row_source, spoken_row
 from .text import answer_html
 
 
@@ -145,6 +145,9 @@ class TurnView(QWidget):
 
     def _open_row(self, row: dict, n: int = 0) -> None:
         """Open a spec row's page with the row marked: its box on a PDF page, its line elsewhere."""
+        if row.get("from_passage"):
+            self._open_direct()  # a row read from the passage's text: the passage, as its page link does
+            return
         self.open_source.emit(spec_row_source(row, n))
 
     def _show_direct(self) -> None:
@@ -152,11 +155,18 @@ class TurnView(QWidget):
         self.direct.setVisible(d is not None)
         if d is None:
             return
-        self.direct_text.setText(d.text)
         where = self.tr("{0}, page {1}").format(d.manual, d.page) if d.page is not None else d.manual
         self.direct_where.setText(where.replace("&", "&&"))  # "&" would be a mnemonic
         self.direct_where.setAccessibleName(self.tr("Open {0}").format(where))
-        self.spec_table.show_rows(self.turn.spec_rows if d.kind == "spec_row" else [], d.row)
+        rows = passage_rows(d.text) if d.kind != "spec_row" else None
+        # A table row read from a passage ("Parameter | Value" over "Impeller | ... 218 mm") shows as
+        # the table it is, as a spec row does, not as a line of pipes.
+        self.direct_text.setText("" if rows else d.text)
+        self.direct_text.setVisible(not rows)
+        if rows:
+            self.spec_table.show_rows(rows[1:], rows[0])
+        else:
+            self.spec_table.show_rows(self.turn.spec_rows if d.kind == "spec_row" else [], d.row)
 
     def _thumb(self, value: int) -> None:
         a = self.turn.answer
@@ -277,7 +287,10 @@ class TurnView(QWidget):
         if t.repeats_direct:
             prose = ""  # said once, as the manual's line
         prose = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", prose or "").strip()
-        return " ".join(x for x in ((t.direct.text if t.direct is not None else ""), prose) if x)
+        said = t.direct.text if t.direct is not None else ""
+        if t.direct is not None and t.direct.kind != "spec_row" and (rows := passage_rows(said)):
+            said = ". ".join(spoken_row(r) for r in rows)
+        return " ".join(x for x in (said, prose) if x)
 
     def _add_banner(self, note) -> None:
         b = SafetyBanner(note)
