@@ -537,23 +537,19 @@ def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: S
     the line "evacuate the circuit to below 2.7 mbar ... hold the vacuum for 30 minutes" holds
     "vacuum" and "charge" too; "What is the impeller diameter?" got the impeller nut's torque.
     The rows stay listed."""
+    row = spec_answer.direct(spec, res.passages)
+    # The question's numbers and one-letter keys count as words here ("micro:bit pin 5", "what does
+    # pressing J do"): a row that holds the value asked about is not beaten by a line that does not.
+    q = directmod.question_terms(question) | set(_VALUE_TOKEN.findall(question))
+    held_by_row = _held(q, row)
+    if held_by_row == q:
+        return spec  # no line can hold more (and the line finder's time is saved)
     around = section_neighbours(db, res.passages[:directmod.AROUND_OF])
     line = directmod.find(question, res.passages, embedder, qvec=res.qvec, around=around, common=res.common,
                           scope=res.scope)
     if line is None or line.kind != "passage" or line.score < LINE_OVER_ROW:
         return spec
-    row = spec_answer.direct(spec, res.passages)
-    q = directmod.question_terms(question)
-    held_by_line = q & directmod.context_terms(line.text, line.section, line.manual)
-    held_by_row = q & directmod.context_terms(row.text, row.section, row.manual)
-    # The question's numbers and one-letter keys count as words here ("micro:bit pin 5", "what does
-    # pressing J do"): a row that holds the value asked about is not beaten by a line that does not.
-    for v in _VALUE_TOKEN.findall(question):
-        held = re.compile(rf"(?<![\w.-]){re.escape(v)}(?![\w-])", re.IGNORECASE)
-        if held.search(" ".join((line.text, line.section))):
-            held_by_line.add(v)
-        if held.search(" ".join((row.text, row.section))):
-            held_by_row.add(v)
+    held_by_line = _held(q, line)
     if not held_by_line > held_by_row:
         return spec
     # Only a word that picks out a few passages of the line's manual says more: "use" ("What bearings
@@ -563,6 +559,14 @@ def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: S
     if manual is not None and any(_share_of_passages(db, w, manual[0]) < RARE_SHARE for w in words):
         return spec_answer.SpecMatch(spec.rows, None, None)
     return spec
+
+
+def _held(q: set[str], d: directmod.Direct) -> set[str]:
+    """The question's words (stems) and value tokens ("5", "J", "R-410A") that `d` holds."""
+    terms = directmod.context_terms(d.text, d.section, d.manual)
+    where = " ".join((d.text, d.section))
+    return {t for t in q if t in terms or (_VALUE_TOKEN.fullmatch(t) and
+                                           re.search(rf"(?<![\w.-]){re.escape(t)}(?![\w-])", where, re.IGNORECASE))}
 
 
 _VALUE_TOKEN = re.compile(r"(?<![\w.-])(?:[\w.+-]*\d[\w.+-]*|[B-HJ-Z])(?![\w-])")
