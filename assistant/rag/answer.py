@@ -499,6 +499,8 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
     # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
     # passage is cited even when the passage ranking missed it.
     spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only)
+    if spec.row is None and (row := _symptom_row(question, spec.rows)) is not None:
+        spec = spec_answer.SpecMatch(spec.rows, row, spec_answer.row_passage(db, row))
     found = is_relevant(res, settings.min_relevance)
     if not found and res.vector_used and res.passages:
         # A long passage's vector can sit below min_relevance while one of its lines answers word for
@@ -526,6 +528,33 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
     res.passages = spec_answer.with_row_passage(spec, res.passages)
     around = section_neighbours(db, res.passages[:directmod.AROUND_OF]) if found else []
     return Retrieved(res, spec, found or spec.row is not None, around, naming)
+
+
+_SYMPTOM_HEADER = re.compile(r"^(symptom|problem|fault|trouble|malfunction|condition|observation|what you see)s?\b",
+                             re.IGNORECASE)
+_STATES_TROUBLE = re.compile(r"\b(noisy|nois\w*|vibrat\w*|leak\w*|drip\w*|hot|cold|trips?|tripp\w*|beep\w*|"
+                             r"won'?t|doesn'?t|does not|not \w+ing|no \w+|keeps \w+ing|too \w+|fails?|"
+                             r"stops?|starts? and stops?|hunt\w*|cycl\w*|overheat\w*)\b", re.IGNORECASE)
+
+
+def _symptom_row(question: str, rows: list):
+    """The troubleshooting table's row for the symptom the question states, when the best row is one:
+    "Pump is noisy and vibrates" is the pump's "High vibration | Coupling misaligned; ... | Re-align
+    (4.4) ..." row, which the row search lists (matched by its words, not a value or quantity) and
+    the line finder missed (the bearings' lubrication line was shown). The table's first column
+    says what is observed, and the question states a fault: of that table's rows among the first
+    five, the first whose symptom shares a word with the question other than its manual's name
+    ("pump" is in every row of the pump manual's table: "Noise like gravel in the pump" came first)."""
+    if not rows or not _STATES_TROUBLE.search(question):
+        return None
+    best = rows[0]
+    if not best.headers or not _SYMPTOM_HEADER.match(best.headers[0].strip()):
+        return None
+    if len(rows) > 1 and rows[1].score >= best.score and rows[1].table_id != best.table_id:
+        return None  # two tables' rows as good: no one answer
+    asked = directmod.question_terms(question) - directmod.question_terms(best.manual_title)
+    return next((r for r in rows[:5] if r.table_id == best.table_id and r.cells
+                 and asked & directmod.context_terms(r.cells[0], "", "")), None)
 
 
 def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: SearchResult, embedder,

@@ -44,6 +44,11 @@ def lookup(db, question: str, k: int = 5, qvec=None, only: set[int] | None = Non
     return SpecMatch(rows, row, _row_passage(db, row) if row else None)
 
 
+def row_passage(db, row: specs.SpecRow) -> Passage | None:
+    """The stored passage that holds `row` (see `_row_passage`)."""
+    return _row_passage(db, row)
+
+
 def _row_passage(db, row: specs.SpecRow) -> Passage | None:
     """The stored passage that holds the row: of the chunks of its page (or section) containing
     the row's label cell, the one holding most of its other cells (a table chunk first), else any

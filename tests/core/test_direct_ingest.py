@@ -405,3 +405,22 @@ def test_a_line_holding_every_word_of_the_question_makes_it_answerable(session):
     # a line holding some of an unrelated question's words is not enough
     for question in ("How many strings does a violin have?", "What is the smallest prime number?"):
         assert not answer.retrieve(session.db, session.embedder, question, session.settings).relevant
+
+
+@pytest.mark.parametrize(("question", "row"), [
+    ("Pump is noisy and vibrates", "High vibration"),  # not "Noise like gravel in the pump": "pump" is every row's
+    ("pressure keeps going up and down", "Pressure unstable / hunting"),
+    ("ups won't turn on", "UPS does not switch on"),
+    ("motor gets very hot", "Motor hot, current above 10.4 A"),
+])
+def test_a_stated_fault_is_answered_by_the_troubleshooting_row(session, question, row):
+    # Before: the bearings' lubrication line, "Not found", a safety line, "Not found". The row
+    # search listed each row (matched by words), and none was stated.
+    from assistant import demo
+    from assistant.rag import answer
+
+    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
+    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    d = answer.direct_answer(question, got, session.embedder)
+    assert d is not None and d.kind == "spec_row" and d.text.startswith(row), d
+    assert d.row["headers"][0] in ("Symptom", "Problem")
