@@ -1021,7 +1021,8 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             if "+" in cell or re.fullmatch(r"F\d{1,2}", cell.strip()):
                 q_score = 0.7
     elif asks_quantity:
-        if syn & (headers | label):  # a "Torque" column, or a row labelled "Recommended fuse"
+        # a "Torque" column, a row labelled "Recommended fuse", or a header abbreviating the kind ("Cap / Slot")
+        if syn & (headers | label) or _abbreviates(syn, _stems(" ".join(row.headers))):
             q_score = NAMED
             if units and not syn & headers and not any(v["unit"] in units for v in row.values) \
                     and not syn & {_stem(w) for w in _words(row.label())}:
@@ -1119,6 +1120,19 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         return score, None
     return score, "value" if hits else ("quantity" if q_score >= NAMED or of_product or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
+
+
+# A column header abbreviates the kind it holds ("Cap / Slot" a capacity, "Freq." a frequency, "Volt" a
+# voltage): a header word of 3-4 letters that begins a longer word naming the kind asked. Headers only:
+# a caption's or heading's short words are prose ("Inter-Company" is no interval).
+HEADER_ABBREV = (3, 4)
+
+
+def _abbreviates(synonyms: set[str], header_stems: frozenset[str]) -> bool:
+    """Whether a header word abbreviates one of the kind's `synonyms` (stems): "cap" of capacity."""
+    low, high = HEADER_ABBREV
+    return any(low <= len(t) <= high and t not in _STOP and len(w) >= len(t) + 3 and w.startswith(t)
+               for t in header_stems for w in synonyms)  # "per" of "Bytes per Sample" is no "period"
 
 
 def _one_word_in_prose(row: SpecRow, thing: dict[str, float], cells: frozenset[str], named: frozenset[str]) -> bool:
