@@ -574,9 +574,45 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         row.similarity = sims.get(row.row_id) if qvec is not None else None
         out.append(row)
     out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
+    # the which-phrase's words ("which attribute ...") name what every sibling is, not which one
+    _own_words(db, out, {s: w for s, w in thing_stems.items() if s not in {_stem(a) for a in asked}})
+    out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
     if sims and out:
         out = _nearest_in_table(db, qvec, out, sims, {r.row_id: r for r in rows})
     return out[:k]
+
+
+# Rows of one table share its caption, heading and most words; what tells the asked row from its
+# siblings is a word of the question that only it holds ("the main battery voltage": the one row
+# saying "Main" among a channel table's battery voltages; "the USB supply voltage": "VBUS voltage").
+# In the tables of the top rows, a thing word in the cells of exactly one of the table's rows adds
+# OWN_WORD per unit of its share of the question's weight to that row: a tie-breaker among
+# siblings, less than a cell word counts (1.5).
+OWN_WORD = 0.3
+OWN_TABLES = 10  # the tables of this many top rows
+OWN_ROWS = 300  # a larger table's rows are not all read
+OWN_SIBLINGS = 3
+
+
+def _own_words(db, rows: list[SpecRow], thing: dict[str, float]) -> None:
+    """Raise each of the top tables' rows by the weight of the question's words that no other row
+    of its table holds. `rows` sorted best first."""
+    total = sum(thing.values())
+    if not total:
+        return
+    placed = {r.row_id: r for r in rows}
+    for table in dict.fromkeys(r.table_id for r in rows[:OWN_TABLES]):
+        cells = db.execute("SELECT id, cells FROM spec_rows WHERE table_id = ? LIMIT ?", (table, OWN_ROWS + 1)).fetchall()
+        if not OWN_SIBLINGS <= len(cells) <= OWN_ROWS:
+            continue  # in a table of two rows every word one holds is its own: no sign
+        held = {row_id: thing.keys() & _stems(" ".join(json.loads(text))) for row_id, text in cells}
+        holders: dict[str, int] = {}
+        for words in held.values():
+            for w in words:
+                holders[w] = holders.get(w, 0) + 1
+        for row_id, words in held.items():
+            if row_id in placed:
+                placed[row_id].score += OWN_WORD * sum(thing[w] for w in words if holders[w] == 1) / total
 
 
 # A superlative says a limit of a kind ("the hottest the chip has been": its highest temperature;
