@@ -1351,6 +1351,7 @@ def _second_header_lines(db, rows: list[SpecRow]) -> list[SpecRow]:
 
 
 LOOSE = ("words", "meaning")  # matches too loose to state as the answer
+VALUE_TIE = 0.1  # two rows matched by value this close: neither is stated
 
 
 def direct_row(rows: list[SpecRow]) -> SpecRow | None:
@@ -1361,5 +1362,8 @@ def direct_row(rows: list[SpecRow]) -> SpecRow | None:
         return None
     best = rows[0]
     if len(rows) > 1 and rows[1].score >= best.score - 0.25 and rows[1].match not in LOOSE:
-        return None if best.match != "value" else best
+        # a row holding the question's value is stated though a row of another kind is close; two
+        # rows holding it as well as each other ("-15 dBm max" on two connectors) are two answers
+        if best.match != "value" or rows[1].match == "value" and rows[1].score >= best.score - VALUE_TIE:
+            return None
     return best
