@@ -551,6 +551,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # asks is unknown to the asker; a value of that kind in the question may be its context, and a
     # row lacking it is not wrong for that (a row holding it still gains)
     asked_units = {u for w in named_kind if w in quantity for u in QUANTITY_WORDS[w][1]}
+    surface = {w for w in _words(query) if len(w) <= KEY_WORD_LEN and w.isalpha()}  # short codes as words
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
                               weights, near_rows.get(row.row_id, []), counts, asked_units)
@@ -560,6 +561,9 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             # ("Model | W25Q64") is the attribute asked, beside its siblings ("Socketed flash | no")
             score += LABEL_ASKED
             match = match if match in ("value", "quantity") else "quantity"
+        if keyed := _keyed_by(row, thing_stems, surface):
+            score += KEY_WORD * keyed
+            match = match or "words"
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
         if ordinals and match is not None and _numbered_as(row, ordinals):
             score += ORDINAL_HINT
@@ -613,6 +617,30 @@ def _own_words(db, rows: list[SpecRow], thing: dict[str, float]) -> None:
         for row_id, words in held.items():
             if row_id in placed:
                 placed[row_id].score += OWN_WORD * sum(thing[w] for w in words if holders[w] == 1) / total
+
+
+# A short code the question names as a plain word ("braille-driver ht", "an x in the tally column",
+# "tracking is off"): no value reader sees it (letters only, no symbol), and as a thing word it is one
+# of many. The row keyed by it, the word being its whole first cell, is about it: it gains KEY_WORD per
+# unit of the word's weight against the question's rarest word, and answers as a words match, when
+# the row, its table or its manual holds another of the question's words ("In which year did the
+# Berlin Wall fall?" names no word of ntpd's filegen `year` row beside "year"). The word as the
+# question writes it, not its stem ("the last eight polls" keys no `poll` row).
+KEY_WORD = 1.0
+KEY_WORD_LEN = 4
+
+
+def _keyed_by(row: SpecRow, thing: dict[str, float], surface: set[str]) -> float:
+    """How much the row is keyed by a short word of the question (`surface`: its words of letters
+    only, at most KEY_WORD_LEN long, as written), 0.0 when not."""
+    key = row.cells[0].strip().lower() if row.cells else ""
+    if key not in surface or not any(c.strip() for c in row.cells[1:]):
+        return 0.0
+    stem = _stem(key)
+    others = {s: w for s, w in thing.items() if s != stem}
+    if stem not in thing or not others or not _holds_thing(row, others):
+        return 0.0
+    return min(1.0, thing[stem] / max(thing.values()))
 
 
 # A superlative says a limit of a kind ("the hottest the chip has been": its highest temperature;
