@@ -500,9 +500,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             candidates.setdefault(r[0], 0.0)
     value_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, query value index)]
     counts: list[int] = []  # rows holding each value of the question
+    key_counts: list[int] = []  # ... as their key (first cell)
     for i, v in enumerate(values):
         found = cell_rows[v.key] if v.unit == CELL else _value_rows(db, v)
         counts.append(len({row_id for row_id, _col in found}))
+        key_counts.append(len({row_id for row_id, col in found if col == 0}) if len(found) < VALUE_ROWS else 0)
         if len(found) >= VALUE_ROWS and v.unit != CELL:
             # A value in rows beyond counting ("1"): not a way in, but the rows the words found
             # that hold it are told apart by it ("smtpd_tls_loglevel set to 1").
@@ -554,7 +556,8 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     surface = {w for w in _words(query) if len(w) <= KEY_WORD_LEN and w.isalpha()}  # short codes as words
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
-                              weights, near_rows.get(row.row_id, []), counts, asked_units)
+                              _key_weights(weights, values, key_counts, value_rows.get(row.row_id, [])),
+                              near_rows.get(row.row_id, []), counts, asked_units)
         if label_asked and _label_asked(row, label_asked) \
                 and _holds_thing(row, {s: w for s, w in thing_stems.items() if s not in _stems(row.cells[0])}):
             # "which SPI flash chip model": the key/value row labelled with the which-phrase's word
@@ -931,6 +934,20 @@ def _range_rows(db, v: Value) -> list[tuple[int, int]]:
                         " OR raw LIKE '%–%' OR raw LIKE '% to %' OR raw LIKE '%..%') LIMIT 3000", (v.unit,)):
         if any(low < v.number < high for low, high in ranges(r[2])):
             out.append((r[0], r[1]))
+    return out
+
+
+# A code written with symbols may be common in a side column ("#" as the unit of a count, in rows
+# beyond counting) and rare as a row's key (the "#" tally code): for a row holding it as its first
+# cell, the code weighs by the rows holding it there.
+def _key_weights(weights: list[float], values: list[Value], key_counts: list[int],
+                 hits: list[tuple[int, int]]) -> list[float]:
+    """`weights` for one row: a cell-matched code it holds as its key weighed by `key_counts` (the
+    rows holding it as theirs) when that is more."""
+    out = list(weights)
+    for col, i in hits:
+        if col == 0 and key_counts[i] and values[i].unit == CELL:
+            out[i] = max(out[i], _value_weight(values[i], key_counts[i]))
     return out
 
 
