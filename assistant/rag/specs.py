@@ -1087,7 +1087,8 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     if asks_quantity and KEY in units:
         # A key asked for: a row with a key combination in a cell, best under a "Hotkey" header;
         # a hotkey table's row without one (an action with no default key) does not answer.
-        # A lone letter or "-" is a key only under a header naming keys; "Ctrl+S" or "F8" anywhere.
+        # A lone letter or "-" is a key under a header naming keys (NAMED), or as its row's first cell (0.7);
+        # "Ctrl+S" or "F8" anywhere.
         for col, cell in enumerate(row.cells):
             if not cell or not _KEY_CELL.fullmatch(cell.strip()):
                 continue
@@ -1099,7 +1100,9 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             if syn & _stems(row.headers[col] if col < len(row.headers) else ""):
                 q_score = NAMED
                 break
-            if "+" in cell or re.fullmatch(r"F\d{1,2}", cell.strip()):
+            # a single character keying its row is a key too, whatever its column is called
+            # ("Command | Function": the magic SysRq keys)
+            if "+" in cell or re.fullmatch(r"F\d{1,2}", cell.strip()) or col == 0 and len(cell.strip()) == 1:
                 q_score = 0.7
     elif asks_quantity:
         # a "Torque" column, a row labelled "Recommended fuse", or a header abbreviating the kind ("Cap / Slot")
