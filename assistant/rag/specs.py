@@ -554,6 +554,9 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # row lacking it is not wrong for that (a row holding it still gains)
     asked_units = {u for w in named_kind if w in quantity for u in QUANTITY_WORDS[w][1]}
     surface = {w for w in _words(query) if len(w) <= KEY_WORD_LEN and w.isalpha()}  # short codes as words
+    # A table that numbers its series from 0 ("sfp0", "eth0", "port 0") calls the second one 1
+    zero_based = {r.table_id for r in rows if ordinals and _numbered_as(r, {"0"})}
+    from_zero = {str(int(n) - 1) for n in ordinals}
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
                               _key_weights(weights, values, key_counts, value_rows.get(row.row_id, [])),
@@ -568,7 +571,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             score += KEY_WORD * keyed
             match = match or "words"
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
-        if ordinals and match is not None and _numbered_as(row, ordinals):
+        if ordinals and match is not None and _numbered_as(row, from_zero if row.table_id in zero_based else ordinals):
             score += ORDINAL_HINT
         sim = sims.get(row.row_id, 0.0)
         label_sim = label_sims.get(row.row_id, 0.0)
