@@ -87,7 +87,16 @@ column the question names ("magenta ... when the inks are CMY") counts (`_in_nam
 How a question says a number: in words ("the negative twelve volt rail" is the "-12v" row,
 `spoken_numbers.digits`); as an ordinal ("the second external diode": a row numbering its thing 2,
 "remote temperature 2", ranks first, `_numbered_as`); as a superlative ("the hottest the chip has
-been": its highest temperature, `_limits`).
+been": its highest temperature, `_limits`); in a table numbering its series from 0 ("sfp0") the
+second is 1.
+
+How tables are shaped: a header may abbreviate the kind ("Cap / Slot", `_abbreviates`); a table's
+rows share most words, so a question word only one row of the table holds tells it from its siblings
+(`_own_words`); a short code the question writes as a plain word ("braille-driver ht") keys the row
+whose first cell it is (`_keyed_by`), and a symbol code common in a side column ("#" as a count's
+unit) weighs, for a row keyed by it, by the rows it keys (`_key_weights`); a single character as a
+row's first cell is a key whatever its column is called ("Command"). Two rows holding the question's
+value equally well are two answers: `direct_row` states neither.
 """
 
 from __future__ import annotations
