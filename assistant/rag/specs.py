@@ -214,7 +214,7 @@ AMOUNT = frozenset("size capacity amount quantity total".split())  # what "how m
 
 # A key combination ("Q", "Shift+Z", "Ctrl+Shift+M", "F8"): a cell of a hotkey table, and a key a
 # question names ("the Q key", "pressing J", "Ctrl+S").
-_MOD = r"(?i:ctrl|control|shift|alt|option|cmd|command|meta|super)"
+_MOD = r"(?i:ctrl|control|shift|alt|altgr|option|cmd|command|meta|super|fn|sysrq)"
 _KEY_NAME = (r"(?i:[a-z0-9]|f\d{1,2}|tab|space|enter|return|esc|escape|del|delete|ins|insert|home|end|pgup|pgdn"
              r"|page ?up|page ?down|up|down|left|right|backspace|[`~!@#$%^&*()\-_=+\[\]{};:'\",.<>/?\\|])")
 _KEY_CELL = re.compile(rf"(?:{_MOD}\s*\+\s*)*{_KEY_NAME}|{_MOD}")
@@ -386,6 +386,10 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     values = [v for v in values if v.raw not in named_numbers]
     value_words = _value_tokens(values)
     keys = _asked_keys(query)
+    # A combination no cell holds ("Alt+SysRq+U") is listed by its last key under its prefix's
+    # heading (the SysRq keys' table: "u"), as a function-key table lists "F2" for "Fn+F2".
+    keys = [k if "+" not in k or _value_rows(db, Value(None, KEY, k, "key:" + _key_norm(k)))
+            else re.split(r"\s*\+\s*", k)[-1] for k in keys]
     values += [Value(None, KEY, k, "key:" + _key_norm(k)) for k in keys]
     value_words |= {w for k in keys for w in _words(k)}
     seen = {v.key for v in values}

@@ -1,6 +1,8 @@
 """Spec-row search, round 13 (issue 13): asked "which key", a row whose first cell is a single
 character is a key, whatever its column is called ("Command" in the magic SysRq table), as a key
-combination is under any header. Real ingest of small real tables, the bundled embedding model."""
+combination is under any header; and a combination no cell holds ("Alt+SysRq+S") is looked up by its
+last key, which such a table lists alone. Real ingest of small real tables, the bundled embedding
+model."""
 
 from __future__ import annotations
 
@@ -44,3 +46,13 @@ def test_a_single_letter_first_cell_is_a_key(session, tmp_path):
     # before, the "b" row, holding no key under a header naming keys, counted as lacking the kind
     # asked and was not listed; the editor's "Reboot Simulator" hotkey was alone
     assert "b" in _labels(rows)[:2]
+
+
+def test_a_combination_no_cell_holds_is_looked_up_by_its_last_key(session, tmp_path):
+    _ingest(session, tmp_path, "sysrq.md", SYSRQ)
+    _ingest(session, tmp_path, "eeschema.md", EDITOR)
+    # before, "SysRq" was no modifier the key reader knew: no key was read and no row listed
+    assert _labels(specs.search(session.db, "What does Alt+SysRq+S do?", embedder=session.embedder))[:1] == ["s"]
+    # a combination a cell holds is looked up whole, as before
+    rows = specs.search(session.db, "What does Ctrl+Shift+B do?", embedder=session.embedder)
+    assert _labels(rows)[:1] == ["Reboot Simulator"]
