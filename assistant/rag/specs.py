@@ -95,7 +95,8 @@ rows share most words, so a question word only one row of the table holds tells 
 (`_own_words`); a short code the question writes as a plain word ("braille-driver ht") keys the row
 whose first cell it is (`_keyed_by`), and a symbol code common in a side column ("#" as a count's
 unit) weighs, for a row keyed by it, by the rows it keys (`_key_weights`); a single character as a
-row's first cell is a key whatever its column is called ("Command"). Two rows holding the question's
+row's first cell is a key whatever its column is called ("Command"), and a combination no cell holds
+("Alt+SysRq+U") is looked up by its last key. Two rows holding the question's
 value equally well are two answers: `direct_row` states neither.
 """
 
