@@ -87,7 +87,17 @@ column the question names ("magenta ... when the inks are CMY") counts (`_in_nam
 How a question says a number: in words ("the negative twelve volt rail" is the "-12v" row,
 `spoken_numbers.digits`); as an ordinal ("the second external diode": a row numbering its thing 2,
 "remote temperature 2", ranks first, `_numbered_as`); as a superlative ("the hottest the chip has
-been": its highest temperature, `_limits`).
+been": its highest temperature, `_limits`); in a table numbering its series from 0 ("sfp0") the
+second is 1.
+
+How tables are shaped: a header may abbreviate the kind ("Cap / Slot", `_abbreviates`); a table's
+rows share most words, so a question word only one row of the table holds tells it from its siblings
+(`_own_words`); a short code the question writes as a plain word ("braille-driver ht") keys the row
+whose first cell it is (`_keyed_by`), and a symbol code common in a side column ("#" as a count's
+unit) weighs, for a row keyed by it, by the rows it keys (`_key_weights`); a single character as a
+row's first cell is a key whatever its column is called ("Command"), and a combination no cell holds
+("Alt+SysRq+U") is looked up by its last key. Two rows holding the question's
+value equally well are two answers: `direct_row` states neither.
 """
 
 from __future__ import annotations
@@ -205,7 +215,7 @@ AMOUNT = frozenset("size capacity amount quantity total".split())  # what "how m
 
 # A key combination ("Q", "Shift+Z", "Ctrl+Shift+M", "F8"): a cell of a hotkey table, and a key a
 # question names ("the Q key", "pressing J", "Ctrl+S").
-_MOD = r"(?i:ctrl|control|shift|alt|option|cmd|command|meta|super)"
+_MOD = r"(?i:ctrl|control|shift|alt|altgr|option|cmd|command|meta|super|fn|sysrq)"
 _KEY_NAME = (r"(?i:[a-z0-9]|f\d{1,2}|tab|space|enter|return|esc|escape|del|delete|ins|insert|home|end|pgup|pgdn"
              r"|page ?up|page ?down|up|down|left|right|backspace|[`~!@#$%^&*()\-_=+\[\]{};:'\",.<>/?\\|])")
 _KEY_CELL = re.compile(rf"(?:{_MOD}\s*\+\s*)*{_KEY_NAME}|{_MOD}")
@@ -377,6 +387,10 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     values = [v for v in values if v.raw not in named_numbers]
     value_words = _value_tokens(values)
     keys = _asked_keys(query)
+    # A combination no cell holds ("Alt+SysRq+U") is listed by its last key under its prefix's
+    # heading (the SysRq keys' table: "u"), as a function-key table lists "F2" for "Fn+F2".
+    keys = [k if "+" not in k or _value_rows(db, Value(None, KEY, k, "key:" + _key_norm(k)))
+            else re.split(r"\s*\+\s*", k)[-1] for k in keys]
     values += [Value(None, KEY, k, "key:" + _key_norm(k)) for k in keys]
     value_words |= {w for k in keys for w in _words(k)}
     seen = {v.key for v in values}
@@ -500,9 +514,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             candidates.setdefault(r[0], 0.0)
     value_rows: dict[int, list[tuple[int, int]]] = {}  # row id -> [(column, query value index)]
     counts: list[int] = []  # rows holding each value of the question
+    key_counts: list[int] = []  # ... as their key (first cell)
     for i, v in enumerate(values):
         found = cell_rows[v.key] if v.unit == CELL else _value_rows(db, v)
         counts.append(len({row_id for row_id, _col in found}))
+        key_counts.append(len({row_id for row_id, col in found if col == 0}) if len(found) < VALUE_ROWS else 0)
         if len(found) >= VALUE_ROWS and v.unit != CELL:
             # A value in rows beyond counting ("1"): not a way in, but the rows the words found
             # that hold it are told apart by it ("smtpd_tls_loglevel set to 1").
@@ -551,17 +567,25 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # asks is unknown to the asker; a value of that kind in the question may be its context, and a
     # row lacking it is not wrong for that (a row holding it still gains)
     asked_units = {u for w in named_kind if w in quantity for u in QUANTITY_WORDS[w][1]}
+    surface = {w for w in _words(query) if len(w) <= KEY_WORD_LEN and w.isalpha()}  # short codes as words
+    # A table that numbers its series from 0 ("sfp0", "eth0", "port 0") calls the second one 1
+    zero_based = {r.table_id for r in rows if ordinals and _numbered_as(r, {"0"})}
+    from_zero = {str(int(n) - 1) for n in ordinals}
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
-                              weights, near_rows.get(row.row_id, []), counts, asked_units)
+                              _key_weights(weights, values, key_counts, value_rows.get(row.row_id, [])),
+                              near_rows.get(row.row_id, []), counts, asked_units)
         if label_asked and _label_asked(row, label_asked) \
                 and _holds_thing(row, {s: w for s, w in thing_stems.items() if s not in _stems(row.cells[0])}):
             # "which SPI flash chip model": the key/value row labelled with the which-phrase's word
             # ("Model | W25Q64") is the attribute asked, beside its siblings ("Socketed flash | no")
             score += LABEL_ASKED
             match = match if match in ("value", "quantity") else "quantity"
+        if keyed := _keyed_by(row, thing_stems, surface):
+            score += KEY_WORD * keyed
+            match = match or "words"
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
-        if ordinals and match is not None and _numbered_as(row, ordinals):
+        if ordinals and match is not None and _numbered_as(row, from_zero if row.table_id in zero_based else ordinals):
             score += ORDINAL_HINT
         sim = sims.get(row.row_id, 0.0)
         label_sim = label_sims.get(row.row_id, 0.0)
@@ -574,9 +598,69 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         row.similarity = sims.get(row.row_id) if qvec is not None else None
         out.append(row)
     out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
+    # the which-phrase's words ("which attribute ...") name what every sibling is, not which one
+    _own_words(db, out, {s: w for s, w in thing_stems.items() if s not in {_stem(a) for a in asked}})
+    out.sort(key=lambda r: (-r.score, r.manual_id, r.table_id, r.row_index))
     if sims and out:
         out = _nearest_in_table(db, qvec, out, sims, {r.row_id: r for r in rows})
     return out[:k]
+
+
+# Rows of one table share its caption, heading and most words; what tells the asked row from its
+# siblings is a word of the question that only it holds ("the main battery voltage": the one row
+# saying "Main" among a channel table's battery voltages; "the USB supply voltage": "VBUS voltage").
+# In the tables of the top rows, a thing word in the cells of exactly one of the table's rows adds
+# OWN_WORD per unit of its share of the question's weight to that row: a tie-breaker among
+# siblings, less than a cell word counts (1.5).
+OWN_WORD = 0.3
+OWN_TABLES = 10  # the tables of this many top rows
+OWN_ROWS = 300  # a larger table's rows are not all read
+OWN_SIBLINGS = 3
+
+
+def _own_words(db, rows: list[SpecRow], thing: dict[str, float]) -> None:
+    """Raise each of the top tables' rows by the weight of the question's words that no other row
+    of its table holds. `rows` sorted best first."""
+    total = sum(thing.values())
+    if not total:
+        return
+    placed = {r.row_id: r for r in rows}
+    for table in dict.fromkeys(r.table_id for r in rows[:OWN_TABLES]):
+        cells = db.execute("SELECT id, cells FROM spec_rows WHERE table_id = ? LIMIT ?", (table, OWN_ROWS + 1)).fetchall()
+        if not OWN_SIBLINGS <= len(cells) <= OWN_ROWS:
+            continue  # in a table of two rows every word one holds is its own: no sign
+        held = {row_id: thing.keys() & _stems(" ".join(json.loads(text))) for row_id, text in cells}
+        holders: dict[str, int] = {}
+        for words in held.values():
+            for w in words:
+                holders[w] = holders.get(w, 0) + 1
+        for row_id, words in held.items():
+            if row_id in placed:
+                placed[row_id].score += OWN_WORD * sum(thing[w] for w in words if holders[w] == 1) / total
+
+
+# A short code the question names as a plain word ("braille-driver ht", "an x in the tally column",
+# "tracking is off"): no value reader sees it (letters only, no symbol), and as a thing word it is one
+# of many. The row keyed by it, the word being its whole first cell, is about it: it gains KEY_WORD per
+# unit of the word's weight against the question's rarest word, and answers as a words match, when
+# the row, its table or its manual holds another of the question's words ("In which year did the
+# Berlin Wall fall?" names no word of ntpd's filegen `year` row beside "year"). The word as the
+# question writes it, not its stem ("the last eight polls" keys no `poll` row).
+KEY_WORD = 1.0
+KEY_WORD_LEN = 4
+
+
+def _keyed_by(row: SpecRow, thing: dict[str, float], surface: set[str]) -> float:
+    """How much the row is keyed by a short word of the question (`surface`: its words of letters
+    only, at most KEY_WORD_LEN long, as written), 0.0 when not."""
+    key = row.cells[0].strip().lower() if row.cells else ""
+    if key not in surface or not any(c.strip() for c in row.cells[1:]):
+        return 0.0
+    stem = _stem(key)
+    others = {s: w for s, w in thing.items() if s != stem}
+    if stem not in thing or not others or not _holds_thing(row, others):
+        return 0.0
+    return min(1.0, thing[stem] / max(thing.values()))
 
 
 # A superlative says a limit of a kind ("the hottest the chip has been": its highest temperature;
@@ -870,6 +954,20 @@ def _range_rows(db, v: Value) -> list[tuple[int, int]]:
     return out
 
 
+# A code written with symbols may be common in a side column ("#" as the unit of a count, in rows
+# beyond counting) and rare as a row's key (the "#" tally code): for a row holding it as its first
+# cell, the code weighs by the rows holding it there.
+def _key_weights(weights: list[float], values: list[Value], key_counts: list[int],
+                 hits: list[tuple[int, int]]) -> list[float]:
+    """`weights` for one row: a cell-matched code it holds as its key weighed by `key_counts` (the
+    rows holding it as theirs) when that is more."""
+    out = list(weights)
+    for col, i in hits:
+        if col == 0 and key_counts[i] and values[i].unit == CELL:
+            out[i] = max(out[i], _value_weight(values[i], key_counts[i]))
+    return out
+
+
 def _value_weight(v: Value, rows: int) -> float:
     """How much a row holding the question's value `v` counts: fully for a value few rows hold
     (a fault code, a torque), less for one many hold ("3D" all over a 3D viewer's hotkeys) and
@@ -1006,7 +1104,8 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     if asks_quantity and KEY in units:
         # A key asked for: a row with a key combination in a cell, best under a "Hotkey" header;
         # a hotkey table's row without one (an action with no default key) does not answer.
-        # A lone letter or "-" is a key only under a header naming keys; "Ctrl+S" or "F8" anywhere.
+        # A lone letter or "-" is a key under a header naming keys (NAMED), or as its row's first cell (0.7);
+        # "Ctrl+S" or "F8" anywhere.
         for col, cell in enumerate(row.cells):
             if not cell or not _KEY_CELL.fullmatch(cell.strip()):
                 continue
@@ -1018,10 +1117,13 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             if syn & _stems(row.headers[col] if col < len(row.headers) else ""):
                 q_score = NAMED
                 break
-            if "+" in cell or re.fullmatch(r"F\d{1,2}", cell.strip()):
+            # a single character keying its row is a key too, whatever its column is called
+            # ("Command | Function": the magic SysRq keys)
+            if "+" in cell or re.fullmatch(r"F\d{1,2}", cell.strip()) or col == 0 and len(cell.strip()) == 1:
                 q_score = 0.7
     elif asks_quantity:
-        if syn & (headers | label):  # a "Torque" column, or a row labelled "Recommended fuse"
+        # a "Torque" column, a row labelled "Recommended fuse", or a header abbreviating the kind ("Cap / Slot")
+        if syn & (headers | label) or _abbreviates(syn, _stems(" ".join(row.headers))):
             q_score = NAMED
             if units and not syn & headers and not any(v["unit"] in units for v in row.values) \
                     and not syn & {_stem(w) for w in _words(row.label())}:
@@ -1119,6 +1221,19 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         return score, None
     return score, "value" if hits else ("quantity" if q_score >= NAMED or of_product or (q_score >= 0.7 and cover_label >= 0.5)
                                                else "words")
+
+
+# A column header abbreviates the kind it holds ("Cap / Slot" a capacity, "Freq." a frequency, "Volt" a
+# voltage): a header word of 3-4 letters that begins a longer word naming the kind asked. Headers only:
+# a caption's or heading's short words are prose ("Inter-Company" is no interval).
+HEADER_ABBREV = (3, 4)
+
+
+def _abbreviates(synonyms: set[str], header_stems: frozenset[str]) -> bool:
+    """Whether a header word abbreviates one of the kind's `synonyms` (stems): "cap" of capacity."""
+    low, high = HEADER_ABBREV
+    return any(low <= len(t) <= high and t not in _STOP and len(w) >= len(t) + 3 and w.startswith(t)
+               for t in header_stems for w in synonyms)  # "per" of "Bytes per Sample" is no "period"
 
 
 def _one_word_in_prose(row: SpecRow, thing: dict[str, float], cells: frozenset[str], named: frozenset[str]) -> bool:
@@ -1301,6 +1416,7 @@ def _second_header_lines(db, rows: list[SpecRow]) -> list[SpecRow]:
 
 
 LOOSE = ("words", "meaning")  # matches too loose to state as the answer
+VALUE_TIE = 0.1  # two rows matched by value this close: neither is stated
 
 
 def direct_row(rows: list[SpecRow]) -> SpecRow | None:
@@ -1311,5 +1427,8 @@ def direct_row(rows: list[SpecRow]) -> SpecRow | None:
         return None
     best = rows[0]
     if len(rows) > 1 and rows[1].score >= best.score - 0.25 and rows[1].match not in LOOSE:
-        return None if best.match != "value" else best
+        # a row holding the question's value is stated though a row of another kind is close; two
+        # rows holding it as well as each other ("-15 dBm max" on two connectors) are two answers
+        if best.match != "value" or rows[1].match == "value" and rows[1].score >= best.score - VALUE_TIE:
+            return None
     return best
