@@ -16,6 +16,7 @@ def add_parser(sub) -> None:
 def cmd_specs(args, session) -> int:
     from ..rag import specs
     from ..rag.search import joined_codes
+    from ..rag.spec_answer import readable
 
     if args.k < 1:
         return fail("-k must be at least 1", 2)
@@ -31,5 +32,5 @@ def cmd_specs(args, session) -> int:
     for i, r in enumerate(rows, 1):
         where = f", page {r.page}" if r.page is not None else ""
         print(f"{i}. {r.manual_title}{where} — {r.caption or r.section}".rstrip(" —"))
-        print(f"   {r.text()}")
+        print(f"   {readable(r.text())}")  # "... 5 minutes. Action: ...", not ".; Action"
     return 0

@@ -109,12 +109,12 @@ def answer_text(row: specs.SpecRow) -> str:
     """"Pump mounting bolts — Size: M12; Torque: 68 Nm": the label, then the rest of the row with its headers."""
     label = row.label()
     if label and row.cells and row.cells[0] == label:
-        rest = _read(specs.row_text(row.headers[1:], row.cells[1:]))
+        rest = readable(specs.row_text(row.headers[1:], row.cells[1:]))
         return f"{label} — {rest}" if rest else label
-    return _read(row.text())
+    return readable(row.text())
 
 
-def _read(text: str) -> str:
+def readable(text: str) -> str:
     """The row as read: a cell that is a sentence ends with its own full stop, not ".;" ("Cause:
     Filter differential pressure above 250 Pa for 5 minutes. Action: Replace the filters ...")."""
     return re.sub(r"([.!?]); (?=\S+( \S+){0,3}: )", r"\1 ", text)

@@ -309,6 +309,11 @@ def test_cli_specs_reads_a_spaced_code_as_ask_does(session):
     r = subprocess.run([sys.executable, "-m", "assistant.cli", "specs", "E 12", "--json"],
                        capture_output=True, text=True, env=env, cwd=ROOT)
     assert r.returncode == 0 and json.loads(r.stdout)["rows"][0]["cells"][0] == "E12", r.stdout[:300]
+    # said as speech-to-text writes it, and listed as the answer card reads a row (no ".;")
+    r = subprocess.run([sys.executable, "-m", "assistant.cli", "specs", "e zero four"],
+                       capture_output=True, text=True, env=env, cwd=ROOT)
+    first = r.stdout.split("\n2.")[0]
+    assert r.returncode == 0 and "Code: E04" in first and ".;" not in first, r.stdout[:400]
 
 
 def test_a_table_that_cannot_be_stored_is_left_out_with_a_warning(session):
