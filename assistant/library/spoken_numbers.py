@@ -88,7 +88,10 @@ def _rewrite(m: re.Match) -> str:
 
 # "once a second", "every second", "once per hour": a rate said without a number, as a table writes
 # it with one ("Beeper | Every 1 s"). "The UPS keeps beeping once a second" found the "Every 2 s" row.
-_ONCE_A = re.compile(r"\b(?:once\s+(?:a|an|per|every)|every)\s+(second|minute|hour|day|week|month|year)\b",
+# "every second" only where no word follows that it counts ("every second week" is every other one).
+_ONCE_A = re.compile(r"\b(?:once\s+(?:a|an|per|every)\s+(second|minute|hour|day|week|month|year)\b|"
+                     r"every\s+(second|minute|hour|day|week|month|year)\b"
+                     r"(?=\s*(?:$|[,.;:!?)]|(?:and|or|but|while|when|until|with|then|after|so|even)\b)))",
                      re.IGNORECASE)
 
 
@@ -96,7 +99,7 @@ def digits(text: str) -> str:
     """`text` with its spoken quantities in digits: "the negative twelve volt rail" -> "the -12 volt
     rail", "three point three volts" -> "3.3 volts", "minus 5 V" -> "-5 V", "twenty-four volt" ->
     "24 volt", "beeps once a second" -> "beeps every 1 second"; other number words left as they are."""
-    text = _ONCE_A.sub(lambda m: f"every 1 {m.group(1)}", text)
+    text = _ONCE_A.sub(lambda m: f"every 1 {m.group(1) or m.group(2)}", text)
     text = _SPOKEN.sub(_rewrite, text)
     return _SIGNED_DIGITS.sub(lambda m: m.group(0) if _before(_PLUS_OR, m)
                               else _SIGN_OF[m.group(1).lower()], text)
@@ -107,19 +110,21 @@ def digits(text: str) -> str:
 # code ("alarm a twelve", "the ups says a twelve"), else they are the article and the pronoun.
 _NUMBER_WORD = rf"(?:{'|'.join([*_UNITS, *_TENS, 'oh'])})"
 _CODE_CUE = r"(?:alarm|alarms|code|codes|fault|faults|error|errors|warning|shows|showing|says|saying|reads|displays)"
+# The letter as a word of its own ("what's one bar" is no code S1), not "x" ("x two", a count: as
+# search._SPACED_CODE leaves it), and no unit after the number ("reads a twelve volt drop").
 _SPOKEN_CODE = re.compile(
-    rf"(?:\b(?P<letter>[b-hj-z])|\b(?P<cue>{_CODE_CUE}\s+)(?P<article>[ai]))\s+"
-    rf"(?P<num>{_NUMBER_WORD}(?:[\s-]{_NUMBER_WORD})*)\b", re.IGNORECASE)
+    rf"(?:(?<![\w'’])(?P<letter>[b-hj-wyz])|\b(?P<cue>{_CODE_CUE}\s+)(?P<article>[ai]))\s+"
+    rf"(?P<num>{_NUMBER_WORD}(?:[\s-]{_NUMBER_WORD})*)\b(?!\s+{_UNIT}\b)", re.IGNORECASE)
 
 
 def _code(m: re.Match) -> str:
     words = re.split(r"[\s-]+", m.group("num").lower())
     if all(w in _DIGIT_WORDS for w in words):
         number = "".join(_DIGIT_WORDS[w] for w in words)  # "zero four": 04, as the display shows it
-    elif any(w in _DIGIT_WORDS and w != "zero" for w in words[1:]) and words[0] not in _TENS:
-        return m.group(0)  # "four two five" after "twelve": not one code
+    elif len(words) == 1 or (len(words) == 2 and words[0] in _TENS and 0 < _UNITS.get(words[1], 0) < 10):
+        number = str(_cardinal(" ".join(words)))  # "twelve", "twenty three"
     else:
-        number = str(_cardinal(" ".join(words)))
+        return m.group(0)  # "twenty twenty", "nineteen ninety": not one code
     return (m.group("cue") or "") + (m.group("letter") or m.group("article")).upper() + number
 
 

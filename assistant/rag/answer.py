@@ -220,9 +220,10 @@ _NUMBER_TERMS = directmod.question_terms("one two three four five six seven eigh
 
 
 def _is_row(line: directmod.Direct, row) -> bool:
-    """Whether the direct answer's line is `row` (a table row read from the passage as "a | b")."""
-    cells = " | ".join(" ".join(c.split()) for c in row.cells)
-    return bool(cells.strip(" |")) and cells in " ".join(line.text.split())
+    """Whether the direct answer's line is `row` (a table row read from the passage as "a | b"): one
+    of its lines has the row's cells, empty ones too ("Every 6 months | Check ... | " with no note)."""
+    cells = [" ".join(c.split()) for c in row.cells]
+    return any(c for c in cells) and any(directmod.row_cells(x) == cells for x in line.text.splitlines())
 
 
 def is_relevant(res: SearchResult, min_similarity: float) -> bool:
@@ -499,7 +500,7 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
     # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
     # passage is cited even when the passage ranking missed it.
     spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only)
-    if spec.row is None and (row := _symptom_row(question, spec.rows)) is not None:
+    if spec.row is None and (row := _symptom_row(question, spec.rows) or _row_named_whole(question, spec.rows)):
         spec = spec_answer.SpecMatch(spec.rows, row, spec_answer.row_passage(db, row))
     found = is_relevant(res, settings.min_relevance)
     if not found and res.vector_used and res.passages:
@@ -530,7 +531,10 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
     return Retrieved(res, spec, found or spec.row is not None, around, naming)
 
 
-_SYMPTOM_HEADER = re.compile(r"^(symptom|problem|fault|trouble|malfunction|condition|observation|what you see)s?\b",
+_ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|often|far|tight|high|low|hot|cold)\b|\bper (second|minute|hour|day)\b|"
+                            r"\b(max|maximum|min|minimum)\b", re.IGNORECASE)
+# "Condition" is left out: it also heads operating-conditions tables ("Condition | Min | Max").
+_SYMPTOM_HEADER = re.compile(r"^(symptom|problem|fault|trouble|malfunction|observation|what you see)s?\b",
                              re.IGNORECASE)
 _STATES_TROUBLE = re.compile(r"\b(noisy|nois\w*|vibrat\w*|leak\w*|drip\w*|hot|cold|trips?|tripp\w*|beep\w*|"
                              r"won'?t|doesn'?t|does not|not \w+ing|no \w+|keeps \w+ing|too \w+|fails?|"
@@ -545,8 +549,8 @@ def _symptom_row(question: str, rows: list):
     says what is observed, and the question states a fault: of that table's rows among the first
     five, the first whose symptom shares a word with the question other than its manual's name
     ("pump" is in every row of the pump manual's table: "Noise like gravel in the pump" came first)."""
-    if not rows or not _STATES_TROUBLE.search(question):
-        return None
+    if not rows or not _STATES_TROUBLE.search(question) or _ASKS_QUANTITY.search(question):
+        return None  # "how many starts and stops per hour" asks the P07 row's value, not a symptom
     best = rows[0]
     if not best.headers or not _SYMPTOM_HEADER.match(best.headers[0].strip()):
         return None
@@ -555,6 +559,22 @@ def _symptom_row(question: str, rows: list):
     asked = directmod.question_terms(question) - directmod.question_terms(best.manual_title)
     return next((r for r in rows[:5] if r.table_id == best.table_id and r.cells
                  and asked & directmod.context_terms(r.cells[0], "", "")), None)
+
+
+def _row_named_whole(question: str, rows: list):
+    """The best row when the question names its whole label, two words or more, and it leads the
+    next row by half again: "What's the recharge time of the UPS?" is the UPS's "Recharge time | 3
+    hours to 90 % capacity" (3.9 against 1.7), which the row search lists as a words match and does
+    not state."""
+    if not rows:
+        return None
+    best = rows[0]
+    label = directmod.question_terms(best.cells[0]) if best.cells else set()
+    if len(label) < 2 or not label <= directmod.question_terms(question):
+        return None
+    if len(rows) > 1 and rows[1].score * 1.5 > best.score:
+        return None
+    return best
 
 
 def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: SearchResult, embedder,
@@ -615,9 +635,9 @@ def _manual_a_word_names(db, question: str, passages: list[Passage]) -> tuple[in
     # Only the head of what the question is about, the last word of its closing "for the ..." phrase
     # ("fuse size for the compressor"): a question's other words ("long", "turn", "over", "fixed")
     # are in a 700-page manual's headings too, and "change the seal" names what is done, not where.
-    things = set(_THING.findall(question))
+    things = {t.casefold() for t in _THING.findall(question)}
     for w in directmod.words_of(question, directmod.question_terms(question)):
-        if w not in things:
+        if w.strip("./-").casefold() not in things:  # "compressor." as speech-to-text ends it
             continue
         held = [m for m in manuals if _passages_holding(db, w, m) > 0]
         if len(held) == 1 and _passages_holding(db, w, held[0]) >= NAMING_PASSAGES and _names_a_part(db, w, held[0]):
@@ -632,9 +652,9 @@ _THING = re.compile(r"\b(?:for|on|of|in|at|from|with|to|inside)\s+(?:the|my|this
 def _names_a_part(db, word: str, manual_id: int) -> bool:
     """Whether `word` is in one of the manual's headings or table rows, where a manual names its
     parts ("Compressor oil", "Compressor C1 overload"); a verb of its prose ("take") is not."""
-    like = f"%{word.casefold()}%"
-    return db.execute("SELECT EXISTS (SELECT 1 FROM chunks WHERE manual_id = ? AND lower(section) LIKE ?)"
-                      " OR EXISTS (SELECT 1 FROM spec_rows WHERE manual_id = ? AND lower(text) LIKE ?)",
+    like = "%" + re.sub(r"([%_\\])", r"\\\1", word.strip("./-").lower()) + "%"  # the user's % and _ are no wildcards
+    return db.execute("SELECT EXISTS (SELECT 1 FROM chunks WHERE manual_id = ? AND lower(section) LIKE ? ESCAPE '\\')"
+                      " OR EXISTS (SELECT 1 FROM spec_rows WHERE manual_id = ? AND lower(text) LIKE ? ESCAPE '\\')",
                       (manual_id, like, manual_id, like)).fetchone()[0] == 1
 
 
@@ -656,6 +676,7 @@ def _share_of_passages(db, word: str, manual_id: int) -> float:
 def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> directmod.Direct | None:
     """The direct answer the app shows: the spec row that answers, else the passages' line
     (`direct.find`), and none when retrieval found nothing to answer from."""
+    question = joined_codes(question)  # as `retrieve` read it ("e zero four" is E04)
     # "How do I reset a manual fault on the PC-2?" asks for a way, which a row's cells ("F12 ... Reset:
     # Manual") do not give: a how-to question that asks no value is answered from the passages
     # (the rows stay listed).
@@ -663,7 +684,7 @@ def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> d
         return d
     if not got.relevant:
         return None
-    d = directmod.find(joined_codes(question), got.res.passages, embedder, qvec=got.res.qvec, around=got.around,
+    d = directmod.find(question, got.res.passages, embedder, qvec=got.res.qvec, around=got.around,
                        common=got.res.common, scope=got.res.scope)
     if d is not None and got.naming:
         # The line must hold what is asked, not only the thing that named the manual: "Compressor oil

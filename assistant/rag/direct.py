@@ -265,6 +265,19 @@ def _table_rows(para: str) -> list[str] | None:
     return [x.strip() for x in lines] if len(cells) == 1 and cells != {0} else None
 
 
+def row_cells(line: str) -> list[str]:
+    """A stored table line's cells (joined by " | ", no outer pipes; an empty first or last cell
+    leaves a bar at the edge: " | Min | Max", "Cable size | "), whitespace collapsed."""
+    return [" ".join(c.split()) for c in f" {line.strip()} ".split(" | ")]
+
+
+def table_lines(text: str) -> list[list[str]] | None:
+    """The cells of each line of `text` when it is table rows in the stored form, header first (as
+    `_table_rows` reads a paragraph); None for anything else."""
+    lines = _table_rows(text)
+    return [row_cells(x) for x in lines] if lines else None
+
+
 def pieces(passage: Passage) -> list[Piece]:
     """The answerable pieces of a passage: table rows (with the header row before them), list
     items, and sentences of the other lines."""

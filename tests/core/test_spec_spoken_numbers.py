@@ -71,6 +71,8 @@ def test_the_negative_rail_said_in_words_finds_the_minus_12v_row(session, tmp_pa
     ("flashes once per minute", "flashes every 1 minute"),
     ("every 4 seconds", "every 4 seconds"),  # a number already said stays
     ("check it every other day", "check it every other day"),
+    ("every second week", "every second week"),  # every other week, not every 1 second
+    ("beeps every second and the red LED is on", "beeps every 1 second and the red LED is on"),
 ])
 def test_a_rate_said_without_a_number_gets_one(said, written):
     assert digits(said) == written
@@ -100,6 +102,10 @@ def test_beeping_once_a_second_finds_the_every_1_s_row(session):
     ("I need a twelve volt battery", "I need a twelve volt battery"),
     ("is it a four wire cable", "is it a four wire cable"),
     ("i have two pumps", "i have two pumps"),
+    ("the meter reads a twelve volt drop", "the meter reads a twelve volt drop"),  # a unit follows
+    ("what's one bar in psi", "what's one bar in psi"),  # the 's of a contraction is no letter
+    ("e twenty twenty", "e twenty twenty"),  # two numbers, not one code
+    ("x two", "x two"),  # a count, as search._SPACED_CODE reads "x 2"
 ])
 def test_a_code_said_in_words_is_written_as_the_code(said, written):
     from assistant.library.spoken_numbers import spoken_codes

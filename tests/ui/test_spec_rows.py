@@ -159,3 +159,18 @@ def test_a_table_row_read_from_a_passage_shows_as_a_table(qtbot, make_window, li
     tv = _show(w, turn2)
     qtbot.waitUntil(tv.direct_text.isVisible, timeout=5_000)
     assert tv.direct_text.isVisible() and tv.direct_text.text() == "Tighten the nut to 38 Nm." and not tv.spec_table.isVisible()
+
+
+
+def test_passage_rows_read_the_stored_table_form():
+    # as direct._table_rows reads a stored table: an empty edge cell counts, a Markdown line with outer
+    # pipes is no table (the review found "| A41" and "cowl. |" shown and read aloud)
+    from ui.chat.spec_rows import passage_rows, spoken_row
+
+    rows = passage_rows(" | Min | Max\nTemp | 0 | 40")
+    assert rows[0]["headers"] == ["", "Min", "Max"] and spoken_row(rows[0]) == "Temp — Min: 0; Max: 40"
+    rows = passage_rows("When | Task | Notes\nEvery 6 months | Check the cowl. | ")
+    assert rows[0]["cells"] == ["Every 6 months", "Check the cowl.", ""]
+    assert spoken_row(rows[0]) == "Every 6 months — Task: Check the cowl."
+    assert passage_rows("| Code | Meaning |\n| A41 | Hot |") is None
+    assert passage_rows("Tighten the nut to 38 Nm.") is None

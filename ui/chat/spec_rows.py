@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem
 
+from assistant.rag.direct import table_lines
+
 from .cards import Source
 
 MAX_ROWS = 5
@@ -24,15 +26,16 @@ def spec_row_source(row: dict, n: int = 0) -> Source:
 def passage_rows(text: str) -> list[dict] | None:
     """A direct answer that is table rows under their header line, as the line finder reads a
     passage's table ("Code | Meaning | ...", then "A41 | Inverter overtemperature | ..."): the
-    rows as `show_rows` takes them (the first is the answering one). None for any other text."""
-    lines = [x for x in text.splitlines() if x.strip()]
-    if len(lines) < 2 or not all(" | " in x for x in lines):
+    rows as `show_rows` takes them (the first is the answering one). None for any other text (the
+    stored form is read as the line finder reads it: an empty edge cell counts, a Markdown line
+    with outer pipes or lines of unequal cells are no table)."""
+    lines = table_lines(text)
+    if not lines:
         return None
-    headers = [c.strip() for c in lines[0].split(" | ")]
-    cells = [[c.strip() for c in x.split(" | ")] for x in lines[1:]]
+    headers = lines[0]
     # The header again (two chunks of one table shown together) is no row.
     return [{"headers": headers, "cells": c, "row_id": i, "table_id": 0, "from_passage": True}
-            for i, c in enumerate(x for x in cells if x != headers)]
+            for i, c in enumerate(x for x in lines[1:] if x != headers)] or None
 
 
 def spoken_row(row: dict) -> str:
@@ -41,6 +44,8 @@ def spoken_row(row: dict) -> str:
     cells = row["cells"]
     headers = (list(row["headers"]) + [""] * len(cells))[: len(cells)]  # a cell past the headers is said alone
     rest = "; ".join(f"{h}: {c}" if h else c for h, c in zip(headers[1:], cells[1:], strict=True) if c)
+    if not cells[0]:
+        return rest
     return f"{cells[0]} — {rest}" if rest else cells[0]
 
 
