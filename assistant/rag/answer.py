@@ -525,7 +525,7 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
         res.passages = [p for p in res.passages if p.manual_id == about]
         res.scope = frozenset({about})
         if spec.row is not None and spec.row.manual_id != about:
-            spec = spec_answer.SpecMatch(spec.rows, None, None)
+            spec = spec.listed_only()
     res.passages = spec_answer.with_row_passage(spec, res.passages)
     around = section_neighbours(db, res.passages[:directmod.AROUND_OF]) if found else []
     return Retrieved(res, spec, found or spec.row is not None, around, naming)
@@ -606,7 +606,7 @@ def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: S
     manual = db.execute("SELECT manual_id FROM chunks WHERE id = ?", (line.chunk_id,)).fetchone()
     words = directmod.words_of(question, held_by_line - held_by_row)
     if manual is not None and any(_share_of_passages(db, w, manual[0]) < RARE_SHARE for w in words):
-        return spec_answer.SpecMatch(spec.rows, None, None)
+        return spec.listed_only()
     return spec
 
 
@@ -639,8 +639,9 @@ def _manual_a_word_names(db, question: str, passages: list[Passage]) -> tuple[in
     for w in directmod.words_of(question, directmod.question_terms(question)):
         if w.strip("./-").casefold() not in things:  # "compressor." as speech-to-text ends it
             continue
-        held = [m for m in manuals if _passages_holding(db, w, m) > 0]
-        if len(held) == 1 and _passages_holding(db, w, held[0]) >= NAMING_PASSAGES and _names_a_part(db, w, held[0]):
+        counts = {m: _passages_holding(db, w, m) for m in manuals}
+        held = [m for m, n in counts.items() if n > 0]
+        if len(held) == 1 and counts[held[0]] >= NAMING_PASSAGES and _names_a_part(db, w, held[0]):
             named.setdefault(held[0], set()).add(w)
     return next(iter(named.items())) if len(named) == 1 else None
 

@@ -27,6 +27,10 @@ class SpecMatch:
     row: specs.SpecRow | None = None  # the one that answers, when one clearly does
     passage: Passage | None = None  # the passage holding `row`
 
+    def listed_only(self) -> SpecMatch:
+        """The same rows, none stated as the answer."""
+        return SpecMatch(self.rows)
+
 
 def lookup(db, question: str, k: int = 5, qvec=None, only: set[int] | None = None) -> SpecMatch:
     """The spec rows for `question` and the answering one; an empty match on any database error
@@ -94,7 +98,7 @@ def within(match: SpecMatch, passages: list[Passage]) -> SpecMatch:
     the only lead, and the manuals of irrelevant passages say nothing."""
     if match.row is None or not passages or match.row.manual_id in {p.manual_id for p in passages}:
         return match
-    return SpecMatch(match.rows, None, None)
+    return match.listed_only()
 
 
 def with_row_passage(match: SpecMatch, passages: list[Passage]) -> list[Passage]:
