@@ -305,15 +305,26 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2}
 
 
+_LIST_MARK = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[-*\u2022])[ \t]+")
+_TRAILING_ITEM = re.compile(r"\s+\d{1,2}[.)]$")
+
+
 def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
     """Add [n] markers to answer sentences that plainly restate a passage (when the model gave none).
 
     A sentence is attributed to the passage sharing most of its content words (at least half of
-    them, and at least two); sentences with no such passage stay unmarked.
+    them, and at least two); sentences with no such passage stay unmarked. The answer's lines stay
+    lines, and a list item's number is not a sentence: "follow these steps:\n1. Open the valve."
+    is marked "... steps:\n1. Open the valve [1].", not "... steps:\n1 [1]. Open ...".
     """
     pw = [_words(p.text) for p in passages]
-    out, used = [], set()
-    for sent in re.split(r"(?<=[.!?])\s+", answer.strip()):
+    used: set[int] = set()
+
+    def mark(sent: str) -> str:
+        # "... the next step is: 2." ends with the next item's number: the marker goes before it.
+        item = _TRAILING_ITEM.search(sent)
+        tail = item.group(0) if item else ""
+        sent = sent[: item.start()] if item else sent
         sw = _words(sent)
         best, n = 0.0, 0
         for i, words in enumerate(pw):
@@ -326,8 +337,15 @@ def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
             end = stripped[-1] if stripped and stripped[-1] in ".!?" else ""
             sent = (stripped[:-1] if end else stripped) + f" [{n}]" + end
             used.add(n)
-        out.append(sent)
-    return " ".join(out), used
+        return sent + tail
+
+    lines = []
+    for line in answer.strip().split("\n"):
+        lead = _LIST_MARK.match(line)
+        head = lead.group(0) if lead else ""
+        body = line[len(head):]
+        lines.append(head + " ".join(mark(s) for s in re.split(r"(?<=[.!?])\s+", body)) if body.strip() else line)
+    return "\n".join(lines), used
 
 
 def _checked_text(p: Passage | Citation) -> str:

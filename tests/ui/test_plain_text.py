@@ -40,3 +40,13 @@ def test_a_citation_card_of_a_hostile_manual_shows_its_title_as_text(qtbot):
 def test_tooltips_escape_markup():
     tip = plain_tip(HOSTILE)
     assert "<img" not in tip and "&lt;img" in tip
+
+
+def test_the_models_markdown_is_shown_as_bold_and_steps_and_its_markup_as_text():
+    from ui.chat.text import answer_html
+
+    shown = answer_html("Steps: 1. **Open** the valve [1]. 2. Read <b>x</b> [2].", 2, "#123")
+    assert "<b>Open</b>" in shown and "**" not in shown
+    assert "Steps:<br>1. " in shown and "<br>2. Read" in shown
+    assert "&lt;b&gt;x&lt;/b&gt;" in shown  # the model's own tags stay text
+    assert 'href="cite:1"' in shown and 'href="cite:2"' in shown

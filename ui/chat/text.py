@@ -6,6 +6,7 @@ import html
 import re
 
 from assistant.rag import markers
+from assistant.rag.model_markdown import bold_spans, steps_on_lines
 
 
 def term_pattern(terms: list[str]) -> re.Pattern | None:
@@ -40,7 +41,8 @@ def _para(escaped: str) -> str:
 
 
 def answer_html(text: str, n_sources: int, accent: str) -> str:
-    """The answer with [n] markers as links (href "cite:n") to the cited passage."""
+    """The answer with [n] markers as links (href "cite:n") to the cited passage, its numbered
+    steps on lines of their own and its `**bold**` bold (the model writes Markdown)."""
 
     def link(m: re.Match) -> str:
         links = [
@@ -50,7 +52,7 @@ def answer_html(text: str, n_sources: int, accent: str) -> str:
         ]
         return "<sup>" + "".join(links) + "</sup>"
 
-    escaped = html.escape(text)
+    escaped = bold_spans(html.escape(steps_on_lines(text)))
     return _para(markers.MARKER.sub(link, escaped))
 
 

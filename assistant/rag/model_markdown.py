@@ -1,0 +1,55 @@
+"""The chat model's Markdown, made readable where the answer is shown or read aloud.
+
+The 0.5B writes numbered steps run together on one line ("... gasket [1]. 2. **Locate the seal
+kit**: ...") and marks words bold with `**`. The answer card shows rich text and Read aloud
+speaks plain text: the card needs each step on a line of its own and the bold as bold, speech
+needs neither asterisks nor backticks read out. The model's text itself (`ask --json`) is kept
+as it was written.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A numbered item's mark ("2. ", "3) ") where a list item can start: at a line's start, or after
+# the end of a sentence, a citation mark or a colon. "Set P02 to 2. Then ..." has no such start.
+_ITEM = re.compile(r"(?:(?<=\n)|^|(?<=[.!?:\]])[ \t]+)(\d{1,2})[.)][ \t]+(?=\S)")
+_BOLD = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
+_CODE = re.compile(r"`([^`\n]+)`")
+_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+
+
+def steps_on_lines(text: str) -> str:
+    """`text` with numbered items that run on after a sentence each put on a line of their own.
+
+    An item counts only in sequence: "1." starts a list, and "N." continues it when "N-1." came
+    just before, so a lone "2." after a sentence ("... see section 4. 2 pumps ...") stays where
+    it is."""
+    out, pos, last = [], 0, 0
+    for m in _ITEM.finditer(text):
+        n = int(m.group(1))
+        if n != 1 and n != last + 1:
+            continue
+        last = n
+        start = m.start(1)
+        if start > 0 and text[start - 1] != "\n":
+            out.append(text[pos:m.start()].rstrip(" \t"))
+            out.append("\n")
+            pos = start
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def bold_spans(escaped: str, open_tag: str = "<b>", close_tag: str = "</b>") -> str:
+    """HTML-escaped text with its `**bold**` and `code` spans as tags (an unclosed `**` while
+    the answer streams in stays as it is)."""
+    escaped = _BOLD.sub(lambda m: f"{open_tag}{m.group(1)}{close_tag}", escaped)
+    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped)
+
+
+def unmarked(text: str) -> str:
+    """`text` without Markdown's marks: what is read aloud ("Identify the part number", not
+    "asterisk asterisk Identify")."""
+    text = _HEADING.sub("", text)
+    text = _BOLD.sub(lambda m: m.group(1), text)
+    return _CODE.sub(lambda m: m.group(1), text)

@@ -1,0 +1,47 @@
+"""The chat model's Markdown where the answer is shown: steps the 0.5B runs together on one line,
+its bold marks, and the [n] markers `attribute` adds to an answer that cites nothing."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from assistant.rag.answer import attribute
+from assistant.rag.model_markdown import bold_spans, steps_on_lines, unmarked
+
+# As the 0.5B wrote it for "How do I replace the mechanical seal on the P-200?" (demo library).
+RUN_ON = ("To replace the mechanical seal on the P-200, follow these steps:\n\n1. **Identify the Part Number**: "
+          "The part number is SK-200-45B [1]. 2. **Locate the Seal Kit**: The kit holds the seal [1]. "
+          "3. **Check the Installation**: Lock the main isolator in the OFF position.")
+
+
+def test_run_on_steps_go_on_lines_of_their_own():
+    lines = steps_on_lines(RUN_ON).splitlines()
+    assert lines[2].startswith("1. **Identify") and lines[2].endswith("SK-200-45B [1].")
+    assert lines[3].startswith("2. **Locate") and lines[4].startswith("3. **Check")
+
+
+def test_numbers_that_are_no_steps_stay():
+    for text in ("Set P02 to 2. Then press OK.", "See section 4. 2 pumps can run.", "Open it. 2. Close it.",
+                 "The vessel holds 3.5 bar. 5. Check it."):
+        assert steps_on_lines(text) == text
+    assert steps_on_lines("Steps: 1. Open the valve. 2. Vent it.") == "Steps:\n1. Open the valve.\n2. Vent it."
+
+
+def test_bold_and_code_shown_and_not_read_aloud():
+    assert bold_spans("a **seal kit** and `TEST > CALIB`") == "a <b>seal kit</b> and <code>TEST > CALIB</code>"
+    assert bold_spans("streaming **Identi") == "streaming **Identi"  # not closed yet
+    assert unmarked("## Steps\n1. **Open** the `vent` plug") == "Steps\n1. Open the vent plug"
+
+
+PASSAGE = SimpleNamespace(text="Open the suction isolating valve fully. Keep the discharge valve closed. "
+                               "Open the vent plug on top of the pump casing by one to two turns.")
+
+
+def test_attribute_marks_the_step_not_its_number_and_keeps_lines():
+    text, used = attribute("To bleed air from the pump casing, follow these steps:\n"
+                           "1. Open the suction isolating valve fully.\n2. Keep the discharge valve closed.", [PASSAGE])
+    assert used == {1}
+    assert text.splitlines()[1:] == ["1. Open the suction isolating valve fully [1].",
+                                     "2. Keep the discharge valve closed [1]."]
+    text, _ = attribute("Open the suction isolating valve fully. 2. Keep the discharge valve closed.", [PASSAGE])
+    assert text == "Open the suction isolating valve fully [1]. 2. Keep the discharge valve closed [1]."
