@@ -381,3 +381,21 @@ def test_a_row_whose_whole_label_the_question_names_is_stated(demo_library):
     question = "What's the recharge time of the UPS?"
     d = demo_library.answer(question)
     assert d is not None and d.kind == "spec_row" and "3 hours to 90 % capacity" in d.text, d
+
+
+def test_the_line_the_row_rule_found_is_shown_without_finding_it_again(demo_library, monkeypatch):
+    # "What is the impeller diameter?": `retrieve` found the passages' line to weigh the impeller
+    # nut's row against, and the line took the row's place; `direct_answer` shows that line and does
+    # not run `direct.find` over the same passages again. Over other passages it finds the line anew.
+    from assistant.rag import direct
+
+    question = "What is the impeller diameter?"
+    got = demo_library.retrieve(question)
+    assert got.spec.row is None and got.line is not None
+    calls = []
+    real_find = direct.find
+    monkeypatch.setattr(direct, "find", lambda *a, **k: calls.append(a[1]) or real_find(*a, **k))
+    assert demo_library.answer(question, got) is got.line and not calls
+    got.res.passages = got.res.passages[1:]
+    demo_library.answer(question, got)
+    assert calls == [got.res.passages]
