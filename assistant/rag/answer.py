@@ -23,14 +23,13 @@ from ..errors import Cancelled
 from ..library.safety import SAFETY_RE, is_legend, safety_level
 from ..settings import Settings
 from . import direct as directmod
-from . import markers, spec_answer
+from . import markers, row_choice, spec_answer
 from . import prompt as promptmod
 from .head_start import HeadStart
 from .search import (
     STOPWORDS,
     Passage,
     SearchResult,
-    fts_query,
     joined_codes,
     neighbours,
     search,
@@ -193,16 +192,6 @@ LINE_FOUND = 0.5
 # battery, or in bypass mode" at 0.41) was "Not found" in the demo library. The spec-row search
 # gives no row at all to 31 of the 32 unrelated questions, over a 113-manual library.
 LINE_FOUND_WITH_ROW = 0.3
-# A question word held by at most this share of a manual's passages picks out what is asked
-# (`_unless_a_line_holds_more`); one in more is that manual's common talk.
-RARE_SHARE = 0.2
-# The least score of a line that may take a row's place: the best line of an unrelated question
-# scores up to 0.35 (above), so a line below that says no more than chance ("How many rack units
-# tall is the UPS-3000?": a config example's "server room rack A", 0.32, against the 2U row).
-LINE_OVER_ROW = 0.36
-# A word in this many passages of one retrieved manual, and in none of the others, names that
-# manual's equipment (`_manual_a_word_names`); fewer is a passing mention ("take", "remember").
-NAMING_PASSAGES = 3
 
 
 def _holds_every_word(question: str, line: directmod.Direct) -> bool:
@@ -500,8 +489,49 @@ class Retrieved:
     # The chunks right before and after the first passages in their sections (`direct.find` reads
     # them too: an answer often goes on past the chunker's cut); not given to the model.
     around: list[Passage] = field(default_factory=list)
-    # The question's words that named the manual it is about (`_manual_a_word_names`), if any.
+    # The question's words that named the manual it is about (`row_choice.manual_a_word_names`), if any.
     naming: frozenset[str] = frozenset()
+    # The passages' best line, when `retrieve` found it to weigh the spec row against
+    # (`row_choice.unless_a_line_holds_more`), and what it was found over (`_find_inputs`; None:
+    # not found): `direct_answer` shows it when it would find it over the same again.
+    line: directmod.Direct | None = None
+    line_of: tuple | None = None
+
+
+def _find_inputs(question: str, res: SearchResult, around: list[Passage], embedder) -> tuple:
+    """What `direct.find` reads for a question's line (its query vector is the embedder's for the
+    question): the same inputs give the same line."""
+    return question, tuple(res.passages), tuple(around), res.scope, res.common, embedder
+
+
+class _Lines:
+    """The chunks around a retrieval's first passages and the passages' best line, each found once
+    for the same passages: the row rule reads them before `retrieve` narrows the passages to a
+    named manual (or puts the row's passage first), `direct_answer` after; found again only when
+    that changed them."""
+
+    def __init__(self, db, question: str, res: SearchResult, embedder):
+        self.db, self.question, self.res, self.embedder = db, question, res, embedder
+        self._around: tuple[tuple, list[Passage]] | None = None
+        self.line: directmod.Direct | None = None
+        self.line_of: tuple | None = None
+
+    def around(self) -> list[Passage]:
+        """`section_neighbours` of the first AROUND_OF passages."""
+        first = tuple(self.res.passages[:directmod.AROUND_OF])
+        if self._around is None or self._around[0] != first:
+            self._around = first, section_neighbours(self.db, list(first))
+        return self._around[1]
+
+    def best(self) -> directmod.Direct | None:
+        """`direct.find` over the passages, the chunks around them and the search's scope."""
+        around = self.around()
+        of = _find_inputs(self.question, self.res, around, self.embedder)
+        if self.line_of != of:
+            self.line = directmod.find(self.question, self.res.passages, self.embedder, qvec=self.res.qvec,
+                                       around=around, common=self.res.common, scope=self.res.scope)
+            self.line_of = of
+        return self.line
 
 
 def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
@@ -518,7 +548,8 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
     # A table row that answers (a torque, a fuse size, a fault code) is the direct answer, and its
     # passage is cited even when the passage ranking missed it.
     spec = spec_answer.lookup(db, question, qvec=res.qvec, only=only)
-    if spec.row is None and (row := _symptom_row(question, spec.rows) or _row_named_whole(question, spec.rows)):
+    if spec.row is None and (row := row_choice.symptom_row(question, spec.rows)
+                             or row_choice.row_named_whole(question, spec.rows)):
         spec = spec_answer.SpecMatch(spec.rows, row, spec_answer.row_passage(db, row))
     found = is_relevant(res, settings.min_relevance)
     if not found and res.vector_used and res.passages:
@@ -532,10 +563,11 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
             line.score >= LINE_FOUND_WITH_ROW and _holds_every_word(question, line)))
     if found:
         spec = spec_answer.within(spec, res.passages)
+    lines = _Lines(db, question, res, embedder)
     if found and spec.row is not None:
-        spec = _unless_a_line_holds_more(question, spec, res, embedder, db)
+        spec = row_choice.unless_a_line_holds_more(question, spec, res.passages, lines.best, db)
     naming: frozenset[str] = frozenset()
-    if not res.scope and (named := _manual_a_word_names(db, question, res.passages)) is not None:
+    if not res.scope and (named := row_choice.manual_a_word_names(db, question, res.passages)) is not None:
         about, words = named
         naming = frozenset(directmod.question_terms(" ".join(words)))
         # The other manuals never name the thing asked about: their passages cannot answer, and the
@@ -545,151 +577,8 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
         if spec.row is not None and spec.row.manual_id != about:
             spec = spec.listed_only()
     res.passages = spec_answer.with_row_passage(spec, res.passages)
-    around = section_neighbours(db, res.passages[:directmod.AROUND_OF]) if found else []
-    return Retrieved(res, spec, found or spec.row is not None, around, naming)
-
-
-_ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|often|far|tight|high|low|hot|cold)\b|\bper (second|minute|hour|day)\b|"
-                            r"\b(max|maximum|min|minimum)\b", re.IGNORECASE)
-# "Condition" is left out: it also heads operating-conditions tables ("Condition | Min | Max").
-_SYMPTOM_HEADER = re.compile(r"^(symptom|problem|fault|trouble|malfunction|observation|what you see)s?\b",
-                             re.IGNORECASE)
-_STATES_TROUBLE = re.compile(r"\b(noisy|nois\w*|vibrat\w*|leak\w*|drip\w*|hot|cold|trips?|tripp\w*|beep\w*|"
-                             r"won'?t|doesn'?t|does not|not \w+ing|no \w+|keeps \w+ing|too \w+|fails?|"
-                             r"stops?|starts? and stops?|hunt\w*|cycl\w*|overheat\w*)\b", re.IGNORECASE)
-
-
-def _symptom_row(question: str, rows: list):
-    """The troubleshooting table's row for the symptom the question states, when the best row is one:
-    "Pump is noisy and vibrates" is the pump's "High vibration | Coupling misaligned; ... | Re-align
-    (4.4) ..." row, which the row search lists (matched by its words, not a value or quantity) and
-    the line finder missed (the bearings' lubrication line was shown). The table's first column
-    says what is observed, and the question states a fault: of that table's rows among the first
-    five, the first whose symptom shares a word with the question other than its manual's name
-    ("pump" is in every row of the pump manual's table: "Noise like gravel in the pump" came first)."""
-    if not rows or not _STATES_TROUBLE.search(question) or _ASKS_QUANTITY.search(question):
-        return None  # "how many starts and stops per hour" asks the P07 row's value, not a symptom
-    best = rows[0]
-    if not best.headers or not _SYMPTOM_HEADER.match(best.headers[0].strip()):
-        return None
-    if len(rows) > 1 and rows[1].score >= best.score and rows[1].table_id != best.table_id:
-        return None  # two tables' rows as good: no one answer
-    asked = directmod.question_terms(question) - directmod.question_terms(best.manual_title)
-    return next((r for r in rows[:5] if r.table_id == best.table_id and r.cells
-                 and asked & directmod.context_terms(r.cells[0], "", "")), None)
-
-
-def _row_named_whole(question: str, rows: list):
-    """The best row when the question names its whole label, two words or more, and it leads the
-    next row by half again: "What's the recharge time of the UPS?" is the UPS's "Recharge time | 3
-    hours to 90 % capacity" (3.9 against 1.7), which the row search lists as a words match and does
-    not state."""
-    if not rows:
-        return None
-    best = rows[0]
-    label = directmod.question_terms(best.cells[0]) if best.cells else set()
-    if len(label) < 2 or not label <= directmod.question_terms(question):
-        return None
-    if len(rows) > 1 and rows[1].score * 1.5 > best.score:
-        return None
-    return best
-
-
-def _unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, res: SearchResult, embedder,
-                              db) -> spec_answer.SpecMatch:
-    """`spec` without its answering row when the passages' best line (`direct.find`) holds every
-    question word the row holds and more. The row search weighs a row's quantity and label, and a
-    row can win on the thing alone while the word that says what is asked is only in a line: "What
-    vacuum do I need before charging R-410A?" was answered "Refrigerant — Value: R-410A", while
-    the line "evacuate the circuit to below 2.7 mbar ... hold the vacuum for 30 minutes" holds
-    "vacuum" and "charge" too; "What is the impeller diameter?" got the impeller nut's torque.
-    The rows stay listed."""
-    row = spec_answer.direct(spec, res.passages)
-    # The question's numbers and one-letter keys count as words here ("micro:bit pin 5", "what does
-    # pressing J do"): a row that holds the value asked about is not beaten by a line that does not.
-    q = directmod.question_terms(question) | set(_VALUE_TOKEN.findall(question))
-    held_by_row = _held(q, row)
-    if held_by_row == q:
-        return spec  # no line can hold more (and the line finder's time is saved)
-    around = section_neighbours(db, res.passages[:directmod.AROUND_OF])
-    line = directmod.find(question, res.passages, embedder, qvec=res.qvec, around=around, common=res.common,
-                          scope=res.scope)
-    if line is None or line.kind != "passage" or line.score < LINE_OVER_ROW:
-        return spec
-    held_by_line = _held(q, line)
-    if not held_by_line > held_by_row:
-        return spec
-    # Only a word that picks out a few passages of the line's manual says more: "use" ("What bearings
-    # does the P-200 use?") or "UPS" in the UPS guide's lines is no reason to drop a row that answers.
-    manual = db.execute("SELECT manual_id FROM chunks WHERE id = ?", (line.chunk_id,)).fetchone()
-    words = directmod.words_of(question, held_by_line - held_by_row)
-    if manual is not None and any(_share_of_passages(db, w, manual[0]) < RARE_SHARE for w in words):
-        return spec.listed_only()
-    return spec
-
-
-def _held(q: set[str], d: directmod.Direct) -> set[str]:
-    """The question's words (stems) and value tokens ("5", "J", "R-410A") that `d` holds."""
-    terms = directmod.context_terms(d.text, d.section, d.manual)
-    where = " ".join((d.text, d.section))
-    return {t for t in q if t in terms or (_VALUE_TOKEN.fullmatch(t) and
-                                           re.search(rf"(?<![\w.-]){re.escape(t)}(?![\w-])", where, re.IGNORECASE))}
-
-
-_VALUE_TOKEN = re.compile(r"(?<![\w.-])(?:[\w.+-]*\d[\w.+-]*|[B-HJ-Z])(?![\w-])")
-
-
-def _manual_a_word_names(db, question: str, passages: list[Passage]) -> tuple[int, set[str]] | None:
-    """The one retrieved manual a word of the question names: a word in NAMING_PASSAGES or more of
-    that manual's passages and in none of the other retrieved manuals'. "What fuse size for the
-    compressor?" was answered with the pump manual's "Recommended fuse | 16 A gG": the pump manual
-    never says "compressor", the rooftop unit's says it in five passages (and gives no fuse size).
-    A word no retrieved manual holds is a paraphrase and names nothing; None when no word, or
-    words naming two manuals; else the manual's id and the words that name it."""
-    manuals = list(dict.fromkeys(p.manual_id for p in passages))
-    if len(manuals) < 2:
-        return None
-    named: dict[int, set[str]] = {}
-    # Only the head of what the question is about, the last word of its closing "for the ..." phrase
-    # ("fuse size for the compressor"): a question's other words ("long", "turn", "over", "fixed")
-    # are in a 700-page manual's headings too, and "change the seal" names what is done, not where.
-    things = {t.casefold() for t in _THING.findall(question)}
-    for w in directmod.words_of(question, directmod.question_terms(question)):
-        if w.strip("./-").casefold() not in things:  # "compressor." as speech-to-text ends it
-            continue
-        counts = {m: _passages_holding(db, w, m) for m in manuals}
-        held = [m for m, n in counts.items() if n > 0]
-        if len(held) == 1 and counts[held[0]] >= NAMING_PASSAGES and _names_a_part(db, w, held[0]):
-            named.setdefault(held[0], set()).add(w)
-    return next(iter(named.items())) if len(named) == 1 else None
-
-
-_THING = re.compile(r"\b(?:for|on|of|in|at|from|with|to|inside)\s+(?:the|my|this|that|your|our)\s+"
-                    r"(?:[\w-]+\s+){0,2}([\w-]+)\s*[?.!]?\s*$", re.IGNORECASE)
-
-
-def _names_a_part(db, word: str, manual_id: int) -> bool:
-    """Whether `word` is in one of the manual's headings or table rows, where a manual names its
-    parts ("Compressor oil", "Compressor C1 overload"); a verb of its prose ("take") is not."""
-    like = "%" + re.sub(r"([%_\\])", r"\\\1", word.strip("./-").lower()) + "%"  # the user's % and _ are no wildcards
-    return db.execute("SELECT EXISTS (SELECT 1 FROM chunks WHERE manual_id = ? AND lower(section) LIKE ? ESCAPE '\\')"
-                      " OR EXISTS (SELECT 1 FROM spec_rows WHERE manual_id = ? AND lower(text) LIKE ? ESCAPE '\\')",
-                      (manual_id, like, manual_id, like)).fetchone()[0] == 1
-
-
-def _passages_holding(db, word: str, manual_id: int) -> int:
-    """How many of the manual's passages hold `word` (the passage index's stemming)."""
-    expr = fts_query([word])
-    if not expr:
-        return 0
-    return db.execute("SELECT count(*) FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
-                      " WHERE chunks_fts MATCH ? AND c.manual_id = ?", (expr, manual_id)).fetchone()[0]
-
-
-def _share_of_passages(db, word: str, manual_id: int) -> float:
-    """The share of the manual's passages that hold `word`."""
-    total = db.execute("SELECT count(*) FROM chunks WHERE manual_id = ?", (manual_id,)).fetchone()[0]
-    return _passages_holding(db, word, manual_id) / total if total and fts_query([word]) else 1.0
+    around = lines.around() if found else []
+    return Retrieved(res, spec, found or spec.row is not None, around, naming, lines.line, lines.line_of)
 
 
 def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> directmod.Direct | None:
@@ -703,8 +592,11 @@ def direct_answer(question: str, got: Retrieved, embedder: Embedder | None) -> d
         return d
     if not got.relevant:
         return None
-    d = directmod.find(question, got.res.passages, embedder, qvec=got.res.qvec, around=got.around,
-                       common=got.res.common, scope=got.res.scope)
+    if got.line_of is not None and got.line_of == _find_inputs(question, got.res, got.around, embedder):
+        d = got.line  # `retrieve` found it for the row rule, over these same passages
+    else:
+        d = directmod.find(question, got.res.passages, embedder, qvec=got.res.qvec, around=got.around,
+                           common=got.res.common, scope=got.res.scope)
     if d is not None and got.naming:
         # The line must hold what is asked, not only the thing that named the manual: "Compressor oil
         # | POE, 3.3 l per compressor" is no answer to "What fuse size for the compressor?".

@@ -128,18 +128,13 @@ def test_a_lead_in_cut_from_its_option_card_by_the_chunker_is_shown_with_it(libr
 
 
 
-def test_how_to_replace_a_part_in_the_demo_library_is_answered_by_the_procedure(session):
+def test_how_to_replace_a_part_in_the_demo_library_is_answered_by_the_procedure(demo_library):
     # The demo library as a new user gets it: the pump manual's procedure is headed "8.3 Mechanical
     # seal replacement" and its schedule's row says "Replace mechanical seal" word for word. With
     # "replace" and "replacement" stemmed apart, the heading did not count and the row won
     # (bench/README.md, "One stemmer for the direct answer").
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "How do I replace the mechanical seal on the P-200?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)  # as `ask` does
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)  # as `ask` does
     assert d is not None and d.section.endswith("Mechanical seal replacement"), d
     assert "seal kit SK-200-45B" in d.text and "operating hours" not in d.text
 
@@ -153,199 +148,144 @@ def test_how_to_replace_a_part_in_the_demo_library_is_answered_by_the_procedure(
       "A41 | Inverter overtemperature | Continuous | Check ventilation and ambient temperature (max. 40 °C); "
       "clean the air inlets."]),
 ])
-def test_a_table_row_of_the_demo_library_is_the_direct_answer_with_its_header(session, question, lines):
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+def test_a_table_row_of_the_demo_library_is_the_direct_answer_with_its_header(demo_library, question, lines):
+    d = demo_library.answer(question)
     assert d is not None and d.text.splitlines() == lines, d
 
 
 
-def test_a_code_written_another_way_is_answered_by_its_row(session):
+def test_a_code_written_another_way_is_answered_by_its_row(demo_library):
     # "What does E-12 mean?" was answered from the pump's model-code table ("E-12 is a model code
     # for a pump series"), and "alarm E 12" by the RTU-45's opening sentence: the index holds "E12"
     # as one token, "E-12" and "E 12" as two, and a lone "E" was no search term.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     for question, code in [
         ("What does E-12 mean?", "E12"),  # typed with a hyphen; the RTU-45's table says "E12"
         ("alarm E 12 on the rooftop unit", "E12"),  # as speech-to-text writes it
         ("UPS shows A 41", "A41"),
         ("What does F-01 mean on the pump controller?", "F01"),
     ]:
-        got = answer.retrieve(session.db, session.embedder, question, session.settings)
-        d = answer.direct_answer(question, got, session.embedder)
+        d = demo_library.answer(question)
         assert d is not None and d.text.startswith(code), (question, d)
         assert ".;" not in d.text  # a cell that is a sentence keeps its own stop: "5 minutes. Action: ..."
 
 
-def test_a_table_of_contents_line_is_never_the_direct_answer(session):
+def test_a_table_of_contents_line_is_never_the_direct_answer(demo_library):
     # The pump manual's contents page ("6 5.1 Filling and venting ... 6 5.2 Direction of rotation
     # ...") names the question's words and was shown as the answer to how to check the rotation.
-    from assistant import demo
-    from assistant.rag import answer, direct
+    from assistant.rag import direct
     from assistant.rag.search import Passage
 
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "How do I check the direction of rotation?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and d.section.endswith("5.2 Direction of rotation") and "clockwise" in d.text, d
     leaders = Passage(1, "M", "m.pdf", 3, "Troubleshooting", "Fault codes .......... 12\nWiring . . . . . . 14\n"
                       "Check the wiring of the sensor before replacing it.", 0.0)
     assert [p.text for p in direct.pieces(leaders)] == ["Check the wiring of the sensor before replacing it."]
 
 
-def test_how_often_is_answered_by_the_line_that_gives_the_interval(session):
+def test_how_often_is_answered_by_the_line_that_gives_the_interval(demo_library):
     # "How often do I change the air filters on the rooftop unit?" was answered "Stop the unit before
     # opening the filter door." (more of the question's words) with the filter table's rows run on
     # after it ("... door. Position | Size ... Position | Size ..."); the RTU-45 manual's interval
     # is in the section's first paragraph.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "How often do I change the air filters on the rooftop unit?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and "every 3 months" in d.text and " | " not in d.text, d
 
 
-def test_how_to_adds_the_menu_path_that_follows_the_line(session):
+def test_how_to_adds_the_menu_path_that_follows_the_line(demo_library):
     # "How do I do a battery self-test on the UPS?" was answered "The UPS runs an automatic battery
     # self-test every 14 days ...": how to start one is two sentences on ("A manual test is started
     # in `TEST > BATT`."), a menu path, not an order, so it was never taken as what to do.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "How do I do a battery self-test on the UPS?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and "TEST > BATT" in d.text, d
 
 
-def test_a_word_naming_the_manual_is_held_by_every_line_of_it(session):
+def test_a_word_naming_the_manual_is_held_by_every_line_of_it(demo_library):
     # "superheat setting rtu45" got no direct answer: "rtu45" (one of the question's rarest words)
     # is in no line of the RTU-45 manual ("RTU-45" is its name), so the row "Suction superheat |
     # 5-8 K" held too little of the question; now the manual's name counts as its heading does,
     # and "RTU-45" and "rtu45" are one word.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     for question, says in [("superheat setting rtu45", "5-8 K"),
                            ("What refrigerant does the RTU-45 use and how much?", "R-410A")]:
-        got = answer.retrieve(session.db, session.embedder, question, session.settings)
-        d = answer.direct_answer(question, got, session.embedder)
+        d = demo_library.answer(question)
         assert d is not None and says in d.text, (question, d)
 
 
-def test_a_line_that_answers_word_for_word_makes_the_question_answerable(session):
+def test_a_line_that_answers_word_for_word_makes_the_question_answerable(demo_library):
     # The pump passage's vector is below min_relevance (0.31) for "Which terminals does the pressure
     # transmitter connect to?", so the app said "Not found in the loaded manuals" over a line that
     # answers it; questions the manuals do not answer still find nothing.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "Which terminals does the pressure transmitter connect to?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    got = demo_library.retrieve(question)
     assert got.relevant
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question, got)
     assert d is not None and "terminals 11 (+24 V) and 12" in d.text, d
     for unrelated in ("Who painted the Mona Lisa?", "What is the smallest prime number?",
                       "Which element has atomic number 8?", "What language is spoken in Brazil?"):
-        assert not answer.retrieve(session.db, session.embedder, unrelated, session.settings).relevant, unrelated
+        assert not demo_library.retrieve(unrelated).relevant, unrelated
 
 
-def test_the_name_of_what_the_manual_is_about_weighs_as_a_word(session):
+def test_the_name_of_what_the_manual_is_about_weighs_as_a_word(demo_library):
     # "PC-2", the pump's controller, is in a third of the manual's passages: weighed as an identifier
     # (double) it made "When the PC-2 detects a fault it stops the pump ..." the answer to the
     # installer code, over "Parameters are protected by the installer code 0200."
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "What is the installer code for the PC-2?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    got = demo_library.retrieve(question)
     assert got.res.common == {"pc-2"}
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question, got)
     assert d is not None and "installer code 0200" in d.text, d
 
 
-def test_a_question_naming_a_manual_is_not_answered_from_another(session):
+def test_a_question_naming_a_manual_is_not_answered_from_another(demo_library):
     # "What size fuse for the UPS?" was answered with the pump manual's "Recommended fuse | 16 A gG":
     # the UPS guide gives no fuse size, and a pump's fuse is no answer about the UPS.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "What size fuse for the UPS?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    got = demo_library.retrieve(question)
     assert got.res.scope and any("Pump" in p.manual for p in got.res.passages)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question, got)
     assert d is None or d.manual == "VoltGuard UPS-3000 User Guide", d
     question = "What is the maximum ambient temperature for the UPS?"  # the UPS's own line still answers
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and "40 °C" in d.text and d.manual == "VoltGuard UPS-3000 User Guide", d
 
 
-def test_a_how_to_question_is_answered_by_the_way_not_a_row(session):
+def test_a_how_to_question_is_answered_by_the_way_not_a_row(demo_library):
     # "How do I reset a manual fault on the PC-2?" was answered by the F12 row ("... replace the PC-2
     # controller ... Reset: Manual"): a row's cells say which faults are reset by hand, not how.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "How do I reset a manual fault on the PC-2?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    got = demo_library.retrieve(question)
     assert got.spec.row is not None  # the rows are still found (and listed)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question, got)
     assert d is not None and d.kind == "passage" and "pressing and holding the RESET key" in d.text, d
     # a how-to question that asks a value keeps its row
     question = "How much torque do I use on the pump mounting bolts?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and "68 Nm" in d.text, d
 
 
-def test_a_table_row_with_a_colon_in_a_cell_is_shown_whole(session):
+def test_a_table_row_with_a_colon_in_a_cell_is_shown_whole(demo_library):
     # The RTU-45's E08 row has a colon inside its cause cell ("Motor protection relay tripped: low
     # voltage, ..."), which was read as the lead-in of a run-on enumeration: the row was cut to
     # "... Motor protection relay tripped: … compressor current (max." and the 19 A was lost.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "What is the compressor overload current limit?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and "compressor current (max. 19 A)" in d.text and "…" not in d.text, d
 
 
-def test_a_line_that_is_also_the_best_table_row_makes_the_question_answerable(session):
+def test_a_line_that_is_also_the_best_table_row_makes_the_question_answerable(demo_library):
     # "What does the yellow LED mean?" was "Not found in the loaded manuals": the front-panel
     # passage's similarity is 0.31 and its line "Yellow LED | Running on battery ..." scores 0.41,
     # under the 0.5 a line alone needs. The spec-row search's best row is that same line.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "What does the yellow LED mean?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    got = demo_library.retrieve(question)
     assert got.relevant
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question, got)
     # the row itself (stated as a spec row since the question names its whole label) or its line
     assert d is not None and d.text.startswith("Yellow LED") and "Running on battery, or in bypass mode" in d.text, d
     for question in ("What is the capital of Australia?", "Who painted the Mona Lisa?"):
-        assert not answer.retrieve(session.db, session.embedder, question, session.settings).relevant
+        assert not demo_library.retrieve(question).relevant
 
 
 @pytest.mark.parametrize(("question", "shown", "not_shown"), [
@@ -357,60 +297,46 @@ def test_a_line_that_is_also_the_best_table_row_makes_the_question_answerable(se
     # a line holding only a common word more ("use") does not replace the row that answers
     ("What bearings does the P-200 use?", "6205-2RS", None),
 ])
-def test_a_line_holding_more_of_the_question_than_the_row_is_the_answer(session, question, shown, not_shown):
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+def test_a_line_holding_more_of_the_question_than_the_row_is_the_answer(demo_library, question, shown, not_shown):
+    got = demo_library.retrieve(question)
     assert got.spec.rows  # the rows are still listed
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question, got)
     assert d is not None and shown in d.text, d
     assert not_shown is None or not_shown not in d.text, d
 
 
-def test_a_question_about_another_manual_s_part_is_not_answered_from_this_one(session):
+def test_a_question_about_another_manual_s_part_is_not_answered_from_this_one(demo_library):
     # "What fuse size for the compressor?" was answered with the pump manual's "Recommended fuse |
     # 16 A gG". The compressor is the rooftop unit's (five passages, its rows); the pump manual never
     # names one, and the rooftop unit's manual gives no fuse size: no direct answer is right.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "What fuse size for the compressor?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    got = demo_library.retrieve(question)
     assert any("Recommended fuse" in r.cells[0] for r in got.spec.rows)  # still listed
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question, got)
     assert d is None, d  # not the pump's fuse, nor a rooftop-unit line that says nothing of a fuse
     # nor is the pump's passage given to the model, which stated its 16 A gG
     assert got.res.passages and all("RTU-45" in p.manual for p in got.res.passages)
     # as speech-to-text ends it, with a full stop
     question = "What fuse size for the compressor."
-    d = answer.direct_answer(question, answer.retrieve(session.db, session.embedder, question, session.settings),
-                             session.embedder)
+    d = demo_library.answer(question)
     assert d is None or "16 A" not in d.text, d
     for question in ("What fuse size for the pump?", "What fuse does the pump motor need?"):
-        got = answer.retrieve(session.db, session.embedder, question, session.settings)
-        d = answer.direct_answer(question, got, session.embedder)
+        d = demo_library.answer(question)
         assert d is not None and "16 A gG" in d.text, d
 
 
-def test_a_line_holding_every_word_of_the_question_makes_it_answerable(session):
+def test_a_line_holding_every_word_of_the_question_makes_it_answerable(demo_library):
     # "can I swap two phases to change direction" was "Not found": the commissioning passage's
     # similarity is 0.27 and its line "... change parameter P11 ...; do not swap supply phases ..."
     # scores 0.45, under the 0.5 a line alone needs, though it holds every word asked.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "can I swap two phases to change direction"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
+    got = demo_library.retrieve(question)
     assert got.relevant
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question, got)
     assert d is not None and "do not swap supply phases" in d.text, d
     # a line holding some of an unrelated question's words is not enough
     for question in ("How many strings does a violin have?", "What is the smallest prime number?"):
-        assert not answer.retrieve(session.db, session.embedder, question, session.settings).relevant
+        assert not demo_library.retrieve(question).relevant
 
 
 @pytest.mark.parametrize(("question", "row"), [
@@ -419,29 +345,19 @@ def test_a_line_holding_every_word_of_the_question_makes_it_answerable(session):
     ("ups won't turn on", "UPS does not switch on"),
     ("motor gets very hot", "Motor hot, current above 10.4 A"),
 ])
-def test_a_stated_fault_is_answered_by_the_troubleshooting_row(session, question, row):
+def test_a_stated_fault_is_answered_by_the_troubleshooting_row(demo_library, question, row):
     # Before: the bearings' lubrication line, "Not found", a safety line, "Not found". The row
     # search listed each row (matched by words), and none was stated.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and d.kind == "spec_row" and d.text.startswith(row), d
     assert d.row["headers"][0] in ("Symptom", "Problem")
 
 
 
-def test_a_quantity_asked_with_a_fault_s_words_keeps_its_value_row(session):
+def test_a_quantity_asked_with_a_fault_s_words_keeps_its_value_row(demo_library):
     # "starts and stops" is a symptom's words, but "how many ... per hour" asks the P07 row's value.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "how many starts and stops per hour are allowed"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and "Maximum starts per hour" in d.text and "cycling" not in d.text, d
 
 
@@ -458,15 +374,28 @@ def test_a_row_with_an_empty_cell_is_recognised_as_the_line():
     assert not _is_row(line, other)  # a substring of the line is not its row
 
 
-def test_a_row_whose_whole_label_the_question_names_is_stated(session):
+def test_a_row_whose_whole_label_the_question_names_is_stated(demo_library):
     # "What's the recharge time of the UPS?" got the storage line ("Recharge the batteries for at least
     # 8 hours every 6 months"): the row "Recharge time | 3 hours to 90 % capacity" led the row search
     # 3.9 to 1.7 but matched by words, so it was listed and not stated.
-    from assistant import demo
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "What's the recharge time of the UPS?"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and d.kind == "spec_row" and "3 hours to 90 % capacity" in d.text, d
+
+
+def test_the_line_the_row_rule_found_is_shown_without_finding_it_again(demo_library, monkeypatch):
+    # "What is the impeller diameter?": `retrieve` found the passages' line to weigh the impeller
+    # nut's row against, and the line took the row's place; `direct_answer` shows that line and does
+    # not run `direct.find` over the same passages again. Over other passages it finds the line anew.
+    from assistant.rag import direct
+
+    question = "What is the impeller diameter?"
+    got = demo_library.retrieve(question)
+    assert got.spec.row is None and got.line is not None
+    calls = []
+    real_find = direct.find
+    monkeypatch.setattr(direct, "find", lambda *a, **k: calls.append(a[1]) or real_find(*a, **k))
+    assert demo_library.answer(question, got) is got.line and not calls
+    got.res.passages = got.res.passages[1:]
+    demo_library.answer(question, got)
+    assert calls == [got.res.passages]

@@ -78,17 +78,11 @@ def test_a_rate_said_without_a_number_gets_one(said, written):
     assert digits(said) == written
 
 
-def test_beeping_once_a_second_finds_the_every_1_s_row(session):
+def test_beeping_once_a_second_finds_the_every_1_s_row(demo_library):
     # The demo UPS guide's alarm table: "A21 | Battery low ... | Every 1 s"; "once a second" found the
     # fan failure's "Every 2 s" row.
-    from assistant import demo
-    from assistant.library import ingest
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     question = "the ups keeps beeping once a second"
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+    d = demo_library.answer(question)
     assert d is not None and "A21" in d.text and "Every 1 s" in d.text, d
 
 
@@ -113,15 +107,9 @@ def test_a_code_said_in_words_is_written_as_the_code(said, written):
     assert spoken_codes(said) == written
 
 
-def test_a_spoken_fault_code_finds_its_row(session):
+def test_a_spoken_fault_code_finds_its_row(demo_library):
     # As speech-to-text writes a technician's "E zero four": no direct answer before.
-    from assistant import demo
-    from assistant.library import ingest
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
     for question, code in [("can you tell me what e zero four means", "E04"),
                            ("hey what does alarm a twenty three mean on the ups", "A23")]:
-        got = answer.retrieve(session.db, session.embedder, question, session.settings)
-        d = answer.direct_answer(question, got, session.embedder)
+        d = demo_library.answer(question)
         assert d is not None and d.text.startswith(code), d

@@ -315,12 +315,6 @@ def test_a_row_named_by_a_symbol_alone_ranks_below_one_holding_the_kind(session,
     ("what seal kit for the viton pump", "SK-200-45V"),
     ("how hot can the water be for the viton version", "-10 to +70 °C (FKM)"),
 ])
-def test_an_elastomer_asked_by_its_trade_name_finds_the_fkm_row(session, question, shown):
-    from assistant import demo
-    from assistant.library import ingest
-    from assistant.rag import answer
-
-    assert not ingest.run(session.db, session.embedder, [demo.demo_dir()]).failed
-    got = answer.retrieve(session.db, session.embedder, question, session.settings)
-    d = answer.direct_answer(question, got, session.embedder)
+def test_an_elastomer_asked_by_its_trade_name_finds_the_fkm_row(demo_library, question, shown):
+    d = demo_library.answer(question)
     assert d is not None and shown in d.text, d
