@@ -65,7 +65,6 @@ def page_texts(chunks: Iterable[tuple[int | None, str, str]]) -> Iterator[tuple[
         yield current[0], section, "\n\n".join(parts)
 
 
-
 def windows(chunks: Iterable[tuple[int, int | None, str, str]], radius: int = 1,
             short: int | None = None) -> Iterator[tuple[int, str, str, str]]:
     """(chunk id, section, text, context) per passage, from (id, page, section, text) of one
