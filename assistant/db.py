@@ -460,58 +460,11 @@ def m014_stemmed_fts(db: sqlean.Connection) -> None:
     )
 
 
-def m015_chunk_windows(db: sqlean.Connection) -> None:
-    """The middle grain of search: each passage with the text of its neighbours on the same page
-    (`pages.windows`) as a third column, so a short passage (a two-sentence warning inside a long
-    section) is found a little by its context's words (`search.WINDOW_MODE`; bench/README.md,
-    "A middle grain"). Stemmed like chunks_fts. Filled from the stored passages (no re-ingest);
-    ingest and the OCR backfill add a manual's windows with its passages, and deleting a passage
-    (or its manual) deletes its window through the foreign keys and the trigger. Made again
-    from nothing: a library taken back to an earlier level (tests of older migrations) rebuilds it."""
-    utils(db).executescript(
-        """
-        DROP TRIGGER IF EXISTS chunk_windows_ai;
-        DROP TRIGGER IF EXISTS chunk_windows_ad;
-        DROP TABLE IF EXISTS chunk_windows_fts;
-        DROP TABLE IF EXISTS chunk_windows;
-        CREATE TABLE chunk_windows (
-            id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
-            manual_id INTEGER NOT NULL REFERENCES manuals(id) ON DELETE CASCADE,
-            section TEXT NOT NULL DEFAULT '',
-            text TEXT NOT NULL,
-            context TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX chunk_windows_manual ON chunk_windows(manual_id);
-        CREATE VIRTUAL TABLE chunk_windows_fts USING fts5(
-            text, section, context, content='chunk_windows', content_rowid='id',
-            tokenize="porter unicode61 remove_diacritics 2"
-        );
-        CREATE TRIGGER chunk_windows_ai AFTER INSERT ON chunk_windows BEGIN
-            INSERT INTO chunk_windows_fts(rowid, text, section, context)
-                VALUES (new.id, new.text, new.section, new.context);
-        END;
-        CREATE TRIGGER chunk_windows_ad AFTER DELETE ON chunk_windows BEGIN
-            INSERT INTO chunk_windows_fts(chunk_windows_fts, rowid, text, section, context)
-                VALUES ('delete', old.id, old.text, old.section, old.context);
-        END;
-        """
-    )
-    from .library import pages
-
-    rows = db.execute("SELECT id, manual_id, page, section, text FROM chunks ORDER BY manual_id, ord").fetchall()
-    by_manual: dict[int, list] = {}
-    for r in rows:
-        by_manual.setdefault(r["manual_id"], []).append((r["id"], r["page"], r["section"], r["text"]))
-    for manual_id, chunks in by_manual.items():
-        pages.store_windows(db, manual_id, chunks)
-
-
 MIGRATIONS: list[Callable[[sqlean.Connection], None]] = [
     m001_library, m002_notes, m003_parked_direction, m004_page_texts, m005_ocr, m006_spec_rows,
     m007_procedures, m008_depot,
     m010_fleet_counters,  # there is no m009 (a branch that would have held one was merged without it)
     m011_extractions, m012_problem_versions, m013_row_label_vectors, m014_stemmed_fts,
-    m015_chunk_windows,
 ]
 
 

@@ -308,7 +308,4 @@ def _add_passages(db, manual_id: int, doc, chunks, vectors: np.ndarray) -> int:
     db.executemany("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)",
                    [(first + k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in enumerate(vectors)])
     pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
-    # Pages never mix old and new passages, so the new passages' windows are among themselves.
-    pages.store_windows(db, manual_id, sorted(((first + k, c.page, c.section_path, c.text) for k, c in enumerate(chunks)),
-                                              key=lambda w: ords[w[0]]))
     return len(chunks)

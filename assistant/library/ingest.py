@@ -136,7 +136,6 @@ def _store(db, path: Path, digest: str, size: int, doc, chunks, vectors: np.ndar
         db.executemany("INSERT INTO chunks_vec(rowid, embedding) VALUES (?, ?)",
                        [(first + i, vec.tobytes()) for i, vec in enumerate(vectors)])
         pages.store(db, manual_id, ((c.page, c.section_path, c.text) for c in chunks))
-        pages.store_windows(db, manual_id, [(first + i, c.page, c.section_path, c.text) for i, c in enumerate(chunks)])
         if old is not None and old["content_hash"] != digest:
             ocr_pages.forget(db, old["content_hash"])
         procstore.save(db, manual_id, procedures, reuse)

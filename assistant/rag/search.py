@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .. import db as dbmod
 from ..embedding import Embedder
 from ..library import pages
 from ..library.spoken_numbers import spoken_codes
@@ -33,25 +32,6 @@ VECTOR_WEIGHT = 1.0
 # Debian, E-Manual and Klipper sets (bench/README.md, "Retrieval on manuals never tuned on").
 PAGE_WEIGHT = 2.0
 PAGE_CANDIDATES = 20
-# The middle grain (bench/README.md, "A middle grain: passages with their neighbours"): BM25 over
-# each passage with its neighbours' text as a third column (`pages.windows`, the chunk_windows
-# table, migration m015), so a passage inherits a little of its context's words. WINDOW_MODE:
-# "best" (a passage takes the better of its passage BM25 rank and its window's rank in the
-# keyword list); the others were measured and not kept: "rrf" (a third ranking, weight
-# WINDOW_WEIGHT), "boost" (WINDOW_WEIGHT x score / best window's, over RRF_K + 1, like the page
-# boost), "replace" (the window ranking instead of the passage one); "off".
-WINDOW_MODE = "best"
-WINDOW_WEIGHT = 1.0
-WINDOW_TABLE = "chunk_windows_fts"
-WINDOW_CANDIDATES = CANDIDATES
-# The neighbours' words count this much against the passage's own. Chosen on the tuning halves:
-# 0.05-0.075 gained MRR on the independent set, E-Manual TV and Klipper and lost no question at 5;
-# at 0.035 or below, 0.125 or above, or with the whole window at full weight, a rank-5 S10
-# question fell to 6 (the neighbours' words then lift short passages beside a good one).
-WINDOW_CONTEXT_WEIGHT = 0.075
-# Only a passage that is itself among the passage BM25 candidates takes its window's score: a
-# passage without the question's words rose above answers on its neighbour's words alone.
-WINDOW_GATE = True
 # A word of the question that names a manual ("avrdude", "ngspice") scopes the search to it when
 # most of the passages using the word are in that manual, so "configuration" in a file name
 # such as configuration-guide.html does not scope anything.
@@ -171,17 +151,14 @@ def _only(column: str, only: set[int] | None) -> tuple[str, list[int]]:
     return f" AND {column} IN (SELECT id FROM chunks WHERE manual_id IN ({','.join('?' * len(only))}))", sorted(only)
 
 
-def _bm25(db, expr: str, limit: int, only: set[int] | None = None,
-          table: str = "chunks_fts", weights: str = "1.0, 0.6") -> list[tuple[int, float]]:
+def _bm25(db, expr: str, limit: int, only: set[int] | None = None) -> list[tuple[int, float]]:
     """(chunk id, BM25 score, higher is better) for an FTS5 expression; the heading path counts 0.6.
-    `only`: the ids of the manuals to search (a job's asset, `assistant.fleet.jobs`), None = all.
-    `table`: an FTS5 table of (text, section[, context]) whose rowid is a chunk id (chunks_fts, or
-    the window index); `weights`: its columns' BM25 weights."""
+    `only`: the ids of the manuals to search (a job's asset, `assistant.fleet.jobs`), None = all."""
     if not expr or (only is not None and not only):
         return []
     cond, ids = _only("rowid", only)
     rows = db.execute(
-        f"SELECT rowid, bm25({table}, {weights}) AS s FROM {table} WHERE {table} MATCH ?"
+        "SELECT rowid, bm25(chunks_fts, 1.0, 0.6) AS s FROM chunks_fts WHERE chunks_fts MATCH ?"
         f"{cond} ORDER BY s LIMIT ?",
         (expr, *ids, limit),
     ).fetchall()
@@ -394,26 +371,10 @@ def search(db, embedder: Embedder | None, query: str, k: int = 5, mode: str = "h
         scope.update(named_manuals(db, terms))
     common = frozenset(t for t in idents if t not in scope and _everywhere(db, t)) if mode == "hybrid" else frozenset()
     ex = exact(db, [t for t in idents if t not in scope and t not in common], only=only) if mode == "hybrid" else []
-    win = (_bm25(db, fts_query(terms), WINDOW_CANDIDATES, only, WINDOW_TABLE, f"1.0, 0.6, {float(WINDOW_CONTEXT_WEIGHT)}")
-           if mode == "hybrid" and WINDOW_MODE != "off" and dbmod.has_table(db, WINDOW_TABLE) else [])
-    if WINDOW_GATE and win:
-        in_kw = {cid for cid, _ in kw}
-        win = [(cid, s) for cid, s in win if cid in in_kw]
-    lists = [(win if WINDOW_MODE == "replace" and win else kw, KEYWORD_WEIGHT), (vec, VECTOR_WEIGHT), (ex, EXACT_WEIGHT)]
-    if WINDOW_MODE == "rrf":
-        lists.append((win, WINDOW_WEIGHT))
     fused: dict[int, float] = {}
-    for ranking, weight in lists:
+    for ranking, weight in ((kw, KEYWORD_WEIGHT), (vec, VECTOR_WEIGHT), (ex, EXACT_WEIGHT)):
         for rank, (cid, _) in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
-    if WINDOW_MODE == "best" and win:
-        kw_at = {cid: i for i, (cid, _) in enumerate(kw)}
-        for rank, cid in [(rank, cid) for rank, (cid, _) in enumerate(win) if rank < kw_at.get(cid, rank)]:
-            fused[cid] += KEYWORD_WEIGHT * (1 / (RRF_K + rank + 1) - 1 / (RRF_K + kw_at[cid] + 1))
-    if WINDOW_MODE == "boost" and win:
-        best = win[0][1] or 1.0
-        for cid, score in win:
-            fused[cid] = fused.get(cid, 0.0) + WINDOW_WEIGHT * (score / best) / (RRF_K + 1)
     page_boost = _page_boost(pages_keyword(db, fts_query(terms), only=only)) if mode == "hybrid" and PAGE_WEIGHT else {}
     in_scope = set().union(*scope.values()) if scope else set()
     boosts = _boosts(db, fused, in_scope, page_boost)
