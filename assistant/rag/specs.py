@@ -184,6 +184,10 @@ _k(r"\bhow (?:fast|quick(?:ly)?)\b(?=[^?.]{0,80}?\b(?:talk|communicat|transfer|t
 # (the verb, captured in the lookahead, is the phrase's too: no thing word)
 _k(r"\bhow much (?:air|water|fluid|liquid)\b(?=[^?.]{0,80}?\b(?P<verb>(?:move|flow|deliver|pump|push|circulate|blow)\w*))",
    "flow airflow", "")
+# a link's rate asked by another name ("what bit rate comes out of the pins", "how much network
+# bandwidth"): a rate in bit/s or baud, under a "bps" or "Speed" column
+_k(r"\bbit ?rates?\b|\bbandwidth\b|\bthroughput\b|\bdata ?rates?\b|\b(?:transfer|line|transmission|signalling|signaling) "
+   r"(?:rates?|speeds?)\b", "baud rate speed bitrate bps bandwidth throughput", "baud|bit/s")
 _k(r"\bhow powerful\b", "power", "W|kW|VA|kVA")
 _k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")
 _k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b", "quantity amount volume capacity charge fill",
@@ -410,6 +414,14 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             cell_rows["cell:" + token.casefold()] = found
             values.append(Value(None, CELL, token, "cell:" + token.casefold()))
             value_words |= set(_words(token))
+    # A code no cell holds whole, written as the start of a longer one ("the firmware string starts
+    # with INT6405-MAC": "INT6405-MAC-4-3-4304-01-..."; "a CN160": "CN160-Series"): the cells that
+    # begin with it, then a separator, hold it.
+    for v in list(values):
+        if v.unit == "code" and len(v.raw) >= CODE_PREFIX_LEN and not _value_rows(db, v) \
+                and (found := _prefix_rows(db, v.raw)):
+            cell_rows["cell:" + v.raw.casefold()] = found
+            values.append(Value(None, CELL, v.raw, "cell:" + v.raw.casefold()))
     # A number written with a leading zero ("system event code 07"): a code as the table prints it;
     # the cells that are exactly it are few where the number (7) is in rows beyond counting.
     for m in _ZERO_PADDED.finditer(query):
@@ -847,6 +859,22 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     return out[:VALUE_ROWS]
 
 
+CODE_PREFIX_LEN = 4  # a shorter code ("B2", "X3") begins too many others'
+_CODE_GOES_ON = re.compile(r"[-_/.:]\w")
+
+
+def _prefix_rows(db, code: str) -> list[tuple[int, int]]:
+    """(row id, column) of the cells that begin with the code `code` (case aside) and go on after
+    a separator ("INT6405-MAC" of "INT6405-MAC-4-3-4304"; not "INT6405" of "INT64050")."""
+    want = code.casefold()
+    out = []
+    for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
+                                    ('"' + json.dumps(code)[1:-1].lower(),)):
+        out += [(row_id, col) for col, cell in enumerate(json.loads(cells))
+                if cell.strip().casefold().startswith(want) and _CODE_GOES_ON.match(cell.strip(), len(code))]
+    return out[:VALUE_ROWS]
+
+
 _ZERO_PADDED = re.compile(r"(?<![\w.,\-])0\d{1,3}(?![\w.,]?\d|[\w\-])")
 _NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?![\w.,]?\d|[\w\-])")
 
@@ -898,6 +926,9 @@ def _value_rows(db, v: Value, among: list[int] | None = None) -> list[tuple[int,
     return _value_rows_where(db, v, "", [])
 
 
+SAME_RATE = ("baud", "bit/s")  # one value in either unit (two-level serial signalling: a baud is a bit per second)
+
+
 def _value_rows_where(db, v: Value, where: str, ids: list[int]) -> list[tuple[int, int]]:
     if v.unit == KEY:  # a key: a cell that is exactly it, among the rows holding its words
         words = _words(v.raw)
@@ -907,6 +938,10 @@ def _value_rows_where(db, v: Value, where: str, ids: list[int]) -> list[tuple[in
         args: tuple = (" AND ".join(f'"{w}"' for w in words), _key_norm(v.raw), *ids)
         if not words:
             return []
+    elif v.number is not None and v.unit in SAME_RATE:
+        # a serial line's rate in baud is its bit rate: a table heads "5 Mbps" what is set as 5 Mbaud
+        keys = [v.key.rsplit(" ", 1)[0] + " " + u for u in SAME_RATE]
+        sql, args = f"SELECT row_id, col FROM spec_values WHERE key IN (?, ?){where} LIMIT {VALUE_ROWS}", (*keys, *ids)
     elif v.number is None or v.unit:
         sql, args = f"SELECT row_id, col FROM spec_values WHERE key = ?{where} LIMIT {VALUE_ROWS}", (v.key, *ids)
     else:  # a bare number in the question: that number in any unit
