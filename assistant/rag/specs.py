@@ -580,6 +580,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # row lacking it is not wrong for that (a row holding it still gains)
     asked_units = {u for w in named_kind if w in quantity for u in QUANTITY_WORDS[w][1]}
     surface = {w for w in _words(query) if len(w) <= KEY_WORD_LEN and w.isalpha()}  # short codes as words
+    table_words: dict[int, frozenset[str]] = {}  # table id -> the stems of its cells, read once per question
     # A table that numbers its series from 0 ("sfp0", "eth0", "port 0") calls the second one 1
     zero_based = {r.table_id for r in rows if ordinals and _numbered_as(r, {"0"})}
     from_zero = {str(int(n) - 1) for n in ordinals}
@@ -593,7 +594,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             # ("Model | W25Q64") is the attribute asked, beside its siblings ("Socketed flash | no")
             score += LABEL_ASKED
             match = match if match in ("value", "quantity") else "quantity"
-        if keyed := _keyed_by(row, thing_stems, surface):
+        if keyed := _keyed_by(row, thing_stems, surface, lambda t=row.table_id: _table_stems(db, t, table_words)):
             score += KEY_WORD * keyed
             match = match or "words"
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
@@ -662,17 +663,29 @@ KEY_WORD = 1.0
 KEY_WORD_LEN = 4
 
 
-def _keyed_by(row: SpecRow, thing: dict[str, float], surface: set[str]) -> float:
+def _keyed_by(row: SpecRow, thing: dict[str, float], surface: set[str], table=None) -> float:
     """How much the row is keyed by a short word of the question (`surface`: its words of letters
-    only, at most KEY_WORD_LEN long, as written), 0.0 when not."""
+    only, at most KEY_WORD_LEN long, as written), 0.0 when not. `table()`: the stems of the cells of
+    the row's whole table (a list of codes says what they are in its other rows: "friq | Freecom IQ
+    cable" beside "ktti | KT Technology PHd adapter" for "which adapter is the friq module for")."""
     key = row.cells[0].strip().lower() if row.cells else ""
     if key not in surface or not any(c.strip() for c in row.cells[1:]):
         return 0.0
     stem = _stem(key)
     others = {s: w for s, w in thing.items() if s != stem}
-    if stem not in thing or not others or not _holds_thing(row, others):
+    if stem not in thing or not others:
+        return 0.0
+    if not _holds_thing(row, others) and not (table and _cover(others, table() - {stem}) > 0):
         return 0.0
     return min(1.0, thing[stem] / max(thing.values()))
+
+
+def _table_stems(db, table_id: int, cache: dict[int, frozenset[str]]) -> frozenset[str]:
+    """The stems of a table's cells (its first OWN_ROWS rows), kept in `cache`."""
+    if table_id not in cache:
+        cache[table_id] = frozenset().union(*(_stems(" ".join(json.loads(c))) for (c,) in db.execute(
+            "SELECT cells FROM spec_rows WHERE table_id = ? LIMIT ?", (table_id, OWN_ROWS))))
+    return cache[table_id]
 
 
 # A superlative says a limit of a kind ("the hottest the chip has been": its highest temperature;
