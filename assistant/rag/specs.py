@@ -1131,6 +1131,14 @@ def _subsequence(t: str, word: str) -> bool:
     return bool(t) and t[0] == word[0] and all(ch in it for ch in t)
 
 
+# A value the row holds, and none of the question's several other words in it or around it (its
+# caption, heading, headers, manual): the value names what the question is about ("a QCA7000 SPI
+# receive frame"), a device list's "QCA7000 | 0x05 | 0x22" row is not the field asked. Its value
+# counts ALONE_VALUE of its weight (flat from 3 to 5 words and at 0.6; 0.3 states more wrong rows).
+ALONE_WORDS = 4
+ALONE_VALUE = 0.6
+
+
 def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
            hits: list[tuple[int, int]], values: list[Value], weights: list[float],
            near: list[tuple[int, int]] = (), counts: list[int] = (),
@@ -1212,6 +1220,8 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             # a common value ranks only the rows holding it as a cell of its own, a little at least
             per_value[i] = max(per_value.get(i, 0.0), max(weights[i], COMMON_HINT))
     v_score += sum(per_value.values())
+    if per_value and len(thing) >= ALONE_WORDS and not cover_cells and not cover_context:
+        v_score *= ALONE_VALUE  # the value alone: what the question is about, not which row
     near = [(c, i) for c, i in near if values[i].key not in product and weights[i] >= 0.5]
     v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
     hits = hits + near
