@@ -422,6 +422,14 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
                 and (found := _prefix_rows(db, v.raw)):
             cell_rows["cell:" + v.raw.casefold()] = found
             values.append(Value(None, CELL, v.raw, "cell:" + v.raw.casefold()))
+    # A chip's code no cell holds, written by a table with another prefix or none ("a 53C875": the
+    # ncr53c8xx table's "875" row; "an ES1371": "ens1371"): the number ending it keys the rows whose
+    # first cell is that number after letters or none.
+    for v in list(values):
+        if v.unit == "code" and (m := _CODE_NUMBER.search(v.raw)) and "cell:" + v.raw.casefold() not in cell_rows \
+                and not _value_rows(db, v) and (found := _number_keyed_rows(db, v.raw, m.group(1))):
+            cell_rows["cell:" + v.raw.casefold()] = found
+            values.append(Value(None, CELL, v.raw, "cell:" + v.raw.casefold()))
     # A number written with a leading zero ("system event code 07"): a code as the table prints it;
     # the cells that are exactly it are few where the number (7) is in rows beyond counting.
     for m in _ZERO_PADDED.finditer(query):
@@ -885,6 +893,30 @@ def _prefix_rows(db, code: str) -> list[tuple[int, int]]:
                                     ('"' + json.dumps(code)[1:-1].lower(),)):
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells))
                 if cell.strip().casefold().startswith(want) and _CODE_GOES_ON.match(cell.strip(), len(code))]
+    return out[:VALUE_ROWS]
+
+
+_CODE_NUMBER = re.compile(r"(?<=[^\W\d_])(\d{3,})$")  # "53C875": 875; "ES1371": 1371 (after a letter)
+
+
+def _number_keyed_rows(db, code: str, number: str) -> list[tuple[int, int]]:
+    """(row id, 0) of the rows whose first cell is the number ending the chip code `code`, after
+    letters beginning as the code does ("ens1371" for ES1371), or alone in a table of a manual naming
+    the code's family ("875" where the title says "NCR53C8XX" for 53C875); not any row numbered 500
+    for an STK500."""
+    lead = code[: len(code) - len(number)].casefold()
+    key = re.compile(rf"(?:{re.escape(lead[0])}[^\W\d_]{{0,5}})?{number}", re.IGNORECASE)
+    families = {lead + number[:-n] + "x" * n for n in (1, 2)}
+    out = []
+    for row_id, cells, title, caption, section in db.execute(
+            "SELECT r.id, r.cells, m.title, t.caption, t.section FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
+            " JOIN manuals m ON m.id = r.manual_id WHERE r.cells LIKE ? LIMIT 2000", (f'["%{number}"%',)):
+        first = (json.loads(cells) or [""])[0].strip()
+        if not key.fullmatch(first):
+            continue
+        around = f"{title} {caption} {section}".casefold()
+        if not first[0].isdigit() or any(f in around for f in families):
+            out.append((row_id, 0))
     return out[:VALUE_ROWS]
 
 
