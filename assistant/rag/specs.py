@@ -880,7 +880,7 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     return out[:VALUE_ROWS]
 
 
-CODE_PREFIX_LEN = 4  # a shorter code ("B2", "X3") begins too many others'
+CODE_PREFIX_LEN = 4  # a shorter code ("B2", "X3") begins too many others
 _CODE_GOES_ON = re.compile(r"[-_/.:]\w")
 
 
