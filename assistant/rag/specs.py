@@ -416,10 +416,13 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             value_words |= set(_words(token))
     # A code no cell holds whole, written as the start of a longer one ("the firmware string starts
     # with INT6405-MAC": "INT6405-MAC-4-3-4304-01-..."; "a CN160": "CN160-Series"): the cells that
-    # begin with it, then a separator, hold it.
+    # begin with it, then a separator, hold it. A code some cells hold whole, or a short one, is
+    # looked up so only as the first part of an identifier ("the N310's TX1": "TX1_FIR").
     for v in list(values):
-        if v.unit == "code" and len(v.raw) >= CODE_PREFIX_LEN and not _value_rows(db, v) \
-                and (found := _prefix_rows(db, v.raw)):
+        if v.unit != "code" or len(v.raw) < 3:
+            continue
+        whole = len(v.raw) < CODE_PREFIX_LEN or bool(_value_rows(db, v))
+        if found := _prefix_rows(db, v.raw, "_" if whole else ""):
             cell_rows["cell:" + v.raw.casefold()] = found
             values.append(Value(None, CELL, v.raw, "cell:" + v.raw.casefold()))
     # A chip's code no cell holds, written by a table with another prefix or none ("a 53C875": the
@@ -884,15 +887,17 @@ CODE_PREFIX_LEN = 4  # a shorter code ("B2", "X3") begins too many others
 _CODE_GOES_ON = re.compile(r"[-_/.:]\w")
 
 
-def _prefix_rows(db, code: str) -> list[tuple[int, int]]:
+def _prefix_rows(db, code: str, joined: str = "") -> list[tuple[int, int]]:
     """(row id, column) of the cells that begin with the code `code` (case aside) and go on after
-    a separator ("INT6405-MAC" of "INT6405-MAC-4-3-4304"; not "INT6405" of "INT64050")."""
+    a separator ("INT6405-MAC" of "INT6405-MAC-4-3-4304"; not "INT6405" of "INT64050"); only those
+    characters when `joined` is given ("_": "TX1_FIR", not "TX1-A")."""
     want = code.casefold()
     out = []
     for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
                                     ('"' + json.dumps(code)[1:-1].lower(),)):
         out += [(row_id, col) for col, cell in enumerate(json.loads(cells))
-                if cell.strip().casefold().startswith(want) and _CODE_GOES_ON.match(cell.strip(), len(code))]
+                if cell.strip().casefold().startswith(want) and _CODE_GOES_ON.match(cell.strip(), len(code))
+                and (not joined or cell.strip()[len(code)] in joined)]
     return out[:VALUE_ROWS]
 
 

@@ -99,3 +99,38 @@ def test_a_code_written_as_the_start_of_a_longer_one(session, tmp_path):
     assert _labels(rows)[:1] == ["AR6405"]
     # a code that is only the start of a longer word is not matched ("INT640" of "INT6405-MAC")
     assert "AR6405" not in _labels(specs.search(session.db, "What is the INT640 chipset?", embedder=session.embedder))[:1]
+
+
+N310 = """# USRP N3xx Series
+
+## Front panel
+
+| Port | Connector |
+|---|---|
+| RX1 | SMA J1 |
+| TX1 | SMA J2 |
+| RX2 | SMA J3 |
+
+## RF Calibrations
+
+| Calibration | Meaning |
+|---|---|
+| TRACK_TX1_LOL | Tx1 LO leakage tracking |
+| TRACK_TX2_LOL | Tx2 LO leakage tracking |
+
+## Filter API
+
+| Filter Name | AD9371 Channel | Max Taps |
+|---|---|---|
+| RX1_FIR | 1 | 48 |
+| RX2_FIR | 2 | 48 |
+| TX1_FIR | 1 | 32 |
+| TX2_FIR | 2 | 32 |
+"""
+
+
+def test_a_code_as_the_first_part_of_an_identifier(session, tmp_path):
+    _ingest(session, tmp_path, "usrp-n3xx.md", N310)
+    rows = specs.search(session.db, "How long a FIR filter can I load into the N310's TX1 channel?", embedder=session.embedder)
+    # before, the row lacked the value "TX1", which the front panel's row holds whole
+    assert _labels(rows)[:1] == ["TX1_FIR"]
