@@ -249,6 +249,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 GENERIC = frozenset("size sizes dimension dimensions setting default factory range code codes".split())
 THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev set's tune half)
 NAMED = 1.5  # the quantity asked for named by the row's label or its table's headers: the strongest sign
+_IDENTIFIER = re.compile(r"[^\W\d_]\w*_\w+")  # "time_source", "temp1_fault": a name joined by "_"
 SYMBOL_NAMED = 1.0  # ... named only by a symbol of the label ("temp1_..."), the row holding no value of it
 VALUE_CELL = 30  # characters: a longer cell is prose that mentions values, not a value
 MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by words alone must hold
@@ -1219,10 +1220,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         if syn & (headers | label) or _abbreviates(syn, _stems(" ".join(row.headers))):
             q_score = NAMED
             if units and not syn & headers and not any(v["unit"] in units for v in row.values) \
-                    and not syn & {_stem(w) for w in _words(row.label())}:
+                    and (not syn & {_stem(w) for w in _words(row.label())} or _IDENTIFIER.fullmatch(row.label().strip())):
                 # named only through a symbol of its label ("temp1_fault": a temperature's fault
                 # flag), holding no value of the kind asked: less than the sibling that holds one
-                # ("temp1_input | ... (0..150 C)" for "what temperature span")
+                # ("temp1_input | ... (0..150 C)" for "what temperature span"); an identifier
+                # naming the kind is such a symbol ("time_source | Specify the time (PPS) source"
+                # is no time asked by "how long")
                 q_score = SYMBOL_NAMED
         elif units and any(v["unit"] in units and len(row.cells[v["col"]]) <= VALUE_CELL for v in row.values
                            if v["col"] < len(row.cells)):
