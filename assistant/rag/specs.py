@@ -98,6 +98,16 @@ unit) weighs, for a row keyed by it, by the rows it keys (`_key_weights`); a sin
 row's first cell is a key whatever its column is called ("Command"), and a combination no cell holds
 ("Alt+SysRq+U") is looked up by its last key. Two rows holding the question's
 value equally well are two answers: `direct_row` states neither.
+
+Codes and rates written otherwise than the table writes them: "bit rate", "bandwidth", "throughput"
+ask a rate in bit/s or baud, and a rate set in baud is the same value as a table's bit/s ("5 Mbaud":
+"5 Mbps"); a code no cell holds whole may begin a longer one ("starts with INT6405-MAC"), a code may
+be the first part of an identifier ("TX1": "TX1_FIR"), and a chip's code may be keyed by the number
+ending it ("53C875": "875" in the NCR53C8XX table; "ES1371": "ens1371"). A value a row holds with
+none of the question's several other words in or around it names what is asked about, not the row
+(the device list's "QCA7000" for "the length field of a QCA7000 SPI receive frame"); an identifier
+label ("time_source") names the kind asked only as a symbol does; a short code keys its row when
+its table holds another of the question's words.
 """
 
 from __future__ import annotations
