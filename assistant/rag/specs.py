@@ -98,6 +98,16 @@ unit) weighs, for a row keyed by it, by the rows it keys (`_key_weights`); a sin
 row's first cell is a key whatever its column is called ("Command"), and a combination no cell holds
 ("Alt+SysRq+U") is looked up by its last key. Two rows holding the question's
 value equally well are two answers: `direct_row` states neither.
+
+Codes and rates written otherwise than the table writes them: "bit rate", "bandwidth", "throughput"
+ask a rate in bit/s or baud, and a rate set in baud is the same value as a table's bit/s ("5 Mbaud":
+"5 Mbps"); a code no cell holds whole may begin a longer one ("starts with INT6405-MAC"), a code may
+be the first part of an identifier ("TX1": "TX1_FIR"), and a chip's code may be keyed by the number
+ending it ("53C875": "875" in the NCR53C8XX table; "ES1371": "ens1371"). A value a row holds with
+none of the question's several other words in or around it names what is asked about, not the row
+(the device list's "QCA7000" for "the length field of a QCA7000 SPI receive frame"); an identifier
+label ("time_source") names the kind asked only as a symbol does; a short code keys its row when
+its table holds another of the question's words.
 """
 
 from __future__ import annotations
@@ -184,6 +194,10 @@ _k(r"\bhow (?:fast|quick(?:ly)?)\b(?=[^?.]{0,80}?\b(?:talk|communicat|transfer|t
 # (the verb, captured in the lookahead, is the phrase's too: no thing word)
 _k(r"\bhow much (?:air|water|fluid|liquid)\b(?=[^?.]{0,80}?\b(?P<verb>(?:move|flow|deliver|pump|push|circulate|blow)\w*))",
    "flow airflow", "")
+# a link's rate asked by another name ("what bit rate comes out of the pins", "how much network
+# bandwidth"): a rate in bit/s or baud, under a "bps" or "Speed" column
+_k(r"\bbit ?rates?\b|\bbandwidth\b|\bthroughput\b|\bdata ?rates?\b|\b(?:transfer|line|transmission|signalling|signaling) "
+   r"(?:rates?|speeds?)\b", "baud rate speed bitrate bps bandwidth throughput", "baud|bit/s")
 _k(r"\bhow powerful\b", "power", "W|kW|VA|kVA")
 _k(r"\bhow tight\b", "torque tightening", "N·m|lbf·ft|lbf·in")
 _k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b", "quantity amount volume capacity charge fill",
@@ -245,6 +259,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 GENERIC = frozenset("size sizes dimension dimensions setting default factory range code codes".split())
 THRESHOLD = 0.7  # score below which a row is not an answer (tuned on the dev set's tune half)
 NAMED = 1.5  # the quantity asked for named by the row's label or its table's headers: the strongest sign
+_IDENTIFIER = re.compile(r"[^\W\d_]\w*_\w+")  # "time_source", "temp1_fault": a name joined by "_"
 SYMBOL_NAMED = 1.0  # ... named only by a symbol of the label ("temp1_..."), the row holding no value of it
 VALUE_CELL = 30  # characters: a longer cell is prose that mentions values, not a value
 MIN_COVER = 0.4  # share of the question's (idf-weighted) words a row matched by words alone must hold
@@ -410,6 +425,25 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             cell_rows["cell:" + token.casefold()] = found
             values.append(Value(None, CELL, token, "cell:" + token.casefold()))
             value_words |= set(_words(token))
+    # A code no cell holds whole, written as the start of a longer one ("the firmware string starts
+    # with INT6405-MAC": "INT6405-MAC-4-3-4304-01-..."; "a CN160": "CN160-Series"): the cells that
+    # begin with it, then a separator, hold it. A code some cells hold whole, or a short one, is
+    # looked up so only as the first part of an identifier ("the N310's TX1": "TX1_FIR").
+    for v in list(values):
+        if v.unit != "code" or len(v.raw) < 3:
+            continue
+        whole = len(v.raw) < CODE_PREFIX_LEN or bool(_value_rows(db, v))
+        if found := _prefix_rows(db, v.raw, "_" if whole else ""):
+            cell_rows["cell:" + v.raw.casefold()] = found
+            values.append(Value(None, CELL, v.raw, "cell:" + v.raw.casefold()))
+    # A chip's code no cell holds, written by a table with another prefix or none ("a 53C875": the
+    # ncr53c8xx table's "875" row; "an ES1371": "ens1371"): the number ending it keys the rows whose
+    # first cell is that number after letters or none.
+    for v in list(values):
+        if v.unit == "code" and (m := _CODE_NUMBER.search(v.raw)) and "cell:" + v.raw.casefold() not in cell_rows \
+                and not _value_rows(db, v) and (found := _number_keyed_rows(db, v.raw, m.group(1))):
+            cell_rows["cell:" + v.raw.casefold()] = found
+            values.append(Value(None, CELL, v.raw, "cell:" + v.raw.casefold()))
     # A number written with a leading zero ("system event code 07"): a code as the table prints it;
     # the cells that are exactly it are few where the number (7) is in rows beyond counting.
     for m in _ZERO_PADDED.finditer(query):
@@ -568,6 +602,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # row lacking it is not wrong for that (a row holding it still gains)
     asked_units = {u for w in named_kind if w in quantity for u in QUANTITY_WORDS[w][1]}
     surface = {w for w in _words(query) if len(w) <= KEY_WORD_LEN and w.isalpha()}  # short codes as words
+    table_words: dict[int, frozenset[str]] = {}  # table id -> the stems of its cells, read once per question
     # A table that numbers its series from 0 ("sfp0", "eth0", "port 0") calls the second one 1
     zero_based = {r.table_id for r in rows if ordinals and _numbered_as(r, {"0"})}
     from_zero = {str(int(n) - 1) for n in ordinals}
@@ -581,7 +616,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
             # ("Model | W25Q64") is the attribute asked, beside its siblings ("Socketed flash | no")
             score += LABEL_ASKED
             match = match if match in ("value", "quantity") else "quantity"
-        if keyed := _keyed_by(row, thing_stems, surface):
+        if keyed := _keyed_by(row, thing_stems, surface, lambda t=row.table_id: _table_stems(db, t, table_words)):
             score += KEY_WORD * keyed
             match = match or "words"
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
@@ -650,17 +685,29 @@ KEY_WORD = 1.0
 KEY_WORD_LEN = 4
 
 
-def _keyed_by(row: SpecRow, thing: dict[str, float], surface: set[str]) -> float:
+def _keyed_by(row: SpecRow, thing: dict[str, float], surface: set[str], table=None) -> float:
     """How much the row is keyed by a short word of the question (`surface`: its words of letters
-    only, at most KEY_WORD_LEN long, as written), 0.0 when not."""
+    only, at most KEY_WORD_LEN long, as written), 0.0 when not. `table()`: the stems of the cells of
+    the row's whole table (a list of codes says what they are in its other rows: "friq | Freecom IQ
+    cable" beside "ktti | KT Technology PHd adapter" for "which adapter is the friq module for")."""
     key = row.cells[0].strip().lower() if row.cells else ""
     if key not in surface or not any(c.strip() for c in row.cells[1:]):
         return 0.0
     stem = _stem(key)
     others = {s: w for s, w in thing.items() if s != stem}
-    if stem not in thing or not others or not _holds_thing(row, others):
+    if stem not in thing or not others:
+        return 0.0
+    if not _holds_thing(row, others) and not (table and _cover(others, table() - {stem}) > 0):
         return 0.0
     return min(1.0, thing[stem] / max(thing.values()))
+
+
+def _table_stems(db, table_id: int, cache: dict[int, frozenset[str]]) -> frozenset[str]:
+    """The stems of a table's cells (its first OWN_ROWS rows), kept in `cache`."""
+    if table_id not in cache:
+        cache[table_id] = frozenset().union(*(_stems(" ".join(json.loads(c))) for (c,) in db.execute(
+            "SELECT cells FROM spec_rows WHERE table_id = ? LIMIT ?", (table_id, OWN_ROWS))))
+    return cache[table_id]
 
 
 # A superlative says a limit of a kind ("the hottest the chip has been": its highest temperature;
@@ -847,6 +894,48 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     return out[:VALUE_ROWS]
 
 
+CODE_PREFIX_LEN = 4  # a shorter code ("B2", "X3") begins too many others
+_CODE_GOES_ON = re.compile(r"[-_/.:]\w")
+
+
+def _prefix_rows(db, code: str, joined: str = "") -> list[tuple[int, int]]:
+    """(row id, column) of the cells that begin with the code `code` (case aside) and go on after
+    a separator ("INT6405-MAC" of "INT6405-MAC-4-3-4304"; not "INT6405" of "INT64050"); only those
+    characters when `joined` is given ("_": "TX1_FIR", not "TX1-A")."""
+    want = code.casefold()
+    out = []
+    for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
+                                    ('"' + json.dumps(code)[1:-1].lower(),)):
+        out += [(row_id, col) for col, cell in enumerate(json.loads(cells))
+                if cell.strip().casefold().startswith(want) and _CODE_GOES_ON.match(cell.strip(), len(code))
+                and (not joined or cell.strip()[len(code)] in joined)]
+    return out[:VALUE_ROWS]
+
+
+_CODE_NUMBER = re.compile(r"(?<=[^\W\d_])(\d{3,})$")  # "53C875": 875; "ES1371": 1371 (after a letter)
+
+
+def _number_keyed_rows(db, code: str, number: str) -> list[tuple[int, int]]:
+    """(row id, 0) of the rows whose first cell is the number ending the chip code `code`, after
+    letters beginning as the code does ("ens1371" for ES1371), or alone in a table of a manual naming
+    the code's family ("875" where the title says "NCR53C8XX" for 53C875); not any row numbered 500
+    for an STK500."""
+    lead = code[: len(code) - len(number)].casefold()
+    key = re.compile(rf"(?:{re.escape(lead[0])}[^\W\d_]{{0,5}})?{number}", re.IGNORECASE)
+    families = {lead + number[:-n] + "x" * n for n in (1, 2)}
+    out = []
+    for row_id, cells, title, caption, section in db.execute(
+            "SELECT r.id, r.cells, m.title, t.caption, t.section FROM spec_rows r JOIN spec_tables t ON t.id = r.table_id"
+            " JOIN manuals m ON m.id = r.manual_id WHERE r.cells LIKE ? LIMIT 2000", (f'["%{number}"%',)):
+        first = (json.loads(cells) or [""])[0].strip()
+        if not key.fullmatch(first):
+            continue
+        around = f"{title} {caption} {section}".casefold()
+        if not first[0].isdigit() or any(f in around for f in families):
+            out.append((row_id, 0))
+    return out[:VALUE_ROWS]
+
+
 _ZERO_PADDED = re.compile(r"(?<![\w.,\-])0\d{1,3}(?![\w.,]?\d|[\w\-])")
 _NUMBERED = re.compile(r"(?<![\w\-.])([^\W\d_]{2,})(?:\s+#?\s?|#\s?)(\d{1,4})(?![\w.,]?\d|[\w\-])")
 
@@ -898,6 +987,9 @@ def _value_rows(db, v: Value, among: list[int] | None = None) -> list[tuple[int,
     return _value_rows_where(db, v, "", [])
 
 
+SAME_RATE = ("baud", "bit/s")  # one value in either unit (two-level serial signalling: a baud is a bit per second)
+
+
 def _value_rows_where(db, v: Value, where: str, ids: list[int]) -> list[tuple[int, int]]:
     if v.unit == KEY:  # a key: a cell that is exactly it, among the rows holding its words
         words = _words(v.raw)
@@ -907,6 +999,10 @@ def _value_rows_where(db, v: Value, where: str, ids: list[int]) -> list[tuple[in
         args: tuple = (" AND ".join(f'"{w}"' for w in words), _key_norm(v.raw), *ids)
         if not words:
             return []
+    elif v.number is not None and v.unit in SAME_RATE:
+        # a serial line's rate in baud is its bit rate: a table heads "5 Mbps" what is set as 5 Mbaud
+        keys = [v.key.rsplit(" ", 1)[0] + " " + u for u in SAME_RATE]
+        sql, args = f"SELECT row_id, col FROM spec_values WHERE key IN (?, ?){where} LIMIT {VALUE_ROWS}", (*keys, *ids)
     elif v.number is None or v.unit:
         sql, args = f"SELECT row_id, col FROM spec_values WHERE key = ?{where} LIMIT {VALUE_ROWS}", (v.key, *ids)
     else:  # a bare number in the question: that number in any unit
@@ -1083,6 +1179,14 @@ def _subsequence(t: str, word: str) -> bool:
     return bool(t) and t[0] == word[0] and all(ch in it for ch in t)
 
 
+# A value the row holds, and none of the question's several other words in it or around it (its
+# caption, heading, headers, manual): the value names what the question is about ("a QCA7000 SPI
+# receive frame"), a device list's "QCA7000 | 0x05 | 0x22" row is not the field asked. Its value
+# counts ALONE_VALUE of its weight (flat from 3 to 5 words and at 0.6; 0.3 states more wrong rows).
+ALONE_WORDS = 4
+ALONE_VALUE = 0.6
+
+
 def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str], asks_quantity: bool,
            hits: list[tuple[int, int]], values: list[Value], weights: list[float],
            near: list[tuple[int, int]] = (), counts: list[int] = (),
@@ -1126,10 +1230,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         if syn & (headers | label) or _abbreviates(syn, _stems(" ".join(row.headers))):
             q_score = NAMED
             if units and not syn & headers and not any(v["unit"] in units for v in row.values) \
-                    and not syn & {_stem(w) for w in _words(row.label())}:
+                    and (not syn & {_stem(w) for w in _words(row.label())} or _IDENTIFIER.fullmatch(row.label().strip())):
                 # named only through a symbol of its label ("temp1_fault": a temperature's fault
                 # flag), holding no value of the kind asked: less than the sibling that holds one
-                # ("temp1_input | ... (0..150 C)" for "what temperature span")
+                # ("temp1_input | ... (0..150 C)" for "what temperature span"); an identifier
+                # naming the kind is such a symbol ("time_source | Specify the time (PPS) source"
+                # is no time asked by "how long")
                 q_score = SYMBOL_NAMED
         elif units and any(v["unit"] in units and len(row.cells[v["col"]]) <= VALUE_CELL for v in row.values
                            if v["col"] < len(row.cells)):
@@ -1164,6 +1270,8 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
             # a common value ranks only the rows holding it as a cell of its own, a little at least
             per_value[i] = max(per_value.get(i, 0.0), max(weights[i], COMMON_HINT))
     v_score += sum(per_value.values())
+    if per_value and len(thing) >= ALONE_WORDS and not cover_cells and not cover_context:
+        v_score *= ALONE_VALUE  # the value alone: what the question is about, not which row
     near = [(c, i) for c, i in near if values[i].key not in product and weights[i] >= 0.5]
     v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
     hits = hits + near

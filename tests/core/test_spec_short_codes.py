@@ -46,3 +46,40 @@ def test_a_short_word_alone_keys_no_row(session, tmp_path):
     _ingest(session, tmp_path, "brltty-codes.md", BRLTTY)
     # "al" keys the Alva row, but nothing else of the question is in the row, its table or its manual
     assert "al" not in _labels(specs.search(session.db, "Who is Al Pacino?", embedder=session.embedder))
+
+
+PARIDE = """# Linux and parallel port IDE devices
+
+## 1. Introduction
+
+| Code | Name | Country |
+|---|---|---|
+| aten | ATEN EH-100 | (HK) |
+| bpck | Microsolutions backpack | (US) |
+| comm | DataStor (old-type) "commuter" adapter | (TW) |
+| dstr | DataStor EP-2000 | (TW) |
+| epat | Shuttle EPAT | (UK) |
+| fit2 | FIT TD-2000 | (US) |
+| friq | Freecom IQ cable | (DE) |
+| frpw | Freecom Power | (DE) |
+| kbic | KingByte KBIC-951A and KBIC-971A | (TW) |
+| ktti | KT Technology PHd adapter | (SG) |
+
+## 2. Using the PARIDE subsystem
+
+| Manufacturer | Model | Driver | Protocol |
+|---|---|---|---|
+| MicroSolutions | CD-ROM | pcd | bpck |
+| SyQuest | EZ, SparQ | pd | epat |
+| Imation | Superdisk | pf | epat |
+| Maxell | Superdisk | pf | friq |
+| FreeCom | CD-ROM | pcd | frpw |
+"""
+
+
+def test_a_short_code_keys_its_row_when_its_table_names_what_it_is(session, tmp_path):
+    _ingest(session, tmp_path, "paride.md", PARIDE)
+    rows = specs.search(session.db, "Which adapter is the PARIDE friq protocol module for?", embedder=session.embedder)
+    # the friq row holds none of the question's other words, its table does ("... adapter"); before,
+    # it was not listed (the brand-name table's "Maxell | Superdisk | pf | friq" was)
+    assert "friq" in _labels(rows)[:3]
