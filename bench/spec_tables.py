@@ -1,13 +1,13 @@
 """The spec-row dev sets (devsets/spec_values.json, and devsets/spec_values_fresh.json,
 spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_values_fresh5.json,
 spec_values_fresh6.json, spec_values_fresh7.json, spec_values_fresh8.json, spec_values_fresh9.json,
-spec_values_fresh10.json, spec_values_fresh11.json, spec_values_fresh12.json, spec_values_fresh13.json and
-spec_values_fresh14.json, 20 questions each that nobody tunes on):
+spec_values_fresh10.json, spec_values_fresh11.json, spec_values_fresh12.json, spec_values_fresh13.json,
+spec_values_fresh14.json and spec_values_fresh15.json, 20 questions each that nobody tunes on):
 where their manuals are, and their tables as the source shows them, read without the app's
 parsers, to check every question's row by hand.
 
     .venv/bin/python bench/spec_tables.py [DEVDATA]           # check every question's row, every set
-    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh | fresh2 | ... | fresh14)
+    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh | fresh2 | ... | fresh15)
     .venv/bin/python bench/spec_tables.py [DEVDATA] --dump M  # print the tables of manual M
 
 A manual is named "ROOT/PATH": `demo/` is resources/demo in the checkout (the demo library),
@@ -49,9 +49,11 @@ FRESH11 = HERE / "devsets" / "spec_values_fresh11.json"
 FRESH12 = HERE / "devsets" / "spec_values_fresh12.json"
 FRESH13 = HERE / "devsets" / "spec_values_fresh13.json"
 FRESH14 = HERE / "devsets" / "spec_values_fresh14.json"
+FRESH15 = HERE / "devsets" / "spec_values_fresh15.json"
 SETS = {"values": DEVSET, "fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5,
         "fresh6": FRESH6, "fresh7": FRESH7, "fresh8": FRESH8, "fresh9": FRESH9, "fresh10": FRESH10,
-        "fresh11": FRESH11, "fresh12": FRESH12, "fresh13": FRESH13, "fresh14": FRESH14}
+        "fresh11": FRESH11, "fresh12": FRESH12, "fresh13": FRESH13, "fresh14": FRESH14,
+        "fresh15": FRESH15}
 DEFAULT_DEVDATA = PROJECT_ROOT.parent / "shared" / "devdata"
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
 
@@ -124,8 +126,12 @@ def html_rows(path: Path, name: str) -> list[SourceRow]:
         if node.tag != "table":
             # Sphinx ends every heading with a permalink anchor whose text is a pilcrow (or,
             # in coreboot's theme, the icon-font link glyph U+F0C1): not part of the heading a
-            # reader sees.
+            # reader sees. Newer Sphinx themes write that link as a "#" (python-can's docs): strip
+            # the link's own text only, so a heading that really ends in "#" keeps it.
             section = _clean(node.text()).rstrip("\u00b6\uf0c1").rstrip()
+            link = node.css_first("a.headerlink")
+            if link is not None and link.text() == "#" and section.endswith("#"):
+                section = section[:-1].rstrip()
             continue
         rows = [[_clean(c.text()) for c in tr.css("th, td")] for tr in node.css("tr")]
         heads = rows[0] if rows and node.css_first("th") is not None else []
