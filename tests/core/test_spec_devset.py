@@ -2,7 +2,8 @@
 spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_values_fresh5.json,
 spec_values_fresh6.json, spec_values_fresh7.json, spec_values_fresh8.json, spec_values_fresh9.json,
 spec_values_fresh10.json, spec_values_fresh11.json, spec_values_fresh12.json, spec_values_fresh13.json,
-spec_values_fresh14.json and spec_values_fresh15.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads
+spec_values_fresh14.json, spec_values_fresh15.json and spec_values_fresh16.json, 20 questions each that nobody tunes on) keep their
+shape: the benchmark that reads
 them (bench/spec_rows.py) runs on demand, so a broken entry would otherwise go unnoticed until then. Only the files are read
 here; their rows are checked in their sources by bench/spec_tables.py."""
 
@@ -33,6 +34,7 @@ FRESH12 = ROOT / "bench" / "devsets" / "spec_values_fresh12.json"
 FRESH13 = ROOT / "bench" / "devsets" / "spec_values_fresh13.json"
 FRESH14 = ROOT / "bench" / "devsets" / "spec_values_fresh14.json"
 FRESH15 = ROOT / "bench" / "devsets" / "spec_values_fresh15.json"
+FRESH16 = ROOT / "bench" / "devsets" / "spec_values_fresh16.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -119,6 +121,11 @@ def fresh15() -> list[dict]:
     return json.loads(FRESH15.read_text(encoding="utf-8"))["questions"]
 
 
+@pytest.fixture(scope="module")
+def fresh16() -> list[dict]:
+    return json.loads(FRESH16.read_text(encoding="utf-8"))["questions"]
+
+
 def source(manual: str) -> str:
     """The unit the halves are balanced over: each demo manual, the Klipper docs, the Debian docs."""
     root, _, rel = manual.partition("/")
@@ -158,10 +165,11 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
 
 
 def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7,
-                                                  fresh8, fresh9, fresh10, fresh11, fresh12, fresh13, fresh14, fresh15):
+                                                  fresh8, fresh9, fresh10, fresh11, fresh12, fresh13, fresh14, fresh15,
+                                                  fresh16):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
     for q in (questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8 + fresh9 + fresh10
-              + fresh11 + fresh12 + fresh13 + fresh14 + fresh15):
+              + fresh11 + fresh12 + fresh13 + fresh14 + fresh15 + fresh16):
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -396,3 +404,12 @@ def test_fifteenth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_b
     """The fifteenth fresh file: at least 5 PDF questions (SIMH's card-reader note), no demo-library question."""
     check_fresh_file(fresh15, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8 + fresh9
                      + fresh10 + fresh11 + fresh12 + fresh13 + fresh14, "fresh15", min_pdf=5, max_demo=0)
+
+
+def test_sixteenth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
+        questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8, fresh9, fresh10, fresh11, fresh12, fresh13,
+        fresh14, fresh15, fresh16):
+    """The sixteenth fresh file: no demo-library question. All HTML: none of its three packages (frr-doc,
+    openvswitch-doc, wireshark-doc) ships a PDF."""
+    check_fresh_file(fresh16, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8 + fresh9
+                     + fresh10 + fresh11 + fresh12 + fresh13 + fresh14 + fresh15, "fresh16", min_pdf=0, max_demo=0)
