@@ -45,3 +45,10 @@ def test_attribute_marks_the_step_not_its_number_and_keeps_lines():
                                      "2. Keep the discharge valve closed [1]."]
     text, _ = attribute("Open the suction isolating valve fully. 2. Keep the discharge valve closed.", [PASSAGE])
     assert text == "Open the suction isolating valve fully [1]. 2. Keep the discharge valve closed [1]."
+
+
+def test_a_nested_lists_run_on_steps_stay_in_it():
+    # before, the sub-step "2. Turn it" went to the outer list's margin: two steps 2 in a row
+    nested = "1. Open the cover.\n   1. Loosen the cap. 2. Turn it by hand.\n2. Remove the seal. 3. Fit the new one."
+    assert steps_on_lines(nested).splitlines() == ["1. Open the cover.", "   1. Loosen the cap.", "   2. Turn it by hand.",
+                                                   "2. Remove the seal.", "3. Fit the new one."]
