@@ -20,6 +20,10 @@ _INDENT = re.compile(r"[ \t]*")
 _BOLD = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
 _CODE = re.compile(r"`([^`\n]+)`")
 _HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+# What speech must not say beyond `**bold**`: a bullet's mark ("* Check the seal") and emphasis by one
+# or three asterisks ("*Note*", "***Warning***"); not a product's "P06*P05" or "2 * 3".
+_BULLET = re.compile(r"^[ \t]*[*+-][ \t]+", re.MULTILINE)
+_EMPHASIS = re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*{1,3}(?![\w*])")
 
 
 def steps_on_lines(text: str) -> str:
@@ -60,7 +64,8 @@ def bold_spans(escaped: str, open_tag: str = "<b>", close_tag: str = "</b>") -> 
 
 def unmarked(text: str) -> str:
     """`text` without Markdown's marks: what is read aloud ("Identify the part number", not
-    "asterisk asterisk Identify")."""
-    text = _HEADING.sub("", text)
-    text = _BOLD.sub(lambda m: m.group(1), text)
+    "asterisk asterisk Identify"; "Check the seal", not "asterisk Check the seal")."""
+    text = _BULLET.sub("", _HEADING.sub("", text))
+    text = _EMPHASIS.sub(lambda m: m.group(1), text)
+    text = re.sub(r"\*{2,}", "", text)  # one left unclosed (an answer cut at its token limit)
     return _CODE.sub(lambda m: m.group(1), text)

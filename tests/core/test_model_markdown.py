@@ -52,3 +52,10 @@ def test_a_nested_lists_run_on_steps_stay_in_it():
     nested = "1. Open the cover.\n   1. Loosen the cap. 2. Turn it by hand.\n2. Remove the seal. 3. Fit the new one."
     assert steps_on_lines(nested).splitlines() == ["1. Open the cover.", "   1. Loosen the cap.", "   2. Turn it by hand.",
                                                    "2. Remove the seal.", "3. Fit the new one."]
+
+
+def test_read_aloud_says_no_bullet_or_emphasis_asterisks():
+    said = unmarked("Check these:\n* **Seal faces** worn\n  * *Note*: the O-ring too\n***Warning***: isolate first. "
+                    "Current above P06*P05, 2 * 3 s. Cut **here")
+    assert said == ("Check these:\nSeal faces worn\nNote: the O-ring too\nWarning: isolate first. "
+                    "Current above P06*P05, 2 * 3 s. Cut here")
