@@ -59,3 +59,19 @@ def test_read_aloud_says_no_bullet_or_emphasis_asterisks():
                     "Current above P06*P05, 2 * 3 s. Cut **here")
     assert said == ("Check these:\nSeal faces worn\nNote: the O-ring too\nWarning: isolate first. "
                     "Current above P06*P05, 2 * 3 s. Cut here")
+
+
+SETTINGS = SimpleNamespace(text="P07 Maximum starts per hour: factory setting 20, range 5-40. "
+                                "Set the Modbus address P12 to a value from 1 to 247.")
+
+
+def test_attribute_marks_a_sentence_ending_in_its_value_after_the_value():
+    # before, a value ending the sentence was taken for the next list item's number: "... of [1] 20."
+    for said, marked in (("The maximum starts per hour P07 has a factory setting of 20.",
+                          "The maximum starts per hour P07 has a factory setting of 20 [1]."),
+                         ("Set the Modbus address P12 to 1. Then save.", "Set the Modbus address P12 to 1 [1]. Then save."),
+                         ("P07 maximum starts per hour, factory setting: 20.", "P07 maximum starts per hour, factory setting: 20 [1].")):
+        assert attribute(said, [SETTINGS])[0] == marked
+    # the next item's number after a colon still goes after the marker
+    assert attribute("Set the Modbus address P12 and maximum starts P07 as follows: 1. Open SETUP.", [SETTINGS])[0] \
+        == "Set the Modbus address P12 and maximum starts P07 as follows: [1] 1. Open SETUP."
