@@ -295,7 +295,8 @@ def _words(text: str) -> set[str]:
 
 
 _LIST_MARK = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[-*\u2022])[ \t]+")
-_TRAILING_ITEM = re.compile(r"\s+\d{1,2}[.)]$")
+# The next item's number ending a sentence, after a colon (or a marker): "follow these steps: 1."
+_TRAILING_ITEM = re.compile(r"(?:^|(?<=[:\]])\s+)(\d{1,2})[.)]$")
 
 
 def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
@@ -308,10 +309,17 @@ def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
     """
     pw = [_words(p.text) for p in passages]
     used: set[int] = set()
+    last = [0]  # the number of the answer's last list item
 
     def mark(sent: str) -> str:
-        # "... the next step is: 2." ends with the next item's number: the marker goes before it.
+        # "... the next step is: 2." ends with the next item's number: the marker goes before it. A
+        # number out of sequence is the sentence's value: "P07's factory setting is 20." is marked
+        # "... is 20 [1].", not "... is [1] 20.".
         item = _TRAILING_ITEM.search(sent)
+        if item and int(item.group(1)) in (1, last[0] + 1):
+            last[0] = int(item.group(1))
+        else:
+            item = None
         tail = item.group(0) if item else ""
         sent = sent[: item.start()] if item else sent
         sw = _words(sent)
@@ -332,6 +340,8 @@ def attribute(answer: str, passages: list[Passage]) -> tuple[str, set[int]]:
     for line in answer.strip().split("\n"):
         lead = _LIST_MARK.match(line)
         head = lead.group(0) if lead else ""
+        if number := re.match(r"\s*(\d+)", head):
+            last[0] = int(number.group(1))
         body = line[len(head):]
         lines.append(head + " ".join(mark(s) for s in re.split(r"(?<=[.!?])\s+", body)) if body.strip() else line)
     return "\n".join(lines), used

@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import re
 
-# A numbered item's mark ("2. ", "3) ") where a list item can start: at a line's start, or after
-# the end of a sentence, a citation mark or a colon. "Set P02 to 2. Then ..." has no such start.
-_ITEM = re.compile(r"(?:(?<=\n)|^|(?<=[.!?:\]])[ \t]+)(\d{1,2})[.)][ \t]+(?=\S)")
+# A numbered item's mark ("2. ", "3) ") where a list item can start: at a line's start, indented
+# or not (`lead`: a nested list's item), or after the end of a sentence, a citation mark or a colon
+# (`on`). "Set P02 to 2. Then ..." has no such start.
+_ITEM = re.compile(r"(?:(?<=\n)|^)(?P<lead>[ \t]*)(?P<n>\d{1,2})[.)][ \t]+(?=\S)"
+                   r"|(?<=[.!?:\]])[ \t]+(?P<on>\d{1,2})[.)][ \t]+(?=\S)")
+_INDENT = re.compile(r"[ \t]*")
 _BOLD = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
 _CODE = re.compile(r"`([^`\n]+)`")
 _HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+# What speech must not say beyond `**bold**`: a bullet's mark ("* Check the seal") and emphasis by one
+# or three asterisks ("*Note*", "***Warning***"); not a product's "P06*P05" or "2 * 3".
+_BULLET = re.compile(r"^[ \t]*[*+-][ \t]+", re.MULTILINE)
+_EMPHASIS = re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*{1,3}(?![\w*])")
 
 
 def steps_on_lines(text: str) -> str:
@@ -24,18 +31,26 @@ def steps_on_lines(text: str) -> str:
 
     An item counts only in sequence: "1." starts a list, and "N." continues it when "N-1." came
     just before, so a lone "2." after a sentence ("... see section 4. 2 pumps ...") stays where
-    it is."""
-    out, pos, last = [], 0, 0
+    it is. Each indent keeps its own sequence, and a run-on item goes on a line indented as the line
+    it ran on: a nested list's "   1. Loosen the cap. 2. Turn it." is its steps 1 and 2, not the
+    outer list's step 2."""
+    out, pos = [], 0
+    last: dict[str, int] = {}  # indent -> the number of the last item at it
+    indent, read = _INDENT.match(text).group(), 0  # the indent of the line being read; read up to
     for m in _ITEM.finditer(text):
-        n = int(m.group(1))
-        if n != 1 and n != last + 1:
+        if (nl := text.rfind("\n", read, m.start())) >= 0:
+            indent = _INDENT.match(text, nl + 1).group()
+        read = m.start()
+        if m.group("n") is not None:  # an item on a line of its own: it is where its list is
+            last[indent] = int(m.group("n"))
             continue
-        last = n
-        start = m.start(1)
-        if start > 0 and text[start - 1] != "\n":
-            out.append(text[pos:m.start()].rstrip(" \t"))
-            out.append("\n")
-            pos = start
+        n = int(m.group("on"))
+        if n != 1 and n != last.get(indent, 0) + 1:
+            continue
+        last[indent] = n
+        out.append(text[pos:m.start()])
+        out.append("\n" + indent)
+        pos = m.start("on")
     out.append(text[pos:])
     return "".join(out)
 
@@ -49,7 +64,8 @@ def bold_spans(escaped: str, open_tag: str = "<b>", close_tag: str = "</b>") -> 
 
 def unmarked(text: str) -> str:
     """`text` without Markdown's marks: what is read aloud ("Identify the part number", not
-    "asterisk asterisk Identify")."""
-    text = _HEADING.sub("", text)
-    text = _BOLD.sub(lambda m: m.group(1), text)
+    "asterisk asterisk Identify"; "Check the seal", not "asterisk Check the seal")."""
+    text = _BULLET.sub("", _HEADING.sub("", text))
+    text = _EMPHASIS.sub(lambda m: m.group(1), text)
+    text = re.sub(r"\*{2,}", "", text)  # one left unclosed (an answer cut at its token limit)
     return _CODE.sub(lambda m: m.group(1), text)

@@ -901,15 +901,20 @@ _CODE_GOES_ON = re.compile(r"[-_/.:]\w")
 def _prefix_rows(db, code: str, joined: str = "") -> list[tuple[int, int]]:
     """(row id, column) of the cells that begin with the code `code` (case aside) and go on after
     a separator ("INT6405-MAC" of "INT6405-MAC-4-3-4304"; not "INT6405" of "INT64050"); only those
-    characters when `joined` is given ("_": "TX1_FIR", not "TX1-A")."""
+    characters when `joined` is given ("_": "TX1_FIR", not "TX1-A"). None at all when it begins two
+    codes in two rows ("SK-200": the seal kits SK-200-45B and SK-200-45V): the question does not say
+    which, and the one that won by a tie-breaker was stated as the answer."""
     want = code.casefold()
-    out = []
+    out, begun = [], set()
     for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
                                     ('"' + json.dumps(code)[1:-1].lower(),)):
-        out += [(row_id, col) for col, cell in enumerate(json.loads(cells))
-                if cell.strip().casefold().startswith(want) and _CODE_GOES_ON.match(cell.strip(), len(code))
-                and (not joined or cell.strip()[len(code)] in joined)]
-    return out[:VALUE_ROWS]
+        for col, cell in enumerate(json.loads(cells)):
+            cell = cell.strip()
+            if cell.casefold().startswith(want) and _CODE_GOES_ON.match(cell, len(code)) \
+                    and (not joined or cell[len(code)] in joined):
+                out.append((row_id, col))
+                begun.add(cell.casefold())
+    return out[:VALUE_ROWS] if len(begun) == 1 or len({row_id for row_id, _col in out}) == 1 else []
 
 
 _CODE_NUMBER = re.compile(r"(?<=[^\W\d_])(\d{3,})$")  # "53C875": 875; "ES1371": 1371 (after a letter)

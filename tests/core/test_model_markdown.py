@@ -45,3 +45,33 @@ def test_attribute_marks_the_step_not_its_number_and_keeps_lines():
                                      "2. Keep the discharge valve closed [1]."]
     text, _ = attribute("Open the suction isolating valve fully. 2. Keep the discharge valve closed.", [PASSAGE])
     assert text == "Open the suction isolating valve fully [1]. 2. Keep the discharge valve closed [1]."
+
+
+def test_a_nested_lists_run_on_steps_stay_in_it():
+    # before, the sub-step "2. Turn it" went to the outer list's margin: two steps 2 in a row
+    nested = "1. Open the cover.\n   1. Loosen the cap. 2. Turn it by hand.\n2. Remove the seal. 3. Fit the new one."
+    assert steps_on_lines(nested).splitlines() == ["1. Open the cover.", "   1. Loosen the cap.", "   2. Turn it by hand.",
+                                                   "2. Remove the seal.", "3. Fit the new one."]
+
+
+def test_read_aloud_says_no_bullet_or_emphasis_asterisks():
+    said = unmarked("Check these:\n* **Seal faces** worn\n  * *Note*: the O-ring too\n***Warning***: isolate first. "
+                    "Current above P06*P05, 2 * 3 s. Cut **here")
+    assert said == ("Check these:\nSeal faces worn\nNote: the O-ring too\nWarning: isolate first. "
+                    "Current above P06*P05, 2 * 3 s. Cut here")
+
+
+SETTINGS = SimpleNamespace(text="P07 Maximum starts per hour: factory setting 20, range 5-40. "
+                                "Set the Modbus address P12 to a value from 1 to 247.")
+
+
+def test_attribute_marks_a_sentence_ending_in_its_value_after_the_value():
+    # before, a value ending the sentence was taken for the next list item's number: "... of [1] 20."
+    for said, marked in (("The maximum starts per hour P07 has a factory setting of 20.",
+                          "The maximum starts per hour P07 has a factory setting of 20 [1]."),
+                         ("Set the Modbus address P12 to 1. Then save.", "Set the Modbus address P12 to 1 [1]. Then save."),
+                         ("P07 maximum starts per hour, factory setting: 20.", "P07 maximum starts per hour, factory setting: 20 [1].")):
+        assert attribute(said, [SETTINGS])[0] == marked
+    # the next item's number after a colon still goes after the marker
+    assert attribute("Set the Modbus address P12 and maximum starts P07 as follows: 1. Open SETUP.", [SETTINGS])[0] \
+        == "Set the Modbus address P12 and maximum starts P07 as follows: [1] 1. Open SETUP."

@@ -134,3 +134,30 @@ def test_a_code_as_the_first_part_of_an_identifier(session, tmp_path):
     rows = specs.search(session.db, "How long a FIR filter can I load into the N310's TX1 channel?", embedder=session.embedder)
     # before, the row lacked the value "TX1", which the front panel's row holds whole
     assert _labels(rows)[:1] == ["TX1_FIR"]
+
+
+PARTS = """# Aqualine P-200 Centrifugal Booster Pump - Service Manual
+
+## 9 Spare parts
+
+| Item | Part number | Description | Qty per pump | Recommended spare |
+|---|---|---|---|---|
+| 1 | SK-200-45B | Seal kit EPDM: mechanical seal 28 mm SiC/carbon, casing O-ring, seal cover gasket | 1 | Yes |
+| 2 | SK-200-45V | Seal kit FKM (for P-200/45V), contents as SK-200-45B | 1 | Yes |
+| 5 | OR-200-190 | O-ring 190 x 5 mm EPDM, casing (also in seal kit) | 1 | Yes |
+| 8 | NUT-200-M14 | Impeller nut M14 with washer | 1 | Yes |
+| 12 | PSK-200 | Plug seal kit: drain and vent plug seals | 1 | No |
+"""
+
+
+def test_a_code_beginning_two_codes_states_neither(session, tmp_path):
+    _ingest(session, tmp_path, "p200-parts.md", PARTS)
+    # "SK-200" begins the EPDM kit and the FKM kit: the question does not say which, and stating the
+    # FKM kit (as before) told the technician the standard pump's seal kit is the FKM one
+    for question in ("What does the SK-200 seal kit contain?", "Is the SK-200 kit EPDM or FKM?"):
+        rows = specs.search(session.db, question, embedder=session.embedder)
+        assert specs.direct_row(rows) is None, question
+        assert {"SK-200-45B", "SK-200-45V"} <= {r.cells[1] for r in rows}
+    # a code beginning one code only is still that code ("OR-200": the casing O-ring OR-200-190)
+    rows = specs.search(session.db, "Where do I order a replacement OR-200 o-ring for the casing?", embedder=session.embedder)
+    assert specs.direct_row(rows) is rows[0] and rows[0].cells[1] == "OR-200-190"

@@ -50,3 +50,12 @@ def test_the_models_markdown_is_shown_as_bold_and_steps_and_its_markup_as_text()
     assert "Steps:<br>1. " in shown and "<br>2. Read" in shown
     assert "&lt;b&gt;x&lt;/b&gt;" in shown  # the model's own tags stay text
     assert 'href="cite:1"' in shown and 'href="cite:2"' in shown
+
+
+def test_a_nested_lists_indent_is_shown():
+    from ui.chat.text import answer_html
+
+    shown = answer_html("1. Open the cover.\n   1. Loosen the cap. 2. Turn it.\n2. Remove the seal.", 0, "#123")
+    # rich text folds leading spaces: before, the sub-steps stood at the outer steps' margin
+    assert shown.split("<br>") == ["1. Open the cover.", "&nbsp;&nbsp;&nbsp;1. Loosen the cap.",
+                                   "&nbsp;&nbsp;&nbsp;2. Turn it.", "2. Remove the seal."]

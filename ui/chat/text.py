@@ -40,6 +40,9 @@ def _para(escaped: str) -> str:
     return escaped.replace("\n", "<br>")
 
 
+_LEAD = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
 def answer_html(text: str, n_sources: int, accent: str) -> str:
     """The answer with [n] markers as links (href "cite:n") to the cited passage, its numbered
     steps on lines of their own and its `**bold**` bold (the model writes Markdown)."""
@@ -53,6 +56,8 @@ def answer_html(text: str, n_sources: int, accent: str) -> str:
         return "<sup>" + "".join(links) + "</sup>"
 
     escaped = bold_spans(html.escape(steps_on_lines(text)))
+    # a nested list's lines keep their indent (rich text folds leading spaces away)
+    escaped = _LEAD.sub(lambda m: "&nbsp;" * len(m.group().expandtabs(4)), escaped)
     return _para(markers.MARKER.sub(link, escaped))
 
 
