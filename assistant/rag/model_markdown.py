@@ -69,3 +69,13 @@ def unmarked(text: str) -> str:
     text = _EMPHASIS.sub(lambda m: m.group(1), text)
     text = re.sub(r"\*{2,}", "", text)  # one left unclosed (an answer cut at its token limit)
     return _CODE.sub(lambda m: m.group(1), text)
+
+
+# A citation mark as the answer writes it ("[2]", "[1, 3]", "[1; 3]", "[1-3]"), with the space before it.
+_SPOKEN_MARK = re.compile(r"\s*\[\d+(?:\s*[,;-]\s*\d+)*\]")
+
+
+def spoken(text: str) -> str:
+    """The answer as Read aloud says it: no citation marks (`markers.MARKER`'s forms and ranges)
+    and no Markdown marks."""
+    return unmarked(_SPOKEN_MARK.sub("", text)).strip()

@@ -75,3 +75,10 @@ def test_attribute_marks_a_sentence_ending_in_its_value_after_the_value():
     # the next item's number after a colon still goes after the marker
     assert attribute("Set the Modbus address P12 and maximum starts P07 as follows: 1. Open SETUP.", [SETTINGS])[0] \
         == "Set the Modbus address P12 and maximum starts P07 as follows: [1] 1. Open SETUP."
+
+
+def test_read_aloud_says_no_citation_mark_in_any_form_the_answer_cites_with():
+    from assistant.rag.model_markdown import spoken
+
+    said = spoken("Fill the pump [1]. Vent it [1; 3]. Close the plug [2, 4] at **20 Nm** [1-2].")
+    assert said == "Fill the pump. Vent it. Close the plug at 20 Nm."

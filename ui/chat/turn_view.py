@@ -4,14 +4,13 @@ streamed answer with its [n] links, notes on how far to trust it, and the source
 from __future__ import annotations
 
 import html
-import re
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from assistant.errors import AssistantError
-from assistant.rag.model_markdown import unmarked
+from assistant.rag.model_markdown import spoken
 from assistant.rag.search import query_terms
 from assistant.rag.turn import Turn
 
@@ -287,7 +286,7 @@ class TurnView(QWidget):
         prose = t.shown_answer if t.answer is not None or not t.busy else ""
         if t.repeats_direct:
             prose = ""  # said once, as the manual's line
-        prose = unmarked(re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", prose or "")).strip()
+        prose = spoken(prose or "")
         said = t.direct.text if t.direct is not None else ""
         if t.direct is not None and t.direct.kind != "spec_row" and (rows := passage_rows(said)):
             said = ". ".join(spoken_row(r) for r in rows)
