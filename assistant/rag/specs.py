@@ -1276,7 +1276,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
     hits = hits + near
     held = {i for _c, i in hits}
-    hits = [(c, i) for c, i in hits if weights[i] >= 0.5]  # a common value or a lone digit only ranks
+    # A common value ("+5V") with the product the manual is about ("the ADM9240's +5V rail"): in that
+    # manual a cell that is the value says which row, as a rare value does anywhere.
+    of_named = any(v.key in product for v in values)
+    hits = [(c, i) for c, i in hits if weights[i] >= 0.5  # a common value or a lone digit only ranks
+            or of_named and values[i].unit not in ("", CELL) and values[i].key not in product
+            and c < len(row.cells) and len(row.cells[c]) <= len(values[i].raw) + 2]
     words = len(_words(" ".join(row.cells)))
     long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
     score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
