@@ -1255,7 +1255,10 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     per_value: dict[int, float] = {}  # a value counts once per row, in its best cell ("5 | 5 | CLK": not twice)
     # A code that names the product ("P-200" in "Aqualine P-200 ... Manual") says which manual, not
     # which row: "how do I prime the P-200?" is not about the model-code table's "P-200" row.
-    product = _codes(row.manual_title)
+    product = _product(row.manual_title)
+    # ... a part of the title's code ("MC13783" of "mc13783-adc") may head one of its tables
+    # ("MC13783:" beside "MC13892:"): there it says which table, as a chip named around a row does
+    whole = _codes(row.manual_title)
     hits = [(c, i) for c, i in hits if values[i].key not in product]
     for col, i in set(hits):
         cell = row.cells[col] if col < len(row.cells) else ""
@@ -1293,7 +1296,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         # rate benchmark") says the row is about it, less than holding it in a cell does.
         around = set(_fact_keys(" ".join(row.headers + [row.caption, row.section])))
         score += CONTEXT_VALUE * sum(weights[i] for i, v in enumerate(values)
-                                     if v.key in around and v.key not in product and i not in held)
+                                     if v.key in around and v.key not in whole and i not in held)
         # The product the manual is about ("the ADM9240's +5V rail"): the rows of its manual rank
         # above another chip's table holding the same "+5V" (the same for every row of the manual).
         score += PRODUCT_NAMED * max((weights[i] for i, v in enumerate(values) if v.key in product), default=0.0)
@@ -1400,6 +1403,14 @@ def _fact_keys(text: str) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def _codes(text: str) -> frozenset[str]:
     return frozenset(f.key for f in facts(text) if f.kind == "code")
+
+
+@lru_cache(maxsize=4096)
+def _product(title: str) -> frozenset[str]:
+    """The codes a manual's title names its product by: each whole, and the parts of one joined by
+    a hyphen ("Kernel driver twl4030-madc": the TWL4030 chip and its "madc" block), which a question
+    names alone ("the TWL4030's ADC channel")."""
+    return _codes(title) | _codes(title.replace("-", " "))
 
 
 _RACK_UNIT = re.compile(r"\d{1,2}(?:\.\d)?\s?U")  # rack units: "2U", "1.5U"
