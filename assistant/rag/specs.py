@@ -244,7 +244,8 @@ _KEY_HEADER = frozenset("hotkey key shortcut keystroke accelerator".split())  # 
 _NUMBER_WORD = re.compile(r"(\d+)-[^\W\d_]+")
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
 IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
-PRODUCT_NAMED = 0.8  # a value of the question naming the row's manual (its product, "ADM9240"): which manual
+PRODUCT_NAMED = 2.4  # a value of the question naming the row's manual (its product, "ADM9240"): which manual;
+# as much as a value held (0.8 let another product's look-alike table, holding every word of the question, win)
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
 COMMON_HINT = 0.3  # the least a value held by rows beyond counting adds to a row holding it as a cell
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less

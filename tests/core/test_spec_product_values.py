@@ -42,3 +42,55 @@ def test_a_common_value_without_the_product_still_answers_nothing_alone(session,
     # no product named: "+5V" stays a hint, the ADM9240 row is no answer for an unrelated thing
     assert "3" not in _labels(specs.search(session.db, "How fine a step does the oven read the +5V rail in?",
                                            embedder=session.embedder))[:1]
+
+
+LUMA_LCD = """# Hardware — Luma.LCD: Display drivers for PCD8544, ST7735, HT1621
+
+## Suggested Wiring
+
+### PCD8544
+
+| LCD Pin | Remarks | RPi Pin | RPi Function |
+|---|---|---|---|
+| RST | Reset | P01-18 | GPIO 24 |
+| CE | Chip Enable | P01-24 | GPIO 8 (CE0) |
+| CLK | Clock | P01-23 | GPIO 11 (SCLK) |
+| LED | Backlight control | P01-12 | GPIO 18 (PCM_CLK) |
+
+### HT1621
+
+| LCD Pin | Remarks | RPi Pin | RPi Function |
+|---|---|---|---|
+| CS | Chip select | P01-24 | GPIO 8 (CE0) |
+| WR | Write clock | P01-23 | GPIO 11 (SCLK) |
+| LED | Backlight control | P01-12 | GPIO 18 (PCM_CLK) |
+
+### HT1632 LED matrix
+
+| Matrix Pin | Remarks | Physical RPi Pin | RPi Function |
+|---|---|---|---|
+| CLK | Clock wire of the LED matrix | P01-23 | GPIO 11 (SCLK) |
+| DATA | Data wire of the LED matrix | P01-19 | GPIO 10 (MOSI) |
+"""
+
+LUMA_LED = """# Installation — Luma.LED_Matrix: Display driver for MAX7219, WS2812
+
+## Hardware
+
+| Board Pin | Name | Remarks | RPi Pin | RPi Function |
+|---|---|---|---|---|
+| 1 | VCC | +5V Power | 2 | 5V0 |
+| 2 | GND | Ground | 6 | GND |
+| 3 | DIN | Data In | 19 | GPIO 10 (MOSI) |
+| 4 | CS | Chip Select | 24 | GPIO 8 (SPI CE0) |
+| 5 | CLK | Clock | 23 | GPIO 11 (SPI CLK) |
+"""
+
+
+def test_the_named_product_s_manual_ranks_above_a_look_alike_table(session, tmp_path):
+    _ingest(session, tmp_path, "luma-lcd-hardware.md", LUMA_LCD)
+    _ingest(session, tmp_path, "luma-led-matrix-install.md", LUMA_LED)
+    rows = specs.search(session.db, "Which physical Raspberry Pi pin does the CLK wire of a MAX7219 LED matrix go to?",
+                        embedder=session.embedder)
+    # before (0.8), the LCD manual's look-alike matrix table, all words of the question, ranked above the MAX7219's own
+    assert rows[0].cells[:2] == ["5", "CLK"]
