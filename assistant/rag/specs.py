@@ -244,7 +244,8 @@ _KEY_HEADER = frozenset("hotkey key shortcut keystroke accelerator".split())  # 
 _NUMBER_WORD = re.compile(r"(\d+)-[^\W\d_]+")
 _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
 IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
-PRODUCT_NAMED = 0.8  # a value of the question naming the row's manual (its product, "ADM9240"): which manual
+PRODUCT_NAMED = 2.4  # a value of the question naming the row's manual (its product, "ADM9240"): which manual;
+# as much as a value held (0.8 let another product's look-alike table, holding every word of the question, win)
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
 COMMON_HINT = 0.3  # the least a value held by rows beyond counting adds to a row holding it as a cell
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
@@ -1260,7 +1261,10 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     per_value: dict[int, float] = {}  # a value counts once per row, in its best cell ("5 | 5 | CLK": not twice)
     # A code that names the product ("P-200" in "Aqualine P-200 ... Manual") says which manual, not
     # which row: "how do I prime the P-200?" is not about the model-code table's "P-200" row.
-    product = _codes(row.manual_title)
+    product = _product(row.manual_title)
+    # ... a part of the title's code ("MC13783" of "mc13783-adc") may head one of its tables
+    # ("MC13783:" beside "MC13892:"): there it says which table, as a chip named around a row does
+    whole = _codes(row.manual_title)
     hits = [(c, i) for c, i in hits if values[i].key not in product]
     for col, i in set(hits):
         cell = row.cells[col] if col < len(row.cells) else ""
@@ -1281,7 +1285,12 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     v_score += IN_RANGE * sum(weights[i] for _c, i in set(near))
     hits = hits + near
     held = {i for _c, i in hits}
-    hits = [(c, i) for c, i in hits if weights[i] >= 0.5]  # a common value or a lone digit only ranks
+    # A common value ("+5V") with the product the manual is about ("the ADM9240's +5V rail"): in that
+    # manual a cell that is the value says which row, as a rare value does anywhere.
+    of_named = any(v.key in product for v in values)
+    hits = [(c, i) for c, i in hits if weights[i] >= 0.5  # a common value or a lone digit only ranks
+            or of_named and values[i].unit not in ("", CELL) and values[i].key not in product
+            and c < len(row.cells) and len(row.cells[c]) <= len(values[i].raw) + 2]
     words = len(_words(" ".join(row.cells)))
     long_penalty = 0.5 * min(1.0, max(0, words - 20) / 40)  # prose rows mention everything
     score = 1.5 * cover_cells + 1.0 * cover_label + 1.0 * cover_context + q_score + v_score - long_penalty
@@ -1293,7 +1302,7 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
         # rate benchmark") says the row is about it, less than holding it in a cell does.
         around = set(_fact_keys(" ".join(row.headers + [row.caption, row.section])))
         score += CONTEXT_VALUE * sum(weights[i] for i, v in enumerate(values)
-                                     if v.key in around and v.key not in product and i not in held)
+                                     if v.key in around and v.key not in whole and i not in held)
         # The product the manual is about ("the ADM9240's +5V rail"): the rows of its manual rank
         # above another chip's table holding the same "+5V" (the same for every row of the manual).
         score += PRODUCT_NAMED * max((weights[i] for i, v in enumerate(values) if v.key in product), default=0.0)
@@ -1400,6 +1409,14 @@ def _fact_keys(text: str) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def _codes(text: str) -> frozenset[str]:
     return frozenset(f.key for f in facts(text) if f.kind == "code")
+
+
+@lru_cache(maxsize=4096)
+def _product(title: str) -> frozenset[str]:
+    """The codes a manual's title names its product by: each whole, and the parts of one joined by
+    a hyphen ("Kernel driver twl4030-madc": the TWL4030 chip and its "madc" block), which a question
+    names alone ("the TWL4030's ADC channel")."""
+    return _codes(title) | _codes(title.replace("-", " "))
 
 
 _RACK_UNIT = re.compile(r"\d{1,2}(?:\.\d)?\s?U")  # rack units: "2U", "1.5U"
