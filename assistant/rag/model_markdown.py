@@ -77,5 +77,7 @@ _SPOKEN_MARK = re.compile(r"\s*\[\d+(?:\s*[,;-]\s*\d+)*\]")
 
 def spoken(text: str) -> str:
     """The answer as Read aloud says it: no citation marks (`markers.MARKER`'s forms and ranges)
-    and no Markdown marks."""
-    return unmarked(_SPOKEN_MARK.sub("", text)).strip()
+    and no Markdown marks, and each line a sentence of its own: a step or heading without a full
+    stop ("1. Close the suction valve" / "2. Open the vent plug") would run on into the next."""
+    lines = [ln.strip() for ln in unmarked(_SPOKEN_MARK.sub("", text)).splitlines()]
+    return " ".join(ln if ln[-1] in ".!?:;," else ln + "." for ln in lines if ln)

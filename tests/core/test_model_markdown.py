@@ -82,3 +82,10 @@ def test_read_aloud_says_no_citation_mark_in_any_form_the_answer_cites_with():
 
     said = spoken("Fill the pump [1]. Vent it [1; 3]. Close the plug [2, 4] at **20 Nm** [1-2].")
     assert said == "Fill the pump. Vent it. Close the plug at 20 Nm."
+
+
+def test_read_aloud_ends_each_step_so_steps_do_not_run_together():
+    from assistant.rag.model_markdown import spoken
+
+    said = spoken("## Venting\n1. Close the suction valve\n2. Open the vent plug [1]\n\nThen start it.")
+    assert said == "Venting. 1. Close the suction valve. 2. Open the vent plug. Then start it."
