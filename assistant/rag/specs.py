@@ -421,36 +421,45 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # word or number reader sees it, so it is looked up as a whole cell; one no cell holds is dropped
     # (it would count against every row as a value they lack).
     cell_rows: dict[str, list[tuple[int, int]]] = {}
+
+    def as_cell(raw: str, found: list[tuple[int, int]]) -> None:
+        """`raw` asked as a whole cell, held by the cells `found`."""
+        cell_rows[_cell_key(raw)] = found
+        values.append(Value(None, CELL, raw, _cell_key(raw)))
+
     for token in _asked_cells(query, {v.raw.casefold() for v in values}):
         if found := _cell_rows(db, token):
-            cell_rows["cell:" + token.casefold()] = found
-            values.append(Value(None, CELL, token, "cell:" + token.casefold()))
+            as_cell(token, found)
             value_words |= set(_words(token))
     # A code no cell holds whole, written as the start of a longer one ("the firmware string starts
     # with INT6405-MAC": "INT6405-MAC-4-3-4304-01-..."; "a CN160": "CN160-Series"): the cells that
     # begin with it, then a separator, hold it. A code some cells hold whole, or a short one, is
     # looked up so only as the first part of an identifier ("the N310's TX1": "TX1_FIR").
+    held_whole: dict[str, bool] = {}  # a code's key -> whether some cell holds it whole (looked up once)
+
+    def held(v: Value) -> bool:
+        if v.key not in held_whole:
+            held_whole[v.key] = bool(_value_rows(db, v))
+        return held_whole[v.key]
+
     for v in list(values):
         if v.unit != "code" or len(v.raw) < 3:
             continue
-        whole = len(v.raw) < CODE_PREFIX_LEN or bool(_value_rows(db, v))
+        whole = len(v.raw) < CODE_PREFIX_LEN or held(v)
         if found := _prefix_rows(db, v.raw, "_" if whole else ""):
-            cell_rows["cell:" + v.raw.casefold()] = found
-            values.append(Value(None, CELL, v.raw, "cell:" + v.raw.casefold()))
+            as_cell(v.raw, found)
     # A chip's code no cell holds, written by a table with another prefix or none ("a 53C875": the
     # ncr53c8xx table's "875" row; "an ES1371": "ens1371"): the number ending it keys the rows whose
     # first cell is that number after letters or none.
     for v in list(values):
-        if v.unit == "code" and (m := _CODE_NUMBER.search(v.raw)) and "cell:" + v.raw.casefold() not in cell_rows \
-                and not _value_rows(db, v) and (found := _number_keyed_rows(db, v.raw, m.group(1))):
-            cell_rows["cell:" + v.raw.casefold()] = found
-            values.append(Value(None, CELL, v.raw, "cell:" + v.raw.casefold()))
+        if v.unit == "code" and (m := _CODE_NUMBER.search(v.raw)) and _cell_key(v.raw) not in cell_rows \
+                and not held(v) and (found := _number_keyed_rows(db, v.raw, m.group(1))):
+            as_cell(v.raw, found)
     # A number written with a leading zero ("system event code 07"): a code as the table prints it;
     # the cells that are exactly it are few where the number (7) is in rows beyond counting.
     for m in _ZERO_PADDED.finditer(query):
-        if "cell:" + m.group(0) not in cell_rows and (found := _cell_rows(db, m.group(0))):
-            cell_rows["cell:" + m.group(0)] = found
-            values.append(Value(None, CELL, m.group(0), "cell:" + m.group(0)))
+        if _cell_key(m.group(0)) not in cell_rows and (found := _cell_rows(db, m.group(0))):
+            as_cell(m.group(0), found)
     # A numbered part ("pin 10", "bit 7", "terminal 31"): a table may write its number joined to
     # other names ("pin 10/S6,ACK"), which the value reader takes for one code, so the word and the
     # number are looked up together inside cells; one no cell holds is dropped. The word stays a thing word.
@@ -461,8 +470,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         if word.lower() in _STOP or float(num) in quantities or num in named_numbers:
             continue
         if found := _numbered_rows(db, word, num, spelled):
-            cell_rows["cell:" + m.group(0).casefold()] = found
-            values.append(Value(None, CELL, m.group(0), "cell:" + m.group(0).casefold()))
+            as_cell(m.group(0), found)
     value_words |= {v.raw for v in values if v.unit == ""}
     # The kind asked by a phrase ("how heavy"). With a quantity word beside it either may be what is
     # asked ("how high is the pressure"; "how long do the batteries take to charge": a time), so the
@@ -882,6 +890,11 @@ def _asked_cells(query: str, seen: set[str]) -> list[str]:
 
 
 VALUE_ROWS = 500  # rows a value of the question is looked up in at most
+
+
+def _cell_key(raw: str) -> str:
+    """The key of a value asked as a whole cell (`CELL`): case aside."""
+    return "cell:" + raw.casefold()
 
 
 def _cell_rows(db, token: str) -> list[tuple[int, int]]:
