@@ -576,6 +576,8 @@ def retrieve(db, embedder: Embedder | None, question: str, settings: Settings,
     lines = _Lines(db, question, res, embedder)
     if found and spec.row is not None:
         spec = row_choice.unless_a_line_holds_more(question, spec, res.passages, lines.best, db)
+    elif found:
+        spec = row_choice.unless_the_row_holds_more(question, spec, res.passages, lines.best, db)
     naming: frozenset[str] = frozenset()
     if not res.scope and (named := row_choice.manual_a_word_names(db, question, res.passages)) is not None:
         about, words = named

@@ -110,12 +110,68 @@ def unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, passage
     return spec
 
 
+def unless_the_row_holds_more(question: str, spec: spec_answer.SpecMatch, passages: list[Passage],
+                              best_line: Callable[[], directmod.Direct | None], db) -> spec_answer.SpecMatch:
+    """`spec` with its best row stated when the row search only listed it (matched by words, not a
+    value or quantity) and it holds every question word the passages' best line holds, and more:
+    the converse of `unless_a_line_holds_more`. "What's the UPS noise level?" got a shutdown
+    line ("... when the UPS reports low battery ...", 0.34) over the row "Noise | Below 50 dBA at 1
+    m"; "What's the pump shaft made of?" a line on holding the shaft with a spanner. Not for a
+    how-to question (its answer is the passages' way, `answer.direct_answer`), nor when the next
+    row scores as well (two answers), the row's manual is not among the passages (`within`), or
+    the question names another retrieved manual's product ("What size fuse for the UPS?" is not
+    the pump's "Recommended fuse | 16 A gG"). Over the 360 spec-row questions of bench/devsets
+    (tuning) the shown direct answer holds the row for 222 before, 255 after (one lost), and the
+    tuning halves of `direct_answer.py` are unchanged (bench/README.md, "A row that holds more than the line")."""
+    if spec.row is not None or not spec.rows or not passages or directmod.asks_a_way(question):
+        return spec
+    best = spec.rows[0]
+    if best.manual_id not in {p.manual_id for p in passages}:
+        return spec
+    if len(spec.rows) > 1 and spec.rows[1].score >= best.score:
+        return spec
+    if _names_another_manual(question, best, passages):
+        return spec
+    q = directmod.question_terms(question) | set(_VALUE_TOKEN.findall(question))
+    match = spec_answer.SpecMatch(spec.rows, best, spec_answer.row_passage(db, best))
+    held_by_row = _held(q, spec_answer.direct(match, passages))
+    line = best_line()
+    # A line below LINE_OVER_ROW says no more than chance (see there): it holds nothing the row must beat.
+    held_by_line = _held(q, line) if line is not None and line.score >= LINE_OVER_ROW else set()
+    return match if held_by_row > held_by_line else spec
+
+
+_TITLE_WORD = re.compile(r"[^\W_]+")
+# A title's words that say what kind of document it is, not what it is about.
+_DOCUMENT_WORDS = frozenset("user users guide manual manuals service reference documentation handbook installation "
+                            "operation operating operator instructions instruction html pdf doc docs the and for of".split())
+
+
+def _names_another_manual(question: str, row, passages: list[Passage]) -> bool:
+    """Whether the question uses a word of another retrieved manual's title that neither the row
+    nor its manual's title holds: "What size fuse for the UPS?" names the UPS guide, so the pump
+    manual's "Recommended fuse | 16 A gG" is another product's answer. Words are compared as
+    written: "UPS" is not the stem "up"."""
+    def words(text: str) -> set[str]:
+        return {w.casefold() for w in _TITLE_WORD.findall(text)} - _DOCUMENT_WORDS
+    asked = words(question)
+    own = words(" ".join((row.manual_title, row.section or "", row.caption or "", *row.cells)))
+    others = words(" ".join(p.manual for p in passages if p.manual_id != row.manual_id))
+    return bool((asked & others) - own)
+
+
 def _held(q: set[str], d: directmod.Direct) -> set[str]:
     """The question's words (stems) and value tokens ("5", "J", "R-410A") that `d` holds."""
-    terms = directmod.context_terms(d.text, d.section, d.manual)
+    terms = directmod.context_terms(d.text, d.section, d.manual) | _title_parts(d.manual)
     where = " ".join((d.text, d.section))
     return {t for t in q if t in terms or (_VALUE_TOKEN.fullmatch(t) and
                                            re.search(rf"(?<![\w.-]){re.escape(t)}(?![\w-])", where, re.IGNORECASE))}
+
+
+def _title_parts(title: str) -> set[str]:
+    """The words of a title's model codes: "UPS" of "VoltGuard UPS-3000", which the title's terms
+    hold only as "ups3000", while a question and a line say "the UPS"."""
+    return directmod.question_terms(" ".join(re.findall(r"(?<![\w-])([A-Za-z]{2,})-?\d[\w-]*", title)))
 
 
 _VALUE_TOKEN = re.compile(r"(?<![\w.-])(?:[\w.+-]*\d[\w.+-]*|[B-HJ-Z])(?![\w-])")

@@ -399,3 +399,30 @@ def test_the_line_the_row_rule_found_is_shown_without_finding_it_again(demo_libr
     got.res.passages = got.res.passages[1:]
     demo_library.answer(question, got)
     assert calls == [got.res.passages]
+
+
+@pytest.mark.parametrize("question, row", [
+    # The row search listed these rows (matched by words) and the line finder's best line was a
+    # chance one: a shutdown line that says "UPS" and "level", a spanner held on the shaft.
+    ("What's the UPS noise level?", "Noise — Value: Below 50 dBA at 1 m"),
+    ("What's the pump shaft made of?", "Shaft — Value: Stainless steel 1.4021"),
+    ("How many outlets does the UPS have?", "Outlets — Value: 8 x IEC C13"),
+])
+def test_a_listed_row_that_holds_more_of_the_question_than_the_line_is_stated(demo_library, question, row):
+    d = demo_library.answer(question)
+    assert d is not None and d.kind == "spec_row" and d.text.startswith(row), d
+
+
+def test_a_row_of_another_manual_than_the_question_names_is_not_stated(demo_library):
+    # The pump manual's "Recommended fuse | 16 A gG" holds "fuse" and "size"; the question names the UPS.
+    d = demo_library.answer("What size fuse for the UPS?")
+    assert d is None or "16 A gG" not in d.text, d
+    d = demo_library.answer("What size fuse for the pump?")
+    assert d is not None and d.kind == "spec_row" and "16 A gG" in d.text, d
+
+
+def test_a_how_to_question_keeps_its_line_over_a_listed_row(demo_library):
+    # The troubleshooting row "Pump runs but delivers no water | ...; wrong direction of rotation"
+    # holds the question's words; the way to check is the commissioning line.
+    d = demo_library.answer("How do I check the direction of rotation?")
+    assert d is not None and d.kind == "passage" and "clockwise" in d.text, d
