@@ -224,6 +224,7 @@ _AS_SHIPPED = re.compile(
    r"|\bunless (?:given|set|specified)\b|\bwhen (?:omitted|left out)\b|\b(?:nobody|no one) (?:has )?(?:set|changed)\b",
    re.IGNORECASE)
 SHIPPED = frozenset("default factory preset".split())  # a column of settings as they come
+SHIPPED_ASKED = True  # ... or the column the which-phrase names
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 AMOUNT = frozenset("size capacity amount quantity total".split())  # what "how much <thing>" asks, no kind named
 
@@ -515,6 +516,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         units |= QUANTITY_WORDS[w][1]
     if shipped and not synonyms:
         synonyms |= SHIPPED
+        if SHIPPED_ASKED:
+            # "what distance does FRR give by default": the which-phrase's noun names the column of
+            # the values as shipped ("Protocol | Distance"), which need not say "default"
+            # (one word: "which storage control unit", "what IP address" name a thing, not a column)
+            synonyms |= {w for w in asked if w not in GENERIC and len(asked) == 1}
     if not quantity and not phrase_words and _HOW_MUCH.search(query):
         # "how much BIOS flash does it have": an amount of the thing, which a key/value table labels
         # "Size" or "Capacity" ("Size | 8 + 4 MiB"), no quantity word naming its kind

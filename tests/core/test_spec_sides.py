@@ -108,3 +108,53 @@ def test_a_label_ending_in_another_word_of_the_which_phrase_is_not_the_attribute
                         embedder=session.embedder)
     # "flash" is a word of the which-phrase, not its head ("model"): "Socketed flash" is no answer to it
     assert _labels(rows)[:1] == ["Model"]
+
+
+ZEBRA = """# Zebra routing manager
+
+## Administrative distance
+
+Routes from several protocols to one prefix are ranked by their administrative distance, lowest first.
+
+| Protocol | Distance |
+|---|---|
+| System | 0 |
+| Static | 1 |
+| EBGP | 20 |
+| OSPF | 110 |
+| RIP | 120 |
+| IBGP | 200 |
+"""
+
+# A board editor's actions with their default hotkeys: "route" and "distance" in the cells, under
+# a "Default hotkey" column that names the settings as shipped.
+EDITOR = """# Board editor actions reference
+
+| Action | Default hotkey | Description |
+|---|---|---|
+| Route Single Track | X | Route tracks between pads |
+| Route Differential Pair | 6 | Route differential pairs |
+| Measure Tool | Ctrl+Shift+M | Interactively measure distance between points |
+| Zoom to Fit | Home | Zoom to fit the board |
+"""
+
+
+def test_by_default_the_which_phrase_s_noun_names_the_column_of_values(session, tmp_path):
+    _ingest(session, tmp_path, "zebra.md", ZEBRA)
+    _ingest(session, tmp_path, "editor.md", EDITOR)
+    rows = specs.search(session.db, "What distance does the router give by default to routes learned from a peer"
+                        " inside my own network?", embedder=session.embedder)
+    # before, only the editor's rows came (under "Default hotkey"): "by default" asked for a column
+    # of defaults, which the distance table does not name; now its "Distance" column is the one asked
+    assert _labels(rows)[:3] and set(_labels(rows)[:3]) <= {"System", "Static", "EBGP", "OSPF", "RIP", "IBGP"}
+    rows = specs.search(session.db, "What distance does zebra give by default to routes learned over RIP?",
+                        embedder=session.embedder)
+    assert _labels(rows)[:1] == ["RIP"]
+
+
+def test_a_protocol_written_with_its_letter_is_found_by_its_words(session, tmp_path):
+    _ingest(session, tmp_path, "zebra.md", ZEBRA)
+    rows = specs.search(session.db, "Which distance does zebra give to internal BGP routes?", embedder=session.embedder)
+    assert _labels(rows)[:1] == ["IBGP"]
+    rows = specs.search(session.db, "Which distance does zebra give to external BGP routes?", embedder=session.embedder)
+    assert _labels(rows)[:1] == ["EBGP"]
