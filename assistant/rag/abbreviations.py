@@ -85,6 +85,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "sel": ("selection", "selected"),
     "sys": ("system",),
     "sync": ("synchronize", "synchronization", "synchronized"),
+    # routing protocols a table names by a letter before the protocol's name
+    "ibgp": ("internal bgp", "interior bgp"),
+    "ebgp": ("external bgp", "exterior bgp"),
     # symbols of a quantity ("beta" is not one: a JFET's BETA is a transconductance)
     "hfe": ("current gain",),
     # limits named in everyday words ("the highest pressure", "the most current", "the slowest")

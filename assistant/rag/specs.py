@@ -224,6 +224,7 @@ _AS_SHIPPED = re.compile(
    r"|\bunless (?:given|set|specified)\b|\bwhen (?:omitted|left out)\b|\b(?:nobody|no one) (?:has )?(?:set|changed)\b",
    re.IGNORECASE)
 SHIPPED = frozenset("default factory preset".split())  # a column of settings as they come
+SHIPPED_ASKED = True  # ... or the column the which-phrase names
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 AMOUNT = frozenset("size capacity amount quantity total".split())  # what "how much <thing>" asks, no kind named
 
@@ -515,6 +516,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         units |= QUANTITY_WORDS[w][1]
     if shipped and not synonyms:
         synonyms |= SHIPPED
+        if SHIPPED_ASKED:
+            # "what distance does FRR give by default": the which-phrase's noun names the column of
+            # the values as shipped ("Protocol | Distance"), which need not say "default"
+            # (one word: "which storage control unit", "what IP address" name a thing, not a column)
+            synonyms |= {w for w in asked if w not in GENERIC and len(asked) == 1}
     if not quantity and not phrase_words and _HOW_MUCH.search(query):
         # "how much BIOS flash does it have": an amount of the thing, which a key/value table labels
         # "Size" or "Capacity" ("Size | 8 + 4 MiB"), no quantity word naming its kind
@@ -606,6 +612,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     thing_stems = _weights(db, thing + [w for i, (v, wt) in enumerate(zip(values, weights, strict=True))
                                         if wt < 0.5 and v.number is None for w in _words(v.raw)])
     label_asked = {_stem(w) for w in asked if w not in GENERIC}
+    label_head = _stem(asked[-1]) if LABEL_HEAD and label_asked and asked[-1] not in GENERIC else ""
     # "what voltage is the SPI flash, before I clip my 3.3 V programmer on": the kind the which-phrase
     # asks is unknown to the asker; a value of that kind in the question may be its context, and a
     # row lacking it is not wrong for that (a row holding it still gains)
@@ -615,11 +622,14 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     # A table that numbers its series from 0 ("sfp0", "eth0", "port 0") calls the second one 1
     zero_based = {r.table_id for r in rows if ordinals and _numbered_as(r, {"0"})}
     from_zero = {str(int(n) - 1) for n in ordinals}
+    # a side the question names ("discharge", "outlet", "transmit"): the rows naming only its other side
+    opposed = [(side, OPPOSITES[side]) for side in {_stem(w) for w in _words(query)} if side in OPPOSITES] \
+        if CONTRADICTS else []
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
                               _key_weights(weights, values, key_counts, value_rows.get(row.row_id, [])),
                               near_rows.get(row.row_id, []), counts, asked_units)
-        if label_asked and _label_asked(row, label_asked) \
+        if label_asked and _label_asked(row, label_asked, label_head) \
                 and _holds_thing(row, {s: w for s, w in thing_stems.items() if s not in _stems(row.cells[0])}):
             # "which SPI flash chip model": the key/value row labelled with the which-phrase's word
             # ("Model | W25Q64") is the attribute asked, beside its siblings ("Socketed flash | no")
@@ -631,6 +641,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         score += min(0.2, -candidates[row.row_id] * 0.01)  # bm25: a tie-breaker among equals
         if ordinals and match is not None and _numbered_as(row, from_zero if row.table_id in zero_based else ordinals):
             score += ORDINAL_HINT
+        if opposed and any(other & (said := _stems(" ".join(row.cells))) and side not in said
+                           for side, other in opposed):
+            # "the discharge pressure": the row of the "suction pressure" names the other side of what
+            # is asked, however well it is labelled with the kind asked
+            score -= CONTRADICTS
         sim = sims.get(row.row_id, 0.0)
         label_sim = label_sims.get(row.row_id, 0.0)
         score += VEC_WEIGHT * max(0.0, max(sim, LABEL_WEIGHT * label_sim) - SIM_BASE)
@@ -648,6 +663,21 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     if sims and out:
         out = _nearest_in_table(db, qvec, out, sims, {r.row_id: r for r in rows})
     return out[:k]
+
+
+# The two sides of a flow or a link: a question naming one ("the discharge pressure", "the outlet
+# thread", "the transmit pin") is not answered by a row naming only the other ("Maximum suction
+# pressure"), which may be labelled with the kind asked as well as the right one. Stems, each side
+# listing its others.
+_SIDES = (("suction", "discharge"), ("inlet", "outlet"), ("input", "output"), ("supply", "return"),
+          ("upstream", "downstream"), ("transmit", "receive"), ("charge", "discharge"), ("primary", "secondary"),
+          ("intake", "exhaust"), ("upper", "lower"), ("heating", "cooling"))
+OPPOSITES: dict[str, frozenset[str]] = {}
+for _a, _b in _SIDES:
+    OPPOSITES[_stem(_a)] = OPPOSITES.get(_stem(_a), frozenset()) | {_stem(_b)}
+    OPPOSITES[_stem(_b)] = OPPOSITES.get(_stem(_b), frozenset()) | {_stem(_a)}
+del _a, _b
+CONTRADICTS = 0.5  # less than a thing word held: a row holding the other side and more of the question still answers
 
 
 # Rows of one table share its caption, heading and most words; what tells the asked row from its
@@ -798,6 +828,7 @@ _MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
 
 _PLAIN_LABEL = re.compile(r"[^\W\d_]+(?:[ /\-]+[^\W\d_]+)*")
 LABEL_ASKED = 1.0  # a key/value row whose label is a word of the which-phrase: that attribute is asked
+LABEL_HEAD = True  # ... or whose label's last word is the which-phrase's last
 
 
 def _holds_thing(row: SpecRow, thing: dict[str, float]) -> bool:
@@ -812,13 +843,17 @@ def _holds_thing(row: SpecRow, thing: dict[str, float]) -> bool:
     return _cover(core, near) > 0
 
 
-def _label_asked(row: SpecRow, asked: set[str]) -> bool:
+def _label_asked(row: SpecRow, asked: set[str], head: str = "") -> bool:
     """Whether `row` is a two-column key/value row ("Model | W25Q64", "Rated voltage | 230 V") whose
-    label's words are all words of the question's which-phrase (`asked`, stems)."""
+    label's words are all words of the question's which-phrase (`asked`, stems), or whose label ends
+    in the which-phrase's last word (`head`, a stem; "" for none)."""
     if len(row.cells) != 2 or not row.cells[1].strip() or not _PLAIN_LABEL.fullmatch(row.cells[0].strip()):
         return False  # a label of plain words: "%suffix%" is a keyword, not the attribute "suffix"
-    label = {_stem(w) for w in _words(row.cells[0])}
-    return bool(label) and len(label) <= 3 and label <= asked
+    words = [_stem(w) for w in _words(row.cells[0])]
+    # ... or whose last word, the noun the label names, is the which-phrase's last (`head`), a word
+    # before it saying which one ("Internal batteries | 8 x 12 V 9 Ah VRLA" for "what battery does
+    # the UPS use"; not "Socketed flash" for "which SPI flash chip model")
+    return bool(words) and len(set(words)) <= 3 and (set(words) <= asked or bool(head) and words[-1] == head)
 
 
 def _asked_noun(query: str) -> list[str]:
