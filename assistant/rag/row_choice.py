@@ -91,7 +91,7 @@ def unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, passage
     row = spec_answer.direct(spec, passages)
     # The question's numbers and one-letter keys count as words here ("micro:bit pin 5", "what does
     # pressing J do"): a row that holds the value asked about is not beaten by a line that does not.
-    q = directmod.question_terms(question) | set(_VALUE_TOKEN.findall(question))
+    q = _asked(question)
     held_by_row = _held(q, row)
     if held_by_row == q:
         return spec  # no line can hold more (and the line finder's time is saved)
@@ -122,18 +122,17 @@ def unless_the_row_holds_more(question: str, spec: spec_answer.SpecMatch, passag
     the question names another retrieved manual's product ("What size fuse for the UPS?" is not
     the pump's "Recommended fuse | 16 A gG"). Over the 360 spec-row questions of bench/devsets
     (tuning) the shown direct answer holds the row for 222 before, 255 after (one lost), and the
-    tuning halves of `direct_answer.py` are unchanged (bench/README.md, "A row that holds more than the line")."""
+    tuning halves of `direct_answer.py` are unchanged (bench/README.md, "A listed row that holds more than the line")."""
     if spec.row is not None or not spec.rows or not passages or directmod.asks_a_way(question):
         return spec
     best = spec.rows[0]
-    if best.manual_id not in {p.manual_id for p in passages}:
-        return spec
     if len(spec.rows) > 1 and spec.rows[1].score >= best.score:
         return spec
-    if _names_another_manual(question, best, passages):
+    if spec_answer.within(spec_answer.SpecMatch(spec.rows, best), passages).row is None \
+            or _names_another_manual(question, best, passages):
         return spec
-    q = directmod.question_terms(question) | set(_VALUE_TOKEN.findall(question))
     match = spec_answer.SpecMatch(spec.rows, best, spec_answer.row_passage(db, best))
+    q = _asked(question)
     held_by_row = _held(q, spec_answer.direct(match, passages))
     line = best_line()
     # A line below LINE_OVER_ROW says no more than chance (see there): it holds nothing the row must beat.
@@ -158,6 +157,12 @@ def _names_another_manual(question: str, row, passages: list[Passage]) -> bool:
     own = words(" ".join((row.manual_title, row.section or "", row.caption or "", *row.cells)))
     others = words(" ".join(p.manual for p in passages if p.manual_id != row.manual_id))
     return bool((asked & others) - own)
+
+
+def _asked(question: str) -> set[str]:
+    """The question's words (stems) and, as words too, its numbers and one-letter keys ("micro:bit
+    pin 5", "what does pressing J do"): what a row or a line is weighed by holding."""
+    return directmod.question_terms(question) | set(_VALUE_TOKEN.findall(question))
 
 
 def _held(q: set[str], d: directmod.Direct) -> set[str]:

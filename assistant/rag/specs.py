@@ -224,7 +224,6 @@ _AS_SHIPPED = re.compile(
    r"|\bunless (?:given|set|specified)\b|\bwhen (?:omitted|left out)\b|\b(?:nobody|no one) (?:has )?(?:set|changed)\b",
    re.IGNORECASE)
 SHIPPED = frozenset("default factory preset".split())  # a column of settings as they come
-SHIPPED_ASKED = True  # ... or the column the which-phrase names
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 AMOUNT = frozenset("size capacity amount quantity total".split())  # what "how much <thing>" asks, no kind named
 
@@ -516,11 +515,11 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         units |= QUANTITY_WORDS[w][1]
     if shipped and not synonyms:
         synonyms |= SHIPPED
-        if SHIPPED_ASKED:
+        if len(asked) == 1:
             # "what distance does FRR give by default": the which-phrase's noun names the column of
             # the values as shipped ("Protocol | Distance"), which need not say "default"
             # (one word: "which storage control unit", "what IP address" name a thing, not a column)
-            synonyms |= {w for w in asked if w not in GENERIC and len(asked) == 1}
+            synonyms |= {w for w in asked if w not in GENERIC}
     if not quantity and not phrase_words and _HOW_MUCH.search(query):
         # "how much BIOS flash does it have": an amount of the thing, which a key/value table labels
         # "Size" or "Capacity" ("Size | 8 + 4 MiB"), no quantity word naming its kind
@@ -612,7 +611,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     thing_stems = _weights(db, thing + [w for i, (v, wt) in enumerate(zip(values, weights, strict=True))
                                         if wt < 0.5 and v.number is None for w in _words(v.raw)])
     label_asked = {_stem(w) for w in asked if w not in GENERIC}
-    label_head = _stem(asked[-1]) if LABEL_HEAD and label_asked and asked[-1] not in GENERIC else ""
+    label_head = _stem(asked[-1]) if label_asked and asked[-1] not in GENERIC else ""
     # "what voltage is the SPI flash, before I clip my 3.3 V programmer on": the kind the which-phrase
     # asks is unknown to the asker; a value of that kind in the question may be its context, and a
     # row lacking it is not wrong for that (a row holding it still gains)
@@ -623,8 +622,7 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     zero_based = {r.table_id for r in rows if ordinals and _numbered_as(r, {"0"})}
     from_zero = {str(int(n) - 1) for n in ordinals}
     # a side the question names ("discharge", "outlet", "transmit"): the rows naming only its other side
-    opposed = [(side, OPPOSITES[side]) for side in {_stem(w) for w in _words(query)} if side in OPPOSITES] \
-        if CONTRADICTS else []
+    opposed = [(side, OPPOSITES[side]) for side in {_stem(w) for w in _words(query)} if side in OPPOSITES]
     for row in rows:
         score, match = _score(row, thing_stems, syn, units, bool(quantity), value_rows.get(row.row_id, []), values,
                               _key_weights(weights, values, key_counts, value_rows.get(row.row_id, [])),
@@ -828,7 +826,6 @@ _MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
 
 _PLAIN_LABEL = re.compile(r"[^\W\d_]+(?:[ /\-]+[^\W\d_]+)*")
 LABEL_ASKED = 1.0  # a key/value row whose label is a word of the which-phrase: that attribute is asked
-LABEL_HEAD = True  # ... or whose label's last word is the which-phrase's last
 
 
 def _holds_thing(row: SpecRow, thing: dict[str, float]) -> bool:
@@ -850,10 +847,11 @@ def _label_asked(row: SpecRow, asked: set[str], head: str = "") -> bool:
     if len(row.cells) != 2 or not row.cells[1].strip() or not _PLAIN_LABEL.fullmatch(row.cells[0].strip()):
         return False  # a label of plain words: "%suffix%" is a keyword, not the attribute "suffix"
     words = [_stem(w) for w in _words(row.cells[0])]
+    label = set(words)
     # ... or whose last word, the noun the label names, is the which-phrase's last (`head`), a word
     # before it saying which one ("Internal batteries | 8 x 12 V 9 Ah VRLA" for "what battery does
     # the UPS use"; not "Socketed flash" for "which SPI flash chip model")
-    return bool(words) and len(set(words)) <= 3 and (set(words) <= asked or bool(head) and words[-1] == head)
+    return bool(words) and len(label) <= 3 and (label <= asked or bool(head) and words[-1] == head)
 
 
 def _asked_noun(query: str) -> list[str]:
