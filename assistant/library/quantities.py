@@ -30,7 +30,12 @@ class Value:
 _UNIT_RE = "|".join(_UNIT_WORDS)
 _NUM = r"\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"(?<![\w.])({_NUM})\s*(?:-|–|to|\.\.)\s*({_NUM})\s?({_UNIT_RE})(?![\w])", re.IGNORECASE)
-_FRACTION = re.compile(r"(?<![\w./])(?:(\d+)\s+)?(\d+)/(\d+)(?=\s?[A-Za-z\"])")
+# A fraction as tables write sizes ("1/2 in", "1 1/2 in", "5/16\"", "3/4 turn"): a proper fraction
+# over 2, 3, 4, 8, 16, 32 or 64. Two numbers around a slash otherwise are two values: "230/400 V"
+# (the phases' voltages), "50/60 Hz", an "Intel 2200/2915" card, "24/7", none of them a fraction.
+_FRACTION = re.compile(r"(?<![\w./])(?:(\d+)\s+)?(\d+)/(2|3|4|8|16|32|64)(?![\w./])(\")?(?=\s?[A-Za-z\"]|(?<=\"))")
+# "230/400 V", "50/60 Hz": both numbers take the unit written once after them.
+_SLASH_PAIR = re.compile(rf"(?<![\w./])({_NUM})/({_NUM})\s?({_UNIT_RE})(?![\w])", re.IGNORECASE)
 # "Torque (Nm)", "Gap [mm]", "Current, A", "Voltage / V": a unit the header gives its column.
 _HEADER_UNIT = re.compile(rf"(?:\(|\[|,\s*|/\s*|\bin\s+)({_UNIT_RE})\s*(?:\)|\]|$)", re.IGNORECASE)
 
@@ -41,9 +46,10 @@ def _key(number: float, unit: str) -> str:
 
 def _decimal(m: re.Match) -> str:
     whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
-    if den == 0:
-        return m.group(0)
-    return format((int(whole) if whole else 0) + num / den, ".6g")
+    if num >= den:
+        return m.group(0)  # "3/2": not a size a table writes as a fraction
+    inch = " in" if m.group(4) else ""  # 5/16" is five sixteenths of an inch
+    return format((int(whole) if whole else 0) + num / den, ".6g") + inch
 
 
 def ranges(text: str) -> list[tuple[float, float]]:
@@ -62,11 +68,16 @@ def parse_cell(cell: str, column_unit: str = "") -> list[Value]:
     text = (cell or "").replace("±", " ").replace("+/-", " ")
     text = _FRACTION.sub(_decimal, text)  # "1/2 in" -> "0.5 in"
     out: dict[str, Value] = {}
-    for m in _RANGE.finditer(text):
+    paired = list(_RANGE.finditer(text)) + list(_SLASH_PAIR.finditer(text))
+    for m in paired:
         for num in (m.group(1), m.group(2)):
             n, unit = scaled(float(num), canonical_unit(m.group(3)))
             out.setdefault(_key(n, unit), Value(n, unit, m.group(0), _key(n, unit)))
-    for f in facts(text):
+    # The rest of the cell, the ranges and pairs blanked: their bare first ends are read already.
+    rest = list(text)
+    for m in paired:
+        rest[m.start():m.end()] = " " * (m.end() - m.start())
+    for f in facts("".join(rest)):
         if f.kind == "code":
             out.setdefault(f.key, Value(None, "code", f.text, f.key))
             continue
@@ -75,8 +86,6 @@ def parse_cell(cell: str, column_unit: str = "") -> list[Value]:
             unit = column_unit
         n = float(number)
         key = _key(n, unit)
-        if any(v.number == n and (v.unit == unit or not unit) for v in out.values()):
-            continue  # the bare first end of a range, already read with the range's unit
         out.setdefault(key, Value(n, unit, f.text, key))
     # A single-digit bare number (a fuse of "5" A under "Fuse (A)") is skipped by facts(): a cell
     # holding just that number is still the value.

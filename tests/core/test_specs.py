@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from assistant.library import ingest
-from assistant.library.quantities import header_unit, parse_cell
+from assistant.library.quantities import header_unit, parse_cell, query_values
 from assistant.rag import spec_answer, specs
 from tests.conftest import ROOT
 
@@ -139,6 +139,23 @@ def test_quantities_read_cells_and_header_units():
     assert keys("16", header_unit("Fuse (A)")) == {"q:16 A"}
     assert keys("6", header_unit("Fuse (A)")) == {"q:6 A"}  # one digit: still the cell's value
     assert header_unit("Gap [mm]") == "mm" and header_unit("Torque") == ""
+
+
+def test_a_slash_between_two_values_is_not_a_fraction():
+    def keys(text):
+        return {v.key for v in parse_cell(text)}
+
+    # Sizes written as fractions still are ones; an inch mark is the inch.
+    assert keys("1 1/2 in") == {"q:1.5 in"}
+    assert keys('5/16"') == keys("5/16 in") == {"q:0.3125 in"}
+    # Two values around a slash share the unit written once, as a range's ends do.
+    assert keys("230/400 V") == {"q:230 V", "q:400 V"}
+    assert keys("50/60 Hz") == {"q:50 Hz", "q:60 Hz"}
+    # Model numbers and "24/7" are not the fractions 0.7547 and 3.43.
+    assert keys("Intel 2200/2915") == {"q:2200", "q:2915"}
+    assert "q:3.428571" not in keys("24/7 monitoring")
+    assert {v.key for v in query_values("Which mode keeps a 2200/2915 card on 2.4 GHz?")} == {
+        "q:2200", "q:2915", "q:2.4 GHz"}
 
 
 def test_tables_of_every_format_become_rows(session, tmp_path):
