@@ -17,7 +17,9 @@ SPEC_ROWS, PROCEDURES, OCR = "spec_rows", "procedures", "ocr"
 # in the base unit (9600 baud), where they were codes before.
 # SPEC_ROWS 4: a table described under a term of its own (a definition list's "loopstats" or
 # "peci_diode" line above the table of its fields or codes) has the term in its caption.
-CURRENT = {SPEC_ROWS: 4, PROCEDURES: 1, OCR: 1}
+# SPEC_ROWS 5: two numbers around a slash are two values, not a fraction ("230/400 V" is 230 V and
+# 400 V, where it was 0.575 V; "50/60 Hz"; code page "1252/1140").
+CURRENT = {SPEC_ROWS: 5, PROCEDURES: 1, OCR: 1}
 
 
 def record(db, manual_id: int, extractors: Iterable[str]) -> None:

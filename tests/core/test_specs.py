@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant.library import ingest
+from assistant.library import extractions, ingest
 from assistant.library.quantities import header_unit, parse_cell, query_values
 from assistant.rag import spec_answer, specs
 from tests.conftest import ROOT
@@ -156,6 +156,7 @@ def test_a_slash_between_two_values_is_not_a_fraction():
     assert "q:3.428571" not in keys("24/7 monitoring")
     assert {v.key for v in query_values("Which mode keeps a 2200/2915 card on 2.4 GHz?")} == {
         "q:2200", "q:2915", "q:2.4 GHz"}
+    assert extractions.CURRENT[extractions.SPEC_ROWS] >= 5  # stored libraries read their rows again
 
 
 def test_tables_of_every_format_become_rows(session, tmp_path):
