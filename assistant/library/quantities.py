@@ -29,13 +29,15 @@ class Value:
 
 _UNIT_RE = "|".join(_UNIT_WORDS)
 _NUM = r"\d+(?:\.\d+)?"
-_RANGE = re.compile(rf"(?<![\w.])({_NUM})\s*(?:-|–|to|\.\.)\s*({_NUM})\s?({_UNIT_RE})(?![\w])", re.IGNORECASE)
+# A range's ends may be signed ("-10-20 °C", "-15 to +40 °C"); a range inside a part number is none ("SK-200-45B"
+# is no 200-45 bytes, as "P-200/45V" is no pair of voltages).
+_RANGE = re.compile(rf"(?<![\w.-])(-?{_NUM})\s*(?:-|–|to|\.\.)\s*([-+]?{_NUM})\s?({_UNIT_RE})(?![\w])", re.IGNORECASE)
 # A fraction as tables write sizes ("1/2 in", "1 1/2 in", "5/16\"", "3/4 turn"): a proper fraction
 # over 2, 3, 4, 8, 16, 32 or 64. Two numbers around a slash otherwise are two values: "230/400 V"
 # (the phases' voltages), "50/60 Hz", an "Intel 2200/2915" card, "24/7", none of them a fraction.
 _FRACTION = re.compile(r"(?<![\w./])(?:(\d+)\s+)?(\d+)/(2|3|4|8|16|32|64)(?![\w./])(\")?(?=\s?[A-Za-z\"]|(?<=\"))")
 # "230/400 V", "50/60 Hz": both numbers take the unit written once after them.
-_SLASH_PAIR = re.compile(rf"(?<![\w./])({_NUM})/({_NUM})\s?({_UNIT_RE})(?![\w])", re.IGNORECASE)
+_SLASH_PAIR = re.compile(rf"(?<![\w./-])({_NUM})/({_NUM})\s?({_UNIT_RE})(?![\w])", re.IGNORECASE)
 # "Torque (Nm)", "Gap [mm]", "Current, A", "Voltage / V": a unit the header gives its column.
 _HEADER_UNIT = re.compile(rf"(?:\(|\[|,\s*|/\s*|\bin\s+)({_UNIT_RE})\s*(?:\)|\]|$)", re.IGNORECASE)
 

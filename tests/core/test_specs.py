@@ -154,6 +154,11 @@ def test_a_slash_between_two_values_is_not_a_fraction():
     # Model numbers and "24/7" are not the fractions 0.7547 and 3.43.
     assert keys("Intel 2200/2915") == {"q:2200", "q:2915"}
     assert "q:3.428571" not in keys("24/7 monitoring")
+    # A part number is a code, not a pair or a range ("P-200/45V" no voltages, "SK-200-45B" no bytes).
+    assert keys("Seal kit FKM (for P-200/45V), contents as SK-200-45B") == {"code:p20045v", "code:sk20045b"}
+    # A range's ends keep their signs.
+    assert keys("Store at -15 to +40 °C") == {"q:-15 °C", "q:40 °C"}
+    assert keys("-10-20 °C") == {"q:-10 °C", "q:20 °C"}
     assert {v.key for v in query_values("Which mode keeps a 2200/2915 card on 2.4 GHz?")} == {
         "q:2200", "q:2915", "q:2.4 GHz"}
     assert extractions.CURRENT[extractions.SPEC_ROWS] >= 5  # stored libraries read their rows again
