@@ -54,6 +54,11 @@ _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _QUANTITY = re.compile(rf"(?<![\w.,])({_NUMBER})\s?({'|'.join(_UNIT_WORDS)})?(?![\w])", re.IGNORECASE)
 # A code or part number: letters and digits together, maybe joined by - / . _ (not a plain number).
 _CODE = re.compile(r"(?<![\w\-])(?=[\w\-./]*[A-Za-z])(?=[\w\-./]*\d)[A-Za-z0-9][\w\-./]*[A-Za-z0-9](?![\w])")
+# A number glued to one letter that is a code, not a quantity: a leading zero ("00A", "000F": hex and
+# register values), a lowercase k ("33k", "10k": thousands, a resistor; a kelvin is a capital K),
+# or four digits and more before a letter models end in ("CanoScan 19200S", "SCSI Card 39320A",
+# "ltoa(12345L)"; a glued W, V or K is left a quantity: "1500W", "3000K").
+_GLUED_CODE = re.compile(r"0\d+[A-Za-z]|\d+k|\d{4,}[ABCFGHLMS]")
 # Versions and addresses ("2.3.1", "192.168.1.10") are codes, not numbers.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
 _UNIT_ANYWHERE = re.compile(rf"(?<![\w])({'|'.join(_UNIT_WORDS)})(?![\w])", re.IGNORECASE)
@@ -101,7 +106,7 @@ def facts(text: str) -> list[Fact]:
         if any(a <= m.start() < b for a, b in spans):
             continue
         tok = m.group(0).rstrip("./-")
-        if _QUANTITY.fullmatch(tok):
+        if _QUANTITY.fullmatch(tok) and not _GLUED_CODE.fullmatch(tok):
             continue  # "45Nm", "12V": a quantity written without a space
         if re.fullmatch(r"[vV]\d+(?:\.\d+)+", tok):
             key = "code:" + tok[1:]  # "v2.3.1" is version 2.3.1

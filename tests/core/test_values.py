@@ -37,6 +37,24 @@ def test_list_numbering_and_citation_marks_are_not_values():
     assert [f.text for f in facts("The port is 443. Restart it.")] == ["443"]  # a value ending a sentence
 
 
+@pytest.mark.parametrize("text, key", [
+    ("CanoScan 19200S", "code:19200s"),  # a model, not 19200 seconds
+    ("Adaptec SCSI Card 39320A", "code:39320a"),  # not 39320 amperes
+    ("JOY0DAT | 00A | R", "code:00a"),  # a register address
+    ("MS5607 30km (33k')", "code:33k"),  # thousands of feet, not 33 kelvin
+    ("a 10k pull-up", "code:10k"),
+])
+def test_a_number_glued_to_a_letter_that_is_a_code(text, key):
+    assert key in {f.key for f in facts(text)}
+    assert not any(f.kind == "quantity" and f.key.startswith("q:" + key[5:-1]) for f in facts(text))
+
+
+@pytest.mark.parametrize("text, key", [("12V", "q:12 V"), ("5A fuse", "q:5 A"), ("1500W", "q:1500 W"),
+                                       ("3000K", "q:3000 K"), ("max 40C", "q:40 °C"), ("45Nm", "q:45 N·m")])
+def test_a_quantity_written_without_a_space_stays_one(text, key):
+    assert key in {f.key for f in facts(text)}
+
+
 def test_a_value_the_model_invented_is_flagged_and_copied_ones_are_not():
     passages = [Passage(1, "HX-400 Service Manual", "/m/hx400.pdf", 2, "Mounting", "Tighten the compressor "
                         "mounting bolts to 31 N·m in a cross pattern. Use bolts M8 x 25 (part HX-B825).", 1.0)]
