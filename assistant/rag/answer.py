@@ -196,16 +196,29 @@ LINE_FOUND_WITH_ROW = 0.3
 
 def _holds_every_word(question: str, line: directmod.Direct) -> bool:
     """Whether the line, with its heading and manual name, holds every word of the question (number
-    words aside), and the question has three or more: "can I swap two phases to change direction" (the pump's "If the
-    direction is wrong, change parameter P11 ...; do not swap supply phases ...", 0.45) was "Not
-    found". No unrelated question's best line holds all its words over the five dev libraries."""
+    words aside, and the kind a "how long/much/many ..." asks when the line gives a value with its
+    unit), and the question has three or more (two, and that value): "can I swap two phases to
+    change direction" (the pump's "If the direction is wrong, change parameter P11 ...; do not swap
+    supply phases ...", 0.45) was "Not found". No unrelated question's best line holds all its words over the five dev libraries."""
     # A number word is a quantity, not what the question is about ("swap two phases"); allowing any
     # one word in four to be missing let "How many strings does a violin have?" through.
     q = directmod.question_terms(question) - _NUMBER_TERMS
-    return len(q) >= 3 and q <= directmod.context_terms(line.text, line.section, line.manual)
+    held = directmod.context_terms(line.text, line.section, line.manual)
+    if len(q) >= 3 and q <= held:
+        return True
+    # "How long should I hold the vacuum?": "long" says a quantity is asked, which the line gives
+    # as its value ("hold the vacuum for 30 minutes", 0.39), not as the word; two other words and
+    # a value with its unit are as much.
+    kind = _HOW_KIND.search(question)
+    if kind is None:
+        return False
+    q -= directmod.question_terms(kind.group(1))
+    return len(q) >= 2 and q <= held and any(f.kind == "quantity" and " " in f.key for f in values.facts(line.text))
 
 
 _NUMBER_TERMS = directmod.question_terms("one two three four five six seven eight nine ten once twice")
+_HOW_KIND = re.compile(r"\bhow (long|much|many|often|far|big|heavy|hot|cold|high|low|tight|wide|deep|thick|fast|loud)\b",
+                       re.IGNORECASE)
 
 
 def _is_row(line: directmod.Direct, row) -> bool:
