@@ -56,9 +56,10 @@ _QUANTITY = re.compile(rf"(?<![\w.,])({_NUMBER})\s?({'|'.join(_UNIT_WORDS)})?(?!
 _CODE = re.compile(r"(?<![\w\-])(?=[\w\-./]*[A-Za-z])(?=[\w\-./]*\d)[A-Za-z0-9][\w\-./]*[A-Za-z0-9](?![\w])")
 # A number glued to one letter that is a code, not a quantity: a leading zero ("00A", "000F": hex and
 # register values), a lowercase k ("33k", "10k": thousands, a resistor; a kelvin is a capital K),
-# or four digits and more before a letter models end in ("CanoScan 19200S", "SCSI Card 39320A",
-# "ltoa(12345L)"; a glued W, V or K is left a quantity: "1500W", "3000K").
-_GLUED_CODE = re.compile(r"0\d+[A-Za-z]|\d+k|\d{4,}[ABCFGHLMS]")
+# or five digits and more before a letter models end in ("CanoScan 19200S", "SCSI Card 39320A",
+# "ltoa(12345L)"; "2000A", "1000L", "1500W", "3000K" are quantities). The answer check reads such a
+# token both ways (`_readings`).
+_GLUED_CODE = re.compile(r"0\d+[A-Za-z]|\d+k|\d{5,}[ABCFGHLMS]")
 # Versions and addresses ("2.3.1", "192.168.1.10") are codes, not numbers.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
 _UNIT_ANYWHERE = re.compile(rf"(?<![\w])({'|'.join(_UNIT_WORDS)})(?![\w])", re.IGNORECASE)
@@ -139,10 +140,21 @@ def unsupported(answer: str, passages_text: list[str]) -> list[str]:
     for t in passages_text:
         units = {canonical_unit(m.group(1)) for m in _UNIT_ANYWHERE.finditer(t)}
         for f in facts(t):
-            have.add(f.key)
-            if f.kind == "quantity":
-                number = f.key.split(" ", 1)[0]
-                have.add(number)
-                if " " not in f.key:
-                    have.update(f"{number} {u}" for u in units)
-    return [f.text for f in facts(answer) if f.key not in have]
+            for key in _readings(f):
+                have.add(key)
+                if key.startswith("q:"):
+                    number = key.split(" ", 1)[0]
+                    have.add(number)
+                    if " " not in key:
+                        have.update(f"{number} {u}" for u in units)
+    return [f.text for f in facts(answer) if not any(k in have for k in _readings(f))]
+
+
+def _readings(f: Fact) -> list[str]:
+    """The keys a fact is checked by: a number glued to a letter that reads as a code ("10k",
+    "00A", `_GLUED_CODE`) also as the quantity it spells, since the model and the manual may write
+    it either way ("10K", "10 k")."""
+    m = _QUANTITY.fullmatch(f.text) if f.kind == "code" and _GLUED_CODE.fullmatch(f.text) else None
+    if m is None:
+        return [f.key]
+    return [f.key, "q:" + _number_key(m.group(1), canonical_unit(m.group(2)) if m.group(2) else "")]

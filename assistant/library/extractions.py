@@ -17,9 +17,11 @@ SPEC_ROWS, PROCEDURES, OCR = "spec_rows", "procedures", "ocr"
 # in the base unit (9600 baud), where they were codes before.
 # SPEC_ROWS 4: a table described under a term of its own (a definition list's "loopstats" or
 # "peci_diode" line above the table of its fields or codes) has the term in its caption.
-# SPEC_ROWS 5: two numbers around a slash are two values, not a fraction ("230/400 V" is 230 V and
-# 400 V, where it was 0.575 V; "50/60 Hz"; code page "1252/1140").
-CURRENT = {SPEC_ROWS: 5, PROCEDURES: 1, OCR: 1}
+# SPEC_ROWS 6: two numbers around a slash are two values, not a fraction ("230/400 V" is 230 V and
+# 400 V, where it was 0.575 V; "50/60 Hz"; code page "1252/1140"); a range or pair inside a part
+# number is none ("SK-200-45B"); a range's ends keep their signs ("-15 to +40 °C"); a number glued
+# to a letter is a code where it has a leading zero, a lowercase k or five digits ("19200S").
+CURRENT = {SPEC_ROWS: 6, PROCEDURES: 1, OCR: 1}
 
 
 def record(db, manual_id: int, extractors: Iterable[str]) -> None:

@@ -8,6 +8,7 @@ the column header ("Torque (Nm)" over a cell "68").
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -32,10 +33,12 @@ _NUM = r"\d+(?:\.\d+)?"
 # A range's ends may be signed ("-10-20 °C", "-15 to +40 °C"); a range inside a part number is none ("SK-200-45B"
 # is no 200-45 bytes, as "P-200/45V" is no pair of voltages).
 _RANGE = re.compile(rf"(?<![\w.-])(-?{_NUM})\s*(?:-|–|to|\.\.)\s*([-+]?{_NUM})\s?({_UNIT_RE})(?![\w])", re.IGNORECASE)
-# A fraction as tables write sizes ("1/2 in", "1 1/2 in", "5/16\"", "3/4 turn"): a proper fraction
-# over 2, 3, 4, 8, 16, 32 or 64. Two numbers around a slash otherwise are two values: "230/400 V"
-# (the phases' voltages), "50/60 Hz", an "Intel 2200/2915" card, "24/7", none of them a fraction.
-_FRACTION = re.compile(r"(?<![\w./])(?:(\d+)\s+)?(\d+)/(2|3|4|8|16|32|64)(?![\w./])(\")?(?=\s?[A-Za-z\"]|(?<=\"))")
+# A fraction as tables write sizes and times ("1/2 in", "1 1/2 in", "1-1/4\"", "5/16\"", "1/2in",
+# "1/60 s", "3/4 turn"): a unit fraction, or a proper one in lowest terms over 2, 3, 4, 8, 16, 32 or 64.
+# Two numbers around a slash otherwise are two values: "230/400 V" (the phases' voltages), "50/60 Hz",
+# "16/32 A", an "Intel 2200/2915" card, "24/7", none of them a fraction.
+_FRACTION = re.compile(r"(?<![\w./])(?:(\d+)(?:\s+|-))?(\d+)/(\d+)(?![\d./])(\")?(?=\s?[A-Za-z\"]|(?<=\"))")
+_SIZE_DENOMINATORS = (2, 3, 4, 8, 16, 32, 64)
 # "230/400 V", "50/60 Hz": both numbers take the unit written once after them.
 _SLASH_PAIR = re.compile(rf"(?<![\w./-])({_NUM})/({_NUM})\s?({_UNIT_RE})(?![\w])", re.IGNORECASE)
 # "Torque (Nm)", "Gap [mm]", "Current, A", "Voltage / V": a unit the header gives its column.
@@ -48,8 +51,8 @@ def _key(number: float, unit: str) -> str:
 
 def _decimal(m: re.Match) -> str:
     whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
-    if num >= den:
-        return m.group(0)  # "3/2": not a size a table writes as a fraction
+    if num >= den or not (num == 1 or den in _SIZE_DENOMINATORS and math.gcd(num, den) == 1):
+        return m.group(0)  # "3/2", "16/32 A", "2200/2915": not a size or time a table writes as a fraction
     inch = " in" if m.group(4) else ""  # 5/16" is five sixteenths of an inch
     return format((int(whole) if whole else 0) + num / den, ".6g") + inch
 

@@ -213,7 +213,18 @@ def _holds_every_word(question: str, line: directmod.Direct) -> bool:
     if kind is None:
         return False
     q -= directmod.question_terms(kind.group(1))
-    return len(q) >= 2 and q <= held and any(f.kind == "quantity" and " " in f.key for f in values.facts(line.text))
+    return len(q) >= 2 and q <= held and _gives_value(line.text)
+
+
+def _gives_value(text: str) -> bool:
+    """Whether `text` holds a value with its unit; "Fig. 3 in the appendix" and "table 2 a" are a
+    number before a word, not 3 inches or 2 amperes."""
+    return any(f.kind == "quantity" and " " in f.key and _UNIT_AS_WRITTEN.sub("", f.text) not in _WORD_UNITS
+               for f in values.facts(text))
+
+
+_UNIT_AS_WRITTEN = re.compile(r"^[-+\d.,]+\s*")
+_WORD_UNITS = {"in", "a", "c", "f", "b"}  # as written, lowercase: English words after a number
 
 
 _NUMBER_TERMS = directmod.question_terms("one two three four five six seven eight nine ten once twice")

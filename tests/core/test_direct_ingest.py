@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.library import ingest
+from assistant.rag import answer
 from tests.core.ask_fixtures import direct_answer
 
 BOM = """# Schematic editor
@@ -351,6 +352,13 @@ def test_a_line_giving_the_quantity_a_how_question_asks_makes_it_answerable(demo
     # two words of a question about something else, without the value, are not enough
     for question in ("How long is the Great Wall of China?", "How many legs does a spider have?"):
         assert not demo_library.retrieve(question).relevant
+
+
+def test_a_number_before_a_word_is_no_value_a_how_question_asks():
+    assert answer._gives_value("hold the vacuum for 30 minutes") and answer._gives_value("draws 10.4 A")
+    # "3 in the appendix" is no 3 inches, "table 2 a" no 2 amperes
+    assert not answer._gives_value("Hold the vacuum as shown in Fig. 3 in the appendix.")
+    assert not answer._gives_value("See table 2 a.")
 
 
 @pytest.mark.parametrize(("question", "row"), [
