@@ -30,6 +30,10 @@ LINE_OVER_ROW = 0.36
 # A word in this many passages of one retrieved manual, and in none of the others, names that
 # manual's equipment (`manual_a_word_names`); fewer is a passing mention ("take", "remember").
 NAMING_PASSAGES = 3
+# How a question (or a spoken one) opens when its first word is not the thing it is about.
+_ASKS = re.compile(r"\s*(what|what's|whats|how|why|where|when|which|who|can|could|is|are|does|do|should|will|"
+                   r"may|i|my|the|a|an|hey|ok|so|uh|um|tell|please)\b", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"\s*([A-Za-z][\w-]+)")
 
 
 _ASKS_QUANTITY = re.compile(r"\bhow (much|many|long|often|far|tight|high|low|hot|cold)\b|\bper (second|minute|hour|day)\b|"
@@ -184,8 +188,9 @@ _VALUE_TOKEN = re.compile(r"(?<![\w.-])(?:[\w.+-]*\d[\w.+-]*|[B-HJ-Z])(?![\w-])"
 
 def manual_a_word_names(db, question: str, passages: list[Passage]) -> tuple[int, set[str]] | None:
     """The one retrieved manual a word of the question names: a word in NAMING_PASSAGES or more of
-    that manual's passages and in none of the other retrieved manuals'. "What fuse size for the
-    compressor?" was answered with the pump manual's "Recommended fuse | 16 A gG": the pump manual
+    that manual's passages and in none of the other retrieved manuals' (the head of its closing "for
+    the ..." phrase, or the first word of a fault stated without a question word). "What fuse size
+    for the compressor?" was answered with the pump manual's "Recommended fuse | 16 A gG": the pump manual
     never says "compressor", the rooftop unit's says it in five passages (and gives no fuse size).
     A word no retrieved manual holds is a paraphrase and names nothing; None when no word, or
     words naming two manuals; else the manual's id and the words that name it."""
@@ -197,6 +202,10 @@ def manual_a_word_names(db, question: str, passages: list[Passage]) -> tuple[int
     # ("fuse size for the compressor"): a question's other words ("long", "turn", "over", "fixed")
     # are in a 700-page manual's headings too, and "change the seal" names what is done, not where.
     things = {t.casefold() for t in _THING.findall(question)}
+    # A fault stated, not asked, names its thing first: "compressor current too high" is the rooftop
+    # unit's compressor, not the pump motor's "Motor hot, current above 10.4 A" row.
+    if not _ASKS.match(question) and (first := _FIRST_WORD.match(question)):
+        things.add(first.group(1).casefold())
     for w in directmod.words_of(question, directmod.question_terms(question)):
         if w.strip("./-").casefold() not in things:  # "compressor." as speech-to-text ends it
             continue

@@ -326,6 +326,19 @@ def test_a_question_about_another_manual_s_part_is_not_answered_from_this_one(de
         assert d is not None and "16 A gG" in d.text, d
 
 
+def test_a_fault_stated_about_one_manual_s_part_is_not_answered_from_another(demo_library):
+    # "compressor current too high" stated the pump manual's "Motor hot, current above 10.4 A" row:
+    # the compressor is the rooftop unit's (its E08 row gives the compressor's maximum current).
+    question = "compressor current too high"
+    got = demo_library.retrieve(question)
+    assert got.res.passages and all("RTU-45" in p.manual for p in got.res.passages)
+    d = demo_library.answer(question, got)
+    assert d is None or "10.4 A" not in d.text, d
+    assert d is not None and "19 A" in d.text, d
+    # a fault stated about the pump still gets the pump's troubleshooting row
+    assert demo_library.answer("pump is leaking at the seal").text.startswith("Water leaking at the seal")
+
+
 def test_a_line_holding_every_word_of_the_question_makes_it_answerable(demo_library):
     # "can I swap two phases to change direction" was "Not found": the commissioning passage's
     # similarity is 0.27 and its line "... change parameter P11 ...; do not swap supply phases ..."
