@@ -283,6 +283,20 @@ def safety_near(db, passages: list[Passage]) -> dict[int, list[SafetyNote]]:
     return near
 
 
+def of_the_job(passages: list[Passage], direct: directmod.Direct | None, retrieved: list[Passage]) -> list[Passage]:
+    """Of `passages`, those of the manual the direct answer is from, when there is one, its own
+    passage first (of `retrieved`): its equipment is what the technician works on. Another manual's
+    passage, close to the question by its words only, brought that device's warnings to the answer:
+    "How long should I hold the vacuum?" (the rooftop unit's line) was shown the UPS guide's
+    hazardous-voltage notes, for its "vacuum cleaners", and none of the rooftop unit's. Without a
+    direct answer, all of them."""
+    if direct is None:
+        return passages
+    job = [p for p in passages if p.manual == direct.manual]
+    own = next((p for p in retrieved if p.chunk_id == direct.chunk_id), None)
+    return [own, *(p for p in job if p is not own)] if own is not None else job
+
+
 def safety_notes(near: dict[int, list[SafetyNote]], passages: list[Passage], limit: int = 4) -> list[SafetyNote]:
     """The notes near `passages` (looked up by `safety_near`), each once, DANGER first, then WARNING, CAUTION.
 
@@ -667,8 +681,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
     # close to the best match (not around every passage that made the top k).
     close = [p for p in res.passages[:3] if p.keyword_rank == 1 or (p.similarity or 0) >= res.best_similarity - 0.12]
     near = safety_near(db, res.passages) if relevant else {}
-    warnings = safety_notes(near, close) if relevant else []
     direct = direct_answer(question, got, embedder)
+    warnings = safety_notes(near, of_the_job(close, direct, res.passages)) if relevant else []
     spec_rows = [r.to_json() for r in spec.rows]
     timings["direct_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     offers = procedure_offers(db, close) if relevant else []
@@ -737,7 +751,8 @@ def _ask(db, embedder, chat_loader, question, settings, cancel, only, started) -
         citations, source = first_passages(built.passages), "retrieved"
     if citations:
         cited = [built.passages[c.n - 1] for c in citations]
-        warnings = safety_notes(near, cited + [p for p in res.passages[:2] if p not in cited])
+        warnings = safety_notes(near, cited + [p for p in of_the_job(res.passages[:2], direct, res.passages)
+                                               if p not in cited])
     # The quoted line's passage counts even when the budget left it out of the prompt: the model
     # read its values in the quote, and the direct answer shows and cites that passage (a retrieved
     # one, or a chunk beside one, `Retrieved.around`).

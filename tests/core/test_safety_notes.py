@@ -41,3 +41,24 @@ def test_the_note_that_holds_another_takes_its_place_within_the_limit():
     passages = [Passage(i, "P-200", "/p200.pdf", 10, "8", "t", 1.0) for i in range(1, 4)]
     got = safety_notes({1: [alone], 2: others, 3: [holder]}, passages)
     assert [n.chunk_id for n in got] == [30, 20, 21, 22]
+
+
+def test_the_notes_are_of_the_manual_the_direct_answer_is_from():
+    # "How long should I hold the vacuum?": the rooftop unit's line answered, and the UPS guide's
+    # passage (close by its "vacuum cleaners") pinned the UPS's hazardous-voltage warning.
+    from assistant.rag.answer import of_the_job
+    from assistant.rag.direct import Direct
+
+    ups = Passage(1, "UPS-3000", "/ups.md", None, "Safety", "vacuum cleaners", 1.0)
+    rtu = Passage(2, "RTU-45", "/rtu.html", None, "Service", "hold the vacuum for 30 minutes", 0.9)
+    rtu_other = Passage(3, "RTU-45", "/rtu.html", None, "Safety", "refrigerant", 0.8)
+    volts = SafetyNote("WARNING", "UPS-3000", "/ups.md", None, "Safety", "WARNING: Hazardous voltage.", 40)
+    gas = SafetyNote("WARNING", "RTU-45", "/rtu.html", None, "Service", "WARNING: Refrigerant under pressure.", 41)
+    near = {1: [volts], 2: [gas], 3: []}
+    line = Direct("hold the vacuum for 30 minutes", 2, "RTU-45", "/rtu.html", None, "Service", 2, 0.39)
+    close = [ups, rtu_other]
+    assert safety_notes(near, close) == [volts]  # as before: the UPS's note
+    job = of_the_job(close, line, [ups, rtu, rtu_other])
+    assert job == [rtu, rtu_other]  # the answer's own passage first, the other manual's left out
+    assert safety_notes(near, job) == [gas]
+    assert of_the_job(close, None, [ups, rtu, rtu_other]) == close  # no direct answer: all of them
