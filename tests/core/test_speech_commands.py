@@ -77,7 +77,9 @@ def test_speech_longer_than_the_short_window_is_transcribed_whole(settings):
     assert twice.size / SAMPLE_RATE > SHORT_WINDOW_S
     t = transcribe_all(twice, settings=settings, short=True)
     assert_heard(f"{JFK} {JFK}", t.text, 0.3)
-    assert t.text.casefold().count("fellow americans") == 2, t.text
+    # both readings: "my fellow Americans" each time (Whisper's greedy pass has written "americas"
+    # for both in a clean-clone CI run under load; a cut at the short window leaves one)
+    assert t.text.casefold().count("fellow americ") == 2, t.text
 
 
 # ---------------------------------------------------------------- the wake chime
