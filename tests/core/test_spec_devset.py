@@ -2,8 +2,8 @@
 spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_values_fresh5.json,
 spec_values_fresh6.json, spec_values_fresh7.json, spec_values_fresh8.json, spec_values_fresh9.json,
 spec_values_fresh10.json, spec_values_fresh11.json, spec_values_fresh12.json, spec_values_fresh13.json,
-spec_values_fresh14.json, spec_values_fresh15.json, spec_values_fresh16.json, spec_values_fresh17.json and
-spec_values_fresh18.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads
+spec_values_fresh14.json, spec_values_fresh15.json, spec_values_fresh16.json, spec_values_fresh17.json,
+spec_values_fresh18.json and spec_values_fresh19.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads
 them (bench/spec_rows.py) runs on demand, so a broken entry would otherwise go unnoticed until then. Only the files are read
 here; their rows are checked in their sources by bench/spec_tables.py."""
 
@@ -37,6 +37,7 @@ FRESH15 = ROOT / "bench" / "devsets" / "spec_values_fresh15.json"
 FRESH16 = ROOT / "bench" / "devsets" / "spec_values_fresh16.json"
 FRESH17 = ROOT / "bench" / "devsets" / "spec_values_fresh17.json"
 FRESH18 = ROOT / "bench" / "devsets" / "spec_values_fresh18.json"
+FRESH19 = ROOT / "bench" / "devsets" / "spec_values_fresh19.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -138,6 +139,11 @@ def fresh18() -> list[dict]:
     return json.loads(FRESH18.read_text(encoding="utf-8"))["questions"]
 
 
+@pytest.fixture(scope="module")
+def fresh19() -> list[dict]:
+    return json.loads(FRESH19.read_text(encoding="utf-8"))["questions"]
+
+
 def source(manual: str) -> str:
     """The unit the halves are balanced over: each demo manual, the Klipper docs, the Debian docs."""
     root, _, rel = manual.partition("/")
@@ -178,10 +184,10 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
 
 def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7,
                                                   fresh8, fresh9, fresh10, fresh11, fresh12, fresh13, fresh14, fresh15,
-                                                  fresh16, fresh17, fresh18):
+                                                  fresh16, fresh17, fresh18, fresh19):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
     for q in (questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8 + fresh9 + fresh10
-              + fresh11 + fresh12 + fresh13 + fresh14 + fresh15 + fresh16 + fresh17 + fresh18):
+              + fresh11 + fresh12 + fresh13 + fresh14 + fresh15 + fresh16 + fresh17 + fresh18 + fresh19):
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -447,3 +453,13 @@ def test_eighteenth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_
     check_fresh_file(fresh18, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8 + fresh9
                      + fresh10 + fresh11 + fresh12 + fresh13 + fresh14 + fresh15 + fresh16 + fresh17, "fresh18", min_pdf=0,
                      max_demo=0)
+
+
+def test_nineteenth_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
+        questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8, fresh9, fresh10, fresh11, fresh12, fresh13,
+        fresh14, fresh15, fresh16, fresh17, fresh18, fresh19):
+    """The nineteenth fresh file: no demo-library question, at least 3 PDF questions (the AltairZ80 manual of SIMH;
+    no other package looked at ships a PDF whose tables a table reader finds)."""
+    check_fresh_file(fresh19, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8 + fresh9
+                     + fresh10 + fresh11 + fresh12 + fresh13 + fresh14 + fresh15 + fresh16 + fresh17 + fresh18, "fresh19",
+                     min_pdf=3, max_demo=0)
