@@ -35,6 +35,10 @@ _UNIT_ALIASES = {
     "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "ms": "ms", "us": "µs", "µs": "µs",
     "min": "min", "mins": "min", "minute": "min", "minutes": "min", "hr": "h", "hrs": "h",
     "hour": "h", "hours": "h", "rpm": "rpm", "%": "%", "db": "dB", "dbm": "dBm",
+    # A sound level A-weighted ("50 dBA", as "68 dB(A)" is read) is one in dB: what "how loud" asks.
+    # Levels against another reference keep their own unit: an antenna's gain (dBi), a carrier's
+    # ratio (dBc), a field strength (dBµV) are no sound level.
+    "dba": "dB", "dbi": "dBi", "dbc": "dBc", "dbuv": "dBµV", "dbµv": "dBµV",
     "b": "B", "kb": "kB", "mb": "MB", "gb": "GB", "kib": "KiB", "mib": "MiB", "gib": "GiB",
     "bps": "bit/s", "kbps": "kbit/s", "mbps": "Mbit/s", "baud": "baud",
     # data rates as tables print them, the prefix glued on ("9.6kBaud", "38.4 kbit/s"); `scaled` reads

@@ -21,7 +21,8 @@ SPEC_ROWS, PROCEDURES, OCR = "spec_rows", "procedures", "ocr"
 # 400 V, where it was 0.575 V; "50/60 Hz"; code page "1252/1140"); a range or pair inside a part
 # number is none ("SK-200-45B"); a range's ends keep their signs ("-15 to +40 °C"); a number glued
 # to a letter is a code where it has a leading zero, a lowercase k or five digits ("19200S").
-CURRENT = {SPEC_ROWS: 6, PROCEDURES: 1, OCR: 1}
+# SPEC_ROWS 7: a sound level written "50 dBA" is 50 dB (it was a bare 50); dBi, dBc and dBµV are units.
+CURRENT = {SPEC_ROWS: 7, PROCEDURES: 1, OCR: 1}
 
 
 def record(db, manual_id: int, extractors: Iterable[str]) -> None:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 
 from . import direct as directmod
-from . import spec_answer
+from . import spec_answer, specs
 from .search import Passage, fts_query
 
 # A question word held by at most this share of a manual's passages picks out what is asked
@@ -138,6 +138,13 @@ def unless_the_row_holds_more(question: str, spec: spec_answer.SpecMatch, passag
     match = spec_answer.SpecMatch(spec.rows, best, spec_answer.row_passage(db, best))
     q = _asked(question)
     held_by_row = _held(q, spec_answer.direct(match, passages))
+    if best.match in specs.LOOSE and not held_by_row - _named_by_title(q, best.manual_title):
+        # Found by its words or its vector, the row holds only what its manual's title names: "noise
+        # level of the RTU-45" got the refrigerant table's "RTU-45 (standard)" row, "What is the
+        # pump's warranty period?" the spare motor's row (its header "Qty per pump"); every line of
+        # those manuals holds as much. (A row carrying the kind asked, "Recharge time | 3 hours ..."
+        # for "how long do the UPS batteries take to charge", matched as a quantity: it says more.)
+        return spec
     line = best_line()
     # A line below LINE_OVER_ROW says no more than chance (see there): it holds nothing the row must beat.
     held_by_line = _held(q, line) if line is not None and line.score >= LINE_OVER_ROW else set()
@@ -161,6 +168,14 @@ def _names_another_manual(question: str, row, passages: list[Passage]) -> bool:
     own = words(" ".join((row.manual_title, row.section or "", row.caption or "", *row.cells)))
     others = words(" ".join(p.manual for p in passages if p.manual_id != row.manual_id))
     return bool((asked & others) - own)
+
+
+def _named_by_title(q: set[str], title: str) -> set[str]:
+    """The question's words and value tokens (`_asked`) that a manual's title names: its words, the
+    words of its model codes ("UPS" of "UPS-3000"), and a code as written ("RTU-45")."""
+    terms = directmod.question_terms(title) | _title_parts(title)
+    return {t for t in q if t in terms or (_VALUE_TOKEN.fullmatch(t) and
+                                           re.search(rf"(?<![\w.-]){re.escape(t)}(?![\w-])", title, re.IGNORECASE))}
 
 
 def _asked(question: str) -> set[str]:

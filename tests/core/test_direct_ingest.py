@@ -450,6 +450,20 @@ def test_a_row_of_another_manual_than_the_question_names_is_not_stated(demo_libr
     assert d is not None and d.kind == "spec_row" and "16 A gG" in d.text, d
 
 
+
+def test_a_listed_row_holding_only_its_manual_s_name_is_not_stated(demo_library):
+    # The RTU-45 manual gives no noise level, the pump manual no warranty: the refrigerant table's
+    # "RTU-45 (standard)" row holds the question's "RTU-45" and nothing else, the spare motor's row
+    # only "pump" (its header "Qty per pump"), as every line of those manuals does.
+    for question in ("noise level of the RTU-45", "What is the pump's warranty period?"):
+        d = demo_library.answer(question)
+        assert d is None or d.kind != "spec_row", (question, d)
+    # A row matched as the kind asked states it still, though it holds no other word ("Recharge time").
+    d = demo_library.answer("After a power cut, how long do the UPS batteries take to charge back up?")
+    assert d is not None and d.kind == "spec_row" and d.text.startswith("Recharge time"), d
+    d = demo_library.answer("How loud is the UPS?")
+    assert d is not None and d.kind == "spec_row" and d.text.startswith("Noise — Value: Below 50 dBA"), d
+
 def test_a_how_to_question_keeps_its_line_over_a_listed_row(demo_library):
     # The troubleshooting row "Pump runs but delivers no water | ...; wrong direction of rotation"
     # holds the question's words; the way to check is the commissioning line.

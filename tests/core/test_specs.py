@@ -167,6 +167,19 @@ def test_a_slash_between_two_values_is_not_a_fraction():
     assert extractions.CURRENT[extractions.SPEC_ROWS] >= 6  # stored libraries read their rows again
 
 
+
+def test_a_sound_level_in_dba_is_a_level_in_db_and_other_decibels_keep_their_unit():
+    """"Noise | Below 50 dBA at 1 m" (the demo UPS) held a bare 50, no sound level: "how loud" asks dB."""
+    def keys(cell):
+        return {v.key for v in parse_cell(cell)}
+
+    assert keys("Below 50 dBA at 1 m") == keys("Below 50 dB(A) at 1 m") == {"q:50 dB", "q:1 m"}
+    assert keys("50dBA") == {"q:50 dB"}
+    assert keys("3 dBi antenna") == {"q:3 dBi"}  # an antenna's gain, no sound level
+    assert keys("-40 dBc spurs") == {"q:-40 dBc"}
+    assert keys("60 dBuV") == keys("60 dBµV") == {"q:60 dBµV"}
+    assert extractions.CURRENT[extractions.SPEC_ROWS] >= 7  # stored libraries read their rows again
+
 def test_tables_of_every_format_become_rows(session, tmp_path):
     _library(session, tmp_path)
     db = session.db
