@@ -206,6 +206,11 @@ _k(r"\bhow much (?:oil|coolant|refrigerant|grease|fluid|water|lubricant|gas)\b",
 # a number of the unit U (`_RACK_UNIT`), inside a longer cell too ("438 x 86 x 610 mm (2U)").
 _k(r"\b(?:rack|height) units?(?: tall| high)?\b|\brack (?:space|height)\b|\bU of rack\b", "height rack", "U")
 _k(r"\bhow loud\b|\bhow noisy\b", "noise sound level", "dB")
+# An enclosure's protection class ("What is the IP rating of the pump motor?": "Efficiency class /
+# enclosure | IE3 / IP55"): a code of the form IP55 or IPX4, which the search reads as the unit IP
+# (`_IP_CODE`). "IP" alone is an address as often ("Wrong IP settings"): only these phrases ask it.
+_k(r"\bIP[ -]?(?:ratings?|class(?:es)?|codes?|protection|degrees?)\b|\bingress protection\b"
+   r"|\benclosure (?:ratings?|class(?:es)?|protection|types?)\b", "enclosure ingress", "IP")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
 # "which function key": one of F1-F12 is the answer, not "Left" or "Ctrl+Left" under a "Hotkey" column
@@ -1466,6 +1471,7 @@ def _product(title: str) -> frozenset[str]:
 
 
 _RACK_UNIT = re.compile(r"\d{1,2}(?:\.\d)?\s?U")  # rack units: "2U", "1.5U"
+_IP_CODE = re.compile(r"IP([0-6X])([0-9X]K?)", re.IGNORECASE)  # an enclosure's protection class: "IP55", "IPX4", "IP6X"
 
 
 def _load(db, row_ids: list[int]) -> list[SpecRow]:
@@ -1486,6 +1492,8 @@ def _load(db, row_ids: list[int]) -> list[SpecRow]:
             for v in vs:
                 if v["unit"] == "code" and _RACK_UNIT.fullmatch(v["raw"]):
                     v["number"], v["unit"] = float(v["raw"].rstrip("uU ")), "U"
+                elif v["unit"] == "code" and _IP_CODE.fullmatch(v["raw"]):
+                    v["unit"] = "IP"
         for r in found:
             rows.append(SpecRow(
                 row_id=r["id"], manual_id=r["manual_id"], manual_title=r["title"], manual_path=r["path"],

@@ -464,6 +464,16 @@ def test_a_listed_row_holding_only_its_manual_s_name_is_not_stated(demo_library)
     d = demo_library.answer("How loud is the UPS?")
     assert d is not None and d.kind == "spec_row" and d.text.startswith("Noise — Value: Below 50 dBA"), d
 
+
+def test_an_ip_rating_is_the_enclosure_s_protection_class_not_an_address(demo_library):
+    # "IE3 / IP55" in the motor data's "Efficiency class / enclosure" row; the UPS guide gives no IP
+    # rating, and its "Wrong IP settings" row (a network address) was stated for one.
+    for question in ("What IP rating does the motor have?", "what enclosure class is the pump motor"):
+        d = demo_library.answer(question)
+        assert d is not None and d.kind == "spec_row" and "IP55" in d.text, (question, d)
+    d = demo_library.answer("What is the IP rating of the UPS?")
+    assert d is None or d.kind != "spec_row", d
+
 def test_a_how_to_question_keeps_its_line_over_a_listed_row(demo_library):
     # The troubleshooting row "Pump runs but delivers no water | ...; wrong direction of rotation"
     # holds the question's words; the way to check is the commissioning line.
