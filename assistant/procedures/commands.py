@@ -45,7 +45,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
 
 # Said around a command without changing it. "okay" is one too ("okay next"), but alone it is "ack".
 FILLERS = frozenset("""uh um umm uhm er erm ah ahh hmm mm so well okay ok alright right now please
-    then thanks thank you and oh hey yeah just let's lets""".split())
+    then thanks thank you and oh hey yeah just let's lets""".split()) | frozenset(
+    # The end of the wake word "okay nabu", when the take after it starts a little early (ui/voice/wake.py's
+    # PRE_ROLL_S), as Whisper writes it: "who what torque" on one machine's CPU, "nabu next step".
+    "nabu naboo nabo boo who".split())
 
 # Whisper's usual ways of mishearing a short command spoken alone, word -> what was meant.
 MISHEARD = {
