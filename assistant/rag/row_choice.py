@@ -173,9 +173,7 @@ def _names_another_manual(question: str, row, passages: list[Passage]) -> bool:
 def _named_by_title(q: set[str], title: str) -> set[str]:
     """The question's words and value tokens (`_asked`) that a manual's title names: its words, the
     words of its model codes ("UPS" of "UPS-3000"), and a code as written ("RTU-45")."""
-    terms = directmod.question_terms(title) | _title_parts(title)
-    return {t for t in q if t in terms or (_VALUE_TOKEN.fullmatch(t) and
-                                           re.search(rf"(?<![\w.-]){re.escape(t)}(?![\w-])", title, re.IGNORECASE))}
+    return _holding(q, directmod.question_terms(title) | _title_parts(title), title)
 
 
 def _asked(question: str) -> set[str]:
@@ -187,7 +185,11 @@ def _asked(question: str) -> set[str]:
 def _held(q: set[str], d: directmod.Direct) -> set[str]:
     """The question's words (stems) and value tokens ("5", "J", "R-410A") that `d` holds."""
     terms = directmod.context_terms(d.text, d.section, d.manual) | _title_parts(d.manual)
-    where = " ".join((d.text, d.section))
+    return _holding(q, terms, " ".join((d.text, d.section)))
+
+
+def _holding(q: set[str], terms: set[str], where: str) -> set[str]:
+    """The words of `q` among `terms`, and its value tokens written in `where` as a whole token."""
     return {t for t in q if t in terms or (_VALUE_TOKEN.fullmatch(t) and
                                            re.search(rf"(?<![\w.-]){re.escape(t)}(?![\w-])", where, re.IGNORECASE))}
 

@@ -1471,7 +1471,7 @@ def _product(title: str) -> frozenset[str]:
 
 
 _RACK_UNIT = re.compile(r"\d{1,2}(?:\.\d)?\s?U")  # rack units: "2U", "1.5U"
-_IP_CODE = re.compile(r"IP([0-6X])([0-9X]K?)", re.IGNORECASE)  # an enclosure's protection class: "IP55", "IPX4", "IP6X"
+_IP_CODE = re.compile(r"IP[0-6X][0-9X]K?", re.IGNORECASE)  # an enclosure's protection class: "IP55", "IPX4", "IP6X"
 
 
 def _load(db, row_ids: list[int]) -> list[SpecRow]:

@@ -77,12 +77,12 @@ def seal_procedure() -> Procedure:
         tools=["13 mm socket", "torque wrench"], parts=["SK-200-45B"], torques=["25 N·m", "4-5 Nm"], id=7)
 
 
-
 @pytest.mark.parametrize("text,kind", [("who what torque.", "question"), ("Nabu, next step.", "next"),
                                        ("Boo. Go back.", "back")])
 def test_the_wake_word_s_end_before_a_command_is_not_part_of_it(text, kind):
     # The take after "okay nabu" may start on the wake word's last syllable (ui/voice/wake.py PRE_ROLL_S).
     assert match(text).kind == kind
+
 
 def test_torque_answer_puts_the_current_step_first():
     p = seal_procedure()
