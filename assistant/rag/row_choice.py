@@ -97,6 +97,10 @@ def unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, passage
     # pressing J do"): a row that holds the value asked about is not beaten by a line that does not.
     q = _asked(question)
     held_by_row = _held(q, row)
+    if spec.row is not None:
+        # "What is the IP rating of the pump motor?": the row's "IP55" says the rating, though the row
+        # never writes "rating" and a line on the motor's "rated current" does
+        held_by_row |= q & directmod.question_terms(" ".join(specs.kind_phrases_carried(question, spec.row)))
     if held_by_row == q:
         return spec  # no line can hold more (and the line finder's time is saved)
     line = best_line()

@@ -236,7 +236,8 @@ AMOUNT = frozenset("size capacity amount quantity total".split())  # what "how m
 # question names ("the Q key", "pressing J", "Ctrl+S").
 _MOD = r"(?i:ctrl|control|shift|alt|altgr|option|cmd|command|meta|super|fn|sysrq)"
 _KEY_NAME = (r"(?i:[a-z0-9]|f\d{1,2}|tab|space|enter|return|esc|escape|del|delete|ins|insert|home|end|pgup|pgdn"
-             r"|page ?up|page ?down|up|down|left|right|backspace|[`~!@#$%^&*()\-_=+\[\]{};:'\",.<>/?\\|])")
+             r"|page ?up|page ?down|up|down|left|right|backspace|caps ?lock|num ?lock|scroll ?lock|print ?screen|prt ?sc"
+             r"|pause|break|menu|[`~!@#$%^&*()\-_=+\[\]{};:'\",.<>/?\\|])")
 _KEY_CELL = re.compile(rf"(?:{_MOD}\s*\+\s*)*{_KEY_NAME}|{_MOD}")
 _KEY_ASKED = re.compile(
     rf"\b(?:the\s+)?((?:{_MOD}\s*\+\s*)*(?:[A-Z0-9]|F\d{{1,2}}|Tab|Space|Enter|Esc|Del|Delete|Insert|Home|End"
@@ -453,6 +454,12 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
         whole = len(v.raw) < CODE_PREFIX_LEN or held(v)
         if found := _prefix_rows(db, v.raw, "_" if whole else ""):
             as_cell(v.raw, found)
+    # ... or written as the end of a longer one ("the S8iR-LP": the "AOC-USAS-S8iR-LP" card): the
+    # cells that end with it after a separator, when one code ends so.
+    for v in list(values):
+        if v.unit == "code" and len(v.raw) >= CODE_SUFFIX_LEN and _cell_key(v.raw) not in cell_rows \
+                and not held(v) and (found := _suffix_rows(db, v.raw)):
+            as_cell(v.raw, found)
     # A chip's code no cell holds, written by a table with another prefix or none ("a 53C875": the
     # ncr53c8xx table's "875" row; "an ES1371": "ens1371"): the number ending it keys the rows whose
     # first cell is that number after letters or none.
@@ -483,8 +490,13 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     synonyms: set[str] = set()
     units: set[str] = set()
     phrase_words: set[str] = set()
+    # "which scan code does it send for the HELP key", "which key code is the PIP button mapped
+    # to": a code asked, the key naming which one (a key table's "Page Up" row is no answer)
+    asks_code = bool(CODE_ASKED & set(_asked_noun(query)))
     for pattern, syn, unit in KIND_PHRASES:
         for m in pattern.finditer(query):
+            if unit == {KEY} and asks_code:
+                continue
             synonyms |= syn
             units |= unit
             phrase_words |= set(_words(m.group(0) + " " + (m.groupdict().get("verb") or "")))
@@ -829,6 +841,16 @@ _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
 _MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
 
 
+def kind_phrases_carried(query: str, row: SpecRow) -> list[str]:
+    """The kind phrases of `query` ("IP rating", "how heavy") whose kind `row` carries as a value of
+    its units ("IP55"): the row says what they ask, whether or not it repeats their words."""
+    units = {v["unit"] for v in row.values}
+    return [m.group(0) for pattern, _syn, unit in KIND_PHRASES if unit & units for m in pattern.finditer(query)]
+
+
+CODE_ASKED = frozenset({"code", "codes", "keycode", "keycodes", "scancode", "scancodes"})
+
+
 _PLAIN_LABEL = re.compile(r"[^\W\d_]+(?:[ /\-]+[^\W\d_]+)*")
 LABEL_ASKED = 1.0  # a key/value row whose label is a word of the which-phrase: that attribute is asked
 
@@ -967,6 +989,25 @@ def _prefix_rows(db, code: str, joined: str = "") -> list[tuple[int, int]]:
                 out.append((row_id, col))
                 begun.add(cell.casefold())
     return out[:VALUE_ROWS] if len(begun) == 1 or len({row_id for row_id, _col in out}) == 1 else []
+
+
+CODE_SUFFIX_LEN = 5  # a shorter tail ("LP", "-45B") ends too many codes
+
+
+def _suffix_rows(db, code: str) -> list[tuple[int, int]]:
+    """(row id, column) of the cells that end with the code `code` (case aside) after a separator
+    and a part before it ("S8iR-LP" of "AOC-USAS-S8iR-LP"); none when it ends two different codes."""
+    want = code.casefold()
+    out, ended = [], set()
+    for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
+                                    (json.dumps(code)[1:].lower(),)):
+        for col, cell in enumerate(json.loads(cells)):
+            cell = cell.strip()
+            cut = len(cell) - len(code)
+            if cut >= 2 and cell.casefold().endswith(want) and cell[cut - 1] in "-_/.:" and cell[cut - 2].isalnum():
+                out.append((row_id, col))
+                ended.add(cell.casefold())
+    return out[:VALUE_ROWS] if len(ended) == 1 else []
 
 
 _CODE_NUMBER = re.compile(r"(?<=[^\W\d_])(\d{3,})$")  # "53C875": 875; "ES1371": 1371 (after a letter)

@@ -468,7 +468,10 @@ def test_a_listed_row_holding_only_its_manual_s_name_is_not_stated(demo_library)
 def test_an_ip_rating_is_the_enclosure_s_protection_class_not_an_address(demo_library):
     # "IE3 / IP55" in the motor data's "Efficiency class / enclosure" row; the UPS guide gives no IP
     # rating, and its "Wrong IP settings" row (a network address) was stated for one.
-    for question in ("What IP rating does the motor have?", "what enclosure class is the pump motor"):
+    # "... of the pump motor?" got the line "The motor has its own nameplate with rated current ...",
+    # which holds "rated" where the row holds only the rating itself
+    for question in ("What IP rating does the motor have?", "what enclosure class is the pump motor",
+                     "What is the IP rating of the pump motor?"):
         d = demo_library.answer(question)
         assert d is not None and d.kind == "spec_row" and "IP55" in d.text, (question, d)
     d = demo_library.answer("What is the IP rating of the UPS?")
