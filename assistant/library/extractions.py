@@ -22,7 +22,8 @@ SPEC_ROWS, PROCEDURES, OCR = "spec_rows", "procedures", "ocr"
 # number is none ("SK-200-45B"); a range's ends keep their signs ("-15 to +40 °C"); a number glued
 # to a letter is a code where it has a leading zero, a lowercase k or five digits ("19200S").
 # SPEC_ROWS 7: a sound level written "50 dBA" is 50 dB (it was a bare 50); dBi, dBc and dBµV are units.
-CURRENT = {SPEC_ROWS: 7, PROCEDURES: 1, OCR: 1}
+# SPEC_ROWS 8: a number glued to a capital G is a code ("a 10G card": ten gigabit), not grams.
+CURRENT = {SPEC_ROWS: 8, PROCEDURES: 1, OCR: 1}
 
 
 def record(db, manual_id: int, extractors: Iterable[str]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..values import facts
 from . import direct as directmod
 from . import spec_answer, specs
 from .search import Passage, fts_query
@@ -99,14 +100,15 @@ def unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, passage
     held_by_row = _held(q, row)
     if spec.row is not None:
         # "What is the IP rating of the pump motor?": the row's "IP55" says the rating, though the row
-        # never writes "rating" and a line on the motor's "rated current" does
-        held_by_row |= q & directmod.question_terms(" ".join(specs.kind_phrases_carried(question, spec.row)))
+        # never writes "rating" and a line on the motor's "rated current" does (and a line's "weighs
+        # 8.5 kg" says "how heavy" as the "Weight | 29 kg" row does)
+        held_by_row |= _kind_words(question, q, {v["unit"] for v in spec.row.values})
     if held_by_row == q:
         return spec  # no line can hold more (and the line finder's time is saved)
     line = best_line()
     if line is None or line.kind != "passage" or line.score < LINE_OVER_ROW:
         return spec
-    held_by_line = _held(q, line)
+    held_by_line = _held(q, line) | _kind_words(question, q, _units(line.text))
     if not held_by_line > held_by_row:
         return spec
     # Only a word that picks out a few passages of the line's manual says more: "use" ("What bearings
@@ -172,6 +174,17 @@ def _names_another_manual(question: str, row, passages: list[Passage]) -> bool:
     own = words(" ".join((row.manual_title, row.section or "", row.caption or "", *row.cells)))
     others = words(" ".join(p.manual for p in passages if p.manual_id != row.manual_id))
     return bool((asked & others) - own)
+
+
+def _kind_words(question: str, q: set[str], units: set[str]) -> set[str]:
+    """The words of `q` in the question's kind phrases ("how heavy", "IP rating") whose kind a
+    value of `units` carries."""
+    return q & directmod.question_terms(" ".join(specs.kind_phrases_carried(question, units)))
+
+
+def _units(text: str) -> set[str]:
+    """The units of the quantities written in `text` ("8.5 kg": kg)."""
+    return {f.key.split(" ", 1)[1] for f in facts(text) if f.kind == "quantity" and " " in f.key}
 
 
 def _named_by_title(q: set[str], title: str) -> set[str]:

@@ -184,7 +184,7 @@ _k(r"\bhow (?:far(?: apart)?|wide|deep|thick|thin|narrow|tall|high|big|large|clo
    "height thickness size dimension dimensions diameter", "mm|µm|cm|m|in")
 # "how long" asks a time or a length ("how long is the hose"): a value of either kind carries it
 _k(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|minutes|seconds)\b", "time duration runtime period interval "
-   "length", "s|min|h|ms|mm|cm|m|in|ft|km")
+   "length", "s|min|h|ms|µs|ns|mm|cm|m|in|ft|km")
 _k(r"\bhow (?:hot|cold|warm)\b", "temperature", "°C|°F|K")
 _k(r"\bhow (?:fast|quick(?:ly)?)\b", "speed rate", "rpm")
 # ... of a link ("how fast does it talk to the logger over Bluetooth"): a baud rate, not an rpm
@@ -252,6 +252,7 @@ _DIGIT = re.compile(r"(?<![\w.,+\-])\d(?![\w.,%])")
 IN_RANGE = 0.6  # a value of the question inside a row's range ("130 %" in "125-150 %"): less than named
 PRODUCT_NAMED = 2.4  # a value of the question naming the row's manual (its product, "ADM9240"): which manual;
 # as much as a value held (0.8 let another product's look-alike table, holding every word of the question, win)
+NAME_WITHOUT_KIND = 0.5  # a row holding the question's code but no value of the quantity asked (`_score`)
 CONTEXT_VALUE = 0.8  # a value of the question in the row's caption, heading or headers (not its cells)
 COMMON_HINT = 0.3  # the least a value held by rows beyond counting adds to a row holding it as a cell
 COMMON_VALUE = 8  # rows: a value held by more rows than this is context ("3D" in a 3D viewer's table), weighs less
@@ -841,10 +842,10 @@ _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
 _MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
 
 
-def kind_phrases_carried(query: str, row: SpecRow) -> list[str]:
-    """The kind phrases of `query` ("IP rating", "how heavy") whose kind `row` carries as a value of
-    its units ("IP55"): the row says what they ask, whether or not it repeats their words."""
-    units = {v["unit"] for v in row.values}
+def kind_phrases_carried(query: str, units: set[str]) -> list[str]:
+    """The kind phrases of `query` ("IP rating", "how heavy") whose kind a row or a line carries as
+    a value of one of its `units` ("IP55", "8.5 kg"): it says what they ask, whether or not it
+    repeats their words."""
     return [m.group(0) for pattern, _syn, unit in KIND_PHRASES if unit & units for m in pattern.finditer(query)]
 
 
@@ -1389,6 +1390,11 @@ def _score(row: SpecRow, thing: dict[str, float], syn: set[str], units: set[str]
     score += COLUMN_CELL * _in_named_column(row, thing)
     if asks_quantity and q_score < 0.7 and not hits:
         score -= 1.0  # the row holds no value of the kind asked for (at most mentions one in prose)
+    elif asks_quantity and units and q_score < 0.7 and not cover_cells and all(values[i].unit == "code" for _c, i in hits):
+        # It holds the code the question names ("how long did a memory access take on a PDP-15":
+        # a card reader's "PDP-15" row), no other word of it and nothing of the kind asked: which
+        # thing, not the answer
+        score -= NAME_WITHOUT_KIND
     if values:
         # The question's value named around the row (a chip in the table's heading, "STM32F103 step
         # rate benchmark") says the row is about it, less than holding it in a cell does.

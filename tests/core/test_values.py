@@ -43,6 +43,7 @@ def test_list_numbering_and_citation_marks_are_not_values():
     ("JOY0DAT | 00A | R", "code:00a"),  # a register address
     ("MS5607 30km (33k')", "code:33k"),  # thousands of feet, not 33 kelvin
     ("a 10k pull-up", "code:10k"),
+    ("an Aquantia 10G network card", "code:10g"),  # ten gigabit, not 10 grams
 ])
 def test_a_number_glued_to_a_letter_that_is_a_code(text, key):
     got = facts(text)
@@ -53,7 +54,8 @@ def test_a_number_glued_to_a_letter_that_is_a_code(text, key):
 
 @pytest.mark.parametrize("text, key", [("12V", "q:12 V"), ("5A fuse", "q:5 A"), ("1500W", "q:1500 W"),
                                        ("3000K", "q:3000 K"), ("max 40C", "q:40 °C"), ("45Nm", "q:45 N·m"),
-                                       ("a 2000A breaker", "q:2000 A"), ("1000L tank", "q:1000 L")])
+                                       ("a 2000A breaker", "q:2000 A"), ("1000L tank", "q:1000 L"),
+                                       ("a 500g weight", "q:500 g")])
 def test_a_quantity_written_without_a_space_stays_one(text, key):
     assert key in {f.key for f in facts(text)}
 
