@@ -61,11 +61,11 @@ _QUANTITY = re.compile(rf"(?<![\w.,])({_NUMBER})\s?({'|'.join(_UNIT_WORDS)})?(?!
 _CODE = re.compile(r"(?<![\w\-])(?=[\w\-./]*[A-Za-z])(?=[\w\-./]*\d)[A-Za-z0-9][\w\-./]*[A-Za-z0-9](?![\w])")
 # A number glued to one letter that is a code, not a quantity: a leading zero ("00A", "000F": hex and
 # register values), a lowercase k ("33k", "10k": thousands, a resistor; a kelvin is a capital K),
-# a capital G ("a 10G card", "5G": a link rate or a generation; grams are a small g),
+# a capital G ("a 10G card", "2.5G", "5G": a link rate or a generation; grams are a small g),
 # or five digits and more before a letter models end in ("CanoScan 19200S", "SCSI Card 39320A",
 # "ltoa(12345L)"; "2000A", "1000L", "1500W", "3000K" are quantities). The answer check reads such a
 # token both ways (`_readings`).
-_GLUED_CODE = re.compile(r"0\d+[A-Za-z]|\d+k|\d+G|\d{5,}[ABCFGHLMS]")
+_GLUED_CODE = re.compile(r"0\d+[A-Za-z]|\d+k|\d+(?:\.\d+)?G|\d{5,}[ABCFGHLMS]")
 # Versions and addresses ("2.3.1", "192.168.1.10") are codes, not numbers.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
 _UNIT_ANYWHERE = re.compile(rf"(?<![\w])({'|'.join(_UNIT_WORDS)})(?![\w])", re.IGNORECASE)

@@ -100,14 +100,14 @@ def unless_a_line_holds_more(question: str, spec: spec_answer.SpecMatch, passage
     held_by_row = _held(q, row)
     if spec.row is not None:
         # "What is the IP rating of the pump motor?": the row's "IP55" says the rating, though the row
-        # never writes "rating" and a line on the motor's "rated current" does (and a line's "weighs
-        # 8.5 kg" says "how heavy" as the "Weight | 29 kg" row does)
+        # never writes "rating" and a line on the motor's "rated current" does
         held_by_row |= _kind_words(question, q, {v["unit"] for v in spec.row.values})
     if held_by_row == q:
         return spec  # no line can hold more (and the line finder's time is saved)
     line = best_line()
     if line is None or line.kind != "passage" or line.score < LINE_OVER_ROW:
         return spec
+    # ... and a line's "weighs 8.5 kg" says "how heavy" as the "Weight | 29 kg" row does
     held_by_line = _held(q, line) | _kind_words(question, q, _units(line.text))
     if not held_by_line > held_by_row:
         return spec

@@ -213,6 +213,21 @@ _k(r"\bIP[ -]?(?:ratings?|class(?:es)?|codes?|protection|degrees?)\b|\bingress p
    r"|\benclosure (?:ratings?|class(?:es)?|protection|types?)\b", "enclosure ingress", "IP")
 _k(r"\b(?:charge level|state of charge|percent(?:age)?)\b", "percent level capacity charge", "%")
 _k(r"\b(?:hot ?keys?|shortcuts?|keystrokes?|keys?)\b", "hotkey key shortcut keystroke", KEY)
+# "which scan code does it send for the HELP key", "what's the key code of the Menu key": a code is
+# asked, and the key says which one; "which shortcut formats code" still asks a key
+CODE_ASKED = frozenset({"code", "codes", "keycode", "keycodes", "scancode", "scancodes"})
+KEY_WORDS = frozenset({"key", "keys", "hotkey", "hotkeys", "shortcut", "shortcuts", "keystroke", "keystrokes"})
+# "what is the scan code ...", "what's the key code ...": the noun after "what is"
+_WHAT_IS = re.compile(r"\b(?:what|which)(?:'s|’s|\s+is|\s+are)\s+(?:the\s+|an?\s+)?((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
+
+
+def kind_phrases_carried(query: str, units: set[str]) -> list[str]:
+    """The kind phrases of `query` ("IP rating", "how heavy") whose kind a row or a line carries as
+    a value of one of its `units` ("IP55", "8.5 kg"): it says what they ask, whether or not it
+    repeats their words."""
+    return [m.group(0) for pattern, _syn, unit in KIND_PHRASES if unit & units for m in pattern.finditer(query)]
+
+
 # "which function key": one of F1-F12 is the answer, not "Left" or "Ctrl+Left" under a "Hotkey" column
 FKEY = "function key"
 _k(r"\bfunction[- ]keys?\b", "", FKEY)
@@ -491,9 +506,8 @@ def search(db, query: str, k: int = 10, *, qvec: np.ndarray | None = None,
     synonyms: set[str] = set()
     units: set[str] = set()
     phrase_words: set[str] = set()
-    # "which scan code does it send for the HELP key", "which key code is the PIP button mapped
-    # to": a code asked, the key naming which one (a key table's "Page Up" row is no answer)
-    asks_code = bool(CODE_ASKED & set(_asked_noun(query)))
+    # a code asked, the key naming which one (a key table's "Page Up" row is no answer)
+    asks_code = _asks_code(query)
     for pattern, syn, unit in KIND_PHRASES:
         for m in pattern.finditer(query):
             if unit == {KEY} and asks_code:
@@ -842,16 +856,6 @@ _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w\-]+\s*){1,4})", re.IGNORECASE)
 _MEASURE_OF = {"amount", "kind", "type", "sort", "level", "degree"}
 
 
-def kind_phrases_carried(query: str, units: set[str]) -> list[str]:
-    """The kind phrases of `query` ("IP rating", "how heavy") whose kind a row or a line carries as
-    a value of one of its `units` ("IP55", "8.5 kg"): it says what they ask, whether or not it
-    repeats their words."""
-    return [m.group(0) for pattern, _syn, unit in KIND_PHRASES if unit & units for m in pattern.finditer(query)]
-
-
-CODE_ASKED = frozenset({"code", "codes", "keycode", "keycodes", "scancode", "scancodes"})
-
-
 _PLAIN_LABEL = re.compile(r"[^\W\d_]+(?:[ /\-]+[^\W\d_]+)*")
 LABEL_ASKED = 1.0  # a key/value row whose label is a word of the which-phrase: that attribute is asked
 
@@ -880,6 +884,19 @@ def _label_asked(row: SpecRow, asked: set[str], head: str = "") -> bool:
     # before it saying which one ("Internal batteries | 8 x 12 V 9 Ah VRLA" for "what battery does
     # the UPS use"; not "Socketed flash" for "which SPI flash chip model")
     return bool(words) and len(label) <= 3 and (label <= asked or bool(head) and words[-1] == head)
+
+
+def _asks_code(query: str) -> bool:
+    """Whether the which-phrase (or the noun after "what is") asks a code: "which scan code",
+    "what's the key code"; not "which shortcut formats code", whose code follows a key word."""
+    asked = _asked_noun(query)
+    if not asked and (m := _WHAT_IS.search(query)):
+        for w in _words(m.group(1)):
+            if w in _STOP:
+                break
+            asked.append(w)
+    at = next((n for n, w in enumerate(asked) if w in CODE_ASKED), None)
+    return at is not None and not KEY_WORDS & set(asked[:max(0, at - 1)])
 
 
 def _asked_noun(query: str) -> list[str]:
@@ -973,6 +990,15 @@ CODE_PREFIX_LEN = 4  # a shorter code ("B2", "X3") begins too many others
 _CODE_GOES_ON = re.compile(r"[-_/.:]\w")
 
 
+def _cells_holding(db, needle: str):
+    """(row id, column, cell stripped) of every cell of the rows whose stored JSON holds `needle`
+    (lower case, as JSON writes it): the candidates a caller checks cell by cell."""
+    for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
+                                    (needle,)):
+        for col, cell in enumerate(json.loads(cells)):
+            yield row_id, col, cell.strip()
+
+
 def _prefix_rows(db, code: str, joined: str = "") -> list[tuple[int, int]]:
     """(row id, column) of the cells that begin with the code `code` (case aside) and go on after
     a separator ("INT6405-MAC" of "INT6405-MAC-4-3-4304"; not "INT6405" of "INT64050"); only those
@@ -981,18 +1007,15 @@ def _prefix_rows(db, code: str, joined: str = "") -> list[tuple[int, int]]:
     which, and the one that won by a tie-breaker was stated as the answer."""
     want = code.casefold()
     out, begun = [], set()
-    for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
-                                    ('"' + json.dumps(code)[1:-1].lower(),)):
-        for col, cell in enumerate(json.loads(cells)):
-            cell = cell.strip()
-            if cell.casefold().startswith(want) and _CODE_GOES_ON.match(cell, len(code)) \
-                    and (not joined or cell[len(code)] in joined):
-                out.append((row_id, col))
-                begun.add(cell.casefold())
+    for row_id, col, cell in _cells_holding(db, '"' + json.dumps(code)[1:-1].lower()):
+        if cell.casefold().startswith(want) and _CODE_GOES_ON.match(cell, len(code)) \
+                and (not joined or cell[len(code)] in joined):
+            out.append((row_id, col))
+            begun.add(cell.casefold())
     return out[:VALUE_ROWS] if len(begun) == 1 or len({row_id for row_id, _col in out}) == 1 else []
 
 
-CODE_SUFFIX_LEN = 5  # a shorter tail ("LP", "-45B") ends too many codes
+CODE_SUFFIX_LEN = 5  # a shorter tail ("LP", "45B") ends too many codes
 
 
 def _suffix_rows(db, code: str) -> list[tuple[int, int]]:
@@ -1000,14 +1023,11 @@ def _suffix_rows(db, code: str) -> list[tuple[int, int]]:
     and a part before it ("S8iR-LP" of "AOC-USAS-S8iR-LP"); none when it ends two different codes."""
     want = code.casefold()
     out, ended = [], set()
-    for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
-                                    (json.dumps(code)[1:].lower(),)):
-        for col, cell in enumerate(json.loads(cells)):
-            cell = cell.strip()
-            cut = len(cell) - len(code)
-            if cut >= 2 and cell.casefold().endswith(want) and cell[cut - 1] in "-_/.:" and cell[cut - 2].isalnum():
-                out.append((row_id, col))
-                ended.add(cell.casefold())
+    for row_id, col, cell in _cells_holding(db, json.dumps(code)[1:].lower()):
+        cut = len(cell) - len(code)
+        if cut >= 2 and cell.casefold().endswith(want) and cell[cut - 1] in "-_/.:" and cell[cut - 2].isalnum():
+            out.append((row_id, col))
+            ended.add(cell.casefold())
     return out[:VALUE_ROWS] if len(ended) == 1 else []
 
 

@@ -41,12 +41,21 @@ The driver's message level is a bitmask:
 """
 
 
-def test_a_row_holding_only_the_named_code_is_not_the_quantity_asked(session, tmp_path):
+def test_a_row_holding_only_the_named_code_is_not_the_quantity_asked(session, tmp_path, monkeypatch):
     _ingest(session, tmp_path, "machines.md", MACHINES)
-    rows = specs.search(session.db, "How long did one core memory access take on a PDP-15?", embedder=session.embedder)
-    # the card reader rows hold "PDP-15" and no time; they came first
+    asked = "How long did one core memory access take on a PDP-15?"
+    rows = specs.search(session.db, asked, embedder=session.embedder)
+    # "0.8usec" is a time, which "how long" asks (it was read as a code)
     assert labels(rows)[0] == "Memory cycle", labels(rows)
     assert any(v["unit"] == "µs" and v["number"] == 0.8 for v in rows[0].values), rows[0].values
+    # the card reader rows hold "PDP-15", no other word of the question and no time: each loses
+    # NAME_WITHOUT_KIND (in the 166-manual library they came first without it)
+    with_rule = {r.row_id: r.score for r in rows if r.cells[0] == "PDP-15"}
+    monkeypatch.setattr(specs, "NAME_WITHOUT_KIND", 0.0)
+    without = {r.row_id: r.score for r in specs.search(session.db, asked, k=20, embedder=session.embedder)
+               if r.cells[0] == "PDP-15"}
+    assert with_rule and all(abs(without[i] - s - 0.5) < 1e-6 for i, s in with_rule.items()), (with_rule, without)
+    monkeypatch.undo()
     # asked by the code and nothing else, its rows still answer
     rows = specs.search(session.db, "Which card reader does the PDP-15 take?", embedder=session.embedder)
     assert labels(rows)[0] == "PDP-15", labels(rows)
@@ -55,6 +64,7 @@ def test_a_row_holding_only_the_named_code_is_not_the_quantity_asked(session, tm
 def test_a_number_glued_to_a_capital_g_is_no_weight(session, tmp_path):
     _ingest(session, tmp_path, "machines.md", MACHINES)
     assert [(v.unit, v.raw) for v in specs.query_values("an Aquantia 10G network card")] == [("code", "10G")]
+    assert [(v.unit, v.raw) for v in specs.query_values("its 2.5G port")] == [("code", "2.5G")]
     asked = "Which debug message bit makes a {}network card log its link going up?"
     rows = specs.search(session.db, asked.format("10G "), embedder=session.embedder)
     assert "0x0004" in labels(rows)[:2], labels(rows)

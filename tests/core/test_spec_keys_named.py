@@ -45,6 +45,8 @@ The keyboard sends these scan codes:
 | 9005:0285:15d9:02d3 | SMC | AOC-USAS-S8iR-LP |
 | 9005:0285:15d9:02d2 | SMC | AOC-USAS-S8i-LP |
 | 9005:0285:1014:034d | IBM | ServeRAID 8s |
+| 9005:0285:9005:0290 | ICP | ICP9085LI-SATA2 |
+| 9005:0285:9005:0291 | ICP | ICP5085BR-SATA2 |
 """
 
 
@@ -57,6 +59,14 @@ def test_a_code_asked_for_a_named_key_is_the_code_not_a_key(session, tmp_path):
     assert labels(rows)[0] == "62", labels(rows)
     rows = specs.search(session.db, "What key code does the keypad's Enter key give?", embedder=session.embedder)
     assert labels(rows)[0] == "72", labels(rows)
+    # asked "what is ...", the code is asked as well
+    rows = specs.search(session.db, "What is the scan code for the HELP key?", embedder=session.embedder)
+    assert labels(rows)[0] == "62", labels(rows)
+    rows = specs.search(session.db, "What's the scan code of the UNDO key?", embedder=session.embedder)
+    assert labels(rows)[0] == "61", labels(rows)
+    # a code that follows a key word is the key's object, not what is asked
+    assert not specs._asks_code("Which shortcut formats code in the editor?")
+    assert not specs._asks_code("Which hotkey folds code?")
 
 
 def test_a_lock_key_is_a_key(session, tmp_path):
@@ -71,6 +81,8 @@ def test_a_code_written_as_the_end_of_a_longer_one_finds_its_row(session, tmp_pa
     rows = specs.search(session.db, "Our server has the S8iR-LP card: which PCI ID should it show?",
                         embedder=session.embedder)
     assert rows[0].cells[2] == "AOC-USAS-S8iR-LP" and rows[0].match == "value", [r.cells for r in rows]
-    # a tail that ends two products' codes says neither
-    assert not specs._suffix_rows(session.db, "USAS")
-    assert specs._suffix_rows(session.db, "S8i-LP") and not specs._suffix_rows(session.db, "R-LP")
+    # a tail that ends two products' codes says neither; one that does not follow a separator is
+    # no tail ("R-LP" of "S8iR-LP")
+    assert len(specs._suffix_rows(session.db, "S8i-LP")) == 1
+    assert specs._suffix_rows(session.db, "SATA2") == []
+    assert specs._suffix_rows(session.db, "R-LP") == []
