@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..values import facts
+from ..library.quantities import query_values
 from . import direct as directmod
 from . import spec_answer, specs
 from .search import Passage, fts_query
@@ -183,8 +183,8 @@ def _kind_words(question: str, q: set[str], units: set[str]) -> set[str]:
 
 
 def _units(text: str) -> set[str]:
-    """The units of the quantities written in `text` ("8.5 kg": kg)."""
-    return {f.key.split(" ", 1)[1] for f in facts(text) if f.kind == "quantity" and " " in f.key}
+    """The units of the quantities written in `text` ("8.5 kg": kg), read as a row's cells are."""
+    return {v.unit for v in query_values(text) if v.unit not in ("", "code")}
 
 
 def _named_by_title(q: set[str], title: str) -> set[str]:

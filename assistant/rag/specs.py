@@ -979,10 +979,7 @@ def _cell_rows(db, token: str) -> list[tuple[int, int]]:
     """(row id, column) of the cells that are exactly `token` (case aside): the rows' stored JSON
     is searched for the cell as JSON writes it, then each hit checked cell by cell."""
     want = token.casefold()
-    out = []
-    for row_id, cells in db.execute("SELECT id, cells FROM spec_rows WHERE instr(lower(cells), ?) > 0 LIMIT 2000",
-                                    (json.dumps(token).lower(),)):
-        out += [(row_id, col) for col, cell in enumerate(json.loads(cells)) if cell.strip().casefold() == want]
+    out = [(row_id, col) for row_id, col, cell in _cells_holding(db, json.dumps(token).lower()) if cell.casefold() == want]
     return out[:VALUE_ROWS]
 
 
