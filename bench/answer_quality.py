@@ -12,6 +12,10 @@ settings are chosen on `--half tune`; the default, `report`, is the half that ne
 Sets
 - E-Manual QA S10 and Smart TV (50 + 50 questions; the reference is the answering section's text,
   the relevant passages are that section's chunks, as in bench/retrieval_quality.py).
+- Smart Remote QA: E-Manual QA's question-answer pairs over the same TV manual
+  (`smart_remote_QA_salvaged.json`: normal, paraphrased, compound and yes/no questions; 624 once
+  the questions the TV set asks are left out). `--only "Smart Remote QA" --limit N` asks the
+  first N of a half.
 - Klipper FAQ with all docs (the reference is the FAQ's answer; relevant chunks by the
   key-sentence rule of bench/retrieval_quality.py).
 - `--debian DIR`: the independent set of bench/devset_debian.py (12 Debian manuals, questions with
@@ -67,6 +71,7 @@ from retrieval_quality import (
     emanual_questions,
     klipper_relevant,
     normalise_md,
+    remote_qa_questions,
     write_emanual,
 )
 
@@ -248,6 +253,11 @@ def build(devdata: Path, home: Path, half: str, debian: Path | None = None, only
             if half_of(qid) == half:
                 qs.append({"set": name, "db": str(em_db), "qid": qid, "q": q.text,
                            "ref": answers[(prefix, q.qid)], "relevant": sorted(q.relevant), "answerable": True})
+    remote, _unresolved = remote_qa_questions(src, manuals, chunk_sec)
+    for qid, text, ref, rel in remote:
+        if half_of(qid) == half:
+            qs.append({"set": "Smart Remote QA", "db": str(em_db), "qid": qid, "q": text, "ref": ref,
+                       "relevant": sorted(rel), "answerable": True})
     for i, text in enumerate(UNRELATED):
         qid = f"unrelated:{i}"
         if half_of(qid) == half:
@@ -469,10 +479,11 @@ def main() -> int:
         every = home / f"questions-{args.half}-all.json"
         if qfile.exists():  # a library kept by --home: ingested and its questions built before
             qs = json.loads(qfile.read_text())
-        elif every.exists() and args.only not in ("Debian docs", "Spec rows"):
+        elif every.exists() and args.only not in ("Debian docs", "Spec rows") \
+                and any(q["set"] == args.only for q in json.loads(every.read_text())):
             qs = [q for q in json.loads(every.read_text()) if q["set"] == args.only]
             qfile.write_text(json.dumps(qs))
-        else:
+        else:  # (a questions file kept from before a set joined has none of it: built again)
             qs = build(devdata, home, args.half, args.debian, args.only, args.specs)
             if args.only:
                 qs = [q for q in qs if q["set"] == args.only]
