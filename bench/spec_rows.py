@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/spec_rows.py [DEVDATA] [--half tune|report|heldout|all] [--home DIR]
         [--show] [--json OUT] [--no-cost]
-    .venv/bin/python bench/spec_rows.py [DEVDATA] --set fresh|fresh2|...|fresh21 [--home DIR] [--show] [--json OUT] [--no-cost]
+    .venv/bin/python bench/spec_rows.py [DEVDATA] --set fresh|fresh2|...|fresh22 [--home DIR] [--show] [--json OUT] [--no-cost]
 
 The dev set is devsets/spec_values.json (60 questions of kind "value", each answered by one row
 of a table; bench/spec_tables.py checks every row in its source). Its manuals (the demo library,
@@ -52,8 +52,9 @@ tuned on all thirteen, on manuals none of them uses; `--set fresh14` the 20 of d
 devsets/spec_values_fresh15.json (half "fresh15"), `--set fresh16` the 20 of devsets/spec_values_fresh16.json (half
 "fresh16"), `--set fresh17` the 20 of devsets/spec_values_fresh17.json (half "fresh17"), `--set fresh18` the 20 of
 devsets/spec_values_fresh18.json (half "fresh18"), `--set fresh19` the 20 of devsets/spec_values_fresh19.json (half
-"fresh19"), `--set fresh20` the 20 of devsets/spec_values_fresh20.json (half "fresh20") and `--set fresh21` the 20 of
-devsets/spec_values_fresh21.json (half "fresh21"), each written blind the
+"fresh19"), `--set fresh20` the 20 of devsets/spec_values_fresh20.json (half "fresh20"), `--set fresh21` the 20 of
+devsets/spec_values_fresh21.json (half "fresh21") and `--set fresh22` the 20 of devsets/spec_values_fresh22.json (half
+"fresh22"), each written blind the
 same way, on manuals none of the earlier files uses. `--show`
 prints each miss with the rows that came back. The 32 unrelated general-knowledge questions of retrieval_quality.py are asked
 too: a spec row for any of them is a false answer. "right row stored" counts the questions whose row ingest stored at all (a miss
@@ -164,12 +165,13 @@ def main() -> int:
                          " fresh14: devsets/spec_values_fresh14.json; fresh15: devsets/spec_values_fresh15.json;"
                          " fresh16: devsets/spec_values_fresh16.json; fresh17: devsets/spec_values_fresh17.json;"
                          " fresh18: devsets/spec_values_fresh18.json; fresh19: devsets/spec_values_fresh19.json;"
-                         " fresh20: devsets/spec_values_fresh20.json; fresh21: devsets/spec_values_fresh21.json")
+                         " fresh20: devsets/spec_values_fresh20.json; fresh21: devsets/spec_values_fresh21.json;"
+                         " fresh22: devsets/spec_values_fresh22.json")
     ap.add_argument("--half", choices=("tune", "report", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
                                        "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13",
                                        "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21",
-                                       "all"),
-                    help="default: tune for --set values, the set's own half for --set fresh, fresh2, ... fresh21")
+                                       "fresh22", "all"),
+                    help="default: tune for --set values, the set's own half for --set fresh, fresh2, ... fresh22")
     ap.add_argument("--home", type=Path, help="keep the library in this FIELD_ASSISTANT_HOME (reused next run)")
     ap.add_argument("--show", action="store_true", help="print every miss with the rows that came back")
     ap.add_argument("--json", type=Path, help="write per-question results here")
@@ -247,7 +249,7 @@ def main() -> int:
 
     halves = ([h for h in ("tune", "report", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5",
                          "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14",
-                         "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21")
+                         "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22")
                if any(q["half"] == h for q in questions)]
               + ["all"] if args.half == "all" else [args.half])
     print(report(results, halves))

@@ -3,13 +3,13 @@ spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_
 spec_values_fresh6.json, spec_values_fresh7.json, spec_values_fresh8.json, spec_values_fresh9.json,
 spec_values_fresh10.json, spec_values_fresh11.json, spec_values_fresh12.json, spec_values_fresh13.json,
 spec_values_fresh14.json, spec_values_fresh15.json, spec_values_fresh16.json, spec_values_fresh17.json,
-spec_values_fresh18.json, spec_values_fresh19.json, spec_values_fresh20.json and spec_values_fresh21.json, 20
-questions each that nobody tunes on):
+spec_values_fresh18.json, spec_values_fresh19.json, spec_values_fresh20.json, spec_values_fresh21.json and
+spec_values_fresh22.json, 20 questions each that nobody tunes on):
 where their manuals are, and their tables as the source shows them, read without the app's
 parsers, to check every question's row by hand.
 
     .venv/bin/python bench/spec_tables.py [DEVDATA]           # check every question's row, every set
-    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh | fresh2 | ... | fresh21)
+    .venv/bin/python bench/spec_tables.py [DEVDATA] --set fresh  # only one set (values | fresh | fresh2 | ... | fresh22)
     .venv/bin/python bench/spec_tables.py [DEVDATA] --dump M  # print the tables of manual M
 
 A manual is named "ROOT/PATH": `demo/` is resources/demo in the checkout (the demo library),
@@ -58,11 +58,12 @@ FRESH18 = HERE / "devsets" / "spec_values_fresh18.json"
 FRESH19 = HERE / "devsets" / "spec_values_fresh19.json"
 FRESH20 = HERE / "devsets" / "spec_values_fresh20.json"
 FRESH21 = HERE / "devsets" / "spec_values_fresh21.json"
+FRESH22 = HERE / "devsets" / "spec_values_fresh22.json"
 SETS = {"values": DEVSET, "fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5,
         "fresh6": FRESH6, "fresh7": FRESH7, "fresh8": FRESH8, "fresh9": FRESH9, "fresh10": FRESH10,
         "fresh11": FRESH11, "fresh12": FRESH12, "fresh13": FRESH13, "fresh14": FRESH14,
         "fresh15": FRESH15, "fresh16": FRESH16, "fresh17": FRESH17, "fresh18": FRESH18,
-        "fresh19": FRESH19, "fresh20": FRESH20, "fresh21": FRESH21}
+        "fresh19": FRESH19, "fresh20": FRESH20, "fresh21": FRESH21, "fresh22": FRESH22}
 DEFAULT_DEVDATA = PROJECT_ROOT.parent / "shared" / "devdata"
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
 

@@ -3,8 +3,8 @@ spec_values_fresh2.json, spec_values_fresh3.json, spec_values_fresh4.json, spec_
 spec_values_fresh6.json, spec_values_fresh7.json, spec_values_fresh8.json, spec_values_fresh9.json,
 spec_values_fresh10.json, spec_values_fresh11.json, spec_values_fresh12.json, spec_values_fresh13.json,
 spec_values_fresh14.json, spec_values_fresh15.json, spec_values_fresh16.json, spec_values_fresh17.json,
-spec_values_fresh18.json, spec_values_fresh19.json, spec_values_fresh20.json and spec_values_fresh21.json, 20 questions each
-that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py) runs on demand, so a broken entry would otherwise go
+spec_values_fresh18.json, spec_values_fresh19.json, spec_values_fresh20.json, spec_values_fresh21.json and
+spec_values_fresh22.json, 20 questions each that nobody tunes on) keep their shape: the benchmark that reads them (bench/spec_rows.py) runs on demand, so a broken entry would otherwise go
 unnoticed until then. Only the files are read here; their rows are checked in their sources by bench/spec_tables.py."""
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ FRESH18 = ROOT / "bench" / "devsets" / "spec_values_fresh18.json"
 FRESH19 = ROOT / "bench" / "devsets" / "spec_values_fresh19.json"
 FRESH20 = ROOT / "bench" / "devsets" / "spec_values_fresh20.json"
 FRESH21 = ROOT / "bench" / "devsets" / "spec_values_fresh21.json"
+FRESH22 = ROOT / "bench" / "devsets" / "spec_values_fresh22.json"
 DEBIAN_MANIFEST = ROOT / "bench" / "devsets" / "debian_manuals.json"
 DEVDATA = ROOT.parent / "shared" / "devdata"  # evaluation data beside the checkout, when present
 RESERVED = ("nut", "linuxcnc", "expeyes", "apcupsd", "hackrf")
@@ -156,6 +157,11 @@ def fresh21() -> list[dict]:
     return json.loads(FRESH21.read_text(encoding="utf-8"))["questions"]
 
 
+@pytest.fixture(scope="module")
+def fresh22() -> list[dict]:
+    return json.loads(FRESH22.read_text(encoding="utf-8"))["questions"]
+
+
 def source(manual: str) -> str:
     """The unit the halves are balanced over: each demo manual, the Klipper docs, the Debian docs."""
     root, _, rel = manual.partition("/")
@@ -196,11 +202,11 @@ def test_halves_are_twenty_each_and_tune_and_report_balanced_within_each_source(
 
 def test_every_manual_exists_and_none_is_reserved(questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7,
                                                   fresh8, fresh9, fresh10, fresh11, fresh12, fresh13, fresh14, fresh15,
-                                                  fresh16, fresh17, fresh18, fresh19, fresh20, fresh21):
+                                                  fresh16, fresh17, fresh18, fresh19, fresh20, fresh21, fresh22):
     debian = {e["file"]: e for e in json.loads(DEBIAN_MANIFEST.read_text(encoding="utf-8"))["manuals"]}
     for q in (questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8 + fresh9 + fresh10
               + fresh11 + fresh12 + fresh13 + fresh14 + fresh15 + fresh16 + fresh17 + fresh18 + fresh19 + fresh20
-              + fresh21):
+              + fresh21 + fresh22):
         root, _, rel = q["manual"].partition("/")
         assert not any(name in q["manual"].lower() for name in RESERVED), q["id"]
         if root == "demo":
@@ -498,3 +504,14 @@ def test_twenty_first_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_aske
     check_fresh_file(fresh21, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8 + fresh9
                      + fresh10 + fresh11 + fresh12 + fresh13 + fresh14 + fresh15 + fresh16 + fresh17 + fresh18 + fresh19
                      + fresh20, "fresh21", min_pdf=2, max_demo=0)
+
+
+def test_twenty_second_fresh_set_is_twenty_in_the_sets_mix_on_manuals_nobody_asked_before(
+        questions, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7, fresh8, fresh9, fresh10, fresh11, fresh12, fresh13,
+        fresh14, fresh15, fresh16, fresh17, fresh18, fresh19, fresh20, fresh21, fresh22):
+    """The twenty-second fresh file: no demo-library question, at least 2 PDF questions (the Debian 12 installation
+    guide: its hardware requirements, RAID levels, task sizes and device names tables; of the other PDFs looked at,
+    gpsim's, gputils', BIRD's, Yosys' and Bacula's other manuals among them, none gives a usable table)."""
+    check_fresh_file(fresh22, questions + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6 + fresh7 + fresh8 + fresh9
+                     + fresh10 + fresh11 + fresh12 + fresh13 + fresh14 + fresh15 + fresh16 + fresh17 + fresh18 + fresh19
+                     + fresh20 + fresh21, "fresh22", min_pdf=2, max_demo=0)
