@@ -68,6 +68,11 @@ _CODE = re.compile(r"(?<![\w\-])(?=[\w\-./]*[A-Za-z])(?=[\w\-./]*\d)[A-Za-z0-9][
 _GLUED_CODE = re.compile(r"0\d+[A-Za-z]|\d+k|\d+(?:\.\d+)?G|\d{5,}[ABCFGHLMS]")
 # Versions and addresses ("2.3.1", "192.168.1.10") are codes, not numbers.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
+# "in" after a number is the word, not inches, when a name or a determiner follows it ("option 119 in
+# Kea", "distance 20 in FRR", "pin 5 in the connector"); "a 19 in rack", "4 in.", a thread's "1/2 in
+# NPT" and a pressure's "29.92 in Hg" or "2 in WC" (what an inch is measured in) stay inches.
+_IN_AS_WORD = re.compile(r"\s+(?:(?:the|a|an|this|that|these|those|each|every|my|your|our|its|their)\b|"
+                         r"(?!(?:Hg|H2O|NPTF?|NPS|BSP[PT]?|UN[CFS]|OD|ID|W\.?C|WG)\b)[A-Z])")
 _UNIT_ANYWHERE = re.compile(rf"(?<![\w])({'|'.join(_UNIT_WORDS)})(?![\w])", re.IGNORECASE)
 _LIST_NUMBER = re.compile(r"\d{1,3}[.)](?:\s|$)")
 _AT_ITEM_START = re.compile(r"(?:^|\n|[.:!?\]]\s+)\s*$")
@@ -129,8 +134,13 @@ def facts(text: str) -> list[Fact]:
             continue  # "1" alone: list numbering, "step 2"; too common to check
         if not unit and _LIST_NUMBER.match(text, m.start()) and _AT_ITEM_START.search(text[max(0, m.start() - 8):m.start()]):
             continue  # "12. Tap Save": the number of a list item (at a line or sentence start)
+        if unit and unit.lower() == "in" and _IN_AS_WORD.match(text, m.end()):
+            unit = ""  # "option 119 in Kea", "pin 5 in the connector": the word in, not inches
+            if len(num.lstrip("-+")) == 1:
+                continue
         key = "q:" + _number_key(num, canonical_unit(unit) if unit else "")
-        out.setdefault(key, (m.start(), Fact("quantity", key, m.group(0).strip())))
+        text_of = m.group(1) if not unit else m.group(0).strip()
+        out.setdefault(key, (m.start(), Fact("quantity", key, text_of)))
     return [f for _pos, f in sorted(out.values(), key=lambda x: x[0])]
 
 

@@ -23,6 +23,8 @@ SPEC_ROWS, PROCEDURES, OCR = "spec_rows", "procedures", "ocr"
 # to a letter is a code where it has a leading zero, a lowercase k or five digits ("19200S").
 # SPEC_ROWS 7: a sound level written "50 dBA" is 50 dB (it was a bare 50); dBi, dBc and dBµV are units.
 # SPEC_ROWS 8: a number glued to a capital G is a code ("a 10G card": ten gigabit), not grams.
+# (Not raised for "in" read as the word before a name or a determiner, "option 119 in Kea": a question
+# writes that; a table cell hardly ever does, so stored rows are not worth reading again for it.)
 CURRENT = {SPEC_ROWS: 8, PROCEDURES: 1, OCR: 1}
 
 

@@ -86,3 +86,23 @@ def test_the_expeyes_coil_answer_seen_in_the_app_is_flagged():
     answer = "The coil is approximately 1.25 Farads, 1.25 x 10^-9 Farad."
     assert "1.25 Farads" in unsupported(answer, [passage])
     assert unsupported("About 125 mH and 550 ohms.", [passage]) == []
+
+
+@pytest.mark.parametrize("text, key", [
+    ("What is standard DHCPv4 option 119 in Kea?", "q:119"),  # a name follows: the word in
+    ("Which register 40 in the map holds the setpoint?", "q:40"),  # a determiner follows
+    ("Mount it in a 19 in rack.", "q:19 in"),  # inches, a plain noun after
+    ("The pipe is 3 in.", "q:3 in"),
+    ("A 2 in NPT fitting", "q:2 in"),  # a thread standard in capitals: inches
+    ("Set the cut-in to 29 in Hg.", "q:29 in"),  # inches of mercury
+    ("Which routes get administrative distance 20 in FRR?", "q:20"),  # a product named in capitals
+])
+def test_in_after_a_number_is_the_word_when_a_name_or_determiner_follows(text, key):
+    assert key in {f.key for f in facts(text)}
+
+
+def test_a_number_named_with_in_finds_its_table_row_as_a_bare_value():
+    # Seen on Kea's option table: "option 119 in Kea" was 119 inches, so no cell "119" matched.
+    from assistant.library.quantities import query_values
+
+    assert [v.key for v in query_values("What is option 119 in Kea?") if v.number == 119] == ["q:119"]
