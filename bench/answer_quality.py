@@ -485,8 +485,8 @@ def main() -> int:
         if qfile.exists():  # a library kept by --home: ingested and its questions built before
             qs = json.loads(qfile.read_text())
         elif every.exists() and args.only not in ("Debian docs", "Spec rows") \
-                and any(q["set"] == args.only for q in json.loads(every.read_text())):
-            qs = [q for q in json.loads(every.read_text()) if q["set"] == args.only]
+                and (kept := [q for q in json.loads(every.read_text()) if q["set"] == args.only]):
+            qs = kept
             qfile.write_text(json.dumps(qs))
         else:  # (a questions file kept from before a set joined has none of it: built again)
             qs = build(devdata, home, args.half, args.debian, args.only, args.specs, args.remote)

@@ -17,7 +17,7 @@ same direct answers with the space put back. The strict column is the one quoted
 
 Sets: E-Manual QA (the S10 and Smart TV 50-question sets; the reference is the answering section's
 text), Smart Remote QA (E-Manual QA's question-answer pairs over the same TV manual,
-`smart_remote_QA_salvaged.json`, less the questions the TV set asks: 623; the reference is the
+`smart_remote_QA_salvaged.json`, less the questions the TV set asks: 624; the reference is the
 answering section's text), Klipper FAQ (all docs, FAQ.md included; the reference is the FAQ's answer), and the
 independent Debian set (bench/devset_debian.py: 79 questions over 12 Debian manuals, fetched with
 apt-get and cached). A Debian question's reference is its writer's verbatim evidence quote and the
@@ -220,16 +220,23 @@ def score(rows: list[dict], embedder) -> dict[str, dict]:
             s["in_answer"] += d.chunk_id in r["relevant"]
             r["direct"] = d.text
             r["direct_n"] = d.n
-    keys = ("n", "answerable", "shown", "right", "right_u", "in_answer", "find_ms", "search_ms")
-    sets = list(by_set.values())
-    by_set["all"] = {key: sum((s[key] for s in sets), [] if key.endswith("_ms") else 0) for key in keys}
-    if "Smart Remote QA" in by_set and len(by_set) > 2:
+    sets = list(by_set.items())
+    by_set["all"] = _total(s for _name, s in sets)
+    if "Smart Remote QA" in by_set and len(sets) > 1:
         # The four sets the figure was quoted on before the Smart Remote QA pairs joined, so the
         # two can be compared; "all" is the figure against the issue's target.
-        four = [s for name, s in by_set.items() if name not in ("Smart Remote QA", "all")]
-        by_set["all but Smart Remote QA"] = {key: sum((s[key] for s in four), [] if key.endswith("_ms") else 0)
-                                            for key in keys}
+        by_set["all but Smart Remote QA"] = _total(s for name, s in sets if name != "Smart Remote QA")
     return by_set
+
+
+def _total(sets) -> dict:
+    """One set's tallies summed over `sets` (counts added, the timing lists joined)."""
+    total: dict = {"n": 0, "answerable": 0, "shown": 0, "right": 0, "right_u": 0, "in_answer": 0, "find_ms": [],
+                   "search_ms": []}
+    for s in sets:
+        for key in total:
+            total[key] += s[key]
+    return total
 
 
 def load_peer(rev: str):

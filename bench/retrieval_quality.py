@@ -256,6 +256,11 @@ def resolve_tv(section_path: str, sections: list[dict], chapters: list[str]) -> 
     return set()
 
 
+def _tv_chapters(tv_rows: list[dict]) -> list[str]:
+    """The TV manual's chapters: the first part of each section path the TV question file names."""
+    return sorted({_norm_title(r["section_path"].split(">")[0]) for r in tv_rows})
+
+
 def emanual_questions(src: Path, manuals: dict[str, list[dict]], chunk_sec: dict[str, dict[int, int]]):
     s10_path, tv_path = list(manuals)
     tv_chapters = []
@@ -264,7 +269,7 @@ def emanual_questions(src: Path, manuals: dict[str, list[dict]], chunk_sec: dict
         with open(src / fname, newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
         if name.endswith("TV"):
-            tv_chapters = sorted({_norm_title(r["section_path"].split(">")[0]) for r in rows})
+            tv_chapters = _tv_chapters(rows)
         qs, unresolved = [], []
         for r in rows:
             if name.endswith("S10"):
@@ -296,7 +301,7 @@ def remote_qa_questions(src: Path, manuals: dict[str, list[dict]], chunk_sec: di
     tv_path = list(manuals)[1]
     with open(src / "smart_tv_remote_50_questions.csv", newline="", encoding="utf-8") as fh:
         tv_rows = list(csv.DictReader(fh))
-    chapters = sorted({_norm_title(r["section_path"].split(">")[0]) for r in tv_rows})
+    chapters = _tv_chapters(tv_rows)
     seen = {_question_key(r["question"]) for r in tv_rows}
     out, unresolved = [], []
     for i, d in enumerate(json.loads((src / REMOTE_QA).read_text(encoding="utf-8"))):

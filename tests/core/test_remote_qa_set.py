@@ -22,16 +22,17 @@ pytestmark = pytest.mark.skipif(not (EMANUAL / "smart_remote_QA_salvaged.json").
 def remote(tmp_path_factory):
     sys.path.insert(0, str(ROOT / "bench"))
     try:
+        from _common import half_of
         from retrieval_quality import _question_key, remote_qa_questions, write_emanual
     finally:
         sys.path.remove(str(ROOT / "bench"))
     manuals = write_emanual(EMANUAL, tmp_path_factory.mktemp("emanual"))
     qs, unresolved = remote_qa_questions(EMANUAL, manuals, {p: {} for p in manuals})
-    return qs, unresolved, _question_key
+    return qs, unresolved, _question_key, half_of
 
 
 def test_no_question_is_counted_twice_or_taken_from_the_tv_file(remote):
-    qs, unresolved, key = remote
+    qs, unresolved, key, _half_of = remote
     with open(EMANUAL / "smart_tv_remote_50_questions.csv", newline="", encoding="utf-8") as fh:
         tv = {key(r["question"]) for r in csv.DictReader(fh)}
     keys = [key(q) for _qid, q, _ans, _rel in qs]
@@ -43,11 +44,6 @@ def test_no_question_is_counted_twice_or_taken_from_the_tv_file(remote):
 
 
 def test_both_halves_hold_questions(remote):
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from _common import half_of
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    qs, _u, _k = remote
+    qs, _u, _k, half_of = remote
     halves = [half_of(qid) for qid, *_ in qs]
     assert halves.count("tune") == 300 and halves.count("report") == 324
